@@ -1,0 +1,83 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "runbook",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "runbook", targets: ["runbook"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // libyaml from the system (Debian libyaml-dev, pkg-config yaml-0.1).
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "YAML", dependencies: ["CYAML"]),
+        .target(
+            name: "Automation",
+            dependencies: [
+                "YAML",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "AutomationStore",
+            dependencies: ["Automation", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "ChangeTracking",
+            dependencies: ["Automation", "AutomationStore"]
+        ),
+        .target(
+            name: "RunbookEngine",
+            dependencies: [
+                "Automation", "AutomationStore", "ChangeTracking",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "runbook",
+            dependencies: [
+                "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Benchmarks: measured side by side, never asserted in tests (docs/PERFORMANCE.md).
+        .executableTarget(
+            name: "runbook-bench",
+            dependencies: ["YAML", "Automation", "CYAML"],
+            path: "Benchmarks/runbook-bench"
+        ),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(
+            name: "AutomationTests",
+            dependencies: ["Automation"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "AutomationStoreTests",
+            dependencies: ["Automation", "AutomationStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "RunbookEngineTests",
+            dependencies: [
+                "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["runbook"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

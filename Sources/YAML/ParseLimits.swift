@@ -1,0 +1,25 @@
+/// Bounds that keep a hostile document from exhausting time or memory.
+public struct ParseLimits: Sendable, Hashable {
+    /// Largest accepted source, in bytes.
+    public var maxBytes: Int
+    /// Deepest accepted nesting of sequences and mappings.
+    public var maxDepth: Int
+    /// Largest accepted node count once every alias is expanded (billion-laughs guard).
+    public var maxExpandedNodes: Int
+    /// Whether a stream may hold more than one document.
+    public var allowsMultipleDocuments: Bool
+
+    public init(
+        maxBytes: Int = 4 * 1024 * 1024,
+        maxDepth: Int = 64,
+        maxExpandedNodes: Int = 100_000,
+        allowsMultipleDocuments: Bool = false
+    ) {
+        self.maxBytes = maxBytes
+        self.maxDepth = maxDepth
+        self.maxExpandedNodes = maxExpandedNodes
+        self.allowsMultipleDocuments = allowsMultipleDocuments
+    }
+
+    public static let `default` = ParseLimits()
+}
