@@ -1,0 +1,41 @@
+import Foundation
+import YAML
+
+/// A declarative automation file: account, workspace, gateways and machines (`runbook apply FILE`).
+public struct AutomationFile: Sendable {
+    public var account: Account?
+    public var workspace: Workspace?
+    public var gateways: [Gateway]
+    public var machines: [Machine]
+
+    public static let maxFileBytes = 4 * 1024 * 1024
+
+    /// Loads and validates a file; relative machine folders resolve against the file's folder.
+    public static func load(path: String) throws(DiagnosticError) -> AutomationFile {
+        let bytes = try FileText.read(path: path, label: path, maxBytes: maxFileBytes)
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(bytes, label: path, baseFolder: base)
+    }
+
+    public static func parse(_ bytes: [UInt8], label: String, baseFolder: String) throws(DiagnosticError)
+        -> AutomationFile
+    {
+        let root: Node?
+        do {
+            root = try YAMLParser.parse(bytes, limits: ParseLimits(maxBytes: maxFileBytes))
+        } catch {
+            throw DiagnosticError([Diagnostic(file: label, mark: error.mark, message: error.message)])
+        }
+        guard let root else {
+            throw DiagnosticError([
+                Diagnostic(
+                    file: label, mark: Mark(line: 1, column: 1),
+                    message: "file is empty; an automation file is a mapping with account, workspace and machines")
+            ])
+        }
+        var decoder = AutomationFileDecoder(file: label, baseFolder: baseFolder)
+        let file = decoder.decode(root)
+        guard let file, !decoder.sink.hasErrors else { throw DiagnosticError(decoder.sink.diagnostics) }
+        return file
+    }
+}

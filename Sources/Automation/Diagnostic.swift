@@ -1,0 +1,66 @@
+import YAML
+
+/// One problem found in a file, printed compiler-style: `FILE:LINE:COLUMN: error: MESSAGE`.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable {
+        case error, warning
+    }
+
+    public var file: String
+    public var mark: Mark
+    public var severity: Severity
+    public var message: String
+
+    public init(file: String, mark: Mark, severity: Severity = .error, message: String) {
+        self.file = file
+        self.mark = mark
+        self.severity = severity
+        self.message = message
+    }
+
+    public var description: String { "\(file):\(mark.line):\(mark.column): \(severity.rawValue): \(message)" }
+}
+
+/// Every diagnostic found in one pass; thrown when any of them is an error.
+public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics
+    }
+
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+/// Collects diagnostics for one file while a decoder walks its nodes.
+public struct DiagnosticSink: Sendable {
+    public let file: String
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init(file: String) {
+        self.file = file
+    }
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    public mutating func error(_ message: String, at mark: Mark) {
+        diagnostics.append(Diagnostic(file: file, mark: mark, message: message))
+    }
+
+    public mutating func warning(_ message: String, at mark: Mark) {
+        diagnostics.append(Diagnostic(file: file, mark: mark, severity: .warning, message: message))
+    }
+
+    /// Reports keys of `node` that are not in `known`, suggesting the closest known key.
+    public mutating func checkKeys(of node: Node, known: [String], context: String) {
+        for pair in node.mapping ?? [] {
+            guard let key = pair.key.scalarText else {
+                error("\(context) keys must be plain strings", at: pair.key.mark)
+                continue
+            }
+            if !known.contains(key) {
+                error("unknown key '\(key)' in \(context)\(Suggestion.hint(for: key, among: known))", at: pair.key.mark)
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// Job statuses as Azure's REST API names them.
+public enum JobStatus: String, Sendable, Hashable, CaseIterable, Codable {
+    case new = "New"
+    case activating = "Activating"
+    case running = "Running"
+    case completed = "Completed"
+    case failed = "Failed"
+    case stopped = "Stopped"
+    case stopping = "Stopping"
+    case suspended = "Suspended"
+    case suspending = "Suspending"
+    case resuming = "Resuming"
+    case blocked = "Blocked"
+    case disconnected = "Disconnected"
+
+    public var isFinal: Bool { self == .completed || self == .failed || self == .stopped }
+
+    /// Accepts any capitalisation: `failed`, `Failed`.
+    public init?(caseInsensitive text: String) {
+        guard let match = Self.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+            return nil
+        }
+        self = match
+    }
+}
+
+/// A job's output streams as Azure names them.
+public enum StreamKind: String, Sendable, Hashable, CaseIterable, Codable {
+    case output = "Output"
+    case warning = "Warning"
+    case error = "Error"
+    case verbose = "Verbose"
+    case progress = "Progress"
+    case debug = "Debug"
+
+    /// Streams a runbook step may write to.
+    public static let writable: [StreamKind] = allCases
+
+    public init?(caseInsensitive text: String) {
+        guard let match = Self.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+            return nil
+        }
+        self = match
+    }
+}
+
+/// Who or what started a job.
+public enum StartReason: String, Sendable, Hashable, CaseIterable, Codable {
+    case manual
+    case schedule
+    case parent
+}

@@ -1,0 +1,73 @@
+import YAML
+
+/// Typed reads of YAML nodes that report a located error instead of failing silently.
+extension DiagnosticSink {
+    mutating func string(_ node: Node, _ what: String) -> String? {
+        guard case .scalar(let text, _) = node.kind, case .string = node.resolvedScalar ?? .null else {
+            if case .scalar = node.kind, let value = node.resolvedScalar, value != .null {
+                // Numbers and booleans written where text is expected: accept their text.
+                return node.scalarText
+            }
+            error("\(what) must be a string, found \(node.kindDescription)", at: node.mark)
+            return nil
+        }
+        return text
+    }
+
+    mutating func bool(_ node: Node, _ what: String) -> Bool? {
+        guard case .bool(let flag) = node.resolvedScalar else {
+            error("\(what) must be true or false, found \(node.kindDescription)", at: node.mark)
+            return nil
+        }
+        return flag
+    }
+
+    mutating func int(_ node: Node, _ what: String) -> Int? {
+        guard case .int(let number) = node.resolvedScalar else {
+            error("\(what) must be an integer, found \(node.kindDescription)", at: node.mark)
+            return nil
+        }
+        return number
+    }
+
+    mutating func duration(_ node: Node, _ what: String) -> Duration? {
+        guard let text = node.scalarText, let duration = DurationText.parse(text), duration > .zero else {
+            error("\(what) must be a duration such as 30s, 15m or 1h30m", at: node.mark)
+            return nil
+        }
+        return duration
+    }
+
+    mutating func mapping(_ node: Node, _ what: String) -> [Node.Pair]? {
+        guard let pairs = node.mapping else {
+            error("\(what) must be a mapping, found \(node.kindDescription)", at: node.mark)
+            return nil
+        }
+        return pairs
+    }
+
+    mutating func sequence(_ node: Node, _ what: String) -> [Node]? {
+        guard let items = node.sequence else {
+            error("\(what) must be a list, found \(node.kindDescription)", at: node.mark)
+            return nil
+        }
+        return items
+    }
+
+    /// A literal value (no expressions): scalars by the core schema, lists and mappings.
+    mutating func value(_ node: Node) -> Value {
+        switch node.kind {
+        case .scalar(let text, _):
+            switch node.resolvedScalar ?? .string(text) {
+            case .null: return .null
+            case .bool(let flag): return .bool(flag)
+            case .int(let number): return .int(number)
+            case .double, .string: return .string(text)
+            }
+        case .sequence(let items):
+            return .list(items.map { value($0) })
+        case .mapping(let pairs):
+            return .map(pairs.map { Value.Entry($0.key.scalarText ?? "", value($0.value)) })
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import YAML
+
+/// A runbook as authored in `runbooks/NAME.yaml`, after validation.
+public struct Runbook: Sendable {
+    public var name: String
+    public var description: String
+    public var parameters: [ParameterSpec]
+    public var steps: [Step]
+    /// Azure keeps Verbose and Progress records only when the runbook turns them on.
+    public var logVerbose: Bool
+    public var logProgress: Bool
+    /// Whole-job time limit; nil means the engine's default.
+    public var timeout: Duration?
+
+    public init(
+        name: String,
+        description: String = "",
+        parameters: [ParameterSpec] = [],
+        steps: [Step],
+        logVerbose: Bool = false,
+        logProgress: Bool = false,
+        timeout: Duration? = nil
+    ) {
+        self.name = name
+        self.description = description
+        self.parameters = parameters
+        self.steps = steps
+        self.logVerbose = logVerbose
+        self.logProgress = logProgress
+        self.timeout = timeout
+    }
+
+    public func parameter(named name: String) -> ParameterSpec? {
+        parameters.first { $0.name == name }
+    }
+}
+
+public enum ParameterType: String, Sendable, Hashable, CaseIterable {
+    case string, int, bool, list
+}
+
+public struct ParameterSpec: Sendable, Hashable {
+    public var name: String
+    public var type: ParameterType
+    public var defaultValue: Value?
+    public var required: Bool
+    /// Allowed values; for a list, each element must be one of them.
+    public var allowed: [Value]?
+    public var description: String
+
+    public init(
+        name: String,
+        type: ParameterType,
+        defaultValue: Value? = nil,
+        required: Bool = false,
+        allowed: [Value]? = nil,
+        description: String = ""
+    ) {
+        self.name = name
+        self.type = type
+        self.defaultValue = defaultValue
+        self.required = required
+        self.allowed = allowed
+        self.description = description
+    }
+}
+
+public struct Step: Sendable {
+    public var name: String
+    public var action: String
+    public var inputs: [Template.Entry]
+    public var continueOnError: Bool
+    public var timeout: Duration?
+    public var retry: RetryPolicy?
+    public var mark: Mark
+
+    public init(
+        name: String,
+        action: String,
+        inputs: [Template.Entry] = [],
+        continueOnError: Bool = false,
+        timeout: Duration? = nil,
+        retry: RetryPolicy? = nil,
+        mark: Mark = Mark(line: 1, column: 1)
+    ) {
+        self.name = name
+        self.action = action
+        self.inputs = inputs
+        self.continueOnError = continueOnError
+        self.timeout = timeout
+        self.retry = retry
+        self.mark = mark
+    }
+}
+
+public struct RetryPolicy: Sendable, Hashable {
+    /// Total tries, the first included.
+    public var attempts: Int
+    public var delay: Duration
+
+    public init(attempts: Int, delay: Duration) {
+        self.attempts = attempts
+        self.delay = delay
+    }
+}
