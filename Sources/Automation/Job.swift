@@ -1,0 +1,119 @@
+import Foundation
+
+/// A job as the history keeps it.
+public struct Job: Sendable, Codable, Hashable {
+    public var id: String
+    public var runbookName: String
+    /// SHA-256 of the runbook content that ran.
+    public var runbookDigest: String
+    public var runbookContent: String
+    public var parameters: [String: Value]
+    public var startReason: StartReason
+    /// The schedule or parent job that started it; nil for a manual start.
+    public var startedBy: String?
+    public var accountName: String?
+    /// Machines the job acted on.
+    public var targets: [String]
+    public var status: JobStatus
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var endedAt: Date?
+    public var exception: String?
+    public var logVerbose: Bool
+    public var logProgress: Bool
+
+    public init(
+        id: String, runbookName: String, runbookDigest: String, runbookContent: String,
+        parameters: [String: Value], startReason: StartReason, startedBy: String? = nil, accountName: String?,
+        targets: [String] = [], status: JobStatus = .new, createdAt: Date, startedAt: Date? = nil,
+        endedAt: Date? = nil, exception: String? = nil, logVerbose: Bool, logProgress: Bool
+    ) {
+        self.id = id
+        self.runbookName = runbookName
+        self.runbookDigest = runbookDigest
+        self.runbookContent = runbookContent
+        self.parameters = parameters
+        self.startReason = startReason
+        self.startedBy = startedBy
+        self.accountName = accountName
+        self.targets = targets
+        self.status = status
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.exception = exception
+        self.logVerbose = logVerbose
+        self.logProgress = logProgress
+    }
+
+    /// Time from start to end, or to `now` while running.
+    public func duration(now: Date) -> TimeInterval? {
+        guard let startedAt else { return nil }
+        return (endedAt ?? now).timeIntervalSince(startedAt)
+    }
+}
+
+public struct JobStatusChange: Sendable, Codable, Hashable {
+    public var status: JobStatus
+    public var at: Date
+
+    public init(status: JobStatus, at: Date) {
+        self.status = status
+        self.at = at
+    }
+}
+
+/// One record in one of a job's streams.
+public struct StreamRecord: Sendable, Codable, Hashable {
+    public var seq: Int
+    public var stream: StreamKind
+    public var at: Date
+    public var message: String
+
+    public init(seq: Int, stream: StreamKind, at: Date, message: String) {
+        self.seq = seq
+        self.stream = stream
+        self.at = at
+        self.message = message
+    }
+}
+
+/// Filters for listing jobs, newest first.
+public struct JobFilter: Sendable, Hashable {
+    public var runbook: String?
+    public var status: JobStatus?
+    public var limit: Int
+
+    public init(runbook: String? = nil, status: JobStatus? = nil, limit: Int = 20) {
+        self.runbook = runbook
+        self.status = status
+        self.limit = limit
+    }
+}
+
+/// A machine with its tracking state.
+public struct MachineState: Sendable, Hashable {
+    public var machine: Machine
+    /// Enabled solutions and when each was enabled.
+    public var solutions: [Solution: Date]
+    public var registeredAt: Date
+
+    public init(machine: Machine, solutions: [Solution: Date], registeredAt: Date) {
+        self.machine = machine
+        self.solutions = solutions
+        self.registeredAt = registeredAt
+    }
+}
+
+/// An account with its linked workspace, as the store holds them.
+public struct AccountState: Sendable, Hashable {
+    public var account: Account
+    public var workspace: Workspace
+    public var isDefault: Bool
+
+    public init(account: Account, workspace: Workspace, isDefault: Bool) {
+        self.account = account
+        self.workspace = workspace
+        self.isDefault = isDefault
+    }
+}

@@ -1,0 +1,133 @@
+import Automation
+import Foundation
+import GRDB
+
+extension AutomationStore {
+    /// Inserts a job in status New with its first status-history row; one transaction.
+    public func createJob(_ job: Job) throws {
+        try writer.write { db in
+            try Self.record(job).insert(db)
+            try JobStatusRecord(jobId: job.id, seq: 1, status: job.status.rawValue, at: job.createdAt).insert(db)
+        }
+    }
+
+    /// Moves a job to `status`, recording the transition; start and end times and the
+    /// exception are set with it. One transaction.
+    public func transition(job id: String, to status: JobStatus, at now: Date, exception: String? = nil) throws {
+        try writer.write { db in
+            guard var record = try JobRecord.fetchOne(db, key: id) else {
+                throw StoreError.notFound(kind: "job", name: id, hint: "")
+            }
+            record.status = status.rawValue
+            if status == .running && record.startedAt == nil { record.startedAt = now }
+            if status.isFinal { record.endedAt = now }
+            if let exception { record.exception = exception }
+            try record.update(db)
+            let seq =
+                try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStatus WHERE jobId = ?", arguments: [id])
+                ?? 0
+            try JobStatusRecord(jobId: id, seq: seq + 1, status: status.rawValue, at: now).insert(db)
+        }
+    }
+
+    /// Adds machine names to the job's targets (kept sorted, without repeats).
+    public func addTargets(job id: String, _ names: [String]) throws {
+        try writer.write { db in
+            guard var record = try JobRecord.fetchOne(db, key: id) else { return }
+            let current = try JSONColumn.decode([String].self, record.targets)
+            record.targets = try JSONColumn.encode(Array(Set(current + names)).sorted())
+            try record.update(db)
+        }
+    }
+
+    /// Appends records to a job's streams in order; returns them with their sequence numbers.
+    @discardableResult
+    public func appendStream(job id: String, _ entries: [(StreamKind, Date, String)]) throws -> [StreamRecord] {
+        try writer.write { db in
+            var seq =
+                try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStream WHERE jobId = ?", arguments: [id])
+                ?? 0
+            return try entries.map { kind, at, message in
+                seq += 1
+                try JobStreamRecord(jobId: id, seq: seq, stream: kind.rawValue, at: at, message: message).insert(db)
+                return StreamRecord(seq: seq, stream: kind, at: at, message: message)
+            }
+        }
+    }
+
+    /// A job by full id or unique prefix (at least 4 characters).
+    public func job(_ idOrPrefix: String) throws -> Job? {
+        try writer.read { db in
+            if let record = try JobRecord.fetchOne(db, key: idOrPrefix) { return try Self.job(record) }
+            guard idOrPrefix.count >= 4 else { return nil }
+            let matches = try JobRecord.filter(JobRecord.Columns.id.like("\(idOrPrefix)%")).limit(2).fetchAll(db)
+            if matches.count > 1 {
+                let count = try JobRecord.filter(JobRecord.Columns.id.like("\(idOrPrefix)%")).fetchCount(db)
+                throw StoreError.ambiguousJob(prefix: idOrPrefix, matches: count)
+            }
+            return try matches.first.map(Self.job)
+        }
+    }
+
+    /// Jobs newest first.
+    public func jobs(_ filter: JobFilter) throws -> [Job] {
+        try writer.read { db in
+            var request = JobRecord.all()
+            if let runbook = filter.runbook { request = request.filter(JobRecord.Columns.runbookName == runbook) }
+            if let status = filter.status { request = request.filter(JobRecord.Columns.status == status.rawValue) }
+            return try request.order(JobRecord.Columns.createdAt.desc, JobRecord.Columns.id)
+                .limit(filter.limit).fetchAll(db).map(Self.job)
+        }
+    }
+
+    public func statusHistory(job id: String) throws -> [JobStatusChange] {
+        try writer.read { db in
+            try JobStatusRecord.filter(JobStatusRecord.Columns.jobId == id).order(JobStatusRecord.Columns.seq)
+                .fetchAll(db).compactMap { record in
+                    JobStatus(rawValue: record.status).map { JobStatusChange(status: $0, at: record.at) }
+                }
+        }
+    }
+
+    public func streams(job id: String, kind: StreamKind? = nil) throws -> [StreamRecord] {
+        try writer.read { db in
+            var request = JobStreamRecord.filter(JobStreamRecord.Columns.jobId == id)
+            if let kind { request = request.filter(JobStreamRecord.Columns.stream == kind.rawValue) }
+            return try request.order(JobStreamRecord.Columns.seq).fetchAll(db).compactMap { record in
+                StreamKind(rawValue: record.stream).map {
+                    StreamRecord(seq: record.seq, stream: $0, at: record.at, message: record.message)
+                }
+            }
+        }
+    }
+
+    public func jobCount() throws -> Int {
+        try writer.read { db in try JobRecord.fetchCount(db) }
+    }
+
+    static func record(_ job: Job) throws -> JobRecord {
+        JobRecord(
+            id: job.id, runbookName: job.runbookName, runbookDigest: job.runbookDigest,
+            runbookContent: job.runbookContent, parameters: try JSONColumn.encode(job.parameters),
+            startReason: job.startReason.rawValue, startedBy: job.startedBy, accountName: job.accountName,
+            targets: try JSONColumn.encode(job.targets), status: job.status.rawValue, createdAt: job.createdAt,
+            startedAt: job.startedAt, endedAt: job.endedAt, exception: job.exception, logVerbose: job.logVerbose,
+            logProgress: job.logProgress)
+    }
+
+    static func job(_ record: JobRecord) throws -> Job {
+        guard let status = JobStatus(rawValue: record.status),
+            let reason = StartReason(rawValue: record.startReason)
+        else {
+            throw StoreError.invalid("job \(record.id) has a status this version does not know")
+        }
+        return Job(
+            id: record.id, runbookName: record.runbookName, runbookDigest: record.runbookDigest,
+            runbookContent: record.runbookContent,
+            parameters: try JSONColumn.decode([String: Value].self, record.parameters), startReason: reason,
+            startedBy: record.startedBy, accountName: record.accountName,
+            targets: try JSONColumn.decode([String].self, record.targets), status: status,
+            createdAt: record.createdAt, startedAt: record.startedAt, endedAt: record.endedAt,
+            exception: record.exception, logVerbose: record.logVerbose, logProgress: record.logProgress)
+    }
+}

@@ -1,0 +1,128 @@
+import GRDB
+
+/// Named migrations; a landed migration is never edited, only followed by a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try createAccounts(db)
+            try createMachines(db)
+            try createJobs(db)
+        }
+        return migrator
+    }
+
+    private static func createAccounts(_ db: Database) throws {
+        try db.create(table: "workspace") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("name", .text).notNull().unique()
+            t.column("subscription", .text).notNull()
+            t.column("resourceGroup", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("createdAt", .datetime).notNull()
+        }
+        try db.create(table: "account") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("name", .text).notNull().unique()
+            t.column("subscription", .text).notNull()
+            t.column("resourceGroup", .text).notNull()
+            t.column("region", .text).notNull()
+            t.column("workspaceId", .integer).notNull().references("workspace", onDelete: .restrict)
+            t.column("profile", .text).notNull().check(sql: "profile IN ('azure', 'extended')")
+            t.column("isDefault", .boolean).notNull().defaults(to: false)
+            t.column("createdAt", .datetime).notNull()
+        }
+        // At most one default account.
+        try db.execute(sql: "CREATE UNIQUE INDEX account_single_default ON account(isDefault) WHERE isDefault = 1")
+    }
+
+    private static func createMachines(_ db: Database) throws {
+        try db.create(table: "gateway") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("name", .text).notNull().unique()
+            t.column("rules", .jsonText).notNull()
+        }
+        try db.create(table: "machine") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("name", .text).notNull().unique()
+            t.column("os", .text).notNull()
+            t.column("family", .text).notNull().check(sql: "family IN ('windows', 'linux')")
+            t.column("subscription", .text).notNull()
+            t.column("resourceGroup", .text).notNull()
+            t.column("location", .text).notNull()
+            t.column("tags", .jsonText).notNull()
+            t.column("route", .text).notNull().check(sql: "route IN ('direct', 'gateway')")
+            t.column("gateway", .text)
+            t.column("operationsManager", .text)
+            t.column("rules", .jsonText).notNull()
+            t.column("sourceKind", .text).notNull().check(sql: "sourceKind IN ('local', 'linux-root', 'windows-folder')")
+            t.column("sourcePath", .text)
+            t.column("registeredAt", .datetime).notNull()
+            t.check(sql: "route = 'direct' OR gateway IS NOT NULL")
+            t.check(sql: "sourceKind = 'local' OR sourcePath IS NOT NULL")
+        }
+        try db.create(table: "machineSolution") { t in
+            t.column("machineId", .integer).notNull().references("machine", onDelete: .cascade)
+            t.column("solution", .text).notNull().check(sql: "solution IN ('ChangeTracking', 'Inventory')")
+            t.column("accountId", .integer).notNull().references("account", onDelete: .cascade)
+            t.column("enabledAt", .datetime).notNull()
+            t.column("jobId", .text)
+            t.primaryKey(["machineId", "solution"])
+        }
+        try db.create(table: "trackingScope") { t in
+            t.column("accountId", .integer).notNull().references("account", onDelete: .cascade)
+            t.column("solution", .text).notNull().check(sql: "solution IN ('ChangeTracking', 'Inventory')")
+            t.column("filter", .jsonText).notNull()
+            t.column("createdAt", .datetime).notNull()
+            t.primaryKey(["accountId", "solution"])
+        }
+    }
+
+    private static func createJobs(_ db: Database) throws {
+        let statuses = JobStatusSQL.list
+        try db.create(table: "job") { t in
+            t.primaryKey("id", .text)
+            t.column("runbookName", .text).notNull()
+            t.column("runbookDigest", .text).notNull().check(sql: "length(runbookDigest) = 64")
+            t.column("runbookContent", .text).notNull()
+            t.column("parameters", .jsonText).notNull()
+            t.column("startReason", .text).notNull().check(sql: "startReason IN ('manual', 'schedule', 'parent')")
+            t.column("startedBy", .text)
+            t.column("accountName", .text)
+            t.column("targets", .jsonText).notNull().defaults(to: "[]")
+            t.column("status", .text).notNull().check(sql: "status IN (\(statuses))")
+            t.column("createdAt", .datetime).notNull()
+            t.column("startedAt", .datetime)
+            t.column("endedAt", .datetime)
+            t.column("exception", .text)
+            t.column("logVerbose", .boolean).notNull()
+            t.column("logProgress", .boolean).notNull()
+        }
+        try db.create(index: "job_createdAt", on: "job", columns: ["createdAt"])
+        try db.create(index: "job_runbook_createdAt", on: "job", columns: ["runbookName", "createdAt"])
+        try db.create(index: "job_status_createdAt", on: "job", columns: ["status", "createdAt"])
+        try db.create(table: "jobStatus") { t in
+            t.column("jobId", .text).notNull().references("job", onDelete: .cascade)
+            t.column("seq", .integer).notNull()
+            t.column("status", .text).notNull().check(sql: "status IN (\(statuses))")
+            t.column("at", .datetime).notNull()
+            t.primaryKey(["jobId", "seq"])
+        }
+        try db.create(table: "jobStream") { t in
+            t.column("jobId", .text).notNull().references("job", onDelete: .cascade)
+            t.column("seq", .integer).notNull()
+            t.column("stream", .text).notNull()
+                .check(sql: "stream IN ('Output', 'Warning', 'Error', 'Verbose', 'Progress', 'Debug')")
+            t.column("at", .datetime).notNull()
+            t.column("message", .text).notNull()
+            t.primaryKey(["jobId", "seq"])
+        }
+    }
+}
+
+enum JobStatusSQL {
+    static let list = [
+        "New", "Activating", "Running", "Completed", "Failed", "Stopped", "Stopping", "Suspended", "Suspending",
+        "Resuming", "Blocked", "Disconnected",
+    ].map { "'\($0)'" }.joined(separator: ", ")
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    case cannotOpen(path: String, reason: String)
+    case notFound(kind: String, name: String, hint: String)
+    case alreadyExists(kind: String, name: String)
+    case invalid(String)
+    case ambiguousJob(prefix: String, matches: Int)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): return "cannot open the store at \(path): \(reason)"
+        case .notFound(let kind, let name, let hint): return "no \(kind) named '\(name)'\(hint)"
+        case .alreadyExists(let kind, let name): return "a \(kind) named '\(name)' already exists"
+        case .invalid(let message): return message
+        case .ambiguousJob(let prefix, let matches):
+            return "job id prefix '\(prefix)' matches \(matches) jobs; give more characters"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
