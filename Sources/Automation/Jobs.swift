@@ -50,3 +50,8 @@ public enum StartReason: String, Sendable, Hashable, CaseIterable, Codable {
     case schedule
     case parent
 }
+
+/// Where actions write their stream records; the engine stores them and shows them live.
+public protocol StreamSink: Sendable {
+    func write(_ kind: StreamKind, _ message: String) async
+}

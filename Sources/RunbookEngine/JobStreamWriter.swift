@@ -1,0 +1,51 @@
+import Automation
+import AutomationStore
+import Foundation
+
+/// Stores a job's stream records in order as they are written and passes each to an observer
+/// (the CLI shows them live). Verbose, Progress and Debug are kept only when the runbook asks.
+public actor JobStreamWriter: StreamSink {
+    public typealias Observer = @Sendable (StreamRecord) -> Void
+
+    let jobId: String
+    let store: AutomationStore
+    let now: @Sendable () -> Date
+    let observer: Observer?
+    let keepVerbose: Bool
+    let keepProgress: Bool
+    private(set) var failures: [String] = []
+
+    init(
+        jobId: String, store: AutomationStore, now: @escaping @Sendable () -> Date, keepVerbose: Bool,
+        keepProgress: Bool, observer: Observer?
+    ) {
+        self.jobId = jobId
+        self.store = store
+        self.now = now
+        self.keepVerbose = keepVerbose
+        self.keepProgress = keepProgress
+        self.observer = observer
+    }
+
+    public func write(_ kind: StreamKind, _ message: String) async {
+        switch kind {
+        case .verbose, .debug:
+            if !keepVerbose { return }
+        case .progress:
+            if !keepProgress { return }
+        default:
+            break
+        }
+        do {
+            for record in try store.appendStream(job: jobId, [(kind, now(), message)]) {
+                observer?(record)
+            }
+        } catch {
+            // The record could not be stored; the job must not pretend it was.
+            failures.append("\(error)")
+        }
+    }
+
+    /// Storage failures seen so far; the engine fails the job when there are any.
+    func storageFailures() -> [String] { failures }
+}

@@ -1,0 +1,47 @@
+import Automation
+
+/// A runbook with its parameters bound and every step's inputs resolved and checked:
+/// what is left cannot fail for reasons of input.
+public struct PreparedJob: Sendable {
+    public var loaded: LoadedRunbook
+    public var parameters: [String: Value]
+    public var stepInputs: [Value]
+
+    public var runbook: Runbook { loaded.runbook }
+}
+
+/// Parameters or inputs that do not fit the runbook; nothing has been recorded.
+public struct PreparationError: Error, Sendable, CustomStringConvertible {
+    public var problems: [String]
+
+    public var description: String { problems.map { "error: \($0)" }.joined(separator: "\n") }
+}
+
+extension JobRunner {
+    /// Binds `-p` values and resolves every step's inputs, reporting all problems at once.
+    public static func prepare(_ loaded: LoadedRunbook, parameters given: [String: String]) throws(PreparationError)
+        -> PreparedJob
+    {
+        let bound: [String: Value]
+        switch ParameterValues.bind(given, to: loaded.runbook) {
+        case .success(let values): bound = values
+        case .failure(let error): throw PreparationError(problems: error.problems)
+        }
+        var problems: [String] = []
+        var inputs: [Value] = []
+        for step in loaded.runbook.steps {
+            let value = Value.map(step.inputs.map { Value.Entry($0.key, $0.value.resolve(bound)) })
+            if let signature = ActionCatalog.signature(named: step.action) {
+                for spec in signature.inputs {
+                    guard let input = value[spec.name] else { continue }
+                    if let problem = InputValues.problem(input, type: spec.type, what: "input '\(spec.name)'") {
+                        problems.append("step '\(step.name)': \(problem)")
+                    }
+                }
+            }
+            inputs.append(value)
+        }
+        guard problems.isEmpty else { throw PreparationError(problems: problems) }
+        return PreparedJob(loaded: loaded, parameters: bound, stepInputs: inputs)
+    }
+}
