@@ -27,8 +27,9 @@ public struct TargetSpec: Sendable, Hashable {
         guard let value else { return }
         machines = value["machines"]?.listValue?.compactMap(\.stringValue) ?? []
         os = value["os"]?.stringValue.flatMap(OSFamily.init(rawValue:))
-        location = value["location"]?.stringValue
-        subscription = value["subscription"]?.stringValue
+        // An empty string (an unset parameter) means the default, like an absent key.
+        location = value["location"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        subscription = value["subscription"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         if case .map(let entries)? = value["tags"] {
             for entry in entries { tags[entry.key] = entry.value.stringValue ?? "" }
         }

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+
+extension RunbookCommand {
+    struct AccountCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "account",
+            abstract: "Show the Automation accounts and their linked workspaces.",
+            subcommands: [Show.self, List.self, SetDefault.self],
+            defaultSubcommand: Show.self)
+    }
+}
+
+struct AccountDocument: Encodable {
+    var account: Account
+    var workspace: Workspace
+    var isDefault: Bool
+}
+
+extension RunbookCommand.AccountCommand {
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one account (default: the default account).")
+
+        @Argument(help: "Account name.") var name: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let store = try store.openWithAccount()
+            let state = try name.map { try store.account(named: $0) } ?? store.defaultAccount()
+            guard let state else {
+                let hint = Suggestion.hint(for: name ?? "", among: try store.accounts().map(\.account.name))
+                Terminal.error("no Automation account named '\(name ?? "")'\(hint)")
+                throw ExitCode(1)
+            }
+            if json {
+                try JSONOutput.print(AccountDocument(account: state.account, workspace: state.workspace, isDefault: state.isDefault))
+                return
+            }
+            let account = state.account
+            let workspace = state.workspace
+            Terminal.out(
+                """
+                Automation account: \(account.name)\(state.isDefault ? " (default)" : "")
+                  Subscription:     \(account.subscription)
+                  Resource group:   \(account.resourceGroup)
+                  Region:           \(account.region)
+                  Limits profile:   \(account.profile.rawValue)
+                Log Analytics workspace: \(workspace.name)
+                  Subscription:     \(workspace.subscription)
+                  Resource group:   \(workspace.resourceGroup)
+                  Region:           \(workspace.region)
+                """)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every account in the store.")
+
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let states = try store.openWithAccount().accounts()
+            if json {
+                try JSONOutput.print(states.map { AccountDocument(account: $0.account, workspace: $0.workspace, isDefault: $0.isDefault) })
+                return
+            }
+            var table = Table(headers: ["ACCOUNT", "REGION", "WORKSPACE", "WORKSPACE REGION", "PROFILE", "DEFAULT"])
+            for state in states {
+                table.rows.append([
+                    state.account.name, state.account.region.name, state.workspace.name, state.workspace.region.name,
+                    state.account.profile.rawValue, state.isDefault ? "yes" : "",
+                ])
+            }
+            Terminal.out(table.render())
+        }
+    }
+
+    struct SetDefault: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-default", abstract: "Make an account the default one.")
+
+        @Argument(help: "Account name.") var name: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            do {
+                try store.open().setDefaultAccount(name)
+            } catch let error as StoreError {
+                Terminal.error(error.description)
+                throw ExitCode(1)
+            }
+            Terminal.out("'\(name)' is now the default Automation account.")
+        }
+    }
+}

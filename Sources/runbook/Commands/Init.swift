@@ -1,0 +1,88 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+import Foundation
+
+extension RunbookCommand {
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an Automation account linked to a Log Analytics workspace.",
+            discussion: """
+                With no flags, creates the embedded default: account 'automation-default' in EastUS2,
+                workspace 'workspace-default' in EastUS, and this host registered as a local machine.
+
+                Azure's rules apply: the account and workspace share a subscription, and the regions
+                form an allowed pair (workspace EastUS -> account EastUS2; WestUS2, WestCentralUS,
+                CanadaCentral, AustraliaSoutheast, SoutheastAsia, CentralIndia, ChinaEast2, JapanEast,
+                UKSouth, WestEurope, USGovVirginia and USGovArizona link to themselves).
+
+                Example:
+                  runbook init --account ops --subscription 1111 --resource-group ops-rg \\
+                      --region WestEurope --workspace ops-logs --workspace-region WestEurope
+                """)
+
+        @Option(help: "Automation account name.") var account: String?
+        @Option(help: "Subscription id of the account (and of the workspace unless given).") var subscription: String?
+        @Option(help: "Resource group of the account (and of the workspace unless given).") var resourceGroup: String?
+        @Option(help: "Azure region of the Automation account, e.g. EastUS2.") var region: String?
+        @Option(help: "Log Analytics workspace name.") var workspace: String?
+        @Option(help: "Subscription of the workspace (default: the account's).") var workspaceSubscription: String?
+        @Option(help: "Resource group of the workspace (default: the account's).") var workspaceResourceGroup: String?
+        @Option(help: "Azure region of the workspace, e.g. EastUS.") var workspaceRegion: String?
+        @Option(help: "Limits profile: azure (Azure's limits, default) or extended (lifted).")
+        var profile: LimitsProfile = .azure
+        @Flag(help: "Make this account the default (the first account always is).") var makeDefault = false
+        @OptionGroup var store: StoreOptions
+
+        var isDefaultSetup: Bool {
+            [account, subscription, resourceGroup, region, workspace, workspaceRegion].allSatisfy { $0 == nil }
+        }
+
+        func validate() throws {
+            if isDefaultSetup { return }
+            var missing: [String] = []
+            if account == nil { missing.append("--account") }
+            if subscription == nil { missing.append("--subscription") }
+            if resourceGroup == nil { missing.append("--resource-group") }
+            if region == nil { missing.append("--region") }
+            if workspace == nil { missing.append("--workspace") }
+            if workspaceRegion == nil { missing.append("--workspace-region") }
+            if !missing.isEmpty { throw ValidationError("missing " + missing.joined(separator: ", ")) }
+            for text in [region, workspaceRegion].compactMap({ $0 }) where Region(text) == nil {
+                throw ValidationError("unknown Azure region '\(text)'\(Region.hint(for: text))")
+            }
+        }
+
+        func run() async throws {
+            let store = try store.open()
+            if isDefaultSetup {
+                if let line = try DefaultSetup.ensure(store) {
+                    Terminal.out(line)
+                } else {
+                    Terminal.out("The store already holds an account; see 'runbook account show'.")
+                }
+                return
+            }
+            guard let account, let subscription, let resourceGroup, let region = region.flatMap(Region.init),
+                let workspace, let workspaceRegion = workspaceRegion.flatMap(Region.init)
+            else { throw ValidationError("incomplete account settings") }
+            let newAccount = Account(
+                name: account, subscription: subscription, resourceGroup: resourceGroup, region: region,
+                workspace: workspace, profile: profile)
+            let newWorkspace = Workspace(
+                name: workspace, subscription: workspaceSubscription ?? subscription,
+                resourceGroup: workspaceResourceGroup ?? resourceGroup, region: workspaceRegion)
+            do {
+                try store.createAccount(newAccount, workspace: newWorkspace, makeDefault: makeDefault, at: Date())
+            } catch let error as StoreError {
+                Terminal.error(error.description)
+                throw ExitCode(65)
+            }
+            Terminal.out(
+                "Created Automation account '\(account)' (\(region)) linked to workspace '\(workspace)' "
+                    + "(\(workspaceRegion)), profile \(profile.rawValue).")
+        }
+    }
+}
+
+extension LimitsProfile: ExpressibleByArgument {}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+import Foundation
+
+extension RunbookCommand {
+    struct JobsCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "jobs",
+            abstract: "The job history: list jobs, show one, print its streams.",
+            subcommands: [List.self, Show.self, Output.self],
+            defaultSubcommand: List.self)
+    }
+}
+
+extension RunbookCommand.JobsCommand {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
+
+        @Option(help: "Only jobs of this runbook.") var runbook: String?
+        @Option(help: "Only jobs in this status (Completed, Failed, Stopped, Running, ...).") var status: String?
+        @Option(help: "At most this many jobs.") var limit = 20
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            if let status, JobStatus(caseInsensitive: status) == nil {
+                throw ValidationError(
+                    "unknown status '\(status)'; one of: " + JobStatus.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() async throws {
+            let store = try store.open()
+            let filter = JobFilter(runbook: runbook, status: status.flatMap(JobStatus.init(caseInsensitive:)), limit: limit)
+            let jobs = try store.jobs(filter)
+            if json {
+                try JSONOutput.print(try jobs.map { try JobDocument(job: $0) })
+                return
+            }
+            if jobs.isEmpty {
+                Terminal.out("No jobs yet. Run one with: runbook run enable-tracking")
+                return
+            }
+            var table = Table(headers: ["ID", "RUNBOOK", "STATUS", "CREATED", "DURATION", "STARTED BY"])
+            for job in jobs {
+                table.rows.append([
+                    String(job.id.prefix(8)), job.runbookName, job.status.rawValue, Terminal.time(job.createdAt),
+                    Terminal.seconds(job.duration(now: Date())), job.startedBy ?? job.startReason.rawValue,
+                ])
+            }
+            Terminal.out(table.render())
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one job: its record, status timeline and stream counts.")
+
+        @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let store = try store.open()
+            let job = try JobLookup.find(id, in: store)
+            if json {
+                try JSONOutput.print(try JobDocument(job: job, store: store))
+                return
+            }
+            var lines = [
+                "Job:         \(job.id)",
+                "Runbook:     \(job.runbookName) (sha256 \(job.runbookDigest.prefix(12)))",
+                "Status:      \(job.status.rawValue)",
+                "Started by:  \(job.startedBy.map { "\(job.startReason.rawValue) (\($0))" } ?? job.startReason.rawValue)",
+                "Account:     \(job.accountName ?? "-")",
+                "Targets:     \(job.targets.isEmpty ? "-" : job.targets.joined(separator: ", "))",
+                "Created:     \(Terminal.time(job.createdAt))",
+                "Started:     \(Terminal.time(job.startedAt))",
+                "Ended:       \(Terminal.time(job.endedAt))",
+                "Duration:    \(Terminal.seconds(job.duration(now: Date())))",
+            ]
+            let parameters = job.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            lines.append("Parameters:  \(parameters.isEmpty ? "-" : parameters.joined(separator: " "))")
+            if let exception = job.exception { lines.append("Exception:   \(exception)") }
+            lines.append("Timeline:")
+            for change in try store.statusHistory(job: job.id) {
+                lines.append("  \(change.at.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))  \(change.status.rawValue)")
+            }
+            let streams = try store.streams(job: job.id)
+            let counts = Dictionary(grouping: streams, by: \.stream).mapValues(\.count)
+            let summary = StreamKind.allCases.compactMap { kind in counts[kind].map { "\(kind.rawValue) \($0)" } }
+            lines.append("Streams:     \(summary.isEmpty ? "none" : summary.joined(separator: ", "))")
+            Terminal.out(lines.joined(separator: "\n"))
+        }
+    }
+
+    struct Output: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a job's stream records in the order they were written.")
+
+        @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
+        @Option(help: "Only this stream: Output, Warning, Error, Verbose, Progress or Debug.") var stream: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            if let stream, StreamKind(caseInsensitive: stream) == nil {
+                throw ValidationError(
+                    "unknown stream '\(stream)'; one of: " + StreamKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+        }
+
+        func run() async throws {
+            let store = try store.open()
+            let job = try JobLookup.find(id, in: store)
+            let kind = stream.flatMap(StreamKind.init(caseInsensitive:))
+            let records = try store.streams(job: job.id, kind: kind)
+            if json {
+                try JSONOutput.print(records)
+                return
+            }
+            for record in records {
+                // One stream asked for: bare messages, ready for pipes.
+                Terminal.out(kind == nil ? "\(Terminal.time(record.at))  \(record.stream.rawValue)  \(record.message)" : record.message)
+            }
+        }
+    }
+}
+
+enum JobLookup {
+    static func find(_ id: String, in store: AutomationStore) throws -> Job {
+        do {
+            if let job = try store.job(id) { return job }
+        } catch let error as StoreError {
+            Terminal.error(error.description)
+            throw ExitCode(1)
+        }
+        Terminal.error("no job with id '\(id)'; see 'runbook jobs list'")
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+import ChangeTracking
+import Foundation
+
+extension RunbookCommand {
+    struct MachineCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "machine",
+            abstract: "Register, list, show and remove machines.",
+            subcommands: [Register.self, List.self, Show.self, Remove.self],
+            defaultSubcommand: List.self)
+    }
+}
+
+/// A machine with its tracking state, for `--json`.
+struct MachineDocument: Encodable {
+    var machine: Machine
+    var tracking: [String: Date]
+    var registeredAt: Date
+
+    init(_ state: MachineState) {
+        machine = state.machine
+        tracking = Dictionary(uniqueKeysWithValues: state.solutions.map { ($0.key.rawValue, $0.value) })
+        registeredAt = state.registeredAt
+    }
+}
+
+extension MachineState {
+    var trackingSummary: String {
+        let names = Solution.allCases.filter { solutions[$0] != nil }.map(\.rawValue)
+        return names.isEmpty ? "-" : names.joined(separator: ", ")
+    }
+}
+
+extension RunbookCommand.MachineCommand {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List machines and their tracking state.")
+
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let machines = try store.openWithAccount().machines()
+            if json {
+                try JSONOutput.print(machines.map(MachineDocument.init))
+                return
+            }
+            var table = Table(headers: ["NAME", "OS", "LOCATION", "ROUTE", "SOURCE", "TRACKING"])
+            for state in machines {
+                let machine = state.machine
+                let route = machine.network.gateway.map { "gateway \($0)" } ?? machine.network.route.rawValue
+                table.rows.append([
+                    machine.name, machine.os, machine.location.name, route, machine.source.kind, state.trackingSummary,
+                ])
+            }
+            Terminal.out(machines.isEmpty ? "No machines registered." : table.render())
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one machine.")
+
+        @Argument(help: "Machine name.") var name: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let store = try store.openWithAccount()
+            guard let state = try store.machine(named: name) else {
+                Terminal.error("no machine named '\(name)'\(Suggestion.hint(for: name, among: try store.machineNames()))")
+                throw ExitCode(1)
+            }
+            if json {
+                try JSONOutput.print(MachineDocument(state))
+                return
+            }
+            let machine = state.machine
+            var lines = [
+                "Machine:          \(machine.name)",
+                "OS:               \(machine.os) (\(machine.family.rawValue))",
+                "Subscription:     \(machine.subscription)",
+                "Resource group:   \(machine.resourceGroup)",
+                "Location:         \(machine.location)",
+                "Tags:             \(machine.tags.isEmpty ? "-" : machine.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))",
+                "Route:            \(machine.network.route.rawValue)\(machine.network.gateway.map { " via gateway \($0)" } ?? "")",
+                "Ops Manager:      \(machine.network.operationsManager ?? "-")",
+                "Source:           \(machine.source)",
+                "Registered:       \(Terminal.time(state.registeredAt))",
+                "Network rules:",
+            ]
+            lines += machine.network.rules.map { "  \($0)" }
+            lines.append("Tracking:")
+            for solution in Solution.allCases {
+                lines.append("  \(solution.rawValue): \(state.solutions[solution].map { "enabled \(Terminal.time($0))" } ?? "not enabled")")
+            }
+            Terminal.out(lines.joined(separator: "\n"))
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a machine and its tracking state (its jobs stay in the history).")
+
+        @Argument(help: "Machine name.") var name: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let store = try store.open()
+            guard try store.removeMachine(named: name) else {
+                Terminal.error("no machine named '\(name)'\(Suggestion.hint(for: name, among: try store.machineNames()))")
+                throw ExitCode(1)
+            }
+            Terminal.out("Removed machine '\(name)'.")
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+import ChangeTracking
+import Foundation
+
+extension RunbookCommand.MachineCommand {
+    struct Register: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a machine.",
+            discussion: """
+                Sources: 'local' (this host), 'linux-root:FOLDER' (a folder standing for a Linux machine's /)
+                or 'windows-folder:FOLDER' (a folder standing for a Windows machine).
+
+                Network rules are what the machine's firewall allows; enabling tracking checks them:
+                  direct route:  443/tcp to *.ods.opinsights.azure.com, *.oms.opinsights.azure.com,
+                                 *.blob.core.windows.net and *.azure-automation.net
+                  gateway route: 8080/tcp to GATEWAY (and the gateway's own 443 rules)
+                  Operations Manager: Windows 5723/tcp to SERVER; Linux 22/tcp and 1270/tcp from SERVER
+                --standard-rules declares exactly those for the chosen route.
+
+                Example:
+                  runbook machine register web01 --os "Windows Server 2022" \\
+                      --source windows-folder:examples/contoso/machines/contoso-web01 --standard-rules
+                """)
+
+        @Argument(help: "Machine name.") var name: String
+        @Option(help: "Operating system, e.g. \"Windows Server 2022\" or \"Ubuntu 22.04\".") var os: String
+        @Option(help: "Where it is scanned from: local, linux-root:FOLDER or windows-folder:FOLDER.") var source: String
+        @Option(help: "Subscription id (default: the default account's).") var subscription: String?
+        @Option(help: "Resource group (default: the default account's).") var resourceGroup: String?
+        @Option(help: "Azure region (default: the default account's).") var location: String?
+        @Option(name: .customLong("tag"), help: "A tag, KEY=VALUE (repeatable).") var tags: [String] = []
+        @Option(help: "Network route: direct or gateway.") var route: String = "direct"
+        @Option(help: "Log Analytics gateway name, for the gateway route.") var gateway: String?
+        @Option(help: "Operations Manager management server the machine reports to.") var operationsManager: String?
+        @Option(name: .customLong("rule"), help: "A firewall rule: '443/tcp to HOST' or '22/tcp from HOST' (repeatable).")
+        var rules: [String] = []
+        @Flag(help: "Declare the rules Azure requires for the chosen route.") var standardRules = false
+        @Flag(help: "Replace a machine of the same name (its tracking state is kept).") var replace = false
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            guard OperatingSystem(os) != nil else { throw ValidationError(OSCatalog.unsupportedMessage(os)) }
+            guard MachineNetwork.Route(rawValue: route) != nil else {
+                throw ValidationError("unknown route '\(route)'; expected direct or gateway")
+            }
+            if route == "gateway" && gateway == nil { throw ValidationError("the gateway route needs --gateway NAME") }
+            if let location, Region(location) == nil {
+                throw ValidationError("unknown Azure region '\(location)'\(Region.hint(for: location))")
+            }
+            for tag in tags where !tag.contains("=") { throw ValidationError("tag '\(tag)' is not KEY=VALUE") }
+            for rule in rules {
+                if case .failure(let error) = NetworkRule.parse(rule) { throw ValidationError(error.description) }
+            }
+            _ = try parsedSource()
+        }
+
+        func parsedSource() throws -> MachineSource {
+            if source == "local" { return .local }
+            let parts = source.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let kind = MachineSource(kind: parts[0], path: absolute(parts[1])) else {
+                throw ValidationError("source '\(source)' is not local, linux-root:FOLDER or windows-folder:FOLDER")
+            }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: absolute(parts[1]), isDirectory: &isFolder), isFolder.boolValue
+            else { throw ValidationError("machine folder '\(parts[1])' does not exist") }
+            return kind
+        }
+
+        func absolute(_ path: String) -> String {
+            URL(fileURLWithPath: path).standardizedFileURL.path
+        }
+
+        func run() async throws {
+            let store = try store.openWithAccount()
+            guard let defaults = try store.defaultAccount()?.account, let os = OperatingSystem(os),
+                let routeValue = MachineNetwork.Route(rawValue: route)
+            else { throw ExitCode(1) }
+            let source = try parsedSource()
+            if let problem = MachineSourceRules.mismatch(os: os, source: source) { throw ValidationError(problem) }
+            var declared = rules.compactMap { try? NetworkRule.parse($0).get() }
+            if standardRules {
+                declared += Prerequisites.standardRules(
+                    route: routeValue, gateway: gateway, operationsManager: operationsManager, family: os.family)
+            }
+            let machine = Machine(
+                name: name, os: os, subscription: subscription ?? defaults.subscription,
+                resourceGroup: resourceGroup ?? defaults.resourceGroup,
+                location: location.flatMap(Region.init) ?? defaults.region,
+                tags: Dictionary(
+                    tags.map { tag in
+                        let parts = tag.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                        return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+                    }, uniquingKeysWith: { _, last in last }),
+                network: MachineNetwork(
+                    route: routeValue, gateway: gateway, operationsManager: operationsManager,
+                    rules: Array(Set(declared)).sorted { $0.description < $1.description }),
+                source: source)
+            do {
+                try store.registerMachine(machine, replace: replace, at: Date())
+            } catch let error as StoreError {
+                Terminal.error(error.description + (replace ? "" : " (use --replace to update it)"))
+                throw ExitCode(1)
+            }
+            Terminal.out("Registered machine '\(name)' (\(os.name), \(machine.location)).")
+            for line in try TrackingEnablement(store: store, now: { Date() }).applyFutureScopes(to: name) {
+                Terminal.out(line)
+            }
+        }
+    }
+}

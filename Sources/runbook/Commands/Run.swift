@@ -1,0 +1,104 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+import Foundation
+import Logging
+import RunbookEngine
+
+extension RunbookCommand {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a runbook as a job and keep it in the job history.",
+            discussion: """
+                Loads runbooks/NAME.yaml, validates it and its parameters, then runs it as a job:
+                New -> Activating -> Running -> Completed | Failed | Stopped. Stream records are shown
+                as they are written (Output on stdout; Warning, Error, Verbose, Progress on stderr) and
+                stored with the job.
+
+                Parameters: -p NAME=VALUE, once per parameter. Lists are comma-separated
+                (-p machines=web01,web02, or -p machines= for an empty list); booleans are true/false.
+
+                Exit status: 0 Completed, 1 Failed or Stopped, 65 invalid runbook or parameters
+                (nothing is recorded), 64 usage error.
+
+                Examples:
+                  runbook run enable-tracking
+                  runbook run enable-tracking -p machines=contoso-web01 -p solutions=ChangeTracking
+                  runbook run disable-tracking --json
+                """)
+
+        @Argument(help: "Runbook name: runs runbooks/NAME.yaml. A path ending in .yaml runs that file.")
+        var name: String
+
+        @Option(name: [.customShort("p"), .customLong("param")], help: "A parameter, NAME=VALUE (repeatable).")
+        var parameters: [String] = []
+
+        @Flag(help: "Print the finished job as JSON (with its streams) instead of live lines.")
+        var json = false
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var runbooks: RunbookFolderOptions
+
+        func validate() throws {
+            var seen = Set<String>()
+            for parameter in parameters {
+                guard let equals = parameter.firstIndex(of: "="), equals != parameter.startIndex else {
+                    throw ValidationError("parameter '\(parameter)' is not NAME=VALUE")
+                }
+                let key = String(parameter[..<equals])
+                guard seen.insert(key).inserted else { throw ValidationError("parameter '\(key)' is given twice") }
+            }
+        }
+
+        var parameterValues: [String: String] {
+            Dictionary(
+                parameters.map { parameter -> (String, String) in
+                    let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+                }, uniquingKeysWith: { _, last in last })
+        }
+
+        func run() async throws {
+            Logs.bootstrap()
+            // Everything that can be wrong with the input is checked before the store is touched.
+            let loaded = try RunbookInput.load(name, library: runbooks.library)
+            let prepared: PreparedJob
+            do {
+                prepared = try JobRunner.prepare(loaded, parameters: parameterValues)
+            } catch {
+                Terminal.raw(error.description)
+                throw ExitCode(65)
+            }
+            let store = try store.openWithAccount()
+            let runner = JobRunner(store: store, logger: Logger(label: "runbook.engine"))
+            let live = !json
+            let job = try await runner.run(prepared, reason: .manual) { record in
+                if live { JobPrinter.live(record) }
+            }
+            if json {
+                try JSONOutput.print(JobDocument(job: job, store: store, withStreams: true))
+            } else {
+                JobPrinter.finished(job)
+            }
+            if job.status != .completed { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Loads a runbook by name from the library, or from a path; diagnostics go to stderr and exit 65.
+enum RunbookInput {
+    static func load(_ name: String, library: RunbookLibrary) throws -> LoadedRunbook {
+        do {
+            if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/") {
+                return try RunbookLoader.load(path: name)
+            }
+            return try library.load(name)
+        } catch let error as DiagnosticError {
+            Terminal.raw(error.description)
+            throw ExitCode(65)
+        } catch let error as RunbookLibrary.LibraryError {
+            Terminal.raw(error.description)
+            throw ExitCode(65)
+        }
+    }
+}
