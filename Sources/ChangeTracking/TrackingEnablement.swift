@@ -50,6 +50,7 @@ public struct TrackingEnablement: Sendable {
         guard let selection = try await select(request, account: account, sink: sink, outcome: &outcome) else {
             return outcome
         }
+        let refused = outcome.failed.count
         let gateways = Dictionary(try store.gateways().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let solutions = request.solutions.map(\.rawValue).joined(separator: ", ")
         for state in selection {
@@ -80,7 +81,7 @@ public struct TrackingEnablement: Sendable {
             try store.setScope(request.solutions, account: account.name, filter: filter, at: now())
             await sink.write(.output, "Machines registered later that match these targets will get \(solutions) too.")
         }
-        await summarise("Enabled", outcome, total: selection.count + outcome.failed.count, sink: sink)
+        await summarise("Enabled", outcome, total: selection.count + refused, sink: sink)
         return outcome
     }
 
