@@ -25,8 +25,12 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
 
+    /// Keeps diagnostics in file order, as a reader goes through the file.
     public init(_ diagnostics: [Diagnostic]) {
-        self.diagnostics = diagnostics
+        self.diagnostics = diagnostics.enumerated().sorted { lhs, rhs in
+            (lhs.element.file, lhs.element.mark.line, lhs.element.mark.column, lhs.offset)
+                < (rhs.element.file, rhs.element.mark.line, rhs.element.mark.column, rhs.offset)
+        }.map(\.element)
     }
 
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
