@@ -10,6 +10,13 @@ public struct AutomationFile: Sendable {
 
     public static let maxFileBytes = 4 * 1024 * 1024
 
+    public init(account: Account?, workspace: Workspace?, gateways: [Gateway] = [], machines: [Machine] = []) {
+        self.account = account
+        self.workspace = workspace
+        self.gateways = gateways
+        self.machines = machines
+    }
+
     /// Loads and validates a file; relative machine folders resolve against the file's folder.
     public static func load(path: String) throws(DiagnosticError) -> AutomationFile {
         let bytes = try FileText.read(path: path, label: path, maxBytes: maxFileBytes)

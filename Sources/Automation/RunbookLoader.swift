@@ -9,6 +9,13 @@ public struct LoadedRunbook: Sendable {
     public var content: String
     /// SHA-256 of the content, hex: what a job records as the version that ran.
     public var digest: String
+
+    public init(runbook: Runbook, path: String, content: String, digest: String) {
+        self.runbook = runbook
+        self.path = path
+        self.content = content
+        self.digest = digest
+    }
 }
 
 /// Reads and validates runbook files.

@@ -1,0 +1,172 @@
+import Automation
+import Foundation
+import GRDB
+import Testing
+
+@testable import AutomationStore
+
+/// Runs against a real SQLite file in a temporary folder.
+@Suite struct StoreTests {
+    let folder = NSTemporaryDirectory() + "runbook-store-" + UUID().uuidString
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    var account: Account {
+        Account(name: "acct", subscription: "s1", resourceGroup: "g", region: Region("EastUS2")!, workspace: "logs")
+    }
+    var workspace: Workspace {
+        Workspace(name: "logs", subscription: "s1", resourceGroup: "g", region: Region("EastUS")!)
+    }
+
+    func machine(_ name: String, os: String = "Ubuntu 22.04") -> Machine {
+        Machine(
+            name: name, os: OperatingSystem(os)!, subscription: "s1", resourceGroup: "g", location: Region("EastUS2")!,
+            tags: ["env": "prod"], network: MachineNetwork(rules: AzureEndpoints.directRules), source: .local)
+    }
+
+    func job(_ id: String, at date: Date) -> Job {
+        Job(
+            id: id, runbookName: "enable-tracking", runbookDigest: String(repeating: "a", count: 64),
+            runbookContent: "name: x", parameters: ["machines": .list([.string("m1")])], startReason: .manual,
+            accountName: "acct", createdAt: date, logVerbose: false, logProgress: false)
+    }
+
+    @Test func storeFileUsesWALAndForeignKeys() throws {
+        let store = try AutomationStore.open(folder: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let mode = try store.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        let keys = try store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
+        #expect(keys == 1)
+        #expect(FileManager.default.fileExists(atPath: folder + "/automation.sqlite"))
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func accountsLinkAndDefault() throws {
+        let store = try AutomationStore.open(folder: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try store.createAccount(account, workspace: workspace, makeDefault: false, at: now)
+        #expect(try store.defaultAccount()?.account == account)
+        var second = account
+        second.name = "other"
+        try store.createAccount(second, workspace: workspace, makeDefault: true, at: now)
+        #expect(try store.defaultAccount()?.account.name == "other")
+        #expect(try store.accounts().filter(\.isDefault).count == 1)
+        #expect(throws: StoreError.self) { try store.createAccount(account, workspace: workspace, makeDefault: false, at: now) }
+    }
+
+    @Test func refusedLinkStoresNothing() throws {
+        let store = try AutomationStore.open(folder: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var bad = account
+        bad.region = Region("WestUS")!
+        #expect(throws: StoreError.self) { try store.createAccount(bad, workspace: workspace, makeDefault: true, at: now) }
+        #expect(try store.accounts().isEmpty)
+        #expect(try store.workspace(named: "logs") == nil)
+    }
+
+    @Test func machinesRoundTripAndTrackingState() throws {
+        let store = try AutomationStore.open(folder: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try store.createAccount(account, workspace: workspace, makeDefault: true, at: now)
+        try store.registerMachine(machine("m1"), at: now)
+        #expect(throws: StoreError.self) { try store.registerMachine(machine("m1"), at: now) }
+        #expect(try store.machine(named: "m1")?.machine == machine("m1"))
+        try store.enable([.changeTracking, .inventory], on: ["m1"], account: "acct", jobId: nil, at: now)
+        #expect(try store.machine(named: "m1")?.solutions.keys.sorted { $0.rawValue < $1.rawValue } == [.changeTracking, .inventory])
+        try store.disable([.inventory], on: ["m1"])
+        #expect(try store.machine(named: "m1")?.solutions.keys.map(\.rawValue) == ["ChangeTracking"])
+        #expect(try store.removeMachine(named: "m1"))
+        #expect(try store.machines().isEmpty)
+        let orphans = try store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM machineSolution") }
+        #expect(orphans == 0)
+    }
+
+    @Test func unknownGatewayIsRefused() throws {
+        let store = try AutomationStore.inMemory()
+        var viaGateway = machine("m2")
+        viaGateway.network = MachineNetwork(route: .gateway, gateway: "gw", rules: [])
+        #expect(throws: StoreError.self) { try store.registerMachine(viaGateway, at: now) }
+        try store.saveGateway(Gateway(name: "gw", rules: AzureEndpoints.directRules))
+        try store.registerMachine(viaGateway, at: now)
+        #expect(try store.gateway(named: "gw")?.rules.count == 4)
+    }
+
+    @Test func jobHistoryKeepsTransitionsAndStreamsInOrder() throws {
+        let store = try AutomationStore.open(folder: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try store.createJob(job("job-1", at: now))
+        try store.transition(job: "job-1", to: .activating, at: now.addingTimeInterval(1))
+        try store.transition(job: "job-1", to: .running, at: now.addingTimeInterval(2))
+        try store.appendStream(job: "job-1", [(.output, now, "one"), (.warning, now, "two")])
+        try store.appendStream(job: "job-1", [(.error, now, "three")])
+        try store.transition(job: "job-1", to: .failed, at: now.addingTimeInterval(3), exception: "boom")
+        let stored = try #require(try store.job("job-1"))
+        #expect(stored.status == .failed)
+        #expect(stored.startedAt == now.addingTimeInterval(2))
+        #expect(stored.endedAt == now.addingTimeInterval(3))
+        #expect(stored.exception == "boom")
+        #expect(stored.parameters == ["machines": .list([.string("m1")])])
+        #expect(try store.statusHistory(job: "job-1").map(\.status) == [.new, .activating, .running, .failed])
+        #expect(try store.streams(job: "job-1").map(\.message) == ["one", "two", "three"])
+        #expect(try store.streams(job: "job-1", kind: .warning).map(\.seq) == [2])
+    }
+
+    @Test func jobListingFiltersAndPrefixes() throws {
+        let store = try AutomationStore.inMemory()
+        try store.createJob(job("aaaa1111", at: now))
+        try store.createJob(job("aaaa2222", at: now.addingTimeInterval(10)))
+        var other = job("bbbb3333", at: now.addingTimeInterval(20))
+        other.runbookName = "scan"
+        try store.createJob(other)
+        #expect(try store.jobs(JobFilter()).map(\.id) == ["bbbb3333", "aaaa2222", "aaaa1111"])
+        #expect(try store.jobs(JobFilter(runbook: "enable-tracking", limit: 1)).map(\.id) == ["aaaa2222"])
+        #expect(try store.jobs(JobFilter(status: .completed)).isEmpty)
+        #expect(try store.job("bbbb")?.id == "bbbb3333")
+        #expect(throws: StoreError.self) { try store.job("aaaa") }
+    }
+
+    @Test func schemaRefusesInvalidRows() throws {
+        let store = try AutomationStore.inMemory()
+        try store.createJob(job("j", at: now))
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { db in try db.execute(sql: "UPDATE job SET status = 'Exploded'") }
+        }
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { db in
+                try db.execute(sql: "INSERT INTO jobStream VALUES ('missing-job', 1, 'Output', '2026-01-01', 'x')")
+            }
+        }
+    }
+
+    @Test func applyIsAllOrNothing() throws {
+        let store = try AutomationStore.inMemory()
+        var viaMissingGateway = machine("m3")
+        viaMissingGateway.network = MachineNetwork(route: .gateway, gateway: "nope", rules: [])
+        let file = AutomationFile(
+            account: account, workspace: workspace, gateways: [], machines: [machine("m1"), viaMissingGateway])
+        #expect(throws: StoreError.self) { try store.apply(file, at: now) }
+        #expect(try store.accounts().isEmpty)
+        #expect(try store.machines().isEmpty)
+        let good = AutomationFile(account: account, workspace: workspace, gateways: [], machines: [machine("m1")])
+        let summary = try store.apply(good, at: now)
+        #expect(summary.created == ["workspace logs", "account acct", "machine m1"])
+        #expect(try store.apply(good, at: now).updated.count == 3)
+    }
+
+    @Test func twoConnectionsShareTheFile() async throws {
+        let first = try AutomationStore.open(folder: folder)
+        let second = try AutomationStore.open(folder: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, store) in [first, second].enumerated() {
+                group.addTask {
+                    for n in 0..<50 {
+                        try store.createJob(job("job-\(index)-\(n)", at: now.addingTimeInterval(Double(n))))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try first.jobCount() == 100)
+    }
+}

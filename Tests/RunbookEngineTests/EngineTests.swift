@@ -1,0 +1,257 @@
+import Automation
+import AutomationStore
+import Foundation
+import Logging
+import Testing
+
+@testable import RunbookEngine
+
+/// A step action that fails a given number of times, then succeeds.
+actor FlakyLog: ActionHandler {
+    nonisolated let name = "log"
+    private var failuresLeft: Int
+
+    init(failures: Int) { failuresLeft = failures }
+
+    func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
+        if failuresLeft > 0 {
+            failuresLeft -= 1
+            return .failed("transient failure")
+        }
+        await context.sink.write(.output, "finally")
+        return .succeeded
+    }
+}
+
+/// A step action that never finishes on its own.
+struct BlockingLog: ActionHandler {
+    let name = "log"
+
+    func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return .failed("cancelled")
+    }
+}
+
+/// Collects live stream records, as the CLI's observer would.
+final class Recorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [StreamRecord] = []
+    var records: [StreamRecord] { lock.withLock { items } }
+    func add(_ record: StreamRecord) { lock.withLock { items.append(record) } }
+}
+
+@Suite struct EngineTests {
+    let folder = NSTemporaryDirectory() + "runbook-engine-" + UUID().uuidString
+    let logger = Logger(label: "test")
+
+    func makeStore() throws -> AutomationStore {
+        let store = try AutomationStore.open(folder: folder)
+        let account = Account(
+            name: "acct", subscription: "s1", resourceGroup: "g", region: Region("EastUS2")!, workspace: "logs")
+        let workspace = Workspace(name: "logs", subscription: "s1", resourceGroup: "g", region: Region("EastUS")!)
+        try store.createAccount(account, workspace: workspace, makeDefault: true, at: Date())
+        for (name, rules) in [("good", AzureEndpoints.directRules), ("closed", [AzureEndpoints.directRules[0]])] {
+            try store.registerMachine(
+                Machine(
+                    name: name, os: OperatingSystem("Ubuntu 22.04")!, subscription: "s1", resourceGroup: "g",
+                    location: Region("EastUS2")!, network: MachineNetwork(rules: rules), source: .local),
+                at: Date())
+        }
+        return store
+    }
+
+    func loaded(_ yaml: String) throws -> LoadedRunbook {
+        let runbook = try RunbookLoader.parse(Array(yaml.utf8), label: "test.yaml")
+        return LoadedRunbook(runbook: runbook, path: "test.yaml", content: yaml, digest: String(repeating: "0", count: 64))
+    }
+
+    @Test func shippedEnableTrackingRunbookCompletes() async throws {
+        let store = try makeStore()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let library = RunbookLibrary(folder: Fixtures.packageRoot + "/runbooks")
+        let prepared = try JobRunner.prepare(try library.load("enable-tracking"), parameters: ["machines": "good"])
+        let recorder = Recorder()
+        let job = try await JobRunner(store: store, logger: logger).run(prepared) { recorder.add($0) }
+        #expect(job.status == .completed)
+        #expect(job.targets == ["good"])
+        #expect(job.runbookContent.contains("name: enable-tracking"))
+        #expect(try store.statusHistory(job: job.id).map(\.status) == [.new, .activating, .running, .completed])
+        #expect(try store.machine(named: "good")?.solutions.count == 2)
+        let stored = try store.streams(job: job.id)
+        // The store keeps milliseconds; compare what was shown live with what was kept, in order.
+        #expect(stored.map(\.message) == recorder.records.map(\.message))
+        #expect(stored.map(\.seq) == recorder.records.map(\.seq))
+        #expect(stored.map(\.stream) == [.output, .output])
+        #expect(stored.last?.message == "Enabled 1 of 1 machine")
+    }
+
+    @Test func missingPrerequisitesFailTheJobAndNameEachRule() async throws {
+        let store = try makeStore()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let prepared = try JobRunner.prepare(
+            try loaded(
+                """
+                name: t
+                steps:
+                  - name: enable
+                    action: enable-tracking
+                """), parameters: [:])
+        let job = try await JobRunner(store: store, logger: logger).run(prepared)
+        #expect(job.status == .failed)
+        #expect(job.exception == "step 'enable' failed: tracking could not be enabled on: closed")
+        let errors = try store.streams(job: job.id, kind: .error).map(\.message)
+        #expect(errors.count == 3)
+        #expect(errors[0] == "closed: missing network rule '443/tcp to *.oms.opinsights.azure.com' on the machine (direct route to Azure Monitor)")
+        #expect(try store.machine(named: "good")?.solutions.count == 2)
+        #expect(try store.machine(named: "closed")?.solutions.isEmpty == true)
+    }
+
+    @Test func continueOnErrorCompletesWithAWarning() async throws {
+        let store = try makeStore()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let prepared = try JobRunner.prepare(
+            try loaded(
+                """
+                name: t
+                steps:
+                  - name: enable
+                    action: enable-tracking
+                    continueOnError: true
+                  - name: after
+                    action: log
+                    with: { message: still here }
+                """), parameters: [:])
+        let job = try await JobRunner(store: store, logger: logger).run(prepared)
+        #expect(job.status == .completed)
+        #expect(try store.streams(job: job.id, kind: .warning).first?.message.hasPrefix("step 'enable' failed") == true)
+        #expect(try store.streams(job: job.id, kind: .output).last?.message == "still here")
+    }
+
+    @Test func verboseAndProgressAreKeptOnlyWhenTheRunbookAsks() async throws {
+        let store = try makeStore()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let body = """
+            steps:
+              - name: a
+                action: log
+                with: { message: detail, stream: Verbose }
+            """
+        let quiet = try await JobRunner(store: store, logger: logger).run(
+            try JobRunner.prepare(try loaded("name: q\n" + body), parameters: [:]))
+        #expect(try store.streams(job: quiet.id).isEmpty)
+        let chatty = try await JobRunner(store: store, logger: logger).run(
+            try JobRunner.prepare(try loaded("name: c\nlogVerbose: true\nlogProgress: true\n" + body), parameters: [:]))
+        #expect(try store.streams(job: chatty.id).map(\.stream) == [.progress, .verbose, .verbose, .verbose])
+    }
+
+    @Test func retryWaitsForItsDelayOnTheInjectedClock() async throws {
+        let store = try makeStore()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clock = ManualClock()
+        let runner = JobRunner(store: store, clock: clock, logger: logger, actions: ["log": FlakyLog(failures: 1)])
+        let prepared = try JobRunner.prepare(
+            try loaded(
+                """
+                name: t
+                steps:
+                  - name: flaky
+                    action: log
+                    with: { message: x }
+                    retry: { attempts: 2, delay: 30s }
+                """), parameters: [:])
+        let running = Task { try await runner.run(prepared) }
+        await clock.waitForSleepers(2)  // the job's time limit and the retry delay
+        clock.advance(by: .seconds(30))
+        let job = try await running.value
+        #expect(job.status == .completed)
+        let streams = try store.streams(job: job.id)
+        #expect(streams.map(\.stream) == [.warning, .output])
+        #expect(streams[0].message == "step 'flaky' failed (attempt 1 of 2): transient failure; retrying in 30s")
+    }
+
+    @Test func stepTimeoutFailsTheStep() async throws {
+        let store = try makeStore()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clock = ManualClock()
+        let runner = JobRunner(store: store, clock: clock, logger: logger, actions: ["log": BlockingLog()])
+        let prepared = try JobRunner.prepare(
+            try loaded(
+                """
+                name: t
+                steps:
+                  - name: slow
+                    action: log
+                    with: { message: x }
+                    timeout: 1m
+                """), parameters: [:])
+        let running = Task { try await runner.run(prepared) }
+        await clock.waitForSleepers(2)
+        clock.advance(by: .seconds(60))
+        let job = try await running.value
+        #expect(job.status == .failed)
+        #expect(job.exception == "step 'slow' failed: timed out after 1m")
+    }
+
+    @Test func jobTimeLimitStopsTheJob() async throws {
+        let store = try makeStore()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let clock = ManualClock()
+        let runner = JobRunner(store: store, clock: clock, logger: logger, actions: ["log": BlockingLog()])
+        let prepared = try JobRunner.prepare(
+            try loaded(
+                """
+                name: t
+                timeout: 5m
+                steps:
+                  - name: slow
+                    action: log
+                    with: { message: x }
+                """), parameters: [:])
+        let running = Task { try await runner.run(prepared) }
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(300))
+        let job = try await running.value
+        #expect(job.status == .stopped)
+        #expect(job.exception == "job stopped: it ran longer than its 5m limit")
+        #expect(try store.statusHistory(job: job.id).last?.status == .stopped)
+    }
+
+    @Test func parameterProblemsAreCaughtBeforeAnythingIsRecorded() throws {
+        let runbook = try loaded(
+            """
+            name: t
+            parameters:
+              scope: { type: string, default: selected }
+              count: { type: int, required: true }
+            steps:
+              - name: enable
+                action: enable-tracking
+                with: { scope: "${{ params.scope }}" }
+            """)
+        let error = #expect(throws: PreparationError.self) {
+            try JobRunner.prepare(runbook, parameters: ["scope": "everywhere"])
+        }
+        #expect(error?.problems == ["missing required parameter 'count' (pass -p count=VALUE)"])
+        let inputError = #expect(throws: PreparationError.self) {
+            try JobRunner.prepare(runbook, parameters: ["scope": "everywhere", "count": "1"])
+        }
+        #expect(
+            inputError?.problems == [
+                "step 'enable': input 'scope': 'everywhere' is not one of selected, all-available, all-available-and-future"
+            ])
+    }
+
+    @Test func everyCatalogActionHasAnImplementation() {
+        #expect(Set(BuiltinActions.byName.keys) == Set(ActionCatalog.names))
+    }
+}
+
+enum Fixtures {
+    static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+}
