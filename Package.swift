@@ -76,7 +76,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["runbook"]
+            dependencies: ["runbook", "Automation", "AutomationStore"]
         ),
     ],
     swiftLanguageModes: [.v6]
