@@ -131,9 +131,13 @@ struct AutomationFileDecoder {
         let subscription = node["subscription"] == nil ? account?.subscription : required(node, "subscription", what)
         let group = node["resourceGroup"] == nil ? account?.resourceGroup : required(node, "resourceGroup", what)
         let location = node["location"] == nil ? account?.region : region(node, "location", what)
-        if subscription == nil || group == nil || location == nil, node["subscription"] == nil || node["location"] == nil {
+        if subscription == nil || group == nil || location == nil,
+            node["subscription"] == nil || node["location"] == nil
+        {
             if account == nil {
-                sink.error("\(what) needs subscription, resourceGroup and location (no account to inherit them from)", at: node.mark)
+                sink.error(
+                    "\(what) needs subscription, resourceGroup and location (no account to inherit them from)",
+                    at: node.mark)
             }
         }
         var tags: [String: String] = [:]

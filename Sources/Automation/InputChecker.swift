@@ -112,7 +112,8 @@ struct InputChecker {
 
     static func compatible(_ parameter: ParameterType, with input: InputSpec.InputType) -> Bool {
         switch (parameter, input) {
-        case (.string, .string), (.string, .enumeration), (.int, .int), (.bool, .bool), (.list, .stringList): return true
+        case (.string, .string), (.string, .enumeration), (.int, .int), (.bool, .bool), (.list, .stringList):
+            return true
         default: return false
         }
     }
@@ -135,7 +136,8 @@ public enum InputValues {
             return nil
         case (.enumeration(let choices), .string(let text)):
             return choices.contains(text)
-                ? nil : "\(what): '\(text)' is not one of \(choices.joined(separator: ", "))"
+                ? nil
+                : "\(what): '\(text)' is not one of \(choices.joined(separator: ", "))"
                     + Suggestion.hint(for: text, among: choices).replacingSemicolonHint()
         case (.stringList(let allowed), .list(let items)):
             for item in items {

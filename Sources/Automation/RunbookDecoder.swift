@@ -82,7 +82,8 @@ struct RunbookDecoder {
             allowed = items.compactMap { item in
                 let value = sink.value(item)
                 guard ParameterValues.matches(value, elementType) else {
-                    sink.error("allowed value \(value) of \(what) is not of type \(elementType.rawValue)", at: item.mark)
+                    sink.error(
+                        "allowed value \(value) of \(what) is not of type \(elementType.rawValue)", at: item.mark)
                     return nil
                 }
                 return value
@@ -116,7 +117,8 @@ struct RunbookDecoder {
         for item in items {
             guard let step = decodeStep(item, parameters: parameters) else { continue }
             if let first = seen[step.name] {
-                sink.error("duplicate step name '\(step.name)' (first used at \(first))", at: item["name"]?.mark ?? item.mark)
+                sink.error(
+                    "duplicate step name '\(step.name)' (first used at \(first))", at: item["name"]?.mark ?? item.mark)
             }
             seen[step.name] = item["name"]?.mark ?? item.mark
             steps.append(step)
@@ -148,7 +150,8 @@ struct RunbookDecoder {
             sink = checker.sink
         } else if let signature {
             for spec in signature.inputs where spec.required {
-                sink.error("\(what) is missing required input '\(spec.name)' of action '\(signature.name)'", at: node.mark)
+                sink.error(
+                    "\(what) is missing required input '\(spec.name)' of action '\(signature.name)'", at: node.mark)
             }
         }
         let continueOnError = node["continueOnError"].flatMap { sink.bool($0, "'continueOnError' of \(what)") }

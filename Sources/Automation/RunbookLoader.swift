@@ -81,11 +81,13 @@ public enum FileText {
             ])
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw DiagnosticError([Diagnostic(file: label, mark: start, message: "cannot read file: permission denied")])
+            throw DiagnosticError([Diagnostic(file: label, mark: start, message: "cannot read file: permission denied")]
+            )
         }
         guard data.count <= maxBytes else {
             throw DiagnosticError([
-                Diagnostic(file: label, mark: start, message: "file is \(data.count) bytes; the limit is \(maxBytes) bytes")
+                Diagnostic(
+                    file: label, mark: start, message: "file is \(data.count) bytes; the limit is \(maxBytes) bytes")
             ])
         }
         return [UInt8](data)

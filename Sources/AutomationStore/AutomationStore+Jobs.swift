@@ -24,7 +24,8 @@ extension AutomationStore {
             if let exception { record.exception = exception }
             try record.update(db)
             let seq =
-                try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStatus WHERE jobId = ?", arguments: [id])
+                try Int.fetchOne(
+                    db, sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStatus WHERE jobId = ?", arguments: [id])
                 ?? 0
             try JobStatusRecord(jobId: id, seq: seq + 1, status: status.rawValue, at: now).insert(db)
         }
@@ -45,7 +46,8 @@ extension AutomationStore {
     public func appendStream(job id: String, _ entries: [(StreamKind, Date, String)]) throws -> [StreamRecord] {
         try writer.write { db in
             var seq =
-                try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStream WHERE jobId = ?", arguments: [id])
+                try Int.fetchOne(
+                    db, sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStream WHERE jobId = ?", arguments: [id])
                 ?? 0
             return try entries.map { kind, at, message in
                 seq += 1

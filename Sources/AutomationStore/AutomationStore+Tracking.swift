@@ -9,7 +9,8 @@ public struct ScopeFilter: Sendable, Hashable, Codable {
     public var subscription: String?
     public var tags: [String: String]
 
-    public init(os: OSFamily? = nil, location: String? = nil, subscription: String? = nil, tags: [String: String] = [:]) {
+    public init(os: OSFamily? = nil, location: String? = nil, subscription: String? = nil, tags: [String: String] = [:])
+    {
         self.os = os
         self.location = location
         self.subscription = subscription

@@ -55,7 +55,8 @@ enum Migrations {
             t.column("gateway", .text)
             t.column("operationsManager", .text)
             t.column("rules", .jsonText).notNull()
-            t.column("sourceKind", .text).notNull().check(sql: "sourceKind IN ('local', 'linux-root', 'windows-folder')")
+            t.column("sourceKind", .text).notNull().check(
+                sql: "sourceKind IN ('local', 'linux-root', 'windows-folder')")
             t.column("sourcePath", .text)
             t.column("registeredAt", .datetime).notNull()
             t.check(sql: "route = 'direct' OR gateway IS NOT NULL")

@@ -65,7 +65,8 @@ public enum Prerequisites {
     }
 
     /// The rules a machine must declare for its route and Operations Manager setting.
-    public static func standardRules(route: MachineNetwork.Route, gateway: String?, operationsManager: String?,
+    public static func standardRules(
+        route: MachineNetwork.Route, gateway: String?, operationsManager: String?,
         family: OSFamily
     ) -> [NetworkRule] {
         var rules: [NetworkRule] =

@@ -12,7 +12,8 @@ public struct EnablementRequest: Sendable, Hashable {
     public var workspace: String?
 
     public init(
-        solutions: [Solution] = Solution.allCases, scope: EnablementScope = .selected, targets: TargetSpec = TargetSpec(),
+        solutions: [Solution] = Solution.allCases, scope: EnablementScope = .selected,
+        targets: TargetSpec = TargetSpec(),
         account: String? = nil, workspace: String? = nil
     ) {
         self.solutions = solutions

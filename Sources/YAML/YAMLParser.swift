@@ -53,12 +53,12 @@ public enum YAMLParser {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
         if parser.error == YAML_READER_ERROR {
             // Reader errors (bad encoding) carry a byte offset rather than a mark.
-            let where_ = markForOffset(Int(parser.problem_offset), in: source)
+            let position = markForOffset(Int(parser.problem_offset), in: source)
             var text = problem
             if parser.problem_value != -1 {
                 text += String(format: " (byte 0x%02X)", Int(parser.problem_value) & 0xFF)
             }
-            return YAMLError(.syntax(text), at: where_)
+            return YAMLError(.syntax(text), at: position)
         }
         var text = problem
         if let context = parser.context.map({ String(cString: $0) }) {

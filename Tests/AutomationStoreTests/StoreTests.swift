@@ -11,15 +11,17 @@ import Testing
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     var account: Account {
-        Account(name: "acct", subscription: "s1", resourceGroup: "g", region: Region("EastUS2")!, workspace: "logs")
+        Account(
+            name: "acct", subscription: "s1", resourceGroup: "g", region: Region.named("EastUS2"), workspace: "logs")
     }
     var workspace: Workspace {
-        Workspace(name: "logs", subscription: "s1", resourceGroup: "g", region: Region("EastUS")!)
+        Workspace(name: "logs", subscription: "s1", resourceGroup: "g", region: Region.named("EastUS"))
     }
 
     func machine(_ name: String, os: String = "Ubuntu 22.04") -> Machine {
         Machine(
-            name: name, os: OperatingSystem(os)!, subscription: "s1", resourceGroup: "g", location: Region("EastUS2")!,
+            name: name, os: OperatingSystem.named(os), subscription: "s1", resourceGroup: "g",
+            location: Region.named("EastUS2"),
             tags: ["env": "prod"], network: MachineNetwork(rules: AzureEndpoints.directRules), source: .local)
     }
 
@@ -51,15 +53,19 @@ import Testing
         try store.createAccount(second, workspace: workspace, makeDefault: true, at: now)
         #expect(try store.defaultAccount()?.account.name == "other")
         #expect(try store.accounts().filter(\.isDefault).count == 1)
-        #expect(throws: StoreError.self) { try store.createAccount(account, workspace: workspace, makeDefault: false, at: now) }
+        #expect(throws: StoreError.self) {
+            try store.createAccount(account, workspace: workspace, makeDefault: false, at: now)
+        }
     }
 
     @Test func refusedLinkStoresNothing() throws {
         let store = try AutomationStore.open(folder: folder)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var bad = account
-        bad.region = Region("WestUS")!
-        #expect(throws: StoreError.self) { try store.createAccount(bad, workspace: workspace, makeDefault: true, at: now) }
+        bad.region = Region.named("WestUS")
+        #expect(throws: StoreError.self) {
+            try store.createAccount(bad, workspace: workspace, makeDefault: true, at: now)
+        }
         #expect(try store.accounts().isEmpty)
         #expect(try store.workspace(named: "logs") == nil)
     }
@@ -72,7 +78,10 @@ import Testing
         #expect(throws: StoreError.self) { try store.registerMachine(machine("m1"), at: now) }
         #expect(try store.machine(named: "m1")?.machine == machine("m1"))
         try store.enable([.changeTracking, .inventory], on: ["m1"], account: "acct", jobId: nil, at: now)
-        #expect(try store.machine(named: "m1")?.solutions.keys.sorted { $0.rawValue < $1.rawValue } == [.changeTracking, .inventory])
+        #expect(
+            try store.machine(named: "m1")?.solutions.keys.sorted { $0.rawValue < $1.rawValue } == [
+                .changeTracking, .inventory,
+            ])
         try store.disable([.inventory], on: ["m1"])
         #expect(try store.machine(named: "m1")?.solutions.keys.map(\.rawValue) == ["ChangeTracking"])
         #expect(try store.removeMachine(named: "m1"))

@@ -11,7 +11,8 @@ import Testing
         #expect(file.workspace?.region.name == "EastUS")
         #expect(file.machines.map(\.name) == ["contoso-web01", "contoso-sql01", "contoso-lnx01", "contoso-dev01"])
         #expect(file.machines.filter { $0.family == .windows }.count == 3)
-        #expect(file.machines[2].source == .linuxRoot(Fixtures.packageRoot + "/examples/contoso/machines/contoso-lnx01"))
+        #expect(
+            file.machines[2].source == .linuxRoot(Fixtures.packageRoot + "/examples/contoso/machines/contoso-lnx01"))
         #expect(file.gateways.first?.rules == AzureEndpoints.directRules)
     }
 
@@ -44,7 +45,8 @@ import Testing
     }
 
     @Test func invalidRegionPairIsLocated() {
-        let diagnostics = parse(workspace + "account: { name: a, subscription: s1, resourceGroup: g, region: WestUS }\n")
+        let diagnostics = parse(
+            workspace + "account: { name: a, subscription: s1, resourceGroup: g, region: WestUS }\n")
         #expect(diagnostics.map(\.mark) == [.init(line: 2, column: 10)])
         #expect(
             diagnostics.first?.message
@@ -53,8 +55,10 @@ import Testing
     }
 
     @Test func subscriptionMismatchIsLocated() {
-        let diagnostics = parse(workspace + "account: { name: a, subscription: s2, resourceGroup: g, region: EastUS2 }\n")
-        #expect(diagnostics.first?.message.contains("an account links only to a workspace in its own subscription") == true)
+        let diagnostics = parse(
+            workspace + "account: { name: a, subscription: s2, resourceGroup: g, region: EastUS2 }\n")
+        #expect(
+            diagnostics.first?.message.contains("an account links only to a workspace in its own subscription") == true)
     }
 
     @Test func unknownKeysAndSourcesAreReported() {

@@ -4,11 +4,11 @@ import Testing
 
 @Suite struct AzureRulesTests {
     func account(_ region: String, subscription: String = "s1") -> Account {
-        Account(name: "a", subscription: subscription, resourceGroup: "g", region: Region(region)!, workspace: "w")
+        Account(name: "a", subscription: subscription, resourceGroup: "g", region: Region.named(region), workspace: "w")
     }
 
     func workspace(_ region: String, subscription: String = "s1") -> Workspace {
-        Workspace(name: "w", subscription: subscription, resourceGroup: "g", region: Region(region)!)
+        Workspace(name: "w", subscription: subscription, resourceGroup: "g", region: Region.named(region))
     }
 
     @Test(arguments: Region.workspaceToAccount)

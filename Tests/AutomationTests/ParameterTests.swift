@@ -34,7 +34,8 @@ import Testing
 
     @Test func wrongTypeUnknownNameAndDisallowedValueAreAllReported() {
         let problems = errors(
-            ParameterValues.bind(["region": "x", "count": "many", "solutons": "a", "solutions": "Patches"], to: runbook))
+            ParameterValues.bind(
+                ["region": "x", "count": "many", "solutons": "a", "solutions": "Patches"], to: runbook))
         #expect(
             problems == [
                 "runbook 'p' has no parameter 'solutons' (did you mean 'solutions'?)",

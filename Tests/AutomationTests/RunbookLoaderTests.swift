@@ -40,9 +40,15 @@ import Testing
             "loader-only/undefined-param.yaml", 8, 26,
             "undefined parameter 'machnes' in ${{ params.machnes }} (did you mean 'machines'?)"
         ),
-        ("loader-only/billion-laughs.yaml", 7, 10, "aliases expand to more than 100000 nodes (possible billion-laughs document)"),
+        (
+            "loader-only/billion-laughs.yaml", 7, 10,
+            "aliases expand to more than 100000 nodes (possible billion-laughs document)"
+        ),
         ("loader-only/duplicate-key.yaml", 6, 1, "duplicate key 'steps' (first defined at 2:1)"),
-        ("loader-only/name-mismatch.yaml", 1, 7, "runbook name 'another-name' does not match its file name 'name-mismatch.yaml'"),
+        (
+            "loader-only/name-mismatch.yaml", 1, 7,
+            "runbook name 'another-name' does not match its file name 'name-mismatch.yaml'"
+        ),
     ])
     func invalidFixtureIsLocated(_ file: String, _ line: Int, _ column: Int, _ message: String) throws {
         let error = #expect(throws: DiagnosticError.self) {

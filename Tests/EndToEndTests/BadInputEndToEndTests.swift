@@ -25,8 +25,14 @@ import Testing
         ("invalid/malformed.yaml", "6:1: error: found unexpected end of stream"),
         ("invalid/wrong-types.yaml", "2:13: error: 'logVerbose' must be true or false, found a string"),
         ("invalid/unknown-keys.yaml", "2:1: error: unknown key 'descripton' in runbook (did you mean 'description'?)"),
-        ("invalid/unknown-action.yaml", "4:13: error: unknown action 'enable-trackng' (did you mean 'enable-tracking'?)"),
-        ("invalid/list-root.yaml", "1:1: error: a runbook is a mapping with 'name' and 'steps', but this file holds a list"),
+        (
+            "invalid/unknown-action.yaml",
+            "4:13: error: unknown action 'enable-trackng' (did you mean 'enable-tracking'?)"
+        ),
+        (
+            "invalid/list-root.yaml",
+            "1:1: error: a runbook is a mapping with 'name' and 'steps', but this file holds a list"
+        ),
         ("invalid/empty.yaml", "1:1: error: file is empty"),
         ("loader-only/undefined-param.yaml", "8:26: error: undefined parameter 'machnes'"),
         ("loader-only/billion-laughs.yaml", "7:10: error: aliases expand to more than 100000 nodes"),
@@ -85,12 +91,16 @@ import Testing
         let missingRequired = try cli.run("run", Self.fixtures + "valid/full-featured.yaml")
         #expect(missingRequired.status == 65)
         #expect(missingRequired.stderr.contains("missing required parameter 'region' (pass -p region=VALUE)"))
-        let wrongType = try cli.run("run", Self.fixtures + "valid/full-featured.yaml", "-p", "region=x", "-p", "attempts=many")
+        let wrongType = try cli.run(
+            "run", Self.fixtures + "valid/full-featured.yaml", "-p", "region=x", "-p", "attempts=many")
         #expect(wrongType.status == 65)
         #expect(wrongType.stderr.contains("parameter 'attempts' must be of type int, found 'many'"))
         let missingRunbook = try cli.run("run", "enable-trackin")
         #expect(missingRunbook.status == 65)
-        #expect(missingRunbook.stderr.contains("no runbook 'enable-trackin' in runbooks/ (looked for enable-trackin.yaml) (did you mean 'enable-tracking'?)"))
+        #expect(
+            missingRunbook.stderr.contains(
+                "no runbook 'enable-trackin' in runbooks/ (looked for enable-trackin.yaml) (did you mean 'enable-tracking'?)"
+            ))
         try expectUntouched(cli)
     }
 
@@ -115,7 +125,8 @@ import Testing
         #expect(pair.status == 65)
         #expect(
             pair.stderr.contains(
-                "a workspace in EastUS cannot be linked to an Automation account in WestUS; a workspace in EastUS links to an account in EastUS2"))
+                "a workspace in EastUS cannot be linked to an Automation account in WestUS; a workspace in EastUS links to an account in EastUS2"
+            ))
         let subscriptions = try cli.run(
             "init", "--account", "a", "--subscription", "s1", "--resource-group", "g", "--region", "EastUS2",
             "--workspace", "w", "--workspace-region", "EastUS", "--workspace-subscription", "s2")
@@ -132,16 +143,17 @@ import Testing
         let file = cli.store + "-fleet.yaml"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try """
-            workspace: { name: w, subscription: s1, resourceGroup: g, region: EastUS }
-            account: { name: a, subscription: s1, resourceGroup: g, region: EastUS2 }
-            machines:
-              - name: old
-                os: Windows Server 2003
-                source: local
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        workspace: { name: w, subscription: s1, resourceGroup: g, region: EastUS }
+        account: { name: a, subscription: s1, resourceGroup: g, region: EastUS2 }
+        machines:
+          - name: old
+            os: Windows Server 2003
+            source: local
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         let result = try cli.run("apply", file)
         #expect(result.status == 65)
-        #expect(result.stderr.contains("fleet.yaml:5:9: error: operating system 'Windows Server 2003' is not supported"))
+        #expect(
+            result.stderr.contains("fleet.yaml:5:9: error: operating system 'Windows Server 2003' is not supported"))
         let store = try AutomationStore.open(folder: cli.store)
         #expect(try store.account(named: "a") == nil)
         #expect(try store.machine(named: "old") == nil)

@@ -56,7 +56,8 @@ import Testing
         #expect(jobs?.count == 1)
         #expect((jobs?.first?["exception"] as? String)?.contains("contoso-dev01") == true)
 
-        let disable = try cli.run("run", "disable-tracking", "-p", "machines=contoso-web01", "-p", "solutions=Inventory")
+        let disable = try cli.run(
+            "run", "disable-tracking", "-p", "machines=contoso-web01", "-p", "solutions=Inventory")
         #expect(disable.status == 0)
         let web = try cli.run("machine", "show", "contoso-web01", "--json")
         let document = try JSONSerialization.jsonObject(with: Data(web.stdout.utf8)) as? [String: Any]
@@ -68,7 +69,8 @@ import Testing
         defer { cli.cleanUp() }
         #expect(try cli.run("run", "enable-tracking", "-p", "scope=all-available-and-future").status == 0)
         let register = try cli.run(
-            "machine", "register", "later01", "--os", "Ubuntu 24.04", "--source", "linux-root:examples/contoso/machines/contoso-lnx01",
+            "machine", "register", "later01", "--os", "Ubuntu 24.04", "--source",
+            "linux-root:examples/contoso/machines/contoso-lnx01",
             "--standard-rules")
         #expect(register.status == 0)
         #expect(register.stdout.contains("later01: enabled ChangeTracking (scope: all available and future machines)"))

@@ -50,14 +50,14 @@ final class Recorder: @unchecked Sendable {
     func makeStore() throws -> AutomationStore {
         let store = try AutomationStore.open(folder: folder)
         let account = Account(
-            name: "acct", subscription: "s1", resourceGroup: "g", region: Region("EastUS2")!, workspace: "logs")
-        let workspace = Workspace(name: "logs", subscription: "s1", resourceGroup: "g", region: Region("EastUS")!)
+            name: "acct", subscription: "s1", resourceGroup: "g", region: Region.named("EastUS2"), workspace: "logs")
+        let workspace = Workspace(name: "logs", subscription: "s1", resourceGroup: "g", region: Region.named("EastUS"))
         try store.createAccount(account, workspace: workspace, makeDefault: true, at: Date())
         for (name, rules) in [("good", AzureEndpoints.directRules), ("closed", [AzureEndpoints.directRules[0]])] {
             try store.registerMachine(
                 Machine(
-                    name: name, os: OperatingSystem("Ubuntu 22.04")!, subscription: "s1", resourceGroup: "g",
-                    location: Region("EastUS2")!, network: MachineNetwork(rules: rules), source: .local),
+                    name: name, os: OperatingSystem.named("Ubuntu 22.04"), subscription: "s1", resourceGroup: "g",
+                    location: Region.named("EastUS2"), network: MachineNetwork(rules: rules), source: .local),
                 at: Date())
         }
         return store
@@ -65,7 +65,8 @@ final class Recorder: @unchecked Sendable {
 
     func loaded(_ yaml: String) throws -> LoadedRunbook {
         let runbook = try RunbookLoader.parse(Array(yaml.utf8), label: "test.yaml")
-        return LoadedRunbook(runbook: runbook, path: "test.yaml", content: yaml, digest: String(repeating: "0", count: 64))
+        return LoadedRunbook(
+            runbook: runbook, path: "test.yaml", content: yaml, digest: String(repeating: "0", count: 64))
     }
 
     @Test func shippedEnableTrackingRunbookCompletes() async throws {
@@ -104,7 +105,10 @@ final class Recorder: @unchecked Sendable {
         #expect(job.exception == "step 'enable' failed: tracking could not be enabled on: closed")
         let errors = try store.streams(job: job.id, kind: .error).map(\.message)
         #expect(errors.count == 3)
-        #expect(errors[0] == "closed: missing network rule '443/tcp to *.oms.opinsights.azure.com' on the machine (direct route to Azure Monitor)")
+        #expect(
+            errors[0]
+                == "closed: missing network rule '443/tcp to *.oms.opinsights.azure.com' on the machine (direct route to Azure Monitor)"
+        )
         #expect(try store.machine(named: "good")?.solutions.count == 2)
         #expect(try store.machine(named: "closed")?.solutions.isEmpty == true)
     }

@@ -35,7 +35,8 @@ extension RunbookCommand.AccountCommand {
                 throw ExitCode(1)
             }
             if json {
-                try JSONOutput.print(AccountDocument(account: state.account, workspace: state.workspace, isDefault: state.isDefault))
+                try JSONOutput.print(
+                    AccountDocument(account: state.account, workspace: state.workspace, isDefault: state.isDefault))
                 return
             }
             let account = state.account
@@ -64,7 +65,10 @@ extension RunbookCommand.AccountCommand {
         func run() async throws {
             let states = try store.openWithAccount().accounts()
             if json {
-                try JSONOutput.print(states.map { AccountDocument(account: $0.account, workspace: $0.workspace, isDefault: $0.isDefault) })
+                try JSONOutput.print(
+                    states.map {
+                        AccountDocument(account: $0.account, workspace: $0.workspace, isDefault: $0.isDefault)
+                    })
                 return
             }
             var table = Table(headers: ["ACCOUNT", "REGION", "WORKSPACE", "WORKSPACE REGION", "PROFILE", "DEFAULT"])

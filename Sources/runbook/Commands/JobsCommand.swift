@@ -33,7 +33,8 @@ extension RunbookCommand.JobsCommand {
 
         func run() async throws {
             let store = try store.open()
-            let filter = JobFilter(runbook: runbook, status: status.flatMap(JobStatus.init(caseInsensitive:)), limit: limit)
+            let filter = JobFilter(
+                runbook: runbook, status: status.flatMap(JobStatus.init(caseInsensitive:)), limit: limit)
             let jobs = try store.jobs(filter)
             if json {
                 try JSONOutput.print(try jobs.map { try JobDocument(job: $0) })
@@ -86,7 +87,9 @@ extension RunbookCommand.JobsCommand {
             if let exception = job.exception { lines.append("Exception:   \(exception)") }
             lines.append("Timeline:")
             for change in try store.statusHistory(job: job.id) {
-                lines.append("  \(change.at.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))  \(change.status.rawValue)")
+                lines.append(
+                    "  \(change.at.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))  \(change.status.rawValue)"
+                )
             }
             let streams = try store.streams(job: job.id)
             let counts = Dictionary(grouping: streams, by: \.stream).mapValues(\.count)
@@ -108,7 +111,8 @@ extension RunbookCommand.JobsCommand {
         func validate() throws {
             if let stream, StreamKind(caseInsensitive: stream) == nil {
                 throw ValidationError(
-                    "unknown stream '\(stream)'; one of: " + StreamKind.allCases.map(\.rawValue).joined(separator: ", "))
+                    "unknown stream '\(stream)'; one of: " + StreamKind.allCases.map(\.rawValue).joined(separator: ", ")
+                )
             }
         }
 
@@ -123,7 +127,9 @@ extension RunbookCommand.JobsCommand {
             }
             for record in records {
                 // One stream asked for: bare messages, ready for pipes.
-                Terminal.out(kind == nil ? "\(Terminal.time(record.at))  \(record.stream.rawValue)  \(record.message)" : record.message)
+                Terminal.out(
+                    kind == nil
+                        ? "\(Terminal.time(record.at))  \(record.stream.rawValue)  \(record.message)" : record.message)
             }
         }
     }

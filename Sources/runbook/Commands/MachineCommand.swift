@@ -69,7 +69,8 @@ extension RunbookCommand.MachineCommand {
         func run() async throws {
             let store = try store.openWithAccount()
             guard let state = try store.machine(named: name) else {
-                Terminal.error("no machine named '\(name)'\(Suggestion.hint(for: name, among: try store.machineNames()))")
+                Terminal.error(
+                    "no machine named '\(name)'\(Suggestion.hint(for: name, among: try store.machineNames()))")
                 throw ExitCode(1)
             }
             if json {
@@ -93,7 +94,9 @@ extension RunbookCommand.MachineCommand {
             lines += machine.network.rules.map { "  \($0)" }
             lines.append("Tracking:")
             for solution in Solution.allCases {
-                lines.append("  \(solution.rawValue): \(state.solutions[solution].map { "enabled \(Terminal.time($0))" } ?? "not enabled")")
+                lines.append(
+                    "  \(solution.rawValue): \(state.solutions[solution].map { "enabled \(Terminal.time($0))" } ?? "not enabled")"
+                )
             }
             Terminal.out(lines.joined(separator: "\n"))
         }
@@ -109,7 +112,8 @@ extension RunbookCommand.MachineCommand {
         func run() async throws {
             let store = try store.open()
             guard try store.removeMachine(named: name) else {
-                Terminal.error("no machine named '\(name)'\(Suggestion.hint(for: name, among: try store.machineNames()))")
+                Terminal.error(
+                    "no machine named '\(name)'\(Suggestion.hint(for: name, among: try store.machineNames()))")
                 throw ExitCode(1)
             }
             Terminal.out("Removed machine '\(name)'.")

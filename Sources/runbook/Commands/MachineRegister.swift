@@ -34,7 +34,8 @@ extension RunbookCommand.MachineCommand {
         @Option(help: "Network route: direct or gateway.") var route: String = "direct"
         @Option(help: "Log Analytics gateway name, for the gateway route.") var gateway: String?
         @Option(help: "Operations Manager management server the machine reports to.") var operationsManager: String?
-        @Option(name: .customLong("rule"), help: "A firewall rule: '443/tcp to HOST' or '22/tcp from HOST' (repeatable).")
+        @Option(
+            name: .customLong("rule"), help: "A firewall rule: '443/tcp to HOST' or '22/tcp from HOST' (repeatable).")
         var rules: [String] = []
         @Flag(help: "Declare the rules Azure requires for the chosen route.") var standardRules = false
         @Flag(help: "Replace a machine of the same name (its tracking state is kept).") var replace = false

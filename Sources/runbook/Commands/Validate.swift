@@ -40,7 +40,9 @@ extension RunbookCommand {
                 guard FileManager.default.fileExists(atPath: root, isDirectory: &isFolder), isFolder.boolValue else {
                     return [root]
                 }
-                return RunbookLibrary(folder: root).names().map { (root as NSString).appendingPathComponent("\($0).yaml") }
+                return RunbookLibrary(folder: root).names().map {
+                    (root as NSString).appendingPathComponent("\($0).yaml")
+                }
             }
         }
 
@@ -70,7 +72,8 @@ extension RunbookCommand {
                         + "\(invalid) invalid (\(problems) problem\(problems == 1 ? "" : "s"))")
             }
             if reports.isEmpty {
-                Terminal.error("no runbooks found in \(paths.isEmpty ? runbooks.library.folder : paths.joined(separator: ", "))")
+                Terminal.error(
+                    "no runbooks found in \(paths.isEmpty ? runbooks.library.folder : paths.joined(separator: ", "))")
                 throw ExitCode(66)
             }
             if invalid > 0 { throw ExitCode(65) }
