@@ -1,1 +1,32 @@
-print("bench")
+import Automation
+import CYAML
+import Foundation
+
+// Measures runbook loading side by side with its floor (a bare libyaml event loop over the
+// same bytes). Usage:
+//   runbook-bench generate DIR [COUNT]     write COUNT (default 1000) runbooks of about 60 lines
+//   runbook-bench load DIR [ROUNDS]        time both, interleaved, and print the medians
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: runbook-bench generate|load DIR [N]\n".utf8))
+    exit(64)
+}
+let folder = arguments[2]
+let number = arguments.count > 3 ? Int(arguments[3]) : nil
+
+switch arguments[1] {
+case "generate":
+    try Corpus.generate(into: folder, count: number ?? 1000)
+case "tree":
+    try Breakdown.tree(folder: folder, rounds: number ?? 15)
+case "decode":
+    try Breakdown.decode(folder: folder, rounds: number ?? 15)
+case "breakdown":
+    try Breakdown.run(folder: folder, rounds: number ?? 15)
+case "load":
+    try LoadBenchmark.run(folder: folder, rounds: number ?? 15)
+default:
+    FileHandle.standardError.write(Data("unknown mode '\(arguments[1])'\n".utf8))
+    exit(64)
+}

@@ -61,33 +61,27 @@ struct InputChecker {
     }
 
     private mutating func expression(
-        _ parsed: Result<[Template.Part], Expression.Problem>, node: Node, type: InputSpec.InputType?, what: String
+        _ parsed: Result<[Expression.Located], Expression.Problem>, node: Node, type: InputSpec.InputType?,
+        what: String
     ) -> Template {
-        let parts: [Template.Part]
+        let located: [Expression.Located]
         switch parsed {
         case .failure(let problem):
             sink.error(problem.message, at: Expression.mark(of: node, offset: problem.offset))
             return .literal(.null, node.mark)
         case .success(let found):
-            parts = found
+            located = found
         }
         let text = node.scalarText ?? ""
-        var offset = 0
-        for part in parts {
-            switch part {
-            case .text(let literal):
-                offset += literal.count
-            case .reference(let name):
-                let start = text.index(text.startIndex, offsetBy: offset)
-                let at = Expression.mark(of: node, offset: offset)
-                if parameters.first(where: { $0.name == name }) == nil {
-                    let hint = Suggestion.hint(for: name, among: parameters.map(\.name))
-                    sink.error("undefined parameter '\(name)' in ${{ params.\(name) }}\(hint)", at: at)
-                }
-                let end = text[start...].range(of: "}}")?.upperBound ?? text.endIndex
-                offset += text.distance(from: start, to: end)
+        for item in located {
+            guard case .reference(let name) = item.part, !parameters.contains(where: { $0.name == name }) else {
+                continue
             }
+            let at = Expression.mark(of: node, offset: Expression.characterOffset(text, item.byteOffset))
+            let hint = Suggestion.hint(for: name, among: parameters.map(\.name))
+            sink.error("undefined parameter '\(name)' in ${{ params.\(name) }}\(hint)", at: at)
         }
+        let parts = located.map(\.part)
         if parts.count == 1, case .reference(let name) = parts[0] {
             if let type, let spec = parameters.first(where: { $0.name == name }),
                 !Self.compatible(spec.type, with: type)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Typing, checking and binding runbook parameter values.
 public enum ParameterValues {
     public static func matches(_ value: Value, _ type: ParameterType) -> Bool {
@@ -39,7 +41,9 @@ public enum ParameterValues {
         case .list:
             var body = Substring(text)
             if body.hasPrefix("[") && body.hasSuffix("]") { body = body.dropFirst().dropLast() }
-            let items = body.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+            let items = body.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             return .list(items.map(Value.string))
         }
     }

@@ -28,11 +28,10 @@ public enum RunbookLoader {
     public static func load(path: String, label: String? = nil) throws(DiagnosticError) -> LoadedRunbook {
         let label = label ?? path
         let bytes = try FileText.read(path: path, label: label, maxBytes: maxFileBytes)
-        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let runbook = try parse(bytes, label: label, expectedName: stem)
+        let runbook = try parse(bytes, label: label, expectedName: fileStem(path))
         return LoadedRunbook(
             runbook: runbook, path: path, content: String(decoding: bytes, as: UTF8.self),
-            digest: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+            digest: Digest.sha256Hex(bytes))
     }
 
     /// Parses and validates runbook text; every problem is reported.
@@ -61,36 +60,61 @@ public enum RunbookLoader {
     }
 }
 
+/// `runbooks/scan.yaml` -> `scan`.
+func fileStem(_ path: String) -> String {
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+    return String(name[..<dot])
+}
+
+/// SHA-256 as lowercase hex, the form jobs record.
+public enum Digest {
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: bytes) {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+}
+
 /// Reads a whole text file with a size cap checked before reading, and located errors.
 public enum FileText {
+    /// POSIX calls rather than FileManager: this is on the path of every runbook load.
     public static func read(path: String, label: String, maxBytes: Int) throws(DiagnosticError) -> [UInt8] {
-        let start = Mark(line: 1, column: 1)
-        let attributes: [FileAttributeKey: Any]
-        do {
-            attributes = try FileManager.default.attributesOfItem(atPath: path)
-        } catch {
-            throw DiagnosticError([Diagnostic(file: label, mark: start, message: "cannot read file: no such file")])
+        func fail(_ message: String) -> DiagnosticError {
+            DiagnosticError([Diagnostic(file: label, mark: Mark(line: 1, column: 1), message: message)])
         }
-        if attributes[.type] as? FileAttributeType == .typeDirectory {
-            throw DiagnosticError([Diagnostic(file: label, mark: start, message: "is a folder, not a file")])
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw fail("cannot read file: \(String(cString: strerror(errno)).lowercased())") }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw fail("cannot read file: \(String(cString: strerror(errno)))") }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw fail("is a folder, not a file") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw fail("is not a regular file") }
+        let size = Int(info.st_size)
+        guard size <= maxBytes else { throw fail("file is \(size) bytes; the limit is \(maxBytes) bytes") }
+        // One byte more than expected tells a file that grew since fstat from one that did not.
+        var bytes = [UInt8](repeating: 0, count: size + 1)
+        var filled = 0
+        while filled < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                Foundation.read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw fail("cannot read file: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            filled += count
         }
-        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= maxBytes else {
-            throw DiagnosticError([
-                Diagnostic(file: label, mark: start, message: "file is \(size) bytes; the limit is \(maxBytes) bytes")
-            ])
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DiagnosticError([Diagnostic(file: label, mark: start, message: "cannot read file: permission denied")]
-            )
-        }
-        guard data.count <= maxBytes else {
-            throw DiagnosticError([
-                Diagnostic(
-                    file: label, mark: start, message: "file is \(data.count) bytes; the limit is \(maxBytes) bytes")
-            ])
-        }
-        return [UInt8](data)
+        guard filled <= maxBytes else { throw fail("file is over \(maxBytes) bytes (it grew while being read)") }
+        bytes.removeLast(bytes.count - filled)
+        return bytes
     }
 }
 

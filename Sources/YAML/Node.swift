@@ -25,16 +25,28 @@ public struct Node: Sendable {
 
     public var kind: Kind
     public var mark: Mark
+    /// Tag and anchor together, since most nodes have neither: one reference to copy, not two.
+    private var properties: Properties?
+
+    private final class Properties: Sendable {
+        let tag: String?
+        let anchor: String?
+
+        init(tag: String?, anchor: String?) {
+            self.tag = tag
+            self.anchor = anchor
+        }
+    }
+
     /// An explicit tag such as `!!str`, if the source wrote one.
-    public var tag: String?
+    public var tag: String? { properties?.tag }
     /// The anchor name, if the source wrote `&name` on this node.
-    public var anchor: String?
+    public var anchor: String? { properties?.anchor }
 
     public init(_ kind: Kind, mark: Mark, tag: String? = nil, anchor: String? = nil) {
         self.kind = kind
         self.mark = mark
-        self.tag = tag
-        self.anchor = anchor
+        self.properties = tag == nil && anchor == nil ? nil : Properties(tag: tag, anchor: anchor)
     }
 
     /// The scalar text, or nil for a sequence or mapping.

@@ -1,18 +1,50 @@
 import CYAML
 
 /// Builds nodes from events; one open frame per unfinished collection.
+///
+/// Frames are reference types so that appending a child mutates in place (an enum of arrays
+/// would copy the array on every append).
 struct TreeBuilder {
-    private enum Frame {
-        case sequence(Node, items: [Node])
-        case mapping(Node, pairs: [Node.Pair], pendingKey: Node?, seen: [String: Mark])
+    private final class Frame {
+        let shell: Node
+        let isMapping: Bool
+        var items: [Node] = []
+        var pairs: [Node.Pair] = []
+        var pendingKey: Node?
+        /// Keys seen so far, built only once a mapping grows past a few keys.
+        var index: [String: Mark]?
+        /// Expanded size of this collection so far (itself included).
+        var size = 1
+
+        init(shell: Node, isMapping: Bool) {
+            self.shell = shell
+            self.isMapping = isMapping
+        }
+
+        /// Where `key` was first used in this mapping, if it was.
+        func firstUse(of key: String) -> Mark? {
+            if let index { return index[key] }
+            for pair in pairs where pair.key.scalarText == key { return pair.key.mark }
+            return nil
+        }
+
+        func remember(_ key: String, at mark: Mark) {
+            if index != nil {
+                index?[key] = mark
+            } else if pairs.count >= 16 {
+                // Large mappings switch to a dictionary so duplicate checks stay O(1).
+                var built: [String: Mark] = [:]
+                for pair in pairs { if let text = pair.key.scalarText { built[text] = pair.key.mark } }
+                built[key] = mark
+                index = built
+            }
+        }
     }
 
     let limits: ParseLimits
     private(set) var documents: [Node] = []
     private var stack: [Frame] = []
     private var anchors: [String: (node: Node, size: Int)] = [:]
-    /// Sizes of the open collections, so an anchored collection's expanded size is known.
-    private var openSizes: [Int] = []
     private var expandedTotal = 0
     private var documentCount = 0
 
@@ -50,16 +82,14 @@ struct TreeBuilder {
             try add(anchored.node, size: anchored.size)
         case YAML_SEQUENCE_START_EVENT:
             let start = event.data.sequence_start
-            try open(mark: mark)
-            try count(1, at: mark)
-            let node = Node(.sequence([]), mark: mark, tag: Self.string(start.tag), anchor: Self.string(start.anchor))
-            stack.append(.sequence(node, items: []))
+            try open(
+                Node(.sequence([]), mark: mark, tag: Self.string(start.tag), anchor: Self.string(start.anchor)),
+                isMapping: false)
         case YAML_MAPPING_START_EVENT:
             let start = event.data.mapping_start
-            try open(mark: mark)
-            try count(1, at: mark)
-            let node = Node(.mapping([]), mark: mark, tag: Self.string(start.tag), anchor: Self.string(start.anchor))
-            stack.append(.mapping(node, pairs: [], pendingKey: nil, seen: [:]))
+            try open(
+                Node(.mapping([]), mark: mark, tag: Self.string(start.tag), anchor: Self.string(start.anchor)),
+                isMapping: true)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             try close()
         default:
@@ -67,11 +97,12 @@ struct TreeBuilder {
         }
     }
 
-    private mutating func open(mark: Mark) throws(YAMLError) {
+    private mutating func open(_ shell: Node, isMapping: Bool) throws(YAMLError) {
         guard stack.count < limits.maxDepth else {
-            throw YAMLError(.tooDeep(limit: limits.maxDepth), at: mark)
+            throw YAMLError(.tooDeep(limit: limits.maxDepth), at: shell.mark)
         }
-        openSizes.append(1)
+        try count(1, at: shell.mark)
+        stack.append(Frame(shell: shell, isMapping: isMapping))
     }
 
     private mutating func count(_ size: Int, at mark: Mark) throws(YAMLError) {
@@ -83,47 +114,34 @@ struct TreeBuilder {
 
     private mutating func close() throws(YAMLError) {
         guard let frame = stack.popLast() else { return }
-        let size = openSizes.popLast() ?? 1
-        var node: Node
-        switch frame {
-        case .sequence(let shell, let items):
-            node = shell
-            node.kind = .sequence(items)
-        case .mapping(let shell, let pairs, _, _):
-            node = shell
-            node.kind = .mapping(pairs)
-        }
-        try add(node, size: size)
+        var node = frame.shell
+        node.kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
+        try add(node, size: frame.size)
     }
 
     private mutating func add(_ node: Node, size: Int) throws(YAMLError) {
         if let anchor = node.anchor {
             anchors[anchor] = (node, size)
         }
-        guard var frame = stack.popLast() else {
+        guard let frame = stack.last else {
             documents.append(node)
             return
         }
-        if !openSizes.isEmpty { openSizes[openSizes.count - 1] += size }
-        switch frame {
-        case .sequence(let shell, var items):
-            items.append(node)
-            frame = .sequence(shell, items: items)
-        case .mapping(let shell, var pairs, let pendingKey, var seen):
-            if let key = pendingKey {
-                pairs.append(Node.Pair(key: key, value: node))
-                frame = .mapping(shell, pairs: pairs, pendingKey: nil, seen: seen)
-            } else {
-                if let text = node.scalarText {
-                    if let first = seen[text] {
-                        throw YAMLError(.duplicateKey(text, first: first), at: node.mark)
-                    }
-                    seen[text] = node.mark
+        frame.size += size
+        if !frame.isMapping {
+            frame.items.append(node)
+        } else if let key = frame.pendingKey {
+            frame.pairs.append(Node.Pair(key: key, value: node))
+            frame.pendingKey = nil
+        } else {
+            if let text = node.scalarText {
+                if let first = frame.firstUse(of: text) {
+                    throw YAMLError(.duplicateKey(text, first: first), at: node.mark)
                 }
-                frame = .mapping(shell, pairs: pairs, pendingKey: node, seen: seen)
+                frame.remember(text, at: node.mark)
             }
+            frame.pendingKey = node
         }
-        stack.append(frame)
     }
 
     private static func style(_ style: yaml_scalar_style_t) -> Node.ScalarStyle {

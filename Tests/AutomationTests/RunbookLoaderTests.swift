@@ -106,7 +106,7 @@ import Testing
 
     @Test func missingFileIsReported() {
         let error = #expect(throws: DiagnosticError.self) { try RunbookLoader.load(path: "/nonexistent/x.yaml") }
-        #expect(error?.diagnostics.first?.message == "cannot read file: no such file")
+        #expect(error?.diagnostics.first?.message == "cannot read file: no such file or directory")
     }
 
     @Test func wholeValueReferenceKeepsTheParameterType() throws {
