@@ -9,8 +9,8 @@ extension EnablementRequest {
             solutions: (solutions?.isEmpty ?? true) ? Solution.allCases : solutions ?? Solution.allCases,
             scope: inputs["scope"]?.stringValue.flatMap(EnablementScope.init(rawValue:)) ?? .selected,
             targets: TargetSpec(inputs["targets"]),
-            account: inputs["account"]?.stringValue,
-            workspace: inputs["workspace"]?.stringValue)
+            account: inputs["account"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+            workspace: inputs["workspace"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

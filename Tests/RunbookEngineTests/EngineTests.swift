@@ -259,3 +259,52 @@ enum Fixtures {
             .deletingLastPathComponent().path
     }
 }
+
+@Suite struct CustomConfigurationTests {
+    let folder = NSTemporaryDirectory() + "runbook-custom-" + UUID().uuidString
+    let logger = Logger(label: "test")
+
+    @Test func anotherAccountAndWorkspaceCanBeNamedAndAreChecked() async throws {
+        let store = try AutomationStore.open(folder: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let ops = Account(
+            name: "ops", subscription: "s1", resourceGroup: "g", region: Region.named("WestEurope"), workspace: "eu")
+        try store.createAccount(
+            ops,
+            workspace: Workspace(
+                name: "eu", subscription: "s1", resourceGroup: "g", region: Region.named("WestEurope")),
+            makeDefault: true, at: Date())
+        let main = Account(
+            name: "main", subscription: "s1", resourceGroup: "g", region: Region.named("EastUS2"), workspace: "us")
+        try store.createAccount(
+            main,
+            workspace: Workspace(name: "us", subscription: "s1", resourceGroup: "g", region: Region.named("EastUS")),
+            makeDefault: false, at: Date())
+        try store.registerMachine(
+            Machine(
+                name: "m", os: OperatingSystem.named("Debian 12"), subscription: "s1", resourceGroup: "g",
+                location: Region.named("EastUS2"), network: MachineNetwork(rules: AzureEndpoints.directRules),
+                source: .local),
+            at: Date())
+        let library = RunbookLibrary(folder: Fixtures.packageRoot + "/runbooks")
+        let runner = JobRunner(store: store, logger: logger)
+
+        let good = try await runner.run(
+            try JobRunner.prepare(try library.load("enable-tracking"), parameters: ["account": "main"]))
+        #expect(good.status == .completed)
+        #expect(
+            try store.streams(job: good.id).first?.message
+                == "m: enabled ChangeTracking, Inventory (account main, workspace us)")
+
+        let mismatched = try await runner.run(
+            try JobRunner.prepare(
+                try library.load("enable-tracking"), parameters: ["account": "main", "workspace": "eu"]))
+        #expect(mismatched.status == .failed)
+        #expect(
+            try store.streams(job: mismatched.id, kind: .error).map(\.message) == [
+                "a workspace in WestEurope cannot be linked to an Automation account in EastUS2; "
+                    + "a workspace in WestEurope links to an account in WestEurope; "
+                    + "an account in EastUS2 links to a workspace in EastUS"
+            ])
+    }
+}
