@@ -59,3 +59,10 @@ extension Breakdown {
         print(total)
     }
 }
+
+extension Breakdown {
+    static func corpus(_ folder: String) throws -> ([String], [[UInt8]]) {
+        let paths = try LoadBenchmark.yamlFiles(in: folder)
+        return (paths, try paths.map { try FileText.read(path: $0, label: $0, maxBytes: 1 << 20) })
+    }
+}

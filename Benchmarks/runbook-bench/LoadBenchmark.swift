@@ -55,6 +55,11 @@ enum LoadBenchmark {
         return steps
     }
 
+    static func yamlFiles(in folder: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted()
+            .map { (folder as NSString).appendingPathComponent($0) }
+    }
+
     static func time(_ work: () throws -> Int) throws -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         let result = try work()

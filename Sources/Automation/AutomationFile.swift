@@ -27,19 +27,9 @@ public struct AutomationFile: Sendable {
     public static func parse(_ bytes: [UInt8], label: String, baseFolder: String) throws(DiagnosticError)
         -> AutomationFile
     {
-        let root: Node?
-        do {
-            root = try YAMLParser.parse(bytes, limits: ParseLimits(maxBytes: maxFileBytes))
-        } catch {
-            throw DiagnosticError([Diagnostic(file: label, mark: error.mark, message: error.message)])
-        }
-        guard let root else {
-            throw DiagnosticError([
-                Diagnostic(
-                    file: label, mark: Mark(line: 1, column: 1),
-                    message: "file is empty; an automation file is a mapping with account, workspace and machines")
-            ])
-        }
+        let root = try SourceDocument.root(
+            bytes, label: label, limits: ParseLimits(maxBytes: maxFileBytes),
+            whatItIs: "an automation file is a mapping with account, workspace and machines")
         var decoder = AutomationFileDecoder(file: label, baseFolder: baseFolder)
         let file = decoder.decode(root)
         guard let file, !decoder.sink.hasErrors else { throw DiagnosticError(decoder.sink.diagnostics) }

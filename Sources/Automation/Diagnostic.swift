@@ -68,3 +68,23 @@ public struct DiagnosticSink: Sendable {
         }
     }
 }
+
+/// Parses the one YAML document of a file, turning YAML errors and an empty file into diagnostics.
+enum SourceDocument {
+    static func root(_ bytes: [UInt8], label: String, limits: ParseLimits, whatItIs: String) throws(DiagnosticError)
+        -> Node
+    {
+        let root: Node?
+        do {
+            root = try YAMLParser.parse(bytes, limits: limits)
+        } catch {
+            throw DiagnosticError([Diagnostic(file: label, mark: error.mark, message: error.message)])
+        }
+        guard let root else {
+            throw DiagnosticError([
+                Diagnostic(file: label, mark: Mark(line: 1, column: 1), message: "file is empty; \(whatItIs)")
+            ])
+        }
+        return root
+    }
+}

@@ -14,14 +14,6 @@ public enum JobStatus: String, Sendable, Hashable, CaseIterable, Codable {
     case disconnected = "Disconnected"
 
     public var isFinal: Bool { self == .completed || self == .failed || self == .stopped }
-
-    /// Accepts any capitalisation: `failed`, `Failed`.
-    public init?(caseInsensitive text: String) {
-        guard let match = Self.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
-            return nil
-        }
-        self = match
-    }
 }
 
 /// A job's output streams as Azure names them.
@@ -35,13 +27,6 @@ public enum StreamKind: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// Streams a runbook step may write to.
     public static let writable: [StreamKind] = allCases
-
-    public init?(caseInsensitive text: String) {
-        guard let match = Self.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
-            return nil
-        }
-        self = match
-    }
 }
 
 /// Who or what started a job.
@@ -55,3 +40,18 @@ public enum StartReason: String, Sendable, Hashable, CaseIterable, Codable {
 public protocol StreamSink: Sendable {
     func write(_ kind: StreamKind, _ message: String) async
 }
+
+/// Names typed by people match in any capitalisation: `failed`, `Failed`.
+public protocol CaseInsensitiveName: CaseIterable, RawRepresentable where RawValue == String {}
+
+extension CaseInsensitiveName {
+    public init?(caseInsensitive text: String) {
+        guard let match = Self.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+            return nil
+        }
+        self = match
+    }
+}
+
+extension JobStatus: CaseInsensitiveName {}
+extension StreamKind: CaseInsensitiveName {}

@@ -38,19 +38,8 @@ public enum RunbookLoader {
     public static func parse(_ bytes: [UInt8], label: String, expectedName: String? = nil) throws(DiagnosticError)
         -> Runbook
     {
-        let root: Node?
-        do {
-            root = try YAMLParser.parse(bytes, limits: limits)
-        } catch {
-            throw DiagnosticError([Diagnostic(file: label, mark: error.mark, message: error.message)])
-        }
-        guard let root else {
-            throw DiagnosticError([
-                Diagnostic(
-                    file: label, mark: Mark(line: 1, column: 1),
-                    message: "file is empty; a runbook is a mapping with 'name' and 'steps'")
-            ])
-        }
+        let root = try SourceDocument.root(
+            bytes, label: label, limits: limits, whatItIs: "a runbook is a mapping with 'name' and 'steps'")
         var decoder = RunbookDecoder(file: label)
         let runbook = decoder.decode(root, expectedName: expectedName)
         guard let runbook, !decoder.sink.hasErrors else {

@@ -30,7 +30,9 @@ public struct ActionContext: Sendable {
 
 /// The built-in actions, one per catalog entry.
 public enum BuiltinActions {
-    public static let all: [any ActionHandler] = [EnableTrackingAction(), DisableTrackingAction(), LogAction()]
+    public static let all: [any ActionHandler] = [
+        TrackingAction(enables: true), TrackingAction(enables: false), LogAction(),
+    ]
 
     public static var byName: [String: any ActionHandler] {
         Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })

@@ -14,27 +14,23 @@ extension EnablementRequest {
     }
 }
 
-struct EnableTrackingAction: ActionHandler {
-    let name = "enable-tracking"
+/// `enable-tracking` and `disable-tracking`: the same inputs, opposite effects.
+struct TrackingAction: ActionHandler {
+    let enables: Bool
+    var name: String { enables ? "enable-tracking" : "disable-tracking" }
 
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
         let enablement = TrackingEnablement(store: context.store, now: context.now)
-        let outcome = try await enablement.enable(EnablementRequest(inputs), jobId: context.jobId, sink: context.sink)
+        let request = EnablementRequest(inputs)
+        let outcome =
+            enables
+            ? try await enablement.enable(request, jobId: context.jobId, sink: context.sink)
+            : try await enablement.disable(request, sink: context.sink)
+        // Names in parentheses stand for the account or the targets as a whole, not machines.
         try context.recordTargets(outcome.succeeded + outcome.failed.filter { !$0.hasPrefix("(") })
         if outcome.isSuccess { return .succeeded }
-        return .failed("tracking could not be enabled on: " + outcome.failed.joined(separator: ", "))
-    }
-}
-
-struct DisableTrackingAction: ActionHandler {
-    let name = "disable-tracking"
-
-    func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
-        let enablement = TrackingEnablement(store: context.store, now: context.now)
-        let outcome = try await enablement.disable(EnablementRequest(inputs), sink: context.sink)
-        try context.recordTargets(outcome.succeeded + outcome.failed.filter { !$0.hasPrefix("(") })
-        if outcome.isSuccess { return .succeeded }
-        return .failed("tracking could not be disabled on: " + outcome.failed.joined(separator: ", "))
+        return .failed(
+            "tracking could not be \(enables ? "enabled" : "disabled") on: " + outcome.failed.joined(separator: ", "))
     }
 }
 
