@@ -32,9 +32,14 @@ let package = Package(
             name: "AutomationStore",
             dependencies: ["Automation", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // statfs for file-system types (network and pseudo file systems are skipped).
+        .target(name: "CFileSystem"),
         .target(
             name: "ChangeTracking",
-            dependencies: ["Automation", "AutomationStore"]
+            dependencies: [
+                "Automation", "AutomationStore", "CFileSystem",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "RunbookEngine",

@@ -15,6 +15,21 @@ public enum ActionCatalog {
             inputs: TrackingInputs.enablement
         ),
         ActionSignature(
+            name: "configure-tracking",
+            summary: "Add, change or remove tracked files and registry keys; stored as a new settings version.",
+            inputs: TrackingInputs.configuration
+        ),
+        ActionSignature(
+            name: "scan",
+            summary: "Collect inventory on the target machines, store it and record what changed.",
+            inputs: TrackingInputs.scan
+        ),
+        ActionSignature(
+            name: "assert-no-changes",
+            summary: "Fail the job when changes matching the filters were recorded (a drift gate).",
+            inputs: TrackingInputs.assertion
+        ),
+        ActionSignature(
             name: "log",
             summary: "Write a message to one of the job's streams.",
             inputs: [
@@ -49,6 +64,7 @@ public struct InputSpec: Sendable {
         case stringList(allowed: [String]?)
         case stringMap
         case object([InputSpec])
+        case objectList([InputSpec])
 
         public var noun: String {
             switch self {
@@ -59,6 +75,7 @@ public struct InputSpec: Sendable {
             case .stringList: return "a list of strings"
             case .stringMap: return "a mapping of strings"
             case .object: return "a mapping"
+            case .objectList: return "a list of mappings"
             }
         }
     }
@@ -77,6 +94,65 @@ public struct InputSpec: Sendable {
 }
 
 enum TrackingInputs {
+    static let targets = InputSpec(
+        "targets",
+        .object([
+            InputSpec("machines", .stringList(allowed: nil), help: "Machine names; empty means all in scope."),
+            InputSpec("os", .enumeration(OSFamily.allCases.map(\.rawValue)), help: "windows or linux."),
+            InputSpec("location", .string, help: "Azure region, or 'any'; default: the account's."),
+            InputSpec("subscription", .string, help: "Subscription id, or 'any'; default: the account's."),
+            InputSpec("tags", .stringMap, help: "Tags every target must carry."),
+        ]), help: "Which machines the step acts on.")
+
+    static let configuration: [InputSpec] = [
+        InputSpec("account", .string, help: "Automation account whose settings change; default: the default account."),
+        InputSpec(
+            "files",
+            .objectList([
+                InputSpec("name", .string, required: true, help: "Item name, unique among files."),
+                InputSpec("group", .string, help: "Group shown with the item."),
+                InputSpec("enabled", .bool, help: "Whether it is collected (default true)."),
+                InputSpec(
+                    "os", .enumeration(OSFamily.allCases.map(\.rawValue)), required: true, help: "windows or linux."),
+                InputSpec("path", .string, required: true, help: "Absolute path; wildcards only in the last segment."),
+                InputSpec(
+                    "pathType", .enumeration(TrackedFile.PathType.allCases.map(\.rawValue)), help: "file or folder."),
+                InputSpec("recurse", .bool, help: "Descend into subfolders."),
+                InputSpec("uploadContent", .bool, help: "Keep the file's content with the inventory."),
+                InputSpec("useSudo", .bool, help: "Linux: read with elevated rights."),
+                InputSpec(
+                    "links", .enumeration(LinkHandling.allCases.map(\.rawValue)), help: "ignore, follow or manage."),
+            ]), help: "File items to add or change (matched by name)."),
+        InputSpec(
+            "registry",
+            .objectList([
+                InputSpec("name", .string, required: true, help: "Item name, unique among registry keys."),
+                InputSpec("group", .string, help: "Group shown with the item."),
+                InputSpec("enabled", .bool, help: "Whether it is collected (default true)."),
+                InputSpec("key", .string, required: true, help: "HKEY_LOCAL_MACHINE\\..."),
+                InputSpec("value", .string, help: "One value of the key; all values when omitted."),
+                InputSpec("recurse", .bool, help: "Subkeys too (refused by the azure profile)."),
+            ]), help: "Registry items to add or change (matched by name)."),
+        InputSpec(
+            "enableDefaultRegistryKeys", .bool, help: "Enable every registry key Azure ships (they start disabled)."),
+        InputSpec("remove", .stringList(allowed: nil), help: "Names of file or registry items to remove."),
+        InputSpec("servicesFrequency", .string, help: "Windows services collection frequency, 10s to 30m."),
+    ]
+
+    static let scan: [InputSpec] = [
+        InputSpec("account", .string, help: "Automation account; default: the default account."),
+        targets,
+    ]
+
+    static let assertion: [InputSpec] = [
+        InputSpec("since", .string, help: "A duration such as 1h, or 'job' (default): changes recorded by this job."),
+        InputSpec(
+            "types", .stringList(allowed: ConfigType.allCases.map(\.rawValue)),
+            help: "Change types to watch; all when omitted."),
+        InputSpec("paths", .stringList(allowed: nil), help: "Watch only items whose name starts with one of these."),
+        InputSpec("machines", .stringList(allowed: nil), help: "Watch only these machines."),
+    ]
+
     static let enablement: [InputSpec] = [
         InputSpec(
             "solutions", .stringList(allowed: Solution.allCases.map(\.rawValue)),
@@ -86,14 +162,6 @@ enum TrackingInputs {
             help: "selected (default), all-available or all-available-and-future."),
         InputSpec("account", .string, help: "Automation account to use instead of the default."),
         InputSpec("workspace", .string, help: "Log Analytics workspace to use instead of the account's own."),
-        InputSpec(
-            "targets",
-            .object([
-                InputSpec("machines", .stringList(allowed: nil), help: "Machine names; empty means all in scope."),
-                InputSpec("os", .enumeration(OSFamily.allCases.map(\.rawValue)), help: "windows or linux."),
-                InputSpec("location", .string, help: "Azure region, or 'any'; default: the account's."),
-                InputSpec("subscription", .string, help: "Subscription id, or 'any'; default: the account's."),
-                InputSpec("tags", .stringMap, help: "Tags every target must carry."),
-            ]), help: "Which machines the step acts on."),
+        targets,
     ]
 }

@@ -36,6 +36,8 @@ struct InputChecker {
             switch type {
             case .stringList(let allowed)?:
                 elementType = allowed.map { .enumeration($0) } ?? .string
+            case .objectList(let specs)?:
+                elementType = .object(specs)
             case nil:
                 elementType = nil
             case let other?:
@@ -149,7 +151,15 @@ public enum InputValues {
                 }
             }
             return nil
+        case (.objectList(let specs), .list(let items)):
+            for item in items {
+                if let problem = problem(item, type: .object(specs), what: "an element of \(what)") { return problem }
+            }
+            return nil
         case (.object(let specs), .map(let entries)):
+            for spec in specs where spec.required && !entries.contains(where: { $0.key == spec.name }) {
+                return "\(what) is missing required input '\(spec.name)'"
+            }
             for entry in entries {
                 guard let spec = specs.first(where: { $0.name == entry.key }) else { continue }
                 if let problem = problem(entry.value, type: spec.type, what: "input '\(entry.key)'") { return problem }

@@ -31,7 +31,7 @@ public enum RunbookLoader {
         let runbook = try parse(bytes, label: label, expectedName: fileStem(path))
         return LoadedRunbook(
             runbook: runbook, path: path, content: String(decoding: bytes, as: UTF8.self),
-            digest: Digest.sha256Hex(bytes))
+            digest: ContentDigest.sha256Hex(bytes))
     }
 
     /// Parses and validates runbook text; every problem is reported.
@@ -57,13 +57,18 @@ func fileStem(_ path: String) -> String {
 }
 
 /// SHA-256 as lowercase hex, the form jobs record.
-public enum Digest {
+public enum ContentDigest {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        sha256Hex(Array(SHA256.hash(data: bytes)), alreadyHashed: true)
+    }
+
+    /// Lowercase hex of digest bytes.
+    public static func sha256Hex(_ digest: [UInt8], alreadyHashed: Bool) -> String {
         var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: bytes) {
+        hex.reserveCapacity(digest.count * 2)
+        for byte in digest {
             hex.append(hexDigits[Int(byte >> 4)])
             hex.append(hexDigits[Int(byte & 0x0F)])
         }

@@ -9,7 +9,71 @@ enum Migrations {
             try createMachines(db)
             try createJobs(db)
         }
+        migrator.registerMigration("v2-change-tracking") { db in
+            try createChangeTracking(db)
+        }
         return migrator
+    }
+
+    private static func createChangeTracking(_ db: Database) throws {
+        let types = "'Files', 'Software', 'WindowsServices', 'Registry', 'Daemons'"
+        try db.create(table: "trackingSettings") { t in
+            t.column("accountId", .integer).notNull().references("account", onDelete: .cascade)
+            t.column("version", .integer).notNull()
+            t.column("changedAt", .datetime).notNull()
+            t.column("settings", .jsonText).notNull()
+            t.column("jobId", .text)
+            t.primaryKey(["accountId", "version"])
+        }
+        // Current inventory: a machine's latest snapshot, replaced whole by each scan.
+        try db.create(table: "configurationData", options: [.withoutRowID]) { t in
+            t.column("machineId", .integer).notNull().references("machine", onDelete: .cascade)
+            t.column("configDataType", .text).notNull().check(sql: "configDataType IN (\(types))")
+            t.column("itemKey", .text).notNull()
+            t.column("fields", .jsonText).notNull()
+            t.column("timeGenerated", .datetime).notNull()
+            t.primaryKey(["machineId", "configDataType", "itemKey"])
+        }
+        // Change history outlives the machine: it names the computer, not the machine row.
+        try db.create(table: "configurationChange") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("computer", .text).notNull()
+            t.column("timeGenerated", .datetime).notNull()
+            t.column("configChangeType", .text).notNull().check(sql: "configChangeType IN (\(types))")
+            t.column("changeCategory", .text).notNull().check(sql: "changeCategory IN ('Added', 'Removed', 'Modified')")
+            t.column("itemKey", .text).notNull()
+            t.column("fieldsChanged", .text).notNull()
+            t.column("current", .jsonText).notNull()
+            t.column("previous", .jsonText).notNull()
+            t.column("svcChangeType", .text)
+            t.column("jobId", .text)
+        }
+        try db.create(index: "change_time", on: "configurationChange", columns: ["timeGenerated"])
+        try db.create(index: "change_computer_time", on: "configurationChange", columns: ["computer", "timeGenerated"])
+        try db.create(
+            index: "change_type_time", on: "configurationChange", columns: ["configChangeType", "timeGenerated"])
+        try db.create(index: "change_job", on: "configurationChange", columns: ["jobId"])
+        try db.create(table: "machineScan") { t in
+            t.primaryKey("machineId", .integer).references("machine", onDelete: .cascade)
+            t.column("lastStartedAt", .datetime).notNull()
+            t.column("lastEndedAt", .datetime).notNull()
+            t.column("scans", .integer).notNull()
+        }
+        // Per-file stat index: an unchanged file is never hashed again.
+        try db.create(table: "fileIndex", options: [.withoutRowID]) { t in
+            t.column("machineId", .integer).notNull().references("machine", onDelete: .cascade)
+            t.column("path", .text).notNull()
+            t.column("device", .integer).notNull()
+            t.column("inode", .integer).notNull()
+            t.column("size", .integer).notNull()
+            t.column("mtimeNs", .integer).notNull()
+            t.column("ctimeNs", .integer).notNull()
+            t.column("mode", .integer).notNull()
+            t.column("uid", .integer).notNull()
+            t.column("gid", .integer).notNull()
+            t.column("sha256", .text).notNull()
+            t.primaryKey(["machineId", "path"])
+        }
     }
 
     private static func createAccounts(_ db: Database) throws {

@@ -31,7 +31,8 @@ public struct ActionContext: Sendable {
 /// The built-in actions, one per catalog entry.
 public enum BuiltinActions {
     public static let all: [any ActionHandler] = [
-        TrackingAction(enables: true), TrackingAction(enables: false), LogAction(),
+        TrackingAction(enables: true), TrackingAction(enables: false), ConfigureTrackingAction(), ScanAction(),
+        AssertNoChangesAction(), LogAction(),
     ]
 
     public static var byName: [String: any ActionHandler] {

@@ -1,0 +1,279 @@
+import Automation
+import Foundation
+import GRDB
+
+/// A file's identity and stat at the time it was hashed.
+public struct FileIndexEntry: Sendable, Hashable, Codable {
+    public var device: Int64
+    public var inode: Int64
+    public var size: Int64
+    public var mtimeNs: Int64
+    public var ctimeNs: Int64
+    public var mode: Int64
+    public var uid: Int64
+    public var gid: Int64
+    public var sha256: String
+
+    public init(
+        device: Int64, inode: Int64, size: Int64, mtimeNs: Int64, ctimeNs: Int64, mode: Int64, uid: Int64, gid: Int64,
+        sha256: String
+    ) {
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.mtimeNs = mtimeNs
+        self.ctimeNs = ctimeNs
+        self.mode = mode
+        self.uid = uid
+        self.gid = gid
+        self.sha256 = sha256
+    }
+
+    /// Same file, same content as far as stat can tell.
+    public func matchesStat(of other: FileIndexEntry) -> Bool {
+        device == other.device && inode == other.inode && size == other.size && mtimeNs == other.mtimeNs
+            && ctimeNs == other.ctimeNs && mode == other.mode && uid == other.uid && gid == other.gid
+    }
+}
+
+/// A machine's last scan.
+public struct ScanMark: Sendable, Hashable {
+    public var startedAt: Date
+    public var endedAt: Date
+    public var scans: Int
+}
+
+/// A stored `ConfigurationChange` row.
+public struct ChangeRow: Sendable, Hashable {
+    public var id: Int64
+    public var computer: String
+    public var timeGenerated: Date
+    public var change: ItemChange
+    public var jobId: String?
+}
+
+/// A stored `ConfigurationData` row.
+public struct InventoryRow: Sendable, Hashable {
+    public var computer: String
+    public var timeGenerated: Date
+    public var item: InventoryItem
+}
+
+public struct ChangeFilter: Sendable, Hashable {
+    public var machine: String?
+    public var type: ConfigType?
+    public var category: ChangeCategory?
+    public var since: Date?
+    public var jobId: String?
+    public var limit: Int?
+
+    public init(
+        machine: String? = nil, type: ConfigType? = nil, category: ChangeCategory? = nil, since: Date? = nil,
+        jobId: String? = nil, limit: Int? = nil
+    ) {
+        self.machine = machine
+        self.type = type
+        self.category = category
+        self.since = since
+        self.jobId = jobId
+        self.limit = limit
+    }
+}
+
+extension AutomationStore {
+    /// The account's current settings and their version (0: never configured, Azure's initial settings).
+    public func trackingSettings(account: String) throws -> (settings: TrackingSettings, version: Int, changedAt: Date?)
+    {
+        try writer.read { db in
+            let accountId = try Self.accountId(account, db: db)
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT version, changedAt, settings FROM trackingSettings WHERE accountId = ? "
+                        + "ORDER BY version DESC LIMIT 1", arguments: [accountId])
+            else { return (TrackingSettings.initial, 0, nil) }
+            return (try JSONColumn.decode(TrackingSettings.self, row["settings"]), row["version"], row["changedAt"])
+        }
+    }
+
+    /// Stores a new settings version; returns its number.
+    public func saveTrackingSettings(_ settings: TrackingSettings, account: String, jobId: String?, at now: Date) throws
+        -> Int
+    {
+        try writer.write { db in
+            let accountId = try Self.accountId(account, db: db)
+            let version =
+                try Int.fetchOne(
+                    db, sql: "SELECT COALESCE(MAX(version), 0) FROM trackingSettings WHERE accountId = ?",
+                    arguments: [accountId]) ?? 0
+            try db.execute(
+                sql:
+                    "INSERT INTO trackingSettings (accountId, version, changedAt, settings, jobId) VALUES (?, ?, ?, ?, ?)",
+                arguments: [accountId, version + 1, now, try JSONColumn.encode(settings), jobId])
+            return version + 1
+        }
+    }
+
+    /// A machine's stored snapshot, sorted by (type, key).
+    public func snapshot(machine: String) throws -> [InventoryItem] {
+        try writer.read { db in
+            let machineId = try Self.machineId(machine, db: db)
+            return try Row.fetchAll(
+                db,
+                sql: "SELECT configDataType, itemKey, fields FROM configurationData WHERE machineId = ? "
+                    + "ORDER BY configDataType, itemKey", arguments: [machineId]
+            ).compactMap { row in
+                guard let type = ConfigType(rawValue: row["configDataType"]) else { return nil }
+                return InventoryItem(
+                    type: type, key: row["itemKey"], fields: try JSONColumn.decode([String: String].self, row["fields"])
+                )
+            }
+        }
+    }
+
+    public func lastScan(machine: String) throws -> ScanMark? {
+        try writer.read { db in
+            let machineId = try Self.machineId(machine, db: db)
+            return try Row.fetchOne(
+                db, sql: "SELECT lastStartedAt, lastEndedAt, scans FROM machineScan WHERE machineId = ?",
+                arguments: [machineId]
+            ).map { ScanMark(startedAt: $0["lastStartedAt"], endedAt: $0["lastEndedAt"], scans: $0["scans"]) }
+        }
+    }
+
+    public func fileIndex(machine: String) throws -> [String: FileIndexEntry] {
+        try writer.read { db in
+            let machineId = try Self.machineId(machine, db: db)
+            var index: [String: FileIndexEntry] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT * FROM fileIndex WHERE machineId = ?", arguments: [machineId])
+            while let row = try rows.next() {
+                index[row["path"]] = FileIndexEntry(
+                    device: row["device"], inode: row["inode"], size: row["size"], mtimeNs: row["mtimeNs"],
+                    ctimeNs: row["ctimeNs"], mode: row["mode"], uid: row["uid"], gid: row["gid"], sha256: row["sha256"])
+            }
+            return index
+        }
+    }
+
+    /// Replaces a machine's snapshot and file index and records its changes, all in one
+    /// transaction: a scan that dies before this leaves the previous snapshot intact.
+    public func commitScan(
+        machine: String, snapshot items: [InventoryItem], changes: [ItemChange], fileIndex: [String: FileIndexEntry],
+        startedAt: Date, endedAt: Date, jobId: String?
+    ) throws {
+        try writer.write { db in
+            let machineId = try Self.machineId(machine, db: db)
+            try db.execute(sql: "DELETE FROM configurationData WHERE machineId = ?", arguments: [machineId])
+            let insertItem = try db.makeStatement(
+                sql: "INSERT INTO configurationData (machineId, configDataType, itemKey, fields, timeGenerated) "
+                    + "VALUES (?, ?, ?, ?, ?)")
+            for item in items {
+                try insertItem.execute(
+                    arguments: [machineId, item.type.rawValue, item.key, try JSONColumn.encode(item.fields), endedAt])
+            }
+            let insertChange = try db.makeStatement(
+                sql: "INSERT INTO configurationChange (computer, timeGenerated, configChangeType, changeCategory, "
+                    + "itemKey, fieldsChanged, current, previous, svcChangeType, jobId) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            )
+            for change in changes {
+                try insertChange.execute(arguments: [
+                    machine, endedAt, change.type.rawValue, change.category.rawValue, change.key,
+                    change.fieldsChanged.joined(separator: ", "), try JSONColumn.encode(change.current),
+                    try JSONColumn.encode(change.previous), change.svcChangeType, jobId,
+                ])
+            }
+            try db.execute(sql: "DELETE FROM fileIndex WHERE machineId = ?", arguments: [machineId])
+            let insertIndex = try db.makeStatement(
+                sql: "INSERT INTO fileIndex VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            for (path, entry) in fileIndex {
+                try insertIndex.execute(arguments: [
+                    machineId, path, entry.device, entry.inode, entry.size, entry.mtimeNs, entry.ctimeNs, entry.mode,
+                    entry.uid, entry.gid, entry.sha256,
+                ])
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO machineScan (machineId, lastStartedAt, lastEndedAt, scans) VALUES (?, ?, ?, 1)
+                    ON CONFLICT(machineId) DO UPDATE SET lastStartedAt = excluded.lastStartedAt,
+                        lastEndedAt = excluded.lastEndedAt, scans = scans + 1
+                    """, arguments: [machineId, startedAt, endedAt])
+        }
+    }
+
+    /// `ConfigurationChange` rows, newest first.
+    public func changes(_ filter: ChangeFilter) throws -> [ChangeRow] {
+        try writer.read { db in
+            var clauses: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let machine = filter.machine {
+                clauses.append("computer = ?")
+                arguments.append(machine)
+            }
+            if let type = filter.type {
+                clauses.append("configChangeType = ?")
+                arguments.append(type.rawValue)
+            }
+            if let category = filter.category {
+                clauses.append("changeCategory = ?")
+                arguments.append(category.rawValue)
+            }
+            if let since = filter.since {
+                clauses.append("timeGenerated >= ?")
+                arguments.append(since)
+            }
+            if let jobId = filter.jobId {
+                clauses.append("jobId = ?")
+                arguments.append(jobId)
+            }
+            var sql = "SELECT * FROM configurationChange"
+            if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+            sql += " ORDER BY timeGenerated DESC, id DESC"
+            if let limit = filter.limit { sql += " LIMIT \(limit)" }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { row in
+                guard let type = ConfigType(rawValue: row["configChangeType"]),
+                    let category = ChangeCategory(rawValue: row["changeCategory"])
+                else { return nil }
+                let fields: String = row["fieldsChanged"]
+                let change = ItemChange(
+                    type: type, key: row["itemKey"], category: category,
+                    fieldsChanged: fields.isEmpty ? [] : fields.components(separatedBy: ", "),
+                    current: try JSONColumn.decode([String: String].self, row["current"]),
+                    previous: try JSONColumn.decode([String: String].self, row["previous"]))
+                return ChangeRow(
+                    id: row["id"], computer: row["computer"], timeGenerated: row["timeGenerated"], change: change,
+                    jobId: row["jobId"])
+            }
+        }
+    }
+
+    /// `ConfigurationData` rows for one machine or all, sorted by computer, type and key.
+    public func inventory(machine: String? = nil, type: ConfigType? = nil) throws -> [InventoryRow] {
+        try writer.read { db in
+            var sql = """
+                SELECT machine.name AS computer, configDataType, itemKey, fields, timeGenerated
+                FROM configurationData JOIN machine ON machine.id = configurationData.machineId
+                """
+            var clauses: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let machine {
+                clauses.append("machine.name = ?")
+                arguments.append(machine)
+            }
+            if let type {
+                clauses.append("configDataType = ?")
+                arguments.append(type.rawValue)
+            }
+            if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+            sql += " ORDER BY machine.name, configDataType, itemKey"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { row in
+                guard let type = ConfigType(rawValue: row["configDataType"]) else { return nil }
+                return InventoryRow(
+                    computer: row["computer"], timeGenerated: row["timeGenerated"],
+                    item: InventoryItem(
+                        type: type, key: row["itemKey"],
+                        fields: try JSONColumn.decode([String: String].self, row["fields"])))
+            }
+        }
+    }
+}

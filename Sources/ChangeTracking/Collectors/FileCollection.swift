@@ -1,0 +1,142 @@
+import Automation
+import AutomationStore
+import Foundation
+
+/// Files of a machine: walk every enabled item, reuse the checksum of files whose stat did not
+/// change, hash the rest on all cores.
+struct FileCollection {
+    struct Result: Sendable {
+        var items: [InventoryItem] = []
+        var index: [String: FileIndexEntry] = [:]
+        var warnings: [String] = []
+        var hashed = 0
+        var reused = 0
+    }
+
+    let root: String
+    let windows: Bool
+    let profile: LimitsProfile
+    let previousIndex: [String: FileIndexEntry]
+    /// Files modified at or after the previous scan's start are "racily clean": their stat may
+    /// not show a change made in the same tick, so they are hashed again (as git does).
+    let racyCutoffNs: Int64?
+
+    func collect(_ tracked: [(item: TrackedFile, path: String)]) async -> Result {
+        var walker = FileWalker(root: root, windows: windows)
+        for (item, path) in tracked { walker.collect(item, path: path) }
+        var result = Result()
+        result.warnings = walker.warnings
+        var observations = walker.observations.values.sorted { $0.key < $1.key }
+        if profile == .azure && observations.count > AzureDefaults.maxFiles {
+            result.warnings.append(
+                "\(observations.count) files selected; the azure profile tracks at most \(AzureDefaults.maxFiles) "
+                    + "per machine: the first \(AzureDefaults.maxFiles) by path are kept, \(observations.count - AzureDefaults.maxFiles) "
+                    + "are not tracked (use the extended profile to lift the cap)")
+            observations = Array(observations.prefix(AzureDefaults.maxFiles))
+        }
+        if observations.count > AzureDefaults.filesPerCycleWarning {
+            result.warnings.append(
+                "\(observations.count) files in one cycle; Azure documents degraded performance above "
+                    + "\(AzureDefaults.filesPerCycleWarning)")
+        }
+        var toHash: [Int] = []
+        var checksums = [String?](repeating: nil, count: observations.count)
+        var stable = [Bool](repeating: true, count: observations.count)
+        for (position, observation) in observations.enumerated() where observation.linkTarget == nil {
+            if profile == .azure && observation.stat.size > Int64(AzureDefaults.maxFileBytes) {
+                result.warnings.append(
+                    "\(observation.key): \(observation.stat.size) bytes, over the azure profile's 5 MB file size; "
+                        + "tracked by size and time only, not hashed")
+                continue
+            }
+            let entry = Self.entry(observation.stat, sha256: "")
+            if let known = previousIndex[observation.key], known.matchesStat(of: entry),
+                racyCutoffNs.map({ observation.stat.mtimeNs < $0 && observation.stat.ctimeNs < $0 }) ?? false
+            {
+                checksums[position] = known.sha256
+                result.reused += 1
+            } else {
+                toHash.append(position)
+            }
+        }
+        let outcomes = await Self.hashAll(toHash.map { observations[$0] })
+        for (offset, position) in toHash.enumerated() {
+            let outcome = outcomes[offset]
+            checksums[position] = outcome.sha256
+            stable[position] = outcome.stable
+            if let warning = outcome.warning { result.warnings.append(warning) }
+        }
+        result.hashed = toHash.count
+        for (position, observation) in observations.enumerated() {
+            result.items.append(item(observation, checksum: checksums[position]))
+            if let checksum = checksums[position], stable[position], observation.linkTarget == nil {
+                result.index[observation.key] = Self.entry(observation.stat, sha256: checksum)
+            }
+        }
+        return result
+    }
+
+    private func item(_ observation: FileObservation, checksum: String?) -> InventoryItem {
+        let stat = observation.stat
+        var fields: [String: String] = [
+            "FileSystemPath": observation.key,
+            "Size": String(stat.size),
+            "DateModified": Self.isoTime(nanoseconds: stat.mtimeNs),
+        ]
+        if let checksum { fields["FileContentChecksum"] = checksum }
+        if let target = observation.linkTarget { fields["LinkTarget"] = target }
+        if !windows {
+            fields["Acls"] = Self.modeString(stat.mode)
+            fields["Owner"] = String(stat.uid)
+            fields["Group"] = String(stat.gid)
+        }
+        return InventoryItem(type: .files, key: observation.key, fields: fields)
+    }
+
+    /// Hashes on every core: one task per core, each taking every n-th file.
+    static func hashAll(_ observations: [FileObservation]) async -> [FileHasher.Outcome] {
+        guard !observations.isEmpty else { return [] }
+        let workers = min(max(1, ProcessInfo.processInfo.activeProcessorCount), observations.count)
+        return await withTaskGroup(of: [(Int, FileHasher.Outcome)].self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    stride(from: worker, to: observations.count, by: workers).map {
+                        ($0, FileHasher.hash(observations[$0]))
+                    }
+                }
+            }
+            var outcomes = [FileHasher.Outcome](
+                repeating: FileHasher.Outcome(sha256: nil, warning: nil, stable: false), count: observations.count)
+            for await batch in group {
+                for (position, outcome) in batch { outcomes[position] = outcome }
+            }
+            return outcomes
+        }
+    }
+
+    static func entry(_ stat: StatInfo, sha256: String) -> FileIndexEntry {
+        FileIndexEntry(
+            device: stat.device, inode: stat.inode, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs,
+            mode: Int64(stat.mode), uid: stat.uid, gid: stat.gid, sha256: sha256)
+    }
+
+    static func isoTime(nanoseconds: Int64) -> String {
+        let date = Date(timeIntervalSince1970: Double(nanoseconds) / 1e9)
+        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
+    }
+
+    /// `-rw-r--r--` from a mode.
+    static func modeString(_ mode: UInt32) -> String {
+        let kind: Character
+        switch mode & S_IFMT {
+        case S_IFDIR: kind = "d"
+        case S_IFLNK: kind = "l"
+        default: kind = "-"
+        }
+        let flags: [(UInt32, Character)] = [
+            (0o400, "r"), (0o200, "w"), (0o100, "x"), (0o040, "r"), (0o020, "w"), (0o010, "x"), (0o004, "r"),
+            (0o002, "w"), (0o001, "x"),
+        ]
+        return String([kind] + flags.map { mode & $0.0 != 0 ? $0.1 : "-" })
+    }
+}

@@ -1,0 +1,91 @@
+import Automation
+import AutomationStore
+import Foundation
+
+public struct ScanOutcome: Sendable, Hashable {
+    public var scanned: [String] = []
+    public var failed: [String] = []
+    public var changes = 0
+}
+
+/// Scans machines: collect, diff against the stored snapshot in one merge pass, and commit the
+/// new snapshot with its changes atomically per machine.
+public struct Scanner: Sendable {
+    let store: AutomationStore
+    let now: @Sendable () -> Date
+
+    public init(store: AutomationStore, now: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.now = now
+    }
+
+    public func scan(_ machines: [MachineState], account: AccountState, jobId: String?, sink: some StreamSink)
+        async throws -> ScanOutcome
+    {
+        var outcome = ScanOutcome()
+        let settings = try store.trackingSettings(account: account.account.name).settings
+        for state in machines {
+            let machine = state.machine
+            guard state.solutions[.changeTracking] != nil || state.solutions[.inventory] != nil else {
+                await sink.write(
+                    .warning, "\(machine.name): tracking is not enabled; skipped (run enable-tracking first)")
+                continue
+            }
+            let started = now()
+            let last = try store.lastScan(machine: machine.name)
+            let context = ScanContext(
+                settings: settings, profile: account.account.profile,
+                previousIndex: try store.fileIndex(machine: machine.name),
+                racyCutoffNs: last.map { Int64($0.startedAt.timeIntervalSince1970 * 1e9) })
+            let collected = await collect(machine, context: context)
+            for warning in collected.warnings { await sink.write(.warning, "\(machine.name): \(warning)") }
+            if !collected.errors.isEmpty {
+                for error in collected.errors { await sink.write(.error, error) }
+                await sink.write(.error, "\(machine.name): scan failed; the previous snapshot is kept")
+                outcome.failed.append(machine.name)
+                continue
+            }
+            let current = collected.items.sorted(by: InventoryItem.ordered)
+            let previous = try store.snapshot(machine: machine.name)
+            // A machine's first scan is its baseline: it records inventory, not changes.
+            let changes = last == nil ? [] : SnapshotDiff.changes(previous: previous, current: current)
+            let ended = now()
+            try store.commitScan(
+                machine: machine.name, snapshot: current, changes: changes, fileIndex: collected.index,
+                startedAt: started, endedAt: ended, jobId: jobId)
+            outcome.scanned.append(machine.name)
+            outcome.changes += changes.count
+            await sink.write(
+                .output,
+                summary(
+                    machine.name, current.count, changes, baseline: last == nil, collected,
+                    ended.timeIntervalSince(started)))
+        }
+        return outcome
+    }
+
+    private func collect(_ machine: Machine, context: ScanContext) async -> Collected {
+        switch machine.source {
+        case .local:
+            return await LinuxCollector(root: "/", isLocal: true).collect(context)
+        case .linuxRoot(let root):
+            return await LinuxCollector(root: root, isLocal: false).collect(context)
+        case .windowsFolder(let folder):
+            return await WindowsCollector(folder: folder, machine: machine.name).collect(context)
+        }
+    }
+
+    private func summary(
+        _ name: String, _ items: Int, _ changes: [ItemChange], baseline: Bool, _ collected: Collected,
+        _ seconds: TimeInterval
+    ) -> String {
+        func count(_ category: ChangeCategory) -> Int { changes.filter { $0.category == category }.count }
+        let files = "files hashed \(collected.hashed), unchanged \(collected.reused)"
+        let time = String(format: "%.2fs", seconds)
+        if baseline {
+            return "\(name): baseline of \(items) items recorded (\(time); \(files))"
+        }
+        return "\(name): \(items) items, \(count(.added)) added, \(count(.removed)) removed, "
+            + "\(count(.modified)) modified (\(time); \(files))"
+    }
+}

@@ -1,0 +1,97 @@
+import Automation
+import AutomationStore
+import Foundation
+
+/// What a configure-tracking step asks for.
+public struct ConfigurationRequest: Sendable {
+    public var account: String?
+    public var files: [TrackedFile]
+    public var registry: [TrackedRegistryKey]
+    public var enableDefaultRegistryKeys: Bool
+    public var remove: [String]
+    public var servicesFrequency: Duration?
+
+    public init(
+        account: String? = nil, files: [TrackedFile] = [], registry: [TrackedRegistryKey] = [],
+        enableDefaultRegistryKeys: Bool = false, remove: [String] = [], servicesFrequency: Duration? = nil
+    ) {
+        self.account = account
+        self.files = files
+        self.registry = registry
+        self.enableDefaultRegistryKeys = enableDefaultRegistryKeys
+        self.remove = remove
+        self.servicesFrequency = servicesFrequency
+    }
+}
+
+/// Changes an account's tracked items: refusals per the limits profile, a new settings version.
+public struct TrackingConfiguration: Sendable {
+    let store: AutomationStore
+    let now: @Sendable () -> Date
+
+    public init(store: AutomationStore, now: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.now = now
+    }
+
+    /// Applies the request; returns false (with Error lines) when anything is refused, and then stores nothing.
+    public func apply(_ request: ConfigurationRequest, jobId: String?, sink: some StreamSink) async throws -> Bool {
+        guard let account = try request.account.map({ try store.account(named: $0) }) ?? store.defaultAccount() else {
+            await sink.write(.error, "no Automation account '\(request.account ?? "(default)")'")
+            return false
+        }
+        let profile = account.account.profile
+        var problems: [String] = []
+        for file in request.files {
+            problems += TrackingRules.problems(file, profile: profile).map { "file item '\(file.name)': \($0)" }
+        }
+        for key in request.registry {
+            problems += TrackingRules.problems(key, profile: profile).map { "registry item '\(key.name)': \($0)" }
+        }
+        if let frequency = request.servicesFrequency {
+            let seconds = Int(frequency.components.seconds)
+            if !AzureDefaults.servicesFrequencyRange.contains(seconds) {
+                problems.append("services frequency \(DurationText.format(frequency)) is outside Azure's 10s to 30m")
+            }
+        }
+        var settings = try store.trackingSettings(account: account.account.name).settings
+        let known = Set(
+            settings.files.map(\.name) + settings.registry.map(\.name) + request.files.map(\.name)
+                + request.registry.map(\.name))
+        for name in request.remove where !known.contains(name) {
+            problems.append(
+                "no tracked item named '\(name)' to remove\(Suggestion.hint(for: name, among: Array(known)))")
+        }
+        guard problems.isEmpty else {
+            for problem in problems { await sink.write(.error, problem) }
+            return false
+        }
+        settings.files.removeAll { item in request.remove.contains(item.name) }
+        settings.registry.removeAll { item in request.remove.contains(item.name) }
+        for file in request.files {
+            settings.files.removeAll { $0.name == file.name }
+            settings.files.append(file)
+        }
+        if request.enableDefaultRegistryKeys {
+            let defaults = Set(AzureDefaults.registryKeys.map(\.key))
+            for index in settings.registry.indices where defaults.contains(settings.registry[index].key) {
+                settings.registry[index].enabled = true
+            }
+        }
+        for key in request.registry {
+            settings.registry.removeAll { $0.name == key.name }
+            settings.registry.append(key)
+        }
+        if let frequency = request.servicesFrequency {
+            settings.frequencies["WindowsServices"] = Int(frequency.components.seconds)
+        }
+        let version = try store.saveTrackingSettings(settings, account: account.account.name, jobId: jobId, at: now())
+        let enabledFiles = settings.files.filter(\.enabled).count
+        let enabledKeys = settings.registry.filter(\.enabled).count
+        await sink.write(
+            .output,
+            "Tracking settings version \(version) for account \(account.account.name): \(enabledFiles) file item(s), "
+                + "\(enabledKeys) of \(settings.registry.count) registry key(s) enabled")
+        return true
+    }
+}

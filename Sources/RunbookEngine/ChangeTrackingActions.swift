@@ -1,0 +1,111 @@
+import Automation
+import AutomationStore
+import ChangeTracking
+import Foundation
+
+/// `configure-tracking`: add, change or remove tracked items.
+struct ConfigureTrackingAction: ActionHandler {
+    let name = "configure-tracking"
+
+    func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
+        let request = ConfigurationRequest(
+            account: inputs["account"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+            files: (inputs["files"]?.listValue ?? []).map(Self.file),
+            registry: (inputs["registry"]?.listValue ?? []).map(Self.registryKey),
+            enableDefaultRegistryKeys: inputs["enableDefaultRegistryKeys"]?.boolValue ?? false,
+            remove: inputs["remove"]?.listValue?.compactMap(\.stringValue) ?? [],
+            servicesFrequency: inputs["servicesFrequency"]?.stringValue.flatMap(DurationText.parse))
+        let applied = try await TrackingConfiguration(store: context.store, now: context.now)
+            .apply(request, jobId: context.jobId, sink: context.sink)
+        return applied ? .succeeded : .failed("tracking settings were refused; nothing was changed")
+    }
+
+    static func file(_ value: Value) -> TrackedFile {
+        TrackedFile(
+            name: value["name"]?.stringValue ?? "", group: value["group"]?.stringValue ?? "Custom",
+            enabled: value["enabled"]?.boolValue ?? true,
+            os: value["os"]?.stringValue.flatMap(OSFamily.init(rawValue:)) ?? .linux,
+            path: value["path"]?.stringValue ?? "",
+            pathType: value["pathType"]?.stringValue.flatMap(TrackedFile.PathType.init(rawValue:)) ?? .file,
+            recurse: value["recurse"]?.boolValue ?? false, uploadContent: value["uploadContent"]?.boolValue ?? false,
+            useSudo: value["useSudo"]?.boolValue ?? false,
+            links: value["links"]?.stringValue.flatMap(LinkHandling.init(rawValue:)) ?? .ignore)
+    }
+
+    static func registryKey(_ value: Value) -> TrackedRegistryKey {
+        TrackedRegistryKey(
+            name: value["name"]?.stringValue ?? "", group: value["group"]?.stringValue ?? "Custom",
+            enabled: value["enabled"]?.boolValue ?? true, key: value["key"]?.stringValue ?? "",
+            value: value["value"]?.stringValue, recurse: value["recurse"]?.boolValue ?? false)
+    }
+}
+
+/// `scan`: collect, store and diff the target machines.
+struct ScanAction: ActionHandler {
+    let name = "scan"
+
+    func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
+        let accountName = inputs["account"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        guard
+            let account = try accountName.map({ try context.store.account(named: $0) })
+                ?? context.store.defaultAccount()
+        else {
+            await context.sink.write(.error, "no Automation account '\(accountName ?? "(default)")'")
+            return .failed("no account")
+        }
+        let selection = TargetSelection.select(
+            TargetSpec(inputs["targets"]), from: try context.store.machines(), account: account.account)
+        for refusal in selection.refused { await context.sink.write(.error, refusal.reason) }
+        let outcome = try await Scanner(store: context.store, now: context.now)
+            .scan(selection.selected, account: account, jobId: context.jobId, sink: context.sink)
+        try context.recordTargets(outcome.scanned + outcome.failed + selection.refused.map(\.name))
+        let failed = outcome.failed + selection.refused.map(\.name)
+        await context.sink.write(
+            .output,
+            "Scanned \(outcome.scanned.count) machine(s), \(outcome.changes) change(s) recorded"
+                + (failed.isEmpty ? "" : "; failed: " + failed.joined(separator: ", ")))
+        return failed.isEmpty ? .succeeded : .failed("scan failed on: " + failed.joined(separator: ", "))
+    }
+}
+
+/// `assert-no-changes`: a drift gate that fails the job when matching changes were recorded.
+struct AssertNoChangesAction: ActionHandler {
+    let name = "assert-no-changes"
+
+    func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
+        let since = inputs["since"]?.stringValue ?? "job"
+        var filter = ChangeFilter()
+        if since == "job" || since.isEmpty {
+            filter.jobId = context.jobId
+        } else if let duration = DurationText.parse(since) {
+            filter.since = context.now().addingTimeInterval(-Double(duration.components.seconds))
+        } else {
+            await context.sink.write(.error, "since '\(since)' is neither 'job' nor a duration such as 1h")
+            return .failed("invalid 'since'")
+        }
+        let types = Set(
+            inputs["types"]?.listValue?.compactMap { $0.stringValue.flatMap(ConfigType.init(rawValue:)) } ?? [])
+        let paths = inputs["paths"]?.listValue?.compactMap(\.stringValue) ?? []
+        let machines = Set(inputs["machines"]?.listValue?.compactMap(\.stringValue) ?? [])
+        let matching = try context.store.changes(filter).filter { row in
+            (types.isEmpty || types.contains(row.change.type))
+                && (paths.isEmpty || paths.contains { row.change.key.hasPrefix($0) })
+                && (machines.isEmpty || machines.contains(row.computer))
+        }
+        guard !matching.isEmpty else {
+            await context.sink.write(
+                .output, "No matching changes (\(since == "job" ? "in this job" : "since \(since)")).")
+            return .succeeded
+        }
+        for row in matching.prefix(50) {
+            let fields =
+                row.change.fieldsChanged.isEmpty ? "" : " [\(row.change.fieldsChanged.joined(separator: ", "))]"
+            await context.sink.write(
+                .error,
+                "\(row.computer): \(row.change.type.rawValue) \(row.change.category.rawValue) \(row.change.key)\(fields)"
+            )
+        }
+        if matching.count > 50 { await context.sink.write(.error, "... and \(matching.count - 50) more") }
+        return .failed("\(matching.count) matching change(s) found")
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+
+extension RunbookCommand {
+    struct Tracking: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what is tracked: files, registry keys and collection frequencies.",
+            subcommands: [Show.self], defaultSubcommand: Show.self)
+    }
+}
+
+extension RunbookCommand.Tracking {
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show an account's tracking settings (change them with the configure-tracking runbook).")
+
+        @Option(help: "Automation account (default: the default account).") var account: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let store = try store.openWithAccount()
+            guard let state = try account.map({ try store.account(named: $0) }) ?? store.defaultAccount() else {
+                Terminal.error("no Automation account '\(account ?? "")'")
+                throw ExitCode(1)
+            }
+            let current = try store.trackingSettings(account: state.account.name)
+            if json {
+                try JSONOutput.print(current.settings)
+                return
+            }
+            var lines = [
+                "Account \(state.account.name), settings version \(current.version)"
+                    + (current.changedAt.map { " (changed \(Terminal.time($0)))" } ?? " (Azure's initial settings)")
+                    + ", profile \(state.account.profile.rawValue)",
+                "",
+            ]
+            var files = Table(headers: ["FILE ITEM", "GROUP", "OS", "ENABLED", "PATH", "OPTIONS"])
+            for file in current.settings.files {
+                let options = [file.pathType.rawValue, file.recurse ? "recurse" : nil, "links \(file.links.rawValue)"]
+                    .compactMap { $0 }.joined(separator: ", ")
+                files.rows.append([
+                    file.name, file.group, file.os.rawValue, file.enabled ? "yes" : "no", file.path, options,
+                ])
+            }
+            lines.append(current.settings.files.isEmpty ? "No file items." : files.render())
+            lines.append("")
+            var registry = Table(headers: ["REGISTRY ITEM", "GROUP", "ENABLED", "KEY"])
+            for key in current.settings.registry {
+                registry.rows.append([
+                    key.name, key.group, key.enabled ? "yes" : "no", key.key + (key.value.map { " \\ \($0)" } ?? ""),
+                ])
+            }
+            lines.append(registry.render())
+            lines.append("")
+            lines.append(
+                "Frequencies: "
+                    + current.settings.frequencies.sorted { $0.key < $1.key }.map {
+                        "\($0.key) \(DurationText.format(.seconds($0.value)))"
+                    }.joined(separator: ", "))
+            Terminal.out(lines.joined(separator: "\n"))
+        }
+    }
+}
