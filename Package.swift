@@ -73,6 +73,14 @@ let package = Package(
             dependencies: ["Automation", "AutomationStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
+            name: "ChangeTrackingTests",
+            dependencies: [
+                "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "RunbookEngineTests",
             dependencies: [
                 "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine",

@@ -14,7 +14,8 @@ enum FileHasher {
 
     static let chunk = 256 * 1024
 
-    static func hash(_ observation: FileObservation) -> Outcome {
+    /// `afterFirstChunk` lets a test change the file mid-read, deterministically.
+    static func hash(_ observation: FileObservation, afterFirstChunk: (() -> Void)? = nil) -> Outcome {
         // O_NONBLOCK: a FIFO swapped in since lstat must not block the scan.
         let descriptor = open(observation.hostPath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -30,6 +31,7 @@ enum FileHasher {
         }
         var hasher = SHA256()
         var buffer = [UInt8](repeating: 0, count: chunk)
+        var isFirstChunk = true
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunk) }
             if count < 0 {
@@ -39,6 +41,10 @@ enum FileHasher {
                     stable: false)
             }
             if count == 0 { break }
+            if let afterFirstChunk, isFirstChunk {
+                isFirstChunk = false
+                afterFirstChunk()
+            }
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
         var after = stat()

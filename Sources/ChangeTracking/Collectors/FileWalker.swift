@@ -61,7 +61,8 @@ struct FileWalker {
         if last.contains("*") || last.contains("?") || last.contains("[") {
             let parentPath = MachinePath(segments: Array(segments.dropLast()))
             guard let parent = resolveCase(parentPath) else { return }
-            for name in listFolder(parent).filter({ matches(pattern: last, name: $0) }) {
+            let entries = listFolder(parent)
+            for name in entries.filter({ matches(pattern: last, name: $0) }) {
                 visit(parent.appending(name), item: item, depth: 0, parentDevice: nil)
             }
         } else if let target = resolveCase(MachinePath(segments: segments)) {
@@ -121,7 +122,8 @@ struct FileWalker {
                 warnings.append("\(display): deeper than 64 folders; not descended")
                 return
             }
-            for name in listFolder(current) {
+            let entries = listFolder(current)
+            for name in entries {
                 visit(path.appending(name), item: item, depth: depth + 1, parentDevice: observed.device)
             }
         case S_IFIFO:
@@ -160,7 +162,7 @@ struct FileWalker {
     }
 
     /// Windows paths match case-insensitively, on a case-sensitive host folder.
-    private func resolveCase(_ path: MachinePath) -> MachinePath? {
+    private mutating func resolveCase(_ path: MachinePath) -> MachinePath? {
         guard windows else { return path }
         var resolved = MachinePath(segments: [])
         for segment in path.segments {
@@ -177,14 +179,24 @@ struct FileWalker {
         return resolved
     }
 
-    /// Entry names, sorted; names that are not valid UTF-8 are kept as the host gives them.
-    private func listFolder(_ path: MachinePath) -> [String] {
-        guard let folder = opendir(path.host(root: root)) else { return [] }
+    /// Entry names, sorted. A name that is not valid UTF-8 cannot be named in a record (nor
+    /// opened again through a String), so it is reported and left out.
+    private mutating func listFolder(_ path: MachinePath) -> [String] {
+        guard let folder = opendir(path.host(root: root)) else {
+            if errno != ENOENT && errno != ENOTDIR {
+                warnings.append("\(path.display(windows: windows)): cannot list: \(String(cString: strerror(errno)))")
+            }
+            return []
+        }
         defer { closedir(folder) }
         var names: [String] = []
         while let entry = readdir(folder) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                let shown = String(decoding: bytes, as: UTF8.self)
+                warnings.append(
+                    "\(path.appending(shown).display(windows: windows)): file name is not valid UTF-8; skipped")
+                continue
             }
             if name != "." && name != ".." { names.append(name) }
         }

@@ -102,9 +102,9 @@ struct WindowsCollector {
         for item in context.settings.files where item.enabled && item.os == .windows {
             switch Self.expand(item.path, environment: environment) {
             case .success(let path): tracked.append((item, path))
-            case .failure(let name):
+            case .failure(let unknown):
                 collected.errors.append(
-                    "machine '\(machine)': environment variable %\(name)% in '\(item.path)' (item '\(item.name)') "
+                    "machine '\(machine)': environment variable %\(unknown.name)% in '\(item.path)' (item '\(item.name)') "
                         + "is not defined; defined: " + environment.keys.sorted().joined(separator: ", "))
             }
         }
