@@ -22,6 +22,8 @@ case "tree":
     try Breakdown.tree(folder: folder, rounds: number ?? 15)
 case "decode":
     try Breakdown.decode(folder: folder, rounds: number ?? 15)
+case "tree-generate":
+    try TreeGenerator.generate(into: folder, count: number ?? 100_000)
 case "breakdown":
     try Breakdown.run(folder: folder, rounds: number ?? 15)
 case "load":

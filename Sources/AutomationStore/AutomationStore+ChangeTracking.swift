@@ -36,6 +36,23 @@ public struct FileIndexEntry: Sendable, Hashable, Codable {
     }
 }
 
+/// What changed in a machine's file index since the last scan.
+public struct FileIndexDelta: Sendable {
+    public var upserts: [String: FileIndexEntry]
+    public var removed: [String]
+
+    public init(upserts: [String: FileIndexEntry] = [:], removed: [String] = []) {
+        self.upserts = upserts
+        self.removed = removed
+    }
+
+    /// The entries of `new` that differ from `old`, and the paths `old` has and `new` lacks.
+    public init(old: [String: FileIndexEntry], new: [String: FileIndexEntry]) {
+        upserts = new.filter { old[$0.key] != $0.value }
+        removed = old.keys.filter { new[$0] == nil }
+    }
+}
+
 /// A machine's last scan.
 public struct ScanMark: Sendable, Hashable {
     public var startedAt: Date
@@ -125,7 +142,7 @@ extension AutomationStore {
             ).compactMap { row in
                 guard let type = ConfigType(rawValue: row["configDataType"]) else { return nil }
                 return InventoryItem(
-                    type: type, key: row["itemKey"], fields: try JSONColumn.decode([String: String].self, row["fields"])
+                    type: type, key: row["itemKey"], fields: try FieldsCodec.decode(row["fields"])
                 )
             }
         }
@@ -156,38 +173,49 @@ extension AutomationStore {
         }
     }
 
-    /// Replaces a machine's snapshot and file index and records its changes, all in one
-    /// transaction: a scan that dies before this leaves the previous snapshot intact.
+    /// Records one scan of a machine in one transaction: the snapshot rows that changed, the
+    /// change records, the file-index entries that changed and the scan mark. A scan that dies
+    /// before this commits leaves the previous snapshot intact. Writing only what changed keeps
+    /// a rescan of an unchanged machine nearly free.
     public func commitScan(
-        machine: String, snapshot items: [InventoryItem], changes: [ItemChange], fileIndex: [String: FileIndexEntry],
-        startedAt: Date, endedAt: Date, jobId: String?
+        machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: FileIndexDelta, startedAt: Date,
+        endedAt: Date, jobId: String?
     ) throws {
         try writer.write { db in
             let machineId = try Self.machineId(machine, db: db)
-            try db.execute(sql: "DELETE FROM configurationData WHERE machineId = ?", arguments: [machineId])
-            let insertItem = try db.makeStatement(
-                sql: "INSERT INTO configurationData (machineId, configDataType, itemKey, fields, timeGenerated) "
+            let upsertItem = try db.makeStatement(
+                sql: "INSERT OR REPLACE INTO configurationData (machineId, configDataType, itemKey, fields, timeGenerated) "
                     + "VALUES (?, ?, ?, ?, ?)")
-            for item in items {
-                try insertItem.execute(
-                    arguments: [machineId, item.type.rawValue, item.key, try JSONColumn.encode(item.fields), endedAt])
-            }
-            let insertChange = try db.makeStatement(
-                sql: "INSERT INTO configurationChange (computer, timeGenerated, configChangeType, changeCategory, "
-                    + "itemKey, fieldsChanged, current, previous, svcChangeType, jobId) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            )
+            let deleteItem = try db.makeStatement(
+                sql: "DELETE FROM configurationData WHERE machineId = ? AND configDataType = ? AND itemKey = ?")
             for change in changes {
-                try insertChange.execute(arguments: [
-                    machine, endedAt, change.type.rawValue, change.category.rawValue, change.key,
-                    change.fieldsChanged.joined(separator: ", "), try JSONColumn.encode(change.current),
-                    try JSONColumn.encode(change.previous), change.svcChangeType, jobId,
-                ])
+                if change.category == .removed {
+                    try deleteItem.execute(arguments: [machineId, change.type.rawValue, change.key])
+                } else {
+                    try upsertItem.execute(arguments: [
+                        machineId, change.type.rawValue, change.key, try FieldsCodec.encode(change.current), endedAt,
+                    ])
+                }
             }
-            try db.execute(sql: "DELETE FROM fileIndex WHERE machineId = ?", arguments: [machineId])
-            let insertIndex = try db.makeStatement(
-                sql: "INSERT INTO fileIndex VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            for (path, entry) in fileIndex {
-                try insertIndex.execute(arguments: [
+            if recordChanges {
+                let insertChange = try db.makeStatement(
+                    sql: "INSERT INTO configurationChange (computer, timeGenerated, configChangeType, changeCategory, "
+                        + "itemKey, fieldsChanged, current, previous, svcChangeType, jobId) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                for change in changes {
+                    try insertChange.execute(arguments: [
+                        machine, endedAt, change.type.rawValue, change.category.rawValue, change.key,
+                        change.fieldsChanged.joined(separator: ", "), try FieldsCodec.encode(change.current),
+                        try FieldsCodec.encode(change.previous), change.svcChangeType, jobId,
+                    ])
+                }
+            }
+            let deleteIndex = try db.makeStatement(sql: "DELETE FROM fileIndex WHERE machineId = ? AND path = ?")
+            for path in fileIndex.removed { try deleteIndex.execute(arguments: [machineId, path]) }
+            let upsertIndex = try db.makeStatement(
+                sql: "INSERT OR REPLACE INTO fileIndex VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            for (path, entry) in fileIndex.upserts {
+                try upsertIndex.execute(arguments: [
                     machineId, path, entry.device, entry.inode, entry.size, entry.mtimeNs, entry.ctimeNs, entry.mode,
                     entry.uid, entry.gid, entry.sha256,
                 ])
@@ -238,8 +266,7 @@ extension AutomationStore {
                 let change = ItemChange(
                     type: type, key: row["itemKey"], category: category,
                     fieldsChanged: fields.isEmpty ? [] : fields.components(separatedBy: ", "),
-                    current: try JSONColumn.decode([String: String].self, row["current"]),
-                    previous: try JSONColumn.decode([String: String].self, row["previous"]))
+                    current: try FieldsCodec.decode(row["current"]), previous: try FieldsCodec.decode(row["previous"]))
                 return ChangeRow(
                     id: row["id"], computer: row["computer"], timeGenerated: row["timeGenerated"], change: change,
                     jobId: row["jobId"])
@@ -251,8 +278,10 @@ extension AutomationStore {
     public func inventory(machine: String? = nil, type: ConfigType? = nil) throws -> [InventoryRow] {
         try writer.read { db in
             var sql = """
-                SELECT machine.name AS computer, configDataType, itemKey, fields, timeGenerated
+                SELECT machine.name AS computer, configDataType, itemKey, fields,
+                    COALESCE(machineScan.lastEndedAt, configurationData.timeGenerated) AS timeGenerated
                 FROM configurationData JOIN machine ON machine.id = configurationData.machineId
+                LEFT JOIN machineScan ON machineScan.machineId = configurationData.machineId
                 """
             var clauses: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
@@ -272,7 +301,7 @@ extension AutomationStore {
                     computer: row["computer"], timeGenerated: row["timeGenerated"],
                     item: InventoryItem(
                         type: type, key: row["itemKey"],
-                        fields: try JSONColumn.decode([String: String].self, row["fields"])))
+                        fields: try FieldsCodec.decode(row["fields"])))
             }
         }
     }

@@ -30,7 +30,8 @@ enum Migrations {
             t.column("machineId", .integer).notNull().references("machine", onDelete: .cascade)
             t.column("configDataType", .text).notNull().check(sql: "configDataType IN (\(types))")
             t.column("itemKey", .text).notNull()
-            t.column("fields", .jsonText).notNull()
+            // FieldsCodec text (JSON only when a value holds a separator).
+            t.column("fields", .text).notNull()
             t.column("timeGenerated", .datetime).notNull()
             t.primaryKey(["machineId", "configDataType", "itemKey"])
         }
@@ -43,8 +44,8 @@ enum Migrations {
             t.column("changeCategory", .text).notNull().check(sql: "changeCategory IN ('Added', 'Removed', 'Modified')")
             t.column("itemKey", .text).notNull()
             t.column("fieldsChanged", .text).notNull()
-            t.column("current", .jsonText).notNull()
-            t.column("previous", .jsonText).notNull()
+            t.column("current", .text).notNull()
+            t.column("previous", .text).notNull()
             t.column("svcChangeType", .text)
             t.column("jobId", .text)
         }

@@ -47,12 +47,13 @@ public struct Scanner: Sendable {
             }
             let current = collected.items.sorted(by: InventoryItem.ordered)
             let previous = try store.snapshot(machine: machine.name)
-            // A machine's first scan is its baseline: it records inventory, not changes.
-            let changes = last == nil ? [] : SnapshotDiff.changes(previous: previous, current: current)
+            let changes = SnapshotDiff.changes(previous: previous, current: current)
             let ended = now()
+            // A machine's first scan is its baseline: it records inventory, not changes.
             try store.commitScan(
-                machine: machine.name, snapshot: current, changes: changes, fileIndex: collected.index,
-                startedAt: started, endedAt: ended, jobId: jobId)
+                machine: machine.name, changes: changes, recordChanges: last != nil,
+                fileIndex: FileIndexDelta(old: context.previousIndex, new: collected.index), startedAt: started,
+                endedAt: ended, jobId: jobId)
             outcome.scanned.append(machine.name)
             outcome.changes += changes.count
             await sink.write(

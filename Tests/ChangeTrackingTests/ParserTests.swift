@@ -143,3 +143,12 @@ import Testing
             ])
     }
 }
+
+@Suite struct TimeFormatTests {
+    @Test func isoTimeMatchesFoundation() {
+        for seconds: Int64 in [0, 951_782_400, 1_800_000_000, 4_102_444_799] {
+            let expected = Date(timeIntervalSince1970: Double(seconds)).formatted(.iso8601)
+            #expect(FileCollection.isoTime(nanoseconds: seconds * 1_000_000_000 + 999) == expected)
+        }
+    }
+}

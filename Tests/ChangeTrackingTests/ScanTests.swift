@@ -123,8 +123,8 @@ import Testing
         }
         #expect(throws: DatabaseError.self) {
             try store.commitScan(
-                machine: "contoso-lnx01", snapshot: items, changes: changes, fileIndex: [:], startedAt: Date(),
-                endedAt: Date(), jobId: nil)
+                machine: "contoso-lnx01", changes: changes, recordChanges: true, fileIndex: FileIndexDelta(),
+                startedAt: Date(), endedAt: Date(), jobId: nil)
         }
         #expect(try store.snapshot(machine: "contoso-lnx01") == before)
         #expect(try store.lastScan(machine: "contoso-lnx01")?.scans == 1)

@@ -120,9 +120,15 @@ struct FileCollection {
             mode: Int64(stat.mode), uid: stat.uid, gid: stat.gid, sha256: sha256)
     }
 
+    /// `2026-11-24T22:57:35Z`, built by hand: a formatter per file costs more than the hash of
+    /// an unchanged file, which a rescan never computes.
     static func isoTime(nanoseconds: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(nanoseconds) / 1e9)
-        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
+        var seconds = time_t(nanoseconds / 1_000_000_000)
+        var parts = tm()
+        guard gmtime_r(&seconds, &parts) != nil else { return "" }
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : String(value) }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
     /// `-rw-r--r--` from a mode.

@@ -1,0 +1,42 @@
+import Foundation
+
+/// How an item's fields are stored: `key US value RS key US value` (ASCII unit and record
+/// separators), keys sorted. Decoding is a byte split, many times faster than JSON for the
+/// 100,000-row snapshots a scan reads back. Text holding a separator (or ESC) is stored as
+/// JSON instead, recognisable by its leading `{`.
+enum FieldsCodec {
+    private static let unit: UInt8 = 0x1F
+    private static let record: UInt8 = 0x1E
+
+    static func encode(_ fields: [String: String]) throws -> String {
+        let needsJSON = fields.contains { key, value in
+            key.utf8.contains { $0 == unit || $0 == record || $0 == 0x1B } || key.hasPrefix("{")
+                || value.utf8.contains { $0 == unit || $0 == record || $0 == 0x1B }
+        }
+        if needsJSON || fields.isEmpty { return try JSONColumn.encode(fields) }
+        var bytes: [UInt8] = []
+        for (index, key) in fields.keys.sorted().enumerated() {
+            if index > 0 { bytes.append(record) }
+            bytes += key.utf8
+            bytes.append(unit)
+            bytes += (fields[key] ?? "").utf8
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func decode(_ text: String) throws -> [String: String] {
+        if text.hasPrefix("{") { return try JSONColumn.decode([String: String].self, text) }
+        var contiguous = text
+        contiguous.makeContiguousUTF8()
+        let decoded = contiguous.utf8.withContiguousStorageIfAvailable { bytes in
+            var fields: [String: String] = [:]
+            for entry in bytes.split(separator: record, omittingEmptySubsequences: false) {
+                guard let separator = entry.firstIndex(of: unit) else { continue }
+                fields[String(decoding: entry[..<separator], as: UTF8.self)] = String(
+                    decoding: entry[(separator + 1)...], as: UTF8.self)
+            }
+            return fields
+        }
+        return decoded ?? [:]
+    }
+}
