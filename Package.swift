@@ -59,7 +59,10 @@ let package = Package(
         // Benchmarks: measured side by side, never asserted in tests (docs/PERFORMANCE.md).
         .executableTarget(
             name: "runbook-bench",
-            dependencies: ["YAML", "Automation", "CYAML"],
+            dependencies: [
+                "YAML", "Automation", "CYAML", "ChangeTracking",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Benchmarks/runbook-bench"
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),

@@ -24,6 +24,12 @@ case "decode":
     try Breakdown.decode(folder: folder, rounds: number ?? 15)
 case "tree-generate":
     try TreeGenerator.generate(into: folder, count: number ?? 100_000)
+case "diff":
+    ScanFigures.diff(count: number ?? 1_000_000)
+case "dpkg":
+    try ScanFigures.dpkg()
+case "sha":
+    await ScanFigures.shaThroughput()
 case "breakdown":
     try Breakdown.run(folder: folder, rounds: number ?? 15)
 case "load":

@@ -142,6 +142,9 @@ enum TrackingInputs {
     static let scan: [InputSpec] = [
         InputSpec("account", .string, help: "Automation account; default: the default account."),
         targets,
+        InputSpec(
+            "failOnChangesUnder", .stringList(allowed: nil),
+            help: "Path prefixes: file changes this scan finds under them fail the step (a drift gate)."),
     ]
 
     static let assertion: [InputSpec] = [

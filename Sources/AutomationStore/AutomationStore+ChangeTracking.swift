@@ -184,7 +184,8 @@ extension AutomationStore {
         try writer.write { db in
             let machineId = try Self.machineId(machine, db: db)
             let upsertItem = try db.makeStatement(
-                sql: "INSERT OR REPLACE INTO configurationData (machineId, configDataType, itemKey, fields, timeGenerated) "
+                sql:
+                    "INSERT OR REPLACE INTO configurationData (machineId, configDataType, itemKey, fields, timeGenerated) "
                     + "VALUES (?, ?, ?, ?, ?)")
             let deleteItem = try db.makeStatement(
                 sql: "DELETE FROM configurationData WHERE machineId = ? AND configDataType = ? AND itemKey = ?")

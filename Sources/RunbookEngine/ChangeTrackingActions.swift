@@ -64,7 +64,13 @@ struct ScanAction: ActionHandler {
             .output,
             "Scanned \(outcome.scanned.count) machine(s), \(outcome.changes) change(s) recorded"
                 + (failed.isEmpty ? "" : "; failed: " + failed.joined(separator: ", ")))
-        return failed.isEmpty ? .succeeded : .failed("scan failed on: " + failed.joined(separator: ", "))
+        guard failed.isEmpty else { return .failed("scan failed on: " + failed.joined(separator: ", ")) }
+        // The optional drift gate: file changes under these prefixes, found by this scan, fail it.
+        let prefixes = inputs["failOnChangesUnder"]?.listValue?.compactMap(\.stringValue) ?? []
+        guard !prefixes.isEmpty else { return .succeeded }
+        return try await DriftGate.check(
+            ChangeFilter(type: .files, jobId: context.jobId), paths: prefixes, types: [], machines: [],
+            context: context, scope: "found by this scan under " + prefixes.joined(separator: ", "))
     }
 }
 
@@ -85,16 +91,26 @@ struct AssertNoChangesAction: ActionHandler {
         }
         let types = Set(
             inputs["types"]?.listValue?.compactMap { $0.stringValue.flatMap(ConfigType.init(rawValue:)) } ?? [])
-        let paths = inputs["paths"]?.listValue?.compactMap(\.stringValue) ?? []
-        let machines = Set(inputs["machines"]?.listValue?.compactMap(\.stringValue) ?? [])
+        return try await DriftGate.check(
+            filter, paths: inputs["paths"]?.listValue?.compactMap(\.stringValue) ?? [], types: types,
+            machines: Set(inputs["machines"]?.listValue?.compactMap(\.stringValue) ?? []), context: context,
+            scope: since == "job" || since.isEmpty ? "in this job" : "since \(since)")
+    }
+}
+
+/// Fails a step when recorded changes match: the drift gate of `scan` and `assert-no-changes`.
+enum DriftGate {
+    static func check(
+        _ filter: ChangeFilter, paths: [String], types: Set<ConfigType>, machines: Set<String>,
+        context: ActionContext, scope: String
+    ) async throws -> StepResult {
         let matching = try context.store.changes(filter).filter { row in
             (types.isEmpty || types.contains(row.change.type))
                 && (paths.isEmpty || paths.contains { row.change.key.hasPrefix($0) })
                 && (machines.isEmpty || machines.contains(row.computer))
         }
         guard !matching.isEmpty else {
-            await context.sink.write(
-                .output, "No matching changes (\(since == "job" ? "in this job" : "since \(since)")).")
+            await context.sink.write(.output, "No matching changes (\(scope)).")
             return .succeeded
         }
         for row in matching.prefix(50) {
@@ -106,6 +122,6 @@ struct AssertNoChangesAction: ActionHandler {
             )
         }
         if matching.count > 50 { await context.sink.write(.error, "... and \(matching.count - 50) more") }
-        return .failed("\(matching.count) matching change(s) found")
+        return .failed("\(matching.count) matching change(s) found (\(scope))")
     }
 }

@@ -61,7 +61,7 @@ import Testing
 
         let second = try await run("scan", ["failOnChangesUnder": "/etc/"])
         #expect(second.status == .failed)  // the drift gate saw /etc/hosts
-        #expect(second.exception == "step 'gate' failed: 1 matching change(s) found")
+        #expect(second.exception == "step 'scan' failed: 1 matching change(s) found (found by this scan under /etc/)")
         let recorded = try changes()
         #expect(recorded.count == 3)
         #expect(
@@ -77,6 +77,13 @@ import Testing
         let third = try await run("scan")
         #expect(third.status == .completed)
         #expect(try changes().count == 3)  // nothing new
+
+        // Without failOnChangesUnder the gate is off: changes are recorded and the job completes.
+        try "127.0.0.1 localhost\n".write(
+            toFile: machines + "/contoso-lnx01/etc/hosts", atomically: false, encoding: .utf8)
+        let ungated = try await run("scan")
+        #expect(ungated.status == .completed)
+        #expect(try changes().count == 4)
     }
 
     @Test func unknownEnvironmentVariableFailsThatMachineAndKeepsItsSnapshot() async throws {
