@@ -23,7 +23,9 @@ enum TreeGenerator {
             let offset = Int(generator.next() % UInt64(block.count - size))
             let descriptor = open("\(directory)/f\(index)", O_CREAT | O_WRONLY | O_TRUNC, 0o644)
             guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
-            _ = block.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, size) }
+            _ = block.withUnsafeBytes { raw in
+                write(descriptor, UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + size)]).baseAddress, size)
+            }
             close(descriptor)
             total += size
         }
