@@ -36,23 +36,6 @@ public struct FileIndexEntry: Sendable, Hashable, Codable {
     }
 }
 
-/// What changed in a machine's file index since the last scan.
-public struct FileIndexDelta: Sendable {
-    public var upserts: [String: FileIndexEntry]
-    public var removed: [String]
-
-    public init(upserts: [String: FileIndexEntry] = [:], removed: [String] = []) {
-        self.upserts = upserts
-        self.removed = removed
-    }
-
-    /// The entries of `new` that differ from `old`, and the paths `old` has and `new` lacks.
-    public init(old: [String: FileIndexEntry], new: [String: FileIndexEntry]) {
-        upserts = new.filter { old[$0.key] != $0.value }
-        removed = old.keys.filter { new[$0] == nil }
-    }
-}
-
 /// A machine's last scan.
 public struct ScanMark: Sendable, Hashable {
     public var startedAt: Date
@@ -161,24 +144,57 @@ extension AutomationStore {
     public func fileIndex(machine: String) throws -> [String: FileIndexEntry] {
         try writer.read { db in
             let machineId = try Self.machineId(machine, db: db)
-            var index: [String: FileIndexEntry] = [:]
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT * FROM fileIndex WHERE machineId = ?", arguments: [machineId])
-            while let row = try rows.next() {
-                index[row["path"]] = FileIndexEntry(
-                    device: row["device"], inode: row["inode"], size: row["size"], mtimeNs: row["mtimeNs"],
-                    ctimeNs: row["ctimeNs"], mode: row["mode"], uid: row["uid"], gid: row["gid"], sha256: row["sha256"])
+            guard
+                let data = try Data.fetchOne(
+                    db, sql: "SELECT entries FROM fileIndex WHERE machineId = ?", arguments: [machineId])
+            else { return [:] }
+            return try FileIndexCodec.decode(data)
+        }
+    }
+
+    /// Keys of a machine's stored file items, without their fields.
+    public func fileKeys(machine: String) throws -> Set<String> {
+        try writer.read { db in
+            let machineId = try Self.machineId(machine, db: db)
+            return Set(
+                try String.fetchAll(
+                    db, sql: "SELECT itemKey FROM configurationData WHERE machineId = ? AND configDataType = 'Files'",
+                    arguments: [machineId]))
+        }
+    }
+
+    /// Stored items except files, plus the file items named in `files`, sorted by (type, key).
+    public func snapshot(machine: String, files: Set<String>) throws -> [InventoryItem] {
+        try writer.read { db in
+            let machineId = try Self.machineId(machine, db: db)
+            var items = try Row.fetchAll(
+                db,
+                sql: "SELECT configDataType, itemKey, fields FROM configurationData "
+                    + "WHERE machineId = ? AND configDataType != 'Files'", arguments: [machineId]
+            ).compactMap { row -> InventoryItem? in
+                guard let type = ConfigType(rawValue: row["configDataType"]) else { return nil }
+                return InventoryItem(type: type, key: row["itemKey"], fields: try FieldsCodec.decode(row["fields"]))
             }
-            return index
+            let lookup = try db.makeStatement(
+                sql:
+                    "SELECT fields FROM configurationData WHERE machineId = ? AND configDataType = 'Files' AND itemKey = ?"
+            )
+            for key in files {
+                if let fields = try String.fetchOne(lookup, arguments: [machineId, key]) {
+                    items.append(InventoryItem(type: .files, key: key, fields: try FieldsCodec.decode(fields)))
+                }
+            }
+            return items.sorted(by: InventoryItem.ordered)
         }
     }
 
     /// Records one scan of a machine in one transaction: the snapshot rows that changed, the
-    /// change records, the file-index entries that changed and the scan mark. A scan that dies
+    /// change records, the new file index and the scan mark. A scan that dies
     /// before this commits leaves the previous snapshot intact. Writing only what changed keeps
     /// a rescan of an unchanged machine nearly free.
     public func commitScan(
-        machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: FileIndexDelta, startedAt: Date,
+        machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: [String: FileIndexEntry],
+        startedAt: Date,
         endedAt: Date, jobId: String?
     ) throws {
         try writer.write { db in
@@ -211,16 +227,9 @@ extension AutomationStore {
                     ])
                 }
             }
-            let deleteIndex = try db.makeStatement(sql: "DELETE FROM fileIndex WHERE machineId = ? AND path = ?")
-            for path in fileIndex.removed { try deleteIndex.execute(arguments: [machineId, path]) }
-            let upsertIndex = try db.makeStatement(
-                sql: "INSERT OR REPLACE INTO fileIndex VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            for (path, entry) in fileIndex.upserts {
-                try upsertIndex.execute(arguments: [
-                    machineId, path, entry.device, entry.inode, entry.size, entry.mtimeNs, entry.ctimeNs, entry.mode,
-                    entry.uid, entry.gid, entry.sha256,
-                ])
-            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO fileIndex (machineId, entries, count) VALUES (?, ?, ?)",
+                arguments: [machineId, FileIndexCodec.encode(fileIndex), fileIndex.count])
             try db.execute(
                 sql: """
                     INSERT INTO machineScan (machineId, lastStartedAt, lastEndedAt, scans) VALUES (?, ?, ?, 1)

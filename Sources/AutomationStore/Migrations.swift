@@ -60,20 +60,12 @@ enum Migrations {
             t.column("lastEndedAt", .datetime).notNull()
             t.column("scans", .integer).notNull()
         }
-        // Per-file stat index: an unchanged file is never hashed again.
-        try db.create(table: "fileIndex", options: [.withoutRowID]) { t in
-            t.column("machineId", .integer).notNull().references("machine", onDelete: .cascade)
-            t.column("path", .text).notNull()
-            t.column("device", .integer).notNull()
-            t.column("inode", .integer).notNull()
-            t.column("size", .integer).notNull()
-            t.column("mtimeNs", .integer).notNull()
-            t.column("ctimeNs", .integer).notNull()
-            t.column("mode", .integer).notNull()
-            t.column("uid", .integer).notNull()
-            t.column("gid", .integer).notNull()
-            t.column("sha256", .text).notNull()
-            t.primaryKey(["machineId", "path"])
+        // Per-file stat index: an unchanged file is never hashed again. One packed blob per
+        // machine (FileIndexCodec), read and written whole, as git keeps one index file.
+        try db.create(table: "fileIndex") { t in
+            t.primaryKey("machineId", .integer).references("machine", onDelete: .cascade)
+            t.column("entries", .blob).notNull()
+            t.column("count", .integer).notNull()
         }
     }
 

@@ -46,14 +46,12 @@ public struct Scanner: Sendable {
                 continue
             }
             let current = collected.items.sorted(by: InventoryItem.ordered)
-            let previous = try store.snapshot(machine: machine.name)
-            let changes = SnapshotDiff.changes(previous: previous, current: current)
+            let changes = try diff(machine: machine.name, current: current, unchangedFiles: collected.unchangedFiles)
             let ended = now()
             // A machine's first scan is its baseline: it records inventory, not changes.
             try store.commitScan(
-                machine: machine.name, changes: changes, recordChanges: last != nil,
-                fileIndex: FileIndexDelta(old: context.previousIndex, new: collected.index), startedAt: started,
-                endedAt: ended, jobId: jobId)
+                machine: machine.name, changes: changes, recordChanges: last != nil, fileIndex: collected.index,
+                startedAt: started, endedAt: ended, jobId: jobId)
             outcome.scanned.append(machine.name)
             outcome.changes += changes.count
             await sink.write(
@@ -63,6 +61,19 @@ public struct Scanner: Sendable {
                     ended.timeIntervalSince(started)))
         }
         return outcome
+    }
+
+    /// The changes since the stored snapshot. Files whose stat matched the index are the same
+    /// item by construction (their fields come from that stat and the reused checksum), so only
+    /// the other items are read back and merged: a rescan of an unchanged tree decodes almost nothing.
+    private func diff(machine: String, current: [InventoryItem], unchangedFiles: Set<String>) throws -> [ItemChange] {
+        let storedFiles = try store.fileKeys(machine: machine)
+        let previous = try store.snapshot(machine: machine, files: storedFiles.subtracting(unchangedFiles))
+        // An unchanged file missing from the store (never expected) is compared, so it shows as Added.
+        let comparable = current.filter {
+            $0.type != .files || !unchangedFiles.contains($0.key) || !storedFiles.contains($0.key)
+        }
+        return SnapshotDiff.changes(previous: previous, current: comparable)
     }
 
     private func collect(_ machine: Machine, context: ScanContext) async -> Collected {

@@ -130,7 +130,7 @@ import Testing
         }
         #expect(throws: DatabaseError.self) {
             try store.commitScan(
-                machine: "contoso-lnx01", changes: changes, recordChanges: true, fileIndex: FileIndexDelta(),
+                machine: "contoso-lnx01", changes: changes, recordChanges: true, fileIndex: [:],
                 startedAt: Date(), endedAt: Date(), jobId: nil)
         }
         #expect(try store.snapshot(machine: "contoso-lnx01") == before)

@@ -11,6 +11,8 @@ struct FileCollection {
         var warnings: [String] = []
         var hashed = 0
         var reused = 0
+        /// Keys of files whose checksum came from the index (stat unchanged).
+        var unchanged: Set<String> = []
     }
 
     let root: String
@@ -55,6 +57,7 @@ struct FileCollection {
             {
                 checksums[position] = known.sha256
                 result.reused += 1
+                result.unchanged.insert(observation.key)
             } else {
                 toHash.append(position)
             }

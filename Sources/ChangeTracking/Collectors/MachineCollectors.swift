@@ -11,6 +11,8 @@ struct Collected: Sendable {
     var errors: [String] = []
     var hashed = 0
     var reused = 0
+    /// Files whose stat matched the index: their items equal the stored ones.
+    var unchangedFiles: Set<String> = []
 
     mutating func add(_ files: FileCollection.Result) {
         items += files.items
@@ -18,6 +20,7 @@ struct Collected: Sendable {
         warnings += files.warnings
         hashed = files.hashed
         reused = files.reused
+        unchangedFiles = files.unchanged
     }
 
     /// Applies a per-machine cap of the azure profile, with a warning naming what was left out.
