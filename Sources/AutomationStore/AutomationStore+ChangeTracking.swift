@@ -189,11 +189,11 @@ extension AutomationStore {
     }
 
     /// Records one scan of a machine in one transaction: the snapshot rows that changed, the
-    /// change records, the new file index and the scan mark. A scan that dies
+    /// change records, the new file index (nil: unchanged) and the scan mark. A scan that dies
     /// before this commits leaves the previous snapshot intact. Writing only what changed keeps
     /// a rescan of an unchanged machine nearly free.
     public func commitScan(
-        machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: [String: FileIndexEntry],
+        machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: [String: FileIndexEntry]?,
         startedAt: Date,
         endedAt: Date, jobId: String?
     ) throws {
@@ -227,9 +227,11 @@ extension AutomationStore {
                     ])
                 }
             }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO fileIndex (machineId, entries, count) VALUES (?, ?, ?)",
-                arguments: [machineId, FileIndexCodec.encode(fileIndex), fileIndex.count])
+            if let fileIndex {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO fileIndex (machineId, entries, count) VALUES (?, ?, ?)",
+                    arguments: [machineId, FileIndexCodec.encode(fileIndex), fileIndex.count])
+            }
             try db.execute(
                 sql: """
                     INSERT INTO machineScan (machineId, lastStartedAt, lastEndedAt, scans) VALUES (?, ?, ?, 1)

@@ -49,15 +49,18 @@ public struct Scanner: Sendable {
             let changes = try diff(machine: machine.name, current: current, unchangedFiles: collected.unchangedFiles)
             let ended = now()
             // A machine's first scan is its baseline: it records inventory, not changes.
+            // Every entry reused and none gone: the stored index is already right.
+            let indexUnchanged = collected.hashed == 0 && collected.index.count == context.previousIndex.count
             try store.commitScan(
-                machine: machine.name, changes: changes, recordChanges: last != nil, fileIndex: collected.index,
-                startedAt: started, endedAt: ended, jobId: jobId)
+                machine: machine.name, changes: changes, recordChanges: last != nil,
+                fileIndex: indexUnchanged ? nil : collected.index, startedAt: started, endedAt: ended, jobId: jobId)
             outcome.scanned.append(machine.name)
             outcome.changes += changes.count
             await sink.write(
                 .output,
                 summary(
-                    machine.name, current.count, changes, baseline: last == nil, collected,
+                    machine.name, current.count + collected.unchangedFiles.count, changes, baseline: last == nil,
+                    collected,
                     ended.timeIntervalSince(started)))
         }
         return outcome

@@ -11,7 +11,7 @@ struct FileCollection {
         var warnings: [String] = []
         var hashed = 0
         var reused = 0
-        /// Keys of files whose checksum came from the index (stat unchanged).
+        /// Keys of files whose checksum came from the index (stat unchanged); `items` leaves them out.
         var unchanged: Set<String> = []
     }
 
@@ -70,8 +70,12 @@ struct FileCollection {
             if let warning = outcome.warning { result.warnings.append(warning) }
         }
         result.hashed = toHash.count
+        result.index.reserveCapacity(observations.count)
         for (position, observation) in observations.enumerated() {
-            result.items.append(item(observation, checksum: checksums[position]))
+            // A file whose stat matched the index is the stored item unchanged: no need to build it.
+            if !result.unchanged.contains(observation.key) {
+                result.items.append(item(observation, checksum: checksums[position]))
+            }
             if let checksum = checksums[position], stable[position], observation.linkTarget == nil {
                 result.index[observation.key] = Self.entry(observation.stat, sha256: checksum)
             }
