@@ -103,7 +103,7 @@ import Testing
             var walker = FileWalker(root: tree.root, windows: false)
             walker.collect(folder("/data"), path: "/data")
             try FileManager.default.removeItem(atPath: secret)
-            let outcomes = await FileCollection.hashAll(walker.observations.values.sorted { $0.key < $1.key })
+            let outcomes = await FileCollection.hashAll(walker.observations.sorted { $0.key < $1.key })
             #expect(outcomes[0].sha256 != nil)
             #expect(outcomes[1].warning == "/data/secret: not hashed: No such file or directory")
         } else {

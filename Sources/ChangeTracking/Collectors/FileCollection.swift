@@ -28,7 +28,14 @@ struct FileCollection {
         for (item, path) in tracked { walker.collect(item, path: path) }
         var result = Result()
         result.warnings = walker.warnings
-        var observations = walker.observations.values.sorted { $0.key < $1.key }
+        var observations = walker.observations.sorted { $0.key < $1.key }
+        // A file two items select is tracked once (the first item's view of it).
+        if tracked.count > 1 {
+            var unique: [FileObservation] = []
+            unique.reserveCapacity(observations.count)
+            for observation in observations where unique.last?.key != observation.key { unique.append(observation) }
+            observations = unique
+        }
         if profile == .azure && observations.count > AzureDefaults.maxFiles {
             result.warnings.append(
                 "\(observations.count) files selected; the azure profile tracks at most \(AzureDefaults.maxFiles) "

@@ -42,7 +42,8 @@ struct StatInfo: Sendable, Hashable {
 struct FileWalker {
     let root: String
     let windows: Bool
-    private(set) var observations: [String: FileObservation] = [:]
+    /// In walk order; two items may select the same file (FileCollection removes repeats).
+    private(set) var observations: [FileObservation] = []
     private(set) var warnings: [String] = []
     private var ignoredLinks: [String] = []
 
@@ -93,8 +94,7 @@ struct FileWalker {
                 return
             case .manage:
                 let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: host)) ?? ""
-                observations[display] = FileObservation(
-                    key: display, hostPath: host, stat: observed, linkTarget: target)
+                observations.append(FileObservation(key: display, hostPath: host, stat: observed, linkTarget: target))
                 return
             case .follow:
                 guard let resolved = followLinks(from: path, display: display) else { return }
@@ -104,8 +104,8 @@ struct FileWalker {
         }
         switch observed.kind {
         case S_IFREG:
-            observations[display] = FileObservation(
-                key: display, hostPath: current.host(root: root), stat: observed, linkTarget: nil)
+            observations.append(
+                FileObservation(key: display, hostPath: current.host(root: root), stat: observed, linkTarget: nil))
         case S_IFDIR:
             guard depth == 0 || item.recurse else { return }
             if let parentDevice, parentDevice != observed.device,
