@@ -12,6 +12,17 @@ enum Migrations {
         migrator.registerMigration("v2-change-tracking") { db in
             try createChangeTracking(db)
         }
+        migrator.registerMigration("v3-schedules") { db in
+            try db.create(table: "schedule") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                // The whole definition (recurrence, policies, links) as JSON: one row per schedule.
+                t.column("definition", .jsonText).notNull()
+                t.column("enabled", .boolean).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 

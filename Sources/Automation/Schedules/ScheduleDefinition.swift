@@ -1,0 +1,79 @@
+import Foundation
+
+/// What to do with fires missed while no scheduler ran.
+public enum MisfirePolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Record the missed fires and run none of them.
+    case skip
+    /// Record the missed fires and run the schedule once, now.
+    case runOnce = "run-once"
+}
+
+/// What to do when a fire comes while the previous job of the schedule still runs.
+public enum OverlapPolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Record the fire as skipped.
+    case skip
+    /// Start it once the running job ends.
+    case queue
+    /// Start it alongside.
+    case allow
+}
+
+/// A runbook a schedule starts, with its own parameter values.
+public struct ScheduleLink: Sendable, Hashable, Codable {
+    public var runbook: String
+    public var parameters: [String: String]
+
+    public init(runbook: String, parameters: [String: String] = [:]) {
+        self.runbook = runbook
+        self.parameters = parameters
+    }
+}
+
+/// A named schedule: when it fires, what it starts, and its policies.
+public struct Schedule: Sendable, Hashable, Codable {
+    public var name: String
+    public var description: String
+    public var recurrence: Recurrence
+    public var enabled: Bool
+    public var misfire: MisfirePolicy
+    public var overlap: OverlapPolicy
+    /// Per-job time limit for the jobs it starts; nil: the runbook's or the engine's default.
+    public var timeoutSeconds: Int?
+    public var links: [ScheduleLink]
+
+    public init(
+        name: String, description: String = "", recurrence: Recurrence, enabled: Bool = true,
+        misfire: MisfirePolicy = .runOnce, overlap: OverlapPolicy = .skip, timeoutSeconds: Int? = nil,
+        links: [ScheduleLink] = []
+    ) {
+        self.name = name
+        self.description = description
+        self.recurrence = recurrence
+        self.enabled = enabled
+        self.misfire = misfire
+        self.overlap = overlap
+        self.timeoutSeconds = timeoutSeconds
+        self.links = links
+    }
+
+    /// Problems with the definition itself (links are checked against runbooks elsewhere).
+    public func problems() -> [String] {
+        var problems = recurrence.problems()
+        if !RunbookNames.isValid(name) {
+            problems.insert(
+                "name: '\(name)' is not valid: start with a letter, then letters, digits, '-' or '_'", at: 0)
+        }
+        if let timeoutSeconds, timeoutSeconds <= 0 { problems.append("timeout: must be positive") }
+        return problems
+    }
+}
+
+/// Checks a link's parameter values against the runbook, as `runbook run` would bind them.
+public enum ScheduleLinks {
+    public static func problems(_ link: ScheduleLink, runbook: Runbook) -> [String] {
+        switch ParameterValues.bind(link.parameters, to: runbook) {
+        case .success: return []
+        case .failure(let error): return error.problems.map { "link to '\(link.runbook)': \($0)" }
+        }
+    }
+}

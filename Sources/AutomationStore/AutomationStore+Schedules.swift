@@ -1,0 +1,65 @@
+import Automation
+import Foundation
+import GRDB
+
+extension AutomationStore {
+    /// Creates a schedule, or replaces one of the same name with `replace`.
+    public func saveSchedule(_ schedule: Schedule, replace: Bool = false, at now: Date) throws {
+        try writer.write { db in try Self.save(schedule, replace: replace, db: db, at: now) }
+    }
+
+    static func save(_ schedule: Schedule, replace: Bool, db: Database, at now: Date) throws {
+        let definition = try JSONColumn.encode(schedule)
+        if try Int64.fetchOne(db, sql: "SELECT id FROM schedule WHERE name = ?", arguments: [schedule.name]) != nil {
+            guard replace else { throw StoreError.alreadyExists(kind: "schedule", name: schedule.name) }
+            try db.execute(
+                sql: "UPDATE schedule SET definition = ?, enabled = ?, updatedAt = ? WHERE name = ?",
+                arguments: [definition, schedule.enabled, now, schedule.name])
+        } else {
+            try db.execute(
+                sql: "INSERT INTO schedule (name, definition, enabled, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)",
+                arguments: [schedule.name, definition, schedule.enabled, now, now])
+        }
+    }
+
+    public func schedule(named name: String) throws -> Schedule? {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT definition FROM schedule WHERE name = ?", arguments: [name]).map {
+                try JSONColumn.decode(Schedule.self, $0)
+            }
+        }
+    }
+
+    public func schedules() throws -> [Schedule] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: "SELECT definition FROM schedule ORDER BY name").map {
+                try JSONColumn.decode(Schedule.self, $0)
+            }
+        }
+    }
+
+    public func scheduleNames() throws -> [String] {
+        try writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM schedule ORDER BY name") }
+    }
+
+    /// Turns a schedule on or off; false when there is no such schedule.
+    public func setScheduleEnabled(_ name: String, _ enabled: Bool, at now: Date) throws -> Bool {
+        try writer.write { db in
+            guard
+                let text = try String.fetchOne(
+                    db, sql: "SELECT definition FROM schedule WHERE name = ?", arguments: [name])
+            else { return false }
+            var schedule = try JSONColumn.decode(Schedule.self, text)
+            schedule.enabled = enabled
+            try Self.save(schedule, replace: true, db: db, at: now)
+            return true
+        }
+    }
+
+    public func deleteSchedule(named name: String) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM schedule WHERE name = ?", arguments: [name])
+            return db.changesCount > 0
+        }
+    }
+}

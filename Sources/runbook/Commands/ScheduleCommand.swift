@@ -1,0 +1,210 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+import Foundation
+
+extension RunbookCommand {
+    struct ScheduleCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "schedule",
+            abstract: "Create, inspect and preview schedules that start runbooks.",
+            discussion: """
+                Frequencies follow Azure: OneTime, Hour, Day, Week (chosen week days), Month (days of the
+                month, -1 for the last, or occurrences such as first:Monday); each with an interval, a
+                start, an optional expiry and an IANA time zone. Azure's floor is one hour; Minute and
+                5-field Cron are this tool's extensions.
+
+                Daylight-saving changes: a wall-clock time that does not exist that day (spring forward)
+                fires when the clock would have shown it, shifted later by the gap; a time that happens
+                twice (fall back) fires once, at its first occurrence. A month day the month lacks (the
+                31st in April) is skipped.
+
+                The scheduler daemon that runs them is not built yet; 'preview' shows when they would fire.
+                """,
+            subcommands: [Create.self, List.self, Show.self, Preview.self, Enable.self, Disable.self, Delete.self],
+            defaultSubcommand: List.self)
+    }
+}
+
+extension RunbookCommand.ScheduleCommand {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List schedules with their next fire time.")
+
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let schedules = try store.open().schedules()
+            if json {
+                try JSONOutput.print(schedules)
+                return
+            }
+            guard !schedules.isEmpty else {
+                Terminal.out("No schedules. Create one with: runbook schedule create --help")
+                return
+            }
+            var table = Table(headers: ["NAME", "FREQUENCY", "ZONE", "ENABLED", "NEXT FIRE (UTC)", "RUNBOOKS"])
+            for schedule in schedules {
+                let next = schedule.recurrence.nextFire(after: Date())
+                table.rows.append([
+                    schedule.name, ScheduleText.frequency(schedule.recurrence), schedule.recurrence.timeZone,
+                    schedule.enabled ? "yes" : "no", next.map { $0.formatted(.iso8601) } ?? "none",
+                    schedule.links.map(\.runbook).joined(separator: ", "),
+                ])
+            }
+            Terminal.out(table.render())
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a schedule: definition, links, next fires.")
+
+        @Argument(help: "Schedule name.") var name: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let schedule = try ScheduleLookup.find(name, in: store.open())
+            if json {
+                try JSONOutput.print(schedule)
+                return
+            }
+            let recurrence = schedule.recurrence
+            var lines = [
+                "Schedule:    \(schedule.name)\(schedule.enabled ? "" : " (disabled)")",
+                "Frequency:   \(ScheduleText.frequency(recurrence))",
+                "Time zone:   \(recurrence.timeZone)",
+                "Start:       \(ScheduleTime.local(recurrence.startTime, timeZone: recurrence.timeZone)) "
+                    + "(\(recurrence.startTime.formatted(.iso8601)))",
+                "Expiry:      \(recurrence.expiryTime.map { $0.formatted(.iso8601) } ?? "never")",
+                "Misfires:    \(schedule.misfire.rawValue)",
+                "Overlaps:    \(schedule.overlap.rawValue)",
+                "Runbooks:",
+            ]
+            for link in schedule.links {
+                let parameters = link.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                lines.append("  \(link.runbook)\(parameters.isEmpty ? "" : " " + parameters.joined(separator: " "))")
+            }
+            if schedule.links.isEmpty { lines.append("  (none: the schedule starts nothing)") }
+            lines.append("Next fires:")
+            for fire in recurrence.preview(after: Date(), count: 5) {
+                lines.append(
+                    "  \(ScheduleTime.local(fire, timeZone: recurrence.timeZone))  \(fire.formatted(.iso8601))")
+            }
+            Terminal.out(lines.joined(separator: "\n"))
+        }
+    }
+
+    struct Preview: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the next fire times in the schedule's zone and in UTC.")
+
+        @Argument(help: "Schedule name.") var name: String
+        @Option(help: "How many fire times.") var count = 10
+        @Option(help: "Start from this time instead of now (ISO 8601).") var after: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            guard (1...10_000).contains(count) else { throw ValidationError("--count must be between 1 and 10000") }
+            if let after, (try? Date(after, strategy: .iso8601)) == nil {
+                throw ValidationError("--after '\(after)' is not an ISO 8601 time such as 2026-11-25T02:00:00Z")
+            }
+        }
+
+        func run() async throws {
+            let schedule = try ScheduleLookup.find(name, in: store.open())
+            let start = after.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
+            let fires = schedule.recurrence.preview(after: start, count: count)
+            let zone = schedule.recurrence.timeZone
+            if json {
+                struct Fire: Encodable {
+                    var local: String
+                    var utc: Date
+                }
+                try JSONOutput.print(fires.map { Fire(local: ScheduleTime.local($0, timeZone: zone), utc: $0) })
+                return
+            }
+            var table = Table(headers: ["#", "LOCAL (\(zone))", "UTC"])
+            for (index, fire) in fires.enumerated() {
+                table.rows.append([
+                    String(index + 1), ScheduleTime.local(fire, timeZone: zone), fire.formatted(.iso8601),
+                ])
+            }
+            Terminal.out(fires.isEmpty ? "No fire times left (expired or one-time in the past)." : table.render())
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Turn a schedule on.")
+        @Argument(help: "Schedule name.") var name: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try ScheduleLookup.setEnabled(name, true, store: store.open())
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Turn a schedule off (it is kept).")
+        @Argument(help: "Schedule name.") var name: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try ScheduleLookup.setEnabled(name, false, store: store.open())
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a schedule (its past jobs stay in the history).")
+        @Argument(help: "Schedule name.") var name: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let store = try store.open()
+            guard try store.deleteSchedule(named: name) else {
+                _ = try ScheduleLookup.find(name, in: store)
+                return
+            }
+            Terminal.out("Deleted schedule '\(name)'.")
+        }
+    }
+}
+
+enum ScheduleLookup {
+    static func find(_ name: String, in store: AutomationStore) throws -> Schedule {
+        if let schedule = try store.schedule(named: name) { return schedule }
+        Terminal.error("no schedule named '\(name)'\(Suggestion.hint(for: name, among: try store.scheduleNames()))")
+        throw ExitCode(1)
+    }
+
+    static func setEnabled(_ name: String, _ enabled: Bool, store: AutomationStore) throws {
+        guard try store.setScheduleEnabled(name, enabled, at: Date()) else {
+            _ = try find(name, in: store)
+            return
+        }
+        Terminal.out("Schedule '\(name)' \(enabled ? "enabled" : "disabled").")
+    }
+}
+
+enum ScheduleText {
+    static func frequency(_ recurrence: Recurrence) -> String {
+        let every = recurrence.interval == 1 ? "" : "every \(recurrence.interval) "
+        switch recurrence.frequency {
+        case .oneTime: return "once"
+        case .minute: return recurrence.interval == 1 ? "every minute" : "\(every)minutes"
+        case .hour: return recurrence.interval == 1 ? "hourly" : "\(every)hours"
+        case .day: return recurrence.interval == 1 ? "daily" : "\(every)days"
+        case .week:
+            let days = recurrence.weekDays.map { String($0.rawValue.prefix(3)) }.joined(separator: ",")
+            return (recurrence.interval == 1 ? "weekly" : "\(every)weeks") + (days.isEmpty ? "" : " on \(days)")
+        case .month:
+            let days =
+                recurrence.monthDays.map { $0 == -1 ? "the last day" : "day \($0)" }
+                + recurrence.occurrences.map(\.description)
+            return (recurrence.interval == 1 ? "monthly" : "\(every)months") + " on " + days.joined(separator: ", ")
+        case .cron: return "cron '\(recurrence.cron ?? "")'"
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+import Foundation
+
+extension RunbookCommand.ScheduleCommand {
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a schedule (or replace one with --replace).",
+            discussion: """
+                Examples:
+                  runbook schedule create nightly --frequency Day --start "2026-11-25 02:00" \\
+                      --time-zone Europe/London --runbook scan
+                  runbook schedule create weekly-report --frequency Week --week-days Mon --start "2026-11-30 07:00"
+                  runbook schedule create month-end --frequency Month --month-days -1 --start "2026-11-30 23:00"
+                  runbook schedule create first-monday --frequency Month --occurrence first:Monday
+                  runbook schedule create every-15 --frequency Cron --cron "*/15 * * * *"
+
+                Times are ISO 8601 (2026-11-25T02:00:00Z) or wall-clock (2026-11-25 02:00) in --time-zone.
+                The runbook's parameters are checked now: -p values must bind as 'runbook run' would.
+                """)
+
+        @Argument(help: "Schedule name.") var name: String
+        @Option(help: "OneTime, Hour, Day, Week, Month; extensions: Minute (Azure's floor is one hour), Cron.")
+        var frequency: String
+        @Option(help: "Every N units of the frequency (default 1).") var interval = 1
+        @Option(help: "First fire time (default: the next full minute, five minutes from now).") var start: String?
+        @Option(help: "No fires after this time.") var expiry: String?
+        @Option(help: "IANA time zone for wall-clock times, days and months (default UTC).") var timeZone = "UTC"
+        @Option(help: "Week: days such as Mon,Fri.") var weekDays: String?
+        @Option(
+            parsing: .unconditional,
+            help: "Month: days of the month such as 1,15,-1 (-1 or 'last' is the last day).")
+        var monthDays: String?
+        @Option(
+            name: .customLong("occurrence"),
+            help: "Month: an occurrence such as first:Monday or last:Friday (repeatable).")
+        var occurrences: [String] = []
+        @Option(help: "Cron: a 5-field expression, minute hour day month weekday.") var cron: String?
+        @Option(help: "Runbook to start (repeatable; parameters with -p apply to the last one named before them).")
+        var runbook: [String] = []
+        @Option(
+            name: [.customShort("p"), .customLong("param")],
+            help: "A parameter for the runbook, NAME=VALUE (repeatable).")
+        var parameters: [String] = []
+        @Option(help: "Missed fires after downtime: run-once (default) or skip.") var misfire = MisfirePolicy.runOnce
+        @Option(help: "A fire while the last job still runs: skip (default), queue or allow.") var overlap =
+            OverlapPolicy.skip
+        @Option(help: "Description.") var description = ""
+        @Flag(help: "Replace a schedule of the same name.") var replace = false
+        @Flag(help: "Create it disabled.") var disabled = false
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var runbooks: RunbookFolderOptions
+
+        func validate() throws {
+            guard ScheduleFrequency(caseInsensitive: frequency) != nil else {
+                throw ValidationError(
+                    "unknown frequency '\(frequency)'; one of: "
+                        + ScheduleFrequency.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            if runbook.count > 1 && !parameters.isEmpty {
+                throw ValidationError(
+                    "-p applies to one runbook; create with one --runbook, then add links with --replace")
+            }
+            for parameter in parameters where !parameter.contains("=") {
+                throw ValidationError("parameter '\(parameter)' is not NAME=VALUE")
+            }
+        }
+
+        func run() async throws {
+            var problems: [String] = []
+            let frequency = ScheduleFrequency(caseInsensitive: frequency) ?? .day
+            let now = Date()
+            let defaultStart = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 + 300) / 60).rounded(.up) * 60)
+            var startTime = defaultStart
+            if let start {
+                if let parsed = ScheduleTime.parse(start, timeZone: timeZone) {
+                    startTime = parsed
+                } else {
+                    problems.append("start: '\(start)' is not a time such as 2026-11-25T02:00:00Z or 2026-11-25 02:00")
+                }
+            }
+            var expiryTime: Date?
+            if let expiry {
+                expiryTime = ScheduleTime.parse(expiry, timeZone: timeZone)
+                if expiryTime == nil { problems.append("expiry: '\(expiry)' is not a time") }
+            }
+            var days: [Weekday] = []
+            for text in (weekDays ?? "").split(separator: ",").map(String.init) {
+                if let day = Weekday(name: text) {
+                    days.append(day)
+                } else {
+                    problems.append("weekDays: '\(text)' is not a week day")
+                }
+            }
+            var dates: [Int] = []
+            for text in (monthDays ?? "").split(separator: ",").map(String.init) {
+                if let day = text.lowercased() == "last" ? -1 : Int(text) {
+                    dates.append(day)
+                } else {
+                    problems.append("monthDays: '\(text)' is not a number")
+                }
+            }
+            var rules: [MonthlyOccurrence] = []
+            for text in occurrences {
+                if let rule = MonthlyOccurrence.parse(text) {
+                    rules.append(rule)
+                } else {
+                    problems.append("occurrence: '\(text)' is not like first:Monday, 2:Tue or last:Friday")
+                }
+            }
+            let recurrence = Recurrence(
+                frequency: frequency, interval: interval, startTime: startTime, expiryTime: expiryTime,
+                timeZone: timeZone, weekDays: days, monthDays: dates, occurrences: rules, cron: cron)
+            let values = Dictionary(
+                parameters.map { parameter -> (String, String) in
+                    let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+                }, uniquingKeysWith: { _, last in last })
+            let links = runbook.map { ScheduleLink(runbook: $0, parameters: runbook.count == 1 ? values : [:]) }
+            let schedule = Schedule(
+                name: name, description: description, recurrence: recurrence, enabled: !disabled, misfire: misfire,
+                overlap: overlap, links: links)
+            problems += schedule.problems()
+            for link in links {
+                do {
+                    problems += ScheduleLinks.problems(link, runbook: try runbooks.library.load(link.runbook).runbook)
+                } catch {
+                    problems.append(
+                        "link to '\(link.runbook)': \(error.description.replacingOccurrences(of: "error: ", with: ""))")
+                }
+            }
+            guard problems.isEmpty else {
+                for problem in problems { Terminal.error("schedule '\(name)': \(problem)") }
+                throw ExitCode(65)
+            }
+            let store = try store.open()
+            do {
+                try store.saveSchedule(schedule, replace: replace, at: now)
+            } catch let error as StoreError {
+                Terminal.error(error.description + (replace ? "" : " (use --replace to change it)"))
+                throw ExitCode(1)
+            }
+            let next = recurrence.nextFire(after: now)
+            Terminal.out(
+                "Schedule '\(name)' \(replace ? "saved" : "created"): \(ScheduleText.frequency(recurrence)) in \(timeZone); "
+                    + "next fire \(next.map { ScheduleTime.local($0, timeZone: timeZone) + " (" + $0.formatted(.iso8601) + ")" } ?? "none")."
+            )
+        }
+    }
+}
+
+extension MisfirePolicy: ExpressibleByArgument {}
+extension OverlapPolicy: ExpressibleByArgument {}
