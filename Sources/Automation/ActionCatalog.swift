@@ -30,6 +30,14 @@ public enum ActionCatalog {
             inputs: TrackingInputs.assertion
         ),
         ActionSignature(
+            name: "report-changes",
+            summary: "Write a summary of the changes recorded since a time to the Output stream.",
+            inputs: [
+                InputSpec("since", .string, help: "A duration such as 7d (default 24h)."),
+                InputSpec("machines", .stringList(allowed: nil), help: "Only these machines; all when omitted."),
+            ]
+        ),
+        ActionSignature(
             name: "log",
             summary: "Write a message to one of the job's streams.",
             inputs: [

@@ -7,14 +7,27 @@ public struct AutomationFile: Sendable {
     public var workspace: Workspace?
     public var gateways: [Gateway]
     public var machines: [Machine]
+    public var schedules: [Schedule]
+    /// Where each schedule's links are written, for errors found when they are checked against runbooks.
+    public var linkMarks: [String: Mark]
 
     public static let maxFileBytes = 4 * 1024 * 1024
 
-    public init(account: Account?, workspace: Workspace?, gateways: [Gateway] = [], machines: [Machine] = []) {
+    /// A diagnostic pointing at a schedule's `runbooks:` list.
+    public func linkDiagnostic(schedule: String, file: String, message: String) -> Diagnostic {
+        Diagnostic(file: file, mark: linkMarks[schedule] ?? Mark(line: 1, column: 1), message: message)
+    }
+
+    public init(
+        account: Account?, workspace: Workspace?, gateways: [Gateway] = [], machines: [Machine] = [],
+        schedules: [Schedule] = [], linkMarks: [String: Mark] = [:]
+    ) {
         self.account = account
         self.workspace = workspace
         self.gateways = gateways
         self.machines = machines
+        self.schedules = schedules
+        self.linkMarks = linkMarks
     }
 
     /// Loads and validates a file; relative machine folders resolve against the file's folder.

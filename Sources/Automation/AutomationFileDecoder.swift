@@ -2,7 +2,7 @@ import Foundation
 import YAML
 
 struct AutomationFileDecoder {
-    static let topKeys = ["account", "workspace", "gateways", "machines"]
+    static let topKeys = ["account", "workspace", "gateways", "machines", "schedules"]
     static let accountKeys = ["name", "subscription", "resourceGroup", "region", "profile"]
     static let workspaceKeys = ["name", "subscription", "resourceGroup", "region"]
     static let gatewayKeys = ["name", "rules"]
@@ -42,7 +42,22 @@ struct AutomationFileDecoder {
             seen[machine.name] = at
             machines.append(machine)
         }
-        return AutomationFile(account: account, workspace: workspace, gateways: gateways ?? [], machines: machines)
+        var schedules: [Schedule] = []
+        var linkMarks: [String: Mark] = [:]
+        for node in root["schedules"].flatMap({ sink.sequence($0, "'schedules'") }) ?? [] {
+            var decoder = ScheduleDecoder(sink: sink)
+            let schedule = decoder.decode(node)
+            sink = decoder.sink
+            guard let schedule else { continue }
+            if schedules.contains(where: { $0.name == schedule.name }) {
+                sink.error("duplicate schedule name '\(schedule.name)'", at: node["name"]?.mark ?? node.mark)
+            }
+            linkMarks[schedule.name] = node["runbooks"]?.mark ?? node.mark
+            schedules.append(schedule)
+        }
+        return AutomationFile(
+            account: account, workspace: workspace, gateways: gateways ?? [], machines: machines, schedules: schedules,
+            linkMarks: linkMarks)
     }
 
     private mutating func required(_ node: Node, _ key: String, _ what: String) -> String? {

@@ -52,6 +52,13 @@ extension AutomationStore {
                 try Self.register(machine, replace: true, db: db, at: now)
                 summary.note(existed: existed, "machine \(machine.name)")
             }
+            for schedule in file.schedules {
+                let existed =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM schedule WHERE name = ?", arguments: [schedule.name]) ?? 0 > 0
+                try Self.save(schedule, replace: true, db: db, at: now)
+                summary.note(existed: existed, "schedule \(schedule.name)")
+            }
             return summary
         }
     }

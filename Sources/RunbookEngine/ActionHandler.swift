@@ -32,7 +32,7 @@ public struct ActionContext: Sendable {
 public enum BuiltinActions {
     public static let all: [any ActionHandler] = [
         TrackingAction(enables: true), TrackingAction(enables: false), ConfigureTrackingAction(), ScanAction(),
-        AssertNoChangesAction(), LogAction(),
+        AssertNoChangesAction(), ReportChangesAction(), LogAction(),
     ]
 
     public static var byName: [String: any ActionHandler] {

@@ -125,3 +125,36 @@ enum DriftGate {
         return .failed("\(matching.count) matching change(s) found (\(scope))")
     }
 }
+
+/// `report-changes`: counts and lines of what changed since a time, for people reading a job's output.
+struct ReportChangesAction: ActionHandler {
+    let name = "report-changes"
+
+    func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
+        let since = inputs["since"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "24h"
+        guard let duration = DurationText.parse(since) else {
+            await context.sink.write(.error, "since '\(since)' is not a duration such as 7d")
+            return .failed("invalid 'since'")
+        }
+        let machines = Set(inputs["machines"]?.listValue?.compactMap(\.stringValue) ?? [])
+        let rows = try context.store.changes(
+            ChangeFilter(since: context.now().addingTimeInterval(-Double(duration.components.seconds)))
+        ).filter { machines.isEmpty || machines.contains($0.computer) }
+        await context.sink.write(.output, "Changes in the last \(since): \(rows.count)")
+        let grouped = Dictionary(grouping: rows) { "\($0.computer) \($0.change.type.rawValue)" }
+        for key in grouped.keys.sorted() {
+            let group = grouped[key] ?? []
+            let counts = ChangeCategory.allCases.compactMap { category -> String? in
+                let count = group.filter { $0.change.category == category }.count
+                return count == 0 ? nil : "\(count) \(category.rawValue.lowercased())"
+            }
+            await context.sink.write(.output, "  \(key): " + counts.joined(separator: ", "))
+        }
+        for row in rows.prefix(200) {
+            await context.sink.write(
+                .verbose,
+                "\(row.computer) \(row.change.type.rawValue) \(row.change.category.rawValue) \(row.change.key)")
+        }
+        return .succeeded
+    }
+}

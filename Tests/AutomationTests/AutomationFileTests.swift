@@ -76,3 +76,59 @@ import Testing
         #expect(diagnostics.contains { $0.message == "unknown source kind 'linuxroot' (did you mean 'linuxRoot'?)" })
     }
 }
+
+@Suite struct AutomationFileScheduleTests {
+    func parse(_ text: String) -> (AutomationFile?, [Diagnostic]) {
+        do {
+            return (try AutomationFile.parse(Array(text.utf8), label: "fleet.yaml", baseFolder: "/"), [])
+        } catch {
+            return (nil, error.diagnostics)
+        }
+    }
+
+    @Test func contosoSchedulesLoad() throws {
+        let file = try AutomationFile.load(path: Fixtures.packageRoot + "/examples/contoso/automation.yaml")
+        #expect(file.schedules.map(\.name) == ["contoso-nightly-scan", "contoso-weekly-report", "contoso-month-end"])
+        let weekly = file.schedules[1]
+        #expect(weekly.recurrence.weekDays == [.monday])
+        #expect(weekly.links == [ScheduleLink(runbook: "change-report", parameters: ["since": "7d"])])
+        #expect(file.schedules[2].recurrence.monthDays == [-1])
+        #expect(
+            file.schedules[0].recurrence.nextFire(after: RecurrenceTests.date("2026-11-25T00:00:00Z"))
+                == RecurrenceTests.date("2026-11-25T02:00:00Z"))
+    }
+
+    @Test func badSchedulesAreLocated() {
+        let (_, diagnostics) = parse(
+            """
+            schedules:
+              - name: s1
+                frequency: Fortnightly
+                start: "2026-11-25 02:00"
+              - name: s2
+                frequency: Month
+                monthDays: [0, 32]
+                start: "2026-11-25 02:00"
+                timeZone: Europe/Londn
+                interval: 0
+              - name: s3
+                frequency: Cron
+                cron: "0 2 * *"
+                start: tomorrow
+            """)
+        let messages = diagnostics.map { "\($0.mark.line):\($0.mark.column) \($0.message)" }
+        #expect(
+            messages.contains(
+                "3:16 unknown frequency 'Fortnightly'; expected one of: OneTime, Minute, Hour, Day, Week, Month, Cron"))
+        #expect(
+            messages.contains { $0.hasPrefix("5:5 schedule 's2': timeZone: unknown IANA time zone 'Europe/Londn'") })
+        #expect(messages.contains("5:5 schedule 's2': interval: must be at least 1, found 0"))
+        #expect(
+            messages.contains(
+                "5:5 schedule 's2': monthDays: 0 is not a day of the month (1 to 31, or -1 for the last day)"))
+        #expect(messages.contains("14:12 'start' must be a time such as 2026-11-25T02:00:00Z or '2026-11-25 02:00'"))
+        #expect(
+            messages.contains(
+                "11:5 schedule 's3': cron: '0 2 * *' has 4 fields; cron takes 5 (minute hour day month weekday)"))
+    }
+}

@@ -9,14 +9,16 @@ extension RunbookCommand {
         static let configuration = CommandConfiguration(
             abstract: "Apply an automation file: account, workspace, gateways and machines.",
             discussion: """
-                The file is validated in full first; every problem is reported as FILE:LINE:COLUMN and
-                nothing is stored (exit 65). Otherwise it is applied in one transaction: existing items
-                of the same name are updated, others created. See examples/contoso/automation.yaml and
+                The file is validated in full first (schedule links against the runbooks folder too);
+                every problem is reported as FILE:LINE:COLUMN and nothing is stored (exit 65). Otherwise
+                it is applied in one transaction: existing items of the same name are updated, others
+                created. See examples/contoso/automation.yaml and
                 schemas/automation.schema.json.
                 """)
 
         @Argument(help: "The automation file (YAML).") var file: String
         @OptionGroup var store: StoreOptions
+        @OptionGroup var runbooks: RunbookFolderOptions
 
         func run() async throws {
             let parsed: AutomationFile
@@ -24,6 +26,32 @@ extension RunbookCommand {
                 parsed = try AutomationFile.load(path: file)
             } catch {
                 Terminal.raw(error.description)
+                throw ExitCode(65)
+            }
+            // Schedule links are checked against the runbooks as 'runbook run' would bind them.
+            var problems: [Diagnostic] = []
+            for schedule in parsed.schedules {
+                for link in schedule.links {
+                    do {
+                        for problem in ScheduleLinks.problems(
+                            link, runbook: try runbooks.library.load(link.runbook).runbook)
+                        {
+                            problems.append(
+                                parsed.linkDiagnostic(
+                                    schedule: schedule.name, file: file,
+                                    message: "schedule '\(schedule.name)': \(problem)"))
+                        }
+                    } catch {
+                        let text = error.description.replacingOccurrences(of: "error: ", with: "")
+                        problems.append(
+                            parsed.linkDiagnostic(
+                                schedule: schedule.name, file: file,
+                                message: "schedule '\(schedule.name)': link to '\(link.runbook)': \(text)"))
+                    }
+                }
+            }
+            guard problems.isEmpty else {
+                Terminal.raw(DiagnosticError(problems).description)
                 throw ExitCode(65)
             }
             let store = try store.open()

@@ -1,0 +1,117 @@
+import Foundation
+import YAML
+
+/// A `schedules:` entry of an automation file.
+struct ScheduleDecoder {
+    static let keys = [
+        "name", "description", "frequency", "interval", "start", "expiry", "timeZone", "weekDays", "monthDays",
+        "occurrences", "cron", "misfire", "overlap", "enabled", "runbooks",
+    ]
+    static let linkKeys = ["name", "parameters"]
+
+    var sink: DiagnosticSink
+
+    mutating func decode(_ node: Node) -> Schedule? {
+        guard sink.mapping(node, "a schedule") != nil else { return nil }
+        sink.checkKeys(of: node, known: Self.keys, context: "schedule")
+        guard let nameNode = node["name"], let name = sink.string(nameNode, "'name' of a schedule") else {
+            if node["name"] == nil { sink.error("schedule is missing required key 'name'", at: node.mark) }
+            return nil
+        }
+        let what = "schedule '\(name)'"
+        var frequency = ScheduleFrequency.day
+        if let frequencyNode = node["frequency"], let text = sink.string(frequencyNode, "'frequency'") {
+            if let parsed = ScheduleFrequency(caseInsensitive: text) {
+                frequency = parsed
+            } else {
+                let hint = Suggestion.hint(for: text, among: ScheduleFrequency.allCases.map(\.rawValue))
+                sink.error("unknown frequency '\(text)'\(hint)", at: frequencyNode.mark)
+            }
+        } else if node["frequency"] == nil {
+            sink.error("\(what) is missing required key 'frequency'", at: node.mark)
+        }
+        let timeZone = node["timeZone"].flatMap { sink.string($0, "'timeZone'") } ?? "UTC"
+        // An unknown zone is reported once (by problems()); times are then read as UTC to go on checking.
+        let readingZone = TimeZone(identifier: timeZone) == nil ? "UTC" : timeZone
+        let start = time(node["start"], "start", timeZone: readingZone)
+        if node["start"] == nil { sink.error("\(what) is missing required key 'start'", at: node.mark) }
+        let expiry = time(node["expiry"], "expiry", timeZone: readingZone)
+        var weekDays: [Weekday] = []
+        for item in node["weekDays"].flatMap({ sink.sequence($0, "'weekDays'") }) ?? [] {
+            if let text = item.scalarText, let day = Weekday(name: text) {
+                weekDays.append(day)
+            } else {
+                sink.error("'\(item.scalarText ?? "?")' is not a week day (Monday, Tue, ...)", at: item.mark)
+            }
+        }
+        let monthDays = (node["monthDays"].flatMap { sink.sequence($0, "'monthDays'") } ?? []).compactMap {
+            sink.int($0, "a month day")
+        }
+        var occurrences: [MonthlyOccurrence] = []
+        for item in node["occurrences"].flatMap({ sink.sequence($0, "'occurrences'") }) ?? [] {
+            if let text = item.scalarText, let rule = MonthlyOccurrence.parse(text) {
+                occurrences.append(rule)
+            } else {
+                sink.error("'\(item.scalarText ?? "?")' is not an occurrence such as 'first Monday'", at: item.mark)
+            }
+        }
+        var schedule = Schedule(
+            name: name, description: node["description"].flatMap { sink.string($0, "'description'") } ?? "",
+            recurrence: Recurrence(
+                frequency: frequency, interval: node["interval"].flatMap { sink.int($0, "'interval'") } ?? 1,
+                startTime: start ?? .distantPast, expiryTime: expiry, timeZone: timeZone, weekDays: weekDays,
+                monthDays: monthDays, occurrences: occurrences,
+                cron: node["cron"].flatMap { sink.string($0, "'cron'") }),
+            enabled: node["enabled"].flatMap { sink.bool($0, "'enabled'") } ?? true)
+        if let policy = enumeration(node["misfire"], MisfirePolicy.self, "misfire") { schedule.misfire = policy }
+        if let policy = enumeration(node["overlap"], OverlapPolicy.self, "overlap") { schedule.overlap = policy }
+        schedule.links = links(node["runbooks"])
+        for problem in schedule.problems() { sink.error("\(what): \(problem)", at: node.mark) }
+        return schedule
+    }
+
+    private mutating func time(_ node: Node?, _ field: String, timeZone: String) -> Date? {
+        guard let node, let text = sink.string(node, "'\(field)'") else { return nil }
+        guard let date = ScheduleTime.parse(text, timeZone: timeZone) else {
+            sink.error("'\(field)' must be a time such as 2026-11-25T02:00:00Z or '2026-11-25 02:00'", at: node.mark)
+            return nil
+        }
+        return date
+    }
+
+    private mutating func enumeration<T: RawRepresentable & CaseIterable>(
+        _ node: Node?, _ type: T.Type, _ field: String
+    )
+        -> T? where T.RawValue == String
+    {
+        guard let node, let text = sink.string(node, "'\(field)'") else { return nil }
+        guard let value = T(rawValue: text) else {
+            sink.error(
+                "unknown \(field) policy '\(text)'; expected one of: "
+                    + T.allCases.map(\.rawValue).joined(separator: ", "), at: node.mark)
+            return nil
+        }
+        return value
+    }
+
+    /// `runbooks: [name, {name: scan, parameters: {machines: [a, b]}}]`; values become `-p` text.
+    private mutating func links(_ node: Node?) -> [ScheduleLink] {
+        guard let node, let items = sink.sequence(node, "'runbooks'") else { return [] }
+        return items.compactMap { item in
+            if let name = item.scalarText { return ScheduleLink(runbook: name) }
+            guard sink.mapping(item, "a runbook link") != nil else { return nil }
+            sink.checkKeys(of: item, known: Self.linkKeys, context: "runbook link")
+            guard let name = item["name"].flatMap({ sink.string($0, "'name' of a runbook link") }) else { return nil }
+            var parameters: [String: String] = [:]
+            for pair in item["parameters"].flatMap({ sink.mapping($0, "'parameters'") }) ?? [] {
+                guard let key = pair.key.scalarText else { continue }
+                switch sink.value(pair.value) {
+                case .list(let values): parameters[key] = values.map(\.description).joined(separator: ",")
+                case .null: parameters[key] = ""
+                case let other: parameters[key] = other.description
+                }
+            }
+            return ScheduleLink(runbook: name, parameters: parameters)
+        }
+    }
+}
