@@ -48,10 +48,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "Automation", "AutomationStore", "RunbookEngine",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "runbook",
             dependencies: [
-                "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine",
+                "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine", "Scheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -80,6 +87,13 @@ let package = Package(
             dependencies: [
                 "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: [
+                "Automation", "AutomationStore", "RunbookEngine", "Scheduler",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

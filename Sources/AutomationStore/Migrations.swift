@@ -23,6 +23,24 @@ enum Migrations {
                 t.column("updatedAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v4-scheduler") { db in
+            // One row per (schedule, fire time): the key that makes a fire happen exactly once,
+            // however many schedulers share the store.
+            try db.create(table: "scheduleFire") { t in
+                t.column("scheduleName", .text).notNull()
+                t.column("fireTime", .datetime).notNull()
+                t.column("status", .text).notNull()
+                    .check(sql: "status IN ('started', 'missed', 'skipped', 'queued', 'failed')")
+                t.column("jobId", .text)
+                t.column("reason", .text)
+                t.column("recordedAt", .datetime).notNull()
+                t.primaryKey(["scheduleName", "fireTime"])
+            }
+            try db.create(table: "schedulerCheckpoint") { t in
+                t.primaryKey("scheduleName", .text)
+                t.column("checkpoint", .datetime).notNull()
+            }
+        }
         return migrator
     }
 

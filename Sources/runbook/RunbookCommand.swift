@@ -15,7 +15,7 @@ struct RunbookCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Run.self, Validate.self, Init.self, AccountCommand.self, MachineCommand.self, Apply.self,
-            JobsCommand.self, Tracking.self, Changes.self, Inventory.self, ScheduleCommand.self,
+            JobsCommand.self, Tracking.self, Changes.self, Inventory.self, ScheduleCommand.self, SchedulerCommand.self,
         ]
     )
 }

@@ -64,7 +64,8 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let schedule = try ScheduleLookup.find(name, in: store.open())
+            let store = try store.open()
+            let schedule = try ScheduleLookup.find(name, in: store)
             if json {
                 try JSONOutput.print(schedule)
                 return

@@ -1,0 +1,120 @@
+import Automation
+import AutomationStore
+import Foundation
+import Logging
+import RunbookEngine
+
+/// What one tick did.
+public struct TickReport: Sendable, Hashable {
+    public var started: [String] = []
+    public var missed = 0
+    public var skipped = 0
+    public var failed: [String] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { started.isEmpty && missed == 0 && skipped == 0 && failed.isEmpty }
+}
+
+/// One pass of the scheduler: for each enabled schedule, the fires due since its checkpoint are
+/// claimed under the store's unique (schedule, fire time) key and their jobs run. A pure step
+/// driven by the `now` it is given: the daemon calls it in a loop, `--once` calls it once.
+public struct SchedulerTick: Sendable {
+    /// A fire this late is a misfire, handled by the schedule's misfire policy.
+    public static let misfireThreshold: TimeInterval = 60
+    /// At most this many missed fires are recorded per schedule and tick.
+    public static let maxFiresPerTick = 1000
+
+    let store: AutomationStore
+    let library: RunbookLibrary
+    let runner: JobRunner
+    let logger: Logger
+
+    public init(store: AutomationStore, library: RunbookLibrary, runner: JobRunner, logger: Logger) {
+        self.store = store
+        self.library = library
+        self.runner = runner
+        self.logger = logger
+    }
+
+    public func tick(now: Date) async throws -> TickReport {
+        var report = TickReport()
+        for schedule in try store.schedules() where schedule.enabled {
+            try await handle(schedule, now: now, report: &report)
+        }
+        return report
+    }
+
+    private func handle(_ schedule: Schedule, now: Date, report: inout TickReport) async throws {
+        // A queued fire starts once the job it waited for has ended.
+        if let queued = try store.fires(schedule: schedule.name, status: .queued).last,
+            try !store.hasActiveJob(schedule: schedule.name)
+        {
+            try store.updateFire(
+                schedule: schedule.name, fireTime: queued.fireTime, status: .started, jobId: nil,
+                reason: "started after the previous job ended (overlap policy queue)")
+            try await start(schedule, fire: queued.fireTime, report: &report)
+        }
+        let since =
+            try store.checkpoint(schedule: schedule.name) ?? store.scheduleCreatedAt(schedule.name)?
+            .addingTimeInterval(-1) ?? now
+        var due: [Date] = []
+        var cursor = since
+        while due.count < Self.maxFiresPerTick, let next = schedule.recurrence.nextFire(after: cursor), next <= now {
+            due.append(next)
+            cursor = next
+        }
+        guard let latest = due.last else { return }
+        let late = now.timeIntervalSince(latest) > Self.misfireThreshold
+        var records: [(Date, FireStatus, String?)] = due.dropLast().map {
+            ($0, .missed, "no scheduler ran at the fire time")
+        }
+        var toRun: Date?
+        if late && schedule.misfire == .skip {
+            records.append((latest, .missed, "missed; misfire policy skip"))
+        } else if try store.hasActiveJob(schedule: schedule.name) {
+            switch schedule.overlap {
+            case .skip:
+                records.append((latest, .skipped, "the schedule's previous job is still running (overlap policy skip)"))
+            case .queue:
+                records.append(
+                    (latest, .queued, "waiting for the schedule's previous job to end (overlap policy queue)"))
+            case .allow:
+                records.append((latest, .started, nil))
+                toRun = latest
+            }
+        } else {
+            records.append((latest, .started, late ? "late; misfire policy run-once" : nil))
+            toRun = latest
+        }
+        let claimed = try store.recordFires(schedule: schedule.name, records, checkpoint: now, at: now)
+        report.missed += records.filter { $0.1 == .missed }.count
+        report.skipped += records.filter { $0.1 == .skipped }.count
+        guard let fire = toRun, claimed.contains(fire) else { return }
+        try await start(schedule, fire: fire, report: &report)
+    }
+
+    /// Runs every runbook the schedule links, as jobs started by the schedule.
+    private func start(_ schedule: Schedule, fire: Date, report: inout TickReport) async throws {
+        var log = logger
+        log[metadataKey: "schedule.name"] = "\(schedule.name)"
+        log.info("fire claimed", metadata: ["fire.time": "\(fire.formatted(.iso8601))"])
+        for link in schedule.links {
+            do {
+                let loaded = try library.load(link.runbook)
+                let prepared = try JobRunner.prepare(loaded, parameters: link.parameters)
+                let job = try await runner.run(prepared, reason: .schedule, startedBy: schedule.name)
+                try store.updateFire(
+                    schedule: schedule.name, fireTime: fire, status: .started, jobId: job.id, reason: nil)
+                report.started.append(job.id)
+            } catch {
+                // A runbook that was deleted or no longer validates: the fire fails, the scheduler goes on.
+                let reason = "runbook '\(link.runbook)': \(error)".replacingOccurrences(of: "error: ", with: "")
+                try store.updateFire(
+                    schedule: schedule.name, fireTime: fire, status: .failed, jobId: nil, reason: reason)
+                report.failed.append(schedule.name)
+                log.warning("fire failed", metadata: ["reason": "\(reason)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+import Dispatch
+import Foundation
+import Logging
+import RunbookEngine
+import Scheduler
+
+extension RunbookCommand {
+    struct SchedulerCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "scheduler",
+            abstract: "Start the jobs of due schedules (in the foreground; --once for one pass).",
+            discussion: """
+                Each fire of a schedule is claimed under a unique (schedule, fire time) key in the store,
+                so two schedulers sharing a store never start it twice. Fires missed while no scheduler
+                ran are recorded; the schedule's misfire policy decides whether the latest one still runs
+                (run-once, the default) or not (skip). A fire that comes while the schedule's previous
+                job still runs follows its overlap policy: skip (default, recorded), queue, or allow.
+
+                This version runs the jobs of a pass one after another and stops on SIGINT or SIGTERM
+                after the current pass. Concurrency limits, stop/suspend from another process and
+                recovery of jobs left running by a crash are still to come.
+
+                Examples:
+                  runbook scheduler                 # until Ctrl-C, checking every second
+                  runbook scheduler --once          # one pass, for cron or CI
+                """)
+
+        @Flag(help: "Run one pass and exit.") var once = false
+        @Option(help: "Seconds between passes.") var poll = 1.0
+        @Option(help: "Pretend the time is this (ISO 8601), for rehearsals; implies --once.") var now: String?
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var runbooks: RunbookFolderOptions
+
+        func validate() throws {
+            guard poll >= 0.05 else { throw ValidationError("--poll must be at least 0.05 seconds") }
+            if let now, (try? Date(now, strategy: .iso8601)) == nil {
+                throw ValidationError("--now '\(now)' is not an ISO 8601 time such as 2026-11-25T02:00:30Z")
+            }
+        }
+
+        func run() async throws {
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel =
+                    ProcessInfo.processInfo.environment["RUNBOOK_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+                    ?? .info
+                return handler
+            }
+            let store = try store.openWithAccount()
+            let logger = Logger(label: "runbook.scheduler")
+            let tick = SchedulerTick(
+                store: store, library: runbooks.library, runner: JobRunner(store: store, logger: logger), logger: logger
+            )
+            if let now, let date = try? Date(now, strategy: .iso8601) {
+                Terminal.out(Self.describe(try await tick.tick(now: date)))
+                return
+            }
+            if once {
+                Terminal.out(Self.describe(try await tick.tick(now: Date())))
+                return
+            }
+            let stop = StopSignal()
+            logger.info("scheduler started", metadata: ["poll.seconds": "\(poll)"])
+            while !stop.requested {
+                let report = try await tick.tick(now: Date())
+                if !report.isEmpty { logger.info("\(Self.describe(report))") }
+                try? await Task.sleep(for: .seconds(poll))
+            }
+            logger.info("scheduler stopped")
+        }
+
+        static func describe(_ report: TickReport) -> String {
+            "started \(report.started.count) job(s), \(report.missed) missed fire(s) recorded, "
+                + "\(report.skipped) skipped, \(report.failed.count) failed"
+        }
+    }
+}
+
+/// SIGINT and SIGTERM ask the loop to stop after the current pass.
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    private var sources: [any DispatchSourceSignal] = []
+
+    init() {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.set() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    var requested: Bool { lock.withLock { flag } }
+
+    private func set() { lock.withLock { flag = true } }
+}
