@@ -126,8 +126,11 @@ enum TrackingInputs {
                 InputSpec(
                     "pathType", .enumeration(TrackedFile.PathType.allCases.map(\.rawValue)), help: "file or folder."),
                 InputSpec("recurse", .bool, help: "Descend into subfolders."),
-                InputSpec("uploadContent", .bool, help: "Keep the file's content with the inventory."),
-                InputSpec("useSudo", .bool, help: "Linux: read with elevated rights."),
+                InputSpec(
+                    "uploadContent", .bool, help: "Keep the file's content (up to 64 KiB, base64) with the inventory."),
+                InputSpec(
+                    "useSudo", .bool,
+                    help: "Linux: read with elevated rights (kept for Azure fidelity; the scanner reads with its own)."),
                 InputSpec(
                     "links", .enumeration(LinkHandling.allCases.map(\.rawValue)), help: "ignore, follow or manage."),
             ]), help: "File items to add or change (matched by name)."),

@@ -172,3 +172,19 @@ import Testing
         #expect(TrackingRules.problems(recursive, profile: .azure).first?.contains("registry recursion") == true)
     }
 }
+
+@Suite struct UploadContentTests {
+    @Test func contentIsKeptForItemsThatAskAndCappedWithAWarning() async throws {
+        let tree = try TestTree()
+        try tree.write("etc/app.conf", "key=value\n")
+        try tree.write("etc/big.conf", String(repeating: "x", count: FileCollection.maxUploadBytes + 1))
+        let item = TrackedFile(name: "c", os: .linux, path: "/etc/*.conf", uploadContent: true)
+        let result = await FileCollection(
+            root: tree.root, windows: false, profile: .extended, previousIndex: [:], racyCutoffNs: nil
+        ).collect([(item, item.path)])
+        let small = try #require(result.items.first { $0.key == "/etc/app.conf" })
+        #expect(small.fields["FileContent"] == Data("key=value\n".utf8).base64EncodedString())
+        #expect(result.items.first { $0.key == "/etc/big.conf" }?.fields["FileContent"] == "")
+        #expect(result.warnings.contains { $0.hasPrefix("/etc/big.conf: content not kept (uploadContent)") })
+    }
+}

@@ -77,6 +77,12 @@ struct FileCollection {
             if let warning = outcome.warning { result.warnings.append(warning) }
         }
         result.hashed = toHash.count
+        for observation in observations
+        where observation.uploadContent && observation.stat.size > Int64(Self.maxUploadBytes) {
+            result.warnings.append(
+                "\(observation.key): content not kept (uploadContent): \(observation.stat.size) bytes, over \(Self.maxUploadBytes)"
+            )
+        }
         result.index.reserveCapacity(observations.count)
         for (position, observation) in observations.enumerated() {
             // A file whose stat matched the index is the stored item unchanged: no need to build it.
@@ -98,6 +104,16 @@ struct FileCollection {
             "DateModified": Self.isoTime(nanoseconds: stat.mtimeNs),
         ]
         if let checksum { fields["FileContentChecksum"] = checksum }
+        if observation.uploadContent {
+            // Azure uploads content to a storage account; here it is kept with the item, base64.
+            if stat.size <= Int64(Self.maxUploadBytes),
+                let data = FileManager.default.contents(atPath: observation.hostPath)
+            {
+                fields["FileContent"] = data.base64EncodedString()
+            } else {
+                fields["FileContent"] = ""
+            }
+        }
         if let target = observation.linkTarget { fields["LinkTarget"] = target }
         if !windows {
             fields["Acls"] = Self.modeString(stat.mode)
@@ -106,6 +122,9 @@ struct FileCollection {
         }
         return InventoryItem(type: .files, key: observation.key, fields: fields)
     }
+
+    /// Content kept for `uploadContent` items, per file; larger files keep none, with a warning.
+    static let maxUploadBytes = 64 * 1024
 
     /// Hashes on every core: one task per core, each taking every n-th file.
     static func hashAll(_ observations: [FileObservation]) async -> [FileHasher.Outcome] {

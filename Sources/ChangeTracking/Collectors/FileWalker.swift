@@ -9,6 +9,8 @@ struct FileObservation: Sendable {
     var stat: StatInfo
     /// For `links: manage`: the link's own target, and nothing is hashed.
     var linkTarget: String?
+    /// The item asks for the content to be kept with the inventory.
+    var uploadContent = false
 }
 
 /// The fields of `lstat`/`fstat` that decide whether a file changed.
@@ -105,7 +107,9 @@ struct FileWalker {
         switch observed.kind {
         case S_IFREG:
             observations.append(
-                FileObservation(key: display, hostPath: current.host(root: root), stat: observed, linkTarget: nil))
+                FileObservation(
+                    key: display, hostPath: current.host(root: root), stat: observed, linkTarget: nil,
+                    uploadContent: item.uploadContent))
         case S_IFDIR:
             guard depth == 0 || item.recurse else { return }
             if let parentDevice, parentDevice != observed.device,
