@@ -3,10 +3,14 @@ import Foundation
 import GRDB
 
 extension AutomationStore {
-    /// Inserts a job in status New with its first status-history row; one transaction.
-    public func createJob(_ job: Job) throws {
+    /// Inserts a job in status New with its first status-history row; one transaction. The
+    /// owner (this process) is recorded so that a job whose process died can be recovered.
+    public func createJob(_ job: Job, owner: JobOwner = .current) throws {
         try writer.write { db in
-            try Self.record(job).insert(db)
+            var record = try Self.record(job)
+            record.ownerPid = owner.pid
+            record.ownerHost = owner.host
+            try record.insert(db)
             try JobStatusRecord(jobId: job.id, seq: 1, status: job.status.rawValue, at: job.createdAt).insert(db)
         }
     }
@@ -114,7 +118,7 @@ extension AutomationStore {
             startReason: job.startReason.rawValue, startedBy: job.startedBy, accountName: job.accountName,
             targets: try JSONColumn.encode(job.targets), status: job.status.rawValue, createdAt: job.createdAt,
             startedAt: job.startedAt, endedAt: job.endedAt, exception: job.exception, logVerbose: job.logVerbose,
-            logProgress: job.logProgress)
+            logProgress: job.logProgress, ownerPid: nil, ownerHost: nil)
     }
 
     static func job(_ record: JobRecord) throws -> Job {

@@ -41,6 +41,13 @@ enum Migrations {
                 t.column("checkpoint", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v5-job-owner") { db in
+            // Which process runs a job, so a job whose process died can be told from a running one.
+            try db.alter(table: "job") { t in
+                t.add(column: "ownerPid", .integer)
+                t.add(column: "ownerHost", .text)
+            }
+        }
         return migrator
     }
 

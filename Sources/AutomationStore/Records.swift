@@ -98,6 +98,8 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var exception: String?
     var logVerbose: Bool
     var logProgress: Bool
+    var ownerPid: Int?
+    var ownerHost: String?
 
     enum Columns {
         static let id = Column(CodingKeys.id)

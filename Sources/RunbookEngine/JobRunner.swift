@@ -15,6 +15,7 @@ public struct JobRunner: Sendable {
     let logger: Logger
     let actions: [String: any ActionHandler]
     let makeID: @Sendable () -> String
+    let streamCap: Int
 
     public init(
         store: AutomationStore,
@@ -22,8 +23,10 @@ public struct JobRunner: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger,
         actions: [String: any ActionHandler] = BuiltinActions.byName,
-        makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
+        makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
+        streamCap: Int = JobStreamWriter.defaultCap
     ) {
+        self.streamCap = streamCap
         self.store = store
         self.clock = clock
         self.now = now
@@ -50,7 +53,7 @@ public struct JobRunner: Sendable {
         log.info("job created")
         let sink = JobStreamWriter(
             jobId: job.id, store: store, now: now, keepVerbose: runbook.logVerbose, keepProgress: runbook.logProgress,
-            observer: observer)
+            cap: streamCap, observer: observer)
         try store.transition(job: job.id, to: .activating, at: now())
         try store.transition(job: job.id, to: .running, at: now())
         let ending = await execute(prepared, jobId: job.id, sink: sink)
@@ -71,6 +74,12 @@ public struct JobRunner: Sendable {
         }
         switch result {
         case .finished(let ending):
+            // Cancelled from outside (Ctrl-C on `runbook run`): the job stops, and says why.
+            if Task.isCancelled && ending.0 != .completed {
+                let message = "job stopped: interrupted before it finished"
+                await sink.write(.error, message)
+                return (.stopped, message)
+            }
             return ending
         case .timedOut:
             let message = "job stopped: it ran longer than its \(DurationText.format(limit)) limit"

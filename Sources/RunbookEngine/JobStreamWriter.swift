@@ -5,6 +5,8 @@ import Foundation
 /// Stores a job's stream records in order as they are written and passes each to an observer
 /// (the CLI shows them live). Verbose, Progress and Debug are kept only when the runbook asks.
 public actor JobStreamWriter: StreamSink {
+    public static let defaultCap = 1024 * 1024
+
     public typealias Observer = @Sendable (StreamRecord) -> Void
 
     let jobId: String
@@ -13,12 +15,17 @@ public actor JobStreamWriter: StreamSink {
     let observer: Observer?
     let keepVerbose: Bool
     let keepProgress: Bool
+    /// Bytes kept per stream (Azure caps a stream at 1 MiB); past it, one line says so.
+    let cap: Int
+    private var written: [StreamKind: Int] = [:]
+    private var truncated: Set<StreamKind> = []
     private(set) var failures: [String] = []
 
     init(
         jobId: String, store: AutomationStore, now: @escaping @Sendable () -> Date, keepVerbose: Bool,
-        keepProgress: Bool, observer: Observer?
+        keepProgress: Bool, cap: Int = JobStreamWriter.defaultCap, observer: Observer?
     ) {
+        self.cap = cap
         self.jobId = jobId
         self.store = store
         self.now = now
@@ -36,6 +43,14 @@ public actor JobStreamWriter: StreamSink {
         default:
             break
         }
+        guard !truncated.contains(kind) else { return }
+        let size = message.utf8.count
+        var message = message
+        if written[kind, default: 0] + size > cap {
+            truncated.insert(kind)
+            message = "[truncated: the \(kind.rawValue) stream reached its \(cap)-byte cap; later records were dropped]"
+        }
+        written[kind, default: 0] += size
         do {
             for record in try store.appendStream(job: jobId, [(kind, now(), message)]) {
                 observer?(record)

@@ -179,3 +179,52 @@ import Testing
         #expect(try first.jobCount() == 100)
     }
 }
+
+@Suite struct RecoveryTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func job(_ id: String, status: JobStatus = .running, at date: Date) -> Job {
+        Job(
+            id: id, runbookName: "r", runbookDigest: String(repeating: "a", count: 64), runbookContent: "",
+            parameters: [:], startReason: .manual, accountName: nil, status: status, createdAt: date,
+            logVerbose: false, logProgress: false)
+    }
+
+    /// The pid of a process that has exited.
+    func deadPid() throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return Int(process.processIdentifier)
+    }
+
+    @Test func jobsOfDeadProcessesEndFailedWithAReason() throws {
+        let store = try AutomationStore.inMemory()
+        let host = JobOwner.current.host
+        let pid = try deadPid()
+        try store.createJob(job("orphan", at: now), owner: JobOwner(pid: pid, host: host))
+        try store.createJob(job("alive", at: now), owner: .current)
+        try store.createJob(job("elsewhere", at: now), owner: JobOwner(pid: pid, host: "another-host"))
+        #expect(try store.recoverOrphanedJobs(at: now) == ["orphan"])
+        let orphan = try #require(try store.job("orphan"))
+        #expect(orphan.status == .failed)
+        #expect(orphan.exception?.contains("pid \(pid)") == true)
+        #expect(try store.job("alive")?.status == .running)
+        #expect(try store.job("elsewhere")?.status == .running)
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func purgeDeletesOldFinishedJobsOnly() throws {
+        let store = try AutomationStore.inMemory()
+        for index in 0..<1200 {
+            try store.createJob(job("old-\(index)", status: .completed, at: now.addingTimeInterval(-40 * 86_400)))
+        }
+        try store.createJob(job("old-running", status: .running, at: now.addingTimeInterval(-40 * 86_400)))
+        try store.createJob(job("recent", status: .completed, at: now))
+        try store.appendStream(job: "old-1", [(.output, now, "x")])
+        #expect(try store.purgeJobs(before: now.addingTimeInterval(-30 * 86_400)) == 1200)
+        #expect(try store.jobCount() == 2)
+        #expect(try store.streams(job: "old-1").isEmpty)
+    }
+}

@@ -308,3 +308,45 @@ enum Fixtures {
             ])
     }
 }
+
+@Suite struct StreamCapAndInterruptTests {
+    let folder = NSTemporaryDirectory() + "runbook-cap-" + UUID().uuidString
+
+    @Test func aStreamIsCappedAndSaysSo() async throws {
+        let store = try AutomationStore.open(folder: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let steps = (0..<50).map {
+            "  - { name: s\($0), action: log, with: { message: \"\(String(repeating: "x", count: 40))\" } }"
+        }
+        let yaml = "name: chatty\nsteps:\n" + steps.joined(separator: "\n")
+        let runbook = try RunbookLoader.parse(Array(yaml.utf8), label: "chatty.yaml")
+        let loaded = LoadedRunbook(
+            runbook: runbook, path: "x", content: yaml, digest: String(repeating: "0", count: 64))
+        let runner = JobRunner(store: store, logger: Logger(label: "test"), streamCap: 400)
+        let job = try await runner.run(try JobRunner.prepare(loaded, parameters: [:]))
+        #expect(job.status == .completed)
+        let output = try store.streams(job: job.id, kind: .output)
+        #expect(output.count == 11)  // ten 40-byte records fit in 400 bytes, then one line says so
+        #expect(
+            output.last?.message
+                == "[truncated: the Output stream reached its 400-byte cap; later records were dropped]")
+    }
+
+    @Test func anInterruptedJobEndsStopped() async throws {
+        let store = try AutomationStore.open(folder: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let yaml = "name: slow\nsteps:\n  - { name: wait, action: log, with: { message: x } }\n"
+        let runbook = try RunbookLoader.parse(Array(yaml.utf8), label: "slow.yaml")
+        let loaded = LoadedRunbook(
+            runbook: runbook, path: "x", content: yaml, digest: String(repeating: "0", count: 64))
+        let runner = JobRunner(store: store, logger: Logger(label: "test"), actions: ["log": BlockingLog()])
+        let prepared = try JobRunner.prepare(loaded, parameters: [:])
+        let running = Task { try await runner.run(prepared) }
+        // Wait until the job is Running, then interrupt it as Ctrl-C would.
+        while try store.jobs(JobFilter()).first?.status != .running { try await Task.sleep(for: .milliseconds(5)) }
+        running.cancel()
+        let job = try await running.value
+        #expect(job.status == .stopped)
+        #expect(job.exception == "job stopped: interrupted before it finished")
+    }
+}

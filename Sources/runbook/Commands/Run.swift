@@ -72,9 +72,15 @@ extension RunbookCommand {
             let store = try store.openWithAccount()
             let runner = JobRunner(store: store, logger: Logger(label: "runbook.engine"))
             let live = !json
-            let job = try await runner.run(prepared, reason: .manual) { record in
-                if live { JobPrinter.live(record) }
+            let running = Task {
+                try await runner.run(prepared, reason: .manual) { record in
+                    if live { JobPrinter.live(record) }
+                }
             }
+            // Ctrl-C stops the job (recorded as Stopped) instead of leaving it Running.
+            let interrupt = StopSignal { running.cancel() }
+            let job = try await running.value
+            _ = interrupt
             if json {
                 try JSONOutput.print(JobDocument(job: job, store: store, withStreams: true))
             } else {

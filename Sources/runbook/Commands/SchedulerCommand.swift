@@ -78,24 +78,3 @@ extension RunbookCommand {
         }
     }
 }
-
-/// SIGINT and SIGTERM ask the loop to stop after the current pass.
-final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
-    private var sources: [any DispatchSourceSignal] = []
-
-    init() {
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.set() }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    var requested: Bool { lock.withLock { flag } }
-
-    private func set() { lock.withLock { flag = true } }
-}

@@ -18,12 +18,18 @@ struct StoreOptions: ParsableArguments {
     }
 
     func open() throws -> AutomationStore {
+        let store: AutomationStore
         do {
-            return try AutomationStore.open(folder: resolvedFolder)
+            store = try AutomationStore.open(folder: resolvedFolder)
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(74)
         }
+        // Jobs whose process died are ended, never left Running.
+        for id in try store.recoverOrphanedJobs(at: Date()) {
+            Terminal.note("job \(id) was left unfinished by a process that ended; marked Failed")
+        }
+        return store
     }
 
     /// Opens the store and, when it holds no account yet, creates the embedded default.

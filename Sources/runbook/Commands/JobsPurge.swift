@@ -1,0 +1,28 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+import Foundation
+
+extension RunbookCommand.JobsCommand {
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete finished jobs older than a duration, with their streams and history.",
+            discussion: "Jobs still running are never deleted. Azure keeps job history 30 days by default.")
+
+        @Option(help: "Age, such as 30d or 12h.") var olderThan: String
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            guard DurationText.parse(olderThan) != nil else {
+                throw ValidationError("--older-than '\(olderThan)' is not a duration such as 30d")
+            }
+        }
+
+        func run() async throws {
+            let age = DurationText.parse(olderThan) ?? .zero
+            let cutoff = Date().addingTimeInterval(-Double(age.components.seconds))
+            let deleted = try store.open().purgeJobs(before: cutoff)
+            Terminal.out("Deleted \(deleted) job(s) created before \(cutoff.formatted(.iso8601)).")
+        }
+    }
+}
