@@ -26,6 +26,11 @@ public struct Scanner: Sendable {
         let settings = try store.trackingSettings(account: account.account.name).settings
         for state in machines {
             let machine = state.machine
+            if Task.isCancelled {
+                await sink.write(.warning, "\(machine.name): not scanned, the scan was interrupted")
+                outcome.failed.append(machine.name)
+                continue
+            }
             guard state.solutions[.changeTracking] != nil || state.solutions[.inventory] != nil else {
                 await sink.write(
                     .warning, "\(machine.name): tracking is not enabled; skipped (run enable-tracking first)")
@@ -38,6 +43,12 @@ public struct Scanner: Sendable {
                 previousIndex: try store.fileIndex(machine: machine.name),
                 racyCutoffNs: last.map { Int64($0.startedAt.timeIntervalSince1970 * 1e9) })
             let collected = await collect(machine, context: context)
+            // Interrupted while collecting: commit nothing, the previous snapshot stays.
+            if Task.isCancelled {
+                await sink.write(.warning, "\(machine.name): scan interrupted; the previous snapshot is kept")
+                outcome.failed.append(machine.name)
+                continue
+            }
             for warning in collected.warnings { await sink.write(.warning, "\(machine.name): \(warning)") }
             if !collected.errors.isEmpty {
                 for error in collected.errors { await sink.write(.error, error) }
@@ -55,7 +66,7 @@ public struct Scanner: Sendable {
                 machine: machine.name, changes: changes, recordChanges: last != nil,
                 fileIndex: indexUnchanged ? nil : collected.index, startedAt: started, endedAt: ended, jobId: jobId)
             outcome.scanned.append(machine.name)
-            outcome.changes += changes.count
+            outcome.changes += last == nil ? 0 : changes.count  // a baseline records none
             await sink.write(
                 .output,
                 summary(

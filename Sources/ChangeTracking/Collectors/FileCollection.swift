@@ -133,8 +133,11 @@ struct FileCollection {
         return await withTaskGroup(of: [(Int, FileHasher.Outcome)].self) { group in
             for worker in 0..<workers {
                 group.addTask {
-                    stride(from: worker, to: observations.count, by: workers).map {
-                        ($0, FileHasher.hash(observations[$0]))
+                    // An interrupted scan stops hashing; its results are never committed.
+                    stride(from: worker, to: observations.count, by: workers).map { index in
+                        Task.isCancelled
+                            ? (index, FileHasher.Outcome(sha256: nil, warning: nil, stable: false))
+                            : (index, FileHasher.hash(observations[index]))
                     }
                 }
             }
