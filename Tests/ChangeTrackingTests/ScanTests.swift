@@ -104,6 +104,20 @@ import Testing
         #expect(try changes().isEmpty)
     }
 
+    @Test func anInterruptedScanCommitsNothingAndTheJobStops() async throws {
+        #expect(try await run("enable-tracking").status == .completed)
+        let prepared = try JobRunner.prepare(try library.load("scan"), parameters: [:])
+        let runner = runner
+        let interrupted = Task {
+            withUnsafeCurrentTask { $0?.cancel() }  // as Ctrl-C on `runbook run` would
+            return try await runner.run(prepared)
+        }
+        let job = try await interrupted.value
+        #expect(job.status == .stopped)
+        #expect(try store.lastScan(machine: "contoso-lnx01") == nil)
+        #expect(try store.snapshot(machine: "contoso-lnx01").isEmpty)
+    }
+
     @Test func disabledMachineIsSkippedWithAWarning() async throws {
         #expect(try await run("enable-tracking", ["machines": "contoso-web01"]).status == .completed)
         let job = try await run("scan")
