@@ -82,11 +82,24 @@ public struct StreamRecord: Sendable, Codable, Hashable {
 public struct JobFilter: Sendable, Hashable {
     public var runbook: String?
     public var status: JobStatus?
+    public var reason: StartReason?
+    /// Only jobs started by this schedule.
+    public var schedule: String?
+    /// Only jobs created at or after / before these times.
+    public var since: Date?
+    public var until: Date?
     public var limit: Int
 
-    public init(runbook: String? = nil, status: JobStatus? = nil, limit: Int = 20) {
+    public init(
+        runbook: String? = nil, status: JobStatus? = nil, reason: StartReason? = nil, schedule: String? = nil,
+        since: Date? = nil, until: Date? = nil, limit: Int = 20
+    ) {
         self.runbook = runbook
         self.status = status
+        self.reason = reason
+        self.schedule = schedule
+        self.since = since
+        self.until = until
         self.limit = limit
     }
 }

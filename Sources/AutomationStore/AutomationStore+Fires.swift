@@ -84,6 +84,17 @@ extension AutomationStore {
         }
     }
 
+    /// The fire that started a job, if a schedule started it.
+    public func fire(startingJob id: String) throws -> FireRecord? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM scheduleFire WHERE jobId = ?", arguments: [id]).map { row in
+                FireRecord(
+                    scheduleName: row["scheduleName"], fireTime: row["fireTime"],
+                    status: FireStatus(rawValue: row["status"]) ?? .failed, jobId: row["jobId"], reason: row["reason"])
+            }
+        }
+    }
+
     /// Whether a job this schedule started has not reached a final status.
     public func hasActiveJob(schedule name: String) throws -> Bool {
         try writer.read { db in

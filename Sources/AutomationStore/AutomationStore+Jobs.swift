@@ -81,6 +81,12 @@ extension AutomationStore {
             var request = JobRecord.all()
             if let runbook = filter.runbook { request = request.filter(JobRecord.Columns.runbookName == runbook) }
             if let status = filter.status { request = request.filter(JobRecord.Columns.status == status.rawValue) }
+            if let reason = filter.reason { request = request.filter(Column("startReason") == reason.rawValue) }
+            if let schedule = filter.schedule {
+                request = request.filter(Column("startReason") == "schedule" && Column("startedBy") == schedule)
+            }
+            if let since = filter.since { request = request.filter(JobRecord.Columns.createdAt >= since) }
+            if let until = filter.until { request = request.filter(JobRecord.Columns.createdAt < until) }
             return try request.order(JobRecord.Columns.createdAt.desc, JobRecord.Columns.id)
                 .limit(filter.limit).fetchAll(db).map(Self.job)
         }

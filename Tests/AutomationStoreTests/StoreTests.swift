@@ -228,3 +228,23 @@ import Testing
         #expect(try store.streams(job: "old-1").isEmpty)
     }
 }
+
+@Suite struct JobFilterTests {
+    @Test func filtersByReasonScheduleAndTime() throws {
+        let store = try AutomationStore.inMemory()
+        let base = Date(timeIntervalSince1970: 1_800_000_000)
+        func job(_ id: String, _ reason: StartReason, by: String?, at offset: Double) -> Job {
+            Job(
+                id: id, runbookName: "r", runbookDigest: String(repeating: "a", count: 64), runbookContent: "",
+                parameters: [:], startReason: reason, startedBy: by, accountName: nil, status: .completed,
+                createdAt: base.addingTimeInterval(offset), logVerbose: false, logProgress: false)
+        }
+        try store.createJob(job("m1", .manual, by: nil, at: 0))
+        try store.createJob(job("n1", .schedule, by: "nightly", at: 100))
+        try store.createJob(job("w1", .schedule, by: "weekly", at: 200))
+        #expect(try store.jobs(JobFilter(reason: .manual)).map(\.id) == ["m1"])
+        #expect(try store.jobs(JobFilter(schedule: "nightly")).map(\.id) == ["n1"])
+        #expect(try store.jobs(JobFilter(since: base.addingTimeInterval(50))).map(\.id) == ["w1", "n1"])
+        #expect(try store.jobs(JobFilter(until: base.addingTimeInterval(150))).map(\.id) == ["n1", "m1"])
+    }
+}

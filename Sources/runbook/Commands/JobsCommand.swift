@@ -19,6 +19,10 @@ extension RunbookCommand.JobsCommand {
 
         @Option(help: "Only jobs of this runbook.") var runbook: String?
         @Option(help: "Only jobs in this status (Completed, Failed, Stopped, Running, ...).") var status: String?
+        @Option(help: "Only jobs started this way: manual, schedule or parent.") var reason: String?
+        @Option(help: "Only jobs started by this schedule.") var schedule: String?
+        @Option(help: "Only jobs created since a duration ago (24h, 7d) or an ISO 8601 time.") var since: String?
+        @Option(help: "Only jobs created before an ISO 8601 time.") var until: String?
         @Option(help: "At most this many jobs.") var limit = 20
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var store: StoreOptions
@@ -29,12 +33,24 @@ extension RunbookCommand.JobsCommand {
                     "unknown status '\(status)'; one of: " + JobStatus.allCases.map(\.rawValue).joined(separator: ", "))
             }
             guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+            if let reason, StartReason(rawValue: reason) == nil {
+                throw ValidationError("unknown start reason '\(reason)'; one of: manual, schedule, parent")
+            }
+            if let since, TimeArgument.date(since, now: Date()) == nil {
+                throw ValidationError("--since '\(since)' is neither a duration (24h, 7d) nor an ISO 8601 time")
+            }
+            if let until, (try? Date(until, strategy: .iso8601)) == nil {
+                throw ValidationError("--until '\(until)' is not an ISO 8601 time")
+            }
         }
 
         func run() async throws {
             let store = try store.open()
             let filter = JobFilter(
-                runbook: runbook, status: status.flatMap(JobStatus.init(caseInsensitive:)), limit: limit)
+                runbook: runbook, status: status.flatMap(JobStatus.init(caseInsensitive:)),
+                reason: reason.flatMap(StartReason.init(rawValue:)), schedule: schedule,
+                since: since.flatMap { TimeArgument.date($0, now: Date()) },
+                until: until.flatMap { try? Date($0, strategy: .iso8601) }, limit: limit)
             let jobs = try store.jobs(filter)
             if json {
                 try JSONOutput.print(try jobs.map { try JobDocument(job: $0) })
@@ -85,6 +101,9 @@ extension RunbookCommand.JobsCommand {
             let parameters = job.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             lines.append("Parameters:  \(parameters.isEmpty ? "-" : parameters.joined(separator: " "))")
             if let exception = job.exception { lines.append("Exception:   \(exception)") }
+            if let fire = try store.fire(startingJob: job.id) {
+                lines.append("Schedule:    \(fire.scheduleName), fire time \(fire.fireTime.formatted(.iso8601))")
+            }
             lines.append("Timeline:")
             for change in try store.statusHistory(job: job.id) {
                 lines.append(
