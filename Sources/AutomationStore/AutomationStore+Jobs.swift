@@ -124,7 +124,7 @@ extension AutomationStore {
             startReason: job.startReason.rawValue, startedBy: job.startedBy, accountName: job.accountName,
             targets: try JSONColumn.encode(job.targets), status: job.status.rawValue, createdAt: job.createdAt,
             startedAt: job.startedAt, endedAt: job.endedAt, exception: job.exception, logVerbose: job.logVerbose,
-            logProgress: job.logProgress, ownerPid: nil, ownerHost: nil)
+            logProgress: job.logProgress, ownerPid: nil, ownerHost: nil, stopRequestedAt: nil)
     }
 
     static func job(_ record: JobRecord) throws -> Job {

@@ -48,6 +48,10 @@ enum Migrations {
                 t.add(column: "ownerHost", .text)
             }
         }
+        migrator.registerMigration("v6-stop-requests") { db in
+            // Set by `runbook jobs stop` in any process; the process running the job polls it.
+            try db.alter(table: "job") { t in t.add(column: "stopRequestedAt", .datetime) }
+        }
         return migrator
     }
 

@@ -100,6 +100,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var logProgress: Bool
     var ownerPid: Int?
     var ownerHost: String?
+    var stopRequestedAt: Date?
 
     enum Columns {
         static let id = Column(CodingKeys.id)

@@ -16,6 +16,8 @@ public struct JobRunner: Sendable {
     let actions: [String: any ActionHandler]
     let makeID: @Sendable () -> String
     let streamCap: Int
+    /// How often the runner checks for a stop request from another process; nil: never.
+    let stopPoll: Duration?
 
     public init(
         store: AutomationStore,
@@ -24,9 +26,11 @@ public struct JobRunner: Sendable {
         logger: Logger,
         actions: [String: any ActionHandler] = BuiltinActions.byName,
         makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
-        streamCap: Int = JobStreamWriter.defaultCap
+        streamCap: Int = JobStreamWriter.defaultCap,
+        stopPoll: Duration? = nil
     ) {
         self.streamCap = streamCap
+        self.stopPoll = stopPoll
         self.store = store
         self.clock = clock
         self.now = now
@@ -69,8 +73,25 @@ public struct JobRunner: Sendable {
     /// Runs the steps within the job's time limit; returns the final status and exception.
     private func execute(_ prepared: PreparedJob, jobId: String, sink: JobStreamWriter) async -> (JobStatus, String?) {
         let limit = prepared.runbook.timeout ?? Self.defaultJobTimeout
-        let result = await TimeLimit.run(limit, clock: clock) {
-            await self.runSteps(prepared, jobId: jobId, sink: sink)
+        let work: @Sendable () async -> TimeLimit.Outcome<(JobStatus, String?)> = {
+            await TimeLimit.run(limit, clock: self.clock) { await self.runSteps(prepared, jobId: jobId, sink: sink) }
+        }
+        let result: TimeLimit.Outcome<(JobStatus, String?)>
+        if let stopPoll {
+            guard
+                let raced = await StopWatch.race(
+                    work, poll: stopPoll, clock: clock,
+                    stopped: {
+                        (try? self.store.stopRequested(job: jobId)) ?? false
+                    })
+            else {
+                let message = "job stopped: stop requested ('runbook jobs stop')"
+                await sink.write(.error, message)
+                return (.stopped, message)
+            }
+            result = raced
+        } else {
+            result = await work()
         }
         switch result {
         case .finished(let ending):

@@ -350,3 +350,30 @@ enum Fixtures {
         #expect(job.exception == "job stopped: interrupted before it finished")
     }
 }
+
+@Suite struct StopRequestTests {
+    let folder = NSTemporaryDirectory() + "runbook-stop-" + UUID().uuidString
+
+    @Test func anotherProcessStopsARunningJob() async throws {
+        let store = try AutomationStore.open(folder: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let yaml = "name: slow\nsteps:\n  - { name: wait, action: log, with: { message: x } }\n"
+        let runbook = try RunbookLoader.parse(Array(yaml.utf8), label: "slow.yaml")
+        let loaded = LoadedRunbook(
+            runbook: runbook, path: "x", content: yaml, digest: String(repeating: "0", count: 64))
+        let runner = JobRunner(
+            store: store, logger: Logger(label: "test"), actions: ["log": BlockingLog()], stopPoll: .milliseconds(20))
+        let prepared = try JobRunner.prepare(loaded, parameters: [:])
+        let running = Task { try await runner.run(prepared) }
+        while try store.jobs(JobFilter()).first?.status != .running { try await Task.sleep(for: .milliseconds(5)) }
+        // A second connection to the same file, as `runbook jobs stop` in another process has.
+        let other = try AutomationStore.open(folder: folder)
+        let id = try #require(try other.jobs(JobFilter()).first?.id)
+        #expect(try other.requestStop(job: id, at: Date()) == .requested)
+        let job = try await running.value
+        #expect(job.status == .stopped)
+        #expect(job.exception == "job stopped: stop requested ('runbook jobs stop')")
+        #expect(try store.statusHistory(job: id).map(\.status) == [.new, .activating, .running, .stopping, .stopped])
+        #expect(try other.requestStop(job: id, at: Date()) == .alreadyFinal(.stopped))
+    }
+}

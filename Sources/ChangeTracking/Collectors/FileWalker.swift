@@ -80,6 +80,8 @@ struct FileWalker {
     }
 
     private mutating func visit(_ path: MachinePath, item: TrackedFile, depth: Int, parentDevice: Int64?) {
+        // A stopped or interrupted scan stops walking; what it found is never committed.
+        guard !Task.isCancelled else { return }
         let host = path.host(root: root)
         let display = path.display(windows: windows)
         var info = stat()

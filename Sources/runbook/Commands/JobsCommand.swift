@@ -8,7 +8,7 @@ extension RunbookCommand {
         static let configuration = CommandConfiguration(
             commandName: "jobs",
             abstract: "The job history: list jobs, show one, print its streams.",
-            subcommands: [List.self, Show.self, Output.self, Purge.self],
+            subcommands: [List.self, Show.self, Output.self, Stop.self, Purge.self],
             defaultSubcommand: List.self)
     }
 }

@@ -70,7 +70,7 @@ extension RunbookCommand {
                 throw ExitCode(65)
             }
             let store = try store.openWithAccount()
-            let runner = JobRunner(store: store, logger: Logger(label: "runbook.engine"))
+            let runner = JobRunner(store: store, logger: Logger(label: "runbook.engine"), stopPoll: .milliseconds(250))
             let live = !json
             let running = Task {
                 try await runner.run(prepared, reason: .manual) { record in

@@ -52,7 +52,9 @@ extension RunbookCommand {
             let store = try store.openWithAccount()
             let logger = Logger(label: "runbook.scheduler")
             let tick = SchedulerTick(
-                store: store, library: runbooks.library, runner: JobRunner(store: store, logger: logger), logger: logger
+                store: store, library: runbooks.library,
+                runner: JobRunner(store: store, logger: logger, stopPoll: .milliseconds(250)),
+                logger: logger
             )
             if let now, let date = try? Date(now, strategy: .iso8601) {
                 Terminal.out(Self.describe(try await tick.tick(now: date)))

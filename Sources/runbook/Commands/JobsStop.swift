@@ -1,0 +1,46 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+import Foundation
+
+extension RunbookCommand.JobsCommand {
+    struct Stop: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stop a running job, from any process (Stopping -> Stopped).",
+            discussion: """
+                The job moves to Stopping at once; the process running it checks four times a second
+                and ends it as Stopped. This command waits up to --wait seconds for that and prints the
+                final status.
+                """)
+
+        @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
+        @Option(help: "Seconds to wait for the job to stop.") var wait = 10.0
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let store = try store.open()
+            let job = try JobLookup.find(id, in: store)
+            switch try store.requestStop(job: job.id, at: Date()) {
+            case .notFound:
+                Terminal.error("no job with id '\(id)'")
+                throw ExitCode(1)
+            case .alreadyFinal(let status):
+                Terminal.out("Job \(job.id) already ended: \(status.rawValue).")
+                return
+            case .requested:
+                Terminal.out("Stop requested for job \(job.id) (Stopping).")
+            }
+            let deadline = Date().addingTimeInterval(wait)
+            while Date() < deadline {
+                if let current = try store.job(job.id), current.status.isFinal {
+                    Terminal.out("Job \(job.id) \(current.status.rawValue).")
+                    return
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            Terminal.warning(
+                "job \(job.id) has not stopped yet; its process may be busy in a step that cannot be interrupted")
+            throw ExitCode(1)
+        }
+    }
+}
