@@ -1,0 +1,92 @@
+import AutomationStore
+import Foundation
+import Testing
+
+/// Two real scheduler processes on one store: every fire starts exactly once.
+@Suite(.serialized) struct SchedulerEndToEndTests {
+    @Test func twoSchedulerProcessesNeverDoubleAFire() throws {
+        var cli = CLI()
+        defer { cli.cleanUp() }
+        let books = cli.store + "-runbooks"
+        let fleet = cli.store + "-fleet.yaml"
+        defer {
+            try? FileManager.default.removeItem(atPath: books)
+            try? FileManager.default.removeItem(atPath: fleet)
+        }
+        try FileManager.default.createDirectory(atPath: books, withIntermediateDirectories: true)
+        try "name: noop\nsteps:\n  - { name: n, action: log, with: { message: tick } }\n"
+            .write(toFile: books + "/noop.yaml", atomically: true, encoding: .utf8)
+        let schedules = (0..<50).map {
+            "  - { name: s\($0), frequency: Minute, start: \"2030-01-01T00:00:00Z\", runbooks: [noop] }"
+        }
+        try ("schedules:\n" + schedules.joined(separator: "\n") + "\n").write(
+            toFile: fleet, atomically: true, encoding: .utf8)
+        #expect(try cli.run("apply", fleet, "--runbooks", books).status == 0)
+
+        // 20 minutes of fires, each minute ticked by two processes at once: 1,000 fires.
+        for minute in 0..<20 {
+            let now = String(format: "2030-01-01T00:%02d:10Z", minute)
+            let first = try cli.start(["scheduler", "--now", now, "--runbooks", books])
+            let second = try cli.start(["scheduler", "--now", now, "--runbooks", books])
+            first.waitUntilExit()
+            second.waitUntilExit()
+            #expect(first.terminationStatus == 0)
+            #expect(second.terminationStatus == 0)
+        }
+        cli.directory = CLI.packageRoot
+        let store = try AutomationStore.open(folder: cli.store)
+        #expect(try store.jobCount() == 1000)
+        var fires = 0
+        for index in 0..<50 {
+            let records = try store.fires(schedule: "s\(index)", limit: 100)
+            fires += records.count
+            #expect(Set(records.map(\.fireTime)).count == records.count)
+            #expect(records.allSatisfy { $0.status == .started && $0.jobId != nil })
+        }
+        #expect(fires == 1000)
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func aKilledRunIsRecoveredAsFailed() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let tree = cli.store + "-tree"
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        for folder in 0..<40 {
+            let path = "\(tree)/data/d\(folder)"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            for file in 0..<1000 {
+                FileManager.default.createFile(
+                    atPath: "\(path)/f\(file)", contents: Data(repeating: UInt8(file % 251), count: 2048))
+            }
+        }
+        #expect(
+            try cli.run(
+                "init", "--account", "a", "--subscription", "s", "--resource-group", "g", "--region", "EastUS2",
+                "--workspace", "w", "--workspace-region", "EastUS", "--profile", "extended"
+            ).status == 0)
+        #expect(
+            try cli.run(
+                "machine", "register", "big", "--os", "Debian 12", "--source", "linux-root:\(tree)", "--standard-rules",
+                "--subscription", "s", "--location", "EastUS2"
+            ).status == 0)
+        #expect(try cli.run("run", "enable-tracking", "-p", "machines=big").status == 0)
+        #expect(try cli.run("run", "bench/bench-configure.yaml").status == 0)
+        let scan = try cli.start(["run", "scan", "-p", "machines=big"])
+        // Wait until the job is Running, then kill -9 its process.
+        let store = try AutomationStore.open(folder: cli.store)
+        let deadline = Date().addingTimeInterval(60)
+        while try store.jobs(.init(runbook: "scan")).first?.status != .running, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        kill(scan.processIdentifier, SIGKILL)
+        scan.waitUntilExit()
+        let list = try cli.run("jobs", "list", "--runbook", "scan", "--json")
+        #expect(list.stderr.contains("was left unfinished by a process that ended; marked Failed"))
+        let job = try #require(try store.jobs(.init(runbook: "scan")).first)
+        #expect(job.status == .failed)
+        #expect(job.exception?.contains("ended before the job did") == true)
+        #expect(try store.lastScan(machine: "big") == nil)  // nothing half-committed
+        #expect(try store.integrityCheck() == "ok")
+    }
+}
