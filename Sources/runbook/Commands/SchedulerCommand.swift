@@ -19,9 +19,10 @@ extension RunbookCommand {
                 (run-once, the default) or not (skip). A fire that comes while the schedule's previous
                 job still runs follows its overlap policy: skip (default, recorded), queue, or allow.
 
-                This version runs the jobs of a pass one after another and stops on SIGINT or SIGTERM
-                after the current pass. Concurrency limits, stop/suspend from another process and
-                recovery of jobs left running by a crash are still to come.
+                This version runs the jobs of a pass one after another. On SIGINT or SIGTERM it starts
+                no new pass; jobs still running get --grace seconds, then are stopped (recorded as
+                Stopped). Jobs left running by a scheduler that died are marked Failed when the store
+                is next opened. Concurrency limits and suspend/resume are still to come.
 
                 Examples:
                   runbook scheduler                 # until Ctrl-C, checking every second
@@ -30,6 +31,8 @@ extension RunbookCommand {
 
         @Flag(help: "Run one pass and exit.") var once = false
         @Option(help: "Seconds between passes.") var poll = 1.0
+        @Option(help: "On SIGINT/SIGTERM, seconds running jobs get to finish before they are stopped.")
+        var grace = 30.0
         @Option(help: "Pretend the time is this (ISO 8601), for rehearsals; implies --once.") var now: String?
         @OptionGroup var store: StoreOptions
         @OptionGroup var runbooks: RunbookFolderOptions
@@ -64,13 +67,28 @@ extension RunbookCommand {
                 Terminal.out(Self.describe(try await tick.tick(now: Date())))
                 return
             }
-            let stop = StopSignal()
-            logger.info("scheduler started", metadata: ["poll.seconds": "\(poll)"])
-            while !stop.requested {
-                let report = try await tick.tick(now: Date())
-                if !report.isEmpty { logger.info("\(Self.describe(report))") }
-                try? await Task.sleep(for: .seconds(poll))
+            let stopping = StopFlag()
+            let passes = Task {
+                while !stopping.isSet && !Task.isCancelled {
+                    let report = try await tick.tick(now: Date())
+                    if !report.isEmpty { logger.info("\(Self.describe(report))") }
+                    try? await Task.sleep(for: .seconds(poll))
+                }
             }
+            // A signal: no new pass starts; running jobs get the grace period, then are stopped
+            // (they end Stopped, with the reason), so no job is left Running.
+            let grace = self.grace
+            let signals = StopSignal {
+                stopping.set()
+                Task {
+                    logger.info("stopping: no new fires; running jobs have \(grace)s to finish")
+                    try? await Task.sleep(for: .seconds(grace))
+                    passes.cancel()
+                }
+            }
+            logger.info("scheduler started", metadata: ["poll.seconds": "\(poll)", "grace.seconds": "\(grace)"])
+            _ = try? await passes.value
+            _ = signals
             logger.info("scheduler stopped")
         }
 
