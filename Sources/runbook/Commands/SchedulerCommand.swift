@@ -1,7 +1,6 @@
 import ArgumentParser
 import Automation
 import AutomationStore
-import Dispatch
 import Foundation
 import Logging
 import RunbookEngine
@@ -79,12 +78,12 @@ extension RunbookCommand {
             // (they end Stopped, with the reason), so no job is left Running.
             let grace = self.grace
             let signals = StopSignal {
+                // On the signal thread: blocking it for the grace period delays nothing else.
+                guard !stopping.isSet else { return }
                 stopping.set()
-                Task {
-                    logger.info("stopping: no new fires; running jobs have \(grace)s to finish")
-                    try? await Task.sleep(for: .seconds(grace))
-                    passes.cancel()
-                }
+                logger.info("stopping: no new fires; running jobs have \(grace)s to finish")
+                Thread.sleep(forTimeInterval: grace)
+                passes.cancel()
             }
             logger.info("scheduler started", metadata: ["poll.seconds": "\(poll)", "grace.seconds": "\(grace)"])
             _ = try? await passes.value
