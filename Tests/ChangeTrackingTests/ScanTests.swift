@@ -20,7 +20,7 @@ import Testing
         try tree.copy(Repository.root + "/examples/contoso", to: "contoso")
         store = try AutomationStore.open(folder: tree.path("store"))
         _ = try store.apply(try AutomationFile.load(path: tree.path("contoso/automation.yaml")), at: Date())
-        runner = JobRunner(store: store, logger: Logger(label: "test"))
+        runner = JobRunner(store: store, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     func run(_ name: String, _ parameters: [String: String] = [:]) async throws -> Job {

@@ -45,7 +45,7 @@ final class Recorder: @unchecked Sendable {
 
 @Suite struct EngineTests {
     let folder = NSTemporaryDirectory() + "runbook-engine-" + UUID().uuidString
-    let logger = Logger(label: "test")
+    let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     func makeStore() throws -> AutomationStore {
         let store = try AutomationStore.open(folder: folder)
@@ -262,7 +262,7 @@ enum Fixtures {
 
 @Suite struct CustomConfigurationTests {
     let folder = NSTemporaryDirectory() + "runbook-custom-" + UUID().uuidString
-    let logger = Logger(label: "test")
+    let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     @Test func anotherAccountAndWorkspaceCanBeNamedAndAreChecked() async throws {
         let store = try AutomationStore.open(folder: folder)
@@ -322,7 +322,8 @@ enum Fixtures {
         let runbook = try RunbookLoader.parse(Array(yaml.utf8), label: "chatty.yaml")
         let loaded = LoadedRunbook(
             runbook: runbook, path: "x", content: yaml, digest: String(repeating: "0", count: 64))
-        let runner = JobRunner(store: store, logger: Logger(label: "test"), streamCap: 400)
+        let runner = JobRunner(
+            store: store, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), streamCap: 400)
         let job = try await runner.run(try JobRunner.prepare(loaded, parameters: [:]))
         #expect(job.status == .completed)
         let output = try store.streams(job: job.id, kind: .output)
@@ -339,7 +340,9 @@ enum Fixtures {
         let runbook = try RunbookLoader.parse(Array(yaml.utf8), label: "slow.yaml")
         let loaded = LoadedRunbook(
             runbook: runbook, path: "x", content: yaml, digest: String(repeating: "0", count: 64))
-        let runner = JobRunner(store: store, logger: Logger(label: "test"), actions: ["log": BlockingLog()])
+        let runner = JobRunner(
+            store: store, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            actions: ["log": BlockingLog()])
         let prepared = try JobRunner.prepare(loaded, parameters: [:])
         let running = Task { try await runner.run(prepared) }
         // Wait until the job is Running, then interrupt it as Ctrl-C would.
@@ -362,7 +365,8 @@ enum Fixtures {
         let loaded = LoadedRunbook(
             runbook: runbook, path: "x", content: yaml, digest: String(repeating: "0", count: 64))
         let runner = JobRunner(
-            store: store, logger: Logger(label: "test"), actions: ["log": BlockingLog()], stopPoll: .milliseconds(20))
+            store: store, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            actions: ["log": BlockingLog()], stopPoll: .milliseconds(20))
         let prepared = try JobRunner.prepare(loaded, parameters: [:])
         let running = Task { try await runner.run(prepared) }
         while try store.jobs(JobFilter()).first?.status != .running { try await Task.sleep(for: .milliseconds(5)) }

@@ -11,7 +11,7 @@ import Testing
 @Suite struct SchedulerTickTests {
     let folder = NSTemporaryDirectory() + "runbook-scheduler-" + UUID().uuidString
     let runbooks = NSTemporaryDirectory() + "runbook-scheduler-books-" + UUID().uuidString
-    let logger = Logger(label: "test")
+    let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     static func date(_ text: String) -> Date { (try? Date(text, strategy: .iso8601)) ?? .distantPast }
 
