@@ -44,6 +44,13 @@ public struct JobRunner: Sendable {
         _ prepared: PreparedJob, reason: StartReason = .manual, startedBy: String? = nil,
         observer: JobStreamWriter.Observer? = nil
     ) async throws -> Job {
+        let job = try create(prepared, reason: reason, startedBy: startedBy)
+        return try await start(job, prepared, observer: observer)
+    }
+
+    /// Records a job in status New; `start` runs it. A scheduler creates jobs first and starts
+    /// them as slots free up, so waiting jobs are visible as New.
+    public func create(_ prepared: PreparedJob, reason: StartReason = .manual, startedBy: String? = nil) throws -> Job {
         let runbook = prepared.runbook
         let job = Job(
             id: makeID(), runbookName: runbook.name, runbookDigest: prepared.loaded.digest,
@@ -51,10 +58,18 @@ public struct JobRunner: Sendable {
             startedBy: startedBy, accountName: try store.defaultAccount()?.account.name, createdAt: now(),
             logVerbose: runbook.logVerbose, logProgress: runbook.logProgress)
         try store.createJob(job)
+        return job
+    }
+
+    /// Runs a job created by `create` to a final status; returns the stored job.
+    public func start(_ job: Job, _ prepared: PreparedJob, observer: JobStreamWriter.Observer? = nil) async throws
+        -> Job
+    {
+        let runbook = prepared.runbook
         var log = logger
         log[metadataKey: "job.id"] = "\(job.id)"
         log[metadataKey: "runbook.name"] = "\(runbook.name)"
-        log.info("job created")
+        log.info("job started")
         let sink = JobStreamWriter(
             jobId: job.id, store: store, now: now, keepVerbose: runbook.logVerbose, keepProgress: runbook.logProgress,
             cap: streamCap, observer: observer)

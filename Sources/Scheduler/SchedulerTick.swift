@@ -29,23 +29,64 @@ public struct SchedulerTick: Sendable {
     let library: RunbookLibrary
     let runner: JobRunner
     let logger: Logger
+    /// Jobs of one pass that run at once; the others wait in New for a slot.
+    let concurrency: Int
 
-    public init(store: AutomationStore, library: RunbookLibrary, runner: JobRunner, logger: Logger) {
+    public init(
+        store: AutomationStore, library: RunbookLibrary, runner: JobRunner, logger: Logger, concurrency: Int = 4
+    ) {
         self.store = store
         self.library = library
         self.runner = runner
         self.logger = logger
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// A job created for a fire, waiting for a slot.
+    struct Pending: Sendable {
+        var schedule: String
+        var fire: Date
+        var job: Job
+        var prepared: PreparedJob
     }
 
     public func tick(now: Date) async throws -> TickReport {
         var report = TickReport()
+        var pending: [Pending] = []
         for schedule in try store.schedules() where schedule.enabled {
-            try await handle(schedule, now: now, report: &report)
+            pending += try handle(schedule, now: now, report: &report)
         }
+        report.started += try await runAll(pending)
         return report
     }
 
-    private func handle(_ schedule: Schedule, now: Date, report: inout TickReport) async throws {
+    /// Runs the pass's jobs, at most `concurrency` at a time, in the order they were created.
+    private func runAll(_ pending: [Pending]) async throws -> [String] {
+        try await withThrowingTaskGroup(of: String.self) { group in
+            var next = 0
+            var finished: [String] = []
+            func launch() {
+                guard next < pending.count else { return }
+                let item = pending[next]
+                next += 1
+                group.addTask {
+                    let job = try await runner.start(item.job, item.prepared)
+                    try store.updateFire(
+                        schedule: item.schedule, fireTime: item.fire, status: .started, jobId: job.id, reason: nil)
+                    return job.id
+                }
+            }
+            for _ in 0..<concurrency { launch() }
+            while let id = try await group.next() {
+                finished.append(id)
+                launch()
+            }
+            return finished
+        }
+    }
+
+    private func handle(_ schedule: Schedule, now: Date, report: inout TickReport) throws -> [Pending] {
+        var pending: [Pending] = []
         // A queued fire starts once the job it waited for has ended.
         if let queued = try store.fires(schedule: schedule.name, status: .queued).last,
             try !store.hasActiveJob(schedule: schedule.name)
@@ -53,7 +94,7 @@ public struct SchedulerTick: Sendable {
             try store.updateFire(
                 schedule: schedule.name, fireTime: queued.fireTime, status: .started, jobId: nil,
                 reason: "started after the previous job ended (overlap policy queue)")
-            try await start(schedule, fire: queued.fireTime, report: &report)
+            pending += try create(schedule, fire: queued.fireTime, report: &report)
         }
         let since =
             try store.checkpoint(schedule: schedule.name) ?? store.scheduleCreatedAt(schedule.name)?
@@ -64,7 +105,7 @@ public struct SchedulerTick: Sendable {
             due.append(next)
             cursor = next
         }
-        guard let latest = due.last else { return }
+        guard let latest = due.last else { return pending }
         let late = now.timeIntervalSince(latest) > Self.misfireThreshold
         var records: [(Date, FireStatus, String?)] = due.dropLast().map {
             ($0, .missed, "no scheduler ran at the fire time")
@@ -90,12 +131,13 @@ public struct SchedulerTick: Sendable {
         let claimed = try store.recordFires(schedule: schedule.name, records, checkpoint: now, at: now)
         report.missed += records.filter { $0.1 == .missed }.count
         report.skipped += records.filter { $0.1 == .skipped }.count
-        guard let fire = toRun, claimed.contains(fire) else { return }
-        try await start(schedule, fire: fire, report: &report)
+        guard let fire = toRun, claimed.contains(fire) else { return pending }
+        return pending + (try create(schedule, fire: fire, report: &report))
     }
 
-    /// Runs every runbook the schedule links, as jobs started by the schedule.
-    private func start(_ schedule: Schedule, fire: Date, report: inout TickReport) async throws {
+    /// Creates (in status New) a job for every runbook the schedule links.
+    private func create(_ schedule: Schedule, fire: Date, report: inout TickReport) throws -> [Pending] {
+        var pending: [Pending] = []
         var log = logger
         log[metadataKey: "schedule.name"] = "\(schedule.name)"
         log.info("fire claimed", metadata: ["fire.time": "\(fire.formatted(.iso8601))"])
@@ -103,10 +145,10 @@ public struct SchedulerTick: Sendable {
             do {
                 let loaded = try library.load(link.runbook)
                 let prepared = try JobRunner.prepare(loaded, parameters: link.parameters)
-                let job = try await runner.run(prepared, reason: .schedule, startedBy: schedule.name)
+                let job = try runner.create(prepared, reason: .schedule, startedBy: schedule.name)
                 try store.updateFire(
                     schedule: schedule.name, fireTime: fire, status: .started, jobId: job.id, reason: nil)
-                report.started.append(job.id)
+                pending.append(Pending(schedule: schedule.name, fire: fire, job: job, prepared: prepared))
             } catch {
                 // A runbook that was deleted or no longer validates: the fire fails, the scheduler goes on.
                 let reason = "runbook '\(link.runbook)': \(error)".replacingOccurrences(of: "error: ", with: "")
@@ -116,5 +158,6 @@ public struct SchedulerTick: Sendable {
                 log.warning("fire failed", metadata: ["reason": "\(reason)"])
             }
         }
+        return pending
     }
 }

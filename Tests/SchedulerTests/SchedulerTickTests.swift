@@ -155,3 +155,51 @@ import Testing
         #expect(try store.fires(schedule: "queuer").first?.status == .started)
     }
 }
+
+/// Counts how many of its runs overlap.
+actor Gauge {
+    private(set) var current = 0
+    private(set) var peak = 0
+    func enter() {
+        current += 1
+        peak = max(peak, current)
+    }
+    func leave() { current -= 1 }
+}
+
+struct SlowLog: ActionHandler {
+    let name = "log"
+    let gauge: Gauge
+
+    func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
+        await gauge.enter()
+        try? await Task.sleep(for: .milliseconds(30))
+        await gauge.leave()
+        return .succeeded
+    }
+}
+
+@Suite struct SchedulerConcurrencyTests {
+    @Test func aPassRunsAtMostTheConcurrencyLimitAtOnce() async throws {
+        let setup = try SchedulerTickTests()
+        defer { setup.cleanUp() }
+        let store = try AutomationStore.open(folder: setup.folder)
+        for index in 0..<6 {
+            try store.saveSchedule(setup.daily("s\(index)"), at: SchedulerTickTests.date("2026-11-24T12:00:00Z"))
+        }
+        let gauge = Gauge()
+        let tick = SchedulerTick(
+            store: store, library: RunbookLibrary(folder: setup.runbooks),
+            runner: JobRunner(store: store, logger: setup.logger, actions: ["log": SlowLog(gauge: gauge)]),
+            logger: setup.logger, concurrency: 2)
+        let report = try await tick.tick(now: SchedulerTickTests.date("2026-11-25T02:00:10Z"))
+        #expect(report.started.count == 6)
+        #expect(await gauge.peak == 2)
+        let jobs = try store.jobs(JobFilter(reason: .schedule))
+        #expect(jobs.count == 6)
+        #expect(jobs.allSatisfy { $0.status == .completed })
+        for job in jobs {
+            #expect(try store.statusHistory(job: job.id).map(\.status) == [.new, .activating, .running, .completed])
+        }
+    }
+}

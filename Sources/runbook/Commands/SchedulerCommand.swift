@@ -18,10 +18,11 @@ extension RunbookCommand {
                 (run-once, the default) or not (skip). A fire that comes while the schedule's previous
                 job still runs follows its overlap policy: skip (default, recorded), queue, or allow.
 
-                This version runs the jobs of a pass one after another. On SIGINT or SIGTERM it starts
+                On SIGINT or SIGTERM it starts
                 no new pass; jobs still running get --grace seconds, then are stopped (recorded as
                 Stopped). Jobs left running by a scheduler that died are marked Failed when the store
-                is next opened. Concurrency limits and suspend/resume are still to come.
+                is next opened. --concurrency limits how many jobs run at once (default 4); the others
+                wait in New. Suspend/resume is still to come.
 
                 Examples:
                   runbook scheduler                 # until Ctrl-C, checking every second
@@ -30,6 +31,7 @@ extension RunbookCommand {
 
         @Flag(help: "Run one pass and exit.") var once = false
         @Option(help: "Seconds between passes.") var poll = 1.0
+        @Option(help: "Jobs that run at once; the others wait in New for a slot.") var concurrency = 4
         @Option(help: "On SIGINT/SIGTERM, seconds running jobs get to finish before they are stopped.")
         var grace = 30.0
         @Option(help: "Pretend the time is this (ISO 8601), for rehearsals; implies --once.") var now: String?
@@ -38,6 +40,9 @@ extension RunbookCommand {
 
         func validate() throws {
             guard poll >= 0.05 else { throw ValidationError("--poll must be at least 0.05 seconds") }
+            guard (1...256).contains(concurrency) else {
+                throw ValidationError("--concurrency must be between 1 and 256")
+            }
             if let now, (try? Date(now, strategy: .iso8601)) == nil {
                 throw ValidationError("--now '\(now)' is not an ISO 8601 time such as 2026-11-25T02:00:30Z")
             }
@@ -56,7 +61,7 @@ extension RunbookCommand {
             let tick = SchedulerTick(
                 store: store, library: runbooks.library,
                 runner: JobRunner(store: store, logger: logger, stopPoll: .milliseconds(250)),
-                logger: logger
+                logger: logger, concurrency: concurrency
             )
             if let now, let date = try? Date(now, strategy: .iso8601) {
                 Terminal.out(Self.describe(try await tick.tick(now: date)))
