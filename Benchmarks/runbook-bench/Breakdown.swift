@@ -33,28 +33,19 @@ enum Breakdown {
 extension Breakdown {
     /// Only the YAML tree, for profiling.
     static func tree(folder: String, rounds: Int) throws {
-        let paths = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }
-            .sorted()
-            .map { (folder as NSString).appendingPathComponent($0) }
-        let contents = try paths.map { try FileText.read(path: $0, label: $0, maxBytes: 1 << 20) }
-        var total = 0
-        for _ in 0..<rounds {
-            for bytes in contents { total += (try YAMLParser.parse(bytes)) == nil ? 0 : 1 }
-        }
-        print(total)
+        try repeatOverCorpus(folder, rounds: rounds) { (try YAMLParser.parse($0)) == nil ? 0 : 1 }
     }
-}
 
-extension Breakdown {
     /// Only parse + decode + validate from bytes in memory, for profiling.
     static func decode(folder: String, rounds: Int) throws {
-        let paths = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }
-            .sorted()
-            .map { (folder as NSString).appendingPathComponent($0) }
-        let contents = try paths.map { try FileText.read(path: $0, label: $0, maxBytes: 1 << 20) }
+        try repeatOverCorpus(folder, rounds: rounds) { try RunbookLoader.parse($0, label: "x").steps.count }
+    }
+
+    private static func repeatOverCorpus(_ folder: String, rounds: Int, _ work: ([UInt8]) throws -> Int) throws {
+        let (_, contents) = try corpus(folder)
         var total = 0
         for _ in 0..<rounds {
-            for bytes in contents { total += try RunbookLoader.parse(bytes, label: "x").steps.count }
+            for bytes in contents { total += try work(bytes) }
         }
         print(total)
     }

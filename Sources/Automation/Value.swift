@@ -44,6 +44,13 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// The text of a non-empty string. An optional string parameter left at its default ""
+    /// stands for "not given", so inputs read it as nil.
+    public var nonEmptyString: String? {
+        if case .string(let text) = self, !text.isEmpty { return text }
+        return nil
+    }
+
     public var listValue: [Value]? {
         if case .list(let items) = self { return items }
         return nil

@@ -40,6 +40,11 @@ extension AutomationStore {
         }
     }
 
+    /// The named account, or the default one when `name` is nil.
+    public func account(namedOrDefault name: String?) throws -> AccountState? {
+        try name.map { try account(named: $0) } ?? defaultAccount()
+    }
+
     public func accounts() throws -> [AccountState] {
         try writer.read { db in
             try AccountRecord.order(Column("name")).fetchAll(db).map { try Self.state($0, db: db) }

@@ -27,9 +27,8 @@ public struct TargetSpec: Sendable, Hashable {
         guard let value else { return }
         machines = value["machines"]?.listValue?.compactMap(\.stringValue) ?? []
         os = value["os"]?.stringValue.flatMap(OSFamily.init(rawValue:))
-        // An empty string (an unset parameter) means the default, like an absent key.
-        location = value["location"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        subscription = value["subscription"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        location = value["location"]?.nonEmptyString
+        subscription = value["subscription"]?.nonEmptyString
         if case .map(let entries)? = value["tags"] {
             for entry in entries { tags[entry.key] = entry.value.stringValue ?? "" }
         }

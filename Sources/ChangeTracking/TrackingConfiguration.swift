@@ -36,7 +36,7 @@ public struct TrackingConfiguration: Sendable {
 
     /// Applies the request; returns false (with Error lines) when anything is refused, and then stores nothing.
     public func apply(_ request: ConfigurationRequest, jobId: String?, sink: some StreamSink) async throws -> Bool {
-        guard let account = try request.account.map({ try store.account(named: $0) }) ?? store.defaultAccount() else {
+        guard let account = try store.account(namedOrDefault: request.account) else {
             await sink.write(.error, "no Automation account '\(request.account ?? "(default)")'")
             return false
         }

@@ -25,9 +25,13 @@ public struct EnablementRequest: Sendable, Hashable {
 }
 
 public struct EnablementOutcome: Sendable, Hashable {
+    /// Machines enabled or disabled.
     public var succeeded: [String] = []
+    /// Machines that could not be (prerequisites, or refused by the targets).
     public var failed: [String] = []
-    public var isSuccess: Bool { failed.isEmpty }
+    /// Why the step could not act on any machine (unknown account, contradictory targets).
+    public var aborted: String?
+    public var isSuccess: Bool { failed.isEmpty && aborted == nil }
 }
 
 /// Enables and disables Change Tracking and Inventory, checking Azure's prerequisites.
@@ -45,7 +49,7 @@ public struct TrackingEnablement: Sendable {
     {
         var outcome = EnablementOutcome()
         guard let (account, workspace) = try await resolvePair(request, sink: sink) else {
-            outcome.failed.append("(account)")
+            outcome.aborted = "no usable Automation account and workspace"
             return outcome
         }
         guard let selection = try await select(request, account: account, sink: sink, outcome: &outcome) else {
@@ -89,7 +93,7 @@ public struct TrackingEnablement: Sendable {
     public func disable(_ request: EnablementRequest, sink: some StreamSink) async throws -> EnablementOutcome {
         var outcome = EnablementOutcome()
         guard let (account, _) = try await resolvePair(request, sink: sink) else {
-            outcome.failed.append("(account)")
+            outcome.aborted = "no usable Automation account"
             return outcome
         }
         guard let selection = try await select(request, account: account, sink: sink, outcome: &outcome) else {
@@ -145,22 +149,15 @@ public struct TrackingEnablement: Sendable {
     private func resolvePair(_ request: EnablementRequest, sink: some StreamSink) async throws
         -> (Account, Workspace)?
     {
-        let state: AccountState?
-        if let name = request.account {
-            state = try store.account(named: name)
-            if state == nil {
+        guard let state = try store.account(namedOrDefault: request.account) else {
+            if let name = request.account {
                 let hint = Suggestion.hint(for: name, among: try store.accounts().map(\.account.name))
                 await sink.write(.error, "no Automation account named '\(name)'\(hint)")
-                return nil
-            }
-        } else {
-            state = try store.defaultAccount()
-            if state == nil {
+            } else {
                 await sink.write(.error, "no Automation account in the store; create one with 'runbook init'")
-                return nil
             }
+            return nil
         }
-        guard let state else { return nil }
         var workspace = state.workspace
         if let name = request.workspace, name != workspace.name {
             guard let other = try store.workspace(named: name) else {
@@ -185,7 +182,7 @@ public struct TrackingEnablement: Sendable {
                 .error,
                 "scope '\(request.scope.rawValue)' (\(request.scope.azureName)) acts on every machine in scope; "
                     + "remove targets.machines or use scope 'selected'")
-            outcome.failed.append("(targets)")
+            outcome.aborted = "scope '\(request.scope.rawValue)' cannot take targets.machines"
             return nil
         }
         let selection = TargetSelection.select(request.targets, from: try store.machines(), account: account)

@@ -9,7 +9,7 @@ struct ConfigureTrackingAction: ActionHandler {
 
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
         let request = ConfigurationRequest(
-            account: inputs["account"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+            account: inputs["account"]?.nonEmptyString,
             files: (inputs["files"]?.listValue ?? []).map(Self.file),
             registry: (inputs["registry"]?.listValue ?? []).map(Self.registryKey),
             enableDefaultRegistryKeys: inputs["enableDefaultRegistryKeys"]?.boolValue ?? false,
@@ -45,11 +45,8 @@ struct ScanAction: ActionHandler {
     let name = "scan"
 
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
-        let accountName = inputs["account"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        guard
-            let account = try accountName.map({ try context.store.account(named: $0) })
-                ?? context.store.defaultAccount()
-        else {
+        let accountName = inputs["account"]?.nonEmptyString
+        guard let account = try context.store.account(namedOrDefault: accountName) else {
             await context.sink.write(.error, "no Automation account '\(accountName ?? "(default)")'")
             return .failed("no account")
         }
@@ -131,7 +128,7 @@ struct ReportChangesAction: ActionHandler {
     let name = "report-changes"
 
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
-        let since = inputs["since"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "24h"
+        let since = inputs["since"]?.nonEmptyString ?? "24h"
         guard let duration = DurationText.parse(since) else {
             await context.sink.write(.error, "since '\(since)' is not a duration such as 7d")
             return .failed("invalid 'since'")

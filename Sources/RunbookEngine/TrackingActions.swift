@@ -9,8 +9,8 @@ extension EnablementRequest {
             solutions: (solutions?.isEmpty ?? true) ? Solution.allCases : solutions ?? Solution.allCases,
             scope: inputs["scope"]?.stringValue.flatMap(EnablementScope.init(rawValue:)) ?? .selected,
             targets: TargetSpec(inputs["targets"]),
-            account: inputs["account"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
-            workspace: inputs["workspace"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
+            account: inputs["account"]?.nonEmptyString,
+            workspace: inputs["workspace"]?.nonEmptyString)
     }
 }
 
@@ -26,8 +26,8 @@ struct TrackingAction: ActionHandler {
             enables
             ? try await enablement.enable(request, jobId: context.jobId, sink: context.sink)
             : try await enablement.disable(request, sink: context.sink)
-        // Names in parentheses stand for the account or the targets as a whole, not machines.
-        try context.recordTargets(outcome.succeeded + outcome.failed.filter { !$0.hasPrefix("(") })
+        try context.recordTargets(outcome.succeeded + outcome.failed)
+        if let aborted = outcome.aborted { return .failed(aborted) }
         if outcome.isSuccess { return .succeeded }
         return .failed(
             "tracking could not be \(enables ? "enabled" : "disabled") on: " + outcome.failed.joined(separator: ", "))

@@ -43,8 +43,8 @@ struct CLI {
         try run(arguments)
     }
 
-    /// Starts the binary without waiting (output discarded), for concurrency and kill tests.
-    func start(_ arguments: [String]) throws -> Process {
+    /// The binary with the test's store in its environment, not yet started.
+    private func process(_ arguments: [String]) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = arguments
@@ -53,22 +53,21 @@ struct CLI {
         environment["RUNBOOK_STORE"] = store
         environment.removeValue(forKey: "RUNBOOK_PATH")
         process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        return process
+    }
+
+    /// Starts the binary without waiting (output discarded), for concurrency and kill tests.
+    func start(_ arguments: [String]) throws -> Process {
+        let process = process(arguments)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
         try process.run()
         return process
     }
 
     func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["RUNBOOK_STORE"] = store
-        environment.removeValue(forKey: "RUNBOOK_PATH")
-        process.environment = environment
+        let process = process(arguments)
         // Output goes to files, so a chatty child can never block on a full pipe.
         let outPath = store + ".out-" + UUID().uuidString
         let errPath = store + ".err-" + UUID().uuidString
@@ -80,7 +79,6 @@ struct CLI {
         }
         process.standardOutput = FileHandle(forWritingAtPath: outPath)
         process.standardError = FileHandle(forWritingAtPath: errPath)
-        process.standardInput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         return Result(

@@ -28,7 +28,7 @@ extension RunbookCommand.AccountCommand {
 
         func run() async throws {
             let store = try store.openWithAccount()
-            let state = try name.map { try store.account(named: $0) } ?? store.defaultAccount()
+            let state = try store.account(namedOrDefault: name)
             guard let state else {
                 let hint = Suggestion.hint(for: name ?? "", among: try store.accounts().map(\.account.name))
                 Terminal.error("no Automation account named '\(name ?? "")'\(hint)")

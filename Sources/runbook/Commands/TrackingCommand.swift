@@ -21,7 +21,7 @@ extension RunbookCommand.Tracking {
 
         func run() async throws {
             let store = try store.openWithAccount()
-            guard let state = try account.map({ try store.account(named: $0) }) ?? store.defaultAccount() else {
+            guard let state = try store.account(namedOrDefault: account) else {
                 Terminal.error("no Automation account '\(account ?? "")'")
                 throw ExitCode(1)
             }
