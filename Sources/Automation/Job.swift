@@ -21,12 +21,15 @@ public struct Job: Sendable, Codable, Hashable {
     public var exception: String?
     public var logVerbose: Bool
     public var logProgress: Bool
+    /// Index of the step running now, or, while Suspended, of the step a resume starts from.
+    public var checkpointStep: Int?
 
     public init(
         id: String, runbookName: String, runbookDigest: String, runbookContent: String,
         parameters: [String: Value], startReason: StartReason, startedBy: String? = nil, accountName: String?,
         targets: [String] = [], status: JobStatus = .new, createdAt: Date, startedAt: Date? = nil,
-        endedAt: Date? = nil, exception: String? = nil, logVerbose: Bool, logProgress: Bool
+        endedAt: Date? = nil, exception: String? = nil, logVerbose: Bool, logProgress: Bool,
+        checkpointStep: Int? = nil
     ) {
         self.id = id
         self.runbookName = runbookName
@@ -44,6 +47,13 @@ public struct Job: Sendable, Codable, Hashable {
         self.exception = exception
         self.logVerbose = logVerbose
         self.logProgress = logProgress
+        self.checkpointStep = checkpointStep
+    }
+
+    /// The step (1-based) a resume starts with, while the job is Suspended or Resuming.
+    public var resumesBeforeStep: Int? {
+        guard status == .suspended || status == .resuming else { return nil }
+        return (checkpointStep ?? 0) + 1
     }
 
     /// Time from start to end, or to `now` while running.

@@ -22,6 +22,19 @@ extension DiagnosticSink {
         return flag
     }
 
+    /// One of an enumeration's raw values, or an error that lists them.
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ node: Node, _ what: String) -> T?
+    where T.RawValue == String {
+        guard let text = string(node, what) else { return nil }
+        guard let value = T(rawValue: text) else {
+            error(
+                "unknown \(what) '\(text)'; expected one of: " + T.allCases.map(\.rawValue).joined(separator: ", "),
+                at: node.mark)
+            return nil
+        }
+        return value
+    }
+
     mutating func int(_ node: Node, _ what: String) -> Int? {
         guard case .int(let number) = node.resolvedScalar else {
             error("\(what) must be an integer, found \(node.kindDescription)", at: node.mark)

@@ -69,7 +69,8 @@ public struct Step: Sendable {
     public var name: String
     public var action: String
     public var inputs: [Template.Entry]
-    public var continueOnError: Bool
+    /// What a failure of this step does to the job.
+    public var onError: StepFailurePolicy
     public var timeout: Duration?
     public var retry: RetryPolicy?
     public var mark: Mark
@@ -78,7 +79,7 @@ public struct Step: Sendable {
         name: String,
         action: String,
         inputs: [Template.Entry] = [],
-        continueOnError: Bool = false,
+        onError: StepFailurePolicy = .fail,
         timeout: Duration? = nil,
         retry: RetryPolicy? = nil,
         mark: Mark = Mark(line: 1, column: 1)
@@ -86,11 +87,20 @@ public struct Step: Sendable {
         self.name = name
         self.action = action
         self.inputs = inputs
-        self.continueOnError = continueOnError
+        self.onError = onError
         self.timeout = timeout
         self.retry = retry
         self.mark = mark
     }
+}
+
+/// What a step's failure (after its retries) does: fail the job (default), continue with the
+/// next step (`continueOnError: true` is the same), or suspend the job at this step so that
+/// `runbook jobs resume` runs it again.
+public enum StepFailurePolicy: String, Sendable, Hashable, CaseIterable {
+    case fail
+    case `continue`
+    case suspend
 }
 
 public struct RetryPolicy: Sendable, Hashable {

@@ -4,7 +4,7 @@ import YAML
 struct RunbookDecoder {
     static let topKeys = ["name", "description", "parameters", "steps", "logVerbose", "logProgress", "timeout"]
     static let parameterKeys = ["type", "default", "required", "allowed", "description"]
-    static let stepKeys = ["name", "action", "with", "continueOnError", "timeout", "retry"]
+    static let stepKeys = ["name", "action", "with", "continueOnError", "onError", "timeout", "retry"]
     static let retryKeys = ["attempts", "delay"]
 
     var sink: DiagnosticSink
@@ -154,13 +154,27 @@ struct RunbookDecoder {
                     "\(what) is missing required input '\(spec.name)' of action '\(signature.name)'", at: node.mark)
             }
         }
-        let continueOnError = node["continueOnError"].flatMap { sink.bool($0, "'continueOnError' of \(what)") }
+        let onError = failurePolicy(node, what)
         let timeout = node["timeout"].flatMap { sink.duration($0, "'timeout' of \(what)") }
         let retry = node["retry"].flatMap { decodeRetry($0, what) }
         guard let name, let action = signature?.name else { return nil }
         return Step(
-            name: name, action: action, inputs: inputs, continueOnError: continueOnError ?? false, timeout: timeout,
+            name: name, action: action, inputs: inputs, onError: onError, timeout: timeout,
             retry: retry, mark: node.mark)
+    }
+
+    /// `onError: fail | continue | suspend`, or the older `continueOnError: true`; both at once
+    /// only when they agree.
+    private mutating func failurePolicy(_ node: Node, _ what: String) -> StepFailurePolicy {
+        let continues = node["continueOnError"].flatMap { sink.bool($0, "'continueOnError' of \(what)") }
+        guard let policyNode = node["onError"] else { return continues == true ? .continue : .fail }
+        guard let policy: StepFailurePolicy = sink.choice(policyNode, "'onError' of \(what)") else { return .fail }
+        if let continues, continues != (policy == .continue) {
+            sink.error(
+                "\(what) sets both 'continueOnError: \(continues)' and 'onError: \(policy.rawValue)', which disagree; "
+                    + "keep 'onError'", at: policyNode.mark)
+        }
+        return policy
     }
 
     private mutating func decodeRetry(_ node: Node, _ what: String) -> RetryPolicy? {

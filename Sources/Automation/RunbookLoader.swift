@@ -34,6 +34,13 @@ public enum RunbookLoader {
             digest: ContentDigest.sha256Hex(bytes))
     }
 
+    /// Loads runbook text that is not a file: the content a job recorded, to resume it as it was.
+    public static func load(content: String, label: String) throws(DiagnosticError) -> LoadedRunbook {
+        let bytes = Array(content.utf8)
+        let runbook = try parse(bytes, label: label)
+        return LoadedRunbook(runbook: runbook, path: label, content: content, digest: ContentDigest.sha256Hex(bytes))
+    }
+
     /// Parses and validates runbook text; every problem is reported.
     public static func parse(_ bytes: [UInt8], label: String, expectedName: String? = nil) throws(DiagnosticError)
         -> Runbook

@@ -19,20 +19,29 @@ extension AutomationStore {
     /// exception are set with it. One transaction.
     public func transition(job id: String, to status: JobStatus, at now: Date, exception: String? = nil) throws {
         try writer.write { db in
-            guard var record = try JobRecord.fetchOne(db, key: id) else {
-                throw StoreError.notFound(kind: "job", name: id, hint: "")
+            try Self.transition(db, job: id, to: status, at: now) { record in
+                if let exception { record.exception = exception }
             }
-            record.status = status.rawValue
-            if status == .running && record.startedAt == nil { record.startedAt = now }
-            if status.isFinal { record.endedAt = now }
-            if let exception { record.exception = exception }
-            try record.update(db)
-            let seq =
-                try Int.fetchOne(
-                    db, sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStatus WHERE jobId = ?", arguments: [id])
-                ?? 0
-            try JobStatusRecord(jobId: id, seq: seq + 1, status: status.rawValue, at: now).insert(db)
         }
+    }
+
+    /// The one place a status changes: the row and its status-history entry, in the caller's
+    /// transaction; `change` adjusts other columns of the same row.
+    static func transition(
+        _ db: Database, job id: String, to status: JobStatus, at now: Date, change: (inout JobRecord) -> Void = { _ in }
+    ) throws {
+        guard var record = try JobRecord.fetchOne(db, key: id) else {
+            throw StoreError.notFound(kind: "job", name: id, hint: "")
+        }
+        record.status = status.rawValue
+        if status == .running && record.startedAt == nil { record.startedAt = now }
+        if status.isFinal { record.endedAt = now }
+        change(&record)
+        try record.update(db)
+        let seq =
+            try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStatus WHERE jobId = ?", arguments: [id])
+            ?? 0
+        try JobStatusRecord(jobId: id, seq: seq + 1, status: status.rawValue, at: now).insert(db)
     }
 
     /// Adds machine names to the job's targets (kept sorted, without repeats).
@@ -124,7 +133,8 @@ extension AutomationStore {
             startReason: job.startReason.rawValue, startedBy: job.startedBy, accountName: job.accountName,
             targets: try JSONColumn.encode(job.targets), status: job.status.rawValue, createdAt: job.createdAt,
             startedAt: job.startedAt, endedAt: job.endedAt, exception: job.exception, logVerbose: job.logVerbose,
-            logProgress: job.logProgress, ownerPid: nil, ownerHost: nil, stopRequestedAt: nil)
+            logProgress: job.logProgress, ownerPid: nil, ownerHost: nil, stopRequestedAt: nil,
+            suspendRequestedAt: nil, checkpointStep: job.checkpointStep)
     }
 
     static func job(_ record: JobRecord) throws -> Job {
@@ -140,6 +150,7 @@ extension AutomationStore {
             startedBy: record.startedBy, accountName: record.accountName,
             targets: try JSONColumn.decode([String].self, record.targets), status: status,
             createdAt: record.createdAt, startedAt: record.startedAt, endedAt: record.endedAt,
-            exception: record.exception, logVerbose: record.logVerbose, logProgress: record.logProgress)
+            exception: record.exception, logVerbose: record.logVerbose, logProgress: record.logProgress,
+            checkpointStep: record.checkpointStep)
     }
 }

@@ -5,25 +5,30 @@ import GRDB
 extension AutomationStore {
     public enum StopOutcome: Sendable, Hashable {
         case requested
+        /// The job had no process running it and is Stopped already.
+        case stoppedNow
         case alreadyFinal(JobStatus)
         case notFound
     }
 
     /// Asks the process running a job to stop it: the job moves to Stopping now (recorded) and
-    /// to Stopped when its runner sees the request. One transaction.
+    /// to Stopped when its runner sees the request. A job no process runs (Suspended, or
+    /// Resuming and not yet claimed) is Stopped at once. One transaction.
     public func requestStop(job id: String, at now: Date) throws -> StopOutcome {
-        let outcome: StopOutcome = try writer.write { db in
+        try writer.write { db in
             guard let record = try JobRecord.fetchOne(db, key: id) else { return .notFound }
-            guard let status = JobStatus(rawValue: record.status), !status.isFinal else {
-                return .alreadyFinal(JobStatus(rawValue: record.status) ?? .failed)
+            let status = JobStatus(rawValue: record.status) ?? .failed
+            guard !status.isFinal else { return .alreadyFinal(status) }
+            if record.ownerPid == nil && (status == .suspended || status == .resuming) {
+                try Self.transition(db, job: id, to: .stopped, at: now) { record in
+                    record.exception = "stopped while \(status.rawValue.lowercased()) ('runbook jobs stop')"
+                }
+                return .stoppedNow
             }
             try db.execute(sql: "UPDATE job SET stopRequestedAt = ? WHERE id = ?", arguments: [now, id])
+            if status != .stopping { try Self.transition(db, job: id, to: .stopping, at: now) }
             return .requested
         }
-        if outcome == .requested, try job(id)?.status != .stopping {
-            try transition(job: id, to: .stopping, at: now)
-        }
-        return outcome
     }
 
     public func stopRequested(job id: String) throws -> Bool {

@@ -52,6 +52,14 @@ enum Migrations {
             // Set by `runbook jobs stop` in any process; the process running the job polls it.
             try db.alter(table: "job") { t in t.add(column: "stopRequestedAt", .datetime) }
         }
+        migrator.registerMigration("v7-suspend") { db in
+            // `runbook jobs suspend` sets suspendRequestedAt; the runner suspends at the next step
+            // boundary. checkpointStep is the step running now, or the one a resume starts from.
+            try db.alter(table: "job") { t in
+                t.add(column: "suspendRequestedAt", .datetime)
+                t.add(column: "checkpointStep", .integer)
+            }
+        }
         return migrator
     }
 

@@ -101,6 +101,8 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var ownerPid: Int?
     var ownerHost: String?
     var stopRequestedAt: Date?
+    var suspendRequestedAt: Date?
+    var checkpointStep: Int?
 
     enum Columns {
         static let id = Column(CodingKeys.id)

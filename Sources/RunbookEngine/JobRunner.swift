@@ -18,6 +18,8 @@ public struct JobRunner: Sendable {
     let streamCap: Int
     /// How often the runner checks for a stop request from another process; nil: never.
     let stopPoll: Duration?
+    /// Why a cancelled job stopped, as its exception says.
+    let interruption: String
 
     public init(
         store: AutomationStore,
@@ -27,8 +29,10 @@ public struct JobRunner: Sendable {
         actions: [String: any ActionHandler] = BuiltinActions.byName,
         makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
         streamCap: Int = JobStreamWriter.defaultCap,
-        stopPoll: Duration? = nil
+        stopPoll: Duration? = nil,
+        interruption: String = "interrupted before it finished"
     ) {
+        self.interruption = interruption
         self.streamCap = streamCap
         self.stopPoll = stopPoll
         self.store = store
@@ -39,7 +43,7 @@ public struct JobRunner: Sendable {
         self.makeID = makeID
     }
 
-    /// Creates the job and runs it to a final status; returns the stored job.
+    /// Creates the job and runs it until it ends or suspends; returns the stored job.
     public func run(
         _ prepared: PreparedJob, reason: StartReason = .manual, startedBy: String? = nil,
         observer: JobStreamWriter.Observer? = nil
@@ -61,37 +65,94 @@ public struct JobRunner: Sendable {
         return job
     }
 
-    /// Runs a job created by `create` to a final status; returns the stored job.
+    /// Runs a job created by `create` until it ends or suspends; returns the stored job.
     public func start(_ job: Job, _ prepared: PreparedJob, observer: JobStreamWriter.Observer? = nil) async throws
         -> Job
     {
-        let runbook = prepared.runbook
-        var log = logger
-        log[metadataKey: "job.id"] = "\(job.id)"
-        log[metadataKey: "runbook.name"] = "\(runbook.name)"
-        log.info("job started")
         let sink = JobStreamWriter(
-            jobId: job.id, store: store, now: now, keepVerbose: runbook.logVerbose, keepProgress: runbook.logProgress,
-            cap: streamCap, observer: observer)
+            jobId: job.id, store: store, now: now, keepVerbose: prepared.runbook.logVerbose,
+            keepProgress: prepared.runbook.logProgress, cap: streamCap, observer: observer)
         try store.transition(job: job.id, to: .activating, at: now())
-        try store.transition(job: job.id, to: .running, at: now())
-        let ending = await execute(prepared, jobId: job.id, sink: sink)
+        return try await drive(job.id, prepared, from: 0, sink: sink)
+    }
+
+    /// Resumes a Suspended job in this process from the step it stopped at, with the runbook
+    /// content and parameters it recorded (Suspended -> Resuming -> Running). Also takes a job
+    /// already queued as Resuming by `runbook jobs resume --queue`.
+    public func resume(_ id: String, observer: JobStreamWriter.Observer? = nil) async throws -> Job {
+        guard let job = try store.job(id) else { throw StoreError.notFound(kind: "job", name: id, hint: "") }
+        if job.status == .suspended, case .notSuspended(let status) = try store.queueResume(job: job.id, at: now()) {
+            throw ResumeError.notSuspended(id: job.id, status: status)
+        }
+        guard try store.claimResume(job: job.id) else {
+            let status = try store.job(job.id)?.status ?? job.status
+            throw status == .resuming
+                ? ResumeError.takenByAnotherProcess(id: job.id) : ResumeError.notSuspended(id: job.id, status: status)
+        }
+        let prepared: PreparedJob
+        do {
+            let loaded = try RunbookLoader.load(content: job.runbookContent, label: "job \(job.id)")
+            prepared = try JobRunner.prepare(loaded, bound: job.parameters)
+        } catch {
+            // The recorded content always loaded once; a newer version's rules may refuse it.
+            try store.transition(
+                job: job.id, to: .failed, at: now(), exception: "the recorded runbook no longer loads: \(error)")
+            throw ResumeError.unloadable(id: job.id, reason: "\(error)")
+        }
+        let sink = JobStreamWriter(
+            jobId: job.id, store: store, now: now, keepVerbose: job.logVerbose, keepProgress: job.logProgress,
+            cap: streamCap, usage: try store.streamUsage(job: job.id), observer: observer)
+        let step = min(job.checkpointStep ?? 0, prepared.runbook.steps.count)
+        await sink.write(.verbose, "Resumed before step \(step + 1) of \(prepared.runbook.steps.count)")
+        return try await drive(job.id, prepared, from: step, sink: sink)
+    }
+
+    /// Running, the steps from `first`, then the ending: a final status or Suspended.
+    private func drive(_ id: String, _ prepared: PreparedJob, from first: Int, sink: JobStreamWriter) async throws
+        -> Job
+    {
+        var log = logger
+        log[metadataKey: "job.id"] = "\(id)"
+        log[metadataKey: "runbook.name"] = "\(prepared.runbook.name)"
+        log.info("job started", metadata: first > 0 ? ["job.resumedAtStep": "\(first + 1)"] : [:])
+        try store.transition(job: id, to: .running, at: now())
+        var ending = await execute(prepared, jobId: id, from: first, sink: sink)
         let failures = await sink.storageFailures()
-        let (status, exception): (JobStatus, String?) =
-            failures.isEmpty ? ending : (.failed, "stream records could not be stored: \(failures[0])")
-        try store.transition(job: job.id, to: status, at: now(), exception: exception)
-        log.info("job ended", metadata: ["job.status": "\(status.rawValue)"])
-        guard let stored = try store.job(job.id) else { throw StoreError.notFound(kind: "job", name: job.id, hint: "") }
+        if !failures.isEmpty {
+            ending = Ending(status: .failed, exception: "stream records could not be stored: \(failures[0])")
+        }
+        if let step = ending.suspendedAt {
+            try store.suspend(job: id, atStep: step, at: now(), reason: ending.exception ?? "suspended")
+        } else {
+            try store.transition(job: id, to: ending.status, at: now(), exception: ending.exception)
+        }
+        log.info("job ended", metadata: ["job.status": "\(ending.status.rawValue)"])
+        guard let stored = try store.job(id) else { throw StoreError.notFound(kind: "job", name: id, hint: "") }
         return stored
     }
 
-    /// Runs the steps within the job's time limit; returns the final status and exception.
-    private func execute(_ prepared: PreparedJob, jobId: String, sink: JobStreamWriter) async -> (JobStatus, String?) {
-        let limit = prepared.runbook.timeout ?? Self.defaultJobTimeout
-        let work: @Sendable () async -> TimeLimit.Outcome<(JobStatus, String?)> = {
-            await TimeLimit.run(limit, clock: self.clock) { await self.runSteps(prepared, jobId: jobId, sink: sink) }
+    /// How a run of a job ends: a final status, or Suspended before step `suspendedAt`.
+    struct Ending: Sendable {
+        var status: JobStatus
+        var exception: String?
+        var suspendedAt: Int?
+
+        static func suspended(before step: Int, _ reason: String) -> Ending {
+            Ending(status: .suspended, exception: reason, suspendedAt: step)
         }
-        let result: TimeLimit.Outcome<(JobStatus, String?)>
+    }
+
+    /// Runs the steps within the job's time limit; returns how the job ends.
+    private func execute(_ prepared: PreparedJob, jobId: String, from first: Int, sink: JobStreamWriter) async
+        -> Ending
+    {
+        let limit = prepared.runbook.timeout ?? Self.defaultJobTimeout
+        let work: @Sendable () async -> TimeLimit.Outcome<Ending> = {
+            await TimeLimit.run(limit, clock: self.clock) {
+                await self.runSteps(prepared, jobId: jobId, from: first, sink: sink)
+            }
+        }
+        let result: TimeLimit.Outcome<Ending>
         if let stopPoll {
             guard
                 let raced = await StopWatch.race(
@@ -102,7 +163,7 @@ public struct JobRunner: Sendable {
             else {
                 let message = "job stopped: stop requested ('runbook jobs stop')"
                 await sink.write(.error, message)
-                return (.stopped, message)
+                return Ending(status: .stopped, exception: message)
             }
             result = raced
         } else {
@@ -110,24 +171,40 @@ public struct JobRunner: Sendable {
         }
         switch result {
         case .finished(let ending):
-            // Cancelled from outside (Ctrl-C on `runbook run`): the job stops, and says why.
-            if Task.isCancelled && ending.0 != .completed {
-                let message = "job stopped: interrupted before it finished"
+            // Cancelled from outside (Ctrl-C on `runbook run`, a scheduler's grace period ending):
+            // the job stops, and says why.
+            if Task.isCancelled && ending.status != .completed {
+                let message = "job stopped: \(interruption)"
                 await sink.write(.error, message)
-                return (.stopped, message)
+                return Ending(status: .stopped, exception: message)
             }
             return ending
         case .timedOut:
             let message = "job stopped: it ran longer than its \(DurationText.format(limit)) limit"
             await sink.write(.error, message)
-            return (.stopped, message)
+            return Ending(status: .stopped, exception: message)
         }
     }
 
-    private func runSteps(_ prepared: PreparedJob, jobId: String, sink: JobStreamWriter) async -> (JobStatus, String?) {
+    private func runSteps(_ prepared: PreparedJob, jobId: String, from first: Int, sink: JobStreamWriter) async
+        -> Ending
+    {
         let steps = prepared.runbook.steps
         let context = ActionContext(jobId: jobId, store: store, sink: sink, now: now)
-        for (index, step) in steps.enumerated() {
+        for index in steps.indices where index >= first {
+            let step = steps[index]
+            // The step boundary: where a requested suspend takes effect, and the checkpoint a
+            // resume starts from.
+            do {
+                if try store.beginStep(job: jobId, index: index) {
+                    let reason =
+                        "suspended before step \(index + 1) '\(step.name)' as requested ('runbook jobs suspend')"
+                    await sink.write(.warning, reason)
+                    return .suspended(before: index, reason)
+                }
+            } catch {
+                return Ending(status: .failed, exception: "the job's checkpoint could not be stored: \(error)")
+            }
             await sink.write(.progress, "Step \(index + 1) of \(steps.count): \(step.name)")
             await sink.write(.verbose, "Starting step '\(step.name)' (action \(step.action))")
             let result = await runStep(step, inputs: prepared.stepInputs[index], context: context)
@@ -135,14 +212,21 @@ public struct JobRunner: Sendable {
                 await sink.write(.verbose, "Step '\(step.name)' succeeded")
                 continue
             }
-            if step.continueOnError {
-                await sink.write(.warning, "step '\(step.name)' failed: \(reason); continuing (continueOnError)")
-                continue
+            if Task.isCancelled { return Ending(status: .stopped, exception: "step '\(step.name)' was cancelled") }
+            switch step.onError {
+            case .continue:
+                await sink.write(.warning, "step '\(step.name)' failed: \(reason); continuing (onError: continue)")
+            case .suspend:
+                let message =
+                    "step '\(step.name)' failed: \(reason); suspended before it (onError: suspend); "
+                    + "'runbook jobs resume \(jobId)' runs it again"
+                await sink.write(.warning, message)
+                return .suspended(before: index, message)
+            case .fail:
+                return Ending(status: .failed, exception: "step '\(step.name)' failed: \(reason)")
             }
-            if Task.isCancelled { return (.stopped, "step '\(step.name)' was cancelled") }
-            return (.failed, "step '\(step.name)' failed: \(reason)")
         }
-        return (.completed, nil)
+        return Ending(status: .completed)
     }
 
     /// One step with its timeout and retries.

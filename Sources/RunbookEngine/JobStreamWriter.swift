@@ -23,8 +23,12 @@ public actor JobStreamWriter: StreamSink {
 
     init(
         jobId: String, store: AutomationStore, now: @escaping @Sendable () -> Date, keepVerbose: Bool,
-        keepProgress: Bool, cap: Int = JobStreamWriter.defaultCap, observer: Observer?
+        keepProgress: Bool, cap: Int = JobStreamWriter.defaultCap,
+        usage: [StreamKind: (bytes: Int, truncated: Bool)] = [:], observer: Observer?
     ) {
+        // A resumed job goes on from what its streams already hold.
+        self.written = usage.mapValues(\.bytes)
+        self.truncated = Set(usage.filter(\.value.truncated).keys)
         self.cap = cap
         self.jobId = jobId
         self.store = store

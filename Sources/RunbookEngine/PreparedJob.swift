@@ -22,11 +22,16 @@ extension JobRunner {
     public static func prepare(_ loaded: LoadedRunbook, parameters given: [String: String]) throws(PreparationError)
         -> PreparedJob
     {
-        let bound: [String: Value]
         switch ParameterValues.bind(given, to: loaded.runbook) {
-        case .success(let values): bound = values
+        case .success(let values): return try prepare(loaded, bound: values)
         case .failure(let error): throw PreparationError(problems: error.problems)
         }
+    }
+
+    /// Resolves every step's inputs from parameters already bound (a job's recorded values).
+    public static func prepare(_ loaded: LoadedRunbook, bound: [String: Value]) throws(PreparationError)
+        -> PreparedJob
+    {
         var problems: [String] = []
         var inputs: [Value] = []
         for step in loaded.runbook.steps {
@@ -43,5 +48,26 @@ extension JobRunner {
         }
         guard problems.isEmpty else { throw PreparationError(problems: problems) }
         return PreparedJob(loaded: loaded, parameters: bound, stepInputs: inputs)
+    }
+}
+
+/// Why a job could not be resumed.
+public enum ResumeError: Error, Sendable, CustomStringConvertible {
+    case notSuspended(id: String, status: JobStatus)
+    case takenByAnotherProcess(id: String)
+    case unloadable(id: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notSuspended(let id, let status):
+            let hint =
+                status == .suspending
+                ? "; it suspends at its next step boundary, then it can be resumed" : "; only a Suspended job resumes"
+            return "job \(id) is \(status.rawValue)\(hint)"
+        case .takenByAnotherProcess(let id):
+            return "job \(id) was resumed by another process (a scheduler, or another 'runbook jobs resume')"
+        case .unloadable(let id, let reason):
+            return "job \(id) cannot be resumed: its recorded runbook no longer loads (\(reason)); it is now Failed"
+        }
     }
 }

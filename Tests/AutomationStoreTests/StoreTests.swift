@@ -206,13 +206,74 @@ import Testing
         try store.createJob(job("orphan", at: now), owner: JobOwner(pid: pid, host: host))
         try store.createJob(job("alive", at: now), owner: .current)
         try store.createJob(job("elsewhere", at: now), owner: JobOwner(pid: pid, host: "another-host"))
-        #expect(try store.recoverOrphanedJobs(at: now) == ["orphan"])
+        #expect(try store.recoverOrphanedJobs(at: now) == [RecoveredJob(id: "orphan", status: .failed)])
         let orphan = try #require(try store.job("orphan"))
         #expect(orphan.status == .failed)
         #expect(orphan.exception?.contains("pid \(pid)") == true)
         #expect(try store.job("alive")?.status == .running)
         #expect(try store.job("elsewhere")?.status == .running)
         #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func recoveryGivesEachStatusItsOwnEnding() throws {
+        let store = try AutomationStore.inMemory()
+        let dead = JobOwner(pid: try deadPid(), host: JobOwner.current.host)
+        for status: JobStatus in [.new, .running, .stopping, .suspending, .resuming] {
+            try store.createJob(job(status.rawValue, status: status, at: now), owner: dead)
+        }
+        try store.createJob(job("parked", status: .suspended, at: now), owner: dead)
+        _ = try store.beginStep(job: "Suspending", index: 2)
+        let recovered = try store.recoverOrphanedJobs(at: now)
+        #expect(
+            Dictionary(uniqueKeysWithValues: recovered.map { ($0.id, $0.status) }) == [
+                "New": .suspended, "Running": .failed, "Stopping": .stopped, "Suspending": .suspended,
+                "Resuming": .suspended,
+            ])
+        let suspending = try #require(try store.job("Suspending"))
+        #expect(suspending.checkpointStep == 2)
+        #expect(suspending.exception?.contains("suspended by recovery before step 3") == true)
+        #expect(try store.job("New")?.checkpointStep == 0)
+        #expect(try store.job("parked")?.status == .suspended)
+        // A second recovery finds nothing: suspended jobs belong to no process.
+        #expect(try store.recoverOrphanedJobs(at: now).isEmpty)
+    }
+
+    @Test func suspendAndResumeMoveThroughAzureStatuses() throws {
+        let store = try AutomationStore.inMemory()
+        try store.createJob(job("j", status: .running, at: now))
+        #expect(try store.beginStep(job: "j", index: 0) == false)
+        #expect(try store.requestSuspend(job: "j", at: now) == .requested)
+        #expect(try store.requestSuspend(job: "j", at: now) == .already(.suspending))
+        #expect(try store.beginStep(job: "j", index: 1) == true)
+        try store.suspend(job: "j", atStep: 1, at: now, reason: "asked")
+        #expect(try store.requestSuspend(job: "j", at: now) == .already(.suspended))
+        guard case .queued(let queued) = try store.queueResume(job: "j", at: now) else {
+            Issue.record("expected the resume to be queued")
+            return
+        }
+        #expect(queued.status == .resuming)
+        #expect(queued.checkpointStep == 1)
+        #expect(queued.exception == nil)
+        #expect(try store.queuedResumes() == ["j"])
+        #expect(try store.claimResume(job: "j"))
+        #expect(try store.claimResume(job: "j", owner: JobOwner(pid: 1, host: "other")) == false)
+        #expect(try store.queuedResumes().isEmpty)
+        #expect(try store.beginStep(job: "j", index: 1) == false)  // the request was used up
+        #expect(
+            try store.statusHistory(job: "j").map(\.status) == [
+                .running, .suspending, .suspended, .resuming,
+            ])
+        #expect(try store.queueResume(job: "j", at: now) == .notSuspended(.resuming))
+    }
+
+    @Test func stoppingASuspendedJobStopsItAtOnce() throws {
+        let store = try AutomationStore.inMemory()
+        try store.createJob(job("j", status: .running, at: now))
+        try store.suspend(job: "j", atStep: 0, at: now, reason: "asked")
+        #expect(try store.requestStop(job: "j", at: now) == .stoppedNow)
+        let stopped = try #require(try store.job("j"))
+        #expect(stopped.status == .stopped)
+        #expect(stopped.exception == "stopped while suspended ('runbook jobs stop')")
     }
 
     @Test func purgeDeletesOldFinishedJobsOnly() throws {

@@ -19,7 +19,7 @@ import Testing
         #expect(runbook.parameter(named: "region")?.required == true)
         #expect(runbook.parameter(named: "solutions")?.allowed == [.string("ChangeTracking"), .string("Inventory")])
         let enable = runbook.steps[1]
-        #expect(enable.continueOnError)
+        #expect(enable.onError == .continue)
         #expect(enable.timeout == .seconds(900))
         #expect(enable.retry == RetryPolicy(attempts: 2, delay: .seconds(30)))
     }
@@ -67,6 +67,29 @@ import Testing
             try RunbookLoader.load(path: Fixtures.path("invalid/wrong-types.yaml"))
         }
         #expect(error?.diagnostics.map(\.mark.line) == [2, 4, 8])
+    }
+
+    @Test func onErrorChoosesWhatAFailedStepDoes() throws {
+        func load(_ step: String) throws -> Runbook {
+            try RunbookLoader.load(
+                content: "name: r\nsteps:\n  - name: s\n    action: log\n    with: { message: hi }\n\(step)",
+                label: "r.yaml"
+            ).runbook
+        }
+        #expect(try load("    onError: suspend").steps[0].onError == .suspend)
+        #expect(try load("    continueOnError: true").steps[0].onError == .continue)
+        #expect(try load("    onError: continue\n    continueOnError: true").steps[0].onError == .continue)
+        #expect(try load("").steps[0].onError == .fail)
+        let unknown = #expect(throws: DiagnosticError.self) { try load("    onError: pause") }
+        #expect(
+            unknown?.description
+                == "r.yaml:6:14: error: unknown 'onError' of step 's' 'pause'; expected one of: fail, continue, suspend"
+        )
+        let conflict = #expect(throws: DiagnosticError.self) {
+            try load("    onError: suspend\n    continueOnError: true")
+        }
+        #expect(conflict?.diagnostics.first?.mark == .init(line: 6, column: 14))
+        #expect(conflict?.diagnostics.first?.message.contains("disagree") == true)
     }
 
     @Test func tenThousandLevelNestingIsRefused() throws {

@@ -85,7 +85,7 @@ import Testing
         #expect(list.stderr.contains("was left unfinished by a process that ended; marked Failed"))
         let job = try #require(try store.jobs(.init(runbook: "scan")).first)
         #expect(job.status == .failed)
-        #expect(job.exception?.contains("ended before the job did") == true)
+        #expect(job.exception?.contains("ended while it was Running; marked Failed by recovery") == true)
         #expect(try store.lastScan(machine: "big") == nil)  // nothing half-committed
         #expect(try store.integrityCheck() == "ok")
     }

@@ -63,8 +63,12 @@ struct ScheduleDecoder {
                 monthDays: monthDays, occurrences: occurrences,
                 cron: node["cron"].flatMap { sink.string($0, "'cron'") }),
             enabled: node["enabled"].flatMap { sink.bool($0, "'enabled'") } ?? true)
-        if let policy = enumeration(node["misfire"], MisfirePolicy.self, "misfire") { schedule.misfire = policy }
-        if let policy = enumeration(node["overlap"], OverlapPolicy.self, "overlap") { schedule.overlap = policy }
+        if let policy: MisfirePolicy = node["misfire"].flatMap({ sink.choice($0, "misfire policy") }) {
+            schedule.misfire = policy
+        }
+        if let policy: OverlapPolicy = node["overlap"].flatMap({ sink.choice($0, "overlap policy") }) {
+            schedule.overlap = policy
+        }
         schedule.links = links(node["runbooks"])
         for problem in schedule.problems() { sink.error("\(what): \(problem)", at: node.mark) }
         return schedule
@@ -77,21 +81,6 @@ struct ScheduleDecoder {
             return nil
         }
         return date
-    }
-
-    private mutating func enumeration<T: RawRepresentable & CaseIterable>(
-        _ node: Node?, _ type: T.Type, _ field: String
-    )
-        -> T? where T.RawValue == String
-    {
-        guard let node, let text = sink.string(node, "'\(field)'") else { return nil }
-        guard let value = T(rawValue: text) else {
-            sink.error(
-                "unknown \(field) policy '\(text)'; expected one of: "
-                    + T.allCases.map(\.rawValue).joined(separator: ", "), at: node.mark)
-            return nil
-        }
-        return value
     }
 
     /// `runbooks: [name, {name: scan, parameters: {machines: [a, b]}}]`; values become `-p` text.

@@ -7,8 +7,8 @@ extension RunbookCommand {
     struct JobsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "jobs",
-            abstract: "The job history: list jobs, show one, print its streams.",
-            subcommands: [List.self, Show.self, Output.self, Stop.self, Purge.self],
+            abstract: "The job history: list jobs, show one, print its streams; stop, suspend, resume.",
+            subcommands: [List.self, Show.self, Output.self, Stop.self, Suspend.self, Resume.self, Purge.self],
             defaultSubcommand: List.self)
     }
 }
@@ -101,6 +101,9 @@ extension RunbookCommand.JobsCommand {
             let parameters = job.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             lines.append("Parameters:  \(parameters.isEmpty ? "-" : parameters.joined(separator: " "))")
             if let exception = job.exception { lines.append("Exception:   \(exception)") }
+            if let step = job.resumesBeforeStep {
+                lines.append("Resumes:     before step \(step) ('runbook jobs resume \(job.id)')")
+            }
             if let fire = try store.fire(startingJob: job.id) {
                 lines.append("Schedule:    \(fire.scheduleName), fire time \(fire.fireTime.formatted(.iso8601))")
             }

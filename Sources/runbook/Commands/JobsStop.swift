@@ -10,7 +10,7 @@ extension RunbookCommand.JobsCommand {
             discussion: """
                 The job moves to Stopping at once; the process running it checks four times a second
                 and ends it as Stopped. This command waits up to --wait seconds for that and prints the
-                final status.
+                final status. A Suspended job, which no process runs, is Stopped at once.
                 """)
 
         @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
@@ -27,16 +27,15 @@ extension RunbookCommand.JobsCommand {
             case .alreadyFinal(let status):
                 Terminal.out("Job \(job.id) already ended: \(status.rawValue).")
                 return
+            case .stoppedNow:
+                Terminal.out("Job \(job.id) Stopped (no process was running it).")
+                return
             case .requested:
                 Terminal.out("Stop requested for job \(job.id) (Stopping).")
             }
-            let deadline = Date().addingTimeInterval(wait)
-            while Date() < deadline {
-                if let current = try store.job(job.id), current.status.isFinal {
-                    Terminal.out("Job \(job.id) \(current.status.rawValue).")
-                    return
-                }
-                try await Task.sleep(for: .milliseconds(100))
+            if let status = try await JobWait.until(job.id, in: store, seconds: wait, done: \.isFinal) {
+                Terminal.out("Job \(job.id) \(status.rawValue).")
+                return
             }
             Terminal.warning(
                 "job \(job.id) has not stopped yet; its process may be busy in a step that cannot be interrupted")

@@ -86,7 +86,7 @@ extension RunbookCommand {
             } else {
                 JobPrinter.finished(job)
             }
-            if job.status != .completed { throw ExitCode(1) }
+            throw JobExit.code(for: job.status)
         }
     }
 }

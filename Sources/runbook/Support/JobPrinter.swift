@@ -17,6 +17,9 @@ enum JobPrinter {
         if let duration = job.duration(now: Date()) { line += " in \(Terminal.seconds(duration))" }
         Terminal.out(line)
         if let exception = job.exception { Terminal.raw("exception: \(exception)") }
+        if let step = job.resumesBeforeStep {
+            Terminal.out("Resume it before step \(step) with: runbook jobs resume \(job.id)")
+        }
     }
 }
 
@@ -36,6 +39,8 @@ struct JobDocument: Encodable {
     var endedAt: Date?
     var durationSeconds: Double?
     var exception: String?
+    /// While Suspended or Resuming: the step (1-based) a resume starts with.
+    var resumesBeforeStep: Int?
     var statusHistory: [JobStatusChange]?
     var streams: [StreamRecord]?
 
@@ -54,6 +59,7 @@ struct JobDocument: Encodable {
         endedAt = job.endedAt
         durationSeconds = job.duration(now: Date())
         exception = job.exception
+        resumesBeforeStep = job.resumesBeforeStep
         if let store {
             statusHistory = try store.statusHistory(job: job.id)
             if withStreams { streams = try store.streams(job: job.id) }

@@ -26,8 +26,9 @@ struct StoreOptions: ParsableArguments {
             throw ExitCode(74)
         }
         // Jobs whose process died are ended, never left Running.
-        for id in try store.recoverOrphanedJobs(at: Date()) {
-            Terminal.note("job \(id) was left unfinished by a process that ended; marked Failed")
+        for job in try store.recoverOrphanedJobs(at: Date()) {
+            let what = job.status == .suspended ? "Suspended ('runbook jobs resume' runs it)" : job.status.rawValue
+            Terminal.note("job \(job.id) was left unfinished by a process that ended; marked \(what)")
         }
         return store
     }

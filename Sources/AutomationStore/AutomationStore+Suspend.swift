@@ -1,0 +1,112 @@
+import Automation
+import Foundation
+import GRDB
+
+/// Suspend and resume (Azure's Suspending -> Suspended -> Resuming -> Running). A suspended job
+/// belongs to no process: it waits in the store with the step it resumes from.
+extension AutomationStore {
+    public enum SuspendOutcome: Sendable, Hashable {
+        case requested
+        /// Already Suspending or Suspended.
+        case already(JobStatus)
+        case alreadyFinal(JobStatus)
+        case notFound
+    }
+
+    public enum ResumeOutcome: Sendable, Hashable {
+        /// Now Resuming, waiting for a process to claim it.
+        case queued(Job)
+        /// Only a Suspended job resumes.
+        case notSuspended(JobStatus)
+        case notFound
+    }
+
+    /// Asks the process running a job to suspend it at its next step boundary: the job moves to
+    /// Suspending now. One transaction.
+    public func requestSuspend(job id: String, at now: Date) throws -> SuspendOutcome {
+        try writer.write { db in
+            guard let record = try JobRecord.fetchOne(db, key: id) else { return .notFound }
+            let status = JobStatus(rawValue: record.status) ?? .failed
+            if status.isFinal { return .alreadyFinal(status) }
+            if status == .suspending || status == .suspended { return .already(status) }
+            try db.execute(sql: "UPDATE job SET suspendRequestedAt = ? WHERE id = ?", arguments: [now, id])
+            try Self.transition(db, job: id, to: .suspending, at: now)
+            return .requested
+        }
+    }
+
+    /// Records that the job is starting step `index` (its checkpoint) and tells whether a
+    /// suspend was asked for, which the runner honours before the step runs. One transaction.
+    public func beginStep(job id: String, index: Int) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE job SET checkpointStep = ? WHERE id = ?", arguments: [index, id])
+            return try Date.fetchOne(db, sql: "SELECT suspendRequestedAt FROM job WHERE id = ?", arguments: [id])
+                != nil
+        }
+    }
+
+    /// Suspends a job before step `step` (the step a resume runs first). The job no longer
+    /// belongs to its process, so recovery leaves it alone.
+    public func suspend(job id: String, atStep step: Int, at now: Date, reason: String) throws {
+        try writer.write { db in
+            try Self.transition(db, job: id, to: .suspended, at: now) { record in
+                record.checkpointStep = step
+                record.exception = reason
+                record.suspendRequestedAt = nil
+                record.ownerPid = nil
+                record.ownerHost = nil
+            }
+        }
+    }
+
+    /// Suspended -> Resuming: the job waits for a process (`runbook jobs resume` or a scheduler)
+    /// to claim it. One transaction.
+    public func queueResume(job id: String, at now: Date) throws -> ResumeOutcome {
+        try writer.write { db in
+            guard let record = try JobRecord.fetchOne(db, key: id) else { return .notFound }
+            let status = JobStatus(rawValue: record.status) ?? .failed
+            guard status == .suspended else { return .notSuspended(status) }
+            try Self.transition(db, job: id, to: .resuming, at: now) { record in record.exception = nil }
+            guard let updated = try JobRecord.fetchOne(db, key: id) else { return .notFound }
+            return .queued(try Self.job(updated))
+        }
+    }
+
+    /// Takes a Resuming job for `owner`; false when another process took it first.
+    public func claimResume(job id: String, owner: JobOwner = .current) throws -> Bool {
+        try writer.write { db in
+            try db.execute(
+                sql:
+                    "UPDATE job SET ownerPid = ?, ownerHost = ? WHERE id = ? AND status = 'Resuming' AND ownerPid IS NULL",
+                arguments: [owner.pid, owner.host, id])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Jobs waiting in Resuming for a process to claim them, oldest first.
+    public func queuedResumes() throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT id FROM job WHERE status = 'Resuming' AND ownerPid IS NULL ORDER BY createdAt")
+        }
+    }
+
+    /// Bytes stored per stream and whether it was truncated, so a resumed job keeps its caps.
+    public func streamUsage(job id: String) throws -> [StreamKind: (bytes: Int, truncated: Bool)] {
+        try writer.read { db in
+            var usage: [StreamKind: (bytes: Int, truncated: Bool)] = [:]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT stream, SUM(length(CAST(message AS BLOB))) AS bytes,
+                           MAX(message LIKE '[truncated: %') AS truncated
+                    FROM jobStream WHERE jobId = ? GROUP BY stream
+                    """, arguments: [id])
+            for row in rows {
+                guard let kind = StreamKind(rawValue: row["stream"]) else { continue }
+                usage[kind] = (row["bytes"], row["truncated"])
+            }
+            return usage
+        }
+    }
+}

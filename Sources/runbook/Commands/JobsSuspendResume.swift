@@ -1,0 +1,109 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+import Foundation
+import Logging
+import RunbookEngine
+
+extension RunbookCommand.JobsCommand {
+    struct Suspend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Suspend a job at its next step boundary, from any process (Suspending -> Suspended).",
+            discussion: """
+                The job moves to Suspending at once. The process running it lets the current step finish
+                and suspends the job before the next one; 'runbook jobs resume ID' later runs it from
+                that step. A job waiting in New suspends before its first step. This command waits up
+                to --wait seconds for Suspended; a long step keeps the job Suspending until it ends.
+                """)
+
+        @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
+        @Option(help: "Seconds to wait for the job to reach Suspended (0: do not wait).") var wait = 10.0
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let store = try store.open()
+            let job = try JobLookup.find(id, in: store)
+            switch try store.requestSuspend(job: job.id, at: Date()) {
+            case .notFound:
+                Terminal.error("no job with id '\(id)'")
+                throw ExitCode(1)
+            case .alreadyFinal(let status):
+                Terminal.error("job \(job.id) already ended (\(status.rawValue)); only an unfinished job suspends")
+                throw ExitCode(1)
+            case .already(let status):
+                Terminal.out("Job \(job.id) is already \(status.rawValue).")
+                return
+            case .requested:
+                Terminal.out("Suspend requested for job \(job.id) (Suspending).")
+            }
+            let status = try await JobWait.until(job.id, in: store, seconds: wait) { $0 == .suspended || $0.isFinal }
+            guard let status else {
+                if wait > 0 {
+                    Terminal.warning("job \(job.id) is still Suspending: its current step has not finished yet")
+                }
+                return
+            }
+            Terminal.out("Job \(job.id) \(status.rawValue).")
+            if status == .suspended { Terminal.out("Resume it with: runbook jobs resume \(job.id)") }
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Resume a Suspended job from the step where it stopped (Resuming -> Running).",
+            discussion: """
+                The job runs again in this process, with the runbook content and parameters it recorded
+                (not the file as it is now), starting with the step it was suspended before; its streams
+                go on where they were. Exit status as for 'runbook run'. With --queue the job is only
+                marked Resuming and a running 'runbook scheduler' picks it up on its next pass.
+                """)
+
+        @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
+        @Flag(help: "Leave the job Resuming for a running scheduler instead of running it here.") var queue = false
+        @Flag(help: "Print the job as JSON when it ends.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            Logs.bootstrap()
+            let store = try store.open()
+            let job = try JobLookup.find(id, in: store)
+            if queue {
+                switch try store.queueResume(job: job.id, at: Date()) {
+                case .queued(let queued):
+                    Terminal.out(
+                        "Job \(queued.id) Resuming: a scheduler resumes it before step \((queued.checkpointStep ?? 0) + 1)."
+                    )
+                    return
+                case .notSuspended(let status):
+                    Terminal.error(ResumeError.notSuspended(id: job.id, status: status).description)
+                    throw ExitCode(1)
+                case .notFound:
+                    Terminal.error("no job with id '\(id)'")
+                    throw ExitCode(1)
+                }
+            }
+            let runner = JobRunner(store: store, logger: Logger(label: "runbook.engine"), stopPoll: .milliseconds(250))
+            let live = !json
+            let resuming = Task {
+                try await runner.resume(job.id) { record in
+                    if live { JobPrinter.live(record) }
+                }
+            }
+            let interrupt = StopSignal { resuming.cancel() }
+            let ended: Job
+            do {
+                ended = try await resuming.value
+            } catch let error as ResumeError {
+                Terminal.error(error.description)
+                throw ExitCode(1)
+            }
+            _ = interrupt
+            if json {
+                try JSONOutput.print(JobDocument(job: ended, store: store, withStreams: true))
+            } else {
+                JobPrinter.finished(ended)
+            }
+            throw JobExit.code(for: ended.status)
+        }
+    }
+}
