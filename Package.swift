@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libyaml from the system (Debian libyaml-dev, pkg-config yaml-0.1).
@@ -53,6 +54,7 @@ let package = Package(
             dependencies: [
                 "Automation", "AutomationStore", "RunbookEngine",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -61,6 +63,7 @@ let package = Package(
                 "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine", "Scheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Benchmarks: measured side by side, never asserted in tests (docs/PERFORMANCE.md).
@@ -72,6 +75,8 @@ let package = Package(
             ],
             path: "Benchmarks/runbook-bench"
         ),
+        // Test doubles shared by test targets (a clock that moves only when a test says so).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(
             name: "AutomationTests",
@@ -93,14 +98,16 @@ let package = Package(
         .testTarget(
             name: "SchedulerTests",
             dependencies: [
-                "Automation", "AutomationStore", "RunbookEngine", "Scheduler",
+                "Automation", "AutomationStore", "RunbookEngine", "Scheduler", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
             name: "RunbookEngineTests",
             dependencies: [
-                "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine",
+                "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -7,18 +7,25 @@ import RunbookEngine
 /// What one tick did.
 public struct TickReport: Sendable, Hashable {
     public var started: [String] = []
+    /// Suspended jobs queued with `runbook jobs resume --queue` that this pass ran.
+    public var resumed: [String] = []
+    /// Jobs created for fires that never started because the scheduler was shutting down.
+    public var notStarted: [String] = []
     public var missed = 0
     public var skipped = 0
     public var failed: [String] = []
 
     public init() {}
 
-    public var isEmpty: Bool { started.isEmpty && missed == 0 && skipped == 0 && failed.isEmpty }
+    public var isEmpty: Bool {
+        started.isEmpty && resumed.isEmpty && notStarted.isEmpty && missed == 0 && skipped == 0 && failed.isEmpty
+    }
 }
 
 /// One pass of the scheduler: for each enabled schedule, the fires due since its checkpoint are
-/// claimed under the store's unique (schedule, fire time) key and their jobs run. A pure step
-/// driven by the `now` it is given: the daemon calls it in a loop, `--once` calls it once.
+/// claimed under the store's unique (schedule, fire time) key and their jobs run, with any
+/// suspended jobs queued for resumption. A step driven by the `now` it is given: the daemon
+/// (`SchedulerService`) calls it in a loop, `--once` calls it once.
 public struct SchedulerTick: Sendable {
     /// A fire this late is a misfire, handled by the schedule's misfire policy.
     public static let misfireThreshold: TimeInterval = 60
@@ -42,46 +49,82 @@ public struct SchedulerTick: Sendable {
         self.concurrency = max(1, concurrency)
     }
 
-    /// A job created for a fire, waiting for a slot.
-    struct Pending: Sendable {
-        var schedule: String
-        var fire: Date
-        var job: Job
-        var prepared: PreparedJob
+    /// Work for a slot: a job created for a fire, or a queued resume.
+    enum Pending: Sendable {
+        case fire(job: Job, prepared: PreparedJob)
+        case resume(jobId: String)
     }
 
-    public func tick(now: Date) async throws -> TickReport {
+    /// One pass. `mayStart` is asked before each job takes a slot: once it says no (the
+    /// scheduler is shutting down), jobs still waiting in New end Stopped, with the reason.
+    public func tick(now: Date, mayStart: @escaping @Sendable () -> Bool = { true }) async throws -> TickReport {
         var report = TickReport()
         var pending: [Pending] = []
         for schedule in try store.schedules() where schedule.enabled {
             pending += try handle(schedule, now: now, report: &report)
         }
-        report.started += try await runAll(pending)
+        pending += try store.queuedResumes().map { Pending.resume(jobId: $0) }
+        try await runAll(pending, mayStart: mayStart, report: &report)
         return report
     }
 
     /// Runs the pass's jobs, at most `concurrency` at a time, in the order they were created.
-    private func runAll(_ pending: [Pending]) async throws -> [String] {
-        try await withThrowingTaskGroup(of: String.self) { group in
+    private func runAll(_ pending: [Pending], mayStart: @escaping @Sendable () -> Bool, report: inout TickReport)
+        async throws
+    {
+        let outcomes = await withTaskGroup(of: (Pending, Bool).self) { group in
             var next = 0
-            var finished: [String] = []
+            var outcomes: [(Pending, Bool)] = []
             func launch() {
-                guard next < pending.count else { return }
-                let item = pending[next]
-                next += 1
-                group.addTask {
-                    let job = try await runner.start(item.job, item.prepared)
-                    try store.updateFire(
-                        schedule: item.schedule, fireTime: item.fire, status: .started, jobId: job.id, reason: nil)
-                    return job.id
+                while next < pending.count {
+                    let item = pending[next]
+                    next += 1
+                    guard mayStart() else {
+                        outcomes.append((item, false))
+                        continue
+                    }
+                    group.addTask { (item, await run(item)) }
+                    return
                 }
             }
             for _ in 0..<concurrency { launch() }
-            while let id = try await group.next() {
-                finished.append(id)
+            while let outcome = await group.next() {
+                outcomes.append(outcome)
                 launch()
             }
-            return finished
+            return outcomes
+        }
+        for (item, ran) in outcomes {
+            switch (item, ran) {
+            case (.fire(let job, _), true): report.started.append(job.id)
+            case (.resume(let id), true): report.resumed.append(id)
+            case (.fire(let job, _), false):
+                try store.transition(
+                    job: job.id, to: .stopped, at: Date(),
+                    exception: "not started: the scheduler was shutting down before a slot was free")
+                report.notStarted.append(job.id)
+            case (.resume, false):
+                break  // still Resuming and unclaimed: the next scheduler pass takes it
+            }
+        }
+    }
+
+    /// Runs one item to its end; false when it did not run (another process took the resume).
+    private func run(_ item: Pending) async -> Bool {
+        do {
+            switch item {
+            case .fire(let job, let prepared): _ = try await runner.start(job, prepared)
+            case .resume(let id): _ = try await runner.resume(id)
+            }
+            return true
+        } catch let error as ResumeError {
+            // Taken by another process, or stopped meanwhile: not this pass's to run.
+            logger.info("queued resume not run", metadata: ["reason": "\(error)"])
+            return false
+        } catch {
+            // One job's storage failure must not end the pass for the others.
+            logger.error("job could not be run", metadata: ["error": "\(error)"])
+            return true
         }
     }
 
@@ -148,7 +191,7 @@ public struct SchedulerTick: Sendable {
                 let job = try runner.create(prepared, reason: .schedule, startedBy: schedule.name)
                 try store.updateFire(
                     schedule: schedule.name, fireTime: fire, status: .started, jobId: job.id, reason: nil)
-                pending.append(Pending(schedule: schedule.name, fire: fire, job: job, prepared: prepared))
+                pending.append(.fire(job: job, prepared: prepared))
             } catch {
                 // A runbook that was deleted or no longer validates: the fire fails, the scheduler goes on.
                 let reason = "runbook '\(link.runbook)': \(error)".replacingOccurrences(of: "error: ", with: "")

@@ -2,6 +2,7 @@ import Automation
 import AutomationStore
 import Foundation
 import Logging
+import TestSupport
 import Testing
 
 @testable import RunbookEngine

@@ -24,11 +24,15 @@ struct FileCollection {
     let racyCutoffNs: Int64?
 
     func collect(_ tracked: [(item: TrackedFile, path: String)]) async -> Result {
-        var walker = FileWalker(root: root, windows: windows)
-        for (item, path) in tracked { walker.collect(item, path: path) }
+        let (root, windows) = (self.root, self.windows)
+        let walked = await OffPool.run { cancelled in
+            var walker = FileWalker(root: root, windows: windows, cancelled: cancelled)
+            for (item, path) in tracked { walker.collect(item, path: path) }
+            return (walker.observations.sorted { $0.key < $1.key }, walker.warnings)
+        }
         var result = Result()
-        result.warnings = walker.warnings
-        var observations = walker.observations.sorted { $0.key < $1.key }
+        result.warnings = walked.1
+        var observations = walked.0
         // A file two items select is tracked once (the first item's view of it).
         if tracked.count > 1 {
             var unique: [FileObservation] = []
@@ -126,18 +130,21 @@ struct FileCollection {
     /// Content kept for `uploadContent` items, per file; larger files keep none, with a warning.
     static let maxUploadBytes = 64 * 1024
 
-    /// Hashes on every core: one task per core, each taking every n-th file.
+    /// Hashes on every core: one thread per core (off the cooperative pool), each taking every
+    /// n-th file.
     static func hashAll(_ observations: [FileObservation]) async -> [FileHasher.Outcome] {
         guard !observations.isEmpty else { return [] }
         let workers = min(max(1, ProcessInfo.processInfo.activeProcessorCount), observations.count)
         return await withTaskGroup(of: [(Int, FileHasher.Outcome)].self) { group in
             for worker in 0..<workers {
                 group.addTask {
-                    // An interrupted scan stops hashing; its results are never committed.
-                    stride(from: worker, to: observations.count, by: workers).map { index in
-                        Task.isCancelled
-                            ? (index, FileHasher.Outcome(sha256: nil, warning: nil, stable: false))
-                            : (index, FileHasher.hash(observations[index]))
+                    await OffPool.run { cancelled in
+                        // An interrupted scan stops hashing; its results are never committed.
+                        stride(from: worker, to: observations.count, by: workers).map { index in
+                            cancelled.isSet
+                                ? (index, FileHasher.Outcome(sha256: nil, warning: nil, stable: false))
+                                : (index, FileHasher.hash(observations[index]))
+                        }
                     }
                 }
             }

@@ -48,10 +48,13 @@ struct FileWalker {
     private(set) var observations: [FileObservation] = []
     private(set) var warnings: [String] = []
     private var ignoredLinks: [String] = []
+    /// Set when the scan is stopped or interrupted: the walk ends; what it found is never committed.
+    let cancelled: OnceFlag
 
-    init(root: String, windows: Bool) {
+    init(root: String, windows: Bool, cancelled: OnceFlag = OnceFlag()) {
         self.root = root
         self.windows = windows
+        self.cancelled = cancelled
     }
 
     /// Collects what `item` selects; `path` is the item's path already expanded (no `%VAR%`).
@@ -80,8 +83,7 @@ struct FileWalker {
     }
 
     private mutating func visit(_ path: MachinePath, item: TrackedFile, depth: Int, parentDevice: Int64?) {
-        // A stopped or interrupted scan stops walking; what it found is never committed.
-        guard !Task.isCancelled else { return }
+        guard !cancelled.isSet else { return }
         let host = path.host(root: root)
         let display = path.display(windows: windows)
         var info = stat()

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import RunbookEngine
 import Scheduler
+import ServiceLifecycle
 
 extension RunbookCommand {
     struct SchedulerCommand: AsyncParsableCommand {
@@ -18,15 +19,20 @@ extension RunbookCommand {
                 (run-once, the default) or not (skip). A fire that comes while the schedule's previous
                 job still runs follows its overlap policy: skip (default, recorded), queue, or allow.
 
-                On SIGINT or SIGTERM it starts
-                no new pass; jobs still running get --grace seconds, then are stopped (recorded as
-                Stopped). Jobs left running by a scheduler that died are marked Failed when the store
-                is next opened. --concurrency limits how many jobs run at once (default 4); the others
-                wait in New. Suspend/resume is still to come.
+                --concurrency limits how many jobs run at once (default 4); the others wait in New.
+                Jobs queued with 'runbook jobs resume --queue' are resumed on the next pass. Finished
+                jobs older than --retention (default 30d, as Azure keeps them) are deleted at start and
+                every hour, in small batches.
+
+                On SIGINT or SIGTERM it starts no new pass and no waiting job; running jobs get --grace
+                seconds to finish, then are stopped (recorded as Stopped, with the reason). Jobs left
+                running by a scheduler that died are ended or suspended, with the reason, when the store
+                is next opened. Logs are structured lines on stderr (RUNBOOK_LOG_LEVEL=debug for more).
 
                 Examples:
-                  runbook scheduler                 # until Ctrl-C, checking every second
-                  runbook scheduler --once          # one pass, for cron or CI
+                  runbook scheduler                     # until Ctrl-C, checking every second
+                  runbook scheduler --once              # one pass, for cron or CI
+                  runbook scheduler --retention 90d --concurrency 8
                 """)
 
         @Flag(help: "Run one pass and exit.") var once = false
@@ -34,6 +40,8 @@ extension RunbookCommand {
         @Option(help: "Jobs that run at once; the others wait in New for a slot.") var concurrency = 4
         @Option(help: "On SIGINT/SIGTERM, seconds running jobs get to finish before they are stopped.")
         var grace = 30.0
+        @Option(help: "Delete finished jobs older than this (30d, 12h); 'off' keeps them all.")
+        var retention = "30d"
         @Option(help: "Pretend the time is this (ISO 8601), for rehearsals; implies --once.") var now: String?
         @OptionGroup var store: StoreOptions
         @OptionGroup var runbooks: RunbookFolderOptions
@@ -42,6 +50,10 @@ extension RunbookCommand {
             guard poll >= 0.05 else { throw ValidationError("--poll must be at least 0.05 seconds") }
             guard (1...256).contains(concurrency) else {
                 throw ValidationError("--concurrency must be between 1 and 256")
+            }
+            guard grace >= 0 else { throw ValidationError("--grace must be 0 or more seconds") }
+            if retention != "off" && DurationText.parse(retention) == nil {
+                throw ValidationError("--retention '\(retention)' is not a duration such as 30d or 12h, nor 'off'")
             }
             if let now, (try? Date(now, strategy: .iso8601)) == nil {
                 throw ValidationError("--now '\(now)' is not an ISO 8601 time such as 2026-11-25T02:00:30Z")
@@ -58,47 +70,43 @@ extension RunbookCommand {
             }
             let store = try store.openWithAccount()
             let logger = Logger(label: "runbook.scheduler")
+            let runner = JobRunner(
+                store: store, logger: logger, stopPoll: .milliseconds(250),
+                interruption: "the scheduler was shut down and its \(grace)s grace period ran out")
             let tick = SchedulerTick(
-                store: store, library: runbooks.library,
-                runner: JobRunner(store: store, logger: logger, stopPoll: .milliseconds(250)),
-                logger: logger, concurrency: concurrency
-            )
+                store: store, library: runbooks.library, runner: runner, logger: logger, concurrency: concurrency)
             if let now, let date = try? Date(now, strategy: .iso8601) {
-                Terminal.out(Self.describe(try await tick.tick(now: date)))
+                Terminal.out("\(try await tick.tick(now: date))")
                 return
             }
             if once {
-                Terminal.out(Self.describe(try await tick.tick(now: Date())))
+                Terminal.out("\(try await tick.tick(now: Date()))")
                 return
             }
-            let stopping = StopFlag()
-            let passes = Task {
-                while !stopping.isSet && !Task.isCancelled {
-                    let report = try await tick.tick(now: Date())
-                    if !report.isEmpty { logger.info("\(Self.describe(report))") }
-                    try? await Task.sleep(for: .seconds(poll))
-                }
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(
+                    service: SchedulerService(tick: tick, poll: .milliseconds(Int(poll * 1000)), logger: logger),
+                    successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "scheduler")
+            ]
+            if let age = DurationText.parse(retention), retention != "off" {
+                let retentionService = RetentionService(
+                    store: store, retention: Double(age.components.seconds), logger: logger)
+                services.append(
+                    .init(
+                        service: retentionService, successTerminationBehavior: .gracefullyShutdownGroup,
+                        serviceName: "retention"))
             }
-            // A signal: no new pass starts; running jobs get the grace period, then are stopped
-            // (they end Stopped, with the reason), so no job is left Running.
-            let grace = self.grace
-            let signals = StopSignal {
-                // On the signal thread: blocking it for the grace period delays nothing else.
-                guard !stopping.isSet else { return }
-                stopping.set()
-                logger.info("stopping: no new fires; running jobs have \(grace)s to finish")
-                Thread.sleep(forTimeInterval: grace)
-                passes.cancel()
-            }
-            logger.info("scheduler started", metadata: ["poll.seconds": "\(poll)", "grace.seconds": "\(grace)"])
-            _ = try? await passes.value
-            _ = signals
+            var configuration = ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration.maximumGracefulShutdownDuration = .milliseconds(Int(grace * 1000))
+            logger.info(
+                "scheduler started",
+                metadata: [
+                    "poll.seconds": "\(poll)", "grace.seconds": "\(grace)", "concurrency": "\(concurrency)",
+                    "retention": "\(retention)", "store": "\(self.store.resolvedFolder)",
+                ])
+            try await ServiceGroup(configuration: configuration).run()
             logger.info("scheduler stopped")
-        }
-
-        static func describe(_ report: TickReport) -> String {
-            "started \(report.started.count) job(s), \(report.missed) missed fire(s) recorded, "
-                + "\(report.skipped) skipped, \(report.failed.count) failed"
         }
     }
 }

@@ -38,12 +38,3 @@ final class StopSignal: @unchecked Sendable {
 
     private func set() { lock.withLock { flag = true } }
 }
-
-/// A flag set once, read from any thread.
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
-
-    var isSet: Bool { lock.withLock { flag } }
-    func set() { lock.withLock { flag = true } }
-}

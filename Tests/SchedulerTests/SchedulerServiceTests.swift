@@ -1,0 +1,172 @@
+import Automation
+import AutomationStore
+import Foundation
+import Logging
+import RunbookEngine
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import TestSupport
+import Testing
+
+@testable import Scheduler
+
+/// The wall-clock time the daemon reads, set by the test.
+final class TimeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Date
+
+    init(_ date: Date) { value = date }
+
+    var now: Date { lock.withLock { value } }
+    func set(_ date: Date) { lock.withLock { value = date } }
+}
+
+/// A log step that holds its job Running until the test opens the gate.
+actor Gate: ActionHandler {
+    nonisolated let name = "log"
+    private var open = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private(set) var entered = 0
+
+    func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
+        entered += 1
+        if !open { await withCheckedContinuation { waiting.append($0) } }
+        return .succeeded
+    }
+
+    func release() {
+        open = true
+        for continuation in waiting { continuation.resume() }
+        waiting = []
+    }
+}
+
+/// The daemon's services with the clock and the time in the test's hands: nothing sleeps.
+@Suite struct SchedulerServiceTests {
+    let setup: SchedulerTickTests
+
+    init() throws { setup = try SchedulerTickTests() }
+
+    func date(_ text: String) -> Date { SchedulerTickTests.date(text) }
+
+    func hourly(_ name: String, misfire: MisfirePolicy) -> Schedule {
+        var schedule = setup.daily(name, misfire: misfire)
+        schedule.recurrence = Recurrence(frequency: .hour, startTime: date("2026-11-25T02:00:00Z"), timeZone: "UTC")
+        return schedule
+    }
+
+    @Test(arguments: [MisfirePolicy.runOnce, .skip])
+    func aClockJumpOfADayAppliesTheMisfirePolicy(_ misfire: MisfirePolicy) async throws {
+        defer { setup.cleanUp() }
+        let store = try AutomationStore.open(folder: setup.folder)
+        try store.saveSchedule(hourly("hourly", misfire: misfire), at: date("2026-11-25T01:00:00Z"))
+        let time = TimeBox(date("2026-11-25T01:59:59Z"))
+        let clock = ManualClock()
+        let service = SchedulerService(
+            tick: setup.makeTick(store), clock: clock, now: { time.now }, poll: .seconds(1), logger: setup.logger)
+        try await testGracefulShutdown { shutdown in
+            async let running: Void = service.run()
+            await clock.waitForSleepers(1)  // the first pass found nothing due
+            #expect(try store.jobCount() == 0)
+
+            time.set(date("2026-11-25T02:00:00.500Z"))
+            clock.advance(by: .seconds(1))
+            await clock.waitForSleepers(1)
+            #expect(try store.jobCount() == 1)
+
+            // The wall clock jumps a day ahead between two polls: 24 fires are due at once.
+            time.set(date("2026-11-26T02:30:00Z"))
+            clock.advance(by: .seconds(1))
+            await clock.waitForSleepers(1)
+            let fires = try store.fires(schedule: "hourly", limit: 100)
+            #expect(fires.count == 25)
+            #expect(fires.filter { $0.status == .missed }.count == (misfire == .skip ? 24 : 23))
+            #expect(try store.jobCount() == (misfire == .skip ? 1 : 2))
+            if misfire == .runOnce {
+                #expect(fires.first?.fireTime == date("2026-11-26T02:00:00Z"))
+                #expect(fires.first?.reason == "late; misfire policy run-once")
+            }
+
+            shutdown.triggerGracefulShutdown()
+            try await running
+        }
+    }
+
+    @Test func shutdownLetsRunningJobsFinishAndStopsWaitingOnesWithAReason() async throws {
+        defer { setup.cleanUp() }
+        let store = try AutomationStore.open(folder: setup.folder)
+        for name in ["first", "second"] {
+            try store.saveSchedule(setup.daily(name), at: date("2026-11-24T12:00:00Z"))
+        }
+        let gate = Gate()
+        let tick = SchedulerTick(
+            store: store, library: RunbookLibrary(folder: setup.runbooks),
+            runner: JobRunner(store: store, logger: setup.logger, actions: ["log": gate]), logger: setup.logger,
+            concurrency: 1)
+        let service = SchedulerService(
+            tick: tick, clock: ManualClock(), now: { SchedulerTickTests.date("2026-11-25T02:00:05Z") },
+            poll: .seconds(1), logger: setup.logger)
+        try await testGracefulShutdown { shutdown in
+            async let running: Void = service.run()
+            while await gate.entered == 0 { await Task.yield() }
+            shutdown.triggerGracefulShutdown()
+            await gate.release()
+            try await running
+        }
+        let jobs = try store.jobs(JobFilter(reason: .schedule))
+        #expect(jobs.map(\.status).sorted { $0.rawValue < $1.rawValue } == [.completed, .stopped])
+        let stopped = try #require(jobs.first { $0.status == .stopped })
+        #expect(stopped.exception == "not started: the scheduler was shutting down before a slot was free")
+        #expect(try store.statusHistory(job: stopped.id).map(\.status) == [.new, .stopped])
+        #expect(await gate.entered == 1)
+    }
+
+    @Test func retentionPurgesOldFinishedJobsAtStartAndStopsOnShutdown() async throws {
+        defer { setup.cleanUp() }
+        let store = try AutomationStore.open(folder: setup.folder)
+        let now = date("2026-11-25T12:00:00Z")
+        for (id, age, status) in [
+            ("old", 31.0, JobStatus.completed), ("old-suspended", 40, .suspended), ("recent", 29, .failed),
+        ] {
+            try store.createJob(
+                Job(
+                    id: id, runbookName: "hello", runbookDigest: String(repeating: "0", count: 64), runbookContent: "",
+                    parameters: [:],
+                    startReason: .manual, accountName: nil, status: status,
+                    createdAt: now.addingTimeInterval(-age * 86_400), logVerbose: false, logProgress: false))
+        }
+        let clock = ManualClock()
+        let service = RetentionService(store: store, clock: clock, now: { now }, logger: setup.logger)
+        try await testGracefulShutdown { shutdown in
+            async let running: Void = service.run()
+            await clock.waitForSleepers(1)
+            shutdown.triggerGracefulShutdown()
+            try await running
+        }
+        #expect(try store.job("old") == nil)
+        #expect(try store.job("old-suspended") != nil)  // unfinished jobs are never purged
+        #expect(try store.job("recent") != nil)
+    }
+
+    @Test func aPassResumesJobsQueuedForIt() async throws {
+        defer { setup.cleanUp() }
+        let store = try AutomationStore.open(folder: setup.folder)
+        let content = try String(contentsOfFile: setup.runbooks + "/hello.yaml", encoding: .utf8)
+        try store.createJob(
+            Job(
+                id: "parked", runbookName: "hello", runbookDigest: String(repeating: "0", count: 64),
+                runbookContent: content,
+                parameters: ["who": .string("later")], startReason: .manual, accountName: nil, status: .running,
+                createdAt: date("2026-11-25T01:00:00Z"), logVerbose: false, logProgress: false))
+        try store.suspend(job: "parked", atStep: 0, at: date("2026-11-25T01:00:01Z"), reason: "asked")
+        guard case .queued = try store.queueResume(job: "parked", at: date("2026-11-25T01:00:02Z")) else {
+            Issue.record("the resume was not queued")
+            return
+        }
+        let report = try await setup.makeTick(store).tick(now: date("2026-11-25T01:00:03Z"))
+        #expect(report.resumed == ["parked"])
+        #expect(try store.job("parked")?.status == .completed)
+        #expect(try store.streams(job: "parked").map(\.message) == ["hello later"])
+        #expect(try await setup.makeTick(store).tick(now: date("2026-11-25T01:00:04Z")).resumed.isEmpty)
+    }
+}
