@@ -91,6 +91,20 @@ public struct Scanner: Sendable {
     }
 
     private func collect(_ machine: Machine, context: ScanContext) async -> Collected {
+        // A machine folder that has gone (unmounted, moved) is a failed scan, not an empty
+        // machine: an empty snapshot would record every tracked item as Removed.
+        let folder: String? =
+            switch machine.source {
+            case .local: nil
+            case .linuxRoot(let root): root
+            case .windowsFolder(let folder): folder
+            }
+        var isFolder: ObjCBool = false
+        if let folder, !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
+            var failed = Collected()
+            failed.errors.append("\(machine.name): machine folder \(folder) is missing or not a folder")
+            return failed
+        }
         switch machine.source {
         case .local:
             return await LinuxCollector(root: "/", isLocal: true).collect(context)

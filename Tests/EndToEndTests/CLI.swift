@@ -87,3 +87,52 @@ struct CLI {
             stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }
 }
+
+extension CLI {
+    /// An account and a machine `big` whose tracked folder holds 20,000 files (40 MB): its scan
+    /// runs long enough (seconds) for stop, suspend and kill tests to act while it runs. The
+    /// tree lives next to the store and goes with `cleanUp`.
+    func registerBigMachine() throws {
+        let tree = store + "/big-tree"
+        for folder in 0..<20 {
+            let path = "\(tree)/data/d\(folder)"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            for file in 0..<1000 {
+                FileManager.default.createFile(
+                    atPath: "\(path)/f\(file)", contents: Data(repeating: UInt8(file % 251), count: 2048))
+            }
+        }
+        for arguments in [
+            [
+                "init", "--account", "a", "--subscription", "s", "--resource-group", "g", "--region", "EastUS2",
+                "--workspace", "w", "--workspace-region", "EastUS", "--profile", "extended",
+            ],
+            [
+                "machine", "register", "big", "--os", "Debian 12", "--source", "linux-root:\(tree)", "--standard-rules",
+                "--subscription", "s", "--location", "EastUS2",
+            ],
+            ["run", "enable-tracking", "-p", "machines=big"],
+            ["run", "bench/bench-configure.yaml"],
+        ] {
+            let result = try run(arguments)
+            guard result.status == 0 else {
+                throw CLIError(message: "runbook \(arguments.joined(separator: " ")) failed: \(result.stderr)")
+            }
+        }
+    }
+
+    /// Polls the store until `condition` holds or `seconds` pass; returns whether it held.
+    func waitFor(seconds: Double = 60, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return try condition()
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

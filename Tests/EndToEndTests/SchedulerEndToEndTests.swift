@@ -50,35 +50,11 @@ import Testing
     @Test func aKilledRunIsRecoveredAsFailed() throws {
         let cli = CLI()
         defer { cli.cleanUp() }
-        let tree = cli.store + "-tree"
-        defer { try? FileManager.default.removeItem(atPath: tree) }
-        for folder in 0..<40 {
-            let path = "\(tree)/data/d\(folder)"
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            for file in 0..<1000 {
-                FileManager.default.createFile(
-                    atPath: "\(path)/f\(file)", contents: Data(repeating: UInt8(file % 251), count: 2048))
-            }
-        }
-        #expect(
-            try cli.run(
-                "init", "--account", "a", "--subscription", "s", "--resource-group", "g", "--region", "EastUS2",
-                "--workspace", "w", "--workspace-region", "EastUS", "--profile", "extended"
-            ).status == 0)
-        #expect(
-            try cli.run(
-                "machine", "register", "big", "--os", "Debian 12", "--source", "linux-root:\(tree)", "--standard-rules",
-                "--subscription", "s", "--location", "EastUS2"
-            ).status == 0)
-        #expect(try cli.run("run", "enable-tracking", "-p", "machines=big").status == 0)
-        #expect(try cli.run("run", "bench/bench-configure.yaml").status == 0)
+        try cli.registerBigMachine()
         let scan = try cli.start(["run", "scan", "-p", "machines=big"])
         // Wait until the job is Running, then kill -9 its process.
         let store = try AutomationStore.open(folder: cli.store)
-        let deadline = Date().addingTimeInterval(60)
-        while try store.jobs(.init(runbook: "scan")).first?.status != .running, Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.02)
-        }
+        #expect(try cli.waitFor { try store.jobs(.init(runbook: "scan")).first?.status == .running })
         kill(scan.processIdentifier, SIGKILL)
         scan.waitUntilExit()
         let list = try cli.run("jobs", "list", "--runbook", "scan", "--json")
