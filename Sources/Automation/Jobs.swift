@@ -14,6 +14,13 @@ public enum JobStatus: String, Sendable, Hashable, CaseIterable, Codable {
     case disconnected = "Disconnected"
 
     public var isFinal: Bool { self == .completed || self == .failed || self == .stopped }
+
+    /// Every status a job can still leave.
+    public static let unfinished = allCases.filter { !$0.isFinal }
+
+    /// `('New', 'Activating', ...)`: an IN list, which the store's status index serves (a NOT IN
+    /// over the final statuses would read the whole history).
+    public static let unfinishedSQL = "(" + unfinished.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
 }
 
 /// A job's output streams as Azure names them.

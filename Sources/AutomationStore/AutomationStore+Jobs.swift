@@ -6,13 +6,15 @@ extension AutomationStore {
     /// Inserts a job in status New with its first status-history row; one transaction. The
     /// owner (this process) is recorded so that a job whose process died can be recovered.
     public func createJob(_ job: Job, owner: JobOwner = .current) throws {
-        try writer.write { db in
-            var record = try Self.record(job)
-            record.ownerPid = owner.pid
-            record.ownerHost = owner.host
-            try record.insert(db)
-            try JobStatusRecord(jobId: job.id, seq: 1, status: job.status.rawValue, at: job.createdAt).insert(db)
-        }
+        try writer.write { db in try Self.insert(db, job, owner: owner) }
+    }
+
+    static func insert(_ db: Database, _ job: Job, owner: JobOwner) throws {
+        var record = try Self.record(job)
+        record.ownerPid = owner.pid
+        record.ownerHost = owner.host
+        try record.insert(db)
+        try JobStatusRecord(jobId: job.id, seq: 1, status: job.status.rawValue, at: job.createdAt).insert(db)
     }
 
     /// Moves a job to `status`, recording the transition; start and end times and the
@@ -22,6 +24,14 @@ extension AutomationStore {
             try Self.transition(db, job: id, to: status, at: now) { record in
                 if let exception { record.exception = exception }
             }
+        }
+    }
+
+    /// Moves a job through several statuses at the same instant (New -> Activating -> Running
+    /// when it starts), each recorded; one transaction.
+    public func transition(job id: String, through statuses: [JobStatus], at now: Date) throws {
+        try writer.write { db in
+            for status in statuses { try Self.transition(db, job: id, to: status, at: now) }
         }
     }
 

@@ -46,7 +46,7 @@ extension AutomationStore {
                 db,
                 sql: """
                     SELECT id, ownerPid, status FROM job
-                    WHERE status NOT IN ('Completed', 'Failed', 'Stopped', 'Suspended')
+                    WHERE status IN \(JobStatus.unfinishedSQL) AND status != 'Suspended'
                     AND ownerHost = ? AND ownerPid IS NOT NULL
                     """, arguments: [host])
         }

@@ -55,14 +55,20 @@ public struct JobRunner: Sendable {
     /// Records a job in status New; `start` runs it. A scheduler creates jobs first and starts
     /// them as slots free up, so waiting jobs are visible as New.
     public func create(_ prepared: PreparedJob, reason: StartReason = .manual, startedBy: String? = nil) throws -> Job {
-        let runbook = prepared.runbook
-        let job = Job(
-            id: makeID(), runbookName: runbook.name, runbookDigest: prepared.loaded.digest,
-            runbookContent: prepared.loaded.content, parameters: prepared.parameters, startReason: reason,
-            startedBy: startedBy, accountName: try store.defaultAccount()?.account.name, createdAt: now(),
-            logVerbose: runbook.logVerbose, logProgress: runbook.logProgress)
+        let job = makeJob(
+            prepared, reason: reason, startedBy: startedBy, accountName: try store.defaultAccount()?.account.name)
         try store.createJob(job)
         return job
+    }
+
+    /// The record of a new job, not yet stored (a scheduler pass stores its jobs together).
+    public func makeJob(_ prepared: PreparedJob, reason: StartReason, startedBy: String?, accountName: String?) -> Job {
+        let runbook = prepared.runbook
+        return Job(
+            id: makeID(), runbookName: runbook.name, runbookDigest: prepared.loaded.digest,
+            runbookContent: prepared.loaded.content, parameters: prepared.parameters, startReason: reason,
+            startedBy: startedBy, accountName: accountName, createdAt: now(), logVerbose: runbook.logVerbose,
+            logProgress: runbook.logProgress)
     }
 
     /// Runs a job created by `create` until it ends or suspends; returns the stored job.
@@ -72,8 +78,7 @@ public struct JobRunner: Sendable {
         let sink = JobStreamWriter(
             jobId: job.id, store: store, now: now, keepVerbose: prepared.runbook.logVerbose,
             keepProgress: prepared.runbook.logProgress, cap: streamCap, observer: observer)
-        try store.transition(job: job.id, to: .activating, at: now())
-        return try await drive(job.id, prepared, from: 0, sink: sink)
+        return try await drive(job.id, prepared, from: 0, entering: [.activating, .running], sink: sink)
     }
 
     /// Resumes a Suspended job in this process from the step it stopped at, with the runbook
@@ -104,18 +109,19 @@ public struct JobRunner: Sendable {
             cap: streamCap, usage: try store.streamUsage(job: job.id), observer: observer)
         let step = min(job.checkpointStep ?? 0, prepared.runbook.steps.count)
         await sink.write(.verbose, "Resumed before step \(step + 1) of \(prepared.runbook.steps.count)")
-        return try await drive(job.id, prepared, from: step, sink: sink)
+        return try await drive(job.id, prepared, from: step, entering: [.running], sink: sink)
     }
 
-    /// Running, the steps from `first`, then the ending: a final status or Suspended.
-    private func drive(_ id: String, _ prepared: PreparedJob, from first: Int, sink: JobStreamWriter) async throws
-        -> Job
-    {
+    /// Running (through `entering`), the steps from `first`, then the ending: a final status
+    /// or Suspended.
+    private func drive(
+        _ id: String, _ prepared: PreparedJob, from first: Int, entering: [JobStatus], sink: JobStreamWriter
+    ) async throws -> Job {
         var log = logger
         log[metadataKey: "job.id"] = "\(id)"
         log[metadataKey: "runbook.name"] = "\(prepared.runbook.name)"
         log.info("job started", metadata: first > 0 ? ["job.resumedAtStep": "\(first + 1)"] : [:])
-        try store.transition(job: id, to: .running, at: now())
+        try store.transition(job: id, through: entering, at: now())
         var ending = await execute(prepared, jobId: id, from: first, sink: sink)
         let failures = await sink.storageFailures()
         if !failures.isEmpty {
@@ -146,7 +152,7 @@ public struct JobRunner: Sendable {
     private func execute(_ prepared: PreparedJob, jobId: String, from first: Int, sink: JobStreamWriter) async
         -> Ending
     {
-        let limit = prepared.runbook.timeout ?? Self.defaultJobTimeout
+        let limit = prepared.timeLimit ?? prepared.runbook.timeout ?? Self.defaultJobTimeout
         let work: @Sendable () async -> TimeLimit.Outcome<Ending> = {
             await TimeLimit.run(limit, clock: self.clock) {
                 await self.runSteps(prepared, jobId: jobId, from: first, sink: sink)

@@ -6,6 +6,9 @@ public struct PreparedJob: Sendable {
     public var loaded: LoadedRunbook
     public var parameters: [String: Value]
     public var stepInputs: [Value]
+    /// The job's time limit when the starter sets one (a schedule's timeout); otherwise the
+    /// runbook's, or the engine's default.
+    public var timeLimit: Duration?
 
     public var runbook: Runbook { loaded.runbook }
 }

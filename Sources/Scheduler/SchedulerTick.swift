@@ -11,6 +11,9 @@ public struct TickReport: Sendable, Hashable {
     public var resumed: [String] = []
     /// Jobs created for fires that never started because the scheduler was shutting down.
     public var notStarted: [String] = []
+    /// The earliest fire after this pass's time, of any enabled schedule: the daemon sleeps
+    /// until then (or its poll interval, whichever is sooner).
+    public var nextDue: Date?
     public var missed = 0
     public var skipped = 0
     public var failed: [String] = []
@@ -59,11 +62,48 @@ public struct SchedulerTick: Sendable {
     /// scheduler is shutting down), jobs still waiting in New end Stopped, with the reason.
     public func tick(now: Date, mayStart: @escaping @Sendable () -> Bool = { true }) async throws -> TickReport {
         var report = TickReport()
+        let states = try store.passState()
+        let account = try store.defaultAccount()?.account.name
+        var runbooks = RunbookCache(library: library)
+        var plans: [FirePlan] = []
+        var prepared: [String: PreparedJob] = [:]
+        for state in states {
+            guard var plan = plan(state, now: now, report: &report) else { continue }
+            if var start = plan.start {
+                for link in state.schedule.links {
+                    do {
+                        var job = try runbooks.prepare(link)
+                        if let seconds = state.schedule.timeoutSeconds { job.timeLimit = .seconds(seconds) }
+                        let record = runner.makeJob(
+                            job, reason: .schedule, startedBy: state.schedule.name, accountName: account)
+                        prepared[record.id] = job
+                        start.jobs.append(record)
+                    } catch {
+                        // A runbook that was deleted or no longer validates: the fire fails, the
+                        // scheduler goes on.
+                        start.failures.append(
+                            "runbook '\(link.runbook)': \(error)".replacingOccurrences(of: "error: ", with: ""))
+                    }
+                }
+                plan.start = start
+            }
+            plans.append(plan)
+        }
+        let claimed = try store.commitPass(plans, at: now)
         var pending: [Pending] = []
-        for schedule in try store.schedules() where schedule.enabled {
-            pending += try handle(schedule, now: now, report: &report)
+        for plan in plans {
+            guard let start = plan.start, let jobs = claimed[plan.schedule] else { continue }
+            var log = logger
+            log[metadataKey: "schedule.name"] = "\(plan.schedule)"
+            log.info("fire claimed", metadata: ["fire.time": "\(start.fire.formatted(.iso8601))"])
+            if !start.failures.isEmpty {
+                report.failed.append(plan.schedule)
+                log.warning("fire failed", metadata: ["reason": "\(start.failures.joined(separator: "; "))"])
+            }
+            pending += jobs.compactMap { job in prepared[job.id].map { Pending.fire(job: job, prepared: $0) } }
         }
         pending += try store.queuedResumes().map { Pending.resume(jobId: $0) }
+        report.nextDue = states.compactMap { $0.schedule.recurrence.nextFire(after: now) }.min()
         try await runAll(pending, mayStart: mayStart, report: &report)
         return report
     }
@@ -128,79 +168,59 @@ public struct SchedulerTick: Sendable {
         }
     }
 
-    private func handle(_ schedule: Schedule, now: Date, report: inout TickReport) throws -> [Pending] {
-        var pending: [Pending] = []
+    /// What a pass records for one schedule, and the fire it starts (jobs not yet attached);
+    /// nil when nothing is due.
+    private func plan(_ state: ScheduleState, now: Date, report: inout TickReport) -> FirePlan? {
+        let schedule = state.schedule
+        var plan = FirePlan(schedule: schedule.name, records: [], checkpoint: nil, start: nil)
         // A queued fire starts once the job it waited for has ended.
-        if let queued = try store.fires(schedule: schedule.name, status: .queued).last,
-            try !store.hasActiveJob(schedule: schedule.name)
-        {
-            try store.updateFire(
-                schedule: schedule.name, fireTime: queued.fireTime, status: .started, jobId: nil,
-                reason: "started after the previous job ended (overlap policy queue)")
-            pending += try create(schedule, fire: queued.fireTime, report: &report)
+        if let queued = state.queuedFire, !state.hasActiveJob {
+            plan.start = FireStart(fire: queued, wasQueued: true, jobs: [], failures: [])
         }
-        let since =
-            try store.checkpoint(schedule: schedule.name) ?? store.scheduleCreatedAt(schedule.name)?
-            .addingTimeInterval(-1) ?? now
         var due: [Date] = []
-        var cursor = since
+        var cursor = state.dueAfter
         while due.count < Self.maxFiresPerTick, let next = schedule.recurrence.nextFire(after: cursor), next <= now {
             due.append(next)
             cursor = next
         }
-        guard let latest = due.last else { return pending }
+        guard let latest = due.last else { return plan.start == nil ? nil : plan }
         let late = now.timeIntervalSince(latest) > Self.misfireThreshold
-        var records: [(Date, FireStatus, String?)] = due.dropLast().map {
-            ($0, .missed, "no scheduler ran at the fire time")
-        }
-        var toRun: Date?
+        plan.records = due.dropLast().map { FireEntry($0, .missed, "no scheduler ran at the fire time") }
+        plan.checkpoint = now
+        let busy = state.hasActiveJob || plan.start != nil
         if late && schedule.misfire == .skip {
-            records.append((latest, .missed, "missed; misfire policy skip"))
-        } else if try store.hasActiveJob(schedule: schedule.name) {
-            switch schedule.overlap {
-            case .skip:
-                records.append((latest, .skipped, "the schedule's previous job is still running (overlap policy skip)"))
-            case .queue:
-                records.append(
-                    (latest, .queued, "waiting for the schedule's previous job to end (overlap policy queue)"))
-            case .allow:
-                records.append((latest, .started, nil))
-                toRun = latest
-            }
+            plan.records.append(FireEntry(latest, .missed, "missed; misfire policy skip"))
+        } else if busy && schedule.overlap != .allow {
+            plan.records.append(
+                schedule.overlap == .skip
+                    ? FireEntry(latest, .skipped, "the schedule's previous job is still running (overlap policy skip)")
+                    : FireEntry(
+                        latest, .queued, "waiting for the schedule's previous job to end (overlap policy queue)"))
+        } else if plan.start == nil {
+            plan.records.append(FireEntry(latest, .started, late ? "late; misfire policy run-once" : nil))
+            plan.start = FireStart(fire: latest, wasQueued: false, jobs: [], failures: [])
         } else {
-            records.append((latest, .started, late ? "late; misfire policy run-once" : nil))
-            toRun = latest
+            // overlap allow while a queued fire starts now: this fire waits for the next pass.
+            plan.records.append(FireEntry(latest, .queued, "waiting for the queued fire before it (overlap policy)"))
         }
-        let claimed = try store.recordFires(schedule: schedule.name, records, checkpoint: now, at: now)
-        report.missed += records.filter { $0.1 == .missed }.count
-        report.skipped += records.filter { $0.1 == .skipped }.count
-        guard let fire = toRun, claimed.contains(fire) else { return pending }
-        return pending + (try create(schedule, fire: fire, report: &report))
+        report.missed += plan.records.filter { $0.status == .missed }.count
+        report.skipped += plan.records.filter { $0.status == .skipped }.count
+        return plan
     }
+}
 
-    /// Creates (in status New) a job for every runbook the schedule links.
-    private func create(_ schedule: Schedule, fire: Date, report: inout TickReport) throws -> [Pending] {
-        var pending: [Pending] = []
-        var log = logger
-        log[metadataKey: "schedule.name"] = "\(schedule.name)"
-        log.info("fire claimed", metadata: ["fire.time": "\(fire.formatted(.iso8601))"])
-        for link in schedule.links {
-            do {
-                let loaded = try library.load(link.runbook)
-                let prepared = try JobRunner.prepare(loaded, parameters: link.parameters)
-                let job = try runner.create(prepared, reason: .schedule, startedBy: schedule.name)
-                try store.updateFire(
-                    schedule: schedule.name, fireTime: fire, status: .started, jobId: job.id, reason: nil)
-                pending.append(.fire(job: job, prepared: prepared))
-            } catch {
-                // A runbook that was deleted or no longer validates: the fire fails, the scheduler goes on.
-                let reason = "runbook '\(link.runbook)': \(error)".replacingOccurrences(of: "error: ", with: "")
-                try store.updateFire(
-                    schedule: schedule.name, fireTime: fire, status: .failed, jobId: nil, reason: reason)
-                report.failed.append(schedule.name)
-                log.warning("fire failed", metadata: ["reason": "\(reason)"])
-            }
-        }
-        return pending
+/// Runbooks loaded once per pass: a thousand schedules that start one runbook read its file once.
+struct RunbookCache {
+    let library: RunbookLibrary
+    private var loaded: [String: Result<LoadedRunbook, RunbookLibrary.LibraryError>] = [:]
+
+    init(library: RunbookLibrary) { self.library = library }
+
+    mutating func prepare(_ link: ScheduleLink) throws -> PreparedJob {
+        let result =
+            loaded[link.runbook]
+            ?? Result { () throws(RunbookLibrary.LibraryError) in try library.load(link.runbook) }
+        loaded[link.runbook] = result
+        return try JobRunner.prepare(try result.get(), parameters: link.parameters)
     }
 }

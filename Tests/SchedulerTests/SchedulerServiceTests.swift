@@ -170,3 +170,38 @@ actor Gate: ActionHandler {
         #expect(try await setup.makeTick(store).tick(now: date("2026-11-25T01:00:04Z")).resumed.isEmpty)
     }
 }
+
+/// A log step that runs until it is cancelled.
+struct Endless: ActionHandler {
+    let name = "log"
+
+    func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
+        while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
+        return .failed("cancelled")
+    }
+}
+
+@Suite struct ScheduleTimeoutTests {
+    @Test func aSchedulesTimeoutStopsItsJobs() async throws {
+        let setup = try SchedulerTickTests()
+        defer { setup.cleanUp() }
+        let store = try AutomationStore.open(folder: setup.folder)
+        var schedule = setup.daily("limited")
+        schedule.timeoutSeconds = 90
+        try store.saveSchedule(schedule, at: SchedulerTickTests.date("2026-11-24T12:00:00Z"))
+        let clock = ManualClock()
+        let tick = SchedulerTick(
+            store: store, library: RunbookLibrary(folder: setup.runbooks),
+            runner: JobRunner(store: store, clock: clock, logger: setup.logger, actions: ["log": Endless()]),
+            logger: setup.logger)
+        async let pass = tick.tick(now: SchedulerTickTests.date("2026-11-25T02:00:05Z"))
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(89))
+        #expect(try store.jobs(JobFilter()).first?.status == .running)
+        clock.advance(by: .seconds(1))
+        let report = try await pass
+        let job = try #require(try store.job(report.started[0]))
+        #expect(job.status == .stopped)
+        #expect(job.exception == "job stopped: it ran longer than its 1m30s limit")
+    }
+}

@@ -5,7 +5,7 @@ import YAML
 struct ScheduleDecoder {
     static let keys = [
         "name", "description", "frequency", "interval", "start", "expiry", "timeZone", "weekDays", "monthDays",
-        "occurrences", "cron", "misfire", "overlap", "enabled", "runbooks",
+        "occurrences", "cron", "misfire", "overlap", "timeout", "enabled", "runbooks",
     ]
     static let linkKeys = ["name", "parameters"]
 
@@ -68,6 +68,9 @@ struct ScheduleDecoder {
         }
         if let policy: OverlapPolicy = node["overlap"].flatMap({ sink.choice($0, "overlap policy") }) {
             schedule.overlap = policy
+        }
+        if let timeout = node["timeout"].flatMap({ sink.duration($0, "'timeout' of \(what)") }) {
+            schedule.timeoutSeconds = Int(timeout.components.seconds)
         }
         schedule.links = links(node["runbooks"])
         for problem in schedule.problems() { sink.error("\(what): \(problem)", at: node.mark) }

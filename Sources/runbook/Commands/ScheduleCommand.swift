@@ -80,6 +80,7 @@ extension RunbookCommand.ScheduleCommand {
                 "Expiry:      \(recurrence.expiryTime.map { $0.formatted(.iso8601) } ?? "never")",
                 "Misfires:    \(schedule.misfire.rawValue)",
                 "Overlaps:    \(schedule.overlap.rawValue)",
+                "Job timeout: \(schedule.timeoutSeconds.map { DurationText.format(.seconds($0)) } ?? "the runbook's (default 3h)")",
                 "Runbooks:",
             ]
             for link in schedule.links {

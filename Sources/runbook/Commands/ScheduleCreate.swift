@@ -46,6 +46,8 @@ extension RunbookCommand.ScheduleCommand {
         @Option(help: "Missed fires after downtime: run-once (default) or skip.") var misfire = MisfirePolicy.runOnce
         @Option(help: "A fire while the last job still runs: skip (default), queue or allow.") var overlap =
             OverlapPolicy.skip
+        @Option(help: "Time limit of each job it starts (45m, 2h); default: the runbook's, else 3h as Azure.")
+        var timeout: String?
         @Option(help: "Description.") var description = ""
         @Flag(help: "Replace a schedule of the same name.") var replace = false
         @Flag(help: "Create it disabled.") var disabled = false
@@ -64,6 +66,9 @@ extension RunbookCommand.ScheduleCommand {
             }
             for parameter in parameters where !parameter.contains("=") {
                 throw ValidationError("parameter '\(parameter)' is not NAME=VALUE")
+            }
+            if let timeout, DurationText.parse(timeout).map({ $0 > .zero }) != true {
+                throw ValidationError("--timeout '\(timeout)' is not a duration such as 45m or 2h")
             }
         }
 
@@ -120,7 +125,9 @@ extension RunbookCommand.ScheduleCommand {
             let links = runbook.map { ScheduleLink(runbook: $0, parameters: runbook.count == 1 ? values : [:]) }
             let schedule = Schedule(
                 name: name, description: description, recurrence: recurrence, enabled: !disabled, misfire: misfire,
-                overlap: overlap, links: links)
+                overlap: overlap,
+                timeoutSeconds: timeout.flatMap(DurationText.parse).map { Int($0.components.seconds) },
+                links: links)
             problems += schedule.problems()
             for link in links {
                 do {

@@ -1,0 +1,146 @@
+import Automation
+import Foundation
+import GRDB
+
+/// What a scheduler pass needs to know of one schedule.
+public struct ScheduleState: Sendable {
+    public var schedule: Schedule
+    /// Fires after this time are due: the schedule's checkpoint, or just before it was created.
+    public var dueAfter: Date
+    /// The latest fire waiting for the schedule's previous job (overlap policy queue).
+    public var queuedFire: Date?
+    /// A job this schedule started has not reached a final status.
+    public var hasActiveJob: Bool
+}
+
+/// One fire's record in the history.
+public struct FireEntry: Sendable, Hashable {
+    public var time: Date
+    public var status: FireStatus
+    public var reason: String?
+
+    public init(_ time: Date, _ status: FireStatus, _ reason: String?) {
+        self.time = time
+        self.status = status
+        self.reason = reason
+    }
+}
+
+/// The fire a pass starts for a schedule, with the jobs to create if the pass claims it.
+public struct FireStart: Sendable {
+    public var fire: Date
+    /// The fire was recorded earlier as queued; the pass claims it by moving it out of queued.
+    public var wasQueued: Bool
+    /// One job per runbook link that loaded; they are created only if the fire is claimed.
+    public var jobs: [Job]
+    /// Links whose runbook could not be loaded or prepared, with the reason.
+    public var failures: [String]
+
+    public init(fire: Date, wasQueued: Bool, jobs: [Job], failures: [String]) {
+        self.fire = fire
+        self.wasQueued = wasQueued
+        self.jobs = jobs
+        self.failures = failures
+    }
+}
+
+/// One schedule's part of a pass.
+public struct FirePlan: Sendable {
+    public var schedule: String
+    public var records: [FireEntry]
+    public var checkpoint: Date?
+    public var start: FireStart?
+
+    public init(schedule: String, records: [FireEntry], checkpoint: Date?, start: FireStart?) {
+        self.schedule = schedule
+        self.records = records
+        self.checkpoint = checkpoint
+        self.start = start
+    }
+}
+
+extension AutomationStore {
+    /// Every enabled schedule with its checkpoint, queued fire and whether its last job still
+    /// runs: a handful of indexed queries, whatever the number of schedules or jobs.
+    public func passState() throws -> [ScheduleState] {
+        try writer.read { db in
+            let checkpoints = Dictionary(
+                try Row.fetchAll(db, sql: "SELECT scheduleName, checkpoint FROM schedulerCheckpoint").map {
+                    (row: Row) -> (String, Date) in (row["scheduleName"], row["checkpoint"])
+                }, uniquingKeysWith: max)
+            let queued = Dictionary(
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT scheduleName, MAX(fireTime) AS fireTime FROM scheduleFire WHERE status = 'queued' "
+                        + "GROUP BY scheduleName"
+                ).map { (row: Row) -> (String, Date) in (row["scheduleName"], row["fireTime"]) },
+                uniquingKeysWith: max)
+            let active = Set(
+                try String.fetchAll(
+                    db,
+                    sql: "SELECT DISTINCT startedBy FROM job WHERE status IN \(JobStatus.unfinishedSQL) "
+                        + "AND startReason = 'schedule'"))
+            return try Row.fetchAll(db, sql: "SELECT definition, createdAt FROM schedule WHERE enabled ORDER BY name")
+                .map { row in
+                    let schedule = try JSONColumn.decode(Schedule.self, row["definition"] as String)
+                    let created: Date = row["createdAt"]
+                    return ScheduleState(
+                        schedule: schedule, dueAfter: checkpoints[schedule.name] ?? created.addingTimeInterval(-1),
+                        queuedFire: queued[schedule.name], hasActiveJob: active.contains(schedule.name))
+                }
+        }
+    }
+
+    /// Records a whole pass in one transaction: each schedule's fire records and checkpoint,
+    /// and for each fire this pass claims (no scheduler recorded it before; or it moved out of
+    /// queued here) its jobs in status New. Returns, for each schedule whose fire this pass
+    /// claimed, the jobs created (none when every link failed).
+    public func commitPass(_ plans: [FirePlan], at now: Date, owner: JobOwner = .current) throws -> [String: [Job]] {
+        try writer.write { db in
+            var created: [String: [Job]] = [:]
+            for plan in plans {
+                var claimed = false
+                for entry in plan.records {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO scheduleFire (scheduleName, fireTime, status, reason, recordedAt)
+                            VALUES (?, ?, ?, ?, ?) ON CONFLICT(scheduleName, fireTime) DO NOTHING
+                            """, arguments: [plan.schedule, entry.time, entry.status.rawValue, entry.reason, now])
+                    if entry.time == plan.start?.fire && !(plan.start?.wasQueued ?? true) {
+                        claimed = db.changesCount > 0
+                    }
+                }
+                if let start = plan.start, start.wasQueued {
+                    try db.execute(
+                        sql: "UPDATE scheduleFire SET status = 'started', reason = ? "
+                            + "WHERE scheduleName = ? AND fireTime = ? AND status = 'queued'",
+                        arguments: [
+                            "started after the previous job ended (overlap policy queue)", plan.schedule, start.fire,
+                        ])
+                    claimed = db.changesCount == 1
+                }
+                if let start = plan.start, claimed {
+                    for job in start.jobs { try Self.insert(db, job, owner: owner) }
+                    let failed = start.jobs.isEmpty && !start.failures.isEmpty
+                    try db.execute(
+                        sql: "UPDATE scheduleFire SET status = ?, jobId = ?, reason = COALESCE(?, reason) "
+                            + "WHERE scheduleName = ? AND fireTime = ?",
+                        arguments: [
+                            failed ? FireStatus.failed.rawValue : FireStatus.started.rawValue, start.jobs.first?.id,
+                            start.failures.isEmpty ? nil : start.failures.joined(separator: "; "), plan.schedule,
+                            start.fire,
+                        ])
+                    created[plan.schedule] = start.jobs
+                }
+                if let checkpoint = plan.checkpoint {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO schedulerCheckpoint (scheduleName, checkpoint) VALUES (?, ?)
+                            ON CONFLICT(scheduleName) DO UPDATE SET checkpoint = MAX(checkpoint, excluded.checkpoint)
+                            """, arguments: [plan.schedule, checkpoint])
+                }
+            }
+            return created
+        }
+    }
+}

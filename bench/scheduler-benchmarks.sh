@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Scheduler figures for docs/PERFORMANCE.md: fire lag and no-op throughput with 1,000
+# schedules due in the same minute, `jobs list --limit 50` over 1,000,000 jobs, and the
+# daemon's peak memory idle and with 1,000 schedules. Needs hyperfine, sqlite3, GNU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=${BENCH_DIR:-/tmp/runbook-scheduler-bench}
+rm -rf "$work" && mkdir -p "$work/books"
+swift build -c release --product runbook >/dev/null
+bin=$(swift build -c release --show-bin-path)
+runbook="$bin/runbook"
+
+printf 'name: noop\nsteps:\n  - { name: n, action: log, with: { message: tick } }\n' >"$work/books/noop.yaml"
+
+# 1,000 Minute schedules whose first fire is the same minute, about a minute from now.
+fleet() {
+    local start=$1 out=$2
+    echo "schedules:" >"$out"
+    for i in $(seq 0 999); do
+        echo "  - { name: s$i, frequency: Minute, start: \"$start\", runbooks: [noop] }" >>"$out"
+    done
+}
+
+# One scheduler run over one minute's 1,000 fires; prints lag and throughput.
+fire_minute() {
+    local label=$1
+    shift
+    local store="$work/store-$label"
+    local start
+    start=$(date -u -d "@$(( ($(date +%s) / 60 + 2) * 60 ))" +%Y-%m-%dT%H:%M:%SZ)
+    fleet "$start" "$work/fleet.yaml"
+    RUNBOOK_STORE="$store" "$runbook" apply "$work/fleet.yaml" --runbooks "$work/books" >/dev/null 2>&1
+    RUNBOOK_STORE="$store" "$runbook" scheduler --runbooks "$work/books" "$@" 2>"$work/$label.log" &
+    local daemon=$!
+    local due
+    due=$(date -d "$start" +%s)
+    # Stop the daemon once every fire of the first minute has completed (before the next minute).
+    while (( $(date +%s) < due + 55 )); do
+        sleep 1
+        local done
+        done=$(sqlite3 "$store/automation.sqlite" "SELECT count(*) FROM job WHERE status = 'Completed'")
+        (( done >= 1000 )) && break
+    done
+    kill -TERM "$daemon"
+    wait "$daemon" || true
+    python3 bench/scheduler_stats.py "$store/automation.sqlite" "$label"
+}
+
+echo "== Fire lag and throughput: 1,000 no-op schedules due in the same minute"
+fire_minute "concurrency-4 (default)"
+fire_minute "concurrency-32" --concurrency 32
+
+echo
+echo "== jobs list --limit 50 over 1,000,000 jobs"
+export RUNBOOK_STORE="$work/million"
+"$runbook" run noop --runbooks "$work/books" >/dev/null 2>&1
+sqlite3 "$RUNBOOK_STORE/automation.sqlite" <<'SQL'
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
+INSERT INTO job (id, runbookName, runbookDigest, runbookContent, parameters, startReason, startedBy,
+                 accountName, targets, status, createdAt, startedAt, endedAt, exception, logVerbose, logProgress)
+SELECT printf('%08x-0000-4000-8000-%012x', i, i), CASE i % 3 WHEN 0 THEN 'scan' WHEN 1 THEN 'noop' ELSE 'report' END,
+       (SELECT runbookDigest FROM job LIMIT 1), 'name: noop', '{}', 'schedule', 's' || (i % 1000), NULL, '[]',
+       CASE i % 50 WHEN 0 THEN 'Failed' ELSE 'Completed' END,
+       strftime('%Y-%m-%d %H:%M:%f', 'now', printf('-%d seconds', i)),
+       strftime('%Y-%m-%d %H:%M:%f', 'now', printf('-%d seconds', i)),
+       strftime('%Y-%m-%d %H:%M:%f', 'now', printf('-%d seconds', i - 1)), NULL, 0, 0
+FROM n;
+SQL
+sqlite3 "$RUNBOOK_STORE/automation.sqlite" 'SELECT count(*) || " jobs" FROM job'
+hyperfine --warmup 3 --runs 30 -N --export-markdown "$work/list.md" \
+    "$runbook --version" \
+    "$runbook jobs list --limit 50" \
+    "$runbook jobs list --limit 50 --status Failed" \
+    "$runbook jobs list --limit 50 --schedule s7" \
+    "sqlite3 $RUNBOOK_STORE/automation.sqlite 'SELECT id, runbookName, status, createdAt FROM job ORDER BY createdAt DESC LIMIT 50'"
+sed "s|$bin/||g; s|$work/||g" "$work/list.md"
+
+echo
+echo "== Peak memory of the daemon (10 s each)"
+peak() {
+    local label=$1 store=$2
+    RUNBOOK_STORE="$store" /usr/bin/time -v timeout -s TERM 10 "$runbook" scheduler --runbooks "$work/books" \
+        2>&1 >/dev/null | grep "Maximum resident" | sed "s/^/$label: /"
+}
+peak "idle, no schedules" "$work/idle"
+peak "1,000 schedules (after their fires)" "$work/store-concurrency-4 (default)"
