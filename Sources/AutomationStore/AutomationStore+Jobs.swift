@@ -21,8 +21,10 @@ extension AutomationStore {
     /// exception are set with it. One transaction.
     public func transition(job id: String, to status: JobStatus, at now: Date, exception: String? = nil) throws {
         try writer.write { db in
-            try Self.transition(db, job: id, to: status, at: now) { record in
-                if let exception { record.exception = exception }
+            if let exception {
+                try Self.transition(db, job: id, to: status, at: now) { record in record.exception = exception }
+            } else {
+                try Self.transition(db, job: id, to: status, at: now)
             }
         }
     }
@@ -38,16 +40,28 @@ extension AutomationStore {
     /// The one place a status changes: the row and its status-history entry, in the caller's
     /// transaction; `change` adjusts other columns of the same row.
     static func transition(
-        _ db: Database, job id: String, to status: JobStatus, at now: Date, change: (inout JobRecord) -> Void = { _ in }
+        _ db: Database, job id: String, to status: JobStatus, at now: Date, change: ((inout JobRecord) -> Void)? = nil
     ) throws {
-        guard var record = try JobRecord.fetchOne(db, key: id) else {
-            throw StoreError.notFound(kind: "job", name: id, hint: "")
+        if let change {
+            guard var record = try JobRecord.fetchOne(db, key: id) else {
+                throw StoreError.notFound(kind: "job", name: id, hint: "")
+            }
+            record.status = status.rawValue
+            if status == .running && record.startedAt == nil { record.startedAt = now }
+            if status.isFinal { record.endedAt = now }
+            change(&record)
+            try record.update(db)
+        } else {
+            // The common case, on every job's path: one statement, no record round trip.
+            try db.execute(
+                sql: """
+                    UPDATE job SET status = ?,
+                        startedAt = CASE WHEN ? AND startedAt IS NULL THEN ? ELSE startedAt END,
+                        endedAt = CASE WHEN ? THEN ? ELSE endedAt END
+                    WHERE id = ?
+                    """, arguments: [status.rawValue, status == .running, now, status.isFinal, now, id])
+            guard db.changesCount == 1 else { throw StoreError.notFound(kind: "job", name: id, hint: "") }
         }
-        record.status = status.rawValue
-        if status == .running && record.startedAt == nil { record.startedAt = now }
-        if status.isFinal { record.endedAt = now }
-        change(&record)
-        try record.update(db)
         let seq =
             try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStatus WHERE jobId = ?", arguments: [id])
             ?? 0

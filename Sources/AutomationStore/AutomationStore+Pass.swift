@@ -59,6 +59,20 @@ public struct FirePlan: Sendable {
     }
 }
 
+/// Decoded schedule definitions, kept while their stored text is unchanged: a daemon with a
+/// thousand schedules decodes each once, not once per pass.
+final class ScheduleCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (definition: String, schedule: Schedule)] = [:]
+
+    func schedule(name: String, definition: String) throws -> Schedule {
+        if let entry = lock.withLock({ entries[name] }), entry.definition == definition { return entry.schedule }
+        let schedule = try JSONColumn.decode(Schedule.self, definition)
+        lock.withLock { entries[name] = (definition, schedule) }
+        return schedule
+    }
+}
+
 extension AutomationStore {
     /// Every enabled schedule with its checkpoint, queued fire and whether its last job still
     /// runs: a handful of indexed queries, whatever the number of schedules or jobs.
@@ -80,14 +94,16 @@ extension AutomationStore {
                     db,
                     sql: "SELECT DISTINCT startedBy FROM job WHERE status IN \(JobStatus.unfinishedSQL) "
                         + "AND startReason = 'schedule'"))
-            return try Row.fetchAll(db, sql: "SELECT definition, createdAt FROM schedule WHERE enabled ORDER BY name")
-                .map { row in
-                    let schedule = try JSONColumn.decode(Schedule.self, row["definition"] as String)
-                    let created: Date = row["createdAt"]
-                    return ScheduleState(
-                        schedule: schedule, dueAfter: checkpoints[schedule.name] ?? created.addingTimeInterval(-1),
-                        queuedFire: queued[schedule.name], hasActiveJob: active.contains(schedule.name))
-                }
+            return try Row.fetchAll(
+                db, sql: "SELECT name, definition, createdAt FROM schedule WHERE enabled ORDER BY name"
+            )
+            .map { row in
+                let schedule = try scheduleCache.schedule(name: row["name"], definition: row["definition"])
+                let created: Date = row["createdAt"]
+                return ScheduleState(
+                    schedule: schedule, dueAfter: checkpoints[schedule.name] ?? created.addingTimeInterval(-1),
+                    queuedFire: queued[schedule.name], hasActiveJob: active.contains(schedule.name))
+            }
         }
     }
 

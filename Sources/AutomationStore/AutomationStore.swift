@@ -4,6 +4,7 @@ import GRDB
 /// The store: accounts, machines, tracking state and job history, in SQLite.
 public final class AutomationStore: Sendable {
     let writer: any DatabaseWriter
+    let scheduleCache = ScheduleCache()
 
     /// The file name inside a store folder.
     public static let fileName = "automation.sqlite"
