@@ -70,8 +70,9 @@ let package = Package(
         .executableTarget(
             name: "runbook-bench",
             dependencies: [
-                "YAML", "Automation", "CYAML", "ChangeTracking",
+                "YAML", "Automation", "AutomationStore", "CYAML", "ChangeTracking", "RunbookEngine", "Scheduler",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/runbook-bench"
         ),

@@ -32,6 +32,8 @@ case "sha":
     await ScanFigures.shaThroughput()
 case "breakdown":
     try Breakdown.run(folder: folder, rounds: number ?? 15)
+case "scheduler-pass":
+    try await SchedulerFigures.pass(folder: folder, schedules: number ?? 1000, concurrency: 4)
 case "load":
     try LoadBenchmark.run(folder: folder, rounds: number ?? 15)
 default:

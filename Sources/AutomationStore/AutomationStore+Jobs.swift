@@ -9,12 +9,24 @@ extension AutomationStore {
         try writer.write { db in try Self.insert(db, job, owner: owner) }
     }
 
+    /// Inserts a job and its first status-history row (a scheduler pass inserts a thousand at
+    /// once: prepared statements, no record encoding).
     static func insert(_ db: Database, _ job: Job, owner: JobOwner) throws {
-        var record = try Self.record(job)
-        record.ownerPid = owner.pid
-        record.ownerHost = owner.host
-        try record.insert(db)
-        try JobStatusRecord(jobId: job.id, seq: 1, status: job.status.rawValue, at: job.createdAt).insert(db)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO job (id, runbookName, runbookDigest, runbookContent, parameters, startReason, startedBy,
+                    accountName, targets, status, createdAt, startedAt, endedAt, exception, logVerbose, logProgress,
+                    ownerPid, ownerHost, checkpointStep)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            job.id, job.runbookName, job.runbookDigest, job.runbookContent, try JSONColumn.encode(job.parameters),
+            job.startReason.rawValue, job.startedBy, job.accountName, try JSONColumn.encode(job.targets),
+            job.status.rawValue, job.createdAt, job.startedAt, job.endedAt, job.exception, job.logVerbose,
+            job.logProgress, owner.pid, owner.host, job.checkpointStep,
+        ])
+        try db.cachedStatement(sql: "INSERT INTO jobStatus (jobId, seq, status, at) VALUES (?, 1, ?, ?)")
+            .execute(arguments: [job.id, job.status.rawValue, job.createdAt])
     }
 
     /// Moves a job to `status`, recording the transition; start and end times and the
@@ -26,14 +38,6 @@ extension AutomationStore {
             } else {
                 try Self.transition(db, job: id, to: status, at: now)
             }
-        }
-    }
-
-    /// Moves a job through several statuses at the same instant (New -> Activating -> Running
-    /// when it starts), each recorded; one transaction.
-    public func transition(job id: String, through statuses: [JobStatus], at now: Date) throws {
-        try writer.write { db in
-            for status in statuses { try Self.transition(db, job: id, to: status, at: now) }
         }
     }
 
@@ -52,20 +56,23 @@ extension AutomationStore {
             change(&record)
             try record.update(db)
         } else {
-            // The common case, on every job's path: one statement, no record round trip.
-            try db.execute(
+            // The common case, on every job's path: one statement, prepared once per connection.
+            try db.cachedStatement(
                 sql: """
                     UPDATE job SET status = ?,
                         startedAt = CASE WHEN ? AND startedAt IS NULL THEN ? ELSE startedAt END,
                         endedAt = CASE WHEN ? THEN ? ELSE endedAt END
                     WHERE id = ?
-                    """, arguments: [status.rawValue, status == .running, now, status.isFinal, now, id])
+                    """
+            ).execute(arguments: [status.rawValue, status == .running, now, status.isFinal, now, id])
             guard db.changesCount == 1 else { throw StoreError.notFound(kind: "job", name: id, hint: "") }
         }
-        let seq =
-            try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStatus WHERE jobId = ?", arguments: [id])
-            ?? 0
-        try JobStatusRecord(jobId: id, seq: seq + 1, status: status.rawValue, at: now).insert(db)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO jobStatus (jobId, seq, status, at)
+                VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobStatus WHERE jobId = ?1), ?2, ?3)
+                """
+        ).execute(arguments: [id, status.rawValue, now])
     }
 
     /// Adds machine names to the job's targets (kept sorted, without repeats).
@@ -84,11 +91,13 @@ extension AutomationStore {
         try writer.write { db in
             var seq =
                 try Int.fetchOne(
-                    db, sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStream WHERE jobId = ?", arguments: [id])
-                ?? 0
+                    db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStream WHERE jobId = ?"),
+                    arguments: [id]) ?? 0
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO jobStream (jobId, seq, stream, at, message) VALUES (?, ?, ?, ?, ?)")
             return try entries.map { kind, at, message in
                 seq += 1
-                try JobStreamRecord(jobId: id, seq: seq, stream: kind.rawValue, at: at, message: message).insert(db)
+                try insert.execute(arguments: [id, seq, kind.rawValue, at, message])
                 return StreamRecord(seq: seq, stream: kind, at: at, message: message)
             }
         }
@@ -97,7 +106,11 @@ extension AutomationStore {
     /// A job by full id or unique prefix (at least 4 characters).
     public func job(_ idOrPrefix: String) throws -> Job? {
         try writer.read { db in
-            if let record = try JobRecord.fetchOne(db, key: idOrPrefix) { return try Self.job(record) }
+            if let record = try JobRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM job WHERE id = ?"), arguments: [idOrPrefix])
+            {
+                return try Self.job(record)
+            }
             guard idOrPrefix.count >= 4 else { return nil }
             let matches = try JobRecord.filter(JobRecord.Columns.id.like("\(idOrPrefix)%")).limit(2).fetchAll(db)
             if matches.count > 1 {

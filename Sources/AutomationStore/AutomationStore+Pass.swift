@@ -117,11 +117,12 @@ extension AutomationStore {
             for plan in plans {
                 var claimed = false
                 for entry in plan.records {
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO scheduleFire (scheduleName, fireTime, status, reason, recordedAt)
                             VALUES (?, ?, ?, ?, ?) ON CONFLICT(scheduleName, fireTime) DO NOTHING
-                            """, arguments: [plan.schedule, entry.time, entry.status.rawValue, entry.reason, now])
+                            """
+                    ).execute(arguments: [plan.schedule, entry.time, entry.status.rawValue, entry.reason, now])
                     if entry.time == plan.start?.fire && !(plan.start?.wasQueued ?? true) {
                         claimed = db.changesCount > 0
                     }
@@ -138,9 +139,10 @@ extension AutomationStore {
                 if let start = plan.start, claimed {
                     for job in start.jobs { try Self.insert(db, job, owner: owner) }
                     let failed = start.jobs.isEmpty && !start.failures.isEmpty
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: "UPDATE scheduleFire SET status = ?, jobId = ?, reason = COALESCE(?, reason) "
-                            + "WHERE scheduleName = ? AND fireTime = ?",
+                            + "WHERE scheduleName = ? AND fireTime = ?"
+                    ).execute(
                         arguments: [
                             failed ? FireStatus.failed.rawValue : FireStatus.started.rawValue, start.jobs.first?.id,
                             start.failures.isEmpty ? nil : start.failures.joined(separator: "; "), plan.schedule,
@@ -149,11 +151,12 @@ extension AutomationStore {
                     created[plan.schedule] = start.jobs
                 }
                 if let checkpoint = plan.checkpoint {
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO schedulerCheckpoint (scheduleName, checkpoint) VALUES (?, ?)
                             ON CONFLICT(scheduleName) DO UPDATE SET checkpoint = MAX(checkpoint, excluded.checkpoint)
-                            """, arguments: [plan.schedule, checkpoint])
+                            """
+                    ).execute(arguments: [plan.schedule, checkpoint])
                 }
             }
             return created

@@ -35,13 +35,26 @@ extension AutomationStore {
         }
     }
 
+    /// Moves a job into Running (through `statuses`) with `step` as its checkpoint; tells
+    /// whether a suspend was asked for meanwhile. One transaction.
+    public func enter(job id: String, through statuses: [JobStatus], atStep step: Int, at now: Date) throws -> Bool {
+        try writer.write { db in
+            for status in statuses { try Self.transition(db, job: id, to: status, at: now) }
+            try db.cachedStatement(sql: "UPDATE job SET checkpointStep = ? WHERE id = ?").execute(arguments: [step, id])
+            return try Date.fetchOne(
+                db.cachedStatement(sql: "SELECT suspendRequestedAt FROM job WHERE id = ?"), arguments: [id]) != nil
+        }
+    }
+
     /// Records that the job is starting step `index` (its checkpoint) and tells whether a
     /// suspend was asked for, which the runner honours before the step runs. One transaction.
     public func beginStep(job id: String, index: Int) throws -> Bool {
         try writer.write { db in
-            try db.execute(sql: "UPDATE job SET checkpointStep = ? WHERE id = ?", arguments: [index, id])
-            return try Date.fetchOne(db, sql: "SELECT suspendRequestedAt FROM job WHERE id = ?", arguments: [id])
-                != nil
+            try db.cachedStatement(sql: "UPDATE job SET checkpointStep = ? WHERE id = ?").execute(arguments: [
+                index, id,
+            ])
+            return try Date.fetchOne(
+                db.cachedStatement(sql: "SELECT suspendRequestedAt FROM job WHERE id = ?"), arguments: [id]) != nil
         }
     }
 

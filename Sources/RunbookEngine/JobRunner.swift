@@ -121,8 +121,9 @@ public struct JobRunner: Sendable {
         log[metadataKey: "job.id"] = "\(id)"
         log[metadataKey: "runbook.name"] = "\(prepared.runbook.name)"
         log.info("job started", metadata: first > 0 ? ["job.resumedAtStep": "\(first + 1)"] : [:])
-        try store.transition(job: id, through: entering, at: now())
-        var ending = await execute(prepared, jobId: id, from: first, sink: sink)
+        // Entering Running is also the first step's boundary: one transaction for both.
+        let suspendAsked = try store.enter(job: id, through: entering, atStep: first, at: now())
+        var ending = await execute(prepared, jobId: id, from: first, suspendAsked: suspendAsked, sink: sink)
         let failures = await sink.storageFailures()
         if !failures.isEmpty {
             ending = Ending(status: .failed, exception: "stream records could not be stored: \(failures[0])")
@@ -149,13 +150,13 @@ public struct JobRunner: Sendable {
     }
 
     /// Runs the steps within the job's time limit; returns how the job ends.
-    private func execute(_ prepared: PreparedJob, jobId: String, from first: Int, sink: JobStreamWriter) async
-        -> Ending
-    {
+    private func execute(
+        _ prepared: PreparedJob, jobId: String, from first: Int, suspendAsked: Bool, sink: JobStreamWriter
+    ) async -> Ending {
         let limit = prepared.timeLimit ?? prepared.runbook.timeout ?? Self.defaultJobTimeout
         let work: @Sendable () async -> TimeLimit.Outcome<Ending> = {
             await TimeLimit.run(limit, clock: self.clock) {
-                await self.runSteps(prepared, jobId: jobId, from: first, sink: sink)
+                await self.runSteps(prepared, jobId: jobId, from: first, suspendAsked: suspendAsked, sink: sink)
             }
         }
         let result: TimeLimit.Outcome<Ending>
@@ -192,9 +193,10 @@ public struct JobRunner: Sendable {
         }
     }
 
-    private func runSteps(_ prepared: PreparedJob, jobId: String, from first: Int, sink: JobStreamWriter) async
-        -> Ending
-    {
+    /// `suspendAsked`: whether a suspend was asked for before the first step (read on entering).
+    private func runSteps(
+        _ prepared: PreparedJob, jobId: String, from first: Int, suspendAsked: Bool, sink: JobStreamWriter
+    ) async -> Ending {
         let steps = prepared.runbook.steps
         let context = ActionContext(jobId: jobId, store: store, sink: sink, now: now)
         for index in steps.indices where index >= first {
@@ -202,7 +204,7 @@ public struct JobRunner: Sendable {
             // The step boundary: where a requested suspend takes effect, and the checkpoint a
             // resume starts from.
             do {
-                if try store.beginStep(job: jobId, index: index) {
+                if index == first ? suspendAsked : try store.beginStep(job: jobId, index: index) {
                     let reason =
                         "suspended before step \(index + 1) '\(step.name)' as requested ('runbook jobs suspend')"
                     await sink.write(.warning, reason)
