@@ -60,6 +60,10 @@ enum Migrations {
                 t.add(column: "checkpointStep", .integer)
             }
         }
+        migrator.registerMigration("v8-jobs-by-starter") { db in
+            // `jobs list --schedule NAME` and `schedule show` read one schedule's newest jobs.
+            try db.create(index: "job_startedBy_createdAt", on: "job", columns: ["startedBy", "createdAt"])
+        }
         return migrator
     }
 
