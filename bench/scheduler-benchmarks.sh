@@ -46,7 +46,12 @@ fire_minute() {
     python3 bench/scheduler_stats.py "$store/automation.sqlite" "$label"
 }
 
-echo "== Fire lag and throughput: 1,000 no-op schedules due in the same minute"
+echo "== One pass in process: 1,000 no-op schedules due at the same instant (runbook-bench)"
+swift build -c release --product runbook-bench >/dev/null
+for round in 1 2 3; do "$bin/runbook-bench" scheduler-pass "$work/pass" 1000; done
+
+echo
+echo "== Fire lag and throughput through the daemon: 1,000 no-op schedules due in the same minute"
 fire_minute "concurrency-4 (default)"
 fire_minute "concurrency-32" --concurrency 32
 
@@ -76,11 +81,20 @@ hyperfine --warmup 3 --runs 30 -N --export-markdown "$work/list.md" \
 sed "s|$bin/||g; s|$work/||g" "$work/list.md"
 
 echo
-echo "== Peak memory of the daemon (10 s each)"
+echo "== Peak memory of the daemon (10 s each, then SIGTERM)"
 peak() {
     local label=$1 store=$2
     RUNBOOK_STORE="$store" /usr/bin/time -v timeout -s TERM 10 "$runbook" scheduler --runbooks "$work/books" \
-        2>&1 >/dev/null | grep "Maximum resident" | sed "s/^/$label: /"
+        2>&1 >/dev/null | grep -E "Maximum resident|User time|System time" | tr '\n' ' ' | sed "s/^/$label: /" || true
+    echo
 }
 peak "idle, no schedules" "$work/idle"
-peak "1,000 schedules (after their fires)" "$work/store-concurrency-4 (default)"
+# 1,000 daily schedules, none due while it runs: the daemon holds them and wakes each poll.
+tomorrow=$(date -u -d "tomorrow 03:00" +%Y-%m-%dT%H:%M:%SZ)
+echo "schedules:" >"$work/daily.yaml"
+for i in $(seq 0 999); do
+    echo "  - { name: d$i, frequency: Day, start: \"$tomorrow\", runbooks: [noop] }" >>"$work/daily.yaml"
+done
+RUNBOOK_STORE="$work/daily" "$runbook" apply "$work/daily.yaml" --runbooks "$work/books" >/dev/null 2>&1
+peak "1,000 schedules, none due" "$work/daily"
+peak "1,000 Minute schedules firing (a pass of 1,000 jobs)" "$work/store-concurrency-4 (default)"

@@ -35,14 +35,28 @@ extension AutomationStore {
         }
     }
 
-    /// Moves a job into Running (through `statuses`) with `step` as its checkpoint; tells
-    /// whether a suspend was asked for meanwhile. One transaction.
-    public func enter(job id: String, through statuses: [JobStatus], atStep step: Int, at now: Date) throws -> Bool {
+    /// What was asked of a job while it waited to run.
+    public struct PendingRequests: Sendable, Hashable {
+        public var stop: Bool
+        public var suspend: Bool
+    }
+
+    /// Moves a job into Running (through `statuses`) with `step` as its checkpoint, and tells
+    /// whether a stop or a suspend was asked for while it waited; a job asked to stop is left
+    /// as it is (Stopping), for the runner to end. One transaction.
+    public func enter(job id: String, through statuses: [JobStatus], atStep step: Int, at now: Date) throws
+        -> PendingRequests
+    {
         try writer.write { db in
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT stopRequestedAt, suspendRequestedAt FROM job WHERE id = ?"),
+                arguments: [id])
+            let asked = PendingRequests(
+                stop: row?["stopRequestedAt"] as Date? != nil, suspend: row?["suspendRequestedAt"] as Date? != nil)
+            guard !asked.stop else { return asked }
             for status in statuses { try Self.transition(db, job: id, to: status, at: now) }
             try db.cachedStatement(sql: "UPDATE job SET checkpointStep = ? WHERE id = ?").execute(arguments: [step, id])
-            return try Date.fetchOne(
-                db.cachedStatement(sql: "SELECT suspendRequestedAt FROM job WHERE id = ?"), arguments: [id]) != nil
+            return asked
         }
     }
 

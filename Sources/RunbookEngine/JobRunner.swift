@@ -122,8 +122,16 @@ public struct JobRunner: Sendable {
         log[metadataKey: "runbook.name"] = "\(prepared.runbook.name)"
         log.info("job started", metadata: first > 0 ? ["job.resumedAtStep": "\(first + 1)"] : [:])
         // Entering Running is also the first step's boundary: one transaction for both.
-        let suspendAsked = try store.enter(job: id, through: entering, atStep: first, at: now())
-        var ending = await execute(prepared, jobId: id, from: first, suspendAsked: suspendAsked, sink: sink)
+        let asked = try store.enter(job: id, through: entering, atStep: first, at: now())
+        var ending: Ending
+        if asked.stop {
+            // Stopped while it waited for a slot: no step runs.
+            let message = "job stopped: stop requested ('runbook jobs stop') before it started"
+            await sink.write(.error, message)
+            ending = Ending(status: .stopped, exception: message)
+        } else {
+            ending = await execute(prepared, jobId: id, from: first, suspendAsked: asked.suspend, sink: sink)
+        }
         let failures = await sink.storageFailures()
         if !failures.isEmpty {
             ending = Ending(status: .failed, exception: "stream records could not be stored: \(failures[0])")

@@ -95,7 +95,8 @@ public struct SchedulerTick: Sendable {
             guard let start = plan.start, let jobs = claimed[plan.schedule] else { continue }
             var log = logger
             log[metadataKey: "schedule.name"] = "\(plan.schedule)"
-            log.info("fire claimed", metadata: ["fire.time": "\(start.fire.formatted(.iso8601))"])
+            // Debug: a thousand schedules due at once are one summary line at info, not a thousand.
+            log.debug("fire claimed", metadata: ["fire.time": "\(start.fire.formatted(.iso8601))"])
             if !start.failures.isEmpty {
                 report.failed.append(plan.schedule)
                 log.warning("fire failed", metadata: ["reason": "\(start.failures.joined(separator: "; "))"])

@@ -131,4 +131,16 @@ import Testing
             messages.contains(
                 "11:5 schedule 's3': cron: '0 2 * *' has 4 fields; cron takes 5 (minute hour day month weekday)"))
     }
+
+    @Test func aScheduleTimeoutIsADuration() {
+        let (file, _) = parse(
+            "schedules:\n  - { name: s, frequency: Day, start: \"2026-11-25 02:00\", timeout: 45m }\n")
+        #expect(file?.schedules.first?.timeoutSeconds == 2700)
+        let (_, diagnostics) = parse(
+            "schedules:\n  - { name: s, frequency: Day, start: \"2026-11-25 02:00\", timeout: soon }\n")
+        #expect(
+            diagnostics.map { "\($0.mark.line):\($0.mark.column) \($0.message)" } == [
+                "2:68 'timeout' of schedule 's' must be a duration such as 30s, 15m or 1h30m"
+            ])
+    }
 }

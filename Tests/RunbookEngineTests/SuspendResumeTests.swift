@@ -140,6 +140,28 @@ struct Floods: ActionHandler {
         #expect(try outputs(store, resumed.id) == ["one", "asked to suspend", "three"])
     }
 
+    @Test func requestsMadeWhileAJobWaitsInNewTakeEffectBeforeItsFirstStep() async throws {
+        let store = try AutomationStore.open(folder: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let runner = runner(store, middle: FailsThenSucceeds(as: "report-changes", failures: 0))
+        let job = try prepared(middle: "fail")
+
+        let toStop = try runner.create(job)
+        #expect(try store.requestStop(job: toStop.id, at: Date()) == .requested)
+        let stopped = try await runner.start(toStop, job)
+        #expect(stopped.status == .stopped)
+        #expect(stopped.exception == "job stopped: stop requested ('runbook jobs stop') before it started")
+        #expect(try outputs(store, stopped.id).isEmpty)
+        #expect(try store.statusHistory(job: stopped.id).map(\.status) == [.new, .stopping, .stopped])
+
+        let toSuspend = try runner.create(job)
+        #expect(try store.requestSuspend(job: toSuspend.id, at: Date()) == .requested)
+        let suspended = try await runner.start(toSuspend, job)
+        #expect(suspended.status == .suspended)
+        #expect(suspended.resumesBeforeStep == 1)
+        #expect(try outputs(store, suspended.id).isEmpty)
+    }
+
     @Test func onlyASuspendedJobResumes() async throws {
         let store = try AutomationStore.open(folder: folder)
         defer { try? FileManager.default.removeItem(atPath: folder) }
