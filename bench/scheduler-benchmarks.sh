@@ -55,6 +55,11 @@ echo "== Fire lag and throughput through the daemon: 1,000 no-op schedules due i
 fire_minute "concurrency-4 (default)"
 fire_minute "concurrency-32" --concurrency 32
 
+echo "-- for scale: cron-style, one 'runbook run noop' process per job (jobs/s = 1000 / mean ms)"
+RUNBOOK_STORE="$work/cron-style" "$runbook" run noop --runbooks "$work/books" >/dev/null 2>&1
+RUNBOOK_STORE="$work/cron-style" hyperfine -N --warmup 3 --runs 50 \
+    "$runbook run noop --runbooks $work/books" 2>/dev/null | grep "Time (mean"
+
 echo
 echo "== jobs list --limit 50 over 1,000,000 jobs"
 export RUNBOOK_STORE="$work/million"
