@@ -7,23 +7,6 @@ import Testing
 
 @testable import RunbookEngine
 
-/// A step action that fails a given number of times, then succeeds.
-actor FlakyLog: ActionHandler {
-    nonisolated let name = "log"
-    private var failuresLeft: Int
-
-    init(failures: Int) { failuresLeft = failures }
-
-    func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
-        if failuresLeft > 0 {
-            failuresLeft -= 1
-            return .failed("transient failure")
-        }
-        await context.sink.write(.output, "finally")
-        return .succeeded
-    }
-}
-
 /// A step action that never finishes on its own.
 struct BlockingLog: ActionHandler {
     let name = "log"
@@ -156,7 +139,8 @@ final class Recorder: @unchecked Sendable {
         let store = try makeStore()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let clock = ManualClock()
-        let runner = JobRunner(store: store, clock: clock, logger: logger, actions: ["log": FlakyLog(failures: 1)])
+        let runner = JobRunner(
+            store: store, clock: clock, logger: logger, actions: ["log": FailsThenSucceeds(as: "log", failures: 1)])
         let prepared = try JobRunner.prepare(
             try loaded(
                 """
@@ -174,7 +158,7 @@ final class Recorder: @unchecked Sendable {
         #expect(job.status == .completed)
         let streams = try store.streams(job: job.id)
         #expect(streams.map(\.stream) == [.warning, .output])
-        #expect(streams[0].message == "step 'flaky' failed (attempt 1 of 2): transient failure; retrying in 30s")
+        #expect(streams[0].message == "step 'flaky' failed (attempt 1 of 2): the share is offline; retrying in 30s")
     }
 
     @Test func stepTimeoutFailsTheStep() async throws {

@@ -83,27 +83,14 @@ extension RunbookCommand.JobsCommand {
                 }
             }
             let runner = JobRunner(store: store, logger: Logger(label: "runbook.engine"), stopPoll: .milliseconds(250))
-            let live = !json
-            let resuming = Task {
-                try await runner.resume(job.id) { record in
-                    if live { JobPrinter.live(record) }
-                }
-            }
-            let interrupt = StopSignal { resuming.cancel() }
-            let ended: Job
             do {
-                ended = try await resuming.value
+                try await LiveJob.run(json: json, store: store) { observer in
+                    try await runner.resume(job.id, observer: observer)
+                }
             } catch let error as ResumeError {
                 Terminal.error(error.description)
                 throw ExitCode(1)
             }
-            _ = interrupt
-            if json {
-                try JSONOutput.print(JobDocument(job: ended, store: store, withStreams: true))
-            } else {
-                JobPrinter.finished(ended)
-            }
-            throw JobExit.code(for: ended.status)
         }
     }
 }

@@ -71,22 +71,9 @@ extension RunbookCommand {
             }
             let store = try store.openWithAccount()
             let runner = JobRunner(store: store, logger: Logger(label: "runbook.engine"), stopPoll: .milliseconds(250))
-            let live = !json
-            let running = Task {
-                try await runner.run(prepared, reason: .manual) { record in
-                    if live { JobPrinter.live(record) }
-                }
+            try await LiveJob.run(json: json, store: store) { observer in
+                try await runner.run(prepared, reason: .manual, observer: observer)
             }
-            // Ctrl-C stops the job (recorded as Stopped) instead of leaving it Running.
-            let interrupt = StopSignal { running.cancel() }
-            let job = try await running.value
-            _ = interrupt
-            if json {
-                try JSONOutput.print(JobDocument(job: job, store: store, withStreams: true))
-            } else {
-                JobPrinter.finished(job)
-            }
-            throw JobExit.code(for: job.status)
         }
     }
 }
