@@ -5,10 +5,11 @@ import Logging
 import ServiceLifecycle
 
 /// The daemon's main service: a scheduler pass at each fire time and at least every `poll`,
-/// until a graceful shutdown.
+/// until a graceful shutdown; the jobs passes claim run in `concurrency` slots shared by all
+/// passes, so a pass never waits for the jobs of the one before.
 ///
 /// On graceful shutdown (SIGTERM or SIGINT through the service group) no new pass starts and
-/// no waiting job takes a slot; jobs already running go on. The group's grace period then
+/// no waiting job takes a slot (it ends Stopped, with the reason); jobs already running go on. The group's grace period then
 /// cancels what still runs, and the runner records those jobs as Stopped with `interruption`.
 /// The clock and the current time are injected: tests move both by hand.
 public struct SchedulerService: Service {
@@ -29,26 +30,79 @@ public struct SchedulerService: Service {
         self.logger = logger
     }
 
+    /// What wakes the loop: a job ended (it ran, or did not), or the time for a pass came.
+    private enum Event: Sendable {
+        case ended(SchedulerTick.Pending, ran: Bool)
+        case passDue
+    }
+
     public func run() async throws {
         let shuttingDown = OnceFlag()
         try await withGracefulShutdownHandler {
-            while !shuttingDown.isSet && !Task.isCancelled {
-                var wait = poll
-                do {
-                    let report = try await tick.tick(now: now(), mayStart: { !shuttingDown.isSet })
-                    if !report.isEmpty { logger.info("\(report)") }
-                    wait = Self.wait(until: report.nextDue, now: now(), poll: poll)
-                } catch {
-                    // A failed pass (the store busy or full) is retried at the next poll; fires
-                    // it did not claim are still due then.
-                    logger.error("scheduler pass failed", metadata: ["error": "\(error)"])
-                }
-                let clock = self.clock
-                try? await cancelWhenGracefulShutdown { [wait] in try await clock.sleep(for: wait) }
-            }
+            await loop(shuttingDown)
         } onGracefulShutdown: {
             shuttingDown.set()
-            logger.info("shutting down: no new passes; running jobs may finish within the grace period")
+            logger.info("shutting down: no new passes or jobs; running jobs may finish within the grace period")
+        }
+    }
+
+    /// Passes and jobs in one task group: a pass claims fires and queues their jobs; at most
+    /// `concurrency` run at once, across passes, so a long job never holds back the next pass.
+    private func loop(_ shuttingDown: OnceFlag) async {
+        await withTaskGroup(of: Event.self) { group in
+            var waiting: [SchedulerTick.Pending] = []
+            var queued: Set<String> = []  // job ids waiting or running, so a resume is queued once
+            var running = 0
+            var report = TickReport()
+            let clock = self.clock
+            group.addTask { .passDue }
+            while let event = await group.next() {
+                switch event {
+                case .passDue:
+                    guard !shuttingDown.isSet && !Task.isCancelled else { break }
+                    var wait = poll
+                    do {
+                        let (claimed, pending) = try tick.claim(now: now())
+                        report = claimed
+                        for item in pending where queued.insert(item.jobId).inserted { waiting.append(item) }
+                        wait = Self.wait(until: claimed.nextDue, now: now(), poll: poll)
+                    } catch {
+                        // A failed pass (the store busy or full) is retried at the next poll;
+                        // fires it did not claim are still due then.
+                        logger.error("scheduler pass failed", metadata: ["error": "\(error)"])
+                    }
+                    group.addTask { [wait] in
+                        try? await cancelWhenGracefulShutdown { try await clock.sleep(for: wait) }
+                        return .passDue
+                    }
+                case .ended(let item, let ran):
+                    running -= 1
+                    queued.remove(item.jobId)
+                    do {
+                        try tick.record(item, ran: ran, in: &report)
+                    } catch {
+                        logger.error("job outcome not recorded", metadata: ["error": "\(error)"])
+                    }
+                }
+                // Fill the free slots; once shutting down, waiting jobs end Stopped instead.
+                while running < tick.concurrency, !waiting.isEmpty, !shuttingDown.isSet {
+                    let item = waiting.removeFirst()
+                    running += 1
+                    group.addTask { .ended(item, ran: await tick.run(item)) }
+                }
+                if shuttingDown.isSet {
+                    for item in waiting {
+                        do { try tick.record(item, ran: false, in: &report) } catch {
+                            logger.error("job outcome not recorded", metadata: ["error": "\(error)"])
+                        }
+                    }
+                    waiting = []
+                }
+                if !report.isEmpty {
+                    logger.info("\(report)")
+                    report = TickReport()
+                }
+            }
         }
     }
 }

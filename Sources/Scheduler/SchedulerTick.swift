@@ -56,11 +56,28 @@ public struct SchedulerTick: Sendable {
     enum Pending: Sendable {
         case fire(job: Job, prepared: PreparedJob)
         case resume(jobId: String)
+
+        var jobId: String {
+            switch self {
+            case .fire(let job, _): job.id
+            case .resume(let id): id
+            }
+        }
     }
 
-    /// One pass. `mayStart` is asked before each job takes a slot: once it says no (the
+    /// One pass, run to the end of its jobs (`--once`): claim, then run at most `concurrency`
+    /// at a time. `mayStart` is asked before each job takes a slot: once it says no (the
     /// scheduler is shutting down), jobs still waiting in New end Stopped, with the reason.
     public func tick(now: Date, mayStart: @escaping @Sendable () -> Bool = { true }) async throws -> TickReport {
+        var (report, pending) = try claim(now: now)
+        try await runAll(pending, mayStart: mayStart, report: &report)
+        return report
+    }
+
+    /// The claiming half of a pass: fires recorded and claimed, their jobs created in New, in
+    /// one transaction; returns them with the queued resumes, to run. The daemon runs them in
+    /// slots shared across passes, so a long job never delays the next pass.
+    func claim(now: Date) throws -> (TickReport, [Pending]) {
         var report = TickReport()
         let states = try store.passState()
         let account = try store.defaultAccount()?.account.name
@@ -105,8 +122,7 @@ public struct SchedulerTick: Sendable {
         }
         pending += try store.queuedResumes().map { Pending.resume(jobId: $0) }
         report.nextDue = states.compactMap { $0.schedule.recurrence.nextFire(after: now) }.min()
-        try await runAll(pending, mayStart: mayStart, report: &report)
-        return report
+        return (report, pending)
     }
 
     /// Runs the pass's jobs, at most `concurrency` at a time, in the order they were created.
@@ -135,23 +151,26 @@ public struct SchedulerTick: Sendable {
             }
             return outcomes
         }
-        for (item, ran) in outcomes {
-            switch (item, ran) {
-            case (.fire(let job, _), true): report.started.append(job.id)
-            case (.resume(let id), true): report.resumed.append(id)
-            case (.fire(let job, _), false):
-                try store.transition(
-                    job: job.id, to: .stopped, at: Date(),
-                    exception: "not started: the scheduler was shutting down before a slot was free")
-                report.notStarted.append(job.id)
-            case (.resume, false):
-                break  // still Resuming and unclaimed: the next scheduler pass takes it
-            }
+        for (item, ran) in outcomes { try record(item, ran: ran, in: &report) }
+    }
+
+    /// What became of one item: run, or left (a job that never started ends Stopped).
+    func record(_ item: Pending, ran: Bool, in report: inout TickReport) throws {
+        switch (item, ran) {
+        case (.fire(let job, _), true): report.started.append(job.id)
+        case (.resume(let id), true): report.resumed.append(id)
+        case (.fire(let job, _), false):
+            try store.transition(
+                job: job.id, to: .stopped, at: Date(),
+                exception: "not started: the scheduler was shutting down before a slot was free")
+            report.notStarted.append(job.id)
+        case (.resume, false):
+            break  // still Resuming and unclaimed: the next scheduler pass takes it
         }
     }
 
     /// Runs one item to its end; false when it did not run (another process took the resume).
-    private func run(_ item: Pending) async -> Bool {
+    func run(_ item: Pending) async -> Bool {
         do {
             switch item {
             case .fire(let job, let prepared): _ = try await runner.start(job, prepared)

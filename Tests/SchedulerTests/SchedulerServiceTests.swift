@@ -21,16 +21,19 @@ final class TimeBox: @unchecked Sendable {
     func set(_ date: Date) { lock.withLock { value = date } }
 }
 
-/// A log step that holds its job Running until the test opens the gate.
+/// A log step that holds the first `holds` jobs Running until the test opens the gate.
 actor Gate: ActionHandler {
     nonisolated let name = "log"
+    private let holds: Int
     private var open = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
     private(set) var entered = 0
 
+    init(holds: Int = .max) { self.holds = holds }
+
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
         entered += 1
-        if !open { await withCheckedContinuation { waiting.append($0) } }
+        if !open && entered <= holds { await withCheckedContinuation { waiting.append($0) } }
         return .succeeded
     }
 
@@ -119,6 +122,40 @@ actor Gate: ActionHandler {
         #expect(stopped.exception == "not started: the scheduler was shutting down before a slot was free")
         #expect(try store.statusHistory(job: stopped.id).map(\.status) == [.new, .stopped])
         #expect(await gate.entered == 1)
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aLongJobDoesNotHoldBackTheNextPass() async throws {
+        defer { setup.cleanUp() }
+        let store = try AutomationStore.open(folder: setup.folder)
+        try store.saveSchedule(setup.daily("long"), at: date("2026-11-24T12:00:00Z"))
+        var minutely = setup.daily("minutely")
+        minutely.recurrence = Recurrence(frequency: .minute, startTime: date("2026-11-25T02:01:00Z"))
+        try store.saveSchedule(minutely, at: date("2026-11-24T12:00:00Z"))
+        let gate = Gate(holds: 1)
+        let tick = SchedulerTick(
+            store: store, library: RunbookLibrary(folder: setup.runbooks),
+            runner: JobRunner(store: store, logger: setup.logger, actions: ["log": gate]), logger: setup.logger)
+        let time = TimeBox(date("2026-11-25T02:00:05Z"))
+        let clock = ManualClock()
+        let service = SchedulerService(
+            tick: tick, clock: clock, now: { time.now }, poll: .seconds(1), logger: setup.logger)
+        try await testGracefulShutdown { shutdown in
+            async let running: Void = service.run()
+            await clock.waitForSleepers(1)
+            while await gate.entered == 0 { await Task.yield() }  // the long job holds its slot
+
+            time.set(date("2026-11-25T02:01:00.200Z"))
+            clock.advance(by: .seconds(1))
+            await clock.waitForSleepers(1)
+            let minuteJob = try #require(try store.jobs(JobFilter(schedule: "minutely")).first)
+            while try store.job(minuteJob.id)?.status != .completed { await Task.yield() }
+            #expect(try store.jobs(JobFilter(schedule: "long")).first?.status == .running)
+
+            await gate.release()
+            shutdown.triggerGracefulShutdown()
+            try await running
+        }
+        #expect(try store.jobs(JobFilter(schedule: "long")).first?.status == .completed)
     }
 
     @Test func retentionPurgesOldFinishedJobsAtStartAndStopsOnShutdown() async throws {
