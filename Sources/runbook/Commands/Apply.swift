@@ -8,13 +8,14 @@ extension RunbookCommand {
     struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Apply an automation file: account, workspace, gateways and machines.",
-            discussion: """
+            discussion: Help.reflow(
+                """
                 The file is validated in full first (schedule links against the runbooks folder too);
                 every problem is reported as FILE:LINE:COLUMN and nothing is stored (exit 65). Otherwise
                 it is applied in one transaction: existing items of the same name are updated, others
                 created. See examples/contoso/automation.yaml and
                 schemas/automation.schema.json.
-                """)
+                """))
 
         @Argument(help: "The automation file (YAML).") var file: String
         @OptionGroup var store: StoreOptions

@@ -7,14 +7,15 @@ extension RunbookCommand {
     struct Changes: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Query ConfigurationChange: what scans found changed, newest first.",
-            discussion: """
+            discussion: Help.reflow(
+                """
                 A change is queryable as soon as the scan that found it commits (Azure may take up to
                 6 hours). --json prints Log Analytics rows with Azure's column names.
 
                 Examples:
                   runbook changes --since 1h
                   runbook changes --machine contoso-lnx01 --type Files --json
-                """)
+                """))
 
         @Option(help: "Only this machine (Computer).") var machine: String?
         @Option(help: "Only this type: Files, Software, WindowsServices, Registry or Daemons.") var type: String?

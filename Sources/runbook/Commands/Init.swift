@@ -7,7 +7,8 @@ extension RunbookCommand {
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an Automation account linked to a Log Analytics workspace.",
-            discussion: """
+            discussion: Help.reflow(
+                """
                 With no flags, creates the embedded default: account 'automation-default' in EastUS2,
                 workspace 'workspace-default' in EastUS, and this host registered as a local machine.
 
@@ -19,7 +20,7 @@ extension RunbookCommand {
                 Example:
                   runbook init --account ops --subscription 1111 --resource-group ops-rg \\
                       --region WestEurope --workspace ops-logs --workspace-region WestEurope
-                """)
+                """))
 
         @Option(help: "Automation account name.") var account: String?
         @Option(help: "Subscription id of the account (and of the workspace unless given).") var subscription: String?

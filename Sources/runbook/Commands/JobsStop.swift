@@ -7,11 +7,12 @@ extension RunbookCommand.JobsCommand {
     struct Stop: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Stop a running job, from any process (Stopping -> Stopped).",
-            discussion: """
+            discussion: Help.reflow(
+                """
                 The job moves to Stopping at once; the process running it checks four times a second
                 and ends it as Stopped. This command waits up to --wait seconds for that and prints the
                 final status. A Suspended job, which no process runs, is Stopped at once.
-                """)
+                """))
 
         @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
         @Option(help: "Seconds to wait for the job to stop.") var wait = 10.0

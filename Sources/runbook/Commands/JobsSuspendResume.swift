@@ -9,12 +9,13 @@ extension RunbookCommand.JobsCommand {
     struct Suspend: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Suspend a job at its next step boundary, from any process (Suspending -> Suspended).",
-            discussion: """
+            discussion: Help.reflow(
+                """
                 The job moves to Suspending at once. The process running it lets the current step finish
                 and suspends the job before the next one; 'runbook jobs resume ID' later runs it from
                 that step. A job waiting in New suspends before its first step. This command waits up
                 to --wait seconds for Suspended; a long step keeps the job Suspending until it ends.
-                """)
+                """))
 
         @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
         @Option(help: "Seconds to wait for the job to reach Suspended (0: do not wait).") var wait = 10.0
@@ -51,12 +52,13 @@ extension RunbookCommand.JobsCommand {
     struct Resume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Resume a Suspended job from the step where it stopped (Resuming -> Running).",
-            discussion: """
+            discussion: Help.reflow(
+                """
                 The job runs again in this process, with the runbook content and parameters it recorded
                 (not the file as it is now), starting with the step it was suspended before; its streams
                 go on where they were. Exit status as for 'runbook run'. With --queue the job is only
                 marked Resuming and a running 'runbook scheduler' picks it up on its next pass.
-                """)
+                """))
 
         @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
         @Flag(help: "Leave the job Resuming for a running scheduler instead of running it here.") var queue = false

@@ -8,7 +8,8 @@ extension RunbookCommand.MachineCommand {
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a machine.",
-            discussion: """
+            discussion: Help.reflow(
+                """
                 Sources: 'local' (this host), 'linux-root:FOLDER' (a folder standing for a Linux machine's /)
                 or 'windows-folder:FOLDER' (a folder standing for a Windows machine).
 
@@ -22,7 +23,7 @@ extension RunbookCommand.MachineCommand {
                 Example:
                   runbook machine register web01 --os "Windows Server 2022" \\
                       --source windows-folder:examples/contoso/machines/contoso-web01 --standard-rules
-                """)
+                """))
 
         @Argument(help: "Machine name.") var name: String
         @Option(help: "Operating system, e.g. \"Windows Server 2022\" or \"Ubuntu 22.04\".") var os: String

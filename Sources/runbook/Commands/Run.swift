@@ -9,7 +9,8 @@ extension RunbookCommand {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a runbook as a job and keep it in the job history.",
-            discussion: """
+            discussion: Help.reflow(
+                """
                 Loads runbooks/NAME.yaml, validates it and its parameters, then runs it as a job:
                 New -> Activating -> Running -> Completed | Failed | Stopped. Stream records are shown
                 as they are written (Output on stdout; Warning, Error, Verbose, Progress on stderr) and
@@ -25,7 +26,7 @@ extension RunbookCommand {
                   runbook run enable-tracking
                   runbook run enable-tracking -p machines=contoso-web01 -p solutions=ChangeTracking
                   runbook run disable-tracking --json
-                """)
+                """))
 
         @Argument(help: "Runbook name: runs runbooks/NAME.yaml. A path ending in .yaml runs that file.")
         var name: String

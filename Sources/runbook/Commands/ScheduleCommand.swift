@@ -8,7 +8,8 @@ extension RunbookCommand {
         static let configuration = CommandConfiguration(
             commandName: "schedule",
             abstract: "Create, inspect and preview schedules that start runbooks.",
-            discussion: """
+            discussion: Help.reflow(
+                """
                 Frequencies follow Azure: OneTime, Hour, Day, Week (chosen week days), Month (days of the
                 month, -1 for the last, or occurrences such as first:Monday); each with an interval, a
                 start, an optional expiry and an IANA time zone. Azure's floor is one hour; Minute and
@@ -20,7 +21,7 @@ extension RunbookCommand {
                 31st in April) is skipped.
 
                 The scheduler daemon that runs them is not built yet; 'preview' shows when they would fire.
-                """,
+                """),
             subcommands: [Create.self, List.self, Show.self, Preview.self, Enable.self, Disable.self, Delete.self],
             defaultSubcommand: List.self)
     }

@@ -7,18 +7,22 @@ extension RunbookCommand.ScheduleCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a schedule (or replace one with --replace).",
-            discussion: """
+            discussion: Help.reflow(
+                """
                 Examples:
                   runbook schedule create nightly --frequency Day --start "2026-11-25 02:00" \\
                       --time-zone Europe/London --runbook scan
-                  runbook schedule create weekly-report --frequency Week --week-days Mon --start "2026-11-30 07:00"
-                  runbook schedule create month-end --frequency Month --month-days -1 --start "2026-11-30 23:00"
-                  runbook schedule create first-monday --frequency Month --occurrence first:Monday
+                  runbook schedule create weekly-report --frequency Week --week-days Mon \\
+                      --start "2026-11-30 07:00"
+                  runbook schedule create month-end --frequency Month --month-days -1 \\
+                      --start "2026-11-30 23:00"
+                  runbook schedule create first-monday --frequency Month \\
+                      --occurrence first:Monday
                   runbook schedule create every-15 --frequency Cron --cron "*/15 * * * *"
 
                 Times are ISO 8601 (2026-11-25T02:00:00Z) or wall-clock (2026-11-25 02:00) in --time-zone.
                 The runbook's parameters are checked now: -p values must bind as 'runbook run' would.
-                """)
+                """))
 
         @Argument(help: "Schedule name.") var name: String
         @Option(help: "OneTime, Hour, Day, Week, Month; extensions: Minute (Azure's floor is one hour), Cron.")

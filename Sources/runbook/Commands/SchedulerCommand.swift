@@ -12,7 +12,8 @@ extension RunbookCommand {
         static let configuration = CommandConfiguration(
             commandName: "scheduler",
             abstract: "Start the jobs of due schedules (in the foreground; --once for one pass).",
-            discussion: """
+            discussion: Help.reflow(
+                """
                 Each fire of a schedule is claimed under a unique (schedule, fire time) key in the store,
                 so two schedulers sharing a store never start it twice. Fires missed while no scheduler
                 ran are recorded; the schedule's misfire policy decides whether the latest one still runs
@@ -30,10 +31,10 @@ extension RunbookCommand {
                 is next opened. Logs are structured lines on stderr (RUNBOOK_LOG_LEVEL=debug for more).
 
                 Examples:
-                  runbook scheduler                     # until Ctrl-C, checking every second
+                  runbook scheduler                     # until Ctrl-C; wakes at each fire time
                   runbook scheduler --once              # one pass, for cron or CI
                   runbook scheduler --retention 90d --concurrency 8
-                """)
+                """))
 
         @Flag(help: "Run one pass and exit.") var once = false
         @Option(help: "Seconds between passes.") var poll = 1.0

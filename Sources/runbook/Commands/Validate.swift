@@ -6,11 +6,12 @@ extension RunbookCommand {
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check runbooks without running them.",
-            discussion: """
+            discussion: Help.reflow(
+                """
                 Reports every problem of every file, compiler-style (FILE:LINE:COLUMN: error: MESSAGE),
                 with suggestions for misspelt keys and actions. With no PATH, checks every runbook in the
                 runbooks folder. Exit status 65 when any file is invalid.
-                """)
+                """))
 
         @Argument(help: "Runbook files or folders to check (default: the runbooks folder).")
         var paths: [String] = []
