@@ -9,7 +9,8 @@ public struct ScheduleState: Sendable {
     public var dueAfter: Date
     /// The latest fire waiting for the schedule's previous job (overlap policy queue).
     public var queuedFire: Date?
-    /// A job this schedule started has not reached a final status.
+    /// A job this schedule started is running or about to (not final, not parked as Suspended:
+    /// a suspended job waits for a person and must not hold the schedule's later fires back).
     public var hasActiveJob: Bool
 }
 
@@ -93,7 +94,7 @@ extension AutomationStore {
                 try String.fetchAll(
                     db,
                     sql: "SELECT DISTINCT startedBy FROM job WHERE status IN \(JobStatus.unfinishedSQL) "
-                        + "AND startReason = 'schedule'"))
+                        + "AND status != 'Suspended' AND startReason = 'schedule'"))
             return try Row.fetchAll(
                 db, sql: "SELECT name, definition, createdAt FROM schedule WHERE enabled ORDER BY name"
             )

@@ -131,6 +131,21 @@ import Testing
         #expect(fire.reason?.hasPrefix("runbook 'gone': no runbook 'gone' in") == true)
     }
 
+    @Test func aSuspendedJobDoesNotHoldBackItsSchedule() async throws {
+        defer { cleanUp() }
+        let store = try AutomationStore.open(folder: folder)
+        try store.saveSchedule(daily("parked"), at: Self.date("2026-11-24T12:00:00Z"))
+        try store.createJob(
+            Job(
+                id: "suspended-one", runbookName: "hello", runbookDigest: String(repeating: "0", count: 64),
+                runbookContent: "", parameters: [:], startReason: .schedule, startedBy: "parked", accountName: nil,
+                status: .running, createdAt: Date(), logVerbose: false, logProgress: false))
+        try store.suspend(job: "suspended-one", atStep: 0, at: Date(), reason: "waiting for a person")
+        let report = try await makeTick(store).tick(now: Self.date("2026-11-25T02:00:10Z"))
+        #expect(report.started.count == 1)
+        #expect(report.skipped == 0)
+    }
+
     @Test func overlapPoliciesWhileAJobStillRuns() async throws {
         defer { cleanUp() }
         let store = try AutomationStore.open(folder: folder)
