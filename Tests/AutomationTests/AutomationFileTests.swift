@@ -93,6 +93,7 @@ import Testing
         #expect(weekly.recurrence.weekDays == [.monday])
         #expect(weekly.links == [ScheduleLink(runbook: "change-report", parameters: ["since": "7d"])])
         #expect(file.schedules[2].recurrence.monthDays == [-1])
+        #expect(file.schedules[0].timeoutSeconds == 7200)
         #expect(
             file.schedules[0].recurrence.nextFire(after: RecurrenceTests.date("2026-11-25T00:00:00Z"))
                 == RecurrenceTests.date("2026-11-25T02:00:00Z"))
