@@ -38,7 +38,7 @@ public struct SchedulerService: Service {
 
     public func run() async throws {
         let shuttingDown = OnceFlag()
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             await loop(shuttingDown)
         } onGracefulShutdown: {
             shuttingDown.set()
@@ -53,7 +53,7 @@ public struct SchedulerService: Service {
             var waiting: [SchedulerTick.Pending] = []
             var queued: Set<String> = []  // job ids waiting or running, so a resume is queued once
             var running = 0
-            var report = TickReport()
+            var outcomes = TickReport()  // what became of the jobs; the runner logs each one
             let clock = self.clock
             group.addTask { .passDue }
             while let event = await group.next() {
@@ -63,8 +63,9 @@ public struct SchedulerService: Service {
                     var wait = poll
                     do {
                         let (claimed, pending) = try tick.claim(now: now())
-                        report = claimed
-                        for item in pending where queued.insert(item.jobId).inserted { waiting.append(item) }
+                        let new = pending.filter { queued.insert($0.jobId).inserted }
+                        waiting += new
+                        Self.log(claimed, queued: new, logger)
                         wait = Self.wait(until: claimed.nextDue, now: now(), poll: poll)
                     } catch {
                         // A failed pass (the store busy or full) is retried at the next poll;
@@ -79,7 +80,7 @@ public struct SchedulerService: Service {
                     running -= 1
                     queued.remove(item.jobId)
                     do {
-                        try tick.record(item, ran: ran, in: &report)
+                        try tick.record(item, ran: ran, in: &outcomes)
                     } catch {
                         logger.error("job outcome not recorded", metadata: ["error": "\(error)"])
                     }
@@ -90,17 +91,14 @@ public struct SchedulerService: Service {
                     running += 1
                     group.addTask { .ended(item, ran: await tick.run(item)) }
                 }
-                if shuttingDown.isSet {
+                if shuttingDown.isSet && !waiting.isEmpty {
                     for item in waiting {
-                        do { try tick.record(item, ran: false, in: &report) } catch {
+                        do { try tick.record(item, ran: false, in: &outcomes) } catch {
                             logger.error("job outcome not recorded", metadata: ["error": "\(error)"])
                         }
                     }
+                    logger.info("\(waiting.count) waiting job(s) not started: shutting down")
                     waiting = []
-                }
-                if !report.isEmpty {
-                    logger.info("\(report)")
-                    report = TickReport()
                 }
             }
         }
@@ -108,6 +106,20 @@ public struct SchedulerService: Service {
 }
 
 extension SchedulerService {
+    /// One line per pass that did something: a thousand fires at once are one line, not a
+    /// thousand (the runner still logs each job's start and end).
+    static func log(_ claimed: TickReport, queued: [SchedulerTick.Pending], _ logger: Logger) {
+        let jobs = queued.filter { if case .fire = $0 { true } else { false } }.count
+        let resumes = queued.count - jobs
+        guard jobs + resumes + claimed.missed + claimed.skipped + claimed.failed.count > 0 else { return }
+        var parts = ["pass: \(jobs) job(s) created"]
+        if resumes > 0 { parts.append("\(resumes) resume(s) queued") }
+        parts.append("\(claimed.missed) missed fire(s) recorded")
+        parts.append("\(claimed.skipped) skipped")
+        parts.append("\(claimed.failed.count) failed")
+        logger.info("\(parts.joined(separator: ", "))")
+    }
+
     /// Sleep until the next fire is due, so that it starts on time, but never longer than the
     /// poll interval: new schedules, queued fires and resumes are picked up within it.
     static func wait(until nextDue: Date?, now: Date, poll: Duration) -> Duration {
