@@ -12,12 +12,20 @@ runbook="$bin/runbook"
 
 printf 'name: noop\nsteps:\n  - { name: n, action: log, with: { message: tick } }\n' >"$work/books/noop.yaml"
 
-# 1,000 Minute schedules whose first fire is the same minute, about a minute from now.
+# 1,000 Minute schedules whose first fire is the same minute, about a minute from now: all at
+# its first second, or (SPREAD=1) 1,000 OneTime schedules spread over its 60 seconds (about
+# 17 due at each second).
 fleet() {
-    local start=$1 out=$2
+    local start=$1 out=$2 base
+    base=$(date -d "$start" +%s)
     echo "schedules:" >"$out"
     for i in $(seq 0 999); do
-        echo "  - { name: s$i, frequency: Minute, start: \"$start\", runbooks: [noop] }" >>"$out"
+        local at=$start frequency=Minute
+        if [ "${SPREAD:-0}" = 1 ]; then
+            at=$(date -u -d "@$(( base + i * 60 / 1000 ))" +%Y-%m-%dT%H:%M:%SZ)
+            frequency=OneTime
+        fi
+        echo "  - { name: s$i, frequency: $frequency, start: \"$at\", runbooks: [noop] }" >>"$out"
     done
 }
 
@@ -34,8 +42,8 @@ fire_minute() {
     local daemon=$!
     local due
     due=$(date -d "$start" +%s)
-    # Stop the daemon once every fire of the first minute has completed (before the next minute).
-    while (( $(date +%s) < due + 55 )); do
+    # Stop the daemon once every job of those fires has completed.
+    while (( $(date +%s) < due + 70 )); do
         sleep 1
         local done
         done=$(sqlite3 "$store/automation.sqlite" "SELECT count(*) FROM job WHERE status = 'Completed'")
@@ -54,6 +62,7 @@ echo
 echo "== Fire lag and throughput through the daemon: 1,000 no-op schedules due in the same minute"
 fire_minute "concurrency-4 (default)"
 fire_minute "concurrency-32" --concurrency 32
+SPREAD=1 fire_minute "spread over the minute, concurrency-4"
 
 echo "-- for scale: cron-style, one 'runbook run noop' process per job (jobs/s = 1000 / mean ms)"
 RUNBOOK_STORE="$work/cron-style" "$runbook" run noop --runbooks "$work/books" >/dev/null 2>&1
