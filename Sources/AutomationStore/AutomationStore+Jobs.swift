@@ -32,19 +32,15 @@ extension AutomationStore {
     /// Moves a job to `status`, recording the transition; start and end times and the
     /// exception are set with it. One transaction.
     public func transition(job id: String, to status: JobStatus, at now: Date, exception: String? = nil) throws {
-        try writer.write { db in
-            if let exception {
-                try Self.transition(db, job: id, to: status, at: now) { record in record.exception = exception }
-            } else {
-                try Self.transition(db, job: id, to: status, at: now)
-            }
-        }
+        try writer.write { db in try Self.transition(db, job: id, to: status, at: now, exception: exception) }
     }
 
     /// The one place a status changes: the row and its status-history entry, in the caller's
-    /// transaction; `change` adjusts other columns of the same row.
+    /// transaction. The common case is one prepared UPDATE; `change` (suspend, recovery) edits
+    /// other columns of the row.
     static func transition(
-        _ db: Database, job id: String, to status: JobStatus, at now: Date, change: ((inout JobRecord) -> Void)? = nil
+        _ db: Database, job id: String, to status: JobStatus, at now: Date, exception: String? = nil,
+        change: ((inout JobRecord) -> Void)? = nil
     ) throws {
         if let change {
             guard var record = try JobRecord.fetchOne(db, key: id) else {
@@ -53,6 +49,7 @@ extension AutomationStore {
             record.status = status.rawValue
             if status == .running && record.startedAt == nil { record.startedAt = now }
             if status.isFinal { record.endedAt = now }
+            if let exception { record.exception = exception }
             change(&record)
             try record.update(db)
         } else {
@@ -61,10 +58,11 @@ extension AutomationStore {
                 sql: """
                     UPDATE job SET status = ?,
                         startedAt = CASE WHEN ? AND startedAt IS NULL THEN ? ELSE startedAt END,
-                        endedAt = CASE WHEN ? THEN ? ELSE endedAt END
+                        endedAt = CASE WHEN ? THEN ? ELSE endedAt END,
+                        exception = COALESCE(?, exception)
                     WHERE id = ?
                     """
-            ).execute(arguments: [status.rawValue, status == .running, now, status.isFinal, now, id])
+            ).execute(arguments: [status.rawValue, status == .running, now, status.isFinal, now, exception, id])
             guard db.changesCount == 1 else { throw StoreError.notFound(kind: "job", name: id, hint: "") }
         }
         try db.cachedStatement(

@@ -35,16 +35,17 @@ extension AutomationStore {
         }
     }
 
-    /// What was asked of a job while it waited to run.
+    /// What was asked of a job from another process, as a step boundary reads it.
     public struct PendingRequests: Sendable, Hashable {
         public var stop: Bool
         public var suspend: Bool
     }
 
-    /// Moves a job into Running (through `statuses`) with `step` as its checkpoint, and tells
-    /// whether a stop or a suspend was asked for while it waited; a job asked to stop is left
-    /// as it is (Stopping), for the runner to end. One transaction.
-    public func enter(job id: String, through statuses: [JobStatus], atStep step: Int, at now: Date) throws
+    /// A step boundary: reads whether a stop or a suspend was asked for and, unless a stop
+    /// was, records `step` as the job's checkpoint, after moving it through `entering` (New ->
+    /// Activating -> Running when it starts, Resuming -> Running on resume; nothing between
+    /// steps). One transaction, so that starting and the first boundary cost one commit.
+    public func stepBoundary(job id: String, entering: [JobStatus] = [], step: Int, at now: Date) throws
         -> PendingRequests
     {
         try writer.write { db in
@@ -54,21 +55,9 @@ extension AutomationStore {
             let asked = PendingRequests(
                 stop: row?["stopRequestedAt"] as Date? != nil, suspend: row?["suspendRequestedAt"] as Date? != nil)
             guard !asked.stop else { return asked }
-            for status in statuses { try Self.transition(db, job: id, to: status, at: now) }
+            for status in entering { try Self.transition(db, job: id, to: status, at: now) }
             try db.cachedStatement(sql: "UPDATE job SET checkpointStep = ? WHERE id = ?").execute(arguments: [step, id])
             return asked
-        }
-    }
-
-    /// Records that the job is starting step `index` (its checkpoint) and tells whether a
-    /// suspend was asked for, which the runner honours before the step runs. One transaction.
-    public func beginStep(job id: String, index: Int) throws -> Bool {
-        try writer.write { db in
-            try db.cachedStatement(sql: "UPDATE job SET checkpointStep = ? WHERE id = ?").execute(arguments: [
-                index, id,
-            ])
-            return try Date.fetchOne(
-                db.cachedStatement(sql: "SELECT suspendRequestedAt FROM job WHERE id = ?"), arguments: [id]) != nil
         }
     }
 

@@ -121,17 +121,10 @@ public struct JobRunner: Sendable {
         log[metadataKey: "job.id"] = "\(id)"
         log[metadataKey: "runbook.name"] = "\(prepared.runbook.name)"
         log.info("job started", metadata: first > 0 ? ["job.resumedAtStep": "\(first + 1)"] : [:])
-        // Entering Running is also the first step's boundary: one transaction for both.
-        let asked = try store.enter(job: id, through: entering, atStep: first, at: now())
-        var ending: Ending
-        if asked.stop {
-            // Stopped while it waited for a slot: no step runs.
-            let message = "job stopped: stop requested ('runbook jobs stop') before it started"
-            await sink.write(.error, message)
-            ending = Ending(status: .stopped, exception: message)
-        } else {
-            ending = await execute(prepared, jobId: id, from: first, suspendAsked: asked.suspend, sink: sink)
-        }
+        // Entering Running is also the first step's boundary: one transaction for both. A job
+        // asked to stop while it waited is not moved to Running; its first boundary ends it.
+        let asked = try store.stepBoundary(job: id, entering: entering, step: first, at: now())
+        var ending = await execute(prepared, jobId: id, from: first, firstBoundary: asked, sink: sink)
         let failures = await sink.storageFailures()
         if !failures.isEmpty {
             ending = Ending(status: .failed, exception: "stream records could not be stored: \(failures[0])")
@@ -159,12 +152,13 @@ public struct JobRunner: Sendable {
 
     /// Runs the steps within the job's time limit; returns how the job ends.
     private func execute(
-        _ prepared: PreparedJob, jobId: String, from first: Int, suspendAsked: Bool, sink: JobStreamWriter
+        _ prepared: PreparedJob, jobId: String, from first: Int, firstBoundary: AutomationStore.PendingRequests,
+        sink: JobStreamWriter
     ) async -> Ending {
         let limit = prepared.timeLimit ?? prepared.runbook.timeout ?? Self.defaultJobTimeout
         let work: @Sendable () async -> TimeLimit.Outcome<Ending> = {
             await TimeLimit.run(limit, clock: self.clock) {
-                await self.runSteps(prepared, jobId: jobId, from: first, suspendAsked: suspendAsked, sink: sink)
+                await self.runSteps(prepared, jobId: jobId, from: first, firstBoundary: firstBoundary, sink: sink)
             }
         }
         let result: TimeLimit.Outcome<Ending>
@@ -201,25 +195,32 @@ public struct JobRunner: Sendable {
         }
     }
 
-    /// `suspendAsked`: whether a suspend was asked for before the first step (read on entering).
+    /// `firstBoundary`: what was asked before the first step (read when the job entered Running).
     private func runSteps(
-        _ prepared: PreparedJob, jobId: String, from first: Int, suspendAsked: Bool, sink: JobStreamWriter
+        _ prepared: PreparedJob, jobId: String, from first: Int, firstBoundary: AutomationStore.PendingRequests,
+        sink: JobStreamWriter
     ) async -> Ending {
         let steps = prepared.runbook.steps
         let context = ActionContext(jobId: jobId, store: store, sink: sink, now: now)
         for index in steps.indices where index >= first {
             let step = steps[index]
-            // The step boundary: where a requested suspend takes effect, and the checkpoint a
-            // resume starts from.
+            // The step boundary: where a requested stop or suspend takes effect at once, and the
+            // checkpoint a resume starts from.
+            let asked: AutomationStore.PendingRequests
             do {
-                if index == first ? suspendAsked : try store.beginStep(job: jobId, index: index) {
-                    let reason =
-                        "suspended before step \(index + 1) '\(step.name)' as requested ('runbook jobs suspend')"
-                    await sink.write(.warning, reason)
-                    return .suspended(before: index, reason)
-                }
+                asked = index == first ? firstBoundary : try store.stepBoundary(job: jobId, step: index, at: now())
             } catch {
                 return Ending(status: .failed, exception: "the job's checkpoint could not be stored: \(error)")
+            }
+            if asked.stop {
+                let message = "job stopped before step \(index + 1): stop requested ('runbook jobs stop')"
+                await sink.write(.error, message)
+                return Ending(status: .stopped, exception: message)
+            }
+            if asked.suspend {
+                let reason = "suspended before step \(index + 1) '\(step.name)' as requested ('runbook jobs suspend')"
+                await sink.write(.warning, reason)
+                return .suspended(before: index, reason)
             }
             await sink.write(.progress, "Step \(index + 1) of \(steps.count): \(step.name)")
             await sink.write(.verbose, "Starting step '\(step.name)' (action \(step.action))")

@@ -30,12 +30,6 @@ public struct SchedulerService: Service {
         self.logger = logger
     }
 
-    /// What wakes the loop: a job ended (it ran, or did not), or the time for a pass came.
-    private enum Event: Sendable {
-        case ended(SchedulerTick.Pending, ran: Bool)
-        case passDue
-    }
-
     public func run() async throws {
         let shuttingDown = OnceFlag()
         await withGracefulShutdownHandler {
@@ -46,13 +40,11 @@ public struct SchedulerService: Service {
         }
     }
 
-    /// Passes and jobs in one task group: a pass claims fires and queues their jobs; at most
-    /// `concurrency` run at once, across passes, so a long job never holds back the next pass.
+    /// Passes and jobs in one task group: a pass claims fires and queues their jobs in slots
+    /// shared by all passes, so a long job never holds back the next pass.
     private func loop(_ shuttingDown: OnceFlag) async {
-        await withTaskGroup(of: Event.self) { group in
-            var waiting: [SchedulerTick.Pending] = []
-            var queued: Set<String> = []  // job ids waiting or running, so a resume is queued once
-            var running = 0
+        await withTaskGroup(of: SlotEvent.self) { group in
+            var slots = JobSlots(tick: tick)
             var outcomes = TickReport()  // what became of the jobs; the runner logs each one
             let clock = self.clock
             group.addTask { .passDue }
@@ -63,9 +55,7 @@ public struct SchedulerService: Service {
                     var wait = poll
                     do {
                         let (claimed, pending) = try tick.claim(now: now())
-                        let new = pending.filter { queued.insert($0.jobId).inserted }
-                        waiting += new
-                        Self.log(claimed, queued: new, logger)
+                        Self.log(claimed, queued: slots.queue(pending), logger)
                         wait = Self.wait(until: claimed.nextDue, now: now(), poll: poll)
                     } catch {
                         // A failed pass (the store busy or full) is retried at the next poll;
@@ -77,28 +67,16 @@ public struct SchedulerService: Service {
                         return .passDue
                     }
                 case .ended(let item, let ran):
-                    running -= 1
-                    queued.remove(item.jobId)
-                    do {
-                        try tick.record(item, ran: ran, in: &outcomes)
-                    } catch {
+                    do { try slots.ended(item, ran: ran, report: &outcomes) } catch {
                         logger.error("job outcome not recorded", metadata: ["error": "\(error)"])
                     }
                 }
                 // Fill the free slots; once shutting down, waiting jobs end Stopped instead.
-                while running < tick.concurrency, !waiting.isEmpty, !shuttingDown.isSet {
-                    let item = waiting.removeFirst()
-                    running += 1
-                    group.addTask { .ended(item, ran: await tick.run(item)) }
-                }
-                if shuttingDown.isSet && !waiting.isEmpty {
-                    for item in waiting {
-                        do { try tick.record(item, ran: false, in: &outcomes) } catch {
-                            logger.error("job outcome not recorded", metadata: ["error": "\(error)"])
-                        }
-                    }
-                    logger.info("\(waiting.count) waiting job(s) not started: shutting down")
-                    waiting = []
+                do {
+                    let left = try slots.advance(&group, mayStart: !shuttingDown.isSet, report: &outcomes)
+                    if left > 0 { logger.info("\(left) waiting job(s) not started: shutting down") }
+                } catch {
+                    logger.error("job outcome not recorded", metadata: ["error": "\(error)"])
                 }
             }
         }

@@ -70,7 +70,23 @@ public struct SchedulerTick: Sendable {
     /// scheduler is shutting down), jobs still waiting in New end Stopped, with the reason.
     public func tick(now: Date, mayStart: @escaping @Sendable () -> Bool = { true }) async throws -> TickReport {
         var (report, pending) = try claim(now: now)
-        try await runAll(pending, mayStart: mayStart, report: &report)
+        var slots = JobSlots(tick: self)
+        _ = slots.queue(pending)
+        var failure: (any Error)?
+        await withTaskGroup(of: SlotEvent.self) { group in
+            do {
+                try slots.advance(&group, mayStart: mayStart(), report: &report)
+                while let event = await group.next() {
+                    guard case .ended(let item, let ran) = event else { continue }
+                    try slots.ended(item, ran: ran, report: &report)
+                    try slots.advance(&group, mayStart: mayStart(), report: &report)
+                }
+            } catch {
+                // Recording an outcome failed (the store): the running jobs still end on their own.
+                failure = error
+            }
+        }
+        if let failure { throw failure }
         return report
     }
 
@@ -123,35 +139,6 @@ public struct SchedulerTick: Sendable {
         pending += try store.queuedResumes().map { Pending.resume(jobId: $0) }
         report.nextDue = states.compactMap { $0.schedule.recurrence.nextFire(after: now) }.min()
         return (report, pending)
-    }
-
-    /// Runs the pass's jobs, at most `concurrency` at a time, in the order they were created.
-    private func runAll(_ pending: [Pending], mayStart: @escaping @Sendable () -> Bool, report: inout TickReport)
-        async throws
-    {
-        let outcomes = await withTaskGroup(of: (Pending, Bool).self) { group in
-            var next = 0
-            var outcomes: [(Pending, Bool)] = []
-            func launch() {
-                while next < pending.count {
-                    let item = pending[next]
-                    next += 1
-                    guard mayStart() else {
-                        outcomes.append((item, false))
-                        continue
-                    }
-                    group.addTask { (item, await run(item)) }
-                    return
-                }
-            }
-            for _ in 0..<concurrency { launch() }
-            while let outcome = await group.next() {
-                outcomes.append(outcome)
-                launch()
-            }
-            return outcomes
-        }
-        for (item, ran) in outcomes { try record(item, ran: ran, in: &report) }
     }
 
     /// What became of one item: run, or left (a job that never started ends Stopped).

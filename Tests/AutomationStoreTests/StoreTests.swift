@@ -222,7 +222,7 @@ import Testing
             try store.createJob(job(status.rawValue, status: status, at: now), owner: dead)
         }
         try store.createJob(job("parked", status: .suspended, at: now), owner: dead)
-        _ = try store.beginStep(job: "Suspending", index: 2)
+        _ = try store.stepBoundary(job: "Suspending", step: 2, at: now)
         let recovered = try store.recoverOrphanedJobs(at: now)
         #expect(
             Dictionary(uniqueKeysWithValues: recovered.map { ($0.id, $0.status) }) == [
@@ -241,10 +241,10 @@ import Testing
     @Test func suspendAndResumeMoveThroughAzureStatuses() throws {
         let store = try AutomationStore.inMemory()
         try store.createJob(job("j", status: .running, at: now))
-        #expect(try store.beginStep(job: "j", index: 0) == false)
+        #expect(try store.stepBoundary(job: "j", step: 0, at: now).suspend == false)
         #expect(try store.requestSuspend(job: "j", at: now) == .requested)
         #expect(try store.requestSuspend(job: "j", at: now) == .already(.suspending))
-        #expect(try store.beginStep(job: "j", index: 1) == true)
+        #expect(try store.stepBoundary(job: "j", step: 1, at: now).suspend == true)
         try store.suspend(job: "j", atStep: 1, at: now, reason: "asked")
         #expect(try store.requestSuspend(job: "j", at: now) == .already(.suspended))
         guard case .queued(let queued) = try store.queueResume(job: "j", at: now) else {
@@ -258,7 +258,7 @@ import Testing
         #expect(try store.claimResume(job: "j"))
         #expect(try store.claimResume(job: "j", owner: JobOwner(pid: 1, host: "other")) == false)
         #expect(try store.queuedResumes().isEmpty)
-        #expect(try store.beginStep(job: "j", index: 1) == false)  // the request was used up
+        #expect(try store.stepBoundary(job: "j", step: 1, at: now).suspend == false)  // the request was used up
         #expect(
             try store.statusHistory(job: "j").map(\.status) == [
                 .running, .suspending, .suspended, .resuming,

@@ -58,7 +58,7 @@ import Testing
         try ("name: deep\nsteps: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000))
             .write(toFile: deep, atomically: true, encoding: .utf8)
         let huge = folder + "/huge.yaml"
-        FileManager.default.createFile(atPath: huge, contents: nil)
+        _ = FileManager.default.createFile(atPath: huge, contents: nil)
         let handle = try #require(FileHandle(forWritingAtPath: huge))
         try handle.truncate(atOffset: 50 * 1024 * 1024)
         try handle.close()

@@ -150,7 +150,7 @@ struct Floods: ActionHandler {
         #expect(try store.requestStop(job: toStop.id, at: Date()) == .requested)
         let stopped = try await runner.start(toStop, job)
         #expect(stopped.status == .stopped)
-        #expect(stopped.exception == "job stopped: stop requested ('runbook jobs stop') before it started")
+        #expect(stopped.exception == "job stopped before step 1: stop requested ('runbook jobs stop')")
         #expect(try outputs(store, stopped.id).isEmpty)
         #expect(try store.statusHistory(job: stopped.id).map(\.status) == [.new, .stopping, .stopped])
 

@@ -76,12 +76,9 @@ extension RunbookCommand {
                 interruption: "the scheduler was shut down and its \(grace)s grace period ran out")
             let tick = SchedulerTick(
                 store: store, library: runbooks.library, runner: runner, logger: logger, concurrency: concurrency)
-            if let now, let date = try? Date(now, strategy: .iso8601) {
+            if once || now != nil {
+                let date = now.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
                 Terminal.out("\(try await tick.tick(now: date))")
-                return
-            }
-            if once {
-                Terminal.out("\(try await tick.tick(now: Date()))")
                 return
             }
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [

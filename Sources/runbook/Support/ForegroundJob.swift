@@ -18,21 +18,6 @@ enum JobExit {
     }
 }
 
-/// Waits for another process to move a job on.
-enum JobWait {
-    /// The job's status once `done` holds, or nil after `seconds`.
-    static func until(
-        _ id: String, in store: AutomationStore, seconds: Double, done: (JobStatus) -> Bool
-    ) async throws -> JobStatus? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while true {
-            if let status = try store.job(id)?.status, done(status) { return status }
-            guard Date() < deadline else { return nil }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-    }
-}
-
 /// A job run in the foreground (`run`, `jobs resume`): its streams shown as they are written
 /// (unless --json), Ctrl-C stops it (recorded as Stopped), then its ending and exit status.
 enum LiveJob {
