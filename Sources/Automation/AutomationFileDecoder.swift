@@ -68,6 +68,16 @@ struct AutomationFileDecoder {
         return sink.string(value, "'\(key)' of \(what)")
     }
 
+    /// A required `name` that follows `ResourceName`'s rule (reported at the value).
+    private mutating func resourceName(_ node: Node, _ kind: String) -> String? {
+        guard let name = required(node, "name", kind) else { return nil }
+        if let problem = ResourceName.problem(name, kind: kind) {
+            sink.error(problem, at: node["name"]?.mark ?? node.mark)
+            return nil
+        }
+        return name
+    }
+
     private mutating func region(_ node: Node, _ key: String, _ what: String) -> Region? {
         guard let text = required(node, key, what), let valueNode = node[key] else { return nil }
         guard let region = Region(text) else {
@@ -80,7 +90,7 @@ struct AutomationFileDecoder {
     private mutating func decodeWorkspace(_ node: Node) -> Workspace? {
         guard sink.mapping(node, "'workspace'") != nil else { return nil }
         sink.checkKeys(of: node, known: Self.workspaceKeys, context: "workspace")
-        let name = required(node, "name", "workspace")
+        let name = resourceName(node, "workspace")
         let subscription = required(node, "subscription", "workspace")
         let group = required(node, "resourceGroup", "workspace")
         let region = region(node, "region", "workspace")
@@ -91,7 +101,7 @@ struct AutomationFileDecoder {
     private mutating func decodeAccount(_ node: Node, workspace: Workspace?) -> Account? {
         guard sink.mapping(node, "'account'") != nil else { return nil }
         sink.checkKeys(of: node, known: Self.accountKeys, context: "account")
-        let name = required(node, "name", "account")
+        let name = resourceName(node, "account")
         let subscription = required(node, "subscription", "account")
         let group = required(node, "resourceGroup", "account")
         let region = region(node, "region", "account")
@@ -129,14 +139,14 @@ struct AutomationFileDecoder {
     private mutating func decodeGateway(_ node: Node) -> Gateway? {
         guard sink.mapping(node, "a gateway") != nil else { return nil }
         sink.checkKeys(of: node, known: Self.gatewayKeys, context: "gateway")
-        guard let name = required(node, "name", "gateway") else { return nil }
+        guard let name = resourceName(node, "gateway") else { return nil }
         return Gateway(name: name, rules: rules(node["rules"], "gateway '\(name)'"))
     }
 
     private mutating func decodeMachine(_ node: Node, account: Account?) -> Machine? {
         guard sink.mapping(node, "a machine") != nil else { return nil }
         sink.checkKeys(of: node, known: Self.machineKeys, context: "machine")
-        let name = required(node, "name", "machine")
+        let name = resourceName(node, "machine")
         let what = "machine '\(name ?? "?")'"
         var os: OperatingSystem?
         if let text = required(node, "os", what), let osNode = node["os"] {

@@ -18,6 +18,10 @@ struct ScheduleDecoder {
             if node["name"] == nil { sink.error("schedule is missing required key 'name'", at: node.mark) }
             return nil
         }
+        if let problem = ResourceName.problem(name, kind: "schedule") {
+            sink.error(problem, at: nameNode.mark)
+            return nil
+        }
         let what = "schedule '\(name)'"
         var frequency = ScheduleFrequency.day
         if let frequencyNode = node["frequency"], let text = sink.string(frequencyNode, "'frequency'") {

@@ -49,6 +49,9 @@ extension RunbookCommand {
             if workspace == nil { missing.append("--workspace") }
             if workspaceRegion == nil { missing.append("--workspace-region") }
             if !missing.isEmpty { throw ValidationError("missing " + missing.joined(separator: ", ")) }
+            for (name, kind) in [(account, "--account: account"), (workspace, "--workspace: workspace")] {
+                if let name, let problem = ResourceName.problem(name, kind: kind) { throw ValidationError(problem) }
+            }
             for text in [region, workspaceRegion].compactMap({ $0 }) where Region(text) == nil {
                 throw ValidationError("unknown Azure region '\(text)'\(Region.hint(for: text))")
             }

@@ -43,6 +43,7 @@ extension RunbookCommand.MachineCommand {
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
+            if let problem = ResourceName.problem(name, kind: "machine") { throw ValidationError(problem) }
             guard OperatingSystem(os) != nil else { throw ValidationError(OSCatalog.unsupportedMessage(os)) }
             guard MachineNetwork.Route(rawValue: route) != nil else {
                 throw ValidationError("unknown route '\(route)'; expected direct or gateway")

@@ -59,6 +59,7 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var runbooks: RunbookFolderOptions
 
         func validate() throws {
+            if let problem = ResourceName.problem(name, kind: "schedule") { throw ValidationError(problem) }
             guard ScheduleFrequency(caseInsensitive: frequency) != nil else {
                 throw ValidationError(
                     "unknown frequency '\(frequency)'; one of: "

@@ -1,27 +1,39 @@
+import Automation
 import Foundation
 
-/// The one place that writes to the terminal.
+/// The one place that writes to the terminal. Text for people has its control characters made
+/// visible (`TerminalText`): names and values come from scanned machines and files, and an
+/// escape sequence in one must not drive the terminal. JSON goes out exact (`exact`).
 enum Terminal {
     static func out(_ line: String) {
-        print(line)
+        print(TerminalText.escaped(line, keepingLineBreaks: true))
+    }
+
+    /// Output that is already safe and must not change (JSON, whose encoder escapes controls).
+    static func exact(_ text: String) {
+        print(text)
     }
 
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        standardError("error: \(message)\n")
     }
 
     static func warning(_ message: String) {
-        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+        standardError("warning: \(message)\n")
     }
 
     /// Plain lines on stderr (diagnostics already carry their own prefix).
     static func raw(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        standardError(text.hasSuffix("\n") ? text : text + "\n")
     }
 
     /// A one-line notice that stays out of stdout, so scripts reading stdout are not disturbed.
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data("note: \(message)\n".utf8))
+        standardError("note: \(message)\n")
+    }
+
+    private static func standardError(_ text: String) {
+        FileHandle.standardError.write(Data(TerminalText.escaped(text, keepingLineBreaks: true).utf8))
     }
 
     static func time(_ date: Date?) -> String {
@@ -42,6 +54,8 @@ struct Table {
     var rows: [[String]] = []
 
     func render() -> String {
+        // A cell is one line: a newline or an escape sequence in a scanned name is shown, not obeyed.
+        let rows = rows.map { $0.map(TerminalText.escaped) }
         let widths = headers.indices.map { column in
             ([headers[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
         }
@@ -62,6 +76,6 @@ enum JSONOutput {
             var single = encoder.singleValueContainer()
             try single.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
         }
-        Terminal.out(String(decoding: try encoder.encode(value), as: UTF8.self))
+        Terminal.exact(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }
