@@ -54,11 +54,31 @@ public enum OSCatalog {
     /// The error text for an OS that is not in the catalog.
     public static func unsupportedMessage(_ text: String) -> String {
         var message = "operating system '\(text)' is not supported by Change Tracking and Inventory"
+        // A known family at an unsupported version (Windows Server 2008, Ubuntu 14.04) is not a
+        // typo: name the versions of that family that are supported instead of a near miss.
+        let family = Self.family(text)
+        let sameFamily = supported.map(\.name).filter { Self.family($0) == family }
+        if !family.isEmpty, !sameFamily.isEmpty, !sameFamily.contains(text) {
+            return message + "; supported versions of \(familyName(sameFamily[0])): "
+                + sameFamily.joined(separator: ", ")
+        }
         if let close = Suggestion.closest(to: text, among: supported.map(\.name)) {
             message += " (did you mean '\(close)'?)"
         }
         return message + "; supported Windows: " + windows.joined(separator: ", ") + "; supported Linux: "
             + linux.joined(separator: ", ")
+    }
+
+    /// The name without its version words, lowercased: `windows server` for `Windows Server 2012 R2`.
+    static func family(_ name: String) -> String {
+        familyName(name).lowercased()
+    }
+
+    /// `Windows Server` for `Windows Server 2012 R2`, `Ubuntu` for `Ubuntu 22.04`.
+    static func familyName(_ name: String) -> String {
+        name.split(separator: " ").filter { word in
+            !word.contains(where: \.isNumber) && !["R2", "LTS", "version"].contains(String(word))
+        }.joined(separator: " ")
     }
 
     /// Maps /etc/os-release fields (`ID`, `VERSION_ID`) to a catalog name, when supported.

@@ -6,8 +6,8 @@ extension RunbookCommand {
     struct AccountCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "account",
-            abstract: "Show the Automation accounts and their linked workspaces.",
-            subcommands: [Show.self, List.self, SetDefault.self],
+            abstract: "Show the Automation accounts and their linked workspaces; change their settings.",
+            subcommands: [Show.self, List.self, Set.self, SetDefault.self],
             defaultSubcommand: Show.self)
     }
 }
@@ -27,7 +27,7 @@ extension RunbookCommand.AccountCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openWithAccount()
+            let store = try store.openExistingWithAccount()
             let state = try store.account(namedOrDefault: name)
             guard let state else {
                 let hint = Suggestion.hint(for: name ?? "", among: try store.accounts().map(\.account.name))
@@ -63,7 +63,7 @@ extension RunbookCommand.AccountCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let states = try store.openWithAccount().accounts()
+            let states = try store.openExistingWithAccount().accounts()
             if json {
                 try JSONOutput.print(
                     states.map {
@@ -91,7 +91,7 @@ extension RunbookCommand.AccountCommand {
 
         func run() async throws {
             do {
-                try store.open().setDefaultAccount(name)
+                try store.openExisting().setDefaultAccount(name)
             } catch let error as StoreError {
                 Terminal.error(error.description)
                 throw ExitCode(1)

@@ -39,7 +39,8 @@ extension RunbookCommand {
         }
 
         func run() async throws {
-            let store = try store.open()
+            let store = try store.openExisting()
+            try MachineLookup.check(machine, in: store)
             let rows = try store.changes(
                 ChangeFilter(
                     machine: machine, type: type.flatMap(ConfigType.init(caseInsensitive:)),
@@ -82,8 +83,9 @@ extension RunbookCommand {
         }
 
         func run() async throws {
-            let rows = try store.open().inventory(
-                machine: machine, type: type.flatMap(ConfigType.init(caseInsensitive:)))
+            let store = try store.openExisting()
+            try MachineLookup.check(machine, in: store)
+            let rows = try store.inventory(machine: machine, type: type.flatMap(ConfigType.init(caseInsensitive:)))
             if json {
                 try JSONOutput.print(rows.map(AzureColumns.data))
                 return
@@ -100,6 +102,19 @@ extension RunbookCommand {
                 ])
             }
             Terminal.out(table.render())
+        }
+    }
+}
+
+/// A `--machine` filter names a registered machine: a typo is an error with a suggestion,
+/// not an empty result that looks like "nothing changed".
+enum MachineLookup {
+    static func check(_ name: String?, in store: AutomationStore) throws {
+        guard let name else { return }
+        let names = try store.machineNames()
+        guard names.contains(name) else {
+            Terminal.error("no machine named '\(name)'\(Suggestion.hint(for: name, among: names))")
+            throw ExitCode(1)
         }
     }
 }

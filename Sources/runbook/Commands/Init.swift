@@ -60,11 +60,18 @@ extension RunbookCommand {
         func run() async throws {
             let store = try store.open()
             if isDefaultSetup {
-                if let line = try DefaultSetup.ensure(store) {
-                    Terminal.out(line)
-                } else {
-                    Terminal.out("The store already holds an account; see 'runbook account show'.")
+                guard let line = try DefaultSetup.ensure(store, profile: profile) else {
+                    let existing = try store.defaultAccount()?.account
+                    Terminal.error(
+                        "the store at \(self.store.resolvedFolder) already holds the account "
+                            + "'\(existing?.name ?? "?")' (profile \(existing?.profile.rawValue ?? "?")); nothing was "
+                            + "changed. To change its limits profile: runbook account set --profile "
+                            + "\(profile.rawValue). To add another account: runbook init --account NAME "
+                            + "--subscription ID --resource-group RG --region REGION --workspace NAME "
+                            + "--workspace-region REGION")
+                    throw ExitCode(73)
                 }
+                Terminal.out(line)
                 return
             }
             guard let account, let subscription, let resourceGroup, let region = region.flatMap(Region.init),

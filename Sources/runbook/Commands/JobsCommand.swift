@@ -45,7 +45,7 @@ extension RunbookCommand.JobsCommand {
         }
 
         func run() async throws {
-            let store = try store.open()
+            let store = try store.openExisting()
             let filter = JobFilter(
                 runbook: runbook, status: status.flatMap(JobStatus.init(caseInsensitive:)),
                 reason: reason.flatMap(StartReason.init(rawValue:)), schedule: schedule,
@@ -57,7 +57,13 @@ extension RunbookCommand.JobsCommand {
                 return
             }
             if jobs.isEmpty {
-                Terminal.out("No jobs yet. Run one with: runbook run enable-tracking")
+                let filtered =
+                    runbook != nil || status != nil || reason != nil || schedule != nil || since != nil
+                    || until != nil
+                Terminal.out(
+                    filtered
+                        ? "No job matches these filters; 'runbook jobs list' shows every job."
+                        : "No jobs yet. Run one with: runbook run enable-tracking")
                 return
             }
             var table = Table(headers: ["ID", "RUNBOOK", "STATUS", "CREATED", "DURATION", "STARTED BY"])
@@ -75,12 +81,12 @@ extension RunbookCommand.JobsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one job: its record, status timeline and stream counts.")
 
-        @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
+        @Argument(help: "Job id, a unique prefix of at least 4 characters, or latest.") var id: String
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.open()
+            let store = try store.openExisting()
             let job = try JobLookup.find(id, in: store)
             if json {
                 try JSONOutput.print(try JobDocument(job: job, store: store))
@@ -125,7 +131,7 @@ extension RunbookCommand.JobsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a job's stream records in the order they were written.")
 
-        @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
+        @Argument(help: "Job id, a unique prefix of at least 4 characters, or latest.") var id: String
         @Option(help: "Only this stream: Output, Warning, Error, Verbose, Progress or Debug.") var stream: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var store: StoreOptions
@@ -139,7 +145,7 @@ extension RunbookCommand.JobsCommand {
         }
 
         func run() async throws {
-            let store = try store.open()
+            let store = try store.openExisting()
             let job = try JobLookup.find(id, in: store)
             let kind = stream.flatMap(StreamKind.init(caseInsensitive:))
             let records = try store.streams(job: job.id, kind: kind)
@@ -157,8 +163,29 @@ extension RunbookCommand.JobsCommand {
     }
 }
 
+/// How commands name a job: its id, a unique prefix of at least 4 characters, or `latest`
+/// (the newest job), which a reader can copy from the README.
 enum JobLookup {
+    static let minimumPrefix = 4
+
     static func find(_ id: String, in store: AutomationStore) throws -> Job {
+        if id == "latest" {
+            guard let job = try store.jobs(JobFilter(limit: 1)).first else {
+                Terminal.error("there is no job yet ('latest' names the newest job); run one with: runbook run NAME")
+                throw ExitCode(1)
+            }
+            return job
+        }
+        guard id.count >= minimumPrefix else {
+            Terminal.error(
+                "job id '\(id)' is too short: give the full id or a prefix of at least \(minimumPrefix) "
+                    + "characters (or 'latest' for the newest job)")
+            throw ExitCode(64)
+        }
+        guard id.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+            Terminal.error("'\(id)' is not a job id: ids are hexadecimal with dashes (see 'runbook jobs list')")
+            throw ExitCode(64)
+        }
         do {
             if let job = try store.job(id) { return job }
         } catch let error as StoreError {

@@ -21,7 +21,7 @@ extension RunbookCommand.JobsCommand {
         func run() async throws {
             let age = DurationText.parse(olderThan) ?? .zero
             let cutoff = Date().addingTimeInterval(-Double(age.components.seconds))
-            let deleted = try store.open().purgeJobs(before: cutoff)
+            let deleted = try store.openExisting().purgeJobs(before: cutoff)
             Terminal.out("Deleted \(deleted) job(s) created before \(cutoff.formatted(.iso8601)).")
         }
     }

@@ -14,12 +14,12 @@ extension RunbookCommand.JobsCommand {
                 final status. A Suspended job, which no process runs, is Stopped at once.
                 """))
 
-        @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
+        @Argument(help: "Job id, a unique prefix of at least 4 characters, or latest.") var id: String
         @Option(help: "Seconds to wait for the job to stop.") var wait = 10.0
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.open()
+            let store = try store.openExisting()
             let job = try JobLookup.find(id, in: store)
             switch try store.requestStop(job: job.id, at: Date()) {
             case .notFound:

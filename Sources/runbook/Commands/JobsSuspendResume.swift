@@ -17,12 +17,12 @@ extension RunbookCommand.JobsCommand {
                 to --wait seconds for Suspended; a long step keeps the job Suspending until it ends.
                 """))
 
-        @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
+        @Argument(help: "Job id, a unique prefix of at least 4 characters, or latest.") var id: String
         @Option(help: "Seconds to wait for the job to reach Suspended (0: do not wait).") var wait = 10.0
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.open()
+            let store = try store.openExisting()
             let job = try JobLookup.find(id, in: store)
             switch try store.requestSuspend(job: job.id, at: Date()) {
             case .notFound:
@@ -60,14 +60,14 @@ extension RunbookCommand.JobsCommand {
                 marked Resuming and a running 'runbook scheduler' picks it up on its next pass.
                 """))
 
-        @Argument(help: "Job id, or a unique prefix of at least 4 characters.") var id: String
+        @Argument(help: "Job id, a unique prefix of at least 4 characters, or latest.") var id: String
         @Flag(help: "Leave the job Resuming for a running scheduler instead of running it here.") var queue = false
         @Flag(help: "Print the job as JSON when it ends.") var json = false
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             Logs.bootstrap()
-            let store = try store.open()
+            let store = try store.openExisting()
             let job = try JobLookup.find(id, in: store)
             if queue {
                 switch try store.queueResume(job: job.id, at: Date()) {

@@ -42,7 +42,7 @@ extension RunbookCommand.MachineCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let machines = try store.openWithAccount().machines()
+            let machines = try store.openExistingWithAccount().machines()
             if json {
                 try JSONOutput.print(machines.map(MachineDocument.init))
                 return
@@ -67,7 +67,7 @@ extension RunbookCommand.MachineCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openWithAccount()
+            let store = try store.openExistingWithAccount()
             guard let state = try store.machine(named: name) else {
                 Terminal.error(
                     "no machine named '\(name)'\(Suggestion.hint(for: name, among: try store.machineNames()))")
@@ -110,7 +110,7 @@ extension RunbookCommand.MachineCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.open()
+            let store = try store.openExisting()
             guard try store.removeMachine(named: name) else {
                 Terminal.error(
                     "no machine named '\(name)'\(Suggestion.hint(for: name, among: try store.machineNames()))")

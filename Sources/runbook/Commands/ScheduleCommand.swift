@@ -35,7 +35,7 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let schedules = try store.open().schedules()
+            let schedules = try store.openExisting().schedules()
             if json {
                 try JSONOutput.print(schedules)
                 return
@@ -65,7 +65,7 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.open()
+            let store = try store.openExisting()
             let schedule = try ScheduleLookup.find(name, in: store)
             if json {
                 try JSONOutput.print(schedule)
@@ -116,7 +116,7 @@ extension RunbookCommand.ScheduleCommand {
         }
 
         func run() async throws {
-            let schedule = try ScheduleLookup.find(name, in: store.open())
+            let schedule = try ScheduleLookup.find(name, in: store.openExisting())
             let start = after.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
             let fires = schedule.recurrence.preview(after: start, count: count)
             let zone = schedule.recurrence.timeZone
@@ -144,7 +144,7 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try ScheduleLookup.setEnabled(name, true, store: store.open())
+            try ScheduleLookup.setEnabled(name, true, store: store.openExisting())
         }
     }
 
@@ -154,7 +154,7 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try ScheduleLookup.setEnabled(name, false, store: store.open())
+            try ScheduleLookup.setEnabled(name, false, store: store.openExisting())
         }
     }
 
@@ -165,7 +165,7 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.open()
+            let store = try store.openExisting()
             guard try store.deleteSchedule(named: name) else {
                 _ = try ScheduleLookup.find(name, in: store)
                 return

@@ -20,7 +20,7 @@ extension RunbookCommand.Tracking {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openWithAccount()
+            let store = try store.openExistingWithAccount()
             guard let state = try store.account(namedOrDefault: account) else {
                 Terminal.error("no Automation account '\(account ?? "")'")
                 throw ExitCode(1)

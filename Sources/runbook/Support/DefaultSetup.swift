@@ -38,9 +38,11 @@ enum DefaultSetup {
     }
 
     /// Creates the default pair when the store has no account; returns the one line that says so.
-    static func ensure(_ store: AutomationStore) throws -> String? {
+    static func ensure(_ store: AutomationStore, profile: LimitsProfile = .azure) throws -> String? {
         guard try store.accounts().isEmpty else { return nil }
         let (machine, machineNote) = localMachine()
+        var account = account
+        account.profile = profile
         let created: Bool
         if let machine {
             created = try store.ensureDefaultSetup(
@@ -50,7 +52,8 @@ enum DefaultSetup {
             created = true
         }
         guard created else { return nil }
-        return "Created the default Automation account '\(accountName)' (EastUS2) linked to workspace "
-            + "'\(workspaceName)' (EastUS); \(machineNote)."
+        let profileNote = profile == .azure ? "" : ", profile \(profile.rawValue)"
+        return "Created the default Automation account '\(accountName)' (EastUS2\(profileNote)) linked to "
+            + "workspace '\(workspaceName)' (EastUS); \(machineNote)."
     }
 }

@@ -17,7 +17,23 @@ struct StoreOptions: ParsableArguments {
         folder ?? ProcessInfo.processInfo.environment["RUNBOOK_STORE"] ?? ".runbook"
     }
 
+    /// Opens an existing store; a store that does not exist is an error (exit 66, EX_NOINPUT),
+    /// so a mistyped `--store` or `RUNBOOK_STORE` never makes a new, empty one. Commands that
+    /// only read, or act on something that must already exist (a job, a schedule), use this.
+    func openExisting() throws -> AutomationStore {
+        let path = (resolvedFolder as NSString).appendingPathComponent(AutomationStore.fileName)
+        guard FileManager.default.fileExists(atPath: path) else {
+            Terminal.error(
+                "no store at \(resolvedFolder) (\(path) does not exist); check --store or RUNBOOK_STORE, "
+                    + "or create one with 'runbook init' or 'runbook run enable-tracking'")
+            throw ExitCode(66)
+        }
+        return try open()
+    }
+
+    /// Opens the store, creating it when it does not exist: for commands that write.
     func open() throws -> AutomationStore {
+        try checkFolder()
         let store: AutomationStore
         do {
             store = try AutomationStore.open(folder: resolvedFolder)
@@ -33,9 +49,39 @@ struct StoreOptions: ParsableArguments {
         return store
     }
 
-    /// Opens the store and, when it holds no account yet, creates the embedded default.
+    /// The folder must be a folder we can create or use; said in plain words before SQLite or
+    /// Foundation can say it in theirs.
+    private func checkFolder() throws {
+        let folder = resolvedFolder
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+            guard isFolder.boolValue else {
+                Terminal.error(
+                    "cannot open the store: \(folder) is a file, not a folder (check --store or RUNBOOK_STORE)")
+                throw ExitCode(74)
+            }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            Terminal.error("cannot create the store folder \(folder): \(PlainError.reason(error))")
+            throw ExitCode(74)
+        }
+    }
+
+    /// Opens (or creates) the store and, when it holds no account yet, creates the embedded
+    /// default: for commands that write.
     func openWithAccount() throws -> AutomationStore {
         let store = try open()
+        if let line = try DefaultSetup.ensure(store) { Terminal.note(line) }
+        return store
+    }
+
+    /// Opens an existing store for a command that reads the account's resources; a store
+    /// without an account yet gets the default one, as every store made by a writer has.
+    func openExistingWithAccount() throws -> AutomationStore {
+        let store = try openExisting()
         if let line = try DefaultSetup.ensure(store) { Terminal.note(line) }
         return store
     }
