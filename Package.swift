@@ -76,6 +76,12 @@ let package = Package(
             ],
             path: "Benchmarks/runbook-bench"
         ),
+        // The mutation fuzzer (Fuzz/README.md); scripts/fuzz.sh runs it, .ci/run a bounded run.
+        .executableTarget(
+            name: "runbook-fuzz",
+            dependencies: ["Automation", "ChangeTracking"],
+            path: "Fuzz/runbook-fuzz"
+        ),
         // Test doubles shared by test targets (a clock that moves only when a test says so).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),

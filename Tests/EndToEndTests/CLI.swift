@@ -71,8 +71,9 @@ struct CLI {
         // Output goes to files, so a chatty child can never block on a full pipe.
         let outPath = store + ".out-" + UUID().uuidString
         let errPath = store + ".err-" + UUID().uuidString
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        guard FileManager.default.createFile(atPath: outPath, contents: nil),
+            FileManager.default.createFile(atPath: errPath, contents: nil)
+        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outPath]) }
         defer {
             try? FileManager.default.removeItem(atPath: outPath)
             try? FileManager.default.removeItem(atPath: errPath)
@@ -98,8 +99,7 @@ extension CLI {
             let path = "\(tree)/data/d\(folder)"
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             for file in 0..<1000 {
-                FileManager.default.createFile(
-                    atPath: "\(path)/f\(file)", contents: Data(repeating: UInt8(file % 251), count: 2048))
+                try Data(repeating: UInt8(file % 251), count: 2048).write(to: URL(fileURLWithPath: "\(path)/f\(file)"))
             }
         }
         for arguments in [
