@@ -8,14 +8,15 @@ struct RunbookCommand: AsyncParsableCommand {
         discussion: Help.reflow(
             """
             Runbooks are YAML files in runbooks/ (or --runbooks DIR / RUNBOOK_PATH). The store is
-            .runbook/automation.sqlite (or --store DIR / RUNBOOK_STORE); it is created on first use
-            with a default Automation account and this host registered as a machine.
+            .runbook/automation.sqlite (or --store DIR / RUNBOOK_STORE); the first command that
+            writes creates it, with a default Automation account and this host registered as a
+            machine; commands that only read refuse a store that does not exist (exit 66).
 
             Start with:  runbook run enable-tracking
             """),
         version: "0.1.0",
         subcommands: [
-            Run.self, Validate.self, Init.self, AccountCommand.self, MachineCommand.self, Apply.self,
+            Run.self, Validate.self, Actions.self, Init.self, AccountCommand.self, MachineCommand.self, Apply.self,
             JobsCommand.self, Tracking.self, Changes.self, Inventory.self, ScheduleCommand.self, SchedulerCommand.self,
         ]
     )

@@ -82,4 +82,32 @@ import Testing
         #expect(shown.stdout.contains("disable-tracking"))
         #expect(try cli.run("jobs", "output", "latest").status == 0)
     }
+
+    @Test func trackedItemsAreAddedChangedAndRemovedFromTheCommandLine() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run("init").status == 0)
+        let added = try cli.run("tracking", "add", "file", "app-config", "--path", "/etc/app/*.conf")
+        #expect(added.status == 0)
+        #expect(added.stdout.contains("Tracking settings version 1"))
+        // The rules of configure-tracking apply, with its messages; nothing is stored.
+        let wildcard = try cli.run("tracking", "add", "file", "bad", "--path", "/etc/*/x.conf")
+        #expect(wildcard.status == 65)
+        #expect(wildcard.stderr.contains("wildcards are allowed only in the last segment"))
+        let frequency = try cli.run("tracking", "set", "--services-frequency", "5s")
+        #expect(frequency.status == 65)
+        #expect(frequency.stderr.contains("outside Azure's 10s to 30m"))
+        #expect(try cli.run("tracking", "set", "app-config", "--enabled", "false").status == 0)
+        let shown = try cli.run("tracking", "show", "--json")
+        let settings = try #require(
+            try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        let files = try #require(settings["files"] as? [[String: Any]])
+        #expect(files.count == 1)
+        #expect(files.first?["enabled"] as? Bool == false)
+        #expect(files.first?["path"] as? String == "/etc/app/*.conf")
+        let typo = try cli.run("tracking", "remove", "app-confg")
+        #expect(typo.stderr.contains("did you mean 'app-config'?"))
+        #expect(try cli.run("tracking", "remove", "app-config").status == 0)
+        #expect(try cli.run("tracking", "show").stdout.contains("No file items."))
+    }
 }

@@ -5,15 +5,16 @@ import AutomationStore
 extension RunbookCommand {
     struct Tracking: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show what is tracked: files, registry keys and collection frequencies.",
-            subcommands: [Show.self], defaultSubcommand: Show.self)
+            abstract: "Show and change what is tracked: files, registry keys and collection frequencies.",
+            subcommands: [Show.self, Add.self, Set.self, Remove.self], defaultSubcommand: Show.self)
     }
 }
 
 extension RunbookCommand.Tracking {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show an account's tracking settings (change them with the configure-tracking runbook).")
+            abstract:
+                "Show an account's tracking settings (change them with tracking add/set/remove or configure-tracking).")
 
         @Option(help: "Automation account (default: the default account).") var account: String?
         @Flag(help: "Print JSON.") var json = false

@@ -1,0 +1,197 @@
+import ArgumentParser
+import Automation
+import AutomationStore
+import ChangeTracking
+import Foundation
+
+// `runbook tracking add|set|remove`: the portal's Add/Edit/Delete on the tracked-item tabs,
+// through the same rules and limits as the configure-tracking action (TrackingConfiguration).
+
+extension OSFamily: ExpressibleByArgument {}
+extension TrackedFile.PathType: ExpressibleByArgument {}
+extension LinkHandling: ExpressibleByArgument {}
+
+extension RunbookCommand.Tracking {
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Track a file or folder, or a registry key.",
+            subcommands: [AddFile.self, AddRegistry.self])
+    }
+
+    struct AddFile: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "file",
+            abstract: "Track a file, a folder or a wildcard (the Linux Files and Windows Files tabs).",
+            discussion: Help.reflow(
+                """
+                The path is absolute; a wildcard (*, ?) is allowed only in its last segment; \
+                Windows paths may use %winDir%-style variables. The azure profile refuses what \
+                Azure refuses (recursion into network shares, .exe files); see 'runbook tracking \
+                show' for the items already tracked.
+
+                Examples:
+                  runbook tracking add file app-config --path '/etc/app/*.conf'
+                  runbook tracking add file web-root --os windows \\
+                      --path 'C:\\inetpub\\wwwroot' --path-type folder --recurse
+                """))
+
+        @Argument(help: "Item name, unique among file items.") var name: String
+        @Option(help: "Absolute path of the file, folder or wildcard.") var path: String
+        @Option(help: "linux (default) or windows.") var os: OSFamily = .linux
+        @Option(help: "file (default) or folder.") var pathType: TrackedFile.PathType = .file
+        @Flag(help: "Descend into subfolders of a folder.") var recurse = false
+        @Option(help: "Symbolic links: ignore (default), follow (inside the machine) or manage (record the link).")
+        var links: LinkHandling = .ignore
+        @Flag(help: "Keep the content (up to 64 KiB, base64) with the inventory.") var uploadContent = false
+        @Flag(help: "Linux: read with elevated rights (kept for Azure fidelity).") var useSudo = false
+        @Option(help: "Group shown with the item.") var group = "Custom"
+        @Flag(help: "Add the item disabled.") var disabled = false
+        @OptionGroup var target: TrackingTarget
+
+        func run() async throws {
+            let file = TrackedFile(
+                name: name, group: group, enabled: !disabled, os: os, path: path, pathType: pathType,
+                recurse: recurse, uploadContent: uploadContent, useSudo: useSudo, links: links)
+            try await target.apply(ConfigurationRequest(account: target.account, files: [file]))
+        }
+    }
+
+    struct AddRegistry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "registry",
+            abstract: "Track a Windows registry key, or one of its values.",
+            discussion: Help.reflow(
+                """
+                Example:
+                  runbook tracking add registry run-keys \\
+                      --key 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run'
+                """))
+
+        @Argument(help: "Item name, unique among registry items.") var name: String
+        @Option(help: "The key, from HKEY_LOCAL_MACHINE\\...") var key: String
+        @Option(help: "One value of the key (default: all of its values).") var value: String?
+        @Option(help: "Group shown with the item.") var group = "Custom"
+        @Flag(help: "Add the item disabled.") var disabled = false
+        @OptionGroup var target: TrackingTarget
+
+        func run() async throws {
+            let item = TrackedRegistryKey(name: name, group: group, enabled: !disabled, key: key, value: value)
+            try await target.apply(ConfigurationRequest(account: target.account, registry: [item]))
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a tracked item, or the services collection frequency.",
+            discussion: Help.reflow(
+                """
+                Only the options given change; the rest of the item stays as it is.
+
+                Examples:
+                  runbook tracking set linux-conf --enabled false
+                  runbook tracking set hosts --path /etc/hosts --upload-content true
+                  runbook tracking set --services-frequency 10m
+                """))
+
+        @Argument(help: "Name of the file or registry item to change.") var name: String?
+        @Option(help: "true or false.") var enabled: Bool?
+        @Option(help: "File items: the new path.") var path: String?
+        @Option(help: "File items: file or folder.") var pathType: TrackedFile.PathType?
+        @Option(help: "File items: true or false.") var recurse: Bool?
+        @Option(help: "File items: ignore, follow or manage.") var links: LinkHandling?
+        @Option(help: "File items: true or false.") var uploadContent: Bool?
+        @Option(help: "Registry items: the new key.") var key: String?
+        @Option(help: "The group shown with the item.") var group: String?
+        @Option(help: "Windows services collection frequency, 10s to 30m (Azure's range).")
+        var servicesFrequency: String?
+        @OptionGroup var target: TrackingTarget
+
+        func validate() throws {
+            if name == nil && servicesFrequency == nil {
+                throw ValidationError("name an item to change, or give --services-frequency")
+            }
+            if let servicesFrequency, DurationText.parse(servicesFrequency) == nil {
+                throw ValidationError(
+                    "--services-frequency '\(servicesFrequency)' is not a duration such as 30s or 10m")
+            }
+        }
+
+        func run() async throws {
+            var request = ConfigurationRequest(
+                account: target.account, servicesFrequency: servicesFrequency.flatMap(DurationText.parse))
+            if let name {
+                let settings = try target.settings()
+                if var file = settings.files.first(where: { $0.name == name }) {
+                    if key != nil { throw ValidationError("--key applies to registry items; '\(name)' is a file item") }
+                    file.enabled = enabled ?? file.enabled
+                    file.path = path ?? file.path
+                    file.pathType = pathType ?? file.pathType
+                    file.recurse = recurse ?? file.recurse
+                    file.links = links ?? file.links
+                    file.uploadContent = uploadContent ?? file.uploadContent
+                    file.group = group ?? file.group
+                    request.files = [file]
+                } else if var item = settings.registry.first(where: { $0.name == name }) {
+                    if path != nil || pathType != nil || recurse != nil || links != nil || uploadContent != nil {
+                        throw ValidationError("'\(name)' is a registry item; --path and the file options do not apply")
+                    }
+                    item.enabled = enabled ?? item.enabled
+                    item.key = key ?? item.key
+                    item.group = group ?? item.group
+                    request.registry = [item]
+                } else {
+                    let names = settings.files.map(\.name) + settings.registry.map(\.name)
+                    Terminal.error("no tracked item named '\(name)'\(Suggestion.hint(for: name, among: names))")
+                    throw ExitCode(1)
+                }
+            }
+            try await target.apply(request)
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop tracking items (file or registry).")
+
+        @Argument(help: "Names of the items to remove.") var names: [String]
+        @OptionGroup var target: TrackingTarget
+
+        func run() async throws {
+            try await target.apply(ConfigurationRequest(account: target.account, remove: names))
+        }
+    }
+}
+
+/// The account whose settings change, and how a change is applied and reported.
+struct TrackingTarget: ParsableArguments {
+    @Option(help: "Automation account (default: the default account).") var account: String?
+    @OptionGroup var store: StoreOptions
+
+    func settings() throws -> TrackingSettings {
+        let store = try store.openExistingWithAccount()
+        guard let state = try store.account(namedOrDefault: account) else {
+            Terminal.error("no Automation account '\(account ?? "")'")
+            throw ExitCode(1)
+        }
+        return try store.trackingSettings(account: state.account.name).settings
+    }
+
+    /// Applies through TrackingConfiguration: every refusal is printed and nothing is stored (exit 65).
+    func apply(_ request: ConfigurationRequest) async throws {
+        let store = try store.openWithAccount()
+        let sink = PrintingSink()
+        let applied = try await TrackingConfiguration(store: store, now: { Date() })
+            .apply(request, jobId: nil, sink: sink)
+        guard applied else { throw ExitCode(65) }
+    }
+}
+
+/// Stream lines of a change made outside a job, printed as they come.
+struct PrintingSink: StreamSink {
+    func write(_ kind: StreamKind, _ message: String) async {
+        switch kind {
+        case .error: Terminal.error(message)
+        case .warning: Terminal.warning(message)
+        default: Terminal.out(message)
+        }
+    }
+}
