@@ -60,6 +60,7 @@ extension RunbookCommand.AccountCommand {
         static let configuration = CommandConfiguration(abstract: "List every account in the store.")
 
         @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var layout: TableLayout
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -78,7 +79,7 @@ extension RunbookCommand.AccountCommand {
                     state.account.profile.rawValue, state.isDefault ? "yes" : "",
                 ])
             }
-            Terminal.out(table.render())
+            Terminal.out(table.render(width: layout.width))
         }
     }
 

@@ -23,6 +23,7 @@ extension RunbookCommand {
         @Option(help: "Only changes since a duration ago (30m, 1h, 2d) or an ISO 8601 time.") var since: String?
         @Option(help: "At most this many rows.") var limit = 200
         @Flag(help: "Print JSON with Azure's column names.") var json = false
+        @OptionGroup var layout: TableLayout
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
@@ -62,7 +63,7 @@ extension RunbookCommand {
                     row.change.fieldsChanged.isEmpty ? "-" : row.change.fieldsChanged.joined(separator: ", "),
                 ])
             }
-            Terminal.out(table.render())
+            Terminal.out(table.render(width: layout.width))
         }
     }
 
@@ -73,6 +74,7 @@ extension RunbookCommand {
         @Option(help: "Only this machine (Computer).") var machine: String?
         @Option(help: "Only this type: Files, Software, WindowsServices, Registry or Daemons.") var type: String?
         @Flag(help: "Print JSON with Azure's column names.") var json = false
+        @OptionGroup var layout: TableLayout
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
@@ -101,7 +103,7 @@ extension RunbookCommand {
                     row.item.fields[row.item.type.valueColumn] ?? "",
                 ])
             }
-            Terminal.out(table.render())
+            Terminal.out(table.render(width: layout.width))
         }
     }
 }

@@ -25,6 +25,7 @@ extension RunbookCommand.JobsCommand {
         @Option(help: "Only jobs created before an ISO 8601 time.") var until: String?
         @Option(help: "At most this many jobs.") var limit = 20
         @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var layout: TableLayout
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
@@ -73,7 +74,7 @@ extension RunbookCommand.JobsCommand {
                     Terminal.seconds(job.duration(now: Date())), job.startedBy ?? job.startReason.rawValue,
                 ])
             }
-            Terminal.out(table.render())
+            Terminal.out(table.render(width: layout.width))
         }
     }
 

@@ -39,6 +39,7 @@ extension RunbookCommand.MachineCommand {
         static let configuration = CommandConfiguration(abstract: "List machines and their tracking state.")
 
         @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var layout: TableLayout
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -55,7 +56,7 @@ extension RunbookCommand.MachineCommand {
                     machine.name, machine.os, machine.location.name, route, machine.source.kind, state.trackingSummary,
                 ])
             }
-            Terminal.out(machines.isEmpty ? "No machines registered." : table.render())
+            Terminal.out(machines.isEmpty ? "No machines registered." : table.render(width: layout.width))
         }
     }
 

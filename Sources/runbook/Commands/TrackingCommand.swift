@@ -18,6 +18,7 @@ extension RunbookCommand.Tracking {
 
         @Option(help: "Automation account (default: the default account).") var account: String?
         @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var layout: TableLayout
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -45,7 +46,7 @@ extension RunbookCommand.Tracking {
                     file.name, file.group, file.os.rawValue, file.enabled ? "yes" : "no", file.path, options,
                 ])
             }
-            lines.append(current.settings.files.isEmpty ? "No file items." : files.render())
+            lines.append(current.settings.files.isEmpty ? "No file items." : files.render(width: layout.width))
             lines.append("")
             var registry = Table(headers: ["REGISTRY ITEM", "GROUP", "ENABLED", "KEY"])
             for key in current.settings.registry {
@@ -53,7 +54,7 @@ extension RunbookCommand.Tracking {
                     key.name, key.group, key.enabled ? "yes" : "no", key.key + (key.value.map { " \\ \($0)" } ?? ""),
                 ])
             }
-            lines.append(registry.render())
+            lines.append(registry.render(width: layout.width))
             lines.append("")
             lines.append(
                 "Frequencies: "

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Automation
 import Foundation
 
@@ -52,12 +53,22 @@ enum Terminal {
 struct Table {
     var headers: [String]
     var rows: [[String]] = []
+    /// Columns never shortened below this many characters when fitting a width.
+    static let minimumColumn = 12
 
-    func render() -> String {
+    /// The rows under their headers; with a `width`, the widest columns are shortened in the
+    /// middle (`/etc/nginx/…/default.conf`) until a line fits.
+    func render(width: Int? = nil) -> String {
         // A cell is one line: a newline or an escape sequence in a scanned name is shown, not obeyed.
-        let rows = rows.map { $0.map(TerminalText.escaped) }
-        let widths = headers.indices.map { column in
+        var rows = rows.map { $0.map(TerminalText.escaped) }
+        var widths = headers.indices.map { column in
             ([headers[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
+        }
+        if let width { widths = Self.fit(widths, headers: headers, into: width) }
+        rows = rows.map { row in
+            row.enumerated().map { column, cell in
+                column < widths.count ? Self.shortened(cell, to: widths[column]) : cell
+            }
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
@@ -65,6 +76,52 @@ struct Table {
             }.joined(separator: "  ")
         }
         return ([line(headers)] + rows.map(line)).joined(separator: "\n")
+    }
+
+    /// Takes characters from the widest column, one at a time, until the line fits or every
+    /// column is at its minimum (then the line is left longer than the terminal).
+    static func fit(_ widths: [Int], headers: [String], into width: Int) -> [Int] {
+        var widths = widths
+        let separators = 2 * max(0, widths.count - 1)
+        var overflow = widths.reduce(separators, +) - width
+        while overflow > 0 {
+            let candidates = widths.indices.filter { widths[$0] > max(minimumColumn, headers[$0].count) }
+            guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
+            let floor = max(minimumColumn, headers[widest].count)
+            let next = candidates.filter { $0 != widest }.map { widths[$0] }.max() ?? floor
+            let cut = min(overflow, widths[widest] - max(floor, next - 1))
+            widths[widest] -= max(1, cut)
+            overflow -= max(1, cut)
+        }
+        return widths
+    }
+
+    /// `/etc/nginx/sites-available/default.conf` in 24 characters: `/etc/nginx/…default.conf`.
+    static func shortened(_ text: String, to width: Int) -> String {
+        guard text.count > width, width > 1 else { return text }
+        let tail = (width - 1) / 2
+        let head = width - 1 - tail
+        return String(text.prefix(head)) + "…" + String(text.suffix(tail))
+    }
+}
+
+/// `--wide`: tables fit the terminal unless asked not to; output to a pipe is never shortened.
+struct TableLayout: ParsableArguments {
+    @Flag(help: "Do not shorten columns to fit the terminal.") var wide = false
+
+    var width: Int? { wide ? nil : Terminal.columns }
+}
+
+extension Terminal {
+    /// The terminal's width when standard output is one (COLUMNS wins, as in most tools).
+    static var columns: Int? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let value = Int(text), value > 0 {
+            return value
+        }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
     }
 }
 
