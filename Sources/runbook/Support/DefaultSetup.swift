@@ -41,14 +41,9 @@ enum DefaultSetup {
     static func ensure(_ store: AutomationStore) throws -> String? {
         guard try store.accounts().isEmpty else { return nil }
         let (machine, machineNote) = localMachine()
-        let created: Bool
-        if let machine {
-            created = try store.ensureDefaultSetup(
-                account: account, workspace: workspace, localMachine: machine, at: Date())
-        } else {
-            try store.createAccount(account, workspace: workspace, makeDefault: true, at: Date())
-            created = true
-        }
+        // One transaction that checks again: of processes racing on a new store, one creates it.
+        let created = try store.ensureDefaultSetup(
+            account: account, workspace: workspace, localMachine: machine, at: Date())
         guard created else { return nil }
         return "Created the default Automation account '\(accountName)' (EastUS2) linked to workspace "
             + "'\(workspaceName)' (EastUS); \(machineNote)."
