@@ -28,15 +28,17 @@ extension AutomationStore {
     /// The default account with its workspace, if any account exists.
     public func defaultAccount() throws -> AccountState? {
         try writer.read { db in
-            guard let record = try AccountRecord.filter(Column("isDefault") == true).fetchOne(db) else { return nil }
-            return try Self.state(record, db: db)
+            guard let row = try Row.fetchOne(db, AccountRecord.filter(Column("isDefault") == true)) else {
+                return nil
+            }
+            return try Self.readAccount(row, db: db)
         }
     }
 
     public func account(named name: String) throws -> AccountState? {
         try writer.read { db in
-            guard let record = try AccountRecord.filter(Column("name") == name).fetchOne(db) else { return nil }
-            return try Self.state(record, db: db)
+            guard let row = try Row.fetchOne(db, AccountRecord.filter(Column("name") == name)) else { return nil }
+            return try Self.readAccount(row, db: db)
         }
     }
 
@@ -47,7 +49,9 @@ extension AutomationStore {
 
     public func accounts() throws -> [AccountState] {
         try writer.read { db in
-            try AccountRecord.order(Column("name")).fetchAll(db).map { try Self.state($0, db: db) }
+            readable(try Row.fetchAll(db, AccountRecord.order(Column("name"))), table: "account", key: "name") {
+                try Self.state(AccountRecord(row: $0), db: db)
+            }
         }
     }
 
@@ -68,8 +72,10 @@ extension AutomationStore {
     }
 
     /// With no account in the store, creates the embedded default pair and registers
-    /// `localMachine`, in one transaction. Returns false when an account already existed.
-    public func ensureDefaultSetup(account: Account, workspace: Workspace, localMachine: Machine, at now: Date)
+    /// `localMachine` (if any), in one transaction. Returns false when an account already
+    /// existed: the check is made inside the transaction, so processes racing on a new store
+    /// create one default between them.
+    public func ensureDefaultSetup(account: Account, workspace: Workspace, localMachine: Machine?, at now: Date)
         throws -> Bool
     {
         try writer.write { db in
@@ -80,7 +86,9 @@ extension AutomationStore {
                 resourceGroup: account.resourceGroup, region: account.region.name, workspaceId: workspaceId,
                 profile: account.profile.rawValue, isDefault: true, createdAt: now)
             try record.insert(db)
-            if try MachineRecord.filter(MachineRecord.Columns.name == localMachine.name).fetchCount(db) == 0 {
+            if let localMachine,
+                try MachineRecord.filter(MachineRecord.Columns.name == localMachine.name).fetchCount(db) == 0
+            {
                 var machine = try Self.record(localMachine, at: now)
                 try machine.insert(db)
             }
@@ -101,6 +109,15 @@ extension AutomationStore {
             resourceGroup: workspace.resourceGroup, region: workspace.region.name, createdAt: now)
         try record.insert(db)
         return record.id ?? 0
+    }
+
+    /// One account's row, or `StoreError.unreadable` saying what is wrong with it.
+    static func readAccount(_ row: Row, db: Database) throws -> AccountState {
+        do {
+            return try state(AccountRecord(row: row), db: db)
+        } catch {
+            throw StoreError.unreadable(unreadable(row, table: "account", key: "name", error))
+        }
     }
 
     static func state(_ record: AccountRecord, db: Database) throws -> AccountState {

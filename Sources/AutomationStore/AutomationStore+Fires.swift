@@ -25,22 +25,25 @@ extension AutomationStore {
                 arguments.append(status.rawValue)
             }
             sql += " ORDER BY fireTime DESC LIMIT \(limit)"
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                FireRecord(
-                    scheduleName: row["scheduleName"], fireTime: row["fireTime"],
-                    status: FireStatus(rawValue: row["status"]) ?? .failed, jobId: row["jobId"], reason: row["reason"])
-            }
+            return readable(
+                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)), table: "scheduleFire",
+                key: "scheduleName", Self.fire)
         }
     }
 
     /// The fire that started a job, if a schedule started it.
     public func fire(startingJob id: String) throws -> FireRecord? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM scheduleFire WHERE jobId = ?", arguments: [id]).map { row in
-                FireRecord(
-                    scheduleName: row["scheduleName"], fireTime: row["fireTime"],
-                    status: FireStatus(rawValue: row["status"]) ?? .failed, jobId: row["jobId"], reason: row["reason"])
-            }
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM scheduleFire WHERE jobId = ? LIMIT 1", arguments: [id])
+            return readable(rows, table: "scheduleFire", key: "scheduleName", Self.fire).first
         }
+    }
+
+    static func fire(_ row: Row) throws -> FireRecord {
+        let row = StoredRow(row)
+        return FireRecord(
+            scheduleName: try row.text("scheduleName"), fireTime: try row.date("fireTime"),
+            status: try row.enumeration(FireStatus.self, "status"), jobId: try row.optionalText("jobId"),
+            reason: try row.optionalText("reason"))
     }
 }

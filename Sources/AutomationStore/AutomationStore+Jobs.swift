@@ -20,9 +20,10 @@ extension AutomationStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            job.id, job.runbookName, job.runbookDigest, job.runbookContent, try JSONColumn.encode(job.parameters),
-            job.startReason.rawValue, job.startedBy, job.accountName, try JSONColumn.encode(job.targets),
-            job.status.rawValue, job.createdAt, job.startedAt, job.endedAt, job.exception, job.logVerbose,
+            job.id, job.runbookName, job.runbookDigest, StoredText.value(job.runbookContent),
+            try JSONColumn.encode(job.parameters), job.startReason.rawValue, job.startedBy, job.accountName,
+            try JSONColumn.encode(job.targets), job.status.rawValue, job.createdAt, job.startedAt, job.endedAt,
+            StoredText.value(job.exception), job.logVerbose,
             job.logProgress, owner.pid, owner.host, job.checkpointStep,
         ])
         try db.cachedStatement(sql: "INSERT INTO jobStatus (jobId, seq, status, at) VALUES (?, 1, ?, ?)")
@@ -62,7 +63,9 @@ extension AutomationStore {
                         exception = COALESCE(?, exception)
                     WHERE id = ?
                     """
-            ).execute(arguments: [status.rawValue, status == .running, now, status.isFinal, now, exception, id])
+            ).execute(arguments: [
+                status.rawValue, status == .running, now, status.isFinal, now, StoredText.value(exception), id,
+            ])
             guard db.changesCount == 1 else { throw StoreError.notFound(kind: "job", name: id, hint: "") }
         }
         try db.cachedStatement(
@@ -95,33 +98,34 @@ extension AutomationStore {
                 sql: "INSERT INTO jobStream (jobId, seq, stream, at, message) VALUES (?, ?, ?, ?, ?)")
             return try entries.map { kind, at, message in
                 seq += 1
-                try insert.execute(arguments: [id, seq, kind.rawValue, at, message])
+                try insert.execute(arguments: [id, seq, kind.rawValue, at, StoredText.value(message)])
                 return StreamRecord(seq: seq, stream: kind, at: at, message: message)
             }
         }
     }
 
-    /// A job by full id or unique prefix (at least 4 characters).
+    /// A job by full id or unique prefix (at least 4 characters). A row that cannot be read
+    /// throws `StoreError.unreadable` saying what is wrong with it.
     public func job(_ idOrPrefix: String) throws -> Job? {
         try writer.read { db in
-            if let record = try JobRecord.fetchOne(
+            if let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM job WHERE id = ?"), arguments: [idOrPrefix])
             {
-                return try Self.job(record)
+                return try Self.readJob(row)
             }
             guard idOrPrefix.count >= 4 else { return nil }
-            let matches = try JobRecord.filter(JobRecord.Columns.id.like("\(idOrPrefix)%")).limit(2).fetchAll(db)
+            let request = JobRecord.filter(JobRecord.Columns.id.like("\(idOrPrefix)%"))
+            let matches = try Row.fetchAll(db, request.limit(2))
             if matches.count > 1 {
-                let count = try JobRecord.filter(JobRecord.Columns.id.like("\(idOrPrefix)%")).fetchCount(db)
-                throw StoreError.ambiguousJob(prefix: idOrPrefix, matches: count)
+                throw StoreError.ambiguousJob(prefix: idOrPrefix, matches: try request.fetchCount(db))
             }
-            return try matches.first.map(Self.job)
+            return try matches.first.map(Self.readJob)
         }
     }
 
-    /// Jobs newest first.
+    /// Jobs newest first. A row that cannot be read is reported (`reportUnreadable`) and skipped.
     public func jobs(_ filter: JobFilter) throws -> [Job] {
-        try writer.read { db in
+        let rows = try writer.read { db in
             var request = JobRecord.all()
             if let runbook = filter.runbook { request = request.filter(JobRecord.Columns.runbookName == runbook) }
             if let status = filter.status { request = request.filter(JobRecord.Columns.status == status.rawValue) }
@@ -131,29 +135,47 @@ extension AutomationStore {
             }
             if let since = filter.since { request = request.filter(JobRecord.Columns.createdAt >= since) }
             if let until = filter.until { request = request.filter(JobRecord.Columns.createdAt < until) }
-            return try request.order(JobRecord.Columns.createdAt.desc, JobRecord.Columns.id)
-                .limit(filter.limit).fetchAll(db).map(Self.job)
+            return try Row.fetchAll(
+                db, request.order(JobRecord.Columns.createdAt.desc, JobRecord.Columns.id).limit(filter.limit))
+        }
+        return readable(rows, table: "job", key: "id") { try Self.job(JobRecord(row: $0)) }
+    }
+
+    /// One job's row as a job, or `StoreError.unreadable` naming the column that is wrong.
+    static func readJob(_ row: Row) throws -> Job {
+        do {
+            return try job(JobRecord(row: row))
+        } catch {
+            throw StoreError.unreadable(unreadable(row, table: "job", key: "id", error))
         }
     }
 
+    /// Status changes in order; an unreadable entry is reported and skipped.
     public func statusHistory(job id: String) throws -> [JobStatusChange] {
-        try writer.read { db in
-            try JobStatusRecord.filter(JobStatusRecord.Columns.jobId == id).order(JobStatusRecord.Columns.seq)
-                .fetchAll(db).compactMap { record in
-                    JobStatus(rawValue: record.status).map { JobStatusChange(status: $0, at: record.at) }
-                }
+        let rows = try writer.read { db in
+            try Row.fetchAll(
+                db, JobStatusRecord.filter(JobStatusRecord.Columns.jobId == id).order(JobStatusRecord.Columns.seq))
+        }
+        return readable(rows, table: "jobStatus", key: "seq") { row in
+            let record = try JobStatusRecord(row: row)
+            return JobStatusChange(
+                status: try StoredRow(row).enumeration(JobStatus.self, "status"), at: record.at)
         }
     }
 
+    /// Stream records in order, each message whole (NUL included); an unreadable record is
+    /// reported and skipped.
     public func streams(job id: String, kind: StreamKind? = nil) throws -> [StreamRecord] {
-        try writer.read { db in
+        let rows = try writer.read { db in
             var request = JobStreamRecord.filter(JobStreamRecord.Columns.jobId == id)
             if let kind { request = request.filter(JobStreamRecord.Columns.stream == kind.rawValue) }
-            return try request.order(JobStreamRecord.Columns.seq).fetchAll(db).compactMap { record in
-                StreamKind(rawValue: record.stream).map {
-                    StreamRecord(seq: record.seq, stream: $0, at: record.at, message: record.message)
-                }
-            }
+            return try Row.fetchAll(db, request.order(JobStreamRecord.Columns.seq))
+        }
+        return readable(rows, table: "jobStream", key: "seq") { row in
+            let record = try JobStreamRecord(row: row)
+            return StreamRecord(
+                seq: record.seq, stream: try StoredRow(row).enumeration(StreamKind.self, "stream"), at: record.at,
+                message: record.message)
         }
     }
 
@@ -172,18 +194,25 @@ extension AutomationStore {
             suspendRequestedAt: nil, checkpointStep: job.checkpointStep)
     }
 
+    /// A record as a job; the enum and JSON columns are checked here, with the column named.
     static func job(_ record: JobRecord) throws -> Job {
-        guard let status = JobStatus(rawValue: record.status),
-            let reason = StartReason(rawValue: record.startReason)
-        else {
-            throw StoreError.invalid("job \(record.id) has a status this version does not know")
+        guard let status = JobStatus(rawValue: record.status) else {
+            throw RowProblem(column: "status", message: "holds '\(record.status)', which this version does not know")
+        }
+        guard let reason = StartReason(rawValue: record.startReason) else {
+            throw RowProblem(
+                column: "startReason", message: "holds '\(record.startReason)', which this version does not know")
+        }
+        guard let parameters = try? JSONColumn.decode([String: Value].self, record.parameters) else {
+            throw RowProblem(column: "parameters", message: "is not a JSON object of parameter values")
+        }
+        guard let targets = try? JSONColumn.decode([String].self, record.targets) else {
+            throw RowProblem(column: "targets", message: "is not a JSON list of machine names")
         }
         return Job(
             id: record.id, runbookName: record.runbookName, runbookDigest: record.runbookDigest,
-            runbookContent: record.runbookContent,
-            parameters: try JSONColumn.decode([String: Value].self, record.parameters), startReason: reason,
-            startedBy: record.startedBy, accountName: record.accountName,
-            targets: try JSONColumn.decode([String].self, record.targets), status: status,
+            runbookContent: record.runbookContent, parameters: parameters, startReason: reason,
+            startedBy: record.startedBy, accountName: record.accountName, targets: targets, status: status,
             createdAt: record.createdAt, startedAt: record.startedAt, endedAt: record.endedAt,
             exception: record.exception, logVerbose: record.logVerbose, logProgress: record.logProgress,
             checkpointStep: record.checkpointStep)

@@ -33,16 +33,24 @@ extension AutomationStore {
 
     public func machine(named name: String) throws -> MachineState? {
         try writer.read { db in
-            guard let record = try MachineRecord.filter(MachineRecord.Columns.name == name).fetchOne(db) else {
+            guard let row = try Row.fetchOne(db, MachineRecord.filter(MachineRecord.Columns.name == name)) else {
                 return nil
             }
-            return try Self.state(record, db: db)
+            do {
+                return try Self.state(MachineRecord(row: row), db: db)
+            } catch {
+                throw StoreError.unreadable(Self.unreadable(row, table: "machine", key: "name", error))
+            }
         }
     }
 
     public func machines() throws -> [MachineState] {
         try writer.read { db in
-            try MachineRecord.order(MachineRecord.Columns.name).fetchAll(db).map { try Self.state($0, db: db) }
+            readable(
+                try Row.fetchAll(db, MachineRecord.order(MachineRecord.Columns.name)), table: "machine", key: "name"
+            ) {
+                try Self.state(MachineRecord(row: $0), db: db)
+            }
         }
     }
 
@@ -74,18 +82,24 @@ extension AutomationStore {
 
     public func gateway(named name: String) throws -> Gateway? {
         try writer.read { db in
-            try GatewayRecord.filter(Column("name") == name).fetchOne(db).map {
-                Gateway(name: $0.name, rules: try JSONColumn.decode([NetworkRule].self, $0.rules))
+            guard let row = try Row.fetchOne(db, GatewayRecord.filter(Column("name") == name)) else { return nil }
+            do {
+                return try Self.gateway(row)
+            } catch {
+                throw StoreError.unreadable(Self.unreadable(row, table: "gateway", key: "name", error))
             }
         }
     }
 
     public func gateways() throws -> [Gateway] {
         try writer.read { db in
-            try GatewayRecord.order(Column("name")).fetchAll(db).map {
-                Gateway(name: $0.name, rules: try JSONColumn.decode([NetworkRule].self, $0.rules))
-            }
+            readable(
+                try Row.fetchAll(db, GatewayRecord.order(Column("name"))), table: "gateway", key: "name", Self.gateway)
         }
+    }
+
+    static func gateway(_ row: Row) throws -> Gateway {
+        Gateway(name: try StoredRow(row).text("name"), rules: try StoredRow(row).json([NetworkRule].self, "rules"))
     }
 
     static func record(_ machine: Machine, at now: Date) throws -> MachineRecord {
@@ -99,24 +113,36 @@ extension AutomationStore {
     }
 
     static func state(_ record: MachineRecord, db: Database) throws -> MachineState {
-        guard let os = OperatingSystem(record.os), let location = Region(record.location),
-            let route = MachineNetwork.Route(rawValue: record.route),
-            let source = MachineSource(kind: record.sourceKind, path: record.sourcePath)
-        else {
-            throw StoreError.invalid("machine '\(record.name)' has a value this version does not know in the store")
+        guard let os = OperatingSystem(record.os) else { throw unknown("os", record.os) }
+        guard let location = Region(record.location) else { throw unknown("location", record.location) }
+        guard let route = MachineNetwork.Route(rawValue: record.route) else { throw unknown("route", record.route) }
+        guard let source = MachineSource(kind: record.sourceKind, path: record.sourcePath) else {
+            throw unknown("sourceKind", record.sourceKind)
+        }
+        guard let tags = try? JSONColumn.decode([String: String].self, record.tags) else {
+            throw RowProblem(column: "tags", message: "is not a JSON object of tag names and values")
+        }
+        guard let rules = try? JSONColumn.decode([NetworkRule].self, record.rules) else {
+            throw RowProblem(column: "rules", message: "is not a JSON list of network rules")
         }
         let machine = Machine(
             name: record.name, os: os, subscription: record.subscription, resourceGroup: record.resourceGroup,
-            location: location, tags: try JSONColumn.decode([String: String].self, record.tags),
+            location: location, tags: tags,
             network: MachineNetwork(
-                route: route, gateway: record.gateway, operationsManager: record.operationsManager,
-                rules: try JSONColumn.decode([NetworkRule].self, record.rules)),
+                route: route, gateway: record.gateway, operationsManager: record.operationsManager, rules: rules),
             source: source)
         var solutions: [Solution: Date] = [:]
-        let rows = try MachineSolutionRecord.filter(Column("machineId") == record.id).fetchAll(db)
+        let rows = try Row.fetchAll(db, MachineSolutionRecord.filter(Column("machineId") == record.id))
         for row in rows {
-            if let solution = Solution(rawValue: row.solution) { solutions[solution] = row.enabledAt }
+            let solution = try MachineSolutionRecord(row: row)
+            guard let kind = Solution(rawValue: solution.solution) else { throw unknown("solution", solution.solution) }
+            solutions[kind] = solution.enabledAt
         }
         return MachineState(machine: machine, solutions: solutions, registeredAt: record.registeredAt)
     }
+}
+
+/// A stored text value this version has no meaning for.
+private func unknown(_ column: String, _ value: String) -> RowProblem {
+    RowProblem(column: column, message: "holds '\(StoredRow.clip(value))', which this version does not know")
 }

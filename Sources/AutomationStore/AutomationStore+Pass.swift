@@ -68,7 +68,7 @@ final class ScheduleCache: @unchecked Sendable {
 
     func schedule(name: String, definition: String) throws -> Schedule {
         if let entry = lock.withLock({ entries[name] }), entry.definition == definition { return entry.schedule }
-        let schedule = try JSONColumn.decode(Schedule.self, definition)
+        let schedule = try ScheduleDefinition.decode(definition)
         lock.withLock { entries[name] = (definition, schedule) }
         return schedule
     }
@@ -80,27 +80,33 @@ extension AutomationStore {
     public func passState() throws -> [ScheduleState] {
         try writer.read { db in
             let checkpoints = Dictionary(
-                try Row.fetchAll(db, sql: "SELECT scheduleName, checkpoint FROM schedulerCheckpoint").map {
-                    (row: Row) -> (String, Date) in (row["scheduleName"], row["checkpoint"])
+                readable(
+                    try Row.fetchAll(db, sql: "SELECT scheduleName, checkpoint FROM schedulerCheckpoint"),
+                    table: "schedulerCheckpoint", key: "scheduleName"
+                ) { row in
+                    (try StoredRow(row).text("scheduleName"), try StoredRow(row).date("checkpoint"))
                 }, uniquingKeysWith: max)
             let queued = Dictionary(
-                try Row.fetchAll(
-                    db,
-                    sql: "SELECT scheduleName, MAX(fireTime) AS fireTime FROM scheduleFire WHERE status = 'queued' "
-                        + "GROUP BY scheduleName"
-                ).map { (row: Row) -> (String, Date) in (row["scheduleName"], row["fireTime"]) },
+                readable(
+                    try Row.fetchAll(
+                        db,
+                        sql: "SELECT scheduleName, MAX(fireTime) AS fireTime FROM scheduleFire WHERE status = 'queued' "
+                            + "GROUP BY scheduleName"), table: "scheduleFire", key: "scheduleName"
+                ) { row in (try StoredRow(row).text("scheduleName"), try StoredRow(row).date("fireTime")) },
                 uniquingKeysWith: max)
             let active = Set(
                 try String.fetchAll(
                     db,
                     sql: "SELECT DISTINCT startedBy FROM job WHERE status IN \(JobStatus.unfinishedSQL) "
                         + "AND status != 'Suspended' AND startReason = 'schedule'"))
-            return try Row.fetchAll(
-                db, sql: "SELECT name, definition, createdAt FROM schedule WHERE enabled ORDER BY name"
-            )
-            .map { row in
-                let schedule = try scheduleCache.schedule(name: row["name"], definition: row["definition"])
-                let created: Date = row["createdAt"]
+            // A schedule whose row cannot be read is reported and skipped; the others still fire.
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT name, definition, createdAt FROM schedule WHERE enabled ORDER BY name")
+            return readable(rows, table: "schedule", key: "name") { row in
+                let stored = StoredRow(row)
+                let schedule = try scheduleCache.schedule(
+                    name: try stored.text("name"), definition: try stored.text("definition"))
+                let created = try stored.date("createdAt")
                 return ScheduleState(
                     schedule: schedule, dueAfter: checkpoints[schedule.name] ?? created.addingTimeInterval(-1),
                     queuedFire: queued[schedule.name], hasActiveJob: active.contains(schedule.name))

@@ -16,9 +16,11 @@ public struct JobOwner: Sendable, Hashable {
         JobOwner(pid: Int(getpid()), host: ProcessInfo.processInfo.hostName)
     }
 
-    /// Whether the owning process still runs (only answerable on its own host).
+    /// Whether the owning process still runs (only answerable on its own host). A pid that no
+    /// process can have (0 and below mean process groups to kill(2), or beyond pid_t) is dead.
     var isAlive: Bool {
-        kill(pid_t(pid), 0) == 0 || errno == EPERM
+        guard let pid = pid_t(exactly: pid), pid > 0 else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
     }
 }
 
@@ -38,7 +40,10 @@ extension AutomationStore {
     /// says what happened, in its own transaction; returns their ids. What could not have done
     /// anything yet, or was being suspended or resumed, is Suspended at its checkpoint so that
     /// `runbook jobs resume` runs it; a job cut off in the middle of a step is Failed; a job
-    /// being stopped is Stopped.
+    /// being stopped is Stopped. An ended job's end is its last recorded activity, not the time
+    /// of recovery (nobody knows when the process died), and its exception lists what it had
+    /// already committed (a scan's changes commit before the job's final status). A job row
+    /// that cannot be read is reported and left as it is; the others are still recovered.
     @discardableResult
     public func recoverOrphanedJobs(at now: Date, host: String = JobOwner.current.host) throws -> [RecoveredJob] {
         let candidates = try writer.read { db in
@@ -50,47 +55,112 @@ extension AutomationStore {
                     AND ownerHost = ? AND ownerPid IS NOT NULL
                     """, arguments: [host])
         }
+        let orphans = readable(candidates, table: "job", key: "id") { row in
+            let stored = StoredRow(row)
+            return (
+                id: try stored.text("id"), pid: try stored.integer("ownerPid"),
+                status: try stored.enumeration(JobStatus.self, "status")
+            )
+        }
         var recovered: [RecoveredJob] = []
-        for row in candidates {
-            let id: String = row["id"]
-            let pid: Int = row["ownerPid"]
-            let status = JobStatus(rawValue: row["status"]) ?? .running
+        for (id, pid, status) in orphans {
             let owner = JobOwner(pid: pid, host: host)
             // A live process with that pid is either the owner or a reused pid; leave it, never guess.
             guard !owner.isAlive else { continue }
-            let died = "the process that ran this job (pid \(pid) on \(host)) ended while it was \(status.rawValue)"
-            let ending: JobStatus? = try writer.write { db in
-                // Read again in the transaction: another process may have recovered it meanwhile.
-                guard let record = try JobRecord.fetchOne(db, key: id), record.status == status.rawValue,
-                    record.ownerPid == pid
-                else { return nil }
-                switch status {
-                case .new, .activating, .suspending, .resuming:
-                    let step = record.checkpointStep ?? 0
-                    try Self.transition(db, job: id, to: .suspended, at: now) { record in
-                        record.checkpointStep = step
-                        record.exception =
-                            "\(died); suspended by recovery before step \(step + 1): 'runbook jobs resume \(id)' runs it from there"
-                        record.suspendRequestedAt = nil
-                        record.ownerPid = nil
-                        record.ownerHost = nil
-                    }
-                    return .suspended
-                case .stopping:
-                    try Self.transition(db, job: id, to: .stopped, at: now) { record in
-                        record.exception = "\(died); marked Stopped by recovery, as was asked"
-                    }
-                    return .stopped
-                default:
-                    try Self.transition(db, job: id, to: .failed, at: now) { record in
-                        record.exception = "\(died); marked Failed by recovery"
-                    }
-                    return .failed
+            do {
+                if let ending = try recover(id, pid: pid, status: status, host: host, at: now) {
+                    recovered.append(RecoveredJob(id: id, status: ending))
                 }
+            } catch let problem as RowProblem {
+                reportUnreadable(UnreadableRow(table: "job", key: StoredRow.clip(id), problem: "\(problem)"))
             }
-            if let ending { recovered.append(RecoveredJob(id: id, status: ending)) }
         }
         return recovered
+    }
+
+    /// Ends or suspends one orphaned job in one transaction; nil when another process did first.
+    private func recover(_ id: String, pid: Int, status: JobStatus, host: String, at now: Date) throws -> JobStatus? {
+        let died = "the process that ran this job (pid \(pid) on \(host)) ended while it was \(status.rawValue)"
+        return try writer.write { db in
+            // Read again in the transaction: another process may have recovered it meanwhile.
+            guard let record = try JobRecord.fetchOne(db, key: id), record.status == status.rawValue,
+                record.ownerPid == pid
+            else { return nil }
+            let committed = try Self.committedWork(db, job: id)
+            switch status {
+            case .new, .activating, .suspending, .resuming:
+                let step = record.checkpointStep ?? 0
+                try Self.transition(db, job: id, to: .suspended, at: now) { record in
+                    record.checkpointStep = step
+                    record.exception =
+                        "\(died); suspended by recovery before step \(step + 1): 'runbook jobs resume \(id)' runs it from there"
+                        + committed
+                    record.suspendRequestedAt = nil
+                    record.ownerPid = nil
+                    record.ownerHost = nil
+                }
+                return .suspended
+            case .stopping:
+                let end = try Self.lastActivity(db, job: id, record: record)
+                try Self.transition(db, job: id, to: .stopped, at: now) { record in
+                    record.endedAt = end
+                    record.exception = "\(died); marked Stopped by recovery, as was asked" + committed
+                }
+                return .stopped
+            default:
+                let end = try Self.lastActivity(db, job: id, record: record)
+                try Self.transition(db, job: id, to: .failed, at: now) { record in
+                    record.endedAt = end
+                    record.exception = "\(died); marked Failed by recovery" + committed
+                }
+                return .failed
+            }
+        }
+    }
+
+    /// The last time the job was seen doing something: its latest status change, stream record
+    /// or committed change. Its duration runs to there; the status history keeps the time of
+    /// recovery itself.
+    static func lastActivity(_ db: Database, job id: String, record: JobRecord) throws -> Date {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT MAX(
+                    COALESCE((SELECT MAX(at) FROM jobStatus WHERE jobId = ?1), ''),
+                    COALESCE((SELECT MAX(at) FROM jobStream WHERE jobId = ?1), ''),
+                    COALESCE((SELECT MAX(timeGenerated) FROM configurationChange WHERE jobId = ?1), '')) AS at
+                """, arguments: [id])
+        let seen = row.flatMap { try? StoredRow($0).optionalDate("at") }
+        return [seen, record.startedAt, record.createdAt].compactMap { $0 }.max() ?? record.createdAt
+    }
+
+    /// What the job committed before its process died, as a clause of its exception: a scan
+    /// commits each machine's changes before the job's final status, so a Failed job may own
+    /// changes, and says so.
+    static func committedWork(_ db: Database, job id: String) throws -> String {
+        var parts: [String] = []
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT computer, COUNT(*) AS changes FROM configurationChange WHERE jobId = ?
+                GROUP BY computer ORDER BY computer
+                """, arguments: [id])
+        {
+            let stored = StoredRow(row)
+            let machine = (try? stored.text("computer")).map(StoredRow.clip) ?? "?"
+            let count = (try? stored.integer("changes")) ?? 0
+            parts.append("the scan of machine '\(machine)' committed \(count) change(s)")
+        }
+        let enabled =
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(DISTINCT machineId) FROM machineSolution WHERE jobId = ?", arguments: [id])
+            ?? 0
+        if enabled > 0 { parts.append("solutions were enabled on \(enabled) machine(s)") }
+        let settings =
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM trackingSettings WHERE jobId = ?", arguments: [id]) ?? 0
+        if settings > 0 { parts.append("tracking settings were saved (\(settings) version(s))") }
+        guard !parts.isEmpty else { return "" }
+        return "; before that it had committed: " + parts.joined(separator: ", ")
     }
 
     /// Deletes jobs (with their streams and status history) created before `cutoff`, in batches

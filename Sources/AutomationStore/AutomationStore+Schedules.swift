@@ -24,17 +24,24 @@ extension AutomationStore {
 
     public func schedule(named name: String) throws -> Schedule? {
         try writer.read { db in
-            try String.fetchOne(db, sql: "SELECT definition FROM schedule WHERE name = ?", arguments: [name]).map {
-                try JSONColumn.decode(Schedule.self, $0)
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT name, definition FROM schedule WHERE name = ?", arguments: [name])
+            else { return nil }
+            do {
+                return try ScheduleDefinition.decode(StoredRow(row).text("definition"))
+            } catch {
+                throw StoreError.unreadable(Self.unreadable(row, table: "schedule", key: "name", error))
             }
         }
     }
 
     public func schedules() throws -> [Schedule] {
         try writer.read { db in
-            try String.fetchAll(db, sql: "SELECT definition FROM schedule ORDER BY name").map {
-                try JSONColumn.decode(Schedule.self, $0)
-            }
+            readable(
+                try Row.fetchAll(db, sql: "SELECT name, definition FROM schedule ORDER BY name"), table: "schedule",
+                key: "name"
+            ) { try ScheduleDefinition.decode(StoredRow($0).text("definition")) }
         }
     }
 
@@ -49,7 +56,7 @@ extension AutomationStore {
                 let text = try String.fetchOne(
                     db, sql: "SELECT definition FROM schedule WHERE name = ?", arguments: [name])
             else { return false }
-            var schedule = try JSONColumn.decode(Schedule.self, text)
+            var schedule = try ScheduleDefinition.decode(text)
             schedule.enabled = enabled
             try Self.save(schedule, replace: true, db: db, at: now)
             return true

@@ -33,7 +33,9 @@ extension AutomationStore {
 
     public func stopRequested(job id: String) throws -> Bool {
         try writer.read { db in
-            try Date.fetchOne(db, sql: "SELECT stopRequestedAt FROM job WHERE id = ?", arguments: [id]) != nil
+            // Whether a stop was asked, not when: a value that is not a date still counts.
+            try Bool.fetchOne(db, sql: "SELECT stopRequestedAt IS NOT NULL FROM job WHERE id = ?", arguments: [id])
+                ?? false
         }
     }
 }

@@ -49,11 +49,17 @@ extension AutomationStore {
         -> PendingRequests
     {
         try writer.write { db in
+            // Whether a request was made, not when: a value that is not a date still counts.
             let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT stopRequestedAt, suspendRequestedAt FROM job WHERE id = ?"),
+                db.cachedStatement(
+                    sql: """
+                        SELECT stopRequestedAt IS NOT NULL AS stop, suspendRequestedAt IS NOT NULL AS suspend
+                        FROM job WHERE id = ?
+                        """),
                 arguments: [id])
+            let stored = row.map(StoredRow.init)
             let asked = PendingRequests(
-                stop: row?["stopRequestedAt"] as Date? != nil, suspend: row?["suspendRequestedAt"] as Date? != nil)
+                stop: try stored?.bool("stop") ?? false, suspend: try stored?.bool("suspend") ?? false)
             guard !asked.stop else { return asked }
             for status in entering { try Self.transition(db, job: id, to: status, at: now) }
             try db.cachedStatement(sql: "UPDATE job SET checkpointStep = ? WHERE id = ?").execute(arguments: [step, id])
@@ -119,8 +125,9 @@ extension AutomationStore {
                     FROM jobStream WHERE jobId = ? GROUP BY stream
                     """, arguments: [id])
             for row in rows {
-                guard let kind = StreamKind(rawValue: row["stream"]) else { continue }
-                usage[kind] = (row["bytes"], row["truncated"])
+                let stored = StoredRow(row)
+                guard let kind = try? stored.enumeration(StreamKind.self, "stream") else { continue }
+                usage[kind] = (try stored.integer("bytes"), try stored.bool("truncated"))
             }
             return usage
         }

@@ -91,11 +91,11 @@ extension AutomationStore {
                     FROM trackingScope JOIN account ON account.id = trackingScope.accountId
                     ORDER BY account.name, trackingScope.solution
                     """)
-            return try rows.compactMap { row in
-                guard let solution = Solution(rawValue: row["solution"]) else { return nil }
+            return readable(rows, table: "trackingScope", key: "account") { row in
+                let stored = StoredRow(row)
                 return TrackingScope(
-                    account: row["account"], solution: solution,
-                    filter: try JSONColumn.decode(ScopeFilter.self, row["filter"]))
+                    account: try stored.text("account"), solution: try stored.enumeration(Solution.self, "solution"),
+                    filter: try stored.json(ScopeFilter.self, "filter"))
             }
         }
     }

@@ -3,29 +3,42 @@ import GRDB
 
 /// The store: accounts, machines, tracking state and job history, in SQLite.
 public final class AutomationStore: Sendable {
+    /// Told about each stored row that cannot be read; the row is skipped and the rest works.
+    public typealias UnreadableRowReport = @Sendable (UnreadableRow) -> Void
+
     let writer: any DatabaseWriter
     let scheduleCache = ScheduleCache()
+    let reportUnreadable: UnreadableRowReport
 
     /// The file name inside a store folder.
     public static let fileName = "automation.sqlite"
 
-    /// Wraps an open database and brings its schema up to date.
-    public init(writer: any DatabaseWriter) throws {
+    /// Wraps an open database and brings its schema up to date. `reportUnreadable` hears of
+    /// each row that listings and recovery skip because it cannot be read.
+    public init(writer: any DatabaseWriter, reportUnreadable: @escaping UnreadableRowReport = { _ in }) throws {
         self.writer = writer
+        self.reportUnreadable = reportUnreadable
         try Migrations.migrator.migrate(writer)
     }
 
     /// Opens (creating if needed) `FOLDER/automation.sqlite` in WAL mode, with a busy timeout
-    /// so that several processes can share it.
-    public static func open(folder: String) throws -> AutomationStore {
+    /// so that several processes can share it. Opening and migrating happen under a file lock,
+    /// so processes that open a brand-new store together migrate it once.
+    public static func open(folder: String, reportUnreadable: @escaping UnreadableRowReport = { _ in }) throws
+        -> AutomationStore
+    {
         let path = (folder as NSString).appendingPathComponent(fileName)
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.foreignKeysEnabled = true
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            return try AutomationStore(writer: pool)
+            return try MigrationLock.withLock(beside: path) {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                return try AutomationStore(writer: pool, reportUnreadable: reportUnreadable)
+            }
+        } catch let error as StoreError {
+            throw error
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: error.message ?? error.description)
         } catch {
@@ -34,8 +47,28 @@ public final class AutomationStore: Sendable {
     }
 
     /// An in-memory store, for tests.
-    public static func inMemory() throws -> AutomationStore {
-        try AutomationStore(writer: DatabaseQueue())
+    public static func inMemory(reportUnreadable: @escaping UnreadableRowReport = { _ in }) throws
+        -> AutomationStore
+    {
+        try AutomationStore(writer: DatabaseQueue(), reportUnreadable: reportUnreadable)
+    }
+
+    /// Decodes each row on its own: a row that cannot be read is reported and skipped, and
+    /// never hides the others.
+    func readable<T>(_ rows: [Row], table: String, key: String, _ decode: (Row) throws -> T) -> [T] {
+        rows.compactMap { row in
+            do {
+                return try decode(row)
+            } catch {
+                reportUnreadable(Self.unreadable(row, table: table, key: key, error))
+                return nil
+            }
+        }
+    }
+
+    static func unreadable(_ row: Row, table: String, key: String, _ error: any Error) -> UnreadableRow {
+        let name = (try? StoredRow(row).optionalText(key)).flatMap { $0 }.map(StoredRow.clip) ?? "?"
+        return UnreadableRow(table: table, key: name, problem: "\(error)")
     }
 
     /// Runs SQLite's own consistency check; returns "ok" when the file is sound.

@@ -6,6 +6,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
     case alreadyExists(kind: String, name: String)
     case invalid(String)
     case ambiguousJob(prefix: String, matches: Int)
+    /// A stored row that cannot be read (a file edited by hand, a newer version's value).
+    case unreadable(UnreadableRow)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
         case .invalid(let message): return message
         case .ambiguousJob(let prefix, let matches):
             return "job id prefix '\(prefix)' matches \(matches) jobs; give more characters"
+        case .unreadable(let row):
+            return "\(row.table) row '\(row.key)' in the store cannot be read: \(row.problem)"
         }
     }
 

@@ -43,14 +43,9 @@ enum DefaultSetup {
         let (machine, machineNote) = localMachine()
         var account = account
         account.profile = profile
-        let created: Bool
-        if let machine {
-            created = try store.ensureDefaultSetup(
-                account: account, workspace: workspace, localMachine: machine, at: Date())
-        } else {
-            try store.createAccount(account, workspace: workspace, makeDefault: true, at: Date())
-            created = true
-        }
+        // One transaction that checks again: of processes racing on a new store, one creates it.
+        let created = try store.ensureDefaultSetup(
+            account: account, workspace: workspace, localMachine: machine, at: Date())
         guard created else { return nil }
         let profileNote = profile == .azure ? "" : ", profile \(profile.rawValue)"
         return "Created the default Automation account '\(accountName)' (EastUS2\(profileNote)) linked to "

@@ -36,7 +36,8 @@ struct StoreOptions: ParsableArguments {
         try checkFolder()
         let store: AutomationStore
         do {
-            store = try AutomationStore.open(folder: resolvedFolder)
+            // A stored row that cannot be read is skipped wherever it is met; say which and why.
+            store = try AutomationStore.open(folder: resolvedFolder) { Terminal.warning($0.description) }
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(74)
