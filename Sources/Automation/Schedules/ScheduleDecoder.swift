@@ -62,7 +62,9 @@ struct ScheduleDecoder {
                 interval: node["interval"].flatMap {
                     sink.int($0, "'interval'", range: 1...Recurrence.maximumInterval(frequency))
                 } ?? 1,
-                startTime: start ?? .distantPast, expiryTime: expiry, timeZone: timeZone, weekDays: weekDays,
+                // A missing or bad start is already reported; 1970 keeps it from a second report.
+                startTime: start ?? Date(timeIntervalSince1970: 0), expiryTime: expiry, timeZone: timeZone,
+                weekDays: weekDays,
                 monthDays: monthDays, occurrences: occurrences,
                 cron: node["cron"].flatMap { sink.string($0, "'cron'") }),
             enabled: node["enabled"].flatMap { sink.bool($0, "'enabled'") } ?? true)

@@ -34,7 +34,7 @@ public enum ScheduleTime {
             let naive = Double(local.civilDay * 86_400 + local.hour * 3600 + local.minute * 60 + local.second)
             return Date(timeIntervalSince1970: naive - Double(offset))
         }
-        // Other ISO 8601 spellings (the basic format, 20261125T020000Z) go to Foundation.
+        // Any other spelling that Foundation's ISO 8601 reader accepts, still held to the years.
         guard let exact = try? Date(text, strategy: .iso8601) else {
             throw .notATime(text)
         }
