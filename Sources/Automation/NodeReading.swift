@@ -35,20 +35,48 @@ extension DiagnosticSink {
         return value
     }
 
-    mutating func int(_ node: Node, _ what: String) -> Int? {
+    /// An integer, within `range` when one is given; a value out of range (including one too
+    /// large for an Int, which YAML would otherwise read as a floating-point number) says so
+    /// and gives the range.
+    mutating func int(_ node: Node, _ what: String, range: ClosedRange<Int>? = nil) -> Int? {
+        let limits = range ?? Int.min...Int.max
+        let allowed = " (allowed: \(limits.lowerBound) to \(limits.upperBound))"
         guard case .int(let number) = node.resolvedScalar else {
+            if case .double = node.resolvedScalar, let text = node.scalarText, Self.isWholeNumber(text) {
+                error("\(what) \(text) is out of range\(allowed)", at: node.mark)
+                return nil
+            }
             error("\(what) must be an integer, found \(node.kindDescription)", at: node.mark)
+            return nil
+        }
+        if !limits.contains(number) {
+            error("\(what) \(number) is out of range\(allowed)", at: node.mark)
             return nil
         }
         return number
     }
 
+    /// Digits with an optional sign: an integer in the source, whatever its size.
+    private static func isWholeNumber(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// A positive duration of at most `DurationText.maximum`; a longer one names the limit.
     mutating func duration(_ node: Node, _ what: String) -> Duration? {
-        guard let text = node.scalarText, let duration = DurationText.parse(text), duration > .zero else {
+        let text = node.scalarText ?? ""
+        switch Result(catching: { () throws(DurationText.Problem) in try DurationText.read(text) }) {
+        case .success(let duration) where duration > .zero:
+            return duration
+        case .failure(.tooLong):
+            error(
+                "\(what) '\(text)' is longer than the maximum duration, \(DurationText.maximumText) (10 years)",
+                at: node.mark)
+            return nil
+        default:
             error("\(what) must be a duration such as 30s, 15m or 1h30m", at: node.mark)
             return nil
         }
-        return duration
     }
 
     mutating func mapping(_ node: Node, _ what: String) -> [Node.Pair]? {

@@ -181,10 +181,7 @@ struct RunbookDecoder {
         guard sink.mapping(node, "'retry' of \(what)") != nil else { return nil }
         sink.checkKeys(of: node, known: Self.retryKeys, context: "retry")
         var attempts = 1
-        if let attemptsNode = node["attempts"], let number = sink.int(attemptsNode, "'attempts'") {
-            if number < 1 || number > 100 {
-                sink.error("'attempts' must be between 1 and 100, found \(number)", at: attemptsNode.mark)
-            }
+        if let attemptsNode = node["attempts"], let number = sink.int(attemptsNode, "'attempts'", range: 1...100) {
             attempts = number
         }
         let delay = node["delay"].flatMap { sink.duration($0, "'delay'") } ?? .zero

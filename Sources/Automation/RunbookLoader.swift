@@ -22,7 +22,9 @@ public struct LoadedRunbook: Sendable {
 public enum RunbookLoader {
     /// Runbooks are small; a larger file is refused before it is read.
     public static let maxFileBytes = 1024 * 1024
-    static let limits = ParseLimits(maxBytes: maxFileBytes, maxDepth: 64, maxExpandedNodes: 100_000)
+    /// Aliases may repeat text, but not past four times the largest file.
+    static let limits = ParseLimits(
+        maxBytes: maxFileBytes, maxDepth: 64, maxExpandedNodes: 100_000, maxExpandedBytes: 4 * maxFileBytes)
 
     /// Loads `path`; `label` is how diagnostics name the file (the path as the user typed it).
     public static func load(path: String, label: String? = nil) throws(DiagnosticError) -> LoadedRunbook {
@@ -80,42 +82,6 @@ public enum ContentDigest {
             hex.append(hexDigits[Int(byte & 0x0F)])
         }
         return String(decoding: hex, as: UTF8.self)
-    }
-}
-
-/// Reads a whole text file with a size cap checked before reading, and located errors.
-public enum FileText {
-    /// POSIX calls rather than FileManager: this is on the path of every runbook load.
-    public static func read(path: String, label: String, maxBytes: Int) throws(DiagnosticError) -> [UInt8] {
-        func fail(_ message: String) -> DiagnosticError {
-            DiagnosticError([Diagnostic(file: label, mark: Mark(line: 1, column: 1), message: message)])
-        }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw fail("cannot read file: \(String(cString: strerror(errno)).lowercased())") }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw fail("cannot read file: \(String(cString: strerror(errno)))") }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw fail("is a folder, not a file") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw fail("is not a regular file") }
-        let size = Int(info.st_size)
-        guard size <= maxBytes else { throw fail("file is \(size) bytes; the limit is \(maxBytes) bytes") }
-        // One byte more than expected tells a file that grew since fstat from one that did not.
-        var bytes = [UInt8](repeating: 0, count: size + 1)
-        var filled = 0
-        while filled < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                Foundation.read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw fail("cannot read file: \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            filled += count
-        }
-        guard filled <= maxBytes else { throw fail("file is over \(maxBytes) bytes (it grew while being read)") }
-        bytes.removeLast(bytes.count - filled)
-        return bytes
     }
 }
 

@@ -8,13 +8,22 @@ struct ConfigureTrackingAction: ActionHandler {
     let name = "configure-tracking"
 
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
+        var servicesFrequency: Duration?
+        if let text = inputs["servicesFrequency"]?.stringValue {
+            do {
+                servicesFrequency = try DurationText.read(text)
+            } catch {
+                await context.sink.write(.error, "servicesFrequency: \(error)")
+                return .failed("invalid 'servicesFrequency'")
+            }
+        }
         let request = ConfigurationRequest(
             account: inputs["account"]?.nonEmptyString,
             files: (inputs["files"]?.listValue ?? []).map(Self.file),
             registry: (inputs["registry"]?.listValue ?? []).map(Self.registryKey),
             enableDefaultRegistryKeys: inputs["enableDefaultRegistryKeys"]?.boolValue ?? false,
             remove: inputs["remove"]?.listValue?.compactMap(\.stringValue) ?? [],
-            servicesFrequency: inputs["servicesFrequency"]?.stringValue.flatMap(DurationText.parse))
+            servicesFrequency: servicesFrequency)
         let applied = try await TrackingConfiguration(store: context.store, now: context.now)
             .apply(request, jobId: context.jobId, sink: context.sink)
         return applied ? .succeeded : .failed("tracking settings were refused; nothing was changed")
@@ -80,11 +89,14 @@ struct AssertNoChangesAction: ActionHandler {
         var filter = ChangeFilter()
         if since == "job" || since.isEmpty {
             filter.jobId = context.jobId
-        } else if let duration = DurationText.parse(since) {
-            filter.since = context.now().addingTimeInterval(-Double(duration.components.seconds))
         } else {
-            await context.sink.write(.error, "since '\(since)' is neither 'job' nor a duration such as 1h")
-            return .failed("invalid 'since'")
+            do {
+                let duration = try DurationText.read(since)
+                filter.since = context.now().addingTimeInterval(-Double(duration.components.seconds))
+            } catch {
+                await context.sink.write(.error, "since: \(error), nor 'job'")
+                return .failed("invalid 'since'")
+            }
         }
         let types = Set(
             inputs["types"]?.listValue?.compactMap { $0.stringValue.flatMap(ConfigType.init(rawValue:)) } ?? [])
@@ -129,8 +141,11 @@ struct ReportChangesAction: ActionHandler {
 
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
         let since = inputs["since"]?.nonEmptyString ?? "24h"
-        guard let duration = DurationText.parse(since) else {
-            await context.sink.write(.error, "since '\(since)' is not a duration such as 7d")
+        let duration: Duration
+        do {
+            duration = try DurationText.read(since)
+        } catch {
+            await context.sink.write(.error, "since: \(error)")
             return .failed("invalid 'since'")
         }
         let machines = Set(inputs["machines"]?.listValue?.compactMap(\.stringValue) ?? [])

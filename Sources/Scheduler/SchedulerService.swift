@@ -46,6 +46,7 @@ public struct SchedulerService: Service {
         await withTaskGroup(of: SlotEvent.self) { group in
             var slots = JobSlots(tick: tick)
             var outcomes = TickReport()  // what became of the jobs; the runner logs each one
+            var warnedInvalid: Set<String> = []  // once per schedule, not once per poll
             let clock = self.clock
             group.addTask { .passDue }
             while let event = await group.next() {
@@ -55,6 +56,12 @@ public struct SchedulerService: Service {
                     var wait = poll
                     do {
                         let (claimed, pending) = try tick.claim(now: now())
+                        for (name, problems) in claimed.invalid.sorted(by: { $0.key < $1.key })
+                        where warnedInvalid.insert(name).inserted {
+                            logger.warning(
+                                "invalid schedule skipped",
+                                metadata: ["schedule.name": "\(name)", "reason": "\(problems.joined(separator: "; "))"])
+                        }
                         Self.log(claimed, queued: slots.queue(pending), logger)
                         wait = Self.wait(until: claimed.nextDue, now: now(), poll: poll)
                     } catch {
@@ -100,10 +107,14 @@ extension SchedulerService {
 
     /// Sleep until the next fire is due, so that it starts on time, but never longer than the
     /// poll interval: new schedules, queued fires and resumes are picked up within it.
+    /// Compared in seconds before any conversion: a fire centuries ahead is more nanoseconds
+    /// than an Int64 holds.
     static func wait(until nextDue: Date?, now: Date, poll: Duration) -> Duration {
         guard let nextDue else { return poll }
         let seconds = max(0, nextDue.timeIntervalSince(now))
-        return min(poll, .nanoseconds(Int64(seconds * 1e9)))
+        let pollSeconds = Double(poll.components.seconds) + Double(poll.components.attoseconds) / 1e18
+        guard seconds < pollSeconds else { return poll }
+        return .nanoseconds(Int64(seconds * 1e9))
     }
 }
 
@@ -115,6 +126,10 @@ extension TickReport: CustomStringConvertible {
         parts.append("\(skipped) skipped")
         parts.append("\(failed.count) failed")
         if !notStarted.isEmpty { parts.append("\(notStarted.count) not started (shutting down)") }
+        if !invalid.isEmpty {
+            parts.append(
+                "\(invalid.count) invalid schedule(s) skipped (\(invalid.keys.sorted().joined(separator: ", ")))")
+        }
         return parts.joined(separator: ", ")
     }
 }

@@ -17,6 +17,9 @@ public struct TickReport: Sendable, Hashable {
     public var missed = 0
     public var skipped = 0
     public var failed: [String] = []
+    /// Schedules the store holds outside their bounds (`Schedule.problems()`), with the problems:
+    /// skipped, so that one bad row never stops the others.
+    public var invalid: [String: [String]] = [:]
 
     public init() {}
 
@@ -100,7 +103,21 @@ public struct SchedulerTick: Sendable {
         var runbooks = RunbookCache(library: library)
         var plans: [FirePlan] = []
         var prepared: [String: PreparedJob] = [:]
+        var valid: [ScheduleState] = []
         for state in states {
+            let problems = state.schedule.problems()
+            guard problems.isEmpty else {
+                report.invalid[state.schedule.name] = problems
+                logger.debug(
+                    "invalid schedule skipped",
+                    metadata: [
+                        "schedule.name": "\(state.schedule.name)", "reason": "\(problems.joined(separator: "; "))",
+                    ])
+                continue
+            }
+            valid.append(state)
+        }
+        for state in valid {
             guard var plan = plan(state, now: now, report: &report) else { continue }
             if var start = plan.start {
                 for link in state.schedule.links {
@@ -137,7 +154,7 @@ public struct SchedulerTick: Sendable {
             pending += jobs.compactMap { job in prepared[job.id].map { Pending.fire(job: job, prepared: $0) } }
         }
         pending += try store.queuedResumes().map { Pending.resume(jobId: $0) }
-        report.nextDue = states.compactMap { $0.schedule.recurrence.nextFire(after: now) }.min()
+        report.nextDue = valid.compactMap { $0.schedule.recurrence.nextFire(after: now) }.min()
         return (report, pending)
     }
 

@@ -6,6 +6,9 @@ public struct ParseLimits: Sendable, Hashable {
     public var maxDepth: Int
     /// Largest accepted node count once every alias is expanded (billion-laughs guard).
     public var maxExpandedNodes: Int
+    /// Largest accepted scalar text, in bytes, once every alias is expanded: a few aliases of a
+    /// large anchored string would pass the node count yet make every consumer walk gigabytes.
+    public var maxExpandedBytes: Int
     /// Whether a stream may hold more than one document.
     public var allowsMultipleDocuments: Bool
 
@@ -13,11 +16,13 @@ public struct ParseLimits: Sendable, Hashable {
         maxBytes: Int = 4 * 1024 * 1024,
         maxDepth: Int = 64,
         maxExpandedNodes: Int = 100_000,
+        maxExpandedBytes: Int = 16 * 1024 * 1024,
         allowsMultipleDocuments: Bool = false
     ) {
         self.maxBytes = maxBytes
         self.maxDepth = maxDepth
         self.maxExpandedNodes = maxExpandedNodes
+        self.maxExpandedBytes = maxExpandedBytes
         self.allowsMultipleDocuments = allowsMultipleDocuments
     }
 

@@ -14,7 +14,7 @@ struct TreeBuilder {
         /// Keys seen so far, built only once a mapping grows past a few keys.
         var index: [String: Mark]?
         /// Expanded size of this collection so far (itself included).
-        var size = 1
+        var size = Expansion(nodes: 1, bytes: 0)
 
         init(shell: Node, isMapping: Bool) {
             self.shell = shell
@@ -44,8 +44,8 @@ struct TreeBuilder {
     let limits: ParseLimits
     private(set) var documents: [Node] = []
     private var stack: [Frame] = []
-    private var anchors: [String: (node: Node, size: Int)] = [:]
-    private var expandedTotal = 0
+    private var anchors: [String: (node: Node, size: Expansion)] = [:]
+    private var expandedTotal = Expansion(nodes: 0, bytes: 0)
     private var documentCount = 0
 
     init(limits: ParseLimits) {
@@ -61,7 +61,7 @@ struct TreeBuilder {
                 throw YAMLError(.multipleDocuments, at: mark)
             }
             anchors.removeAll()
-            expandedTotal = 0
+            expandedTotal = Expansion(nodes: 0, bytes: 0)
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
             let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
@@ -71,8 +71,9 @@ struct TreeBuilder {
                 tag: Self.string(scalar.tag),
                 anchor: Self.string(scalar.anchor)
             )
-            try count(1, at: mark)
-            try add(node, size: 1)
+            let size = Expansion(nodes: 1, bytes: scalar.length)
+            try count(size, at: mark)
+            try add(node, size: size)
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
             guard let anchored = anchors[name] else {
@@ -101,14 +102,20 @@ struct TreeBuilder {
         guard stack.count < limits.maxDepth else {
             throw YAMLError(.tooDeep(limit: limits.maxDepth), at: shell.mark)
         }
-        try count(1, at: shell.mark)
+        try count(Expansion(nodes: 1, bytes: 0), at: shell.mark)
         stack.append(Frame(shell: shell, isMapping: isMapping))
     }
 
-    private mutating func count(_ size: Int, at mark: Mark) throws(YAMLError) {
-        expandedTotal += size
-        if expandedTotal > limits.maxExpandedNodes {
+    /// Adds to the document's expanded size; sizes are capped by the limits before they could
+    /// overflow, since every addend was itself checked.
+    private mutating func count(_ size: Expansion, at mark: Mark) throws(YAMLError) {
+        expandedTotal.nodes += size.nodes
+        expandedTotal.bytes += size.bytes
+        if expandedTotal.nodes > limits.maxExpandedNodes {
             throw YAMLError(.aliasExpansion(limit: limits.maxExpandedNodes), at: mark)
+        }
+        if expandedTotal.bytes > limits.maxExpandedBytes {
+            throw YAMLError(.aliasExpansionBytes(limit: limits.maxExpandedBytes), at: mark)
         }
     }
 
@@ -119,7 +126,7 @@ struct TreeBuilder {
         try add(node, size: frame.size)
     }
 
-    private mutating func add(_ node: Node, size: Int) throws(YAMLError) {
+    private mutating func add(_ node: Node, size: Expansion) throws(YAMLError) {
         if let anchor = node.anchor {
             anchors[anchor] = (node, size)
         }
@@ -127,7 +134,8 @@ struct TreeBuilder {
             documents.append(node)
             return
         }
-        frame.size += size
+        frame.size.nodes += size.nodes
+        frame.size.bytes += size.bytes
         if !frame.isMapping {
             frame.items.append(node)
         } else if let key = frame.pendingKey {
@@ -158,4 +166,10 @@ struct TreeBuilder {
         guard let pointer else { return nil }
         return String(cString: pointer)
     }
+}
+
+/// How much a node stands for once its aliases are expanded: nodes, and bytes of scalar text.
+struct Expansion {
+    var nodes: Int
+    var bytes: Int
 }

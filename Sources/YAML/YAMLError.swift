@@ -11,6 +11,9 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible, Loc
         case duplicateKey(String, first: Mark)
         case multipleDocuments
         case undefinedAlias(String)
+        /// Not UTF-8: another encoding, or invalid bytes.
+        case encoding(String)
+        case aliasExpansionBytes(limit: Int)
     }
 
     public var reason: Reason
@@ -37,6 +40,10 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible, Loc
             return "more than one YAML document; a file holds exactly one"
         case .undefinedAlias(let name):
             return "alias '*\(name)' refers to an anchor that is not defined before it"
+        case .encoding(let problem):
+            return problem
+        case .aliasExpansionBytes(let limit):
+            return "aliases expand to more than \(limit) bytes of text (possible billion-laughs document)"
         }
     }
 

@@ -19,6 +19,7 @@ public enum YAMLParser {
         guard bytes.count <= limits.maxBytes else {
             throw YAMLError(.tooLarge(bytes: bytes.count, limit: limits.maxBytes), at: Mark(line: 1, column: 1))
         }
+        try SourceEncoding.check(bytes)
         var builder = TreeBuilder(limits: limits)
         let result: Result<[Node], YAMLError> = bytes.withUnsafeBufferPointer { buffer in
             var parser = yaml_parser_t()

@@ -123,7 +123,7 @@ import Testing
                 "3:16 unknown frequency 'Fortnightly'; expected one of: OneTime, Minute, Hour, Day, Week, Month, Cron"))
         #expect(
             messages.contains { $0.hasPrefix("5:5 schedule 's2': timeZone: unknown IANA time zone 'Europe/Londn'") })
-        #expect(messages.contains("5:5 schedule 's2': interval: must be at least 1, found 0"))
+        #expect(messages.contains("10:15 'interval' 0 is out of range (allowed: 1 to 120)"))
         #expect(
             messages.contains(
                 "5:5 schedule 's2': monthDays: 0 is not a day of the month (1 to 31, or -1 for the last day)"))

@@ -3,15 +3,20 @@ import Foundation
 extension Recurrence {
     /// The first fire time strictly after `instant`, or nil when the schedule has none left.
     /// A pure function of the definition: the scheduler and `schedule preview` both use it.
+    /// A definition outside its bounds (`boundsProblems`) has none, whatever a store holds, and
+    /// no fire lies past the last supported year.
     public func nextFire(after instant: Date) -> Date? {
-        guard interval >= 1, let zone = TimeZone(identifier: timeZone) else { return nil }
+        guard boundsProblems().isEmpty, instant < Self.dates.upperBound, let zone = TimeZone(identifier: timeZone)
+        else { return nil }
         let clock = ZonedClock(zone)
         let candidate: Date?
         switch frequency {
         case .oneTime:
             candidate = startTime > instant ? startTime : nil
         case .minute, .hour:
-            let step = Double(interval * (frequency == .minute ? 60 : 3600))
+            let (seconds, overflow) = interval.multipliedReportingOverflow(by: frequency == .minute ? 60 : 3600)
+            guard !overflow else { return nil }
+            let step = Double(seconds)
             if instant < startTime {
                 candidate = startTime
             } else {
@@ -29,7 +34,7 @@ extension Recurrence {
                 nextCron($0, after: instant, clock: clock)
             }
         }
-        guard let candidate else { return nil }
+        guard let candidate, candidate <= Self.dates.upperBound else { return nil }
         if let expiryTime, candidate > expiryTime { return nil }
         return candidate
     }
@@ -87,6 +92,7 @@ extension Recurrence {
         // Some month days exist only now and then (the 31st, a fifth Monday): look far enough ahead.
         for _ in 0..<(12 * 8) {
             let year = month / 12
+            guard year <= Self.years.upperBound else { return nil }
             let number = month % 12 + 1
             for day in days(year: year, month: number) {
                 let local = LocalDateTime(

@@ -100,7 +100,7 @@ public struct Recurrence: Sendable, Hashable, Codable {
             let hint = Suggestion.closest(to: timeZone, among: known).map { " (did you mean '\($0)'?)" } ?? ""
             problems.append("timeZone: unknown IANA time zone '\(timeZone)'\(hint)")
         }
-        if interval < 1 { problems.append("interval: must be at least 1, found \(interval)") }
+        problems += boundsProblems()
         if let expiryTime, expiryTime <= startTime {
             problems.append(
                 "expiryTime: \(expiryTime.formatted(.iso8601)) is not after startTime \(startTime.formatted(.iso8601))")

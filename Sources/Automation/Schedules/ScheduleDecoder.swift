@@ -62,8 +62,13 @@ struct ScheduleDecoder {
         var schedule = Schedule(
             name: name, description: node["description"].flatMap { sink.string($0, "'description'") } ?? "",
             recurrence: Recurrence(
-                frequency: frequency, interval: node["interval"].flatMap { sink.int($0, "'interval'") } ?? 1,
-                startTime: start ?? .distantPast, expiryTime: expiry, timeZone: timeZone, weekDays: weekDays,
+                frequency: frequency,
+                interval: node["interval"].flatMap {
+                    sink.int($0, "'interval'", range: 1...Recurrence.maximumInterval(frequency))
+                } ?? 1,
+                // A missing or bad start is already reported; 1970 keeps it from a second report.
+                startTime: start ?? Date(timeIntervalSince1970: 0), expiryTime: expiry, timeZone: timeZone,
+                weekDays: weekDays,
                 monthDays: monthDays, occurrences: occurrences,
                 cron: node["cron"].flatMap { sink.string($0, "'cron'") }),
             enabled: node["enabled"].flatMap { sink.bool($0, "'enabled'") } ?? true)
@@ -83,11 +88,14 @@ struct ScheduleDecoder {
 
     private mutating func time(_ node: Node?, _ field: String, timeZone: String) -> Date? {
         guard let node, let text = sink.string(node, "'\(field)'") else { return nil }
-        guard let date = ScheduleTime.parse(text, timeZone: timeZone) else {
+        do {
+            return try ScheduleTime.read(text, timeZone: timeZone)
+        } catch .notATime {
             sink.error("'\(field)' must be a time such as 2026-11-25T02:00:00Z or '2026-11-25 02:00'", at: node.mark)
-            return nil
+        } catch {
+            sink.error("'\(field)': \(error)", at: node.mark)
         }
-        return date
+        return nil
     }
 
     /// `runbooks: [name, {name: scan, parameters: {machines: [a, b]}}]`; values become `-p` text.

@@ -64,6 +64,11 @@ public struct Schedule: Sendable, Hashable, Codable {
                 "name: '\(name)' is not valid: start with a letter, then letters, digits, '-' or '_'", at: 0)
         }
         if let timeoutSeconds, timeoutSeconds <= 0 { problems.append("timeout: must be positive") }
+        if let timeoutSeconds, timeoutSeconds > DurationText.maximumSeconds {
+            problems.append(
+                "timeout: \(timeoutSeconds)s is longer than the maximum duration, \(DurationText.maximumText) (10 years)"
+            )
+        }
         return problems
     }
 }

@@ -13,8 +13,10 @@ extension RunbookCommand.JobsCommand {
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
-            guard DurationText.parse(olderThan) != nil else {
-                throw ValidationError("--older-than '\(olderThan)' is not a duration such as 30d")
+            do {
+                _ = try DurationText.read(olderThan)
+            } catch {
+                throw ValidationError("--older-than: \(error)")
             }
         }
 

@@ -45,15 +45,23 @@ extension RunbookCommand.ScheduleCommand {
                 return
             }
             var table = Table(headers: ["NAME", "FREQUENCY", "ZONE", "ENABLED", "NEXT FIRE (UTC)", "RUNBOOKS"])
+            var invalid: [(String, [String])] = []
             for schedule in schedules {
-                let next = schedule.recurrence.nextFire(after: Date())
+                // A schedule stored out of bounds (by an older version, or by hand) is listed, not fatal.
+                let problems = schedule.problems()
+                if !problems.isEmpty { invalid.append((schedule.name, problems)) }
+                let next = problems.isEmpty ? schedule.recurrence.nextFire(after: Date()) : nil
                 table.rows.append([
                     schedule.name, ScheduleText.frequency(schedule.recurrence), schedule.recurrence.timeZone,
-                    schedule.enabled ? "yes" : "no", next.map { $0.formatted(.iso8601) } ?? "none",
+                    schedule.enabled ? "yes" : "no",
+                    problems.isEmpty ? next.map { $0.formatted(.iso8601) } ?? "none" : "invalid",
                     schedule.links.map(\.runbook).joined(separator: ", "),
                 ])
             }
             Terminal.out(table.render())
+            for (name, problems) in invalid {
+                Terminal.warning(ScheduleText.invalid(name, problems))
+            }
         }
     }
 
@@ -89,6 +97,13 @@ extension RunbookCommand.ScheduleCommand {
                 lines.append("  \(link.runbook)\(parameters.isEmpty ? "" : " " + parameters.joined(separator: " "))")
             }
             if schedule.links.isEmpty { lines.append("  (none: the schedule starts nothing)") }
+            let problems = schedule.problems()
+            guard problems.isEmpty else {
+                lines.append("Next fires:  none (the schedule is invalid)")
+                Terminal.out(lines.joined(separator: "\n"))
+                Terminal.warning(ScheduleText.invalid(schedule.name, problems))
+                return
+            }
             lines.append("Next fires:")
             for fire in recurrence.preview(after: Date(), count: 5) {
                 lines.append(
@@ -117,6 +132,11 @@ extension RunbookCommand.ScheduleCommand {
 
         func run() async throws {
             let schedule = try ScheduleLookup.find(name, in: store.openExisting())
+            let problems = schedule.problems()
+            guard problems.isEmpty else {
+                Terminal.error(ScheduleText.invalid(schedule.name, problems))
+                throw ExitCode(65)
+            }
             let start = after.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
             let fires = schedule.recurrence.preview(after: start, count: count)
             let zone = schedule.recurrence.timeZone
@@ -192,6 +212,12 @@ enum ScheduleLookup {
 }
 
 enum ScheduleText {
+    /// Why a stored schedule is not run; it stays listed so that it can be fixed or deleted.
+    static func invalid(_ name: String, _ problems: [String]) -> String {
+        "schedule '\(name)' is invalid and is not run: \(problems.joined(separator: "; ")); "
+            + "fix it with 'runbook schedule create \(name) --replace ...' or delete it"
+    }
+
     static func frequency(_ recurrence: Recurrence) -> String {
         let every = recurrence.interval == 1 ? "" : "every \(recurrence.interval) "
         switch recurrence.frequency {

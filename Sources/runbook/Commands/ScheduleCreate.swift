@@ -72,8 +72,14 @@ extension RunbookCommand.ScheduleCommand {
             for parameter in parameters where !parameter.contains("=") {
                 throw ValidationError("parameter '\(parameter)' is not NAME=VALUE")
             }
-            if let timeout, DurationText.parse(timeout).map({ $0 > .zero }) != true {
-                throw ValidationError("--timeout '\(timeout)' is not a duration such as 45m or 2h")
+            if let timeout {
+                do {
+                    guard try DurationText.read(timeout) > .zero else {
+                        throw ValidationError("--timeout '\(timeout)' must be longer than zero, such as 45m or 2h")
+                    }
+                } catch let problem as DurationText.Problem {
+                    throw ValidationError("--timeout: \(problem)")
+                }
             }
         }
 
@@ -83,17 +89,22 @@ extension RunbookCommand.ScheduleCommand {
             let now = Date()
             let defaultStart = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 + 300) / 60).rounded(.up) * 60)
             var startTime = defaultStart
+            // An unknown zone is reported once, by problems(); times are then read as UTC.
+            let readingZone = TimeZone(identifier: timeZone) == nil ? "UTC" : timeZone
             if let start {
-                if let parsed = ScheduleTime.parse(start, timeZone: timeZone) {
-                    startTime = parsed
-                } else {
-                    problems.append("start: '\(start)' is not a time such as 2026-11-25T02:00:00Z or 2026-11-25 02:00")
+                do {
+                    startTime = try ScheduleTime.read(start, timeZone: readingZone)
+                } catch {
+                    problems.append("start: \(error)")
                 }
             }
             var expiryTime: Date?
             if let expiry {
-                expiryTime = ScheduleTime.parse(expiry, timeZone: timeZone)
-                if expiryTime == nil { problems.append("expiry: '\(expiry)' is not a time") }
+                do {
+                    expiryTime = try ScheduleTime.read(expiry, timeZone: readingZone)
+                } catch {
+                    problems.append("expiry: \(error)")
+                }
             }
             var days: [Weekday] = []
             for text in (weekDays ?? "").split(separator: ",").map(String.init) {

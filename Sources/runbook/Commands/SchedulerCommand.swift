@@ -37,9 +37,9 @@ extension RunbookCommand {
                 """))
 
         @Flag(help: "Run one pass and exit.") var once = false
-        @Option(help: "Seconds between passes.") var poll = 1.0
+        @Option(help: "Seconds between passes, 0.05 to 3600.") var poll = 1.0
         @Option(help: "Jobs that run at once; the others wait in New for a slot.") var concurrency = 4
-        @Option(help: "On SIGINT/SIGTERM, seconds running jobs get to finish before they are stopped.")
+        @Option(help: "On SIGINT/SIGTERM, seconds running jobs get to finish before they are stopped (0 to 86400).")
         var grace = 30.0
         @Option(help: "Delete finished jobs older than this (30d, 12h); 'off' keeps them all.")
         var retention = "30d"
@@ -47,14 +47,26 @@ extension RunbookCommand {
         @OptionGroup var store: StoreOptions
         @OptionGroup var runbooks: RunbookFolderOptions
 
+        static let pollRange = 0.05...3600.0
+        static let graceRange = 0.0...86_400.0
+
         func validate() throws {
-            guard poll >= 0.05 else { throw ValidationError("--poll must be at least 0.05 seconds") }
+            // Ranges, not one-sided checks: inf and 1e300 pass `>=` and then trap when converted.
+            guard Self.pollRange.contains(poll) else {
+                throw ValidationError("--poll \(poll) is out of range: 0.05 to 3600 seconds")
+            }
             guard (1...256).contains(concurrency) else {
                 throw ValidationError("--concurrency must be between 1 and 256")
             }
-            guard grace >= 0 else { throw ValidationError("--grace must be 0 or more seconds") }
-            if retention != "off" && DurationText.parse(retention) == nil {
-                throw ValidationError("--retention '\(retention)' is not a duration such as 30d or 12h, nor 'off'")
+            guard Self.graceRange.contains(grace) else {
+                throw ValidationError("--grace \(grace) is out of range: 0 to 86400 seconds (a day)")
+            }
+            if retention != "off" {
+                do {
+                    _ = try DurationText.read(retention)
+                } catch {
+                    throw ValidationError("--retention: \(error) (or 'off')")
+                }
             }
             if let now, (try? Date(now, strategy: .iso8601)) == nil {
                 throw ValidationError("--now '\(now)' is not an ISO 8601 time such as 2026-11-25T02:00:30Z")
@@ -78,7 +90,11 @@ extension RunbookCommand {
                 store: store, library: runbooks.library, runner: runner, logger: logger, concurrency: concurrency)
             if once || now != nil {
                 let date = now.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
-                Terminal.out("\(try await tick.tick(now: date))")
+                let report = try await tick.tick(now: date)
+                for (name, problems) in report.invalid.sorted(by: { $0.key < $1.key }) {
+                    Terminal.warning(ScheduleText.invalid(name, problems))
+                }
+                Terminal.out("\(report)")
                 return
             }
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
