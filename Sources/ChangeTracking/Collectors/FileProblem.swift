@@ -10,6 +10,9 @@ enum FileProblem: Error, Hashable, CustomStringConvertible {
     case throughLink(MachinePath)
     /// A symbolic link climbs out of the machine's folder.
     case outside
+    /// A symbolic link whose target (read inside the machine) does not exist there, such as a
+    /// link to a host path (`/dev/zero`) the machine folder does not hold.
+    case dangling(String)
     /// More than 40 links in a row.
     case loop
     /// A FIFO, socket, device or folder where a file was expected (`kind` says which).
@@ -28,6 +31,8 @@ enum FileProblem: Error, Hashable, CustomStringConvertible {
         case .throughLink(let path):
             return "the path runs through the symbolic link /\(path.segments.joined(separator: "/")); not followed"
         case .outside: return "symbolic link points outside the machine's root; not followed"
+        case .dangling(let target):
+            return "symbolic link to '\(target)', which is not inside the machine's folder; not followed"
         case .loop: return "symbolic link loop (more than 40 links); not followed"
         case .notRegular(let kind): return "\(kind), not a regular file; never opened"
         case .tooLarge(let size, let limit): return "\(size) bytes, over the limit of \(limit) bytes; not read"

@@ -191,8 +191,10 @@ struct FileWalker {
             }
         case .failure(let failure): problem = failure
         }
-        warnings.append(
-            problem == .missing ? "\(shown): symbolic link is dangling; not followed" : "\(shown): \(problem)")
+        switch problem {
+        case .missing, .dangling: warnings.append("\(shown): symbolic link is dangling; not followed")
+        default: warnings.append("\(shown): \(problem)")
+        }
         return nil
     }
 

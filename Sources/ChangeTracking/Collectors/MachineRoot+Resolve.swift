@@ -15,6 +15,10 @@ extension MachineRoot {
         var resolved: [String] = []
         var pending = Array(segments.reversed())
         var links = 0
+        // The last link's target, and how many segments were pending before it was pushed: a
+        // missing entry while its segments are consumed means the link leads nowhere here.
+        var lastTarget: String?
+        var targetBase = 0
         while let segment = pending.popLast() {
             if segment.isEmpty || segment == "." { continue }
             if segment == ".." {
@@ -31,9 +35,10 @@ extension MachineRoot {
             case .failure(.missing) where caseInsensitive:
                 guard let match = caseMatch(segment, in: MachinePath(segments: resolved)),
                     case .success(let found) = lstat(MachinePath(segments: resolved + [match]))
-                else { return .failure(.missing) }
+                else { return .failure(dangling(lastTarget, pending.count >= targetBase)) }
                 name = match
                 info = found
+            case .failure(.missing): return .failure(dangling(lastTarget, pending.count >= targetBase))
             case .failure(let problem): return .failure(problem)
             }
             guard info.st_mode & S_IFMT == S_IFLNK, !pending.isEmpty || followLast else {
@@ -49,10 +54,17 @@ extension MachineRoot {
             case .success(let text): target = text
             case .failure(let problem): return .failure(problem)
             }
+            lastTarget = target
+            targetBase = pending.count
             if target.hasPrefix("/") { resolved = [] }
             pending += target.split(separator: "/", omittingEmptySubsequences: true).reversed().map(String.init)
         }
         return .success(MachinePath(segments: resolved))
+    }
+
+    private func dangling(_ target: String?, _ inTarget: Bool) -> FileProblem {
+        guard let target, inTarget else { return .missing }
+        return .dangling(target)
     }
 
     /// The entry of `folder` whose name equals `name` ignoring case, if any.
