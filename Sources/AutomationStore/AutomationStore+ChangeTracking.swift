@@ -43,6 +43,15 @@ public struct ScanMark: Sendable, Hashable {
     public var scans: Int
 }
 
+/// What `commitScan` did.
+public enum ScanCommit: Sendable, Hashable {
+    case committed
+    /// Another scan of the machine committed after the changes were computed: nothing written.
+    case stale
+    /// The scan was stopped before its transaction committed: nothing written.
+    case stopped
+}
+
 /// A stored `ConfigurationChange` row.
 public struct ChangeRow: Sendable, Hashable {
     public var id: Int64
@@ -192,53 +201,85 @@ extension AutomationStore {
     /// change records, the new file index (nil: unchanged) and the scan mark. A scan that dies
     /// before this commits leaves the previous snapshot intact. Writing only what changed keeps
     /// a rescan of an unchanged machine nearly free.
+    ///
+    /// `expectedScans`: the machine's scan count when the changes were computed (0: never
+    /// scanned). When another scan of the machine committed since, nothing is written and the
+    /// answer is `.stale`: the caller diffs again against what that scan stored, so
+    /// overlapping scans record each change once. `proceed` is asked inside the transaction,
+    /// before and after the writes: false (the scan was stopped) rolls everything back.
+    @discardableResult
     public func commitScan(
         machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: [String: FileIndexEntry]?,
-        startedAt: Date,
-        endedAt: Date, jobId: String?
-    ) throws {
-        try writer.write { db in
-            let machineId = try Self.machineId(machine, db: db)
-            let upsertItem = try db.makeStatement(
-                sql:
-                    "INSERT OR REPLACE INTO configurationData (machineId, configDataType, itemKey, fields, timeGenerated) "
-                    + "VALUES (?, ?, ?, ?, ?)")
-            let deleteItem = try db.makeStatement(
-                sql: "DELETE FROM configurationData WHERE machineId = ? AND configDataType = ? AND itemKey = ?")
-            for change in changes {
-                if change.category == .removed {
-                    try deleteItem.execute(arguments: [machineId, change.type.rawValue, change.key])
-                } else {
-                    try upsertItem.execute(arguments: [
-                        machineId, change.type.rawValue, change.key, try FieldsCodec.encode(change.current), endedAt,
-                    ])
+        startedAt: Date, endedAt: Date, jobId: String?, expectedScans: Int? = nil,
+        proceed: @escaping @Sendable () -> Bool = { true }
+    ) throws -> ScanCommit {
+        do {
+            return try writer.write { db in
+                let machineId = try Self.machineId(machine, db: db)
+                if let expectedScans {
+                    let scans =
+                        try Int.fetchOne(
+                            db, sql: "SELECT scans FROM machineScan WHERE machineId = ?", arguments: [machineId]) ?? 0
+                    guard scans == expectedScans else { return .stale }
                 }
+                guard proceed() else { throw ScanStopped() }
+                try Self.writeScan(
+                    db, machineId: machineId, machine: machine, changes: changes, recordChanges: recordChanges,
+                    fileIndex: fileIndex, startedAt: startedAt, endedAt: endedAt, jobId: jobId)
+                guard proceed() else { throw ScanStopped() }
+                return .committed
             }
-            if recordChanges {
-                let insertChange = try db.makeStatement(
-                    sql: "INSERT INTO configurationChange (computer, timeGenerated, configChangeType, changeCategory, "
-                        + "itemKey, fieldsChanged, current, previous, svcChangeType, jobId) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                for change in changes {
-                    try insertChange.execute(arguments: [
-                        machine, endedAt, change.type.rawValue, change.category.rawValue, change.key,
-                        change.fieldsChanged.joined(separator: ", "), try FieldsCodec.encode(change.current),
-                        try FieldsCodec.encode(change.previous), change.svcChangeType, jobId,
-                    ])
-                }
-            }
-            if let fileIndex {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO fileIndex (machineId, entries, count) VALUES (?, ?, ?)",
-                    arguments: [machineId, FileIndexCodec.encode(fileIndex), fileIndex.count])
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO machineScan (machineId, lastStartedAt, lastEndedAt, scans) VALUES (?, ?, ?, 1)
-                    ON CONFLICT(machineId) DO UPDATE SET lastStartedAt = excluded.lastStartedAt,
-                        lastEndedAt = excluded.lastEndedAt, scans = scans + 1
-                    """, arguments: [machineId, startedAt, endedAt])
+        } catch is ScanStopped {
+            return .stopped
         }
+    }
+
+    /// Thrown inside the commit transaction to roll it back when the scan was stopped.
+    private struct ScanStopped: Error {}
+
+    private static func writeScan(
+        _ db: Database, machineId: Int64, machine: String, changes: [ItemChange], recordChanges: Bool,
+        fileIndex: [String: FileIndexEntry]?, startedAt: Date, endedAt: Date, jobId: String?
+    ) throws {
+        let upsertItem = try db.makeStatement(
+            sql:
+                "INSERT OR REPLACE INTO configurationData (machineId, configDataType, itemKey, fields, timeGenerated) "
+                + "VALUES (?, ?, ?, ?, ?)")
+        let deleteItem = try db.makeStatement(
+            sql: "DELETE FROM configurationData WHERE machineId = ? AND configDataType = ? AND itemKey = ?")
+        for change in changes {
+            if change.category == .removed {
+                try deleteItem.execute(arguments: [machineId, change.type.rawValue, change.key])
+            } else {
+                try upsertItem.execute(arguments: [
+                    machineId, change.type.rawValue, change.key, try FieldsCodec.encode(change.current), endedAt,
+                ])
+            }
+        }
+        if recordChanges {
+            let insertChange = try db.makeStatement(
+                sql: "INSERT INTO configurationChange (computer, timeGenerated, configChangeType, changeCategory, "
+                    + "itemKey, fieldsChanged, current, previous, svcChangeType, jobId) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            for change in changes {
+                try insertChange.execute(arguments: [
+                    machine, endedAt, change.type.rawValue, change.category.rawValue, change.key,
+                    change.fieldsChanged.joined(separator: ", "), try FieldsCodec.encode(change.current),
+                    try FieldsCodec.encode(change.previous), change.svcChangeType, jobId,
+                ])
+            }
+        }
+        if let fileIndex {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO fileIndex (machineId, entries, count) VALUES (?, ?, ?)",
+                arguments: [machineId, FileIndexCodec.encode(fileIndex), fileIndex.count])
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO machineScan (machineId, lastStartedAt, lastEndedAt, scans) VALUES (?, ?, ?, 1)
+                ON CONFLICT(machineId) DO UPDATE SET lastStartedAt = excluded.lastStartedAt,
+                    lastEndedAt = excluded.lastEndedAt, scans = scans + 1
+                """, arguments: [machineId, startedAt, endedAt])
     }
 
     /// `ConfigurationChange` rows, newest first.

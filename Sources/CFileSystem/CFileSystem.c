@@ -9,3 +9,11 @@ long runbook_fs_type(const char *path) {
     }
     return (long)info.f_type;
 }
+
+long runbook_fd_fs_type(int descriptor) {
+    struct statfs info;
+    if (fstatfs(descriptor, &info) != 0) {
+        return -1;
+    }
+    return (long)info.f_type;
+}

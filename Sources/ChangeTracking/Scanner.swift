@@ -8,25 +8,48 @@ public struct ScanOutcome: Sendable, Hashable {
     public var changes = 0
 }
 
+/// Points inside a scan where tests act (stop the scan, swap a file, run another scan).
+struct ScanHooks: Sendable {
+    var beforeHashing: (@Sendable () async -> Void)?
+    var beforeCommit: (@Sendable () async -> Void)?
+}
+
 /// Scans machines: collect, diff against the stored snapshot in one merge pass, and commit the
 /// new snapshot with its changes atomically per machine.
 public struct Scanner: Sendable {
     let store: AutomationStore
     let now: @Sendable () -> Date
+    var hooks = ScanHooks()
+
+    /// How often a machine's diff is redone when other scans of it keep committing first.
+    static let maxCommitAttempts = 8
 
     public init(store: AutomationStore, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.now = now
     }
 
+    /// A stop (Ctrl-C, SIGTERM, `jobs stop`) cancels the calling task; it is honoured at every
+    /// point up to the commit of each machine, which it rolls back if it arrives during it.
     public func scan(_ machines: [MachineState], account: AccountState, jobId: String?, sink: some StreamSink)
         async throws -> ScanOutcome
     {
+        let stopped = OnceFlag()
+        return try await withTaskCancellationHandler {
+            try await scan(machines, account: account, jobId: jobId, sink: sink, stopped: stopped)
+        } onCancel: {
+            stopped.set()
+        }
+    }
+
+    func scan(
+        _ machines: [MachineState], account: AccountState, jobId: String?, sink: some StreamSink, stopped: OnceFlag
+    ) async throws -> ScanOutcome {
         var outcome = ScanOutcome()
         let settings = try store.trackingSettings(account: account.account.name).settings
         for state in machines {
             let machine = state.machine
-            if Task.isCancelled {
+            if stopped.isSet || Task.isCancelled {
                 await sink.write(.warning, "\(machine.name): not scanned, the scan was interrupted")
                 outcome.failed.append(machine.name)
                 continue
@@ -41,10 +64,11 @@ public struct Scanner: Sendable {
             let context = ScanContext(
                 settings: settings, profile: account.account.profile,
                 previousIndex: try store.fileIndex(machine: machine.name),
-                racyCutoffNs: last.map { Int64($0.startedAt.timeIntervalSince1970 * 1e9) })
+                racyCutoffNs: last.map { Int64($0.startedAt.timeIntervalSince1970 * 1e9) },
+                beforeHashing: hooks.beforeHashing)
             let collected = await collect(machine, context: context)
-            // Interrupted while collecting: commit nothing, the previous snapshot stays.
-            if Task.isCancelled {
+            // Interrupted while collecting or hashing: commit nothing, the previous snapshot stays.
+            if stopped.isSet || Task.isCancelled {
                 await sink.write(.warning, "\(machine.name): scan interrupted; the previous snapshot is kept")
                 outcome.failed.append(machine.name)
                 continue
@@ -57,24 +81,66 @@ public struct Scanner: Sendable {
                 continue
             }
             let current = collected.items.sorted(by: InventoryItem.ordered)
-            let changes = try diff(machine: machine.name, current: current, unchangedFiles: collected.unchangedFiles)
-            let ended = now()
-            // A machine's first scan is its baseline: it records inventory, not changes.
-            // Every entry reused and none gone: the stored index is already right.
-            let indexUnchanged = collected.hashed == 0 && collected.index.count == context.previousIndex.count
-            try store.commitScan(
-                machine: machine.name, changes: changes, recordChanges: last != nil,
-                fileIndex: indexUnchanged ? nil : collected.index, startedAt: started, endedAt: ended, jobId: jobId)
-            outcome.scanned.append(machine.name)
-            outcome.changes += last == nil ? 0 : changes.count  // a baseline records none
-            await sink.write(
-                .output,
-                summary(
-                    machine.name, current.count + collected.unchangedFiles.count, changes, baseline: last == nil,
-                    collected,
-                    ended.timeIntervalSince(started)))
+            switch try await commit(
+                machine.name, current, collected, context: context, started: started, jobId: jobId, stopped: stopped)
+            {
+            case .committed(let changes, let baseline, let ended):
+                outcome.scanned.append(machine.name)
+                outcome.changes += baseline ? 0 : changes.count  // a baseline records none
+                await sink.write(
+                    .output,
+                    summary(
+                        machine.name, current.count + collected.unchangedFiles.count, changes, baseline: baseline,
+                        collected, ended.timeIntervalSince(started)))
+            case .stopped:
+                await sink.write(.warning, "\(machine.name): scan interrupted; the previous snapshot is kept")
+                outcome.failed.append(machine.name)
+            case .contended:
+                await sink.write(
+                    .error,
+                    "\(machine.name): other scans of this machine committed first \(Self.maxCommitAttempts) times; "
+                        + "this scan recorded nothing (run it again)")
+                outcome.failed.append(machine.name)
+            }
         }
         return outcome
+    }
+
+    enum Committed {
+        case committed([ItemChange], baseline: Bool, ended: Date)
+        case stopped
+        case contended
+    }
+
+    /// Diffs against the stored snapshot and commits, on the condition that no other scan of
+    /// the machine committed in between; if one did, diffs again against what it stored.
+    private func commit(
+        _ machine: String, _ current: [InventoryItem], _ collected: Collected, context: ScanContext, started: Date,
+        jobId: String?, stopped: OnceFlag
+    ) async throws -> Committed {
+        for attempt in 0..<Self.maxCommitAttempts {
+            // The version first, then the snapshot: a commit in between makes this attempt stale, never wrong.
+            let mark = try store.lastScan(machine: machine)
+            let changes = try diff(machine: machine, current: current, unchangedFiles: collected.unchangedFiles)
+            let ended = now()
+            // Every entry reused and none gone: the stored index is already right (unless
+            // another scan wrote its own since).
+            let indexUnchanged =
+                attempt == 0 && collected.hashed == 0 && collected.index.count == context.previousIndex.count
+            await hooks.beforeCommit?()
+            guard !stopped.isSet, !Task.isCancelled else { return .stopped }
+            // A machine's first scan is its baseline: it records inventory, not changes.
+            let result = try store.commitScan(
+                machine: machine, changes: changes, recordChanges: mark != nil,
+                fileIndex: indexUnchanged ? nil : collected.index, startedAt: started, endedAt: ended, jobId: jobId,
+                expectedScans: mark?.scans ?? 0, proceed: { !stopped.isSet })
+            switch result {
+            case .committed: return .committed(changes, baseline: mark == nil, ended: ended)
+            case .stopped: return .stopped
+            case .stale: continue
+            }
+        }
+        return .contended
     }
 
     /// The changes since the stored snapshot. Files whose stat matched the index are the same
@@ -91,27 +157,30 @@ public struct Scanner: Sendable {
     }
 
     private func collect(_ machine: Machine, context: ScanContext) async -> Collected {
-        // A machine folder that has gone (unmounted, moved) is a failed scan, not an empty
-        // machine: an empty snapshot would record every tracked item as Removed.
-        let folder: String? =
+        let folder: String =
             switch machine.source {
-            case .local: nil
+            case .local: "/"
             case .linuxRoot(let root): root
             case .windowsFolder(let folder): folder
             }
-        var isFolder: ObjCBool = false
-        if let folder, !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
+        // Opened once: every read of this machine goes through this descriptor. A machine folder
+        // that has gone (unmounted, moved) is a failed scan, not an empty machine: an empty
+        // snapshot would record every tracked item as Removed.
+        let root: MachineRoot
+        do {
+            root = try MachineRoot(path: folder)
+        } catch {
             var failed = Collected()
-            failed.errors.append("\(machine.name): machine folder \(folder) is missing or not a folder")
+            failed.errors.append("\(machine.name): machine folder \(folder) is missing or not a folder (\(error))")
             return failed
         }
         switch machine.source {
         case .local:
-            return await LinuxCollector(root: "/", isLocal: true).collect(context)
-        case .linuxRoot(let root):
+            return await LinuxCollector(root: root, isLocal: true).collect(context)
+        case .linuxRoot:
             return await LinuxCollector(root: root, isLocal: false).collect(context)
-        case .windowsFolder(let folder):
-            return await WindowsCollector(folder: folder, machine: machine.name).collect(context)
+        case .windowsFolder:
+            return await WindowsCollector(root: root, machine: machine.name).collect(context)
         }
     }
 

@@ -10,9 +10,10 @@ import Testing
     func scan(
         _ tree: TestTree, _ items: [TrackedFile], profile: LimitsProfile = .extended,
         index: [String: FileIndexEntry] = [:], cutoff: Int64? = nil
-    ) async -> FileCollection.Result {
+    ) async throws -> FileCollection.Result {
         let collection = FileCollection(
-            root: tree.root, windows: false, profile: profile, previousIndex: index, racyCutoffNs: cutoff)
+            root: try MachineRoot(path: tree.root), windows: false, profile: profile, previousIndex: index,
+            racyCutoffNs: cutoff)
         return await collection.collect(items.map { ($0, $0.path) })
     }
 
@@ -22,7 +23,7 @@ import Testing
 
     @Test func checksumsMatchSha256sumForThisHostsEtc() async throws {
         let collection = FileCollection(
-            root: "/", windows: false, profile: .extended, previousIndex: [:], racyCutoffNs: nil)
+            root: try MachineRoot(path: "/"), windows: false, profile: .extended, previousIndex: [:], racyCutoffNs: nil)
         let result = await collection.collect([(TrackedFile(name: "etc", os: .linux, path: "/etc/*"), "/etc/*")])
         let files = result.items.filter { $0.fields["FileContentChecksum"] != nil }
         #expect(files.count > 10)
@@ -46,19 +47,19 @@ import Testing
         let tree = try TestTree()
         let beforeWriting = Int64(Date().timeIntervalSince1970 * 1e9) - 1_000_000_000
         for index in 0..<20 { try tree.write("etc/app/\(index).conf", "value \(index)\n") }
-        let first = await scan(tree, [folder("/etc/app")])
+        let first = try await scan(tree, [folder("/etc/app")])
         #expect(first.hashed == 20)
         #expect(first.reused == 0)
         // A previous scan that started before the files were written: their stat cannot be
         // trusted ("racily clean"), so all are hashed again although nothing changed.
-        let racy = await scan(tree, [folder("/etc/app")], index: first.index, cutoff: beforeWriting)
+        let racy = try await scan(tree, [folder("/etc/app")], index: first.index, cutoff: beforeWriting)
         #expect(racy.hashed == 20)
         let later = Int64(Date().timeIntervalSince1970 * 1e9) + 1_000_000_000
-        let clean = await scan(tree, [folder("/etc/app")], index: racy.index, cutoff: later)
+        let clean = try await scan(tree, [folder("/etc/app")], index: racy.index, cutoff: later)
         #expect(clean.hashed == 0)
         #expect(clean.reused == 20)
         try tree.write("etc/app/7.conf", "changed too\n")
-        let oneChanged = await scan(tree, [folder("/etc/app")], index: clean.index, cutoff: later)
+        let oneChanged = try await scan(tree, [folder("/etc/app")], index: clean.index, cutoff: later)
         #expect(oneChanged.hashed == 1)
         #expect(oneChanged.reused == 19)
         #expect(oneChanged.items.first { $0.key == "/etc/app/7.conf" }?.fields["Size"] == "12")
@@ -72,16 +73,17 @@ import Testing
         try tree.link("etc/escape", to: "../../../../../../tmp")
         try tree.link("etc/root", to: "/")
         try tree.link("etc/inside.conf", to: "/etc/real.conf")
-        let result = await scan(tree, [TrackedFile(name: "t", os: .linux, path: "/etc/*", links: .follow)])
+        let result = try await scan(tree, [TrackedFile(name: "t", os: .linux, path: "/etc/*", links: .follow)])
         #expect(result.items.map(\.key).sorted() == ["/etc/inside.conf", "/etc/real.conf"])
         #expect(result.warnings.contains("/etc/loop-a: symbolic link loop (more than 40 links); not followed"))
         #expect(result.warnings.contains("/etc/escape: symbolic link points outside the machine's root; not followed"))
         // A link to / inside a machine folder means the machine's own root, never the host's.
         #expect(!result.items.contains { $0.key.hasPrefix("/etc/root/") })
-        let ignored = await scan(tree, [TrackedFile(name: "t", os: .linux, path: "/etc/*")])
+        let ignored = try await scan(tree, [TrackedFile(name: "t", os: .linux, path: "/etc/*")])
         #expect(ignored.items.map(\.key) == ["/etc/real.conf"])
         #expect(ignored.warnings.first?.hasPrefix("item 't': 5 symbolic link(s) not followed (links: ignore)") == true)
-        let managed = await scan(tree, [TrackedFile(name: "t", os: .linux, path: "/etc/inside.conf", links: .manage)])
+        let managed = try await scan(
+            tree, [TrackedFile(name: "t", os: .linux, path: "/etc/inside.conf", links: .manage)])
         #expect(managed.items.first?.fields["LinkTarget"] == "/etc/real.conf")
     }
 
@@ -89,7 +91,7 @@ import Testing
         let tree = try TestTree()
         try tree.write("var/spool/file", "data\n")
         #expect(mkfifo(tree.path("var/spool/pipe"), 0o644) == 0)
-        let result = await scan(tree, [folder("/var/spool")])
+        let result = try await scan(tree, [folder("/var/spool")])
         #expect(result.items.map(\.key) == ["/var/spool/file"])
         #expect(result.warnings == ["/var/spool/pipe: a FIFO; never opened"])
     }
@@ -100,15 +102,16 @@ import Testing
         let secret = try tree.write("data/secret", "hidden\n")
         if geteuid() == 0 {
             // root reads anything: make the file vanish between the walk and the hash instead.
-            var walker = FileWalker(root: tree.root, windows: false)
+            let root = try MachineRoot(path: tree.root)
+            var walker = FileWalker(root: root, windows: false)
             walker.collect(folder("/data"), path: "/data")
             try FileManager.default.removeItem(atPath: secret)
-            let outcomes = await FileCollection.hashAll(walker.observations.sorted { $0.key < $1.key })
+            let outcomes = await FileCollection.hashAll(walker.observations.sorted { $0.key < $1.key }, root: root)
             #expect(outcomes[0].sha256 != nil)
             #expect(outcomes[1].warning == "/data/secret: not hashed: No such file or directory")
         } else {
             chmod(secret, 0)
-            let result = await scan(tree, [folder("/data")])
+            let result = try await scan(tree, [folder("/data")])
             #expect(result.warnings == ["/data/secret: not hashed: Permission denied"])
             #expect(result.items.count == 2)
         }
@@ -119,8 +122,9 @@ import Testing
         let path = try tree.write("big", String(repeating: "a", count: FileHasher.chunk * 3))
         var info = stat()
         lstat(path, &info)
-        let observation = FileObservation(key: "/big", hostPath: path, stat: StatInfo(info), linkTarget: nil)
-        let outcome = FileHasher.hash(observation) {
+        let observation = FileObservation(
+            key: "/big", real: MachinePath(segments: ["big"]), stat: StatInfo(info), linkTarget: nil)
+        let outcome = FileHasher.hash(observation, root: try MachineRoot(path: tree.root)) {
             let handle = FileHandle(forWritingAtPath: path)
             _ = try? handle?.seekToEnd()
             try? handle?.write(contentsOf: Data("more".utf8))
@@ -137,7 +141,7 @@ import Testing
         let descriptor = bad.withUnsafeBufferPointer { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
         #expect(descriptor >= 0)
         close(descriptor)
-        let result = await scan(tree, [folder("/odd")])
+        let result = try await scan(tree, [folder("/odd")])
         #expect(result.items.map(\.key) == ["/odd/line\nbreak"])
         #expect(result.warnings == ["/odd/\u{FFFD}\u{FFFD}: file name is not valid UTF-8; skipped"])
     }
@@ -149,10 +153,10 @@ import Testing
             let descriptor = open(tree.path("many/f\(index)"), O_CREAT | O_WRONLY, 0o644)
             close(descriptor)
         }
-        let extended = await scan(tree, [folder("/many")])
+        let extended = try await scan(tree, [folder("/many")])
         #expect(extended.items.count == 100_000)
         #expect(extended.warnings.contains { $0.contains("Azure documents degraded performance above 2500") })
-        let azure = await scan(tree, [folder("/many")], profile: .azure)
+        let azure = try await scan(tree, [folder("/many")], profile: .azure)
         #expect(azure.items.count == 500)
         #expect(azure.warnings.first?.hasPrefix("100000 files selected; the azure profile tracks at most 500") == true)
     }
@@ -180,7 +184,8 @@ import Testing
         try tree.write("etc/big.conf", String(repeating: "x", count: FileCollection.maxUploadBytes + 1))
         let item = TrackedFile(name: "c", os: .linux, path: "/etc/*.conf", uploadContent: true)
         let result = await FileCollection(
-            root: tree.root, windows: false, profile: .extended, previousIndex: [:], racyCutoffNs: nil
+            root: try MachineRoot(path: tree.root), windows: false, profile: .extended, previousIndex: [:],
+            racyCutoffNs: nil
         ).collect([(item, item.path)])
         let small = try #require(result.items.first { $0.key == "/etc/app.conf" })
         #expect(small.fields["FileContent"] == Data("key=value\n".utf8).base64EncodedString())

@@ -9,6 +9,14 @@ public enum TrackingRules {
             problems.append(
                 "path '\(file.path)' has a wildcard in '\(segment)'; wildcards are allowed only in the last segment")
         }
+        // A `..` would climb out of the folder standing for the machine (a Windows path may use
+        // either separator, so both count there).
+        let anySeparator = file.path.split(whereSeparator: { $0 == "/" || (file.os == .windows && $0 == "\\") })
+        if anySeparator.contains("..") {
+            problems.append(
+                "path '\(file.path)' has a '..' segment; a tracked path must stay inside the machine "
+                    + "(write the path without '..')")
+        }
         if file.os == .linux && !file.path.hasPrefix("/") {
             problems.append("Linux path '\(file.path)' must be absolute (start with /)")
         }

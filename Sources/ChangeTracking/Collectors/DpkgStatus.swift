@@ -14,17 +14,23 @@ public enum DpkgStatus {
     /// Installed packages and a warning for each malformed stanza (with its line number).
     /// Works on UTF-8 bytes: a status file holds thousands of stanzas, and splitting a Swift
     /// String into lines costs several times more than the parse itself.
-    public static func parse(_ text: String, file: String) -> (packages: [Package], warnings: [String]) {
+    /// A set `cancelled` stops the parse between lines (the scan it serves is being stopped).
+    public static func parse(_ text: String, file: String, cancelled: OnceFlag = OnceFlag()) -> (
+        packages: [Package], warnings: [String]
+    ) {
         var contiguous = text
         contiguous.makeContiguousUTF8()
-        return contiguous.utf8.withContiguousStorageIfAvailable { parse(bytes: $0, file: file) } ?? ([], [])
+        return contiguous.utf8.withContiguousStorageIfAvailable { parse(bytes: $0, file: file, cancelled: cancelled) }
+            ?? ([], [])
     }
 
     private static let wanted: [[UInt8]] = ["Package", "Status", "Version", "Architecture", "Maintainer"].map {
         Array($0.utf8)
     }
 
-    static func parse(bytes: UnsafeBufferPointer<UInt8>, file: String) -> (packages: [Package], warnings: [String]) {
+    static func parse(bytes: UnsafeBufferPointer<UInt8>, file: String, cancelled: OnceFlag) -> (
+        packages: [Package], warnings: [String]
+    ) {
         var packages: [Package] = []
         var warnings: [String] = []
         var fields = [String?](repeating: nil, count: wanted.count)
@@ -63,6 +69,10 @@ public enum DpkgStatus {
             var end = start
             while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
             lineNumber += 1
+            if lineNumber % 1024 == 0 && cancelled.isSet {
+                warnings.append("\(file):\(lineNumber): reading stopped, the scan was interrupted")
+                return (packages, warnings)
+            }
             var lineEnd = end
             if lineEnd > start && bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
             defer { start = end + 1 }

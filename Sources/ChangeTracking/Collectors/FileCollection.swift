@@ -15,7 +15,7 @@ struct FileCollection {
         var unchanged: Set<String> = []
     }
 
-    let root: String
+    let root: MachineRoot
     let windows: Bool
     let profile: LimitsProfile
     let previousIndex: [String: FileIndexEntry]
@@ -23,7 +23,10 @@ struct FileCollection {
     /// not show a change made in the same tick, so they are hashed again (as git does).
     let racyCutoffNs: Int64?
 
-    func collect(_ tracked: [(item: TrackedFile, path: String)]) async -> Result {
+    /// `beforeHashing` runs between the walk and the hashing: tests swap files there, or stop the scan.
+    func collect(
+        _ tracked: [(item: TrackedFile, path: String)], beforeHashing: (@Sendable () async -> Void)? = nil
+    ) async -> Result {
         let (root, windows) = (self.root, self.windows)
         let walked = await OffPool.run { cancelled in
             var walker = FileWalker(root: root, windows: windows, cancelled: cancelled)
@@ -73,11 +76,14 @@ struct FileCollection {
                 toHash.append(position)
             }
         }
-        let outcomes = await Self.hashAll(toHash.map { observations[$0] })
+        await beforeHashing?()
+        let outcomes = await Self.hashAll(toHash.map { observations[$0] }, root: root)
+        var contents = [Data?](repeating: nil, count: observations.count)
         for (offset, position) in toHash.enumerated() {
             let outcome = outcomes[offset]
             checksums[position] = outcome.sha256
             stable[position] = outcome.stable
+            contents[position] = outcome.content
             if let warning = outcome.warning { result.warnings.append(warning) }
         }
         result.hashed = toHash.count
@@ -91,7 +97,7 @@ struct FileCollection {
         for (position, observation) in observations.enumerated() {
             // A file whose stat matched the index is the stored item unchanged: no need to build it.
             if !result.unchanged.contains(observation.key) {
-                result.items.append(item(observation, checksum: checksums[position]))
+                result.items.append(item(observation, checksum: checksums[position], content: contents[position]))
             }
             if let checksum = checksums[position], stable[position], observation.linkTarget == nil {
                 result.index[observation.key] = Self.entry(observation.stat, sha256: checksum)
@@ -100,7 +106,7 @@ struct FileCollection {
         return result
     }
 
-    private func item(_ observation: FileObservation, checksum: String?) -> InventoryItem {
+    private func item(_ observation: FileObservation, checksum: String?, content: Data?) -> InventoryItem {
         let stat = observation.stat
         var fields: [String: String] = [
             "FileSystemPath": observation.key,
@@ -109,14 +115,9 @@ struct FileCollection {
         ]
         if let checksum { fields["FileContentChecksum"] = checksum }
         if observation.uploadContent {
-            // Azure uploads content to a storage account; here it is kept with the item, base64.
-            if stat.size <= Int64(Self.maxUploadBytes),
-                let data = FileManager.default.contents(atPath: observation.hostPath)
-            {
-                fields["FileContent"] = data.base64EncodedString()
-            } else {
-                fields["FileContent"] = ""
-            }
+            // Azure uploads content to a storage account; here it is kept with the item, base64:
+            // the bytes the hasher read through the machine's root, never a second open by path.
+            fields["FileContent"] = content?.base64EncodedString() ?? ""
         }
         if let target = observation.linkTarget { fields["LinkTarget"] = target }
         if !windows {
@@ -132,7 +133,7 @@ struct FileCollection {
 
     /// Hashes on every core: one thread per core (off the cooperative pool), each taking every
     /// n-th file.
-    static func hashAll(_ observations: [FileObservation]) async -> [FileHasher.Outcome] {
+    static func hashAll(_ observations: [FileObservation], root: MachineRoot) async -> [FileHasher.Outcome] {
         guard !observations.isEmpty else { return [] }
         let workers = min(max(1, ProcessInfo.processInfo.activeProcessorCount), observations.count)
         return await withTaskGroup(of: [(Int, FileHasher.Outcome)].self) { group in
@@ -143,7 +144,10 @@ struct FileCollection {
                         stride(from: worker, to: observations.count, by: workers).map { index in
                             cancelled.isSet
                                 ? (index, FileHasher.Outcome(sha256: nil, warning: nil, stable: false))
-                                : (index, FileHasher.hash(observations[index]))
+                                : (
+                                    index,
+                                    FileHasher.hash(observations[index], root: root, contentLimit: maxUploadBytes)
+                                )
                         }
                     }
                 }

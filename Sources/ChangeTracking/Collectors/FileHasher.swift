@@ -10,25 +10,37 @@ enum FileHasher {
         var warning: String?
         /// False when the file changed while being hashed: the result must not enter the index.
         var stable: Bool
+        /// The bytes hashed, for `uploadContent` items no larger than `contentLimit`: kept from
+        /// the one read, so the content is what was hashed, from the file the walk found.
+        var content: Data? = nil
     }
 
     static let chunk = 256 * 1024
 
+    /// Opens the file through the machine's root (every component without following a link:
+    /// a folder or file swapped for a link since the walk is refused, not read) and hashes it.
     /// `afterFirstChunk` lets a test change the file mid-read, deterministically.
-    static func hash(_ observation: FileObservation, afterFirstChunk: (() -> Void)? = nil) -> Outcome {
-        // O_NONBLOCK: a FIFO swapped in since lstat must not block the scan.
-        let descriptor = open(observation.hostPath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else {
+    static func hash(
+        _ observation: FileObservation, root: MachineRoot, contentLimit: Int = 0,
+        afterFirstChunk: (() -> Void)? = nil
+    ) -> Outcome {
+        let descriptor: Int32
+        switch root.openFile(observation.real) {
+        case .success(let opened): descriptor = opened
+        case .failure(.notRegular):
             return Outcome(
-                sha256: nil, warning: "\(observation.key): not hashed: \(String(cString: strerror(errno)))",
-                stable: false)
+                sha256: nil, warning: "\(observation.key): no longer a regular file; not hashed", stable: false)
+        case .failure(let problem):
+            return Outcome(sha256: nil, warning: "\(observation.key): not hashed: \(problem)", stable: false)
         }
         defer { close(descriptor) }
         var before = stat()
-        guard fstat(descriptor, &before) == 0, (before.st_mode & S_IFMT) == S_IFREG else {
+        guard fstat(descriptor, &before) == 0 else {
             return Outcome(
-                sha256: nil, warning: "\(observation.key): no longer a regular file; not hashed", stable: false)
+                sha256: nil, warning: "\(observation.key): not hashed: \(FileProblem.from(errno))", stable: false)
         }
+        let keep = observation.uploadContent && Int64(before.st_size) <= Int64(contentLimit)
+        var content = Data()
         var hasher = SHA256()
         var buffer = [UInt8](repeating: 0, count: chunk)
         var isFirstChunk = true
@@ -37,8 +49,7 @@ enum FileHasher {
             if count < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 return Outcome(
-                    sha256: nil, warning: "\(observation.key): read failed: \(String(cString: strerror(errno)))",
-                    stable: false)
+                    sha256: nil, warning: "\(observation.key): read failed: \(FileProblem.from(errno))", stable: false)
             }
             if count == 0 { break }
             if let afterFirstChunk, isFirstChunk {
@@ -46,6 +57,7 @@ enum FileHasher {
                 afterFirstChunk()
             }
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            if keep && content.count <= contentLimit { content.append(contentsOf: buffer[0..<count]) }
         }
         var after = stat()
         let digest = ContentDigest.sha256Hex(Array(hasher.finalize()), alreadyHashed: true)
@@ -53,7 +65,7 @@ enum FileHasher {
         let first = StatInfo(before)
         let last = StatInfo(after)
         if first.size != last.size || first.mtimeNs != last.mtimeNs || first.ctimeNs != last.ctimeNs
-            || first.inode != observation.stat.inode
+            || first.inode != observation.stat.inode || first.device != observation.stat.device
         {
             return Outcome(
                 sha256: digest,
@@ -61,6 +73,7 @@ enum FileHasher {
                     + "the checksum may not match any one version and it will be hashed again next scan",
                 stable: false)
         }
-        return Outcome(sha256: digest, warning: nil, stable: true)
+        return Outcome(
+            sha256: digest, warning: nil, stable: true, content: keep && content.count <= contentLimit ? content : nil)
     }
 }

@@ -13,6 +13,8 @@ struct Collected: Sendable {
     var reused = 0
     /// Files whose stat matched the index: their items equal the stored ones.
     var unchangedFiles: Set<String> = []
+    /// A Windows machine's file items with `%VAR%` expanded, before the files are collected.
+    var tracked: [(TrackedFile, String)] = []
 
     mutating func add(_ files: FileCollection.Result) {
         items += files.items
@@ -42,47 +44,63 @@ struct ScanContext: Sendable {
     var profile: LimitsProfile
     var previousIndex: [String: FileIndexEntry]
     var racyCutoffNs: Int64?
+    /// Runs between the walk and the hashing (tests stop a scan or swap a file there).
+    var beforeHashing: (@Sendable () async -> Void)? = nil
 }
 
 /// A Linux machine: `/` for `local`, or a folder standing for its root.
 struct LinuxCollector {
-    let root: String
+    let root: MachineRoot
     let isLocal: Bool
 
+    /// The dpkg status of a large server is tens of megabytes; far more is not a status file.
+    static let maxStatusBytes = 256 << 20
+
     func collect(_ context: ScanContext) async -> Collected {
-        var collected = Collected()
-        let status = SystemdUnits.join(root, "var/lib/dpkg/status")
-        if let text = SystemdUnits.readSmall(status) ?? readLarge(status) {
-            let parsed = DpkgStatus.parse(text, file: "/var/lib/dpkg/status")
-            collected.items += DpkgStatus.items(parsed.packages)
-            collected.warnings += parsed.warnings
-        } else {
-            collected.warnings.append("/var/lib/dpkg/status: not found; no package inventory")
-        }
-        let states = isLocal ? SystemdUnits.hostStates() : SystemdUnits.simulatedStates(root: root)
-        let daemons = SystemdUnits.collect(root: root, states: states)
-        collected.items += daemons.items
-        collected.warnings += daemons.warnings
+        let (root, isLocal) = (self.root, self.isLocal)
+        // Reading and parsing block: off the cooperative pool, stopped by the scan's cancellation.
+        var collected = await OffPool.run { cancelled in Self.packagesAndDaemons(root, isLocal: isLocal, cancelled) }
         let tracked = context.settings.files.filter { $0.enabled && $0.os == .linux }.map { ($0, $0.path) }
         let files = FileCollection(
             root: root, windows: false, profile: context.profile, previousIndex: context.previousIndex,
             racyCutoffNs: context.racyCutoffNs)
-        collected.add(await files.collect(tracked))
+        collected.add(await files.collect(tracked, beforeHashing: context.beforeHashing))
         collected.cap(.software, at: AzureDefaults.maxLinuxPackages, what: "packages", profile: context.profile)
         collected.cap(.daemons, at: AzureDefaults.maxDaemons, what: "daemons", profile: context.profile)
         return collected
     }
 
-    private func readLarge(_ path: String) -> String? {
-        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+    static func packagesAndDaemons(_ root: MachineRoot, isLocal: Bool, _ cancelled: OnceFlag) -> Collected {
+        var collected = Collected()
+        let status = "/var/lib/dpkg/status"
+        switch root.readFile(MachinePath(segments: SystemdUnits.segments(status)), limit: maxStatusBytes) {
+        case .success(let bytes):
+            let parsed = DpkgStatus.parse(String(decoding: bytes, as: UTF8.self), file: status, cancelled: cancelled)
+            collected.items += DpkgStatus.items(parsed.packages)
+            collected.warnings += parsed.warnings
+        case .failure(.missing):
+            collected.warnings.append("\(status): not found; no package inventory")
+        case .failure(let problem):
+            collected.warnings.append("\(status): \(problem); no package inventory")
+        }
+        let states =
+            isLocal
+            ? SystemdUnits.hostStates() : SystemdUnits.simulatedStates(root: root, warnings: &collected.warnings)
+        let daemons = SystemdUnits.collect(root: root, states: states, cancelled: cancelled)
+        collected.items += daemons.items
+        collected.warnings += daemons.warnings
+        return collected
     }
 }
 
 /// A folder standing for a Windows machine: `registry/*.reg`, drive folders (`C/...`),
 /// `services-state.txt` (NAME=Running|Stopped|Paused) and `environment.txt` (NAME=VALUE).
 struct WindowsCollector {
-    let folder: String
+    let root: MachineRoot
     let machine: String
+
+    /// A hive export of a whole server is tens of megabytes; far more is not one.
+    static let maxExportBytes = 256 << 20
 
     static let uninstallKeys = [
         ("HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall", "x64"),
@@ -91,30 +109,14 @@ struct WindowsCollector {
     static let servicesKey = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services"
 
     func collect(_ context: ScanContext) async -> Collected {
-        var collected = Collected()
-        let hive = loadHive(&collected)
-        collected.items += software(hive)
-        collected.items += services(hive)
-        collected.items += registry(hive, settings: context.settings, profile: context.profile, &collected)
-        let environment = Dictionary(
-            KeyValueFile.parse(SystemdUnits.readSmall(folder + "/environment.txt") ?? "").map {
-                ($0.0.lowercased(), $0.1)
-            },
-            uniquingKeysWith: { _, last in last })
-        var tracked: [(TrackedFile, String)] = []
-        for item in context.settings.files where item.enabled && item.os == .windows {
-            switch Self.expand(item.path, environment: environment) {
-            case .success(let path): tracked.append((item, path))
-            case .failure(let unknown):
-                collected.errors.append(
-                    "machine '\(machine)': environment variable %\(unknown.name)% in '\(item.path)' (item '\(item.name)') "
-                        + "is not defined; defined: " + environment.keys.sorted().joined(separator: ", "))
-            }
-        }
+        let this = self
+        // Reading and parsing block: off the cooperative pool, stopped by the scan's cancellation.
+        var collected = await OffPool.run { cancelled in this.fromFiles(context, cancelled) }
+        guard collected.errors.isEmpty else { return collected }
         let files = FileCollection(
-            root: folder, windows: true, profile: context.profile, previousIndex: context.previousIndex,
+            root: root, windows: true, profile: context.profile, previousIndex: context.previousIndex,
             racyCutoffNs: context.racyCutoffNs)
-        collected.add(await files.collect(tracked))
+        collected.add(await files.collect(collected.tracked, beforeHashing: context.beforeHashing))
         collected.cap(
             .software, at: AzureDefaults.maxWindowsSoftware, what: "software entries", profile: context.profile)
         collected.cap(.windowsServices, at: AzureDefaults.maxServices, what: "services", profile: context.profile)
@@ -122,17 +124,46 @@ struct WindowsCollector {
         return collected
     }
 
-    private func loadHive(_ collected: inout Collected) -> RegistryHive {
+    /// Everything but the files: the registry exports, the state files and the tracked paths.
+    private func fromFiles(_ context: ScanContext, _ cancelled: OnceFlag) -> Collected {
+        var collected = Collected()
+        let hive = loadHive(&collected, cancelled)
+        collected.items += software(hive)
+        collected.items += services(hive, &collected.warnings)
+        collected.items += registry(hive, settings: context.settings, profile: context.profile, &collected)
+        let text = root.readOptionalText(
+            "environment.txt", shownAs: "environment.txt", limit: KeyValueFile.maxBytes, warnings: &collected.warnings)
+        let environment = Dictionary(
+            KeyValueFile.parse(text ?? "").map {
+                ($0.0.lowercased(), $0.1)
+            },
+            uniquingKeysWith: { _, last in last })
+        for item in context.settings.files where item.enabled && item.os == .windows {
+            switch Self.expand(item.path, environment: environment) {
+            case .success(let path): collected.tracked.append((item, path))
+            case .failure(let unknown):
+                collected.errors.append(
+                    "machine '\(machine)': environment variable %\(unknown.name)% in '\(item.path)' (item '\(item.name)') "
+                        + "is not defined; defined: " + environment.keys.sorted().joined(separator: ", "))
+            }
+        }
+        return collected
+    }
+
+    /// Every `registry/*.reg` export, in name order, read through the machine's root.
+    private func loadHive(_ collected: inout Collected, _ cancelled: OnceFlag) -> RegistryHive {
         var hive = RegistryHive()
-        let registry = folder + "/registry"
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: registry)) ?? [])
+        guard case .success(let folder) = root.resolve(["registry"], followLinks: true),
+            case .success(let listed) = root.list(folder)
+        else { return hive }
+        let names = listed.compactMap { String(validating: $0, as: UTF8.self) }
             .filter { $0.lowercased().hasSuffix(".reg") }.sorted()
         for name in names {
-            guard let data = FileManager.default.contents(atPath: registry + "/" + name) else {
-                collected.warnings.append("registry/\(name): unreadable; skipped")
-                continue
+            guard !cancelled.isSet else { break }
+            switch root.readFile(folder.appending(name), limit: Self.maxExportBytes) {
+            case .success(let bytes): hive.apply(bytes, file: "registry/\(name)", cancelled: cancelled)
+            case .failure(let problem): collected.warnings.append("registry/\(name): \(problem); skipped")
             }
-            hive.apply([UInt8](data), file: "registry/\(name)")
         }
         collected.warnings += hive.warnings
         return hive
@@ -155,9 +186,11 @@ struct WindowsCollector {
         return items.values.sorted { $0.key < $1.key }
     }
 
-    private func services(_ hive: RegistryHive) -> [InventoryItem] {
+    private func services(_ hive: RegistryHive, _ warnings: inout [String]) -> [InventoryItem] {
+        let text = root.readOptionalText(
+            "services-state.txt", shownAs: "services-state.txt", limit: KeyValueFile.maxBytes, warnings: &warnings)
         let states = Dictionary(
-            KeyValueFile.parse(SystemdUnits.readSmall(folder + "/services-state.txt") ?? "").map {
+            KeyValueFile.parse(text ?? "").map {
                 ($0.0.lowercased(), $0.1)
             }, uniquingKeysWith: { _, last in last })
         return hive.subkeys(of: Self.servicesKey).compactMap { entry in

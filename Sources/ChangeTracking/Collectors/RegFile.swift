@@ -1,3 +1,4 @@
+import Automation
 import Foundation
 
 /// A registry value as a `.reg` export holds it.
@@ -20,20 +21,23 @@ struct RegistryHive: Sendable {
     /// By uppercased key path.
     private(set) var keys: [String: RegistryKeyData] = [:]
     private(set) var warnings: [String] = []
+    /// Uppercased path -> its direct children's uppercased paths, including folders that are
+    /// only a prefix of a key: a `[-key]` deletion visits its subtree, never every key (50,000
+    /// deletions of a large hive stay linear).
+    private var children: [String: Set<String>] = [:]
 
     func key(_ path: String) -> RegistryKeyData? { keys[path.uppercased()] }
 
     /// Direct subkeys of `path`.
     func subkeys(of path: String) -> [RegistryKeyData] {
-        let prefix = path.uppercased() + "\\"
-        return keys.filter { $0.key.hasPrefix(prefix) && !$0.key.dropFirst(prefix.count).contains("\\") }
-            .map(\.value).sorted { $0.path < $1.path }
+        (children[path.uppercased()] ?? []).compactMap { keys[$0] }.sorted { $0.path < $1.path }
     }
 
-    /// Applies one export; problems become warnings naming the file and line, and the rest still applies.
-    mutating func apply(_ bytes: [UInt8], file: String) {
+    /// Applies one export; problems become warnings naming the file and line, and the rest still
+    /// applies. A set `cancelled` stops it between lines (the scan it serves is being stopped).
+    mutating func apply(_ bytes: [UInt8], file: String, cancelled: OnceFlag = OnceFlag()) {
         let text = Self.decode(bytes)
-        var lines = TextLines.split(text)
+        let lines = TextLines.split(text)
         guard let header = lines.first?.trimmingCharacters(in: .whitespaces),
             header == "Windows Registry Editor Version 5.00" || header == "REGEDIT4"
         else {
@@ -42,34 +46,47 @@ struct RegistryHive: Sendable {
             )
             return
         }
-        lines.removeFirst()
         var current: String?
-        var index = 0
+        var index = 1
         while index < lines.count {
-            let lineNumber = index + 2
+            if index % 1024 == 0 && cancelled.isSet {
+                warnings.append("\(file):\(index + 1): reading stopped, the scan was interrupted")
+                return
+            }
+            let lineNumber = index + 1
             var line = lines[index]
             index += 1
-            // A trailing backslash continues hex data on the next line.
-            while line.hasSuffix("\\") && !line.hasPrefix("[") {
-                guard index < lines.count else {
+            // A trailing backslash continues hex data on the next line. The pieces are joined
+            // once: appending to the growing line each time made 20,000 lines quadratic.
+            if line.hasSuffix("\\") && !line.hasPrefix("[") {
+                var pieces = [line.dropLast()]
+                var complete = false
+                while index < lines.count {
+                    let next = lines[index].trimmingCharacters(in: .whitespaces)
+                    index += 1
+                    guard next.hasSuffix("\\") else {
+                        pieces.append(Substring(next))
+                        complete = true
+                        break
+                    }
+                    pieces.append(Substring(next).dropLast())
+                }
+                guard complete else {
                     warnings.append("\(file):\(lineNumber): value continues past the end of the file; skipped")
-                    line = ""
                     break
                 }
-                line = String(line.dropLast()) + lines[index].trimmingCharacters(in: .whitespaces)
-                index += 1
+                line = pieces.joined()
             }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix(";") { continue }
             if trimmed.hasPrefix("[-"), trimmed.hasSuffix("]") {
-                let path = String(trimmed.dropFirst(2).dropLast()).uppercased()
-                keys = keys.filter { $0.key != path && !$0.key.hasPrefix(path + "\\") }
+                delete(String(trimmed.dropFirst(2).dropLast()).uppercased())
                 current = nil
                 continue
             }
             if trimmed.hasPrefix("["), trimmed.hasSuffix("]") {
                 let path = String(trimmed.dropFirst().dropLast())
-                if keys[path.uppercased()] == nil { keys[path.uppercased()] = RegistryKeyData(path: path) }
+                insert(path)
                 current = path.uppercased()
                 continue
             }
@@ -90,6 +107,30 @@ struct RegistryHive: Sendable {
                 }
             }
         }
+    }
+
+    /// Adds a key (if new) and links it below each of its ancestors.
+    private mutating func insert(_ path: String) {
+        let upper = path.uppercased()
+        guard keys[upper] == nil else { return }
+        keys[upper] = RegistryKeyData(path: path)
+        var child = upper
+        while let cut = child.lastIndex(of: "\\") {
+            let parent = String(child[..<cut])
+            // Already linked: so is the rest of the chain above it.
+            guard children[parent, default: []].insert(child).inserted else { break }
+            child = parent
+        }
+    }
+
+    /// Removes a key and everything below it, visiting only that subtree.
+    private mutating func delete(_ upper: String) {
+        var pending = [upper]
+        while let next = pending.popLast() {
+            keys[next] = nil
+            if let below = children.removeValue(forKey: next) { pending += below }
+        }
+        if let cut = upper.lastIndex(of: "\\") { children[String(upper[..<cut])]?.remove(upper) }
     }
 
     enum ValueProblem: Error, CustomStringConvertible {

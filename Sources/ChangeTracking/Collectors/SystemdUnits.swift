@@ -16,26 +16,35 @@ enum SystemdUnits {
         var hasInstall: Bool
     }
 
-    static func collect(root: String, states: [String: String]) -> (items: [InventoryItem], warnings: [String]) {
+    /// Unit files are small; a larger "unit" is not one (or is hostile) and is not read.
+    static let maxUnitBytes = 1 << 20
+
+    static func collect(root: MachineRoot, states: [String: String], cancelled: OnceFlag = OnceFlag())
+        -> (items: [InventoryItem], warnings: [String])
+    {
         var units: [String: Unit] = [:]
         var masked: Set<String> = []
         var warnings: [String] = []
         // The first folder wins: /etc overrides /lib, as systemd does.
         for folder in unitFolders {
-            let path = join(root, folder)
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { continue }
+            // `lib` is often a link to `usr/lib`: folders resolve their links inside the root.
+            guard case .success(let real) = root.resolve(segments(folder), followLinks: true),
+                case .success(let listed) = root.list(real)
+            else { continue }
+            let names = listed.compactMap { String(validating: $0, as: UTF8.self) }.sorted()
             for name in names where name.hasSuffix(".service") && units[name] == nil && !masked.contains(name) {
-                let file = join(path, name)
-                if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: file), target == "/dev/null"
-                {
+                guard !cancelled.isSet else { return (items: [], warnings: warnings) }
+                let file = real.appending(name)
+                if case .success(let target) = root.readLink(file), target == "/dev/null" {
                     masked.insert(name)
                     continue
                 }
-                guard let text = readSmall(file) else {
-                    warnings.append("\(join(folder, name)): unreadable unit file skipped")
-                    continue
+                switch root.readFile(file, limit: maxUnitBytes) {
+                case .success(let bytes):
+                    units[name] = parse(name: name, text: String(decoding: bytes, as: UTF8.self))
+                case .failure(let problem):
+                    warnings.append("/\(folder)/\(name): unit file skipped: \(problem)")
                 }
-                units[name] = parse(name: name, text: text)
             }
         }
         let enabled = wantedUnits(root: root)
@@ -84,23 +93,31 @@ enum SystemdUnits {
         return unit
     }
 
-    /// Units linked from any `*.wants` folder under etc/systemd/system are enabled.
-    static func wantedUnits(root: String) -> Set<String> {
-        let base = join(root, "etc/systemd/system")
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: base) else { return [] }
+    /// Units linked from any `*.wants` folder under etc/systemd/system are enabled (the names
+    /// are read, never the links).
+    static func wantedUnits(root: MachineRoot) -> Set<String> {
+        guard case .success(let base) = root.resolve(segments("etc/systemd/system"), followLinks: true),
+            case .success(let entries) = root.list(base)
+        else { return [] }
         var wanted: Set<String> = []
-        for entry in entries where entry.hasSuffix(".wants") || entry.hasSuffix(".requires") {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: join(base, entry))) ?? [] {
-                wanted.insert(name)
-            }
+        for entry in entries.compactMap({ String(validating: $0, as: UTF8.self) })
+        where entry.hasSuffix(".wants") || entry.hasSuffix(".requires") {
+            guard case .success(let real) = root.resolve(base.segments + [entry], followLinks: true),
+                case .success(let names) = root.list(real)
+            else { continue }
+            wanted.formUnion(names.compactMap { String(validating: $0, as: UTF8.self) })
         }
         return wanted
     }
 
     /// Run state of a root folder's units: `var/lib/systemd/unit-states.txt` (NAME=active|inactive|failed),
     /// the simulated machine's record of what runs. Absent: every state is Unknown.
-    static func simulatedStates(root: String) -> [String: String] {
-        guard let text = readSmall(join(root, "var/lib/systemd/unit-states.txt")) else { return [:] }
+    static func simulatedStates(root: MachineRoot, warnings: inout [String]) -> [String: String] {
+        guard
+            let text = root.readOptionalText(
+                "var/lib/systemd/unit-states.txt", shownAs: "/var/lib/systemd/unit-states.txt",
+                limit: KeyValueFile.maxBytes, warnings: &warnings)
+        else { return [:] }
         var states: [String: String] = [:]
         for (name, value) in KeyValueFile.parse(text) {
             switch value.lowercased() {
@@ -135,18 +152,16 @@ enum SystemdUnits {
         return states
     }
 
-    static func join(_ root: String, _ path: String) -> String {
-        root.hasSuffix("/") ? root + path : root + "/" + path
-    }
-
-    static func readSmall(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path), data.count <= 1 << 20 else { return nil }
-        return String(decoding: data, as: UTF8.self)
+    static func segments(_ relative: String) -> [String] {
+        relative.split(separator: "/").map(String.init)
     }
 }
 
 /// `NAME=VALUE` lines with `#` comments: the small state files simulated machines carry.
 enum KeyValueFile {
+    /// State files list a few hundred names; a larger one is refused with a warning.
+    static let maxBytes = 1 << 20
+
     static func parse(_ text: String) -> [(String, String)] {
         TextLines.split(text).compactMap { line in
             let trimmed = line.trimmingCharacters(in: .whitespaces)
