@@ -50,3 +50,4 @@ for target in targets {
 print(
     "fuzz: \(casesRun) cases over \(targets.count) targets, seed \(options.seed): no crash, no hang "
         + "(slowest case \(String(format: "%.3f", slowest.seconds)) s, \(slowest.target))")
+try? FileManager.default.removeItem(atPath: MachineFolderTargets.scratch)
