@@ -50,8 +50,13 @@ import Testing
         #expect(OperatingSystem("Windows Server 2008") == nil)
         let message = OSCatalog.unsupportedMessage("Windows Server 2008")
         #expect(message.hasPrefix("operating system 'Windows Server 2008' is not supported"))
-        #expect(message.contains("supported Windows: Windows Server 2025, Windows Server 2022"))
-        #expect(message.contains("supported Linux: Ubuntu 20.04"))
+        // A known family at an unsupported version: the family's supported versions, no near miss.
+        #expect(message.contains("supported versions of Windows Server: Windows Server 2025, Windows Server 2022"))
+        #expect(!message.contains("did you mean"))
+        let typo = OSCatalog.unsupportedMessage("Windows Servr 2022")
+        #expect(typo.contains("did you mean 'Windows Server 2022'?"))
+        #expect(typo.contains("supported Windows: Windows Server 2025, Windows Server 2022"))
+        #expect(typo.contains("supported Linux: Ubuntu 20.04"))
         #expect(OSRelease.catalogName("ID=debian\nVERSION_ID=\"12\"\n") == "Debian 12")
         #expect(OSRelease.catalogName("ID=ubuntu\nVERSION_ID=\"22.04\"\n") == "Ubuntu 22.04")
     }

@@ -113,7 +113,7 @@ import Testing
         let os = try cli.run("machine", "register", "m", "--os", "Windows Server 2008", "--source", "local")
         #expect(os.status == 64)
         #expect(os.stderr.contains("operating system 'Windows Server 2008' is not supported"))
-        #expect(os.stderr.contains("supported Windows: Windows Server 2025"))
+        #expect(os.stderr.contains("supported versions of Windows Server: Windows Server 2025"))
     }
 
     @Test func accountRulesAreEnforcedByInit() throws {

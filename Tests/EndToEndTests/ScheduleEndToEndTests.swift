@@ -39,6 +39,7 @@ import Testing
     @Test func badDefinitionsAreRefusedWithEveryProblemNamed() throws {
         let cli = CLI()
         defer { cli.cleanUp() }
+        #expect(try cli.run("init").status == 0)
         let bad = try cli.run(
             "schedule", "create", "bad", "--frequency", "Month", "--month-days", "0,32", "--interval", "0",
             "--time-zone", "Europe/Londn", "--start", "2026-12-01T00:00:00Z", "--expiry", "2026-11-01T00:00:00Z",
