@@ -101,7 +101,15 @@ extension AutomationStore {
                     sql: "SELECT version, changedAt, settings FROM trackingSettings WHERE accountId = ? "
                         + "ORDER BY version DESC LIMIT 1", arguments: [accountId])
             else { return (TrackingSettings.initial, 0, nil) }
-            return (try JSONColumn.decode(TrackingSettings.self, row["settings"]), row["version"], row["changedAt"])
+            do {
+                let stored = StoredRow(row)
+                return (
+                    try stored.json(TrackingSettings.self, "settings"), try stored.integer("version"),
+                    try stored.optionalDate("changedAt")
+                )
+            } catch {
+                throw StoreError.unreadable(Self.unreadable(row, table: "trackingSettings", key: "version", error))
+            }
         }
     }
 
@@ -131,12 +139,7 @@ extension AutomationStore {
                 db,
                 sql: "SELECT configDataType, itemKey, fields FROM configurationData WHERE machineId = ? "
                     + "ORDER BY configDataType, itemKey", arguments: [machineId]
-            ).compactMap { row in
-                guard let type = ConfigType(rawValue: row["configDataType"]) else { return nil }
-                return InventoryItem(
-                    type: type, key: row["itemKey"], fields: try FieldsCodec.decode(row["fields"])
-                )
-            }
+            ).map(Self.snapshotItem)
         }
     }
 
@@ -180,10 +183,7 @@ extension AutomationStore {
                 db,
                 sql: "SELECT configDataType, itemKey, fields FROM configurationData "
                     + "WHERE machineId = ? AND configDataType != 'Files'", arguments: [machineId]
-            ).compactMap { row -> InventoryItem? in
-                guard let type = ConfigType(rawValue: row["configDataType"]) else { return nil }
-                return InventoryItem(type: type, key: row["itemKey"], fields: try FieldsCodec.decode(row["fields"]))
-            }
+            ).map(Self.snapshotItem)
             let lookup = try db.makeStatement(
                 sql:
                     "SELECT fields FROM configurationData WHERE machineId = ? AND configDataType = 'Files' AND itemKey = ?"
@@ -284,7 +284,7 @@ extension AutomationStore {
 
     /// `ConfigurationChange` rows, newest first.
     public func changes(_ filter: ChangeFilter) throws -> [ChangeRow] {
-        try writer.read { db in
+        let rows = try writer.read { db in
             var clauses: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
             if let machine = filter.machine {
@@ -311,25 +311,28 @@ extension AutomationStore {
             if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
             sql += " ORDER BY timeGenerated DESC, id DESC"
             if let limit = filter.limit { sql += " LIMIT \(limit)" }
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { row in
-                guard let type = ConfigType(rawValue: row["configChangeType"]),
-                    let category = ChangeCategory(rawValue: row["changeCategory"])
-                else { return nil }
-                let fields: String = row["fieldsChanged"]
-                let change = ItemChange(
-                    type: type, key: row["itemKey"], category: category,
-                    fieldsChanged: fields.isEmpty ? [] : fields.components(separatedBy: ", "),
-                    current: try FieldsCodec.decode(row["current"]), previous: try FieldsCodec.decode(row["previous"]))
-                return ChangeRow(
-                    id: row["id"], computer: row["computer"], timeGenerated: row["timeGenerated"], change: change,
-                    jobId: row["jobId"])
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        }
+        return readable(rows, table: "configurationChange", key: "id") { row in
+            let stored = StoredRow(row)
+            let type = try stored.enumeration(ConfigType.self, "configChangeType")
+            let category = try stored.enumeration(ChangeCategory.self, "changeCategory")
+            let fields = try stored.text("fieldsChanged")
+            let change = ItemChange(
+                type: type, key: try stored.text("itemKey"), category: category,
+                fieldsChanged: fields.isEmpty ? [] : fields.components(separatedBy: ", "),
+                current: try FieldsCodec.decode(try stored.text("current")),
+                previous: try FieldsCodec.decode(try stored.text("previous")))
+            return ChangeRow(
+                id: Int64(try stored.integer("id")), computer: try stored.text("computer"),
+                timeGenerated: try stored.date("timeGenerated"), change: change,
+                jobId: try stored.optionalText("jobId"))
         }
     }
 
     /// `ConfigurationData` rows for one machine or all, sorted by computer, type and key.
     public func inventory(machine: String? = nil, type: ConfigType? = nil) throws -> [InventoryRow] {
-        try writer.read { db in
+        let rows = try writer.read { db in
             var sql = """
                 SELECT machine.name AS computer, configDataType, itemKey, fields,
                     COALESCE(machineScan.lastEndedAt, configurationData.timeGenerated) AS timeGenerated
@@ -348,14 +351,29 @@ extension AutomationStore {
             }
             if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
             sql += " ORDER BY machine.name, configDataType, itemKey"
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { row in
-                guard let type = ConfigType(rawValue: row["configDataType"]) else { return nil }
-                return InventoryRow(
-                    computer: row["computer"], timeGenerated: row["timeGenerated"],
-                    item: InventoryItem(
-                        type: type, key: row["itemKey"],
-                        fields: try FieldsCodec.decode(row["fields"])))
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        }
+        return readable(rows, table: "configurationData", key: "itemKey") { row in
+            let stored = StoredRow(row)
+            return InventoryRow(
+                computer: try stored.text("computer"), timeGenerated: try stored.date("timeGenerated"),
+                item: InventoryItem(
+                    type: try stored.enumeration(ConfigType.self, "configDataType"), key: try stored.text("itemKey"),
+                    fields: try FieldsCodec.decode(try stored.text("fields"))))
+        }
+    }
+
+    /// One stored inventory row of a snapshot. A scan diffs against the snapshot, so a row that
+    /// cannot be read fails the scan (naming the row) instead of being skipped: skipping it would
+    /// record its item as Added.
+    static func snapshotItem(_ row: Row) throws -> InventoryItem {
+        do {
+            let stored = StoredRow(row)
+            return InventoryItem(
+                type: try stored.enumeration(ConfigType.self, "configDataType"), key: try stored.text("itemKey"),
+                fields: try FieldsCodec.decode(try stored.text("fields")))
+        } catch {
+            throw StoreError.unreadable(unreadable(row, table: "configurationData", key: "itemKey", error))
         }
     }
 }

@@ -102,4 +102,37 @@ import Testing
         #expect(output.status == 0)
         #expect(output.stdout.contains(#""message" : "before\u0000after""#))
     }
+
+    @Test func tamperedInventoryAndChangeRowsAreReportedNotFatal() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let copy = cli.store + "-contoso"
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        try FileManager.default.copyItem(atPath: CLI.packageRoot + "/examples/contoso", toPath: copy)
+        #expect(try cli.run("apply", copy + "/automation.yaml").status == 0)
+        #expect(try cli.run("run", "enable-tracking").status == 0)
+        #expect(try cli.run("run", "configure-tracking").status == 0)
+        #expect(try cli.run("run", "scan").status == 0)
+        try Data("10.0.9.9 rogue\n".utf8).write(to: URL(fileURLWithPath: copy + "/machines/contoso-lnx01/etc/hosts"))
+        try Data("10.0.9.9 rogue\n".utf8).write(
+            to: URL(fileURLWithPath: copy + "/machines/contoso-web01/C/Windows/System32/drivers/etc/hosts"))
+        #expect(try cli.run("run", "scan").status == 0)
+        try tamper(cli, "UPDATE configurationChange SET timeGenerated = 'garbage' WHERE computer = 'contoso-web01'")
+        let changes = try cli.run("changes")
+        #expect(changes.status == 0)
+        #expect(changes.stderr.contains("configurationChange row"))
+        #expect(changes.stdout.contains("contoso-lnx01"))
+        // A snapshot row the next diff would read: the scan of that machine fails, naming it,
+        // instead of recording the item as Added.
+        try tamper(cli, "UPDATE configurationData SET fields = x'FF' WHERE itemKey = 'nginx'")
+        let inventory = try cli.run("inventory", "--machine", "contoso-lnx01")
+        #expect(inventory.status == 0)
+        #expect(inventory.stderr.contains("configurationData row 'nginx'"))
+        let scan = try cli.run("run", "scan", "-p", "machines=contoso-lnx01")
+        #expect(scan.status == 1)
+        #expect(scan.stderr.contains("nginx"))
+        #expect(
+            try cli.run("changes", "--machine", "contoso-lnx01", "--type", "Software").stdout.contains("Added") == false
+        )
+    }
 }
