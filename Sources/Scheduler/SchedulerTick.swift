@@ -241,10 +241,13 @@ struct RunbookCache {
     init(library: RunbookLibrary) { self.library = library }
 
     mutating func prepare(_ link: ScheduleLink) throws -> PreparedJob {
+        // The folder the link was checked against wins over the daemon's own.
+        let source = link.folder.map { RunbookLibrary(folder: $0) } ?? library
+        let key = source.folder + "\u{0}" + link.runbook
         let result =
-            loaded[link.runbook]
-            ?? Result { () throws(RunbookLibrary.LibraryError) in try library.load(link.runbook) }
-        loaded[link.runbook] = result
+            loaded[key]
+            ?? Result { () throws(RunbookLibrary.LibraryError) in try source.load(link.runbook) }
+        loaded[key] = result
         return try JobRunner.prepare(try result.get(), parameters: link.parameters)
     }
 }

@@ -22,10 +22,15 @@ public enum OverlapPolicy: String, Sendable, Hashable, Codable, CaseIterable {
 public struct ScheduleLink: Sendable, Hashable, Codable {
     public var runbook: String
     public var parameters: [String: String]
+    /// The runbooks folder (absolute) the link was checked against when it was made: a daemon
+    /// started from any folder loads the runbook from there, so the schedule runs the runbook
+    /// its author checked. Nil for links made before it was recorded (the daemon's folder).
+    public var folder: String?
 
-    public init(runbook: String, parameters: [String: String] = [:]) {
+    public init(runbook: String, parameters: [String: String] = [:], folder: String? = nil) {
         self.runbook = runbook
         self.parameters = parameters
+        self.folder = folder
     }
 }
 

@@ -22,7 +22,7 @@ extension RunbookCommand {
         @OptionGroup var runbooks: RunbookFolderOptions
 
         func run() async throws {
-            let parsed: AutomationFile
+            var parsed: AutomationFile
             do {
                 parsed = try AutomationFile.load(path: file)
             } catch {
@@ -54,6 +54,13 @@ extension RunbookCommand {
             guard problems.isEmpty else {
                 Terminal.raw(DiagnosticError(problems).description)
                 throw ExitCode(65)
+            }
+            // Links remember the folder they were checked against (schedules run from any folder).
+            let folder = RunbookFolderOptions.absolute(runbooks.library.folder)
+            for index in parsed.schedules.indices {
+                for link in parsed.schedules[index].links.indices {
+                    parsed.schedules[index].links[link].folder = folder
+                }
             }
             let store = try store.open()
             let summary: ApplySummary

@@ -35,7 +35,8 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let schedules = try store.openExisting().schedules()
+            let store = try store.openExisting()
+            let schedules = try store.schedules()
             if json {
                 try JSONOutput.print(schedules)
                 return
@@ -44,17 +45,21 @@ extension RunbookCommand.ScheduleCommand {
                 Terminal.out("No schedules. Create one with: runbook schedule create --help")
                 return
             }
-            var table = Table(headers: ["NAME", "FREQUENCY", "ZONE", "ENABLED", "NEXT FIRE (UTC)", "RUNBOOKS"])
+            var table = Table(
+                headers: ["NAME", "FREQUENCY", "ZONE", "ENABLED", "NEXT FIRE (UTC)", "LAST RESULT", "RUNBOOKS"])
             var invalid: [(String, [String])] = []
             for schedule in schedules {
                 // A schedule stored out of bounds (by an older version, or by hand) is listed, not fatal.
                 let problems = schedule.problems()
                 if !problems.isEmpty { invalid.append((schedule.name, problems)) }
                 let next = problems.isEmpty ? schedule.recurrence.nextFire(after: Date()) : nil
+                let nextText =
+                    !problems.isEmpty
+                    ? "invalid" : !schedule.enabled ? "- (disabled)" : next.map { $0.formatted(.iso8601) } ?? "none"
                 table.rows.append([
                     schedule.name, ScheduleText.frequency(schedule.recurrence), schedule.recurrence.timeZone,
-                    schedule.enabled ? "yes" : "no",
-                    problems.isEmpty ? next.map { $0.formatted(.iso8601) } ?? "none" : "invalid",
+                    schedule.enabled ? "yes" : "no", nextText,
+                    try store.fires(schedule: schedule.name, limit: 1).first.map(ScheduleText.outcome) ?? "-",
                     schedule.links.map(\.runbook).joined(separator: ", "),
                 ])
             }
@@ -94,7 +99,9 @@ extension RunbookCommand.ScheduleCommand {
             ]
             for link in schedule.links {
                 let parameters = link.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                lines.append("  \(link.runbook)\(parameters.isEmpty ? "" : " " + parameters.joined(separator: " "))")
+                lines.append(
+                    "  \(link.runbook)\(parameters.isEmpty ? "" : " " + parameters.joined(separator: " "))"
+                        + (link.folder.map { "  (from \($0))" } ?? ""))
             }
             if schedule.links.isEmpty { lines.append("  (none: the schedule starts nothing)") }
             let problems = schedule.problems()
@@ -104,10 +111,19 @@ extension RunbookCommand.ScheduleCommand {
                 Terminal.warning(ScheduleText.invalid(schedule.name, problems))
                 return
             }
-            lines.append("Next fires:")
-            for fire in recurrence.preview(after: Date(), count: 5) {
-                lines.append(
-                    "  \(ScheduleTime.local(fire, timeZone: recurrence.timeZone))  \(fire.formatted(.iso8601))")
+            if schedule.enabled {
+                lines.append("Next fires:")
+                for fire in recurrence.preview(after: Date(), count: 5) {
+                    lines.append(
+                        "  \(ScheduleTime.local(fire, timeZone: recurrence.timeZone))  \(fire.formatted(.iso8601))")
+                }
+            } else {
+                lines.append("Next fires:  none while disabled ('runbook schedule enable \(schedule.name)')")
+            }
+            let fires = try store.fires(schedule: schedule.name, limit: 10)
+            lines.append(fires.isEmpty ? "Last fires:  none yet" : "Last fires (newest first):")
+            for fire in fires {
+                lines.append("  \(fire.fireTime.formatted(.iso8601))  \(ScheduleText.outcome(fire))")
             }
             Terminal.out(lines.joined(separator: "\n"))
         }
@@ -212,6 +228,15 @@ enum ScheduleLookup {
 }
 
 enum ScheduleText {
+    /// `started job 0ac8326c`, `failed: runbook 'scan': no runbook 'scan' in /srv/runbooks`,
+    /// `skipped: the schedule's previous job is still running (overlap policy skip)`.
+    static func outcome(_ fire: FireRecord) -> String {
+        var text = fire.status.rawValue
+        if let job = fire.jobId { text += " job \(job.prefix(8))" }
+        if let reason = fire.reason, !reason.isEmpty { text += ": " + reason }
+        return text
+    }
+
     /// Why a stored schedule is not run; it stays listed so that it can be fixed or deleted.
     static func invalid(_ name: String, _ problems: [String]) -> String {
         "schedule '\(name)' is invalid and is not run: \(problems.joined(separator: "; ")); "

@@ -87,7 +87,10 @@ extension RunbookCommand.ScheduleCommand {
             var problems: [String] = []
             let frequency = ScheduleFrequency(caseInsensitive: frequency) ?? .day
             let now = Date()
-            let defaultStart = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 + 300) / 60).rounded(.up) * 60)
+            // Without --start: the next whole minute for a Minute schedule (it fires every minute
+            // from now); five minutes out for the others, as Azure's portal proposes.
+            let lead: TimeInterval = frequency == .minute ? 1 : 300
+            let defaultStart = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 + lead) / 60).rounded(.up) * 60)
             var startTime = defaultStart
             // An unknown zone is reported once, by problems(); times are then read as UTC.
             let readingZone = TimeZone(identifier: timeZone) == nil ? "UTC" : timeZone
@@ -138,7 +141,10 @@ extension RunbookCommand.ScheduleCommand {
                     let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                     return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
                 }, uniquingKeysWith: { _, last in last })
-            let links = runbook.map { ScheduleLink(runbook: $0, parameters: runbook.count == 1 ? values : [:]) }
+            let folder = RunbookFolderOptions.absolute(runbooks.library.folder)
+            let links = runbook.map {
+                ScheduleLink(runbook: $0, parameters: runbook.count == 1 ? values : [:], folder: folder)
+            }
             let schedule = Schedule(
                 name: name, description: description, recurrence: recurrence, enabled: !disabled, misfire: misfire,
                 overlap: overlap,

@@ -95,6 +95,12 @@ struct RunbookFolderOptions: ParsableArguments {
         help: ArgumentHelp("Folder of runbooks. Default: $RUNBOOK_PATH, else runbooks", valueName: "dir"))
     var folder: String?
 
+    /// A folder as an absolute, standardised path (recorded with schedule links).
+    static func absolute(_ folder: String) -> String {
+        URL(fileURLWithPath: folder, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .standardizedFileURL.path
+    }
+
     var library: RunbookLibrary {
         RunbookLibrary(folder: folder ?? ProcessInfo.processInfo.environment["RUNBOOK_PATH"] ?? "runbooks")
     }
