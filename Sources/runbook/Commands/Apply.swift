@@ -7,14 +7,16 @@ import Foundation
 extension RunbookCommand {
     struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Apply an automation file: account, workspace, gateways and machines.",
+            abstract: "Apply an automation file: account, workspace, gateways, machines and schedules.",
             discussion: Help.reflow(
                 """
                 The file is validated in full first (schedule links against the runbooks folder too);
                 every problem is reported as FILE:LINE:COLUMN and nothing is stored (exit 65). Otherwise
                 it is applied in one transaction: existing items of the same name are updated, others
-                created. See examples/contoso/automation.yaml and
-                schemas/automation.schema.json.
+                created. Schedules (their recurrence, policies and runbook links, each link checked
+                against the runbook's parameters) are saved the same way; their links remember the
+                runbooks folder, so a scheduler started anywhere runs the same runbooks. See
+                examples/contoso/automation.yaml and schemas/automation.schema.json.
                 """))
 
         @Argument(help: "The automation file (YAML).") var file: String

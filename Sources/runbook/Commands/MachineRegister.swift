@@ -14,15 +14,18 @@ extension RunbookCommand.MachineCommand {
                 or 'windows-folder:FOLDER' (a folder standing for a Windows machine).
 
                 Network rules are what the machine's firewall allows; enabling tracking checks them:
-                  direct route:  443/tcp to *.ods.opinsights.azure.com, *.oms.opinsights.azure.com,
-                                 *.blob.core.windows.net and *.azure-automation.net
+                  direct route:  443/tcp to *.ods.opinsights.azure.com,
+                                 *.oms.opinsights.azure.com, *.blob.core.windows.net
+                                 and *.azure-automation.net
                   gateway route: 8080/tcp to GATEWAY (and the gateway's own 443 rules)
-                  Operations Manager: Windows 5723/tcp to SERVER; Linux 22/tcp and 1270/tcp from SERVER
+                  Operations Manager: Windows 5723/tcp to SERVER;
+                                 Linux 22/tcp and 1270/tcp from SERVER
                 --standard-rules declares exactly those for the chosen route.
 
                 Example:
                   runbook machine register web01 --os "Windows Server 2022" \\
-                      --source windows-folder:examples/contoso/machines/contoso-web01 --standard-rules
+                      --source windows-folder:examples/contoso/machines/contoso-web01 \\
+                      --standard-rules
                 """))
 
         @Argument(help: "Machine name.") var name: String

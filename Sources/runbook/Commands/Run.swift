@@ -11,20 +11,24 @@ extension RunbookCommand {
             abstract: "Run a runbook as a job and keep it in the job history.",
             discussion: Help.reflow(
                 """
-                Loads runbooks/NAME.yaml, validates it and its parameters, then runs it as a job:
-                New -> Activating -> Running -> Completed | Failed | Stopped. Stream records are shown
-                as they are written (Output on stdout; Warning, Error, Verbose, Progress on stderr) and
-                stored with the job.
+                Loads runbooks/NAME.yaml, validates it and its parameters, then runs it as a job
+                (New, Activating, Running, then Completed, Failed or Stopped; or Suspended at a step
+                boundary by 'runbook jobs suspend' or a step with onError: suspend). Stream records
+                are shown as they are written (Output on stdout; Warning, Error, Verbose, Progress on
+                stderr, in the order they were written) and stored with the job.
 
                 Parameters: -p NAME=VALUE, once per parameter. Lists are comma-separated
                 (-p machines=web01,web02, or -p machines= for an empty list); booleans are true/false.
 
-                Exit status: 0 Completed, 1 Failed or Stopped, 65 invalid runbook or parameters
-                (nothing is recorded), 64 usage error.
+                Exit status: 0 Completed, 1 Failed or Stopped, 3 Suspended ('runbook jobs resume
+                latest' goes on), 65 invalid runbook or parameters (nothing is recorded), 64 usage
+                error, 66 a file named does not exist, 74 the store cannot be opened.
 
                 Examples:
                   runbook run enable-tracking
-                  runbook run enable-tracking -p machines=contoso-web01 -p solutions=ChangeTracking
+                  runbook run enable-tracking -p machines=contoso-web01 \\
+                      -p solutions=ChangeTracking
+                  runbook run scan -p failOnChangesUnder=/etc/
                   runbook run disable-tracking --json
                 """))
 

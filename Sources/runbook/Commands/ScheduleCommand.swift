@@ -20,7 +20,8 @@ extension RunbookCommand {
                 twice (fall back) fires once, at its first occurrence. A month day the month lacks (the
                 31st in April) is skipped.
 
-                The scheduler daemon that runs them is not built yet; 'preview' shows when they would fire.
+                'runbook scheduler' runs them (the daemon, or --once for one pass); 'preview' shows
+                when a schedule would fire, 'show' its last fires and their outcome.
                 """),
             subcommands: [Create.self, List.self, Show.self, Preview.self, Enable.self, Disable.self, Delete.self],
             defaultSubcommand: List.self)

@@ -27,10 +27,11 @@ extension RunbookCommand.ScheduleCommand {
         @Argument(help: "Schedule name.") var name: String
         @Option(help: "OneTime, Hour, Day, Week, Month; extensions: Minute (Azure's floor is one hour), Cron.")
         var frequency: String
-        @Option(help: "Every N units of the frequency (default 1).") var interval = 1
-        @Option(help: "First fire time (default: the next full minute, five minutes from now).") var start: String?
+        @Option(help: "Every N units of the frequency.") var interval = 1
+        @Option(help: "First fire time (default: the next minute for Minute, else five minutes from now).")
+        var start: String?
         @Option(help: "No fires after this time.") var expiry: String?
-        @Option(help: "IANA time zone for wall-clock times, days and months (default UTC).") var timeZone = "UTC"
+        @Option(help: "IANA time zone for wall-clock times, days and months.") var timeZone = "UTC"
         @Option(help: "Week: days such as Mon,Fri.") var weekDays: String?
         @Option(
             parsing: .unconditional,
@@ -47,8 +48,9 @@ extension RunbookCommand.ScheduleCommand {
             name: [.customShort("p"), .customLong("param")],
             help: "A parameter for the runbook, NAME=VALUE (repeatable).")
         var parameters: [String] = []
-        @Option(help: "Missed fires after downtime: run-once (default) or skip.") var misfire = MisfirePolicy.runOnce
-        @Option(help: "A fire while the last job still runs: skip (default), queue or allow.") var overlap =
+        @Option(help: "Missed fires after downtime: run the latest once, or skip them.") var misfire = MisfirePolicy
+            .runOnce
+        @Option(help: "A fire while the last job still runs: skip it, queue it, or allow both.") var overlap =
             OverlapPolicy.skip
         @Option(help: "Time limit of each job it starts (45m, 2h); default: the runbook's, else 3h as Azure.")
         var timeout: String?
