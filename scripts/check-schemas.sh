@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fixtures=Tests/AutomationTests/Fixtures
-check-jsonschema --check-metaschema schemas/runbook.schema.json schemas/automation.schema.json
+check-jsonschema --check-metaschema schemas/runbook.schema.json schemas/automation.schema.json schemas/json/*.schema.json
 check-jsonschema --schemafile schemas/runbook.schema.json runbooks/*.yaml "$fixtures"/valid/*.yaml
 check-jsonschema --schemafile schemas/automation.schema.json examples/contoso/automation.yaml
 

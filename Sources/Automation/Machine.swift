@@ -28,7 +28,7 @@ public struct Machine: Sendable, Hashable, Codable {
 }
 
 /// How a machine's agent reaches Azure Monitor, and the rules it declares.
-public struct MachineNetwork: Sendable, Hashable, Codable {
+public struct MachineNetwork: Sendable, Hashable {
     public enum Route: String, Sendable, Hashable, Codable, CaseIterable {
         case direct, gateway
     }
@@ -62,7 +62,7 @@ public struct Gateway: Sendable, Hashable, Codable {
 }
 
 /// Where a machine's state is read from when it is scanned.
-public enum MachineSource: Sendable, Hashable, Codable, CustomStringConvertible {
+public enum MachineSource: Sendable, Hashable, CustomStringConvertible {
     /// This host, scanned for real.
     case local
     /// A folder standing for a Linux machine's `/`.

@@ -1,6 +1,6 @@
 /// A firewall rule a machine or gateway declares, written `443/tcp to *.ods.opinsights.azure.com`
 /// (outbound) or `22/tcp from om01` (inbound). Only TCP matters to the agents.
-public struct NetworkRule: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct NetworkRule: Sendable, Hashable, CustomStringConvertible {
     public enum Direction: String, Sendable, Hashable, Codable {
         case outbound, inbound
     }

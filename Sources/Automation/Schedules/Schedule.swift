@@ -128,3 +128,20 @@ public struct Recurrence: Sendable, Hashable, Codable {
         return problems
     }
 }
+
+// Every key is written, null when unset: a stable JSON shape for scripts
+// (schemas/json/schedule.schema.json); the synthesized decoder reads both forms.
+extension Recurrence {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(frequency, forKey: .frequency)
+        try container.encode(interval, forKey: .interval)
+        try container.encode(startTime, forKey: .startTime)
+        try container.encode(expiryTime, forKey: .expiryTime)
+        try container.encode(timeZone, forKey: .timeZone)
+        try container.encode(weekDays, forKey: .weekDays)
+        try container.encode(monthDays, forKey: .monthDays)
+        try container.encode(occurrences, forKey: .occurrences)
+        try container.encode(cron, forKey: .cron)
+    }
+}

@@ -87,3 +87,27 @@ public enum ScheduleLinks {
         }
     }
 }
+
+// Every key is written, null when unset (schemas/json/schedule.schema.json).
+extension ScheduleLink {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(runbook, forKey: .runbook)
+        try container.encode(parameters, forKey: .parameters)
+        try container.encode(folder, forKey: .folder)
+    }
+}
+
+extension Schedule {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(description, forKey: .description)
+        try container.encode(recurrence, forKey: .recurrence)
+        try container.encode(enabled, forKey: .enabled)
+        try container.encode(misfire, forKey: .misfire)
+        try container.encode(overlap, forKey: .overlap)
+        try container.encode(timeoutSeconds, forKey: .timeoutSeconds)
+        try container.encode(links, forKey: .links)
+    }
+}

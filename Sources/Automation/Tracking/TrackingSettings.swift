@@ -173,3 +173,16 @@ public enum AzureDefaults {
         ),
     ].map { TrackedRegistryKey(name: $0.0, group: $0.1, enabled: false, key: $0.2) }
 }
+
+// Every key is written, null when unset (schemas/json/tracking.schema.json).
+extension TrackedRegistryKey {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(group, forKey: .group)
+        try container.encode(enabled, forKey: .enabled)
+        try container.encode(key, forKey: .key)
+        try container.encode(value, forKey: .value)
+        try container.encode(recurse, forKey: .recurse)
+    }
+}

@@ -44,6 +44,34 @@ struct JobDocument: Encodable {
     var statusHistory: [JobStatusChange]?
     var streams: [StreamRecord]?
 
+    enum CodingKeys: String, CodingKey {
+        case id, runbook, runbookDigest, status, startReason, startedBy, account, parameters, targets, createdAt
+        case startedAt, endedAt, durationSeconds, exception, resumesBeforeStep, statusHistory, streams
+    }
+
+    /// Every key is written, null when unset (schemas/json/job.schema.json).
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(runbook, forKey: .runbook)
+        try container.encode(runbookDigest, forKey: .runbookDigest)
+        try container.encode(status, forKey: .status)
+        try container.encode(startReason, forKey: .startReason)
+        try container.encode(startedBy, forKey: .startedBy)
+        try container.encode(account, forKey: .account)
+        try container.encode(parameters, forKey: .parameters)
+        try container.encode(targets, forKey: .targets)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(endedAt, forKey: .endedAt)
+        try container.encode(durationSeconds, forKey: .durationSeconds)
+        try container.encode(exception, forKey: .exception)
+        try container.encode(resumesBeforeStep, forKey: .resumesBeforeStep)
+        // The timeline and streams are present when the command reads them (show, run).
+        try container.encodeIfPresent(statusHistory, forKey: .statusHistory)
+        try container.encodeIfPresent(streams, forKey: .streams)
+    }
+
     init(job: Job, store: AutomationStore? = nil, withStreams: Bool = false) throws {
         id = job.id
         runbook = job.runbookName
@@ -57,7 +85,8 @@ struct JobDocument: Encodable {
         createdAt = job.createdAt
         startedAt = job.startedAt
         endedAt = job.endedAt
-        durationSeconds = job.duration(now: Date())
+        // Milliseconds are the precision the store keeps; more digits would be noise.
+        durationSeconds = job.duration(now: Date()).map { ($0 * 1000).rounded() / 1000 }
         exception = job.exception
         resumesBeforeStep = job.resumesBeforeStep
         if let store {

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Tools the tests run that are not Swift: installed by scripts/install-test-tools.sh into
+/// .build-venv (as .ci/run does), or found on PATH.
+enum TestTools {
+    static func path(_ name: String) -> String? {
+        let candidates =
+            [CLI.packageRoot + "/.build-venv/bin/" + name]
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(name)" }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func missing(_ name: String) -> String {
+        "\(name) is not installed: run scripts/install-test-tools.sh (what .ci/run runs first)"
+    }
+
+    /// Runs a tool to completion; its output goes to files, so a chatty tool cannot block.
+    static func run(_ executable: String, _ arguments: [String]) throws -> CLI.Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = NSTemporaryDirectory() + "tool-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        guard FileManager.default.createFile(atPath: out, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        let handle = FileHandle(forWritingAtPath: out)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        return CLI.Result(status: process.terminationStatus, stdout: text, stderr: "")
+    }
+}
