@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Keeps schemas/ honest: every shipped runbook and valid fixture passes the runbook schema,
 # every invalid fixture fails it, and the Contoso automation file passes its schema.
-# Needs check-jsonschema (pip install check-jsonschema).
+# Needs check-jsonschema: scripts/install-test-tools.sh puts it in .build-venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$PWD/.build-venv/bin:$PATH"
 
 fixtures=Tests/AutomationTests/Fixtures
 check-jsonschema --check-metaschema schemas/runbook.schema.json schemas/automation.schema.json schemas/json/*.schema.json
