@@ -57,10 +57,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The application layer: use cases shared by the command line and the HTTP API.
+        .target(
+            name: "AutomationService",
+            dependencies: [
+                "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine", "Scheduler",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "runbook",
             dependencies: [
-                "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine", "Scheduler",
+                "Automation", "AutomationService", "AutomationStore", "ChangeTracking", "RunbookEngine", "Scheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

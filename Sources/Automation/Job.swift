@@ -23,13 +23,15 @@ public struct Job: Sendable, Codable, Hashable {
     public var logProgress: Bool
     /// Index of the step running now, or, while Suspended, of the step a resume starts from.
     public var checkpointStep: Int?
+    /// Which version ran: `published`, or the file it was loaded from (an author's test run).
+    public var runbookSource: String?
 
     public init(
         id: String, runbookName: String, runbookDigest: String, runbookContent: String,
         parameters: [String: Value], startReason: StartReason, startedBy: String? = nil, accountName: String?,
         targets: [String] = [], status: JobStatus = .new, createdAt: Date, startedAt: Date? = nil,
         endedAt: Date? = nil, exception: String? = nil, logVerbose: Bool, logProgress: Bool,
-        checkpointStep: Int? = nil
+        checkpointStep: Int? = nil, runbookSource: String? = nil
     ) {
         self.id = id
         self.runbookName = runbookName
@@ -48,6 +50,7 @@ public struct Job: Sendable, Codable, Hashable {
         self.logVerbose = logVerbose
         self.logProgress = logProgress
         self.checkpointStep = checkpointStep
+        self.runbookSource = runbookSource
     }
 
     /// The step (1-based) a resume starts with, while the job is Suspended or Resuming.

@@ -64,6 +64,32 @@ enum Migrations {
             // `jobs list --schedule NAME` and `schedule show` read one schedule's newest jobs.
             try db.create(index: "job_startedBy_createdAt", on: "job", columns: ["startedBy", "createdAt"])
         }
+        migrator.registerMigration("v9-runbook-resources") { db in
+            // Runbooks as account resources (Azure's draft and published versions): jobs and
+            // schedules run the published content, whichever folder a process starts in.
+            try db.create(table: "runbook") { t in
+                t.primaryKey("name", .text)
+                t.column("runbookType", .text).notNull()
+                t.column("description", .text).notNull()
+                t.column("logVerbose", .boolean).notNull()
+                t.column("logProgress", .boolean).notNull()
+                t.column("draftContent", .blob)
+                t.column("draftDigest", .text)
+                t.column("draftUpdatedAt", .datetime)
+                t.column("publishedContent", .blob)
+                t.column("publishedDigest", .text)
+                t.column("publishedAt", .datetime)
+                t.column("publishedFrom", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                // Bumped by every change: Azure's etag, and the optimistic check of concurrent writers.
+                t.column("version", .integer).notNull()
+                t.check(sql: "(draftContent IS NULL) = (draftDigest IS NULL)")
+                t.check(sql: "(publishedContent IS NULL) = (publishedDigest IS NULL)")
+            }
+            // Which version a job ran: `published`, or the file an author ran it from.
+            try db.alter(table: "job") { t in t.add(column: "runbookSource", .text) }
+        }
         return migrator
     }
 

@@ -81,7 +81,8 @@ extension JobRecord {
             logProgress: try row.bool("logProgress"), ownerPid: try row.optionalInteger("ownerPid"),
             ownerHost: try row.optionalText("ownerHost"), stopRequestedAt: try row.optionalDate("stopRequestedAt"),
             suspendRequestedAt: try row.optionalDate("suspendRequestedAt"),
-            checkpointStep: try row.optionalInteger("checkpointStep"))
+            checkpointStep: try row.optionalInteger("checkpointStep"),
+            runbookSource: try row.optionalText("runbookSource"))
     }
 
     /// The exception may quote a runbook's message, NUL included: it is stored as `StoredText`.
@@ -107,6 +108,7 @@ extension JobRecord {
         container["stopRequestedAt"] = stopRequestedAt
         container["suspendRequestedAt"] = suspendRequestedAt
         container["checkpointStep"] = checkpointStep
+        container["runbookSource"] = runbookSource
     }
 }
 

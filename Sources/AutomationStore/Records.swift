@@ -103,6 +103,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var stopRequestedAt: Date?
     var suspendRequestedAt: Date?
     var checkpointStep: Int?
+    var runbookSource: String?
 
     enum Columns {
         static let id = Column(CodingKeys.id)

@@ -68,7 +68,7 @@ public struct JobRunner: Sendable {
             id: makeID(), runbookName: runbook.name, runbookDigest: prepared.loaded.digest,
             runbookContent: prepared.loaded.content, parameters: prepared.parameters, startReason: reason,
             startedBy: startedBy, accountName: accountName, createdAt: now(), logVerbose: runbook.logVerbose,
-            logProgress: runbook.logProgress)
+            logProgress: runbook.logProgress, runbookSource: prepared.loaded.path)
     }
 
     /// Runs a job created by `create` until it ends or suspends; returns the stored job.

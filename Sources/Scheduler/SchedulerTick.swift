@@ -100,7 +100,7 @@ public struct SchedulerTick: Sendable {
         var report = TickReport()
         let states = try store.passState()
         let account = try store.defaultAccount()?.account.name
-        var runbooks = RunbookCache(library: library)
+        var runbooks = RunbookCache(store: store, library: library)
         var plans: [FirePlan] = []
         var prepared: [String: PreparedJob] = [:]
         var valid: [ScheduleState] = []
@@ -233,21 +233,48 @@ public struct SchedulerTick: Sendable {
     }
 }
 
-/// Runbooks loaded once per pass: a thousand schedules that start one runbook read its file once.
+/// Runbooks loaded once per pass: a thousand schedules that start one runbook read it once.
+/// A link starts the account's published runbook; links made before runbooks were published
+/// resources fall back to the folder they recorded, then to the daemon's runbooks folder.
 struct RunbookCache {
+    let store: AutomationStore
     let library: RunbookLibrary
-    private var loaded: [String: Result<LoadedRunbook, RunbookLibrary.LibraryError>] = [:]
+    private var loaded: [String: Result<LoadedRunbook, RunbookUnavailable>] = [:]
 
-    init(library: RunbookLibrary) { self.library = library }
+    init(store: AutomationStore, library: RunbookLibrary) {
+        self.store = store
+        self.library = library
+    }
 
     mutating func prepare(_ link: ScheduleLink) throws -> PreparedJob {
-        // The folder the link was checked against wins over the daemon's own.
-        let source = link.folder.map { RunbookLibrary(folder: $0) } ?? library
-        let key = source.folder + "\u{0}" + link.runbook
-        let result =
-            loaded[key]
-            ?? Result { () throws(RunbookLibrary.LibraryError) in try source.load(link.runbook) }
+        let key = (link.folder ?? "") + "\u{0}" + link.runbook
+        let result = loaded[key] ?? load(link)
         loaded[key] = result
         return try JobRunner.prepare(try result.get(), parameters: link.parameters)
     }
+
+    private func load(_ link: ScheduleLink) -> Result<LoadedRunbook, RunbookUnavailable> {
+        do {
+            if let resource = try store.runbookResource(named: link.runbook) {
+                guard let published = try resource.loadedPublished() else {
+                    return .failure(RunbookUnavailable(message: "not published (it has no published version)"))
+                }
+                return .success(published)
+            }
+            let source = link.folder.map { RunbookLibrary(folder: $0) } ?? library
+            guard FileManager.default.fileExists(atPath: source.path(for: link.runbook)) else {
+                return .failure(
+                    RunbookUnavailable(message: "no published runbook of that name (deleted, or never published)"))
+            }
+            return .success(try source.load(link.runbook))
+        } catch {
+            return .failure(RunbookUnavailable(message: "\(error)".replacingOccurrences(of: "error: ", with: "")))
+        }
+    }
+}
+
+/// Why a fire could not start its runbook; recorded with the fire.
+struct RunbookUnavailable: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }

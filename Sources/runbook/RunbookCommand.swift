@@ -16,7 +16,8 @@ struct RunbookCommand: AsyncParsableCommand {
             """),
         version: "0.1.0",
         subcommands: [
-            Run.self, Validate.self, Actions.self, Init.self, AccountCommand.self, MachineCommand.self, Apply.self,
+            Run.self, Validate.self, Publish.self, Runbooks.self, Actions.self, Init.self, AccountCommand.self,
+            MachineCommand.self, Apply.self,
             JobsCommand.self, Tracking.self, Changes.self, Inventory.self, ScheduleCommand.self, SchedulerCommand.self,
         ]
     )

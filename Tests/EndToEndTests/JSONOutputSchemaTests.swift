@@ -18,6 +18,8 @@ import Testing
         ("schedule", ["schedule", "show", "contoso-nightly-scan", "--json"]),
         ("schedule-preview", ["schedule", "preview", "contoso-nightly-scan", "--json"]),
         ("tracking", ["tracking", "show", "--json"]),
+        ("runbook", ["runbooks", "list", "--json"]),
+        ("runbook", ["runbooks", "show", "scan", "--json"]),
         ("validation", ["validate", "runbooks", "Tests/AutomationTests/Fixtures/invalid", "--json"]),
         ("change", ["changes", "--json"]),
         ("inventory", ["inventory", "--json"]),

@@ -59,7 +59,7 @@ import Testing
         #expect(cron.stderr.contains("cron: '0 2 * *' has 4 fields; cron takes 5"))
         let missingRunbook = try cli.run("schedule", "create", "m", "--frequency", "Day", "--runbook", "nope")
         #expect(missingRunbook.status == 65)
-        #expect(missingRunbook.stderr.contains("link to 'nope': no runbook 'nope' in runbooks/"))
+        #expect(missingRunbook.stderr.contains("link to 'nope': no runbook named 'nope'"))
         let frequency = try cli.run("schedule", "create", "f", "--frequency", "Fortnight")
         #expect(frequency.status == 64)
         #expect(try cli.run("schedule", "list").stdout.hasPrefix("No schedules."))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Automation
+import AutomationService
 import AutomationStore
 import ChangeTracking
 import Foundation
@@ -24,7 +25,7 @@ extension RunbookCommand {
         @OptionGroup var runbooks: RunbookFolderOptions
 
         func run() async throws {
-            var parsed: AutomationFile
+            let parsed: AutomationFile
             do {
                 parsed = try AutomationFile.load(path: file)
             } catch {
@@ -57,14 +58,12 @@ extension RunbookCommand {
                 Terminal.raw(DiagnosticError(problems).description)
                 throw ExitCode(65)
             }
-            // Links remember the folder they were checked against (schedules run from any folder).
-            let folder = RunbookFolderOptions.absolute(runbooks.library.folder)
-            for index in parsed.schedules.indices {
-                for link in parsed.schedules[index].links.indices {
-                    parsed.schedules[index].links[link].folder = folder
-                }
-            }
             let store = try store.open()
+            // The runbooks the schedules start are published (those not published yet), so a
+            // scheduler started in any folder runs them.
+            for item in AutomationService(store: store).publishUnpublished(from: runbooks.library) {
+                Terminal.out("published runbook \(item.runbook.name)")
+            }
             let summary: ApplySummary
             do {
                 summary = try store.apply(parsed, at: Date())

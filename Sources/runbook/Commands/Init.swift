@@ -1,5 +1,6 @@
 import ArgumentParser
 import Automation
+import AutomationService
 import AutomationStore
 import Foundation
 
@@ -92,6 +93,12 @@ extension RunbookCommand {
             Terminal.out(
                 "Created Automation account '\(account)' (\(region)) linked to workspace '\(workspace)' "
                     + "(\(workspaceRegion)), profile \(profile.rawValue).")
+            // As the default setup does: the shipped runbooks become published runbooks.
+            let library = RunbookLibrary(folder: RunbookFolderOptions.defaultFolder)
+            let published = AutomationService(store: store).publishUnpublished(from: library)
+            if !published.isEmpty {
+                Terminal.out("Published \(published.count) runbooks from \(library.folder)/.")
+            }
         }
     }
 }

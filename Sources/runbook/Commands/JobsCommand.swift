@@ -95,7 +95,7 @@ extension RunbookCommand.JobsCommand {
             }
             var lines = [
                 "Job:         \(job.id)",
-                "Runbook:     \(job.runbookName) (sha256 \(job.runbookDigest.prefix(12)))",
+                "Runbook:     \(job.runbookName) (sha256 \(job.runbookDigest.prefix(12)), \(job.runbookSource ?? "source not recorded"))",
                 "Status:      \(job.status.rawValue)",
                 "Started by:  \(job.startedBy.map { "\(job.startReason.rawValue) (\($0))" } ?? job.startReason.rawValue)",
                 "Account:     \(job.accountName ?? "-")",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Automation
+import AutomationService
 import AutomationStore
 import Foundation
 import Logging
@@ -65,8 +66,18 @@ extension RunbookCommand {
 
         func run() async throws {
             Logs.bootstrap()
-            // Everything that can be wrong with the input is checked before the store is touched.
-            let loaded = try RunbookInput.load(name, library: runbooks.library)
+            // A file in the runbooks folder wins (an author's test run, like Azure's test pane);
+            // otherwise the published version. Input is checked before a job is recorded.
+            var opened: AutomationStore?
+            let loaded: LoadedRunbook
+            if let file = try RunbookInput.loadFile(name, library: runbooks.library) {
+                loaded = file
+            } else {
+                let store = try self.store.openWithAccount()
+                opened = store
+                loaded = try RunbookInput.loadPublished(
+                    name, service: AutomationService(store: store), library: runbooks.library)
+            }
             let prepared: PreparedJob
             do {
                 prepared = try JobRunner.prepare(loaded, parameters: parameterValues)
@@ -74,7 +85,7 @@ extension RunbookCommand {
                 Terminal.raw(error.description)
                 throw ExitCode(65)
             }
-            let store = try store.openWithAccount()
+            let store = try opened ?? self.store.openWithAccount()
             let runner = JobRunner(store: store, logger: Logger(label: "runbook.engine"), stopPoll: .milliseconds(250))
             try await LiveJob.run(json: json, store: store) { observer in
                 try await runner.run(prepared, reason: .manual, observer: observer)
@@ -83,19 +94,40 @@ extension RunbookCommand {
     }
 }
 
-/// Loads a runbook by name from the library, or from a path; diagnostics go to stderr and exit 65.
+/// Finds the runbook `run` runs; diagnostics go to stderr and exit 65.
 enum RunbookInput {
-    static func load(_ name: String, library: RunbookLibrary) throws -> LoadedRunbook {
+    /// A path, or NAME.yaml in the runbooks folder; nil when there is no such file.
+    static func loadFile(_ name: String, library: RunbookLibrary) throws -> LoadedRunbook? {
         do {
             if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/") {
                 return try RunbookLoader.load(path: name)
             }
+            guard FileManager.default.fileExists(atPath: library.path(for: name)) else { return nil }
             return try library.load(name)
         } catch let error as DiagnosticError {
             Terminal.raw(error.description)
             throw ExitCode(65)
         } catch let error as RunbookLibrary.LibraryError {
             Terminal.raw(error.description)
+            throw ExitCode(65)
+        }
+    }
+
+    /// The account's published version, when no file stands in for it.
+    static func loadPublished(_ name: String, service: AutomationService, library: RunbookLibrary) throws
+        -> LoadedRunbook
+    {
+        do {
+            return try service.publishedRunbook(named: name)
+        } catch {
+            if case .notFound = error {
+                let names = Set(library.names() + ((try? service.store.runbookNames()) ?? [])).sorted()
+                Terminal.error(
+                    "no runbook '\(name)': not in \(library.folder)/ and not published"
+                        + Suggestion.hint(for: name, among: names))
+            } else {
+                Terminal.error(error.description)
+            }
             throw ExitCode(65)
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Automation
+import AutomationService
 import AutomationStore
 import Foundation
 
@@ -143,29 +144,30 @@ extension RunbookCommand.ScheduleCommand {
                     let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                     return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
                 }, uniquingKeysWith: { _, last in last })
-            let folder = RunbookFolderOptions.absolute(runbooks.library.folder)
-            let links = runbook.map {
-                ScheduleLink(runbook: $0, parameters: runbook.count == 1 ? values : [:], folder: folder)
-            }
+            let links = runbook.map { ScheduleLink(runbook: $0, parameters: runbook.count == 1 ? values : [:]) }
             let schedule = Schedule(
                 name: name, description: description, recurrence: recurrence, enabled: !disabled, misfire: misfire,
                 overlap: overlap,
                 timeoutSeconds: timeout.flatMap(DurationText.parse).map { Int($0.components.seconds) },
                 links: links)
             problems += schedule.problems()
+            // A schedule starts the published version: a link is checked against it, so a
+            // scheduler started in any folder runs what was checked here.
+            let store = try store.openWithAccount()
+            let service = AutomationService(store: store)
             for link in links {
                 do {
-                    problems += ScheduleLinks.problems(link, runbook: try runbooks.library.load(link.runbook).runbook)
+                    problems += ScheduleLinks.problems(
+                        link, runbook: try service.publishedRunbook(named: link.runbook).runbook)
                 } catch {
                     problems.append(
-                        "link to '\(link.runbook)': \(error.description.replacingOccurrences(of: "error: ", with: ""))")
+                        "link to '\(link.runbook)': \(Self.unpublished(error, link.runbook, runbooks.library))")
                 }
             }
             guard problems.isEmpty else {
                 for problem in problems { Terminal.error("schedule '\(name)': \(problem)") }
                 throw ExitCode(65)
             }
-            let store = try store.open()
             do {
                 try store.saveSchedule(schedule, replace: replace, at: now)
             } catch let error as StoreError {
@@ -178,6 +180,18 @@ extension RunbookCommand.ScheduleCommand {
                     + "next fire \(next.map { ScheduleTime.local($0, timeZone: timeZone) + " (" + $0.formatted(.iso8601) + ")" } ?? "none")."
             )
         }
+    }
+}
+
+extension RunbookCommand.ScheduleCommand.Create {
+    /// Why a link's runbook cannot be started, with how to publish it when a file is at hand.
+    static func unpublished(_ error: ServiceError, _ name: String, _ library: RunbookLibrary) -> String {
+        let file = library.path(for: name)
+        guard FileManager.default.fileExists(atPath: file) else { return error.description }
+        if case .notFound = error {
+            return "runbook '\(name)' is not published; publish it first: runbook publish \(file)"
+        }
+        return error.description
     }
 }
 

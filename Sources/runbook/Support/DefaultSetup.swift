@@ -1,4 +1,5 @@
 import Automation
+import AutomationService
 import AutomationStore
 import Foundation
 
@@ -47,8 +48,13 @@ enum DefaultSetup {
         let created = try store.ensureDefaultSetup(
             account: account, workspace: workspace, localMachine: machine, at: Date())
         guard created else { return nil }
+        // The shipped runbooks become the account's published runbooks, as the portal's
+        // tutorial runbooks are there from the start.
+        let library = RunbookLibrary(folder: RunbookFolderOptions.defaultFolder)
+        let published = AutomationService(store: store).publishUnpublished(from: library)
         let profileNote = profile == .azure ? "" : ", profile \(profile.rawValue)"
+        let publishedNote = published.isEmpty ? "" : "; published \(published.count) runbooks from \(library.folder)/"
         return "Created the default Automation account '\(accountName)' (EastUS2\(profileNote)) linked to "
-            + "workspace '\(workspaceName)' (EastUS); \(machineNote)."
+            + "workspace '\(workspaceName)' (EastUS); \(machineNote)\(publishedNote)."
     }
 }

@@ -28,6 +28,8 @@ struct JobDocument: Encodable {
     var id: String
     var runbook: String
     var runbookDigest: String
+    /// `published`, or the file an author ran.
+    var runbookSource: String?
     var status: String
     var startReason: String
     var startedBy: String?
@@ -45,7 +47,8 @@ struct JobDocument: Encodable {
     var streams: [StreamRecord]?
 
     enum CodingKeys: String, CodingKey {
-        case id, runbook, runbookDigest, status, startReason, startedBy, account, parameters, targets, createdAt
+        case id, runbook, runbookDigest, runbookSource, status, startReason, startedBy, account, parameters, targets,
+            createdAt
         case startedAt, endedAt, durationSeconds, exception, resumesBeforeStep, statusHistory, streams
     }
 
@@ -55,6 +58,7 @@ struct JobDocument: Encodable {
         try container.encode(id, forKey: .id)
         try container.encode(runbook, forKey: .runbook)
         try container.encode(runbookDigest, forKey: .runbookDigest)
+        try container.encode(runbookSource, forKey: .runbookSource)
         try container.encode(status, forKey: .status)
         try container.encode(startReason, forKey: .startReason)
         try container.encode(startedBy, forKey: .startedBy)
@@ -76,6 +80,7 @@ struct JobDocument: Encodable {
         id = job.id
         runbook = job.runbookName
         runbookDigest = job.runbookDigest
+        runbookSource = job.runbookSource
         status = job.status.rawValue
         startReason = job.startReason.rawValue
         startedBy = job.startedBy

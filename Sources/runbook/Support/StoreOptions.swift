@@ -102,7 +102,12 @@ struct RunbookFolderOptions: ParsableArguments {
     }
 
     var library: RunbookLibrary {
-        RunbookLibrary(folder: folder ?? ProcessInfo.processInfo.environment["RUNBOOK_PATH"] ?? "runbooks")
+        RunbookLibrary(folder: folder ?? Self.defaultFolder)
+    }
+
+    /// `$RUNBOOK_PATH`, else `runbooks` (for code that has no parsed options).
+    static var defaultFolder: String {
+        ProcessInfo.processInfo.environment["RUNBOOK_PATH"] ?? "runbooks"
     }
 }
 

@@ -1,0 +1,132 @@
+import Automation
+import AutomationStore
+import Foundation
+
+/// Runbooks as account resources: publish from files, drafts and publishing through the API,
+/// and the version a job runs.
+extension AutomationService {
+    /// What publishing one file did.
+    public struct Published: Sendable {
+        public var runbook: RunbookResource
+        /// False when the published version already had this content.
+        public var changed: Bool
+    }
+
+    /// Publishes runbook files: each is validated first (all problems reported), then every
+    /// valid one is published. A folder publishes its `*.yaml` files.
+    public func publish(paths: [String]) throws(ServiceError) -> [Published] {
+        var files: [String] = []
+        for path in paths {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                throw .invalid("'\(path)' does not exist", target: path)
+            }
+            if isFolder.boolValue {
+                let library = RunbookLibrary(folder: path)
+                files += library.names().map(library.path(for:))
+            } else {
+                files.append(path)
+            }
+        }
+        var loaded: [LoadedRunbook] = []
+        var diagnostics: [Diagnostic] = []
+        for file in files {
+            do {
+                loaded.append(try RunbookLoader.load(path: file))
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        }
+        guard diagnostics.isEmpty else {
+            throw .invalid("nothing was published: fix these first", diagnostics: diagnostics)
+        }
+        return try loaded.map { runbook throws(ServiceError) in try publish(runbook, from: runbook.path) }
+    }
+
+    /// Publishes validated content; a runbook whose published digest is the same is left as it is.
+    public func publish(_ loaded: LoadedRunbook, from source: String) throws(ServiceError) -> Published {
+        do {
+            if let existing = try store.runbookResource(named: loaded.runbook.name),
+                existing.published?.digest == loaded.digest, existing.draft == nil
+            {
+                return Published(runbook: existing, changed: false)
+            }
+            let stored = try store.publishRunbook(
+                loaded, description: loaded.runbook.description, from: source, at: now())
+            return Published(runbook: stored, changed: true)
+        } catch let error as StoreError {
+            throw .from(error)
+        } catch {
+            throw .invalid("\(error)")
+        }
+    }
+
+    /// The shipped runbooks of a folder that are not published yet (the default setup and
+    /// `apply`): an author's later edits are published explicitly, never behind their back.
+    public func publishUnpublished(from library: RunbookLibrary) -> [Published] {
+        library.names().compactMap { name -> Published? in
+            guard (try? store.runbookResource(named: name))?.flatMap(\.published) == nil,
+                let loaded = try? library.load(name)
+            else { return nil }
+            return try? publish(loaded, from: loaded.path)
+        }
+    }
+
+    public func runbook(named name: String) throws(ServiceError) -> RunbookResource {
+        let found: RunbookResource?
+        do {
+            found = try store.runbookResource(named: name)
+        } catch {
+            throw Self.storeError(error)
+        }
+        guard let found else {
+            let names = (try? store.runbookNames()) ?? []
+            throw .notFound(kind: "runbook", name: name, hint: Suggestion.hint(for: name, among: names))
+        }
+        return found
+    }
+
+    public func runbooks(after: String? = nil, limit: Int = 1000) async throws(ServiceError) -> [RunbookResource] {
+        do {
+            return try await store.runbookResources(after: after, limit: limit)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    public func deleteRunbook(named name: String) async throws(ServiceError) {
+        let deleted: Bool
+        do {
+            deleted = try await store.deleteRunbook(named: name)
+        } catch {
+            throw Self.storeError(error)
+        }
+        if !deleted {
+            // Names the runbook with a suggestion (or says it was deleted meanwhile).
+            _ = try runbook(named: name)
+        }
+    }
+
+    /// The published version ready to run; not published is an error that says how to publish.
+    public func publishedRunbook(named name: String) throws(ServiceError) -> LoadedRunbook {
+        let resource = try runbook(named: name)
+        do {
+            guard let loaded = try resource.loadedPublished() else {
+                throw ServiceError.invalid(
+                    "runbook '\(name)' is not published; publish it first (runbook publish FILE, or publish its draft)",
+                    target: "runbook")
+            }
+            return loaded
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            throw .invalid("the published version of runbook '\(name)' no longer loads: \(error)")
+        }
+    }
+
+    static func storeError(_ error: any Error) -> ServiceError {
+        if let error = error as? StoreError { return .from(error) }
+        if let error = error as? ServiceError { return error }
+        return .invalid("\(error)")
+    }
+}

@@ -1,0 +1,15 @@
+import Automation
+import AutomationStore
+import Foundation
+
+/// The application layer: the use cases the command line and the HTTP API share. Front ends
+/// parse, call one use case, and render; they never reach the store themselves.
+public struct AutomationService: Sendable {
+    public let store: AutomationStore
+    let now: @Sendable () -> Date
+
+    public init(store: AutomationStore, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.now = now
+    }
+}

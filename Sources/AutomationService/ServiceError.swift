@@ -1,0 +1,69 @@
+import Automation
+import AutomationStore
+
+/// The errors of the application layer, typed once and mapped at each edge: an exit code for
+/// the command line (sysexits), an HTTP status and Azure's error code for the API.
+public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// No such resource; `hint` is a "(did you mean ...)" suffix or empty.
+    case notFound(kind: String, name: String, hint: String)
+    /// The request contradicts the current state (a duplicate, a job not running).
+    case conflict(String)
+    /// The input is wrong: `target` names the field; diagnostics carry file positions.
+    case invalid(String, target: String? = nil, diagnostics: [Diagnostic] = [])
+    /// No credentials, or credentials that are not valid.
+    case unauthorized(String)
+    /// Valid credentials without the right (a read-only token that starts a job).
+    case forbidden(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let kind, let name, let hint): "no \(kind) named '\(name)'\(hint)"
+        case .conflict(let message), .unauthorized(let message), .forbidden(let message): message
+        case .invalid(let message, _, let diagnostics):
+            diagnostics.isEmpty ? message : message + "\n" + diagnostics.map(\.description).joined(separator: "\n")
+        }
+    }
+
+    /// sysexits: 65 data error, 66 no input, 73 cannot create (exists), 77 no permission.
+    public var exitCode: Int32 {
+        switch self {
+        case .notFound: 1
+        case .conflict: 1
+        case .invalid: 65
+        case .unauthorized, .forbidden: 77
+        }
+    }
+
+    public var httpStatus: Int {
+        switch self {
+        case .notFound: 404
+        case .conflict: 409
+        case .invalid: 400
+        case .unauthorized: 401
+        case .forbidden: 403
+        }
+    }
+
+    /// Azure's `error.code` for the response body.
+    public var azureCode: String {
+        switch self {
+        case .notFound: "NotFound"
+        case .conflict: "Conflict"
+        case .invalid: "BadRequest"
+        case .unauthorized: "AuthenticationFailed"
+        case .forbidden: "AuthorizationFailed"
+        }
+    }
+}
+
+extension ServiceError {
+    /// The store's own errors in the service's terms.
+    static func from(_ error: StoreError) -> ServiceError {
+        switch error {
+        case .notFound(let kind, let name, let hint): .notFound(kind: kind, name: name, hint: hint)
+        case .alreadyExists: .conflict(error.description)
+        case .ambiguousJob: .invalid(error.description)
+        default: .invalid(error.description)
+        }
+    }
+}
