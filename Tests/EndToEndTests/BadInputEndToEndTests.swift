@@ -99,7 +99,7 @@ import Testing
         #expect(missingRunbook.status == 65)
         #expect(
             missingRunbook.stderr.contains(
-                "no runbook 'enable-trackin' in runbooks/ (looked for enable-trackin.yaml) (did you mean 'enable-tracking'?)"
+                "no runbook 'enable-trackin': not in runbooks/ and not published (did you mean 'enable-tracking'?)"
             ))
         try expectUntouched(cli)
     }
