@@ -26,11 +26,15 @@ public struct ScheduleLink: Sendable, Hashable, Codable {
     /// started from any folder loads the runbook from there, so the schedule runs the runbook
     /// its author checked. Nil for links made before it was recorded (the daemon's folder).
     public var folder: String?
+    /// Azure's job schedule id (a GUID the API's caller picks); links made elsewhere get one
+    /// derived from their schedule and runbook.
+    public var jobScheduleId: String?
 
-    public init(runbook: String, parameters: [String: String] = [:], folder: String? = nil) {
+    public init(runbook: String, parameters: [String: String] = [:], folder: String? = nil, jobScheduleId: String? = nil) {
         self.runbook = runbook
         self.parameters = parameters
         self.folder = folder
+        self.jobScheduleId = jobScheduleId
     }
 }
 
@@ -95,6 +99,7 @@ extension ScheduleLink {
         try container.encode(runbook, forKey: .runbook)
         try container.encode(parameters, forKey: .parameters)
         try container.encode(folder, forKey: .folder)
+        try container.encode(jobScheduleId, forKey: .jobScheduleId)
     }
 }
 
