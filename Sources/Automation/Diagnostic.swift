@@ -63,7 +63,9 @@ public struct DiagnosticSink: Sendable {
                 continue
             }
             if !known.contains(key) {
-                error("unknown key '\(key)' in \(context)\(Suggestion.hint(for: key, among: known))", at: pair.key.mark)
+                error(
+                    "unknown key \(Quoted.clip(key)) in \(context)\(Suggestion.hint(for: key, among: known))",
+                    at: pair.key.mark)
             }
         }
     }
