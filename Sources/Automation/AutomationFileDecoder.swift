@@ -45,11 +45,11 @@ struct AutomationFileDecoder {
         var schedules: [Schedule] = []
         var linkMarks: [String: Mark] = [:]
         for node in root["schedules"].flatMap({ sink.sequence($0, "'schedules'") }) ?? [] {
-            var decoder = ScheduleDecoder(sink: sink)
+            var decoder = ScheduleDecoder(sink: sink.handOff())
             let schedule = decoder.decode(node)
-            sink = decoder.sink
+            sink = decoder.sink.handOff()
             guard let schedule else { continue }
-            if schedules.contains(where: { $0.name == schedule.name }) {
+            if linkMarks[schedule.name] != nil {
                 sink.error("duplicate schedule name \(Quoted.clip(schedule.name))", at: node["name"]?.mark ?? node.mark)
             }
             linkMarks[schedule.name] = node["runbooks"]?.mark ?? node.mark

@@ -147,9 +147,9 @@ struct RunbookDecoder {
         }
         var inputs: [Template.Entry] = []
         if let withNode = node["with"] {
-            var checker = InputChecker(sink: sink, parameters: parameters)
+            var checker = InputChecker(sink: sink.handOff(), parameters: parameters)
             inputs = checker.templates(withNode, specs: signature?.inputs, context: "inputs of \(what)")
-            sink = checker.sink
+            sink = checker.sink.handOff()
         } else if let signature {
             for spec in signature.inputs where spec.required {
                 sink.error(

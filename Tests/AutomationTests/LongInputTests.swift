@@ -121,4 +121,23 @@ import Testing
         #expect(first.message.hasPrefix("unknown action '\(Self.huge.prefix(80))…' (900000 characters)"))
         #expect(first.message.count < 400)
     }
+
+    /// The fuzzer's second hang (seed 99): 20,000 bad schedules took 35 s, each nested decoder
+    /// copying every diagnostic found so far before adding its own.
+    @Test(.timeLimit(.minutes(1)))
+    func thousandsOfBadSchedulesAreReportedInLinearTime() {
+        let entries = String(repeating: "  - name: contoso-gw\n", count: 20_000)
+        let diagnostics = automationFileDiagnostics("schedules:\n" + entries)
+        #expect(diagnostics.count >= 40_000)
+        #expect(diagnostics.first?.message == "schedule 'contoso-gw' is missing required key 'frequency'")
+        #expect(diagnostics.last?.mark.line == 20_001)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func thousandsOfBadStepInputsAreReportedInLinearTime() {
+        var lines = ["name: t", "steps:"]
+        for index in 0..<10_000 { lines.append("  - { name: s\(index), action: log, with: { nosuch: 1 } }") }
+        let diagnostics = runbookDiagnostics(lines.joined(separator: "\n"))
+        #expect(diagnostics.count >= 10_000)
+    }
 }
