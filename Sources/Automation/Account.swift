@@ -43,8 +43,8 @@ public enum WorkspaceLink {
         var problems: [String] = []
         if account.subscription != workspace.subscription {
             problems.append(
-                "Automation account '\(account.name)' is in subscription '\(account.subscription)' but workspace "
-                    + "'\(workspace.name)' is in '\(workspace.subscription)'; "
+                "Automation account '\(account.name)' is in subscription \(Quoted.clip(account.subscription)) but workspace "
+                    + "'\(workspace.name)' is in \(Quoted.clip(workspace.subscription)); "
                     + "an account links only to a workspace in its own subscription")
         }
         if let problem = regionProblem(accountRegion: account.region, workspaceRegion: workspace.region) {

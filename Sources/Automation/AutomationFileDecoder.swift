@@ -37,7 +37,7 @@ struct AutomationFileDecoder {
             guard let machine = decodeMachine(node, account: account) else { continue }
             let at = node["name"]?.mark ?? node.mark
             if let first = seen[machine.name] {
-                sink.error("duplicate machine name '\(machine.name)' (first defined at \(first))", at: at)
+                sink.error("duplicate machine name \(Quoted.clip(machine.name)) (first defined at \(first))", at: at)
             }
             seen[machine.name] = at
             machines.append(machine)
@@ -45,12 +45,12 @@ struct AutomationFileDecoder {
         var schedules: [Schedule] = []
         var linkMarks: [String: Mark] = [:]
         for node in root["schedules"].flatMap({ sink.sequence($0, "'schedules'") }) ?? [] {
-            var decoder = ScheduleDecoder(sink: sink)
+            var decoder = ScheduleDecoder(sink: sink.handOff())
             let schedule = decoder.decode(node)
-            sink = decoder.sink
+            sink = decoder.sink.handOff()
             guard let schedule else { continue }
-            if schedules.contains(where: { $0.name == schedule.name }) {
-                sink.error("duplicate schedule name '\(schedule.name)'", at: node["name"]?.mark ?? node.mark)
+            if linkMarks[schedule.name] != nil {
+                sink.error("duplicate schedule name \(Quoted.clip(schedule.name))", at: node["name"]?.mark ?? node.mark)
             }
             linkMarks[schedule.name] = node["runbooks"]?.mark ?? node.mark
             schedules.append(schedule)
@@ -62,10 +62,10 @@ struct AutomationFileDecoder {
 
     private mutating func required(_ node: Node, _ key: String, _ what: String) -> String? {
         guard let value = node[key] else {
-            sink.error("\(what) is missing required key '\(key)'", at: node.mark)
+            sink.error("\(what) is missing required key \(Quoted.clip(key))", at: node.mark)
             return nil
         }
-        return sink.string(value, "'\(key)' of \(what)")
+        return sink.string(value, "\(Quoted.clip(key)) of \(what)")
     }
 
     /// A required `name` that follows `ResourceName`'s rule (reported at the value).
@@ -81,7 +81,7 @@ struct AutomationFileDecoder {
     private mutating func region(_ node: Node, _ key: String, _ what: String) -> Region? {
         guard let text = required(node, key, what), let valueNode = node[key] else { return nil }
         guard let region = Region(text) else {
-            sink.error("unknown Azure region '\(text)'\(Region.hint(for: text))", at: valueNode.mark)
+            sink.error("unknown Azure region \(Quoted.clip(text))\(Region.hint(for: text))", at: valueNode.mark)
             return nil
         }
         return region
@@ -111,7 +111,7 @@ struct AutomationFileDecoder {
                 profile = parsed
             } else {
                 let hint = Suggestion.hint(for: text, among: LimitsProfile.allCases.map(\.rawValue))
-                sink.error("unknown limits profile '\(text)'\(hint)", at: profileNode.mark)
+                sink.error("unknown limits profile \(Quoted.clip(text))\(hint)", at: profileNode.mark)
             }
         }
         if workspace == nil {
@@ -140,14 +140,14 @@ struct AutomationFileDecoder {
         guard sink.mapping(node, "a gateway") != nil else { return nil }
         sink.checkKeys(of: node, known: Self.gatewayKeys, context: "gateway")
         guard let name = resourceName(node, "gateway") else { return nil }
-        return Gateway(name: name, rules: rules(node["rules"], "gateway '\(name)'"))
+        return Gateway(name: name, rules: rules(node["rules"], "gateway \(Quoted.clip(name))"))
     }
 
     private mutating func decodeMachine(_ node: Node, account: Account?) -> Machine? {
         guard sink.mapping(node, "a machine") != nil else { return nil }
         sink.checkKeys(of: node, known: Self.machineKeys, context: "machine")
         let name = resourceName(node, "machine")
-        let what = "machine '\(name ?? "?")'"
+        let what = "machine \(Quoted.clip(name ?? "?"))"
         var os: OperatingSystem?
         if let text = required(node, "os", what), let osNode = node["os"] {
             os = OperatingSystem(text)
@@ -168,7 +168,7 @@ struct AutomationFileDecoder {
         var tags: [String: String] = [:]
         if let tagsNode = node["tags"], let pairs = sink.mapping(tagsNode, "'tags' of \(what)") {
             for pair in pairs {
-                if let key = pair.key.scalarText, let value = sink.string(pair.value, "tag '\(key)'") {
+                if let key = pair.key.scalarText, let value = sink.string(pair.value, "tag \(Quoted.clip(key))") {
                     tags[key] = value
                 }
             }
@@ -193,7 +193,7 @@ struct AutomationFileDecoder {
             if let route = MachineNetwork.Route(rawValue: text) {
                 network.route = route
             } else {
-                sink.error("unknown route '\(text)'; expected direct or gateway", at: routeNode.mark)
+                sink.error("unknown route \(Quoted.clip(text)); expected direct or gateway", at: routeNode.mark)
             }
         }
         network.gateway = node["gateway"].flatMap { sink.string($0, "'gateway'") }
@@ -211,19 +211,21 @@ struct AutomationFileDecoder {
             sink.error("'source' of \(what) is 'local', {linuxRoot: FOLDER} or {windowsFolder: FOLDER}", at: node.mark)
             return nil
         }
-        guard let path = sink.string(pairs[0].value, "'\(key)'") else { return nil }
+        guard let path = sink.string(pairs[0].value, "\(Quoted.clip(key))") else { return nil }
         let absolute = path.hasPrefix("/") ? path : (baseFolder as NSString).appendingPathComponent(path)
         let resolved = URL(fileURLWithPath: absolute).standardizedFileURL.path
         var isFolder: ObjCBool = false
         if !FileManager.default.fileExists(atPath: resolved, isDirectory: &isFolder) || !isFolder.boolValue {
-            sink.error("machine folder '\(path)' does not exist (resolved to \(resolved))", at: pairs[0].value.mark)
+            sink.error(
+                "machine folder \(Quoted.clip(path)) does not exist (resolved to \(resolved.count <= 4 * Quoted.maxCharacters ? resolved : "a path of \(resolved.count) characters"))",
+                at: pairs[0].value.mark)
         }
         switch key {
         case "linuxRoot": return .linuxRoot(resolved)
         case "windowsFolder": return .windowsFolder(resolved)
         default:
             sink.error(
-                "unknown source kind '\(key)'\(Suggestion.hint(for: key, among: ["linuxRoot", "windowsFolder"]))",
+                "unknown source kind \(Quoted.clip(key))\(Suggestion.hint(for: key, among: ["linuxRoot", "windowsFolder"]))",
                 at: pairs[0].key.mark)
             return nil
         }

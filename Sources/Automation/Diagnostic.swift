@@ -47,6 +47,17 @@ public struct DiagnosticSink: Sendable {
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
+    /// This sink's diagnostics, leaving this one empty: a nested decoder takes the sink and
+    /// hands it back (`Decoder(sink: sink.handOff())`, then `sink = decoder.sink.handOff()`).
+    /// Copying instead would leave two owners of the
+    /// array, and the decoder's first append would copy every diagnostic so far: quadratic in a
+    /// file with thousands of bad entries.
+    mutating func handOff() -> DiagnosticSink {
+        let taken = self
+        diagnostics = []
+        return taken
+    }
+
     public mutating func error(_ message: String, at mark: Mark) {
         diagnostics.append(Diagnostic(file: file, mark: mark, message: message))
     }
@@ -63,7 +74,9 @@ public struct DiagnosticSink: Sendable {
                 continue
             }
             if !known.contains(key) {
-                error("unknown key '\(key)' in \(context)\(Suggestion.hint(for: key, among: known))", at: pair.key.mark)
+                error(
+                    "unknown key \(Quoted.clip(key)) in \(context)\(Suggestion.hint(for: key, among: known))",
+                    at: pair.key.mark)
             }
         }
     }

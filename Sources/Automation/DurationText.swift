@@ -18,9 +18,10 @@ public enum DurationText {
         public var description: String {
             switch self {
             case .notADuration(let text):
-                return "'\(text)' is not a duration such as 30s, 15m or 1h30m"
+                return "\(Quoted.clip(text)) is not a duration such as 30s, 15m or 1h30m"
             case .tooLong(let text):
-                return "duration '\(text)' is longer than the maximum of \(DurationText.maximumText) (10 years)"
+                return
+                    "duration \(Quoted.clip(text)) is longer than the maximum of \(DurationText.maximumText) (10 years)"
             }
         }
     }

@@ -36,7 +36,7 @@ enum Expression {
             guard inner.starts(with: prefix), isIdentifier(inner.dropFirst(prefix.count)) else {
                 return .failure(
                     Problem(
-                        message: "unknown expression '\(string(inner))'; the form is ${{ params.NAME }}",
+                        message: "unknown expression \(Quoted.clip(string(inner))); the form is ${{ params.NAME }}",
                         offset: characterOffset(text, openAt)))
             }
             parts.append(Located(part: .reference(string(inner.dropFirst(prefix.count))), byteOffset: openAt))

@@ -17,7 +17,7 @@ struct InputChecker {
         return pairs.compactMap { pair in
             guard let key = pair.key.scalarText else { return nil }
             let spec = specs?.first { $0.name == key }
-            let template = template(pair.value, type: spec?.type, what: "input '\(key)'")
+            let template = template(pair.value, type: spec?.type, what: "input \(Quoted.clip(key))")
             return Template.Entry(key: key, keyMark: pair.key.mark, value: template)
         }
     }
@@ -81,7 +81,7 @@ struct InputChecker {
             }
             let at = Expression.mark(of: node, offset: Expression.characterOffset(text, item.byteOffset))
             let hint = Suggestion.hint(for: name, among: parameters.map(\.name))
-            sink.error("undefined parameter '\(name)' in ${{ params.\(name) }}\(hint)", at: at)
+            sink.error("undefined parameter \(Quoted.clip(name)) in ${{ params.\(name) }}\(hint)", at: at)
         }
         let parts = located.map(\.part)
         if parts.count == 1, case .reference(let name) = parts[0] {
@@ -89,7 +89,7 @@ struct InputChecker {
                 !Self.compatible(spec.type, with: type)
             {
                 sink.error(
-                    "\(what) must be \(type.noun), but parameter '\(name)' is of type \(spec.type.rawValue)",
+                    "\(what) must be \(type.noun), but parameter \(Quoted.clip(name)) is of type \(spec.type.rawValue)",
                     at: node.mark)
             }
             return .reference(name, node.mark)
@@ -133,13 +133,13 @@ public enum InputValues {
         case (.enumeration(let choices), .string(let text)):
             return choices.contains(text)
                 ? nil
-                : "\(what): '\(text)' is not one of \(choices.joined(separator: ", "))"
+                : "\(what): \(Quoted.clip(text)) is not one of \(choices.joined(separator: ", "))"
                     + Suggestion.hint(for: text, among: choices).replacingSemicolonHint()
         case (.stringList(let allowed), .list(let items)):
             for item in items {
                 guard case .string(let text) = item else { return "\(what) must be a list of strings, found \(item)" }
                 if let allowed, !allowed.contains(text) {
-                    return "\(what): '\(text)' is not one of \(allowed.joined(separator: ", "))"
+                    return "\(what): \(Quoted.clip(text)) is not one of \(allowed.joined(separator: ", "))"
                         + Suggestion.hint(for: text, among: allowed).replacingSemicolonHint()
                 }
             }
@@ -147,7 +147,7 @@ public enum InputValues {
         case (.stringMap, .map(let entries)):
             for entry in entries {
                 guard case .string = entry.value else {
-                    return "\(what): '\(entry.key)' must be a string, found \(entry.value.typeName)"
+                    return "\(what): \(Quoted.clip(entry.key)) must be a string, found \(entry.value.typeName)"
                 }
             }
             return nil
@@ -162,7 +162,9 @@ public enum InputValues {
             }
             for entry in entries {
                 guard let spec = specs.first(where: { $0.name == entry.key }) else { continue }
-                if let problem = problem(entry.value, type: spec.type, what: "input '\(entry.key)'") { return problem }
+                if let problem = problem(entry.value, type: spec.type, what: "input \(Quoted.clip(entry.key))") {
+                    return problem
+                }
             }
             return nil
         default:

@@ -37,7 +37,7 @@ public struct NetworkRule: Sendable, Hashable, CustomStringConvertible {
     public struct RuleSyntaxError: Error, Sendable, CustomStringConvertible {
         public var text: String
         public var description: String {
-            "network rule '\(text)' is not of the form 'PORT/tcp to HOST' or 'PORT/tcp from HOST'"
+            "network rule \(Quoted.clip(text)) is not of the form 'PORT/tcp to HOST' or 'PORT/tcp from HOST'"
         }
     }
 }

@@ -28,7 +28,8 @@ extension DiagnosticSink {
         guard let text = string(node, what) else { return nil }
         guard let value = T(rawValue: text) else {
             error(
-                "unknown \(what) '\(text)'; expected one of: " + T.allCases.map(\.rawValue).joined(separator: ", "),
+                "unknown \(what) \(Quoted.clip(text)); expected one of: "
+                    + T.allCases.map(\.rawValue).joined(separator: ", "),
                 at: node.mark)
             return nil
         }
@@ -70,7 +71,7 @@ extension DiagnosticSink {
             return duration
         case .failure(.tooLong):
             error(
-                "\(what) '\(text)' is longer than the maximum duration, \(DurationText.maximumText) (10 years)",
+                "\(what) \(Quoted.clip(text)) is longer than the maximum duration, \(DurationText.maximumText) (10 years)",
                 at: node.mark)
             return nil
         default:

@@ -53,7 +53,7 @@ public enum OSCatalog {
 
     /// The error text for an OS that is not in the catalog.
     public static func unsupportedMessage(_ text: String) -> String {
-        var message = "operating system '\(text)' is not supported by Change Tracking and Inventory"
+        var message = "operating system \(Quoted.clip(text)) is not supported by Change Tracking and Inventory"
         // A known family at an unsupported version (Windows Server 2008, Ubuntu 14.04) is not a
         // typo: name the versions of that family that are supported instead of a near miss.
         let family = Self.family(text)

@@ -13,12 +13,12 @@ public enum ParameterValues {
     /// Why `value` is not acceptable for a parameter, or nil when it is.
     public static func problem(_ value: Value, type: ParameterType, allowed: [Value]?, name: String) -> String? {
         guard matches(value, type) else {
-            return "parameter '\(name)' must be of type \(type.rawValue), found \(value.typeName) \(value)"
+            return "parameter \(Quoted.clip(name)) must be of type \(type.rawValue), found \(value.typeName) \(value)"
         }
         guard let allowed else { return nil }
         let elements = type == .list ? (value.listValue ?? []) : [value]
         for element in elements where !allowed.contains(element) {
-            return "parameter '\(name)': '\(element)' is not allowed; allowed: "
+            return "parameter \(Quoted.clip(name)): \(Quoted.clip(element.description)) is not allowed; allowed: "
                 + allowed.map(\.description).joined(separator: ", ")
         }
         return nil
@@ -54,12 +54,13 @@ public enum ParameterValues {
         var bound: [String: Value] = [:]
         for name in given.keys.sorted() where runbook.parameter(named: name) == nil {
             let hint = Suggestion.hint(for: name, among: runbook.parameters.map(\.name))
-            problems.append("runbook '\(runbook.name)' has no parameter '\(name)'\(hint)")
+            problems.append("runbook '\(runbook.name)' has no parameter \(Quoted.clip(name))\(hint)")
         }
         for spec in runbook.parameters {
             if let text = given[spec.name] {
                 guard let value = parse(text, as: spec.type) else {
-                    problems.append("parameter '\(spec.name)' must be of type \(spec.type.rawValue), found '\(text)'")
+                    problems.append(
+                        "parameter '\(spec.name)' must be of type \(spec.type.rawValue), found \(Quoted.clip(text))")
                     continue
                 }
                 if let problem = problem(value, type: spec.type, allowed: spec.allowed, name: spec.name) {

@@ -31,7 +31,7 @@ public struct Region: Sendable, Hashable, CustomStringConvertible, Codable {
         let single = try decoder.singleValueContainer()
         let text = try single.decode(String.self)
         guard let region = Region(text) else {
-            throw DecodingError.dataCorruptedError(in: single, debugDescription: "unknown region '\(text)'")
+            throw DecodingError.dataCorruptedError(in: single, debugDescription: "unknown region \(Quoted.clip(text))")
         }
         self = region
     }

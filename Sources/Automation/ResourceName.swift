@@ -1,6 +1,7 @@
 /// The rule every name a user gives a resource follows (machines, accounts, workspaces, gateways,
 /// schedules, tokens): names end up in terminal tables, file paths, URLs and log lines, so they
-/// carry no control characters, no path separators and no surrounding spaces.
+/// carry no control or invisible format characters, no path separators, no surrounding spaces,
+/// and only valid UTF-8 (no U+FFFD from undecodable bytes).
 public enum ResourceName {
     /// Longer names are refused; Azure's longest resource names (schedules) stop at 128.
     public static let maxLength = 128
@@ -11,8 +12,14 @@ public enum ResourceName {
         if name.count > maxLength {
             return "\(kind) name is \(name.count) characters long; the limit is \(maxLength)"
         }
+        if name.unicodeScalars.contains("\u{FFFD}") {
+            // What an invalid UTF-8 byte (`$'a\\xff'`) becomes when the argument is decoded.
+            return "\(kind) name '\(TerminalText.escaped(name))' is not valid UTF-8 text "
+                + "(it holds U+FFFD, the replacement for bytes that are not UTF-8)"
+        }
         if let bad = name.unicodeScalars.first(where: TerminalText.isControl) {
-            return "\(kind) name '\(TerminalText.escaped(name))' contains the control character "
+            let what = bad.value <= 0x9F ? "control character" : "invisible format character"
+            return "\(kind) name '\(TerminalText.escaped(name))' contains the \(what) "
                 + "\(TerminalText.escaped(String(bad))); names are printable text"
         }
         if name.contains("/") || name.contains("\\") {

@@ -43,7 +43,8 @@ struct RunbookDecoder {
         if !RunbookNames.isValid(name) {
             sink.error(RunbookNames.rule(for: name), at: node.mark)
         } else if let expectedName, expectedName != name {
-            sink.error("runbook name '\(name)' does not match its file name '\(expectedName).yaml'", at: node.mark)
+            sink.error(
+                "runbook name \(Quoted.clip(name)) does not match its file name '\(expectedName).yaml'", at: node.mark)
         }
         return name
     }
@@ -62,7 +63,7 @@ struct RunbookDecoder {
     }
 
     private mutating func decodeParameter(_ name: String, _ node: Node) -> ParameterSpec? {
-        let what = "parameter '\(name)'"
+        let what = "parameter \(Quoted.clip(name))"
         guard sink.mapping(node, what) != nil else { return nil }
         sink.checkKeys(of: node, known: Self.parameterKeys, context: what)
         var type = ParameterType.string
@@ -71,7 +72,7 @@ struct RunbookDecoder {
                 type = parsed
             } else {
                 let hint = Suggestion.hint(for: text, among: ParameterType.allCases.map(\.rawValue))
-                sink.error("unknown parameter type '\(text)'\(hint)", at: typeNode.mark)
+                sink.error("unknown parameter type \(Quoted.clip(text))\(hint)", at: typeNode.mark)
             }
         }
         let required = node["required"].flatMap { sink.bool($0, "'required' of \(what)") } ?? false
@@ -118,7 +119,8 @@ struct RunbookDecoder {
             guard let step = decodeStep(item, parameters: parameters) else { continue }
             if let first = seen[step.name] {
                 sink.error(
-                    "duplicate step name '\(step.name)' (first used at \(first))", at: item["name"]?.mark ?? item.mark)
+                    "duplicate step name \(Quoted.clip(step.name)) (first used at \(first))",
+                    at: item["name"]?.mark ?? item.mark)
             }
             seen[step.name] = item["name"]?.mark ?? item.mark
             steps.append(step)
@@ -131,13 +133,13 @@ struct RunbookDecoder {
         sink.checkKeys(of: node, known: Self.stepKeys, context: "step")
         let name = node["name"].flatMap { sink.string($0, "step 'name'") }
         if node["name"] == nil { sink.error("step is missing required key 'name'", at: node.mark) }
-        let what = "step '\(name ?? "?")'"
+        let what = "step \(Quoted.clip(name ?? "?"))"
         var signature: ActionSignature?
         if let actionNode = node["action"], let action = sink.string(actionNode, "'action' of \(what)") {
             signature = ActionCatalog.signature(named: action)
             if signature == nil {
                 sink.error(
-                    "unknown action '\(action)'\(Suggestion.hint(for: action, among: ActionCatalog.names))",
+                    "unknown action \(Quoted.clip(action))\(Suggestion.hint(for: action, among: ActionCatalog.names))",
                     at: actionNode.mark)
             }
         } else if node["action"] == nil {
@@ -145,9 +147,9 @@ struct RunbookDecoder {
         }
         var inputs: [Template.Entry] = []
         if let withNode = node["with"] {
-            var checker = InputChecker(sink: sink, parameters: parameters)
+            var checker = InputChecker(sink: sink.handOff(), parameters: parameters)
             inputs = checker.templates(withNode, specs: signature?.inputs, context: "inputs of \(what)")
-            sink = checker.sink
+            sink = checker.sink.handOff()
         } else if let signature {
             for spec in signature.inputs where spec.required {
                 sink.error(
@@ -197,6 +199,6 @@ public enum RunbookNames {
     }
 
     public static func rule(for name: String) -> String {
-        "runbook name '\(name)' is not valid: start with a letter, then letters, digits, '-' or '_' (at most 63)"
+        "runbook name \(Quoted.clip(name)) is not valid: start with a letter, then letters, digits, '-' or '_' (at most 63)"
     }
 }

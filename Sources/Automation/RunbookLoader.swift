@@ -122,7 +122,8 @@ public struct RunbookLibrary: Sendable {
         public var description: String {
             switch self {
             case .notFound(let name, let folder, let hint):
-                return "error: no runbook '\(name)' in \(folder)/ (looked for \(name).yaml)\(hint)"
+                let file = name.count <= Quoted.maxCharacters ? " (looked for \(name).yaml)" : ""
+                return "error: no runbook \(Quoted.clip(name)) in \(folder)/\(file)\(hint)"
             case .invalid(let error):
                 return error.description
             }

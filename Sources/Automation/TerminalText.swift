@@ -2,12 +2,21 @@
 /// made visible instead of being interpreted (an escape sequence in a file name must not recolour
 /// the terminal or set its title; a newline in a name must not split a table row).
 public enum TerminalText {
-    /// C0 controls, DEL, C1 controls (U+0080-U+009F: some terminals take U+009B as CSI) and the
-    /// bidirectional overrides that reorder what is shown.
+    /// C0 controls, DEL, C1 controls (U+0080-U+009F: some terminals take U+009B as CSI), and
+    /// every character that is invisible or moves text around: format characters (category Cf:
+    /// bidirectional marks and overrides, zero-width spaces and joiners, U+FEFF, the
+    /// interlinear annotations U+FFF9-U+FFFB, the tag block U+E0000-U+E007F) and the line and
+    /// paragraph separators U+2028 and U+2029 (categories Zl, Zp).
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
-        default: false
+        case 0x00...0x1F, 0x7F...0x9F: return true
+        case 0x20...0x7E: return false  // printable ASCII, the common case, without a table lookup
+        case 0xE0000...0xE007F: return true  // the whole tag block, unassigned ones included
+        default:
+            switch scalar.properties.generalCategory {
+            case .format, .lineSeparator, .paragraphSeparator: return true
+            default: return false
+            }
         }
     }
 

@@ -171,7 +171,11 @@ public struct Scanner: Sendable {
             root = try MachineRoot(path: folder)
         } catch {
             var failed = Collected()
-            failed.errors.append("\(machine.name): machine folder \(folder) is missing or not a folder (\(error))")
+            switch error {
+            case .machineFolderIsLink, .notAFolderName: failed.errors.append("\(machine.name): \(error)")
+            default:
+                failed.errors.append("\(machine.name): machine folder \(folder) is missing or not a folder (\(error))")
+            }
             return failed
         }
         switch machine.source {

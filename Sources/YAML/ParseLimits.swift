@@ -4,7 +4,8 @@ public struct ParseLimits: Sendable, Hashable {
     public var maxBytes: Int
     /// Deepest accepted nesting of sequences and mappings.
     public var maxDepth: Int
-    /// Largest accepted node count once every alias is expanded (billion-laughs guard).
+    /// Largest accepted node count, the document's own and once every alias is expanded
+    /// (billion-laughs guard); the error says which of the two was passed.
     public var maxExpandedNodes: Int
     /// Largest accepted scalar text, in bytes, once every alias is expanded: a few aliases of a
     /// large anchored string would pass the node count yet make every consumer walk gigabytes.

@@ -46,6 +46,9 @@ struct TreeBuilder {
     private var stack: [Frame] = []
     private var anchors: [String: (node: Node, size: Expansion)] = [:]
     private var expandedTotal = Expansion(nodes: 0, bytes: 0)
+    /// What the document holds itself, aliases not expanded: when this alone is over a limit,
+    /// the document is too large, not an alias bomb.
+    private var writtenTotal = Expansion(nodes: 0, bytes: 0)
     private var documentCount = 0
 
     init(limits: ParseLimits) {
@@ -62,6 +65,7 @@ struct TreeBuilder {
             }
             anchors.removeAll()
             expandedTotal = Expansion(nodes: 0, bytes: 0)
+            writtenTotal = Expansion(nodes: 0, bytes: 0)
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
             let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
@@ -72,14 +76,14 @@ struct TreeBuilder {
                 anchor: Self.string(scalar.anchor)
             )
             let size = Expansion(nodes: 1, bytes: scalar.length)
-            try count(size, at: mark)
+            try count(size, written: true, at: mark)
             try add(node, size: size)
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
             guard let anchored = anchors[name] else {
                 throw YAMLError(.undefinedAlias(name), at: mark)
             }
-            try count(anchored.size, at: mark)
+            try count(anchored.size, written: false, at: mark)
             try add(anchored.node, size: anchored.size)
         case YAML_SEQUENCE_START_EVENT:
             let start = event.data.sequence_start
@@ -102,20 +106,30 @@ struct TreeBuilder {
         guard stack.count < limits.maxDepth else {
             throw YAMLError(.tooDeep(limit: limits.maxDepth), at: shell.mark)
         }
-        try count(Expansion(nodes: 1, bytes: 0), at: shell.mark)
+        try count(Expansion(nodes: 1, bytes: 0), written: true, at: shell.mark)
         stack.append(Frame(shell: shell, isMapping: isMapping))
     }
 
     /// Adds to the document's expanded size; sizes are capped by the limits before they could
     /// overflow, since every addend was itself checked.
-    private mutating func count(_ size: Expansion, at mark: Mark) throws(YAMLError) {
+    /// `written` is false for an alias. The message says which limit was passed: the
+    /// document's own size, or what its aliases expand to.
+    private mutating func count(_ size: Expansion, written: Bool, at mark: Mark) throws(YAMLError) {
         expandedTotal.nodes += size.nodes
         expandedTotal.bytes += size.bytes
+        if written {
+            writtenTotal.nodes += size.nodes
+            writtenTotal.bytes += size.bytes
+        }
         if expandedTotal.nodes > limits.maxExpandedNodes {
-            throw YAMLError(.aliasExpansion(limit: limits.maxExpandedNodes), at: mark)
+            let limit = limits.maxExpandedNodes
+            throw YAMLError(
+                writtenTotal.nodes > limit ? .tooManyNodes(limit: limit) : .aliasExpansion(limit: limit), at: mark)
         }
         if expandedTotal.bytes > limits.maxExpandedBytes {
-            throw YAMLError(.aliasExpansionBytes(limit: limits.maxExpandedBytes), at: mark)
+            let limit = limits.maxExpandedBytes
+            throw YAMLError(
+                writtenTotal.bytes > limit ? .tooMuchText(limit: limit) : .aliasExpansionBytes(limit: limit), at: mark)
         }
     }
 

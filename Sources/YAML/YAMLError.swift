@@ -14,6 +14,10 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible, Loc
         /// Not UTF-8: another encoding, or invalid bytes.
         case encoding(String)
         case aliasExpansionBytes(limit: Int)
+        /// The document itself, without any alias, holds more nodes than the limit.
+        case tooManyNodes(limit: Int)
+        /// The document itself, without any alias, holds more scalar text than the limit.
+        case tooMuchText(limit: Int)
     }
 
     public var reason: Reason
@@ -44,6 +48,10 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible, Loc
             return problem
         case .aliasExpansionBytes(let limit):
             return "aliases expand to more than \(limit) bytes of text (possible billion-laughs document)"
+        case .tooManyNodes(let limit):
+            return "document has more than \(limit) nodes (values, lists and mappings), the limit for one document"
+        case .tooMuchText(let limit):
+            return "document has more than \(limit) bytes of text in its values, the limit for one document"
         }
     }
 

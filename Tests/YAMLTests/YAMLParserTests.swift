@@ -110,6 +110,33 @@ import Testing
         #expect((error?.mark.line ?? 0) > 1)
     }
 
+    /// A large document without a single alias is too large, not a billion-laughs document.
+    @Test func tooManyNodesWithoutAliasesSaysSo() {
+        let limit = ParseLimits.default.maxExpandedNodes
+        let source = "[" + Array(repeating: "1", count: limit).joined(separator: ",") + "]"
+        let error = #expect(throws: YAMLError.self) { try YAMLParser.parse(source) }
+        #expect(error?.reason == .tooManyNodes(limit: limit))
+        #expect(
+            error?.message
+                == "document has more than 100000 nodes (values, lists and mappings), the limit for one document")
+        #expect(error?.mark == Mark(line: 1, column: 2 * limit))
+    }
+
+    @Test func tooMuchTextWithoutAliasesSaysSo() {
+        var limits = ParseLimits.default
+        limits.maxExpandedBytes = 10
+        let error = #expect(throws: YAMLError.self) {
+            try YAMLParser.parseDocuments(Array("a: 12345\nb: 67890\n".utf8), limits: limits)
+        }
+        #expect(error?.reason == .tooMuchText(limit: 10))
+        #expect(error?.message == "document has more than 10 bytes of text in its values, the limit for one document")
+        #expect(error?.mark == Mark(line: 2, column: 4))
+        let aliased = #expect(throws: YAMLError.self) {
+            try YAMLParser.parseDocuments(Array("a: &x 12345\nb: *x\n".utf8), limits: limits)
+        }
+        #expect(aliased?.reason == .aliasExpansionBytes(limit: 10))
+    }
+
     @Test func deepNestingIsRefused() {
         let depth = 10_000
         let source = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)

@@ -26,7 +26,8 @@ public struct CronExpression: Sendable, Hashable {
         guard parts.count == 5 else {
             return .failure(
                 ParseError(
-                    description: "'\(text)' has \(parts.count) fields; cron takes 5 (minute hour day month weekday)"))
+                    description:
+                        "\(Quoted.clip(text)) has \(parts.count) fields; cron takes 5 (minute hour day month weekday)"))
         }
         var sets: [Set<Int>] = []
         for (index, part) in parts.enumerated() {
@@ -55,7 +56,9 @@ public struct CronExpression: Sendable, Hashable {
             if let slash = body.firstIndex(of: "/") {
                 guard let parsed = Int(body[body.index(after: slash)...]), parsed > 0 else {
                     return .failure(
-                        ParseError(description: "\(name) field '\(text)': the step after '/' must be a positive number")
+                        ParseError(
+                            description:
+                                "\(name) field \(Quoted.clip(text)): the step after '/' must be a positive number")
                     )
                 }
                 step = parsed
@@ -68,14 +71,18 @@ public struct CronExpression: Sendable, Hashable {
                 guard (1...2).contains(bounds.count), let first = value(bounds[0], names: names, base: range.lowerBound)
                 else {
                     return .failure(
-                        ParseError(description: "\(name) field '\(text)': '\(body)' is not a value in \(range)"))
+                        ParseError(
+                            description:
+                                "\(name) field \(Quoted.clip(text)): \(Quoted.clip(body)) is not a value in \(range)"))
                 }
                 low = first
                 high = first
                 if bounds.count == 2 {
                     guard let second = value(bounds[1], names: names, base: range.lowerBound) else {
                         return .failure(
-                            ParseError(description: "\(name) field '\(text)': '\(bounds[1])' is not a value"))
+                            ParseError(
+                                description:
+                                    "\(name) field \(Quoted.clip(text)): \(Quoted.clip(bounds[1])) is not a value"))
                     }
                     high = second
                 } else if step > 1 {
@@ -86,7 +93,8 @@ public struct CronExpression: Sendable, Hashable {
                 return .failure(
                     ParseError(
                         description:
-                            "\(name) field '\(text)': values must lie in \(range.lowerBound)-\(range.upperBound)"))
+                            "\(name) field \(Quoted.clip(text)): values must lie in \(range.lowerBound)-\(range.upperBound)"
+                    ))
             }
             values.formUnion(stride(from: low, through: high, by: step))
         }

@@ -98,7 +98,7 @@ public struct Recurrence: Sendable, Hashable, Codable {
         if TimeZone(identifier: timeZone) == nil {
             let known = TimeZone.knownTimeZoneIdentifiers
             let hint = Suggestion.closest(to: timeZone, among: known).map { " (did you mean '\($0)'?)" } ?? ""
-            problems.append("timeZone: unknown IANA time zone '\(timeZone)'\(hint)")
+            problems.append("timeZone: unknown IANA time zone \(Quoted.clip(timeZone))\(hint)")
         }
         problems += boundsProblems()
         if let expiryTime, expiryTime <= startTime {

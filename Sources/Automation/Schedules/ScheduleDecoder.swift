@@ -29,7 +29,7 @@ struct ScheduleDecoder {
                 frequency = parsed
             } else {
                 let hint = Suggestion.hint(for: text, among: ScheduleFrequency.allCases.map(\.rawValue))
-                sink.error("unknown frequency '\(text)'\(hint)", at: frequencyNode.mark)
+                sink.error("unknown frequency \(Quoted.clip(text))\(hint)", at: frequencyNode.mark)
             }
         } else if node["frequency"] == nil {
             sink.error("\(what) is missing required key 'frequency'", at: node.mark)
@@ -45,7 +45,7 @@ struct ScheduleDecoder {
             if let text = item.scalarText, let day = Weekday(name: text) {
                 weekDays.append(day)
             } else {
-                sink.error("'\(item.scalarText ?? "?")' is not a week day (Monday, Tue, ...)", at: item.mark)
+                sink.error("\(Quoted.clip(item.scalarText ?? "?")) is not a week day (Monday, Tue, ...)", at: item.mark)
             }
         }
         let monthDays = (node["monthDays"].flatMap { sink.sequence($0, "'monthDays'") } ?? []).compactMap {
@@ -56,7 +56,8 @@ struct ScheduleDecoder {
             if let text = item.scalarText, let rule = MonthlyOccurrence.parse(text) {
                 occurrences.append(rule)
             } else {
-                sink.error("'\(item.scalarText ?? "?")' is not an occurrence such as 'first Monday'", at: item.mark)
+                sink.error(
+                    "\(Quoted.clip(item.scalarText ?? "?")) is not an occurrence such as 'first Monday'", at: item.mark)
             }
         }
         var schedule = Schedule(

@@ -70,7 +70,7 @@ public struct Schedule: Sendable, Hashable, Codable {
         var problems = recurrence.problems()
         if !RunbookNames.isValid(name) {
             problems.insert(
-                "name: '\(name)' is not valid: start with a letter, then letters, digits, '-' or '_'", at: 0)
+                "name: \(Quoted.clip(name)) is not valid: start with a letter, then letters, digits, '-' or '_'", at: 0)
         }
         if let timeoutSeconds, timeoutSeconds <= 0 { problems.append("timeout: must be positive") }
         if let timeoutSeconds, timeoutSeconds > DurationText.maximumSeconds {
@@ -87,7 +87,7 @@ public enum ScheduleLinks {
     public static func problems(_ link: ScheduleLink, runbook: Runbook) -> [String] {
         switch ParameterValues.bind(link.parameters, to: runbook) {
         case .success: return []
-        case .failure(let error): return error.problems.map { "link to '\(link.runbook)': \($0)" }
+        case .failure(let error): return error.problems.map { "link to \(Quoted.clip(link.runbook)): \($0)" }
         }
     }
 }

@@ -15,7 +15,8 @@ public enum ScheduleTime {
 
         public var description: String {
             switch self {
-            case .notATime(let text): return "'\(text)' is not a time such as 2026-11-25T02:00:00Z or 2026-11-25 02:00"
+            case .notATime(let text):
+                return "\(Quoted.clip(text)) is not a time such as 2026-11-25T02:00:00Z or 2026-11-25 02:00"
             case .invalid(let message): return message
             }
         }
@@ -26,7 +27,7 @@ public enum ScheduleTime {
 
     public static func read(_ text: String, timeZone: String) throws(Problem) -> Date {
         guard let zone = TimeZone(identifier: timeZone) else {
-            throw .invalid("unknown IANA time zone '\(timeZone)'")
+            throw .invalid("unknown IANA time zone \(Quoted.clip(timeZone))")
         }
         if let fields = try fields(of: text) {
             let local = fields.local
@@ -39,7 +40,7 @@ public enum ScheduleTime {
             throw .notATime(text)
         }
         guard Recurrence.dates.contains(exact) else {
-            throw .invalid("'\(text)' is outside the years \(Recurrence.yearsText)")
+            throw .invalid("\(Quoted.clip(text)) is outside the years \(Recurrence.yearsText)")
         }
         return exact
     }
@@ -68,7 +69,7 @@ public enum ScheduleTime {
             guard zoneText.count == 4, let hours = number(zoneText.prefix(2)), let minutes = number(zoneText.suffix(2))
             else { return nil }
             guard (0...23).contains(hours), (0...59).contains(minutes) else {
-                throw .invalid("'\(text)': the UTC offset is out of range (at most ±23:59)")
+                throw .invalid("\(Quoted.clip(text)): the UTC offset is out of range (at most ±23:59)")
             }
             offset = (hours * 3600 + minutes * 60) * (clock[sign] == "-" ? -1 : 1)
             clock = clock[..<sign]
@@ -83,7 +84,8 @@ public enum ScheduleTime {
         func check(_ value: Int, _ name: String, _ range: ClosedRange<Int>) throws(Problem) {
             guard range.contains(value) else {
                 throw .invalid(
-                    "'\(text)': \(name) \(value) is out of range (\(range.lowerBound) to \(range.upperBound))")
+                    "\(Quoted.clip(text)): \(name) \(value) is out of range (\(range.lowerBound) to \(range.upperBound))"
+                )
             }
         }
         try check(year, "year", Recurrence.years)

@@ -21,6 +21,10 @@ enum FileProblem: Error, Hashable, CustomStringConvertible {
     case tooLarge(size: Int64, limit: Int)
     /// Text that cannot be one component of a path: empty, `.`, `..` or holding a `/`.
     case badName(String)
+    /// The machine's folder (not a folder above it) is a symbolic link.
+    case machineFolderIsLink(String)
+    /// A machine folder path ending in `.` or `..`.
+    case notAFolderName(String)
 
     static func from(_ code: Int32) -> FileProblem { code == ENOENT ? .missing : .system(code) }
 
@@ -37,6 +41,11 @@ enum FileProblem: Error, Hashable, CustomStringConvertible {
         case .notRegular(let kind): return "\(kind), not a regular file; never opened"
         case .tooLarge(let size, let limit): return "\(size) bytes, over the limit of \(limit) bytes; not read"
         case .badName(let name): return "'\(name)' cannot name a file inside the machine"
+        case .machineFolderIsLink(let path):
+            return "machine folder \(path) is a symbolic link; register the folder it points to, or "
+                + "replace the link with that folder (a machine's folder is never reached through a link)"
+        case .notAFolderName(let path):
+            return "machine folder \(path) ends in '.' or '..'; name the folder itself"
         }
     }
 

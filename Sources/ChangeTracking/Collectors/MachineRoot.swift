@@ -10,11 +10,32 @@ final class MachineRoot: Sendable {
     let path: String
     private let root: MachineDirectory
 
+    /// Opens the machine's folder. The folder itself must not be a symbolic link (whoever
+    /// administers the machine could point it at the host's `/etc`): its last component is
+    /// opened with O_NOFOLLOW. Links in the folders above it are the operator's and are followed
+    /// (`/home -> /data/home`), as is `/` for a `local` machine.
     init(path: String) throws(FileProblem) {
-        let opened = open(path, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)
-        guard opened >= 0 else { throw FileProblem.from(errno) }
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.path = path
-        root = MachineDirectory(descriptor: opened)
+        guard trimmed != "/" else {
+            let opened = open("/", O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)
+            guard opened >= 0 else { throw FileProblem.from(errno) }
+            root = MachineDirectory(descriptor: opened)
+            return
+        }
+        let slash = trimmed.lastIndex(of: "/")
+        let name = String(slash.map { trimmed[trimmed.index(after: $0)...] } ?? trimmed)
+        let parentPath = slash.map { $0 == trimmed.startIndex ? "/" : String(trimmed[..<$0]) } ?? "."
+        // `lnx/..` or `lnx/.` would reach the folder through `lnx`, link or not.
+        guard MachineDirectory.isName(name) else { throw .notAFolderName(path) }
+        let parent = open(parentPath, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)
+        guard parent >= 0 else { throw FileProblem.from(errno) }
+        switch MachineDirectory(descriptor: parent).openDirectory(name) {
+        case .success(let folder): root = folder
+        case .failure(.throughLink): throw .machineFolderIsLink(path)
+        case .failure(let problem): throw problem
+        }
     }
 
     /// The folder at a link-free path; a link on the way is refused, naming where it is.
