@@ -116,7 +116,7 @@ extension AutomationService {
         if token.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.tokenUseInterval }) ?? true {
             // A failed write must not fail a request that is otherwise allowed.
             let since = now.addingTimeInterval(-Self.tokenUseInterval)
-            if (try? await store.markTokenUsed(id: token.id, at: now, unlessUsedSince: since)) == true {
+            if (try? await store.markTokenUsed(id: token.id, at: now, unlessUsedAfter: since)) == true {
                 token.lastUsedAt = now
             }
         }

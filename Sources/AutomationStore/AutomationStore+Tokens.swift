@@ -64,13 +64,13 @@ extension AutomationStore {
         }
     }
 
-    /// Records a use unless one was recorded at or after `since` (another request may have
-    /// written it meanwhile). True when the row changed.
+    /// Records a use unless one was recorded after `since` (another request may have written it
+    /// meanwhile). True when the row changed.
     @discardableResult
-    public func markTokenUsed(id: String, at now: Date, unlessUsedSince since: Date) async throws -> Bool {
+    public func markTokenUsed(id: String, at now: Date, unlessUsedAfter since: Date) async throws -> Bool {
         try await writer.write { db in
             try db.execute(
-                sql: "UPDATE token SET lastUsedAt = ? WHERE id = ? AND (lastUsedAt IS NULL OR lastUsedAt < ?)",
+                sql: "UPDATE token SET lastUsedAt = ? WHERE id = ? AND (lastUsedAt IS NULL OR lastUsedAt <= ?)",
                 arguments: [now, id, since])
             return db.changesCount == 1
         }

@@ -60,14 +60,14 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try await store.createToken(token("ci", id: "aaaaaaaaaaaa"), secretHash: hash)
         #expect(
-            try await store.markTokenUsed(id: "aaaaaaaaaaaa", at: now, unlessUsedSince: now.addingTimeInterval(-60)))
+            try await store.markTokenUsed(id: "aaaaaaaaaaaa", at: now, unlessUsedAfter: now.addingTimeInterval(-60)))
         let soon = now.addingTimeInterval(30)
         #expect(
-            try await store.markTokenUsed(id: "aaaaaaaaaaaa", at: soon, unlessUsedSince: soon.addingTimeInterval(-60))
+            try await store.markTokenUsed(id: "aaaaaaaaaaaa", at: soon, unlessUsedAfter: soon.addingTimeInterval(-60))
                 == false)
         let later = now.addingTimeInterval(61)
         #expect(
-            try await store.markTokenUsed(id: "aaaaaaaaaaaa", at: later, unlessUsedSince: later.addingTimeInterval(-60))
+            try await store.markTokenUsed(id: "aaaaaaaaaaaa", at: later, unlessUsedAfter: later.addingTimeInterval(-60))
         )
         #expect(try await store.token(named: "ci")?.lastUsedAt == later)
     }

@@ -99,7 +99,10 @@ extension RunbookCommand.Token {
         @Argument(help: "Token name (printable text, no '/').") var name: String
         @Option(help: "reader (read only) or contributor (may start, stop and change things).")
         var role: TokenRole = .contributor
-        @Option(help: "Lifetime such as 90d or 12h (at most \(DurationText.maximumText)); without it, no expiry.")
+        @Option(
+            help: ArgumentHelp(
+                "Lifetime such as 90d or 12h (at most \(DurationText.maximumText)); without it, no expiry.",
+                valueName: "duration"))
         var expires: String?
         @Flag(help: "Print JSON (with the token).") var json = false
         @OptionGroup var store: StoreOptions
