@@ -103,6 +103,10 @@ let package = Package(
             dependencies: ["Automation", "AutomationStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
+            name: "AutomationServiceTests",
+            dependencies: ["Automation", "AutomationService", "AutomationStore"]
+        ),
+        .testTarget(
             name: "ChangeTrackingTests",
             dependencies: [
                 "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine",

@@ -90,6 +90,19 @@ enum Migrations {
             // Which version a job ran: `published`, or the file an author ran it from.
             try db.alter(table: "job") { t in t.add(column: "runbookSource", .text) }
         }
+        migrator.registerMigration("v10-tokens") { db in
+            // Bearer tokens of the HTTP API: the secret itself is never stored, only its SHA-256.
+            try db.create(table: "token") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull().unique()
+                t.column("secretHash", .text).notNull().check(sql: "length(secretHash) = 64")
+                t.column("role", .text).notNull().check(sql: "role IN ('reader', 'contributor')")
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime)
+                t.column("revokedAt", .datetime)
+                t.column("lastUsedAt", .datetime)
+            }
+        }
         return migrator
     }
 

@@ -23,6 +23,7 @@ import Testing
         ("validation", ["validate", "runbooks", "Tests/AutomationTests/Fixtures/invalid", "--json"]),
         ("change", ["changes", "--json"]),
         ("inventory", ["inventory", "--json"]),
+        ("token", ["token", "list", "--json"]),
     ]
 
     @Test func everyJSONOutputMatchesItsSchema() throws {
@@ -37,7 +38,8 @@ import Testing
         try FileManager.default.copyItem(atPath: CLI.packageRoot + "/examples/contoso", toPath: copy)
         for setup in [
             ["apply", copy + "/automation.yaml"], ["run", "enable-tracking"], ["run", "configure-tracking"],
-            ["run", "scan"],
+            ["run", "scan"], ["token", "create", "ci", "--expires", "90d"],
+            ["token", "create", "board", "--role", "reader"], ["token", "revoke", "board"],
         ] {
             #expect(try cli.run(setup).status == 0)
         }
