@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // libyaml from the system (Debian libyaml-dev, pkg-config yaml-0.1).
@@ -62,13 +65,30 @@ let package = Package(
             name: "AutomationService",
             dependencies: [
                 "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine", "Scheduler",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `runbook serve`: Azure's ARM API over the application layer, on Hummingbird 2.
+        .target(
+            name: "AutomationServer",
+            dependencies: [
+                "Automation", "AutomationService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "runbook",
             dependencies: [
-                "Automation", "AutomationService", "AutomationStore", "ChangeTracking", "RunbookEngine", "Scheduler",
+                "Automation", "AutomationServer", "AutomationService", "AutomationStore", "ChangeTracking",
+                "RunbookEngine", "Scheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

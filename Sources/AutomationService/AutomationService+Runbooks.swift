@@ -130,3 +130,76 @@ extension AutomationService {
         return .invalid("\(error)")
     }
 }
+
+/// Authoring through the API: create, replace the draft, publish the draft.
+extension AutomationService {
+    /// Azure's rule for runbook names: a letter first, then letters, digits, `-` and `_`, at most 63.
+    public static func runbookNameProblem(_ name: String) -> String? {
+        let allowed = name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+        }
+        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first) || ("A"..."Z").contains(first),
+            allowed, name.count <= 63
+        else {
+            return "runbook name '\(Quoted.clip(name))' is not valid: it starts with a letter and holds only letters, "
+                + "digits, '-' and '_' (at most 63 characters)"
+        }
+        return nil
+    }
+
+    public func saveRunbook(
+        name: String, type: String, description: String?, logVerbose: Bool?, logProgress: Bool?
+    ) async throws(ServiceError) -> (RunbookResource, created: Bool) {
+        if let problem = Self.runbookNameProblem(name) { throw .invalid(problem, target: "name") }
+        guard let supported = RunbookResource.supportedTypes.first(where: { $0.lowercased() == type.lowercased() })
+        else {
+            throw .invalid(
+                "Runbook type '\(Quoted.clip(type))' is not supported; supported types: "
+                    + RunbookResource.supportedTypes.joined(separator: ", ")
+                    + " (YAML runbooks, see docs/RUNBOOKS.md)", target: "properties.runbookType")
+        }
+        do {
+            let (runbook, outcome) = try await store.saveRunbook(
+                name: name, type: supported, description: description, logVerbose: logVerbose,
+                logProgress: logProgress, at: now())
+            return (runbook, outcome == .created)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// Validates the content (every located problem in the error) and stores it as the draft.
+    public func replaceDraft(runbook name: String, content: String) async throws(ServiceError) {
+        _ = try runbook(named: name)
+        let bytes = Array(content.utf8)
+        do {
+            _ = try RunbookLoader.parse(bytes, label: name, expectedName: name)
+        } catch {
+            throw .invalid(
+                "the runbook content is not valid: "
+                    + error.diagnostics.map { "\($0.mark.line):\($0.mark.column): \($0.message)" }.joined(
+                        separator: "; "),
+                target: "content", diagnostics: [])
+        }
+        do {
+            _ = try await store.saveDraft(
+                runbook: name, content: content, digest: ContentDigest.sha256Hex(bytes), at: now())
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    public func publishDraft(runbook name: String) async throws(ServiceError) -> RunbookResource {
+        _ = try runbook(named: name)
+        do {
+            guard let published = try await store.publishDraft(runbook: name, from: "api", at: now()) else {
+                throw ServiceError.notFound(kind: "runbook", name: name, hint: "")
+            }
+            return published
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+}

@@ -4,6 +4,8 @@ import Automation
 enum SlotEvent: Sendable {
     case ended(SchedulerTick.Pending, ran: Bool)
     case passDue
+    /// A job handed in through the inbox; nil when the inbox closed.
+    case submitted(SchedulerTick.Pending?)
 }
 
 /// The slots jobs run in: at most `concurrency` at once, in the order they were queued, each

@@ -18,11 +18,13 @@ public struct SchedulerService: Service {
     let now: @Sendable () -> Date
     let poll: Duration
     let logger: Logger
+    let inbox: JobInbox?
 
     public init(
         tick: SchedulerTick, clock: any Clock<Duration> = ContinuousClock(),
-        now: @escaping @Sendable () -> Date = { Date() }, poll: Duration, logger: Logger
+        now: @escaping @Sendable () -> Date = { Date() }, poll: Duration, logger: Logger, inbox: JobInbox? = nil
     ) {
+        self.inbox = inbox
         self.tick = tick
         self.clock = clock
         self.now = now
@@ -34,8 +36,9 @@ public struct SchedulerService: Service {
         let shuttingDown = OnceFlag()
         await withGracefulShutdownHandler {
             await loop(shuttingDown)
-        } onGracefulShutdown: {
+        } onGracefulShutdown: { [inbox] in
             shuttingDown.set()
+            inbox?.close()
             logger.info("shutting down: no new passes or jobs; running jobs may finish within the grace period")
         }
     }
@@ -49,8 +52,13 @@ public struct SchedulerService: Service {
             var warnedInvalid: Set<String> = []  // once per schedule, not once per poll
             let clock = self.clock
             group.addTask { .passDue }
+            if let inbox { group.addTask { .submitted(await inbox.next()) } }
             while let event = await group.next() {
                 switch event {
+                case .submitted(let item):
+                    guard let item, let inbox else { break }
+                    _ = slots.queue([item])
+                    group.addTask { .submitted(await inbox.next()) }
                 case .passDue:
                     guard !shuttingDown.isSet && !Task.isCancelled else { break }
                     var wait = poll

@@ -56,7 +56,7 @@ public struct SchedulerTick: Sendable {
     }
 
     /// Work for a slot: a job created for a fire, or a queued resume.
-    enum Pending: Sendable {
+    public enum Pending: Sendable {
         case fire(job: Job, prepared: PreparedJob)
         case resume(jobId: String)
 

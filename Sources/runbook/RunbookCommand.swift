@@ -19,6 +19,7 @@ struct RunbookCommand: AsyncParsableCommand {
             Run.self, Validate.self, Publish.self, Runbooks.self, Actions.self, Init.self, AccountCommand.self,
             MachineCommand.self, Apply.self,
             JobsCommand.self, Tracking.self, Changes.self, Inventory.self, ScheduleCommand.self, SchedulerCommand.self,
+            Serve.self,
             Token.self,
         ]
     )

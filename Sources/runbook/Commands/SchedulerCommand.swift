@@ -74,20 +74,12 @@ extension RunbookCommand {
         }
 
         func run() async throws {
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel =
-                    ProcessInfo.processInfo.environment["RUNBOOK_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-                    ?? .info
-                return handler
-            }
+            DaemonServices.bootstrapLogging()
             let store = try store.openWithAccount()
             let logger = Logger(label: "runbook.scheduler")
-            let runner = JobRunner(
-                store: store, logger: logger, stopPoll: .milliseconds(250),
-                interruption: "the scheduler was shut down and its \(grace)s grace period ran out")
-            let tick = SchedulerTick(
-                store: store, library: runbooks.library, runner: runner, logger: logger, concurrency: concurrency)
+            let (tick, services) = DaemonServices.make(
+                store: store, library: runbooks.library, poll: poll, concurrency: concurrency, grace: grace,
+                retention: retention, logger: logger)
             if once || now != nil {
                 let date = now.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
                 let report = try await tick.tick(now: date)
@@ -96,19 +88,6 @@ extension RunbookCommand {
                 }
                 Terminal.out("\(report)")
                 return
-            }
-            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-                .init(
-                    service: SchedulerService(tick: tick, poll: .milliseconds(Int(poll * 1000)), logger: logger),
-                    successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "scheduler")
-            ]
-            if let age = DurationText.parse(retention), retention != "off" {
-                let retentionService = RetentionService(
-                    store: store, retention: Double(age.components.seconds), logger: logger)
-                services.append(
-                    .init(
-                        service: retentionService, successTerminationBehavior: .gracefullyShutdownGroup,
-                        serviceName: "retention"))
             }
             var configuration = ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

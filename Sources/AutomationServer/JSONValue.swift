@@ -1,0 +1,146 @@
+import Foundation
+
+/// JSON as the API writes and reads it: Azure's documents are built field by field, in their
+/// own casing, with keys written in a stable order.
+public indirect enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case int(Int)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        lhs.serialized() == rhs.serialized()
+    }
+
+    /// A string, or null.
+    static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+
+    /// A date as Azure writes it: `2026-11-26T14:03:29.809659+00:00`, or null.
+    static func date(_ date: Date?) -> JSONValue { date.map { .string(AzureTime.format($0)) } ?? .null }
+
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let pairs) = self else { return nil }
+        return pairs.first { $0.0 == key }?.1
+    }
+
+    public var string: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    public func serialized() -> String {
+        var out = ""
+        write(into: &out)
+        return out
+    }
+
+    private func write(into out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .int(let number): out += String(number)
+        case .number(let number):
+            out +=
+                number.isFinite
+                ? (number == number.rounded() && abs(number) < 1e15 ? "\(Int(number)).0" : "\(number)") : "null"
+        case .string(let text): Self.writeString(text, into: &out)
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.write(into: &out)
+            }
+            out += "]"
+        case .object(let pairs):
+            out += "{"
+            for (index, pair) in pairs.enumerated() {
+                if index > 0 { out += "," }
+                Self.writeString(pair.0, into: &out)
+                out += ":"
+                pair.1.write(into: &out)
+            }
+            out += "}"
+        }
+    }
+
+    private static func writeString(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+
+    /// Parses a request body; nil when it is not JSON.
+    public static func parse(_ data: Data) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: data)
+    }
+}
+
+extension JSONValue: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else if let number = try? container.decode(Int.self) {
+            self = .int(number)
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else if let text = try? container.decode(String.self) {
+            self = .string(text)
+        } else if let items = try? container.decode([JSONValue].self) {
+            self = .array(items)
+        } else {
+            let dictionary = try container.decode([String: JSONValue].self)
+            self = .object(dictionary.keys.sorted().map { ($0, dictionary[$0] ?? .null) })
+        }
+    }
+}
+
+/// Azure's time format, in UTC.
+enum AzureTime {
+    static func format(_ date: Date) -> String {
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+        var text = date.formatted(style)
+        if text.hasSuffix("Z") { text.removeLast() }
+        return text + "+00:00"
+    }
+
+    /// ISO 8601 with `Z` or an offset, with or without fractions (up to 7 digits, as .NET writes).
+    static func parse(_ text: String) -> Date? {
+        var value = text.trimmingCharacters(in: .whitespaces)
+        // Trim fractions beyond milliseconds: Foundation's parser takes at most what it knows.
+        if let dot = value.firstIndex(of: ".") {
+            let digits = value[value.index(after: dot)...].prefix(while: \.isNumber)
+            if digits.count > 3 {
+                let start = value.index(dot, offsetBy: 4)
+                let end = value.index(dot, offsetBy: 1 + digits.count)
+                value.removeSubrange(start..<end)
+            }
+        }
+        if let date = try? Date(value, strategy: .iso8601) { return date }
+        if let date = try? Date(value, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
+            return date
+        }
+        // No offset: read as UTC, as Azure does.
+        if !value.hasSuffix("Z"), !value.dropFirst(10).contains("+"), !value.dropFirst(10).contains("-") {
+            return parse(value + "Z")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,70 @@
+import AutomationService
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// `runbook serve`'s HTTP side: the ARM API on Hummingbird, as a `Service` that runs in the
+/// same group as the scheduler (which runs the API's jobs in its slots) and retention.
+public struct RunbookServer {
+    public struct TLSFiles: Sendable {
+        public var certificate: String
+        public var key: String
+
+        public init(certificate: String, key: String) {
+            self.certificate = certificate
+            self.key = key
+        }
+    }
+
+    public var host: String
+    public var port: Int
+    public var tls: TLSFiles?
+    public var service: AutomationService
+    public var submission: any JobSubmission
+    public var logger: Logger
+
+    public init(
+        host: String, port: Int, tls: TLSFiles?, service: AutomationService, submission: any JobSubmission,
+        logger: Logger
+    ) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.service = service
+        self.submission = submission
+        self.logger = logger
+    }
+
+    /// Addresses a server may listen on without TLS: only this machine can reach them.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// The application, ready to run as a service; `onRunning` hears the bound port.
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws
+        -> some ApplicationProtocol
+    {
+        let api = ARMAPI(service: service, submission: submission)
+        let responder = ARMResponder(routes: api.routes, service: service, logger: logger)
+        // A client that opens a connection and sends nothing is dropped after a minute;
+        // it holds one connection, never a thread.
+        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))
+        let server: HTTPServerBuilder
+        if let tls {
+            let configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem)))
+            server = try .tls(http, tlsConfiguration: configuration)
+        } else {
+            server = http
+        }
+        return Application(
+            responder: responder, server: server,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "runbook"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+    }
+}

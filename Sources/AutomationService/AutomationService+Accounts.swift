@@ -1,0 +1,69 @@
+import Automation
+import AutomationStore
+import Foundation
+
+/// Automation accounts as ARM addresses them: subscription, resource group and name.
+extension AutomationService {
+    public func accounts() async throws(ServiceError) -> [AccountState] {
+        let store = self.store
+        do {
+            return try await Self.blocking { try store.accounts() }
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// The account at this ARM address, or Azure's not-found message.
+    public func account(subscription: String, resourceGroup: String, name: String) async throws(ServiceError)
+        -> AccountState
+    {
+        let all = try await accounts()
+        guard
+            let found = all.first(where: {
+                $0.account.name == name && $0.account.subscription.caseInsensitiveCompare(subscription) == .orderedSame
+                    && $0.account.resourceGroup.caseInsensitiveCompare(resourceGroup) == .orderedSame
+            })
+        else {
+            throw .notFound(
+                kind: "Automation account", name: name,
+                hint: " under resource group '\(resourceGroup)' in subscription '\(subscription)'"
+                    + Suggestion.hint(for: name, among: all.map(\.account.name)))
+        }
+        return found
+    }
+
+    /// Creates an account (with a linked workspace in a region Azure allows) or updates its tags.
+    public func createAccount(
+        subscription: String, resourceGroup: String, name: String, location: String
+    ) async throws(ServiceError) -> (AccountState, created: Bool) {
+        if let existing = try? await account(subscription: subscription, resourceGroup: resourceGroup, name: name) {
+            return (existing, false)
+        }
+        if let problem = ResourceName.problem(name, kind: "account") { throw .invalid(problem, target: "name") }
+        guard let region = Region(location) else {
+            throw .invalid(
+                "unknown Azure region '\(Quoted.clip(location))'\(Region.hint(for: location))", target: "location")
+        }
+        guard let workspaceRegion = region.workspacePartners.first else {
+            let allowed = Region.workspaceToAccount.map(\.account)
+            throw .invalid(
+                "an Automation account in \(region) cannot be linked to a Log Analytics workspace; accounts link "
+                    + "in: \(Array(Set(allowed)).sorted().joined(separator: ", "))", target: "location")
+        }
+        let account = Account(
+            name: name, subscription: subscription, resourceGroup: resourceGroup, region: region,
+            workspace: name + "-logs")
+        let workspace = Workspace(
+            name: name + "-logs", subscription: subscription, resourceGroup: resourceGroup, region: workspaceRegion)
+        let store = self.store
+        let now = self.now()
+        do {
+            try await Self.blocking {
+                try store.createAccount(account, workspace: workspace, makeDefault: false, at: now)
+            }
+        } catch {
+            throw Self.storeError(error)
+        }
+        return (try await self.account(subscription: subscription, resourceGroup: resourceGroup, name: name), true)
+    }
+}

@@ -1,0 +1,154 @@
+import Automation
+import AutomationStore
+import Foundation
+import RunbookEngine
+
+/// Jobs: start one on the published runbook, read them, and stop, suspend or resume them. The
+/// same use cases serve `runbook jobs ...` and the API's `.../jobs/...`.
+extension AutomationService {
+    /// Starts the published runbook as a job named `jobId` (the API's caller picks a GUID):
+    /// checked first (runbook, parameters, name), recorded New, then handed to `submission`.
+    public func startJob(
+        runbook name: String, parameters: [String: String], jobId: String, runOn: String?, startedBy: String?,
+        submission: any JobSubmission
+    ) async throws(ServiceError) -> Job {
+        guard UUID(uuidString: jobId) != nil else {
+            throw .invalid("job name '\(jobId)' is not a GUID; Azure names jobs with GUIDs", target: "name")
+        }
+        if let runOn, !runOn.isEmpty {
+            throw .invalid(
+                "runOn '\(runOn)': hybrid worker groups are not supported here; leave runOn empty (the service runs the job)",
+                target: "properties.runOn")
+        }
+        let loaded = try publishedRunbook(named: name)
+        let prepared: PreparedJob
+        do {
+            prepared = try JobRunner.prepare(loaded, parameters: parameters)
+        } catch {
+            throw .invalid(error.problems.joined(separator: "; "), target: "properties.parameters")
+        }
+        let id = jobId.lowercased()
+        let store = self.store
+        let account = try? store.defaultAccount()?.account.name
+        var job = JobRunner(store: store, now: now, logger: .init(label: "runbook.service")).makeJob(
+            prepared, reason: .manual, startedBy: startedBy, accountName: account)
+        job.id = id
+        let record = job
+        do {
+            if try await store.job(exactly: id) != nil {
+                throw ServiceError.conflict("a job named '\(id)' already exists; job names are unique")
+            }
+            try await Self.blocking { try store.createJob(record) }
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            // Two creates of one name at once: the second loses on the primary key.
+            if (try? await store.job(exactly: id)) != nil {
+                throw .conflict("a job named '\(id)' already exists; job names are unique")
+            }
+            throw Self.storeError(error)
+        }
+        submission.submit(job, prepared)
+        return job
+    }
+
+    public func job(id: String) async throws(ServiceError) -> Job {
+        let found: Job?
+        do {
+            found = try await store.job(exactly: id.lowercased())
+        } catch {
+            throw Self.storeError(error)
+        }
+        guard let found else { throw .notFound(kind: "job", name: id, hint: "") }
+        return found
+    }
+
+    public func jobs(_ query: JobQuery) async throws(ServiceError) -> [Job] {
+        do {
+            return try await store.jobPage(query)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    public func streams(job id: String, kind: StreamKind? = nil) async throws(ServiceError) -> [StreamRecord] {
+        let job = try await job(id: id)
+        let store = self.store
+        do {
+            return try await Self.blocking { try store.streams(job: job.id, kind: kind) }
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// The Output stream as text, one record a line (Azure's job output).
+    public func output(job id: String) async throws(ServiceError) -> String {
+        let records = try await streams(job: id, kind: .output)
+        return records.map { $0.message + "\n" }.joined()
+    }
+
+    public func stopJob(id: String) async throws(ServiceError) {
+        let job = try await job(id: id)
+        let store = self.store
+        let now = self.now()
+        let outcome: AutomationStore.StopOutcome
+        do {
+            outcome = try await Self.blocking { try store.requestStop(job: job.id, at: now) }
+        } catch {
+            throw Self.storeError(error)
+        }
+        switch outcome {
+        case .requested, .stoppedNow: return
+        case .alreadyFinal(let status):
+            throw .conflict("job \(job.id) already ended (\(status.rawValue)); it cannot be stopped")
+        case .notFound: throw .notFound(kind: "job", name: id, hint: "")
+        }
+    }
+
+    public func suspendJob(id: String) async throws(ServiceError) {
+        let job = try await job(id: id)
+        let store = self.store
+        let now = self.now()
+        let outcome: AutomationStore.SuspendOutcome
+        do {
+            outcome = try await Self.blocking { try store.requestSuspend(job: job.id, at: now) }
+        } catch {
+            throw Self.storeError(error)
+        }
+        switch outcome {
+        case .requested, .already: return
+        case .alreadyFinal(let status):
+            throw .conflict("job \(job.id) already ended (\(status.rawValue)); only an unfinished job suspends")
+        case .notFound: throw .notFound(kind: "job", name: id, hint: "")
+        }
+    }
+
+    /// Queues the resume: the server's executor takes it at its next pass.
+    public func resumeJob(id: String) async throws(ServiceError) {
+        let job = try await job(id: id)
+        let store = self.store
+        let now = self.now()
+        let outcome: AutomationStore.ResumeOutcome
+        do {
+            outcome = try await Self.blocking { try store.queueResume(job: job.id, at: now) }
+        } catch {
+            throw Self.storeError(error)
+        }
+        switch outcome {
+        case .queued: return
+        case .notSuspended(let status):
+            throw .conflict("job \(job.id) is \(status.rawValue), not Suspended; only a suspended job resumes")
+        case .notFound: throw .notFound(kind: "job", name: id, hint: "")
+        }
+    }
+
+    /// Runs a synchronous store call off Swift's cooperative pool: a request handler never
+    /// blocks one of its threads on SQLite.
+    static func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            storeQueue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    private static let storeQueue = DispatchQueue(label: "runbook.service.store", attributes: .concurrent)
+}

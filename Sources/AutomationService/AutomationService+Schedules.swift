@@ -1,0 +1,156 @@
+import Automation
+import AutomationStore
+import Crypto
+import Foundation
+
+/// Schedules and Azure's job schedules (a schedule's link to a runbook with parameters). A
+/// link is checked against the runbook's published version when it is made.
+extension AutomationService {
+    public func schedules() async throws(ServiceError) -> [Schedule] {
+        let store = self.store
+        do {
+            return try await Self.blocking { try store.schedules() }
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    public func schedule(named name: String) async throws(ServiceError) -> Schedule {
+        let store = self.store
+        let found: Schedule?
+        do {
+            found = try await Self.blocking { try store.schedule(named: name) }
+        } catch {
+            throw Self.storeError(error)
+        }
+        guard let found else {
+            let names = (try? store.scheduleNames()) ?? []
+            throw .notFound(kind: "schedule", name: name, hint: Suggestion.hint(for: name, among: names))
+        }
+        return found
+    }
+
+    /// Creates or replaces a schedule; its links are kept when it is replaced (Azure keeps job
+    /// schedules when a schedule is updated). Returns whether it was created.
+    public func saveSchedule(_ schedule: Schedule) async throws(ServiceError) -> Bool {
+        if let problem = ResourceName.problem(schedule.name, kind: "schedule") {
+            throw .invalid(problem, target: "name")
+        }
+        var schedule = schedule
+        let existing = try? await self.schedule(named: schedule.name)
+        if let existing { schedule.links = existing.links }
+        let problems = schedule.problems()
+        guard problems.isEmpty else { throw .invalid(problems.joined(separator: "; "), target: "properties") }
+        let store = self.store
+        let now = self.now()
+        let record = schedule
+        do {
+            try await Self.blocking { try store.saveSchedule(record, replace: existing != nil, at: now) }
+        } catch {
+            throw Self.storeError(error)
+        }
+        return existing == nil
+    }
+
+    public func setScheduleEnabled(_ name: String, _ enabled: Bool) async throws(ServiceError) {
+        _ = try await schedule(named: name)
+        let store = self.store
+        let now = self.now()
+        do {
+            _ = try await Self.blocking { try store.setScheduleEnabled(name, enabled, at: now) }
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    public func deleteSchedule(named name: String) async throws(ServiceError) {
+        _ = try await schedule(named: name)
+        let store = self.store
+        do {
+            _ = try await Self.blocking { try store.deleteSchedule(named: name) }
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// A link as Azure's job schedule.
+    public struct JobScheduleLink: Sendable, Hashable {
+        public var id: String
+        public var schedule: String
+        public var runbook: String
+        public var parameters: [String: String]
+    }
+
+    public func jobSchedules() async throws(ServiceError) -> [JobScheduleLink] {
+        try await schedules().flatMap { schedule in
+            schedule.links.map { link in
+                JobScheduleLink(
+                    id: Self.jobScheduleId(link, schedule: schedule.name), schedule: schedule.name,
+                    runbook: link.runbook, parameters: link.parameters)
+            }
+        }
+    }
+
+    public func jobSchedule(id: String) async throws(ServiceError) -> JobScheduleLink {
+        guard let found = try await jobSchedules().first(where: { $0.id == id.lowercased() }) else {
+            throw .notFound(kind: "job schedule", name: id, hint: "")
+        }
+        return found
+    }
+
+    public func createJobSchedule(
+        id: String, schedule name: String, runbook: String, parameters: [String: String]
+    ) async throws(ServiceError) -> JobScheduleLink {
+        guard UUID(uuidString: id) != nil else {
+            throw .invalid("job schedule id '\(id)' is not a GUID", target: "jobScheduleId")
+        }
+        var schedule = try await schedule(named: name)
+        let loaded = try publishedRunbook(named: runbook)
+        let link = ScheduleLink(runbook: runbook, parameters: parameters, jobScheduleId: id.lowercased())
+        let problems = ScheduleLinks.problems(link, runbook: loaded.runbook)
+        guard problems.isEmpty else {
+            throw .invalid(problems.joined(separator: "; "), target: "properties.parameters")
+        }
+        if try await jobSchedules().contains(where: { $0.id == id.lowercased() }) {
+            throw .conflict("a job schedule with id '\(id)' already exists")
+        }
+        if schedule.links.contains(where: { $0.runbook == runbook }) {
+            throw .conflict("A job schedule for the same runbook and schedule already exists.")
+        }
+        schedule.links.append(link)
+        try await replace(schedule)
+        return JobScheduleLink(id: id.lowercased(), schedule: name, runbook: runbook, parameters: parameters)
+    }
+
+    public func deleteJobSchedule(id: String) async throws(ServiceError) {
+        let found = try await jobSchedule(id: id)
+        var schedule = try await schedule(named: found.schedule)
+        schedule.links.removeAll { Self.jobScheduleId($0, schedule: schedule.name) == found.id }
+        try await replace(schedule)
+    }
+
+    private func replace(_ schedule: Schedule) async throws(ServiceError) {
+        let store = self.store
+        let now = self.now()
+        do {
+            try await Self.blocking { try store.saveSchedule(schedule, replace: true, at: now) }
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// The link's own id, or one derived from schedule and runbook (stable across calls).
+    static func jobScheduleId(_ link: ScheduleLink, schedule: String) -> String {
+        if let id = link.jobScheduleId { return id }
+        let digest = Array(SHA256.hash(data: Data("\(schedule)\u{0}\(link.runbook)".utf8)))
+        var bytes = Array(digest.prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x50  // version 5 shape
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let parts = [
+            hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4),
+            hex.dropFirst(20),
+        ]
+        return parts.joined(separator: "-")
+    }
+}

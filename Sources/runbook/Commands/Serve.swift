@@ -1,0 +1,117 @@
+import ArgumentParser
+import Automation
+import AutomationServer
+import AutomationService
+import Foundation
+import Logging
+import Scheduler
+import ServiceLifecycle
+
+extension RunbookCommand {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the account over Azure's Resource Manager API, and run its jobs and schedules.",
+            discussion: Help.reflow(
+                """
+                One process serves the ARM API (api-version 2024-10-23, the paths Azure's SDKs use \
+                under /subscriptions/.../automationAccounts/NAME), runs the jobs started through it \
+                and the schedules' fires in --concurrency shared slots, and deletes old history, like \
+                'runbook scheduler'. SIGTERM or Ctrl-C drains it as the scheduler does. Every request \
+                needs a bearer token: 'runbook token create NAME' makes one. The OpenAPI document is \
+                at /openapi.json.
+
+                A non-loopback address needs TLS: --tls-cert and --tls-key, or --tls-self-signed, \
+                which makes a certificate for localhost and 127.0.0.1 in the store folder and prints \
+                its path (trust it with REQUESTS_CA_BUNDLE=PATH for Azure's Python SDK).
+
+                Examples:
+                  runbook serve --tls-self-signed
+                  runbook serve --port 8080             # plain http on 127.0.0.1
+                """))
+
+        @Option(help: "Address to listen on.") var address = "127.0.0.1"
+        @Option(help: "Port (0: any free port; default 8443 with TLS, 8080 without).") var port: Int?
+        @Option(help: "PEM certificate (chain) for TLS.") var tlsCert: String?
+        @Option(help: "PEM private key for TLS.") var tlsKey: String?
+        @Flag(help: "Make (once) and use a self-signed certificate for localhost in the store folder.")
+        var tlsSelfSigned = false
+        @Option(help: "Seconds between scheduler passes, 0.05 to 3600.") var poll = 1.0
+        @Option(help: "Jobs that run at once; the others wait in New for a slot.") var concurrency = 4
+        @Option(help: "On SIGINT/SIGTERM, seconds running jobs get to finish (0 to 86400).") var grace = 30.0
+        @Option(help: "Delete finished jobs older than this (30d, 12h); 'off' keeps them all.")
+        var retention = "30d"
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var runbooks: RunbookFolderOptions
+
+        var usesTLS: Bool { tlsSelfSigned || tlsCert != nil }
+
+        func validate() throws {
+            if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
+            if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+            if tlsSelfSigned && tlsCert != nil {
+                throw ValidationError("--tls-self-signed makes its own certificate; leave out --tls-cert and --tls-key")
+            }
+            if !usesTLS && !RunbookServer.isLoopback(address) {
+                throw ValidationError(
+                    "refusing to serve on \(address) without TLS: bearer tokens would cross the network in clear; "
+                        + "add --tls-self-signed or --tls-cert/--tls-key, or listen on 127.0.0.1")
+            }
+            guard RunbookCommand.SchedulerCommand.pollRange.contains(poll) else {
+                throw ValidationError("--poll \(poll) is out of range: 0.05 to 3600 seconds")
+            }
+            guard (1...256).contains(concurrency) else {
+                throw ValidationError("--concurrency must be between 1 and 256")
+            }
+            guard RunbookCommand.SchedulerCommand.graceRange.contains(grace) else {
+                throw ValidationError("--grace \(grace) is out of range: 0 to 86400 seconds (a day)")
+            }
+            if retention != "off" {
+                do { _ = try DurationText.read(retention) } catch {
+                    throw ValidationError("--retention: \(error) (or 'off')")
+                }
+            }
+        }
+
+        func run() async throws {
+            DaemonServices.bootstrapLogging()
+            let store = try self.store.openWithAccount()
+            let logger = Logger(label: "runbook.serve")
+            var tls: RunbookServer.TLSFiles?
+            if tlsSelfSigned {
+                let files = try SelfSignedCertificate.ensure(in: self.store.resolvedFolder)
+                tls = RunbookServer.TLSFiles(certificate: files.certificate, key: files.key)
+            } else if let tlsCert, let tlsKey {
+                tls = RunbookServer.TLSFiles(certificate: tlsCert, key: tlsKey)
+            }
+            let inbox = JobInbox()
+            let service = AutomationService(store: store)
+            let (_, services) = DaemonServices.make(
+                store: store, library: runbooks.library, poll: poll, concurrency: concurrency, grace: grace,
+                retention: retention, logger: Logger(label: "runbook.scheduler"), inbox: inbox)
+            let server = RunbookServer(
+                host: address, port: port ?? (tls == nil ? 8080 : 8443), tls: tls, service: service,
+                submission: inbox, logger: Logger(label: "runbook.http"))
+            let scheme = tls == nil ? "http" : "https"
+            let address = self.address
+            let certificate = tls?.certificate
+            let application = try server.application { bound in
+                // Written at once (not buffered): scripts and tests wait for this line to learn the port.
+                var lines =
+                    "Serving \(scheme)://\(address):\(bound) (Azure Automation ARM API, api-version 2024-10-23)\n"
+                if let certificate {
+                    lines += "TLS certificate: \(certificate) (clients: REQUESTS_CA_BUNDLE=\(certificate))\n"
+                }
+                FileHandle.standardOutput.write(Data(lines.utf8))
+            }
+            var configuration = ServiceGroupConfiguration(
+                services: [
+                    .init(
+                        service: application, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "http")
+                ]
+                    + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration.maximumGracefulShutdownDuration = .milliseconds(Int(grace * 1000))
+            try await ServiceGroup(configuration: configuration).run()
+            logger.info("serve stopped")
+        }
+    }
+}
