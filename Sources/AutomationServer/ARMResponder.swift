@@ -37,9 +37,7 @@ public struct ARMResponder: HTTPResponder {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
         if let field = HTTPField.Name("x-ms-request-id") { headers[field] = requestId }
-        if let client = request.headers[HTTPField.Name("x-ms-client-request-id")!],
-            let field = HTTPField.Name("x-ms-client-request-id")
-        {
+        if let field = HTTPField.Name("x-ms-client-request-id"), let client = request.headers[field] {
             headers[field] = client
         }
         headers[.contentLength] = String(response.body.count)

@@ -5,7 +5,9 @@ import GRDB
 /// A page of jobs for the API: Azure's `$filter` conditions and a keyset cursor (newest first),
 /// so page 2,000 of a million jobs costs what page 1 costs.
 public struct JobQuery: Sendable, Hashable {
-    public enum Comparison: String, Sendable, Hashable { case eq = "=", ne = "!=", ge = ">=", gt = ">", le = "<=", lt = "<" }
+    public enum Comparison: String, Sendable, Hashable {
+        case eq = "=", ne = "!=", ge = ">=", gt = ">", le = "<=", lt = "<"
+    }
     public enum Field: String, Sendable, Hashable, CaseIterable {
         case runbookName, status, startedAt, endedAt, createdAt, lastModifiedAt
     }

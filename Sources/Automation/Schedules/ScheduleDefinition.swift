@@ -30,7 +30,9 @@ public struct ScheduleLink: Sendable, Hashable, Codable {
     /// derived from their schedule and runbook.
     public var jobScheduleId: String?
 
-    public init(runbook: String, parameters: [String: String] = [:], folder: String? = nil, jobScheduleId: String? = nil) {
+    public init(
+        runbook: String, parameters: [String: String] = [:], folder: String? = nil, jobScheduleId: String? = nil
+    ) {
         self.runbook = runbook
         self.parameters = parameters
         self.folder = folder
