@@ -15,10 +15,13 @@ enum TestTools {
     }
 
     /// Runs a tool to completion; its output goes to files, so a chatty tool cannot block.
-    static func run(_ executable: String, _ arguments: [String]) throws -> CLI.Result {
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws
+        -> CLI.Result
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let out = NSTemporaryDirectory() + "tool-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: out) }
         guard FileManager.default.createFile(atPath: out, contents: nil) else {

@@ -1,0 +1,97 @@
+"""A real `runbook serve` for the tests: a fresh store, a token, https with its self-signed
+certificate, and the stock azure-mgmt-automation client trusting that certificate."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import uuid
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.environ.get("RUNBOOK_BINARY", os.path.join(ROOT, ".build", "debug", "runbook"))
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+RESOURCE_GROUP = "runbook-local"
+ACCOUNT = "automation-default"
+
+
+def runbook(store, *arguments, check=True):
+    """Runs the real binary on the test's store."""
+    env = dict(os.environ, RUNBOOK_STORE=store)
+    result = subprocess.run([BINARY, *arguments], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    if check and result.returncode != 0:
+        raise AssertionError(f"runbook {' '.join(arguments)} exited {result.returncode}: {result.stderr}")
+    return result
+
+
+class Server:
+    def __init__(self, store, process, url, certificate):
+        self.store, self.process, self.url, self.certificate = store, process, url, certificate
+
+    def token(self, name, role="contributor"):
+        out = runbook(self.store, "token", "create", name, "--role", role, "--json").stdout
+        import json
+
+        return json.loads(out)["token"]
+
+
+@pytest.fixture(scope="session")
+def server():
+    store = tempfile.mkdtemp(prefix="runbook-sdk-")
+    runbook(store, "init")
+    log = open(os.path.join(store, "serve.log"), "w")
+    env = dict(os.environ, RUNBOOK_STORE=store)
+    process = subprocess.Popen(
+        [BINARY, "serve", "--tls-self-signed", "--port", "0", "--poll", "0.2", "--grace", "2"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+    url = None
+    deadline = time.time() + 60
+    while time.time() < deadline and url is None:
+        line = process.stdout.readline()
+        if not line:
+            if process.poll() is not None:
+                break
+            continue
+        match = re.search(r"Serving (https://127\.0\.0\.1:\d+)", line)
+        if match:
+            url = match.group(1)
+    if url is None:
+        process.kill()
+        raise AssertionError("runbook serve did not start: " + open(os.path.join(store, "serve.log")).read())
+    certificate = os.path.join(store, "tls.crt")
+    os.environ["REQUESTS_CA_BUNDLE"] = certificate
+    yield Server(store, process, url, certificate)
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    shutil.rmtree(store, ignore_errors=True)
+
+
+class StaticTokenCredential:
+    """What a test needs of azure-identity: one bearer token."""
+
+    def __init__(self, token):
+        self.token = token
+
+    def get_token(self, *scopes, **kwargs):
+        from azure.core.credentials import AccessToken
+
+        return AccessToken(self.token, int(time.time()) + 3600)
+
+
+@pytest.fixture(scope="session")
+def client(server):
+    from azure.mgmt.automation import AutomationClient
+
+    return AutomationClient(
+        StaticTokenCredential(server.token("sdk-tests")), SUBSCRIPTION, base_url=server.url, polling_interval=1)
+
+
+def unique(prefix):
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
