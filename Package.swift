@@ -152,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["runbook", "Automation", "AutomationStore"]
+            dependencies: ["runbook", "Automation", "AutomationServer", "AutomationService", "AutomationStore", "Scheduler"]
         ),
     ],
     swiftLanguageModes: [.v6]
