@@ -120,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["runbook", "Automation", "AutomationStore"]
+            dependencies: ["runbook", "Automation", "AutomationStore", "ChangeTracking"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -76,8 +76,8 @@ extension RunbookCommand {
             }
             let store = try store.openWithAccount()
             let runner = JobRunner(store: store, logger: Logger(label: "runbook.engine"), stopPoll: .milliseconds(250))
-            try await LiveJob.run(json: json, store: store) { observer in
-                try await runner.run(prepared, reason: .manual, observer: observer)
+            try await LiveJob.run(json: json, store: store) { observer, progress in
+                try await runner.run(prepared, reason: .manual, observer: observer, progress: progress)
             }
         }
     }
