@@ -15,13 +15,15 @@ public struct ScanProgress: Sendable, Hashable {
     public var filesHashed = 0
     public var bytesToHash: Int64?
     public var bytesHashed: Int64 = 0
+    /// Files are hashed; the machine's changes are being worked out and stored.
+    public var storing = false
     /// The last report of a scan: nothing more comes, a line showing it can go.
     public var finished = false
 
     public init(
         machine: String = "", machinesDone: Int = 0, machinesTotal: Int = 0, filesWalked: Int = 0,
         filesToHash: Int? = nil, filesHashed: Int = 0, bytesToHash: Int64? = nil, bytesHashed: Int64 = 0,
-        finished: Bool = false
+        storing: Bool = false, finished: Bool = false
     ) {
         self.machine = machine
         self.machinesDone = machinesDone
@@ -31,6 +33,7 @@ public struct ScanProgress: Sendable, Hashable {
         self.filesHashed = filesHashed
         self.bytesToHash = bytesToHash
         self.bytesHashed = bytesHashed
+        self.storing = storing
         self.finished = finished
     }
 

@@ -87,6 +87,7 @@ public struct Scanner: Sendable {
                 outcome.failed.append(machine.name)
                 continue
             }
+            progress?.startStoring()
             let current = collected.items.sorted(by: InventoryItem.ordered)
             switch try await commit(
                 machine.name, current, collected, context: context, started: started, jobId: jobId, stopped: stopped)

@@ -61,6 +61,12 @@ import Testing
                     machine: Self.machine, machinesTotal: 1, filesWalked: Self.files, filesToHash: Self.files,
                     bytesToHash: Self.bytes))
         #expect(seen.contains { $0.filesHashed >= 256 && !$0.finished })
+        // Hashing done, the machine's changes are stored: the report before the last says so.
+        #expect(
+            seen.dropLast().last
+                == ScanProgress(
+                    machine: Self.machine, machinesTotal: 1, filesWalked: Self.files, filesToHash: Self.files,
+                    filesHashed: Self.files, bytesToHash: Self.bytes, bytesHashed: Self.bytes, storing: true))
         #expect(seen.filter(\.finished).count == 1)
     }
 

@@ -7,8 +7,10 @@ import Testing
     @Test func linesOnOnePipeComeInTheOrderTheyWereWritten() throws {
         let cli = CLI()
         defer { cli.cleanUp() }
-        let book = cli.store + "-order.yaml"
-        defer { try? FileManager.default.removeItem(atPath: book) }
+        let folder = cli.store + "-books"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let book = folder + "/order.yaml"
         try """
         name: order
         steps:
@@ -32,8 +34,9 @@ import Testing
     func contoso(_ cli: CLI) throws -> String {
         let copy = cli.store + "-contoso"
         try FileManager.default.copyItem(atPath: CLI.packageRoot + "/examples/contoso", toPath: copy)
-        for arguments in [["apply", copy + "/automation.yaml"], ["run", "enable-tracking"], ["run", "configure-tracking"]]
-        {
+        for arguments in [
+            ["apply", copy + "/automation.yaml"], ["run", "enable-tracking"], ["run", "configure-tracking"],
+        ] {
             #expect(try cli.run(arguments).status == 0)
         }
         return copy

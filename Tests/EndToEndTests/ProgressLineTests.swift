@@ -21,11 +21,21 @@ import Testing
     }
 
     @Test func hashingShowsRateAndEstimate() {
-        let line = ProgressLine.text(Self.hashing(hashed: 5_000, bytes: 40_000_000), hashingFor: .seconds(2), width: nil)
+        let line = ProgressLine.text(
+            Self.hashing(hashed: 5_000, bytes: 40_000_000), hashingFor: .seconds(2), width: nil)
         #expect(
             line
                 == "Scanning web01 (2 of 3): 111,000 files walked, 5,000 of 20,000 hashed (40.0 MB of 160.0 MB), "
                 + "20.0 MB/s, about 6s left")
+    }
+
+    @Test func storingShowsNoEstimate() {
+        var progress = Self.hashing(hashed: 20_000, bytes: 160_000_000)
+        progress.storing = true
+        #expect(
+            ProgressLine.text(progress, hashingFor: .seconds(4), width: nil)
+                == "Scanning web01 (2 of 3): 111,000 files walked, 20,000 of 20,000 hashed (160.0 MB of 160.0 MB), "
+                + "storing the snapshot")
     }
 
     @Test func noRateBeforeAnyTimeOrBytes() {

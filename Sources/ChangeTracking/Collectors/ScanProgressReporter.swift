@@ -19,6 +19,7 @@ final class ScanProgressReporter: Sendable {
     /// -1 while walking.
     private let toHash = Atomic<Int>(-1)
     private let bytesToHash = Atomic<Int>(0)
+    private let storing = Atomic<Bool>(false)
 
     init(machines: Int, observer: @escaping ScanProgress.Observer) {
         self.machinesTotal = machines
@@ -33,6 +34,7 @@ final class ScanProgressReporter: Sendable {
         bytesHashed.store(0, ordering: .relaxed)
         toHash.store(-1, ordering: .relaxed)
         bytesToHash.store(0, ordering: .relaxed)
+        storing.store(false, ordering: .relaxed)
         report()
     }
 
@@ -58,6 +60,12 @@ final class ScanProgressReporter: Sendable {
         if count % Self.filesPerReport == 0 { report() }
     }
 
+    /// The machine's files are hashed: its changes are worked out and stored now.
+    func startStoring() {
+        storing.store(true, ordering: .relaxed)
+        report()
+    }
+
     /// The scan is over: one last report says so.
     func finish() {
         observer(ScanProgress(machinesDone: machinesTotal, machinesTotal: machinesTotal, finished: true))
@@ -72,7 +80,7 @@ final class ScanProgressReporter: Sendable {
             filesWalked: walked.load(ordering: .relaxed), filesToHash: files < 0 ? nil : files,
             filesHashed: hashed.load(ordering: .relaxed),
             bytesToHash: files < 0 ? nil : Int64(bytesToHash.load(ordering: .relaxed)),
-            bytesHashed: Int64(bytesHashed.load(ordering: .relaxed)))
+            bytesHashed: Int64(bytesHashed.load(ordering: .relaxed)), storing: storing.load(ordering: .relaxed))
     }
 
     private func report() { observer(current) }

@@ -35,7 +35,8 @@ enum LiveJob {
                 guard let progress else { return JobPrinter.live(record) }
                 progress.printing { JobPrinter.live(record) }
             }
-        let running = Task { try await work(observer, progress.map { progress in { progress.show($0) } }) }
+        let shown: ScanProgress.Observer? = progress.map { live in { @Sendable report in live.show(report) } }
+        let running = Task { try await work(observer, shown) }
         let interrupt = StopSignal { running.cancel() }
         let job: Job
         do {

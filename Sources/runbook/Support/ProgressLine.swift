@@ -29,7 +29,7 @@ struct ProgressLine {
         return Self.text(progress, hashingFor: hashingSince.map { now - $0.at }, width: width)
     }
 
-    /// `Scanning web01 (1 of 3): 111,000 files walked, 5,200 of 20,000 hashed (41.6 of 160.0 MB),
+    /// `Scanning web01 (1 of 3): 111,000 files walked, 5,200 of 20,000 hashed (41.6 MB of 160.0 MB),
     /// 48.2 MB/s, about 3s left`, cut to `width` (a wrapped line could not be redrawn in place).
     static func text(_ progress: ScanProgress, hashingFor elapsed: Duration?, width: Int?) -> String {
         // A machine's name is shown, not obeyed: an escape sequence in it must not drive the terminal.
@@ -40,6 +40,7 @@ struct ProgressLine {
             line +=
                 ", \(count(progress.filesHashed)) of \(count(files)) hashed"
                 + " (\(Self.bytes(progress.bytesHashed)) of \(Self.bytes(bytes)))"
+            if progress.storing { return cut(line + ", storing the snapshot", to: width) }
             let seconds = elapsed.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
             if seconds > 0, progress.bytesHashed > 0 {
                 let rate = Double(progress.bytesHashed) / seconds
@@ -47,8 +48,12 @@ struct ProgressLine {
                 line += ", about \(duration(Double(max(0, bytes - progress.bytesHashed)) / rate)) left"
             }
         }
+        return cut(line, to: width)
+    }
+
+    /// One column short of the width: a line that fills it makes some terminals wrap.
+    static func cut(_ line: String, to width: Int?) -> String {
         guard let width, width > 1, line.count >= width else { return line }
-        // One column short of the width: a line that fills it makes some terminals wrap.
         return String(line.prefix(width - 2)) + "…"
     }
 
