@@ -65,6 +65,17 @@ import Testing
         #expect(line.update(Self.walking, at: .milliseconds(150), width: nil) == nil)
     }
 
+    @Test func aNewPhaseIsDrawnAtOnce() {
+        var line = ProgressLine(interval: .milliseconds(100))
+        #expect(line.update(Self.walking, at: .zero, width: nil) != nil)
+        var hashing = Self.hashing(hashed: 0, bytes: 0)
+        hashing.machinesDone = 0
+        #expect(line.update(hashing, at: .milliseconds(10), width: nil) != nil)
+        #expect(line.update(hashing, at: .milliseconds(20), width: nil) == nil)
+        hashing.storing = true
+        #expect(line.update(hashing, at: .milliseconds(30), width: nil)?.hasSuffix("storing the snapshot") == true)
+    }
+
     /// The rate is measured from the first report of the hashing phase, drawn or not.
     @Test func theRateCountsFromTheStartOfHashing() {
         var line = ProgressLine(interval: .seconds(1))

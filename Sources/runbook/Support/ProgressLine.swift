@@ -8,6 +8,9 @@ struct ProgressLine {
     /// Redraws at most this often: more is flicker, and each costs a write.
     var interval: Duration = .milliseconds(100)
     private var lastDrawn: Duration?
+    /// The machine and phase last drawn: a new one is drawn at once, so a line never sits on
+    /// "hashing" through a long commit because its report came too soon after the last draw.
+    private var lastPhase: Phase?
     /// When the current machine's hashing began, to measure bytes per second over it.
     private var hashingSince: (machine: String, done: Int, at: Duration)?
 
@@ -16,7 +19,7 @@ struct ProgressLine {
     }
 
     /// The line to draw for `progress`, seen at `now` (time since any fixed start), or nil when
-    /// the last line was drawn less than `interval` ago. Every report is seen, drawn or not, so
+    /// the last line, of the same machine and phase, was drawn less than `interval` ago. Every report is seen, drawn or not, so
     /// the hashing phase is timed from its first report.
     mutating func update(_ progress: ScanProgress, at now: Duration, width: Int?) -> String? {
         if !progress.hashing {
@@ -24,9 +27,23 @@ struct ProgressLine {
         } else if hashingSince.map({ $0.machine != progress.machine || $0.done != progress.machinesDone }) ?? true {
             hashingSince = (progress.machine, progress.machinesDone, now)
         }
-        if let lastDrawn, now - lastDrawn < interval { return nil }
+        let phase = Phase(progress)
+        if let lastDrawn, now - lastDrawn < interval, phase == lastPhase { return nil }
         lastDrawn = now
+        lastPhase = phase
         return Self.text(progress, hashingFor: hashingSince.map { now - $0.at }, width: width)
+    }
+
+    private struct Phase: Equatable {
+        var machine: String
+        var done: Int
+        var hashing: Bool
+        var storing: Bool
+
+        init(_ progress: ScanProgress) {
+            (machine, done) = (progress.machine, progress.machinesDone)
+            (hashing, storing) = (progress.hashing, progress.storing)
+        }
     }
 
     /// `Scanning web01 (1 of 3): 111,000 files walked, 5,200 of 20,000 hashed (41.6 MB of 160.0 MB),
