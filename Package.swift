@@ -152,7 +152,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["runbook", "Automation", "AutomationServer", "AutomationService", "AutomationStore", "Scheduler"]
+            dependencies: [
+                "runbook", "Automation", "AutomationServer", "AutomationService", "AutomationStore", "ChangeTracking",
+                "Scheduler",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -31,24 +31,31 @@ public struct Scanner: Sendable {
 
     /// A stop (Ctrl-C, SIGTERM, `jobs stop`) cancels the calling task; it is honoured at every
     /// point up to the commit of each machine, which it rolls back if it arrives during it.
-    public func scan(_ machines: [MachineState], account: AccountState, jobId: String?, sink: some StreamSink)
-        async throws -> ScanOutcome
-    {
+    /// `progress` hears how far the scan is, from the scanning threads, until a last `finished`.
+    public func scan(
+        _ machines: [MachineState], account: AccountState, jobId: String?, sink: some StreamSink,
+        progress: ScanProgress.Observer? = nil
+    ) async throws -> ScanOutcome {
         let stopped = OnceFlag()
+        let reporter = progress.map { ScanProgressReporter(machines: machines.count, observer: $0) }
+        // Finished whatever happens, so a terminal line showing the scan goes away.
+        defer { reporter?.finish() }
         return try await withTaskCancellationHandler {
-            try await scan(machines, account: account, jobId: jobId, sink: sink, stopped: stopped)
+            try await scan(machines, account: account, jobId: jobId, sink: sink, stopped: stopped, progress: reporter)
         } onCancel: {
             stopped.set()
         }
     }
 
     func scan(
-        _ machines: [MachineState], account: AccountState, jobId: String?, sink: some StreamSink, stopped: OnceFlag
+        _ machines: [MachineState], account: AccountState, jobId: String?, sink: some StreamSink, stopped: OnceFlag,
+        progress: ScanProgressReporter? = nil
     ) async throws -> ScanOutcome {
         var outcome = ScanOutcome()
         let settings = try store.trackingSettings(account: account.account.name).settings
-        for state in machines {
+        for (done, state) in machines.enumerated() {
             let machine = state.machine
+            progress?.startMachine(machine.name, done: done)
             if stopped.isSet || Task.isCancelled {
                 await sink.write(.warning, "\(machine.name): not scanned, the scan was interrupted")
                 outcome.failed.append(machine.name)
@@ -65,7 +72,7 @@ public struct Scanner: Sendable {
                 settings: settings, profile: account.account.profile,
                 previousIndex: try store.fileIndex(machine: machine.name),
                 racyCutoffNs: last.map { Int64($0.startedAt.timeIntervalSince1970 * 1e9) },
-                beforeHashing: hooks.beforeHashing)
+                beforeHashing: hooks.beforeHashing, progress: progress)
             let collected = await collect(machine, context: context)
             // Interrupted while collecting or hashing: commit nothing, the previous snapshot stays.
             if stopped.isSet || Task.isCancelled {
@@ -80,6 +87,7 @@ public struct Scanner: Sendable {
                 outcome.failed.append(machine.name)
                 continue
             }
+            progress?.startStoring()
             let current = collected.items.sorted(by: InventoryItem.ordered)
             switch try await commit(
                 machine.name, current, collected, context: context, started: started, jobId: jobId, stopped: stopped)

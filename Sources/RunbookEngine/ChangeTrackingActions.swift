@@ -63,7 +63,9 @@ struct ScanAction: ActionHandler {
             TargetSpec(inputs["targets"]), from: try context.store.machines(), account: account.account)
         for refusal in selection.refused { await context.sink.write(.error, refusal.reason) }
         let outcome = try await Scanner(store: context.store, now: context.now)
-            .scan(selection.selected, account: account, jobId: context.jobId, sink: context.sink)
+            .scan(
+                selection.selected, account: account, jobId: context.jobId, sink: context.sink,
+                progress: context.sink.progress)
         try context.recordTargets(outcome.scanned + outcome.failed + selection.refused.map(\.name))
         let failed = outcome.failed + selection.refused.map(\.name)
         await context.sink.write(

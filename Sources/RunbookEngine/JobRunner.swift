@@ -1,5 +1,6 @@
 import Automation
 import AutomationStore
+import ChangeTracking
 import Foundation
 import Logging
 
@@ -44,12 +45,13 @@ public struct JobRunner: Sendable {
     }
 
     /// Creates the job and runs it until it ends or suspends; returns the stored job.
+    /// `observer` sees each stream record as it is stored; `progress`, how far a scan is.
     public func run(
         _ prepared: PreparedJob, reason: StartReason = .manual, startedBy: String? = nil,
-        observer: JobStreamWriter.Observer? = nil
+        observer: JobStreamWriter.Observer? = nil, progress: ScanProgress.Observer? = nil
     ) async throws -> Job {
         let job = try create(prepared, reason: reason, startedBy: startedBy)
-        return try await start(job, prepared, observer: observer)
+        return try await start(job, prepared, observer: observer, progress: progress)
     }
 
     /// Records a job in status New; `start` runs it. A scheduler creates jobs first and starts
@@ -72,19 +74,22 @@ public struct JobRunner: Sendable {
     }
 
     /// Runs a job created by `create` until it ends or suspends; returns the stored job.
-    public func start(_ job: Job, _ prepared: PreparedJob, observer: JobStreamWriter.Observer? = nil) async throws
-        -> Job
-    {
+    public func start(
+        _ job: Job, _ prepared: PreparedJob, observer: JobStreamWriter.Observer? = nil,
+        progress: ScanProgress.Observer? = nil
+    ) async throws -> Job {
         let sink = JobStreamWriter(
             jobId: job.id, store: store, now: now, keepVerbose: prepared.runbook.logVerbose,
-            keepProgress: prepared.runbook.logProgress, cap: streamCap, observer: observer)
+            keepProgress: prepared.runbook.logProgress, cap: streamCap, observer: observer, progress: progress)
         return try await drive(job.id, prepared, from: 0, entering: [.activating, .running], sink: sink)
     }
 
     /// Resumes a Suspended job in this process from the step it stopped at, with the runbook
     /// content and parameters it recorded (Suspended -> Resuming -> Running). Also takes a job
     /// already queued as Resuming by `runbook jobs resume --queue`.
-    public func resume(_ id: String, observer: JobStreamWriter.Observer? = nil) async throws -> Job {
+    public func resume(
+        _ id: String, observer: JobStreamWriter.Observer? = nil, progress: ScanProgress.Observer? = nil
+    ) async throws -> Job {
         guard let job = try store.job(id) else { throw StoreError.notFound(kind: "job", name: id, hint: "") }
         if job.status == .suspended, case .notSuspended(let status) = try store.queueResume(job: job.id, at: now()) {
             throw ResumeError.notSuspended(id: job.id, status: status)
@@ -106,7 +111,7 @@ public struct JobRunner: Sendable {
         }
         let sink = JobStreamWriter(
             jobId: job.id, store: store, now: now, keepVerbose: job.logVerbose, keepProgress: job.logProgress,
-            cap: streamCap, usage: try store.streamUsage(job: job.id), observer: observer)
+            cap: streamCap, usage: try store.streamUsage(job: job.id), observer: observer, progress: progress)
         let step = min(job.checkpointStep ?? 0, prepared.runbook.steps.count)
         await sink.write(.verbose, "Resumed before step \(step + 1) of \(prepared.runbook.steps.count)")
         return try await drive(job.id, prepared, from: step, entering: [.running], sink: sink)

@@ -1,5 +1,6 @@
 import Automation
 import AutomationStore
+import ChangeTracking
 import Foundation
 
 /// Stores a job's stream records in order as they are written and passes each to an observer
@@ -13,6 +14,8 @@ public actor JobStreamWriter: StreamSink {
     let store: AutomationStore
     let now: @Sendable () -> Date
     let observer: Observer?
+    /// Hears how far long work (a scan) is, for a terminal's progress line; none of it is stored.
+    public nonisolated let progress: ScanProgress.Observer?
     let keepVerbose: Bool
     let keepProgress: Bool
     /// Bytes kept per stream (Azure caps a stream at 1 MiB); past it, one line says so.
@@ -24,8 +27,10 @@ public actor JobStreamWriter: StreamSink {
     init(
         jobId: String, store: AutomationStore, now: @escaping @Sendable () -> Date, keepVerbose: Bool,
         keepProgress: Bool, cap: Int = JobStreamWriter.defaultCap,
-        usage: [StreamKind: (bytes: Int, truncated: Bool)] = [:], observer: Observer?
+        usage: [StreamKind: (bytes: Int, truncated: Bool)] = [:], observer: Observer?,
+        progress: ScanProgress.Observer? = nil
     ) {
+        self.progress = progress
         // A resumed job goes on from what its streams already hold.
         self.written = usage.mapValues(\.bytes)
         self.truncated = Set(usage.filter(\.value.truncated).keys)

@@ -44,7 +44,7 @@ struct CLI {
     }
 
     /// The binary with the test's store in its environment, not yet started.
-    private func process(_ arguments: [String]) -> Process {
+    func process(_ arguments: [String]) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = arguments

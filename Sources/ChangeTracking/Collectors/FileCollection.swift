@@ -22,14 +22,17 @@ struct FileCollection {
     /// Files modified at or after the previous scan's start are "racily clean": their stat may
     /// not show a change made in the same tick, so they are hashed again (as git does).
     let racyCutoffNs: Int64?
+    /// Counts files walked and hashed, for the progress a terminal shows; nil: not counted.
+    var progress: ScanProgressReporter? = nil
 
     /// `beforeHashing` runs between the walk and the hashing: tests swap files there, or stop the scan.
     func collect(
         _ tracked: [(item: TrackedFile, path: String)], beforeHashing: (@Sendable () async -> Void)? = nil
     ) async -> Result {
-        let (root, windows) = (self.root, self.windows)
+        let (root, windows, progress) = (self.root, self.windows, self.progress)
         let walked = await OffPool.run { cancelled in
             var walker = FileWalker(root: root, windows: windows, cancelled: cancelled)
+            walker.progress = progress
             for (item, path) in tracked { walker.collect(item, path: path) }
             return (walker.observations.sorted { $0.key < $1.key }, walker.warnings)
         }
@@ -77,7 +80,9 @@ struct FileCollection {
             }
         }
         await beforeHashing?()
-        let outcomes = await Self.hashAll(toHash.map { observations[$0] }, root: root)
+        progress?.startHashing(
+            files: toHash.count, bytes: toHash.reduce(Int64(0)) { $0 + observations[$1].stat.size })
+        let outcomes = await Self.hashAll(toHash.map { observations[$0] }, root: root, progress: progress)
         var contents = [Data?](repeating: nil, count: observations.count)
         for (offset, position) in toHash.enumerated() {
             let outcome = outcomes[offset]
@@ -133,7 +138,9 @@ struct FileCollection {
 
     /// Hashes on every core: one thread per core (off the cooperative pool), each taking every
     /// n-th file.
-    static func hashAll(_ observations: [FileObservation], root: MachineRoot) async -> [FileHasher.Outcome] {
+    static func hashAll(
+        _ observations: [FileObservation], root: MachineRoot, progress: ScanProgressReporter? = nil
+    ) async -> [FileHasher.Outcome] {
         guard !observations.isEmpty else { return [] }
         let workers = min(max(1, ProcessInfo.processInfo.activeProcessorCount), observations.count)
         return await withTaskGroup(of: [(Int, FileHasher.Outcome)].self) { group in
@@ -142,12 +149,13 @@ struct FileCollection {
                     await OffPool.run { cancelled in
                         // An interrupted scan stops hashing; its results are never committed.
                         stride(from: worker, to: observations.count, by: workers).map { index in
-                            cancelled.isSet
-                                ? (index, FileHasher.Outcome(sha256: nil, warning: nil, stable: false))
-                                : (
-                                    index,
-                                    FileHasher.hash(observations[index], root: root, contentLimit: maxUploadBytes)
-                                )
+                            guard !cancelled.isSet else {
+                                return (index, FileHasher.Outcome(sha256: nil, warning: nil, stable: false))
+                            }
+                            let outcome = FileHasher.hash(
+                                observations[index], root: root, contentLimit: maxUploadBytes, progress: progress)
+                            progress?.hashedFile()
+                            return (index, outcome)
                         }
                     }
                 }

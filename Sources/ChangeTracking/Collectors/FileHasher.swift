@@ -22,7 +22,7 @@ enum FileHasher {
     /// `afterFirstChunk` lets a test change the file mid-read, deterministically.
     static func hash(
         _ observation: FileObservation, root: MachineRoot, contentLimit: Int = 0,
-        afterFirstChunk: (() -> Void)? = nil
+        afterFirstChunk: (() -> Void)? = nil, progress: ScanProgressReporter? = nil
     ) -> Outcome {
         let descriptor: Int32
         switch root.openFile(observation.real) {
@@ -52,6 +52,7 @@ enum FileHasher {
                     sha256: nil, warning: "\(observation.key): read failed: \(FileProblem.from(errno))", stable: false)
             }
             if count == 0 { break }
+            progress?.hashedBytes(count)
             if let afterFirstChunk, isFirstChunk {
                 isFirstChunk = false
                 afterFirstChunk()

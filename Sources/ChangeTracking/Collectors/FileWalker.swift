@@ -28,6 +28,8 @@ struct FileWalker {
     private var ignoredLinks: [String] = []
     /// Set when the scan is stopped or interrupted: the walk ends; what it found is never committed.
     let cancelled: OnceFlag
+    /// Counts each file found, for the progress a terminal shows.
+    var progress: ScanProgressReporter?
 
     init(root: MachineRoot, windows: Bool, cancelled: OnceFlag = OnceFlag()) {
         self.root = root
@@ -121,6 +123,7 @@ struct FileWalker {
                 let target = (try? root.readLink(real).get()) ?? ""
                 observations.append(
                     FileObservation(key: shown, real: real, stat: statInfo(info, shown), linkTarget: target))
+                progress?.walkedFile()
                 return
             case .follow:
                 guard let resolved = follow(real, shown: shown) else { return }
@@ -133,6 +136,7 @@ struct FileWalker {
             observations.append(
                 FileObservation(
                     key: shown, real: current, stat: observed, linkTarget: nil, uploadContent: item.uploadContent))
+            progress?.walkedFile()
         case S_IFDIR:
             guard depth == 0 || item.recurse else { return }
             descend(display, real: current, observed: observed, item: item, depth: depth, parentDevice: parentDevice)

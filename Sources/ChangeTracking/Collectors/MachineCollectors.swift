@@ -46,6 +46,8 @@ struct ScanContext: Sendable {
     var racyCutoffNs: Int64?
     /// Runs between the walk and the hashing (tests stop a scan or swap a file there).
     var beforeHashing: (@Sendable () async -> Void)? = nil
+    /// Counts the files walked and hashed, for the progress a terminal shows.
+    var progress: ScanProgressReporter? = nil
 }
 
 /// A Linux machine: `/` for `local`, or a folder standing for its root.
@@ -63,7 +65,7 @@ struct LinuxCollector {
         let tracked = context.settings.files.filter { $0.enabled && $0.os == .linux }.map { ($0, $0.path) }
         let files = FileCollection(
             root: root, windows: false, profile: context.profile, previousIndex: context.previousIndex,
-            racyCutoffNs: context.racyCutoffNs)
+            racyCutoffNs: context.racyCutoffNs, progress: context.progress)
         collected.add(await files.collect(tracked, beforeHashing: context.beforeHashing))
         collected.cap(.software, at: AzureDefaults.maxLinuxPackages, what: "packages", profile: context.profile)
         collected.cap(.daemons, at: AzureDefaults.maxDaemons, what: "daemons", profile: context.profile)
@@ -115,7 +117,7 @@ struct WindowsCollector {
         guard collected.errors.isEmpty else { return collected }
         let files = FileCollection(
             root: root, windows: true, profile: context.profile, previousIndex: context.previousIndex,
-            racyCutoffNs: context.racyCutoffNs)
+            racyCutoffNs: context.racyCutoffNs, progress: context.progress)
         collected.add(await files.collect(collected.tracked, beforeHashing: context.beforeHashing))
         collected.cap(
             .software, at: AzureDefaults.maxWindowsSoftware, what: "software entries", profile: context.profile)

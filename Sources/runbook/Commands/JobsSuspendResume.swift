@@ -86,8 +86,8 @@ extension RunbookCommand.JobsCommand {
             }
             let runner = JobRunner(store: store, logger: Logger(label: "runbook.engine"), stopPoll: .milliseconds(250))
             do {
-                try await LiveJob.run(json: json, store: store) { observer in
-                    try await runner.resume(job.id, observer: observer)
+                try await LiveJob.run(json: json, store: store) { observer, progress in
+                    try await runner.resume(job.id, observer: observer, progress: progress)
                 }
             } catch let error as ResumeError {
                 Terminal.error(error.description)

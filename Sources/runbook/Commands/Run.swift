@@ -87,8 +87,8 @@ extension RunbookCommand {
             }
             let store = try opened ?? self.store.openWithAccount()
             let runner = JobRunner(store: store, logger: Logger(label: "runbook.engine"), stopPoll: .milliseconds(250))
-            try await LiveJob.run(json: json, store: store) { observer in
-                try await runner.run(prepared, reason: .manual, observer: observer)
+            try await LiveJob.run(json: json, store: store) { observer, progress in
+                try await runner.run(prepared, reason: .manual, observer: observer, progress: progress)
             }
         }
     }

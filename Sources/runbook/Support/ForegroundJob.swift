@@ -1,6 +1,7 @@
 import ArgumentParser
 import Automation
 import AutomationStore
+import ChangeTracking
 import Foundation
 import RunbookEngine
 
@@ -19,16 +20,32 @@ enum JobExit {
 }
 
 /// A job run in the foreground (`run`, `jobs resume`): its streams shown as they are written
-/// (unless --json), Ctrl-C stops it (recorded as Stopped), then its ending and exit status.
+/// (unless --json), a scan's progress on a terminal, Ctrl-C stops it (recorded as Stopped),
+/// then its ending and exit status.
 enum LiveJob {
     static func run(
         json: Bool, store: AutomationStore,
-        _ work: @escaping @Sendable (JobStreamWriter.Observer?) async throws -> Job
+        _ work: @escaping @Sendable (JobStreamWriter.Observer?, ScanProgress.Observer?) async throws -> Job
     ) async throws {
-        let observer: JobStreamWriter.Observer? = json ? nil : { @Sendable record in JobPrinter.live(record) }
-        let running = Task { try await work(observer) }
+        let progress = LiveProgress.onTerminal(json: json)
+        let observer: JobStreamWriter.Observer? =
+            json
+            ? nil
+            : { @Sendable record in
+                guard let progress else { return JobPrinter.live(record) }
+                progress.printing { JobPrinter.live(record) }
+            }
+        let shown: ScanProgress.Observer? = progress.map { live in { @Sendable report in live.show(report) } }
+        let running = Task { try await work(observer, shown) }
         let interrupt = StopSignal { running.cancel() }
-        let job = try await running.value
+        let job: Job
+        do {
+            job = try await running.value
+            progress?.clear()
+        } catch {
+            progress?.clear()
+            throw error
+        }
         _ = interrupt
         if json {
             try JSONOutput.print(JobDocument(job: job, store: store, withStreams: true))

@@ -7,7 +7,9 @@ enum JobPrinter {
     /// A stream record as it is written: Output on stdout, the rest on stderr with the stream's name.
     static func live(_ record: StreamRecord) {
         switch record.stream {
-        case .output: Terminal.out(record.message)
+        case .output:
+            Terminal.out(record.message)
+            Terminal.flush()
         default: Terminal.raw("\(record.stream.rawValue.lowercased()): \(record.message)")
         }
     }

@@ -33,7 +33,16 @@ enum Terminal {
         standardError("note: \(message)\n")
     }
 
+    /// Writes what stdout holds so far. Piped, stdout is block-buffered and stderr is not: a
+    /// live job flushes each Output line so that a reader of the pipe sees it as it happens.
+    static func flush() {
+        fflush(nil)
+    }
+
     private static func standardError(_ text: String) {
+        // Lines buffered for stdout go first: with both streams on one pipe or file
+        // (`2>&1 | tee log`), lines come out in the order they were written.
+        flush()
         FileHandle.standardError.write(Data(TerminalText.escaped(text, keepingLineBreaks: true).utf8))
     }
 
