@@ -51,17 +51,25 @@ extension ARMAPI {
             },
             ARMRoute("GET", Self.jobs, "Job_ListByAutomationAccount") { request throws(ServiceError) in
                 let (_, path) = try await account(request)
-                var query = JobQuery(limit: Self.pageSize + 1)
+                // `$top`: a smaller page (at most the default 100); nextLink carries on from its end.
+                var size = Self.pageSize
+                if let text = request.query["$top"] {
+                    guard let top = Int(text), (1...Self.pageSize).contains(top) else {
+                        throw .invalid("$top is a number from 1 to \(Self.pageSize)", target: "$top")
+                    }
+                    size = top
+                }
+                var query = JobQuery(limit: size + 1)
                 if let text = request.query["$filter"] {
                     let filter = try ODataFilter.parse(text, fields: Self.jobFilterFields)
                     query.conditions = try filter.clauses.map(Self.jobCondition)
                 }
                 if let token = request.query["$skiptoken"] { query.after = try Self.cursor(token) }
                 let jobs = try await service.jobs(query)
-                let items = Array(jobs.prefix(Self.pageSize))
+                let items = Array(jobs.prefix(size))
                 var next: String?
-                if jobs.count > Self.pageSize, let last = items.last {
-                    var link = request.path + "?api-version=2024-10-23"
+                if jobs.count > size, let last = items.last {
+                    var link = request.path + "?api-version=2024-10-23" + (size == Self.pageSize ? "" : "&$top=\(size)")
                     if let filter = request.query["$filter"] {
                         link +=
                             "&$filter=" + (filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")

@@ -29,7 +29,7 @@ struct ARMContract: Sendable {
         "Runbook_OperationResult": ARMContract(success: [200], response: .none),
         "Job_Create": ARMContract(success: [201], request: .json),
         "Job_Get": ARMContract(success: [200]),
-        "Job_ListByAutomationAccount": ARMContract(success: [200], query: ["$filter", "$skiptoken"]),
+        "Job_ListByAutomationAccount": ARMContract(success: [200], query: ["$filter", "$skiptoken", "$top"]),
         "Job_GetOutput": ARMContract(success: [200], response: .text),
         "Job_GetRunbookContent": ARMContract(success: [200], response: .text),
         "Job_Stop": ARMContract(success: [200], response: .none),
