@@ -87,34 +87,25 @@ extension AutomationStore {
                 record.ownerPid == pid
             else { return nil }
             let committed = try Self.committedWork(db, job: id)
-            switch status {
-            case .new, .activating, .suspending, .resuming:
-                let step = record.checkpointStep ?? 0
+            let decision = JobLifecycle.recover(
+                job: id, status: status, checkpointStep: record.checkpointStep, diedBecause: died, committed: committed)
+            switch decision {
+            case .suspend(let beforeStep, let exception):
                 try Self.transition(db, job: id, to: .suspended, at: now) { record in
-                    record.checkpointStep = step
-                    record.exception =
-                        "\(died); suspended by recovery before step \(step + 1): 'runbook jobs resume \(id)' runs it from there"
-                        + committed
+                    record.checkpointStep = beforeStep - 1
+                    record.exception = exception
                     record.suspendRequestedAt = nil
                     record.ownerPid = nil
                     record.ownerHost = nil
                 }
-                return .suspended
-            case .stopping:
+            case .stopped(let exception), .failed(let exception):
                 let end = try Self.lastActivity(db, job: id, record: record)
-                try Self.transition(db, job: id, to: .stopped, at: now) { record in
+                try Self.transition(db, job: id, to: decision.status, at: now) { record in
                     record.endedAt = end
-                    record.exception = "\(died); marked Stopped by recovery, as was asked" + committed
+                    record.exception = exception
                 }
-                return .stopped
-            default:
-                let end = try Self.lastActivity(db, job: id, record: record)
-                try Self.transition(db, job: id, to: .failed, at: now) { record in
-                    record.endedAt = end
-                    record.exception = "\(died); marked Failed by recovery" + committed
-                }
-                return .failed
             }
+            return decision.status
         }
     }
 

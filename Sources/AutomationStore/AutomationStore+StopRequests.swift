@@ -18,16 +18,17 @@ extension AutomationStore {
         try writer.write { db in
             guard let record = try JobRecord.fetchOne(db, key: id) else { return .notFound }
             let status = JobStatus(rawValue: record.status) ?? .failed
-            guard !status.isFinal else { return .alreadyFinal(status) }
-            if record.ownerPid == nil && (status == .suspended || status == .resuming) {
-                try Self.transition(db, job: id, to: .stopped, at: now) { record in
-                    record.exception = "stopped while \(status.rawValue.lowercased()) ('runbook jobs stop')"
-                }
+            switch JobLifecycle.stop(status, owned: record.ownerPid != nil) {
+            case .alreadyFinal(let status):
+                return .alreadyFinal(status)
+            case .stopNow(let exception):
+                try Self.transition(db, job: id, to: .stopped, at: now) { record in record.exception = exception }
                 return .stoppedNow
+            case .request(let enterStopping):
+                try db.execute(sql: "UPDATE job SET stopRequestedAt = ? WHERE id = ?", arguments: [now, id])
+                if enterStopping { try Self.transition(db, job: id, to: .stopping, at: now) }
+                return .requested
             }
-            try db.execute(sql: "UPDATE job SET stopRequestedAt = ? WHERE id = ?", arguments: [now, id])
-            if status != .stopping { try Self.transition(db, job: id, to: .stopping, at: now) }
-            return .requested
         }
     }
 

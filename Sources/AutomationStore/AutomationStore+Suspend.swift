@@ -26,12 +26,14 @@ extension AutomationStore {
     public func requestSuspend(job id: String, at now: Date) throws -> SuspendOutcome {
         try writer.write { db in
             guard let record = try JobRecord.fetchOne(db, key: id) else { return .notFound }
-            let status = JobStatus(rawValue: record.status) ?? .failed
-            if status.isFinal { return .alreadyFinal(status) }
-            if status == .suspending || status == .suspended { return .already(status) }
-            try db.execute(sql: "UPDATE job SET suspendRequestedAt = ? WHERE id = ?", arguments: [now, id])
-            try Self.transition(db, job: id, to: .suspending, at: now)
-            return .requested
+            switch JobLifecycle.suspend(JobStatus(rawValue: record.status) ?? .failed) {
+            case .alreadyFinal(let status): return .alreadyFinal(status)
+            case .already(let status): return .already(status)
+            case .request:
+                try db.execute(sql: "UPDATE job SET suspendRequestedAt = ? WHERE id = ?", arguments: [now, id])
+                try Self.transition(db, job: id, to: .suspending, at: now)
+                return .requested
+            }
         }
     }
 
@@ -87,7 +89,7 @@ extension AutomationStore {
         try writer.write { db in
             guard let record = try JobRecord.fetchOne(db, key: id) else { return .notFound }
             let status = JobStatus(rawValue: record.status) ?? .failed
-            guard status == .suspended else { return .notSuspended(status) }
+            if case .notSuspended(let status) = JobLifecycle.resume(status) { return .notSuspended(status) }
             try Self.transition(db, job: id, to: .resuming, at: now) { record in record.exception = nil }
             guard let updated = try JobRecord.fetchOne(db, key: id) else { return .notFound }
             return .queued(try Self.job(updated))

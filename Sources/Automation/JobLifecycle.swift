@@ -1,0 +1,83 @@
+/// What stop, suspend, resume and recovery do to a job in each status, and their messages: one
+/// pure place, unit-tested without a database. The stores read the job's status in a
+/// transaction, ask here, and apply the decision in the same transaction.
+public enum JobLifecycle {
+    public enum StopDecision: Sendable, Hashable {
+        /// The job has ended; nothing to stop.
+        case alreadyFinal(JobStatus)
+        /// No process runs it (Suspended, or Resuming and not claimed): Stopped at once.
+        case stopNow(exception: String)
+        /// Its process stops it at the next step boundary; the job shows Stopping meanwhile.
+        case request(enterStopping: Bool)
+    }
+
+    public static func stop(_ status: JobStatus, owned: Bool) -> StopDecision {
+        if status.isFinal { return .alreadyFinal(status) }
+        if !owned && (status == .suspended || status == .resuming) {
+            return .stopNow(exception: "stopped while \(status.rawValue.lowercased()) ('runbook jobs stop')")
+        }
+        return .request(enterStopping: status != .stopping)
+    }
+
+    public enum SuspendDecision: Sendable, Hashable {
+        case alreadyFinal(JobStatus)
+        /// Already Suspending or Suspended.
+        case already(JobStatus)
+        /// Suspending now; Suspended at the next step boundary.
+        case request
+    }
+
+    public static func suspend(_ status: JobStatus) -> SuspendDecision {
+        if status.isFinal { return .alreadyFinal(status) }
+        if status == .suspending || status == .suspended { return .already(status) }
+        return .request
+    }
+
+    public enum ResumeDecision: Sendable, Hashable {
+        /// Suspended -> Resuming: a process (or the scheduler) claims it and runs it on.
+        case queue
+        /// Only a Suspended job resumes.
+        case notSuspended(JobStatus)
+    }
+
+    public static func resume(_ status: JobStatus) -> ResumeDecision {
+        status == .suspended ? .queue : .notSuspended(status)
+    }
+
+    public enum RecoveryDecision: Sendable, Hashable {
+        /// It had not started a step, or was being suspended or resumed: Suspended before
+        /// `beforeStep` (1-based), resumable.
+        case suspend(beforeStep: Int, exception: String)
+        /// A stop had been asked for: Stopped.
+        case stopped(exception: String)
+        /// Cut off in the middle of a step: Failed.
+        case failed(exception: String)
+
+        public var status: JobStatus {
+            switch self {
+            case .suspend: .suspended
+            case .stopped: .stopped
+            case .failed: .failed
+            }
+        }
+    }
+
+    /// What recovery does with a job whose process died; `diedBecause` says which process and
+    /// where, `committed` lists what the job had already stored (empty, or `; before that...`).
+    public static func recover(
+        job id: String, status: JobStatus, checkpointStep: Int?, diedBecause died: String, committed: String
+    ) -> RecoveryDecision {
+        switch status {
+        case .new, .activating, .suspending, .resuming:
+            let step = (checkpointStep ?? 0) + 1
+            return .suspend(
+                beforeStep: step,
+                exception: "\(died); suspended by recovery before step \(step): 'runbook jobs resume \(id)' runs it "
+                    + "from there" + committed)
+        case .stopping:
+            return .stopped(exception: "\(died); marked Stopped by recovery, as was asked" + committed)
+        default:
+            return .failed(exception: "\(died); marked Failed by recovery" + committed)
+        }
+    }
+}
