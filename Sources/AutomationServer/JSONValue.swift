@@ -114,11 +114,21 @@ extension JSONValue: Decodable {
 
 /// Azure's time format, in UTC.
 enum AzureTime {
+    /// Built by hand: a format style per date costs more than the rest of a job's document.
     static func format(_ date: Date) -> String {
-        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
-        var text = date.formatted(style)
-        if text.hasSuffix("Z") { text.removeLast() }
-        return text + "+00:00"
+        let interval = date.timeIntervalSince1970
+        guard interval.isFinite, abs(interval) < 253_402_300_800 else { return "9999-12-31T23:59:59.999999+00:00" }
+        var seconds = time_t(interval.rounded(.down))
+        let micros = Int(((interval - Double(seconds)) * 1_000_000).rounded(.down))
+        var parts = tm()
+        guard gmtime_r(&seconds, &parts) != nil else { return "" }
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
+            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2))."
+            + "\(pad(min(999_999, max(0, micros)), 6))+00:00"
     }
 
     /// ISO 8601 with `Z` or an offset, with or without fractions (up to 7 digits, as .NET writes).

@@ -5,9 +5,12 @@ import Foundation
 /// Automation accounts as ARM addresses them: subscription, resource group and name.
 extension AutomationService {
     public func accounts() async throws(ServiceError) -> [AccountState] {
+        if let cached = cache.accounts(now: now()) { return cached }
         let store = self.store
         do {
-            return try await Self.blocking { try store.accounts() }
+            let accounts = try await Self.blocking { try store.accounts() }
+            cache.store(accounts: accounts, now: now())
+            return accounts
         } catch {
             throw Self.storeError(error)
         }
@@ -64,6 +67,7 @@ extension AutomationService {
         } catch {
             throw Self.storeError(error)
         }
+        cache.clear()
         return (try await self.account(subscription: subscription, resourceGroup: resourceGroup, name: name), true)
     }
 }

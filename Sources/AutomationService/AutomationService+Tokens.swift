@@ -71,6 +71,7 @@ extension AutomationService {
             let names = ((try? await store.tokens()) ?? []).map(\.name)
             throw .notFound(kind: "token", name: name, hint: Suggestion.hint(for: name, among: names))
         }
+        cache.clear()
     }
 
     /// The token an `Authorization` header carries (`Bearer rbk_ID_SECRET`), or `.unauthorized`
@@ -90,10 +91,15 @@ extension AutomationService {
             throw .unauthorized("invalid token: not a runbook token (rbk_ID_SECRET)")
         }
         let credential: AutomationStore.TokenCredential?
-        do {
-            credential = try await store.tokenCredential(id: id)
-        } catch {
-            throw .unauthorized("invalid token: it cannot be checked (\(Self.storeError(error)))")
+        if let cached = cache.credential(id, now: now()) {
+            credential = cached
+        } else {
+            do {
+                credential = try await store.tokenCredential(id: id)
+            } catch {
+                throw .unauthorized("invalid token: it cannot be checked (\(Self.storeError(error)))")
+            }
+            cache.store(credential, id: id, now: now())
         }
         // An unknown id costs the same comparison as a wrong secret.
         let presented = ApiToken.hash(secret: secret)

@@ -7,6 +7,7 @@ import Foundation
 public struct AutomationService: Sendable {
     public let store: AutomationStore
     let now: @Sendable () -> Date
+    let cache = ServiceCache()
 
     public init(store: AutomationStore, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store

@@ -70,7 +70,13 @@ extension AutomationStore {
             clauses.append("(createdAt < ? OR (createdAt = ? AND id > ?))")
             arguments += [createdAt, createdAt, id]
         }
-        var sql = "SELECT * FROM job"
+        // Every column but the runbook content, which a list never shows (it is the row's bulk).
+        var sql = """
+            SELECT id, runbookName, runbookDigest, '' AS runbookContent, parameters, startReason, startedBy,
+                accountName, targets, status, createdAt, startedAt, endedAt, exception, logVerbose, logProgress,
+                ownerPid, ownerHost, stopRequestedAt, suspendRequestedAt, checkpointStep, runbookSource
+            FROM job
+            """
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
         sql += " ORDER BY createdAt DESC, id LIMIT ?"
         arguments.append(max(1, min(query.limit, 1000)))
