@@ -159,6 +159,8 @@ import Testing
         let azure = try await scan(tree, [folder("/many")], profile: .azure)
         #expect(azure.items.count == 500)
         #expect(azure.warnings.first?.hasPrefix("100000 files selected; the azure profile tracks at most 500") == true)
+        // The warning names the command that lifts the cap (issue 9).
+        #expect(azure.warnings.first?.hasSuffix("(runbook account set --profile extended lifts the cap)") == true)
     }
 
     @Test func wildcardOnlyInTheLastSegment() {

@@ -50,7 +50,7 @@ struct FileCollection {
             result.warnings.append(
                 "\(observations.count) files selected; the azure profile tracks at most \(AzureDefaults.maxFiles) "
                     + "per machine: the first \(AzureDefaults.maxFiles) by path are kept, \(observations.count - AzureDefaults.maxFiles) "
-                    + "are not tracked (use the extended profile to lift the cap)")
+                    + "are not tracked (runbook account set --profile extended lifts the cap)")
             observations = Array(observations.prefix(AzureDefaults.maxFiles))
         }
         if observations.count > AzureDefaults.filesPerCycleWarning {

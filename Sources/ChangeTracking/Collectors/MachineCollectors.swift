@@ -34,7 +34,7 @@ struct Collected: Sendable {
         items.removeAll { $0.type == type && !kept.contains($0.key) }
         warnings.append(
             "\(matching.count) \(what); the azure profile tracks at most \(limit) per machine: "
-                + "\(matching.count - limit) not tracked (use the extended profile to lift the cap)")
+                + "\(matching.count - limit) not tracked (runbook account set --profile extended lifts the cap)")
     }
 }
 
