@@ -105,7 +105,7 @@ import Testing
     @Test func fiftyMegabyteFileIsRefusedWithoutReadingIt() throws {
         let folder = try TemporaryFolder()
         let path = folder.file("huge.yaml")
-        FileManager.default.createFile(atPath: path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
         let handle = try #require(FileHandle(forWritingAtPath: path))
         try handle.truncate(atOffset: 50 * 1024 * 1024)
         try handle.close()
