@@ -111,7 +111,7 @@ actor Gate: ActionHandler {
             poll: .seconds(1), logger: setup.logger)
         try await testGracefulShutdown { shutdown in
             async let running: Void = service.run()
-            while await gate.entered == 0 { await Task.yield() }
+            while await gate.entered == 0 { try await pauseBetweenChecks() }
             shutdown.triggerGracefulShutdown()
             await gate.release()
             try await running
@@ -142,13 +142,13 @@ actor Gate: ActionHandler {
         try await testGracefulShutdown { shutdown in
             async let running: Void = service.run()
             await clock.waitForSleepers(1)
-            while await gate.entered == 0 { await Task.yield() }  // the long job holds its slot
+            while await gate.entered == 0 { try await pauseBetweenChecks() }  // the long job holds its slot
 
             time.set(date("2026-11-25T02:01:00.200Z"))
             clock.advance(by: .seconds(1))
             await clock.waitForSleepers(1)
             let minuteJob = try #require(try store.jobs(JobFilter(schedule: "minutely")).first)
-            while try store.job(minuteJob.id)?.status != .completed { await Task.yield() }
+            while try store.job(minuteJob.id)?.status != .completed { try await pauseBetweenChecks() }
             #expect(try store.jobs(JobFilter(schedule: "long")).first?.status == .running)
 
             await gate.release()
@@ -241,4 +241,11 @@ struct Endless: ActionHandler {
         #expect(job.status == .stopped)
         #expect(job.exception == "job stopped: it ran longer than its 1m30s limit")
     }
+
+}
+
+/// Between checks of a condition: a short real sleep, not `Task.yield()`, whose busy loop can
+/// starve the job it waits for on a loaded 2-core machine (each test's time limit bounds the wait).
+func pauseBetweenChecks() async throws {
+    try await Task.sleep(for: .milliseconds(2))
 }
