@@ -12,7 +12,7 @@ import Testing
         }
         let result = try TestTools.run(
             python, ["-m", "pytest", "-q", "-p", "no:cacheprovider", CLI.packageRoot + "/Tests/python"],
-            environment: ["RUNBOOK_BINARY": CLI.binary])
+            environment: ["RUNBOOK_BINARY": CLI.binary, "PYTHONDONTWRITEBYTECODE": "1"])
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains(" passed"))
         #expect(!result.stdout.contains(" failed"))
