@@ -52,6 +52,12 @@ extension AutomationService {
         return existing == nil
     }
 
+    /// Saves a schedule as given, links included; without `replace`, one of the same name is
+    /// a conflict.
+    public func createSchedule(_ schedule: Schedule, replace: Bool) throws(ServiceError) {
+        try storeCall { try store.saveSchedule(schedule, replace: replace, at: now()) }
+    }
+
     public func setScheduleEnabled(_ name: String, _ enabled: Bool) async throws(ServiceError) {
         _ = try await schedule(named: name)
         let store = self.store
