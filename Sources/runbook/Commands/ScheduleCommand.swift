@@ -80,7 +80,7 @@ extension RunbookCommand.ScheduleCommand {
 
         func run() async throws {
             let service = try store.openExisting()
-            let schedule = try await ScheduleLookup.find(name, in: service)
+            let schedule = try ScheduleLookup.find(name, in: service)
             if json {
                 try JSONOutput.print(schedule)
                 return
@@ -148,7 +148,7 @@ extension RunbookCommand.ScheduleCommand {
         }
 
         func run() async throws {
-            let schedule = try await ScheduleLookup.find(name, in: store.openExisting())
+            let schedule = try ScheduleLookup.find(name, in: store.openExisting())
             let problems = schedule.problems()
             guard problems.isEmpty else {
                 Terminal.error(ScheduleText.invalid(schedule.name, problems))
@@ -181,7 +181,7 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try await ScheduleLookup.setEnabled(name, true, service: store.openExisting())
+            try ScheduleLookup.setEnabled(name, true, service: store.openExisting())
         }
     }
 
@@ -191,7 +191,7 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try await ScheduleLookup.setEnabled(name, false, service: store.openExisting())
+            try ScheduleLookup.setEnabled(name, false, service: store.openExisting())
         }
     }
 
@@ -203,10 +203,9 @@ extension RunbookCommand.ScheduleCommand {
 
         func run() async throws {
             let service = try store.openExisting()
-            do {
-                try await service.deleteSchedule(named: name)
-            } catch {
-                try ScheduleLookup.report(error)
+            guard try service.removeSchedule(named: name) else {
+                _ = try ScheduleLookup.find(name, in: service)
+                return
             }
             Terminal.out("Deleted schedule '\(name)'.")
         }
@@ -214,30 +213,19 @@ extension RunbookCommand.ScheduleCommand {
 }
 
 enum ScheduleLookup {
-    static func find(_ name: String, in service: AutomationService) async throws -> Schedule {
-        do {
-            return try await service.schedule(named: name)
-        } catch {
-            try report(error)
-        }
+    static func find(_ name: String, in service: AutomationService) throws -> Schedule {
+        if let schedule = try service.findSchedule(named: name) { return schedule }
+        Terminal.error(
+            "no schedule named '\(name)'\(Suggestion.hint(for: name, among: try service.scheduleNames()))")
+        throw ExitCode(1)
     }
 
-    static func setEnabled(_ name: String, _ enabled: Bool, service: AutomationService) async throws {
-        do {
-            try await service.setScheduleEnabled(name, enabled)
-        } catch {
-            try report(error)
+    static func setEnabled(_ name: String, _ enabled: Bool, service: AutomationService) throws {
+        guard try service.enableSchedule(name, enabled) else {
+            _ = try find(name, in: service)
+            return
         }
         Terminal.out("Schedule '\(name)' \(enabled ? "enabled" : "disabled").")
-    }
-
-    /// A schedule that does not exist is an error with a suggestion (exit 1); other errors go on.
-    static func report(_ error: ServiceError) throws -> Never {
-        if case .notFound = error {
-            Terminal.error(error.description)
-            throw ExitCode(1)
-        }
-        throw error
     }
 }
 
