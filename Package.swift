@@ -67,6 +67,7 @@ let package = Package(
                 "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine", "Scheduler",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // `runbook serve`: Azure's ARM API over the application layer, on Hummingbird 2.
@@ -87,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "runbook",
             dependencies: [
-                "Automation", "AutomationServer", "AutomationService", "AutomationStore", "ChangeTracking",
+                "Automation", "AutomationServer", "AutomationService", "ChangeTracking",
                 "RunbookEngine", "Scheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -153,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "runbook", "Automation", "AutomationServer", "AutomationService", "AutomationStore", "ChangeTracking",
+                "runbook", "Automation", "AutomationServer", "AutomationService", "ChangeTracking",
                 "Scheduler",
             ]
         ),

@@ -71,3 +71,32 @@ extension AutomationService {
         return (try await self.account(subscription: subscription, resourceGroup: resourceGroup, name: name), true)
     }
 }
+
+/// Accounts as the command line names them: by name, or the default one.
+extension AutomationService {
+    /// The named account, or the default one when `name` is nil; nil when there is none.
+    public func account(namedOrDefault name: String?) throws(ServiceError) -> AccountState? {
+        try storeCall { try store.account(namedOrDefault: name) }
+    }
+
+    public func defaultAccount() throws(ServiceError) -> AccountState? {
+        try storeCall { try store.defaultAccount() }
+    }
+
+    /// Adds an account linked to its workspace (Azure's region pairs checked by the store).
+    public func addAccount(_ account: Account, workspace: Workspace, makeDefault: Bool) throws(ServiceError) {
+        try storeCall { try store.createAccount(account, workspace: workspace, makeDefault: makeDefault, at: now()) }
+    }
+
+    public func setDefaultAccount(_ name: String) throws(ServiceError) {
+        try storeCall { try store.setDefaultAccount(name) }
+    }
+
+    /// Sets the limits profile of the named (or default) account; returns its name and the
+    /// profile it had.
+    public func setProfile(_ profile: LimitsProfile, account name: String?) throws(ServiceError) -> (
+        account: String, previous: LimitsProfile?
+    ) {
+        try storeCall { try store.setProfile(profile, account: name) }
+    }
+}

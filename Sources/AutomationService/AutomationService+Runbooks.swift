@@ -86,6 +86,11 @@ extension AutomationService {
         return found
     }
 
+    /// Every runbook's name, sorted.
+    public func runbookNames() throws(ServiceError) -> [String] {
+        try storeCall { try store.runbookNames() }
+    }
+
     public func runbooks(after: String? = nil, limit: Int = 1000) async throws(ServiceError) -> [RunbookResource] {
         do {
             return try await store.runbookResources(after: after, limit: limit)

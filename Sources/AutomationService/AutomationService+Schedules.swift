@@ -52,6 +52,32 @@ extension AutomationService {
         return existing == nil
     }
 
+    /// The schedule of this name, or nil (a front end that words its own not-found).
+    public func findSchedule(named name: String) throws(ServiceError) -> Schedule? {
+        try storeCall { try store.schedule(named: name) }
+    }
+
+    public func scheduleNames() throws(ServiceError) -> [String] {
+        try storeCall { try store.scheduleNames() }
+    }
+
+    /// Turns a schedule on or off; false when there is no such schedule.
+    public func enableSchedule(_ name: String, _ enabled: Bool) throws(ServiceError) -> Bool {
+        try storeCall { try store.setScheduleEnabled(name, enabled, at: now()) }
+    }
+
+    /// Deletes a schedule by name, even one whose stored definition cannot be read; false when
+    /// there is no such schedule.
+    public func removeSchedule(named name: String) throws(ServiceError) -> Bool {
+        try storeCall { try store.deleteSchedule(named: name) }
+    }
+
+    /// Saves a schedule as given, links included; without `replace`, one of the same name is
+    /// a conflict.
+    public func createSchedule(_ schedule: Schedule, replace: Bool) throws(ServiceError) {
+        try storeCall { try store.saveSchedule(schedule, replace: replace, at: now()) }
+    }
+
     public func setScheduleEnabled(_ name: String, _ enabled: Bool) async throws(ServiceError) {
         _ = try await schedule(named: name)
         let store = self.store

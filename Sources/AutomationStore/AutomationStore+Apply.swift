@@ -2,11 +2,7 @@ import Automation
 import Foundation
 import GRDB
 
-/// What `apply` changed.
-public struct ApplySummary: Sendable, Hashable {
-    public var created: [String] = []
-    public var updated: [String] = []
-
+extension ApplySummary {
     mutating func note(existed: Bool, _ what: String) {
         if existed { updated.append(what) } else { created.append(what) }
     }

@@ -52,43 +52,6 @@ public enum ScanCommit: Sendable, Hashable {
     case stopped
 }
 
-/// A stored `ConfigurationChange` row.
-public struct ChangeRow: Sendable, Hashable {
-    public var id: Int64
-    public var computer: String
-    public var timeGenerated: Date
-    public var change: ItemChange
-    public var jobId: String?
-}
-
-/// A stored `ConfigurationData` row.
-public struct InventoryRow: Sendable, Hashable {
-    public var computer: String
-    public var timeGenerated: Date
-    public var item: InventoryItem
-}
-
-public struct ChangeFilter: Sendable, Hashable {
-    public var machine: String?
-    public var type: ConfigType?
-    public var category: ChangeCategory?
-    public var since: Date?
-    public var jobId: String?
-    public var limit: Int?
-
-    public init(
-        machine: String? = nil, type: ConfigType? = nil, category: ChangeCategory? = nil, since: Date? = nil,
-        jobId: String? = nil, limit: Int? = nil
-    ) {
-        self.machine = machine
-        self.type = type
-        self.category = category
-        self.since = since
-        self.jobId = jobId
-        self.limit = limit
-    }
-}
-
 extension AutomationStore {
     /// The account's current settings and their version (0: never configured, Azure's initial settings).
     public func trackingSettings(account: String) throws -> (settings: TrackingSettings, version: Int, changedAt: Date?)

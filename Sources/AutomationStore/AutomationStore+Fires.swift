@@ -2,19 +2,6 @@ import Automation
 import Foundation
 import GRDB
 
-/// What happened to one fire of a schedule.
-public enum FireStatus: String, Sendable, Hashable, Codable, CaseIterable {
-    case started, missed, skipped, queued, failed
-}
-
-public struct FireRecord: Sendable, Hashable {
-    public var scheduleName: String
-    public var fireTime: Date
-    public var status: FireStatus
-    public var jobId: String?
-    public var reason: String?
-}
-
 extension AutomationStore {
     public func fires(schedule name: String, status: FireStatus? = nil, limit: Int = 50) throws -> [FireRecord] {
         try writer.read { db in

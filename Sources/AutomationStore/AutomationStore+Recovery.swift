@@ -24,17 +24,6 @@ public struct JobOwner: Sendable, Hashable {
     }
 }
 
-/// A job that recovery ended or suspended, and the status it gave it.
-public struct RecoveredJob: Sendable, Hashable {
-    public var id: String
-    public var status: JobStatus
-
-    public init(id: String, status: JobStatus) {
-        self.id = id
-        self.status = status
-    }
-}
-
 extension AutomationStore {
     /// Jobs left unfinished by a process that has died (on this host) each get a status that
     /// says what happened, in its own transaction; returns their ids. What could not have done

@@ -3,13 +3,7 @@ import Foundation
 import GRDB
 
 extension AutomationStore {
-    public enum StopOutcome: Sendable, Hashable {
-        case requested
-        /// The job had no process running it and is Stopped already.
-        case stoppedNow
-        case alreadyFinal(JobStatus)
-        case notFound
-    }
+    public typealias StopOutcome = JobStopOutcome
 
     /// Asks the process running a job to stop it: the job moves to Stopping now (recorded) and
     /// to Stopped when its runner sees the request. A job no process runs (Suspended, or

@@ -5,21 +5,8 @@ import GRDB
 /// Suspend and resume (Azure's Suspending -> Suspended -> Resuming -> Running). A suspended job
 /// belongs to no process: it waits in the store with the step it resumes from.
 extension AutomationStore {
-    public enum SuspendOutcome: Sendable, Hashable {
-        case requested
-        /// Already Suspending or Suspended.
-        case already(JobStatus)
-        case alreadyFinal(JobStatus)
-        case notFound
-    }
-
-    public enum ResumeOutcome: Sendable, Hashable {
-        /// Now Resuming, waiting for a process to claim it.
-        case queued(Job)
-        /// Only a Suspended job resumes.
-        case notSuspended(JobStatus)
-        case notFound
-    }
+    public typealias SuspendOutcome = JobSuspendOutcome
+    public typealias ResumeOutcome = JobResumeOutcome
 
     /// Asks the process running a job to suspend it at its next step boundary: the job moves to
     /// Suspending now. One transaction.

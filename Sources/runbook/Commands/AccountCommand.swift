@@ -1,6 +1,6 @@
 import ArgumentParser
 import Automation
-import AutomationStore
+import AutomationService
 
 extension RunbookCommand {
     struct AccountCommand: AsyncParsableCommand {
@@ -27,10 +27,10 @@ extension RunbookCommand.AccountCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openExistingWithAccount()
-            let state = try store.account(namedOrDefault: name)
+            let service = try store.openExistingWithAccount()
+            let state = try service.account(namedOrDefault: name)
             guard let state else {
-                let hint = Suggestion.hint(for: name ?? "", among: try store.accounts().map(\.account.name))
+                let hint = Suggestion.hint(for: name ?? "", among: try await service.accounts().map(\.account.name))
                 Terminal.error("no Automation account named '\(name ?? "")'\(hint)")
                 throw ExitCode(1)
             }
@@ -64,7 +64,7 @@ extension RunbookCommand.AccountCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let states = try store.openExistingWithAccount().accounts()
+            let states = try await store.openExistingWithAccount().accounts()
             if json {
                 try JSONOutput.print(
                     states.map {
@@ -93,7 +93,7 @@ extension RunbookCommand.AccountCommand {
         func run() async throws {
             do {
                 try store.openExisting().setDefaultAccount(name)
-            } catch let error as StoreError {
+            } catch let error as ServiceError {
                 Terminal.error(error.description)
                 throw ExitCode(1)
             }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Automation
-import AutomationStore
+import AutomationService
 
 extension RunbookCommand.AccountCommand {
     struct Set: AsyncParsableCommand {
@@ -26,7 +26,7 @@ extension RunbookCommand.AccountCommand {
             let changed: (account: String, previous: LimitsProfile?)
             do {
                 changed = try store.openExisting().setProfile(profile, account: name)
-            } catch let error as StoreError {
+            } catch let error as ServiceError {
                 Terminal.error(error.description)
                 throw ExitCode(1)
             }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Automation
 import AutomationService
-import AutomationStore
-import ChangeTracking
 import Foundation
 
 extension RunbookCommand {
@@ -58,24 +56,23 @@ extension RunbookCommand {
                 Terminal.raw(DiagnosticError(problems).description)
                 throw ExitCode(65)
             }
-            let store = try store.open()
+            let service = try store.open()
             // The runbooks the schedules start are published (those not published yet), so a
             // scheduler started in any folder runs them.
-            for item in AutomationService(store: store).publishUnpublished(from: runbooks.library) {
+            for item in service.publishUnpublished(from: runbooks.library) {
                 Terminal.out("published runbook \(item.runbook.name)")
             }
             let summary: ApplySummary
             do {
-                summary = try store.apply(parsed, at: Date())
-            } catch let error as StoreError {
+                summary = try service.apply(parsed)
+            } catch {
                 Terminal.error("\(file): \(error.description); nothing was applied")
                 throw ExitCode(65)
             }
             for item in summary.created { Terminal.out("created \(item)") }
             for item in summary.updated { Terminal.out("updated \(item)") }
-            let enablement = TrackingEnablement(store: store, now: { Date() })
             for machine in parsed.machines {
-                for line in try enablement.applyFutureScopes(to: machine.name) { Terminal.out(line) }
+                for line in try service.applyFutureScopes(to: machine.name) { Terminal.out(line) }
             }
         }
     }

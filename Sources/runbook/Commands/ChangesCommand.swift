@@ -1,6 +1,6 @@
 import ArgumentParser
 import Automation
-import AutomationStore
+import AutomationService
 import Foundation
 
 extension RunbookCommand {
@@ -40,9 +40,9 @@ extension RunbookCommand {
         }
 
         func run() async throws {
-            let store = try store.openExisting()
-            try MachineLookup.check(machine, in: store)
-            let rows = try store.changes(
+            let service = try store.openExisting()
+            try MachineLookup.check(machine, in: service)
+            let rows = try service.changes(
                 ChangeFilter(
                     machine: machine, type: type.flatMap(ConfigType.init(caseInsensitive:)),
                     category: category.flatMap(ChangeCategory.init(caseInsensitive:)),
@@ -85,9 +85,9 @@ extension RunbookCommand {
         }
 
         func run() async throws {
-            let store = try store.openExisting()
-            try MachineLookup.check(machine, in: store)
-            let rows = try store.inventory(machine: machine, type: type.flatMap(ConfigType.init(caseInsensitive:)))
+            let service = try store.openExisting()
+            try MachineLookup.check(machine, in: service)
+            let rows = try service.inventory(machine: machine, type: type.flatMap(ConfigType.init(caseInsensitive:)))
             if json {
                 try JSONOutput.print(rows.map(AzureColumns.data))
                 return
@@ -111,9 +111,9 @@ extension RunbookCommand {
 /// A `--machine` filter names a registered machine: a typo is an error with a suggestion,
 /// not an empty result that looks like "nothing changed".
 enum MachineLookup {
-    static func check(_ name: String?, in store: AutomationStore) throws {
+    static func check(_ name: String?, in service: AutomationService) throws {
         guard let name else { return }
-        let names = try store.machineNames()
+        let names = try service.machineNames()
         guard names.contains(name) else {
             Terminal.error("no machine named '\(name)'\(Suggestion.hint(for: name, among: names))")
             throw ExitCode(1)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Automation
 import AutomationService
-import AutomationStore
 import Foundation
 
 extension RunbookCommand {
@@ -59,10 +58,10 @@ extension RunbookCommand {
         }
 
         func run() async throws {
-            let store = try store.open()
+            let service = try store.open()
             if isDefaultSetup {
-                guard let line = try DefaultSetup.ensure(store, profile: profile) else {
-                    let existing = try store.defaultAccount()?.account
+                guard let line = try DefaultSetup.ensure(service, profile: profile) else {
+                    let existing = try service.defaultAccount()?.account
                     Terminal.error(
                         "the store at \(self.store.resolvedFolder) already holds the account "
                             + "'\(existing?.name ?? "?")' (profile \(existing?.profile.rawValue ?? "?")); nothing was "
@@ -85,8 +84,8 @@ extension RunbookCommand {
                 name: workspace, subscription: workspaceSubscription ?? subscription,
                 resourceGroup: workspaceResourceGroup ?? resourceGroup, region: workspaceRegion)
             do {
-                try store.createAccount(newAccount, workspace: newWorkspace, makeDefault: makeDefault, at: Date())
-            } catch let error as StoreError {
+                try service.addAccount(newAccount, workspace: newWorkspace, makeDefault: makeDefault)
+            } catch {
                 Terminal.error(error.description)
                 throw ExitCode(65)
             }
@@ -95,7 +94,7 @@ extension RunbookCommand {
                     + "(\(workspaceRegion)), profile \(profile.rawValue).")
             // As the default setup does: the shipped runbooks become published runbooks.
             let library = RunbookLibrary(folder: RunbookFolderOptions.defaultFolder)
-            let published = AutomationService(store: store).publishUnpublished(from: library)
+            let published = service.publishUnpublished(from: library)
             if !published.isEmpty {
                 Terminal.out("Published \(published.count) runbooks from \(library.folder)/.")
             }

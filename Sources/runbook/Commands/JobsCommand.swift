@@ -1,6 +1,6 @@
 import ArgumentParser
 import Automation
-import AutomationStore
+import AutomationService
 import Foundation
 
 extension RunbookCommand {
@@ -46,13 +46,13 @@ extension RunbookCommand.JobsCommand {
         }
 
         func run() async throws {
-            let store = try store.openExisting()
+            let service = try store.openExisting()
             let filter = JobFilter(
                 runbook: runbook, status: status.flatMap(JobStatus.init(caseInsensitive:)),
                 reason: reason.flatMap(StartReason.init(rawValue:)), schedule: schedule,
                 since: since.flatMap { TimeArgument.date($0, now: Date()) },
                 until: until.flatMap { try? Date($0, strategy: .iso8601) }, limit: limit)
-            let jobs = try store.jobs(filter)
+            let jobs = try service.jobs(matching: filter)
             if json {
                 try JSONOutput.print(try jobs.map { try JobDocument(job: $0) })
                 return
@@ -87,10 +87,10 @@ extension RunbookCommand.JobsCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openExisting()
-            let job = try JobLookup.find(id, in: store)
+            let service = try store.openExisting()
+            let job = try JobLookup.find(id, in: service)
             if json {
-                try JSONOutput.print(try JobDocument(job: job, store: store))
+                try JSONOutput.print(try JobDocument(job: job, service: service))
                 return
             }
             var lines = [
@@ -111,16 +111,16 @@ extension RunbookCommand.JobsCommand {
             if let step = job.resumesBeforeStep {
                 lines.append("Resumes:     before step \(step) ('runbook jobs resume \(job.id)')")
             }
-            if let fire = try store.fire(startingJob: job.id) {
+            if let fire = try service.fire(startingJob: job.id) {
                 lines.append("Schedule:    \(fire.scheduleName), fire time \(fire.fireTime.formatted(.iso8601))")
             }
             lines.append("Timeline:")
-            for change in try store.statusHistory(job: job.id) {
+            for change in try service.statusHistory(job: job.id) {
                 lines.append(
                     "  \(change.at.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))  \(change.status.rawValue)"
                 )
             }
-            let streams = try store.streams(job: job.id)
+            let streams = try service.streamRecords(job: job.id)
             let counts = Dictionary(grouping: streams, by: \.stream).mapValues(\.count)
             let summary = StreamKind.allCases.compactMap { kind in counts[kind].map { "\(kind.rawValue) \($0)" } }
             lines.append("Streams:     \(summary.isEmpty ? "none" : summary.joined(separator: ", "))")
@@ -146,10 +146,10 @@ extension RunbookCommand.JobsCommand {
         }
 
         func run() async throws {
-            let store = try store.openExisting()
-            let job = try JobLookup.find(id, in: store)
+            let service = try store.openExisting()
+            let job = try JobLookup.find(id, in: service)
             let kind = stream.flatMap(StreamKind.init(caseInsensitive:))
-            let records = try store.streams(job: job.id, kind: kind)
+            let records = try service.streamRecords(job: job.id, kind: kind)
             if json {
                 try JSONOutput.print(records)
                 return
@@ -169,9 +169,9 @@ extension RunbookCommand.JobsCommand {
 enum JobLookup {
     static let minimumPrefix = 4
 
-    static func find(_ id: String, in store: AutomationStore) throws -> Job {
+    static func find(_ id: String, in service: AutomationService) throws -> Job {
         if id == "latest" {
-            guard let job = try store.jobs(JobFilter(limit: 1)).first else {
+            guard let job = try service.jobs(matching: JobFilter(limit: 1)).first else {
                 Terminal.error("there is no job yet ('latest' names the newest job); run one with: runbook run NAME")
                 throw ExitCode(1)
             }
@@ -188,8 +188,8 @@ enum JobLookup {
             throw ExitCode(64)
         }
         do {
-            if let job = try store.job(id) { return job }
-        } catch let error as StoreError {
+            if let job = try service.job(idOrPrefix: id) { return job }
+        } catch {
             Terminal.error(error.description)
             throw ExitCode(1)
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Automation
-import AutomationStore
+import AutomationService
 import Foundation
 
 extension RunbookCommand.JobsCommand {
@@ -19,9 +19,9 @@ extension RunbookCommand.JobsCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openExisting()
-            let job = try JobLookup.find(id, in: store)
-            switch try store.requestStop(job: job.id, at: Date()) {
+            let service = try store.openExisting()
+            let job = try JobLookup.find(id, in: service)
+            switch try service.requestStop(job: job.id) {
             case .notFound:
                 Terminal.error("no job with id '\(id)'")
                 throw ExitCode(1)
@@ -34,7 +34,7 @@ extension RunbookCommand.JobsCommand {
             case .requested:
                 Terminal.out("Stop requested for job \(job.id) (Stopping).")
             }
-            if let status = try await JobWait.until(job.id, in: store, seconds: wait, done: \.isFinal) {
+            if let status = try await JobWait.until(job.id, in: service, seconds: wait, done: \.isFinal) {
                 Terminal.out("Job \(job.id) \(status.rawValue).")
                 return
             }

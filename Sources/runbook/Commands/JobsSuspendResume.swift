@@ -1,6 +1,6 @@
 import ArgumentParser
 import Automation
-import AutomationStore
+import AutomationService
 import Foundation
 import Logging
 import RunbookEngine
@@ -22,9 +22,9 @@ extension RunbookCommand.JobsCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openExisting()
-            let job = try JobLookup.find(id, in: store)
-            switch try store.requestSuspend(job: job.id, at: Date()) {
+            let service = try store.openExisting()
+            let job = try JobLookup.find(id, in: service)
+            switch try service.requestSuspend(job: job.id) {
             case .notFound:
                 Terminal.error("no job with id '\(id)'")
                 throw ExitCode(1)
@@ -37,7 +37,7 @@ extension RunbookCommand.JobsCommand {
             case .requested:
                 Terminal.out("Suspend requested for job \(job.id) (Suspending).")
             }
-            let status = try await JobWait.until(job.id, in: store, seconds: wait) { $0 == .suspended || $0.isFinal }
+            let status = try await JobWait.until(job.id, in: service, seconds: wait) { $0 == .suspended || $0.isFinal }
             guard let status else {
                 if wait > 0 {
                     Terminal.warning("job \(job.id) is still Suspending: its current step has not finished yet")
@@ -67,10 +67,10 @@ extension RunbookCommand.JobsCommand {
 
         func run() async throws {
             Logs.bootstrap()
-            let store = try store.openExisting()
-            let job = try JobLookup.find(id, in: store)
+            let service = try store.openExisting()
+            let job = try JobLookup.find(id, in: service)
             if queue {
-                switch try store.queueResume(job: job.id, at: Date()) {
+                switch try service.queueResume(job: job.id) {
                 case .queued(let queued):
                     Terminal.out(
                         "Job \(queued.id) Resuming: a scheduler resumes it before step \((queued.checkpointStep ?? 0) + 1)."
@@ -84,10 +84,11 @@ extension RunbookCommand.JobsCommand {
                     throw ExitCode(1)
                 }
             }
-            let runner = JobRunner(store: store, logger: Logger(label: "runbook.engine"), stopPoll: .milliseconds(250))
+            let logger = Logger(label: "runbook.engine")
             do {
-                try await LiveJob.run(json: json, store: store) { observer, progress in
-                    try await runner.resume(job.id, observer: observer, progress: progress)
+                try await LiveJob.run(json: json, service: service) { observer, progress in
+                    try await service.resumeForeground(
+                        id: job.id, logger: logger, observer: observer, progress: progress)
                 }
             } catch let error as ResumeError {
                 Terminal.error(error.description)

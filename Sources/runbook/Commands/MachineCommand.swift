@@ -1,7 +1,6 @@
 import ArgumentParser
 import Automation
-import AutomationStore
-import ChangeTracking
+import AutomationService
 import Foundation
 
 extension RunbookCommand {
@@ -68,10 +67,10 @@ extension RunbookCommand.MachineCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openExistingWithAccount()
-            guard let state = try store.machine(named: name) else {
+            let service = try store.openExistingWithAccount()
+            guard let state = try service.machine(named: name) else {
                 Terminal.error(
-                    "no machine named '\(name)'\(Suggestion.hint(for: name, among: try store.machineNames()))")
+                    "no machine named '\(name)'\(Suggestion.hint(for: name, among: try service.machineNames()))")
                 throw ExitCode(1)
             }
             if json {
@@ -111,10 +110,10 @@ extension RunbookCommand.MachineCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openExisting()
-            guard try store.removeMachine(named: name) else {
+            let service = try store.openExisting()
+            guard try service.removeMachine(named: name) else {
                 Terminal.error(
-                    "no machine named '\(name)'\(Suggestion.hint(for: name, among: try store.machineNames()))")
+                    "no machine named '\(name)'\(Suggestion.hint(for: name, among: try service.machineNames()))")
                 throw ExitCode(1)
             }
             Terminal.out("Removed machine '\(name)'.")

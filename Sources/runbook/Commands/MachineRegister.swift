@@ -1,6 +1,6 @@
 import ArgumentParser
 import Automation
-import AutomationStore
+import AutomationService
 import ChangeTracking
 import Foundation
 
@@ -79,8 +79,8 @@ extension RunbookCommand.MachineCommand {
         }
 
         func run() async throws {
-            let store = try store.openWithAccount()
-            guard let defaults = try store.defaultAccount()?.account, let os = OperatingSystem(os),
+            let service = try store.openWithAccount()
+            guard let defaults = try service.defaultAccount()?.account, let os = OperatingSystem(os),
                 let routeValue = MachineNetwork.Route(rawValue: route)
             else { throw ExitCode(1) }
             let source = try parsedSource()
@@ -104,13 +104,13 @@ extension RunbookCommand.MachineCommand {
                     rules: Array(Set(declared)).sorted { $0.description < $1.description }),
                 source: source)
             do {
-                try store.registerMachine(machine, replace: replace, at: Date())
-            } catch let error as StoreError {
+                try service.registerMachine(machine, replace: replace)
+            } catch {
                 Terminal.error(error.description + (replace ? "" : " (use --replace to update it)"))
                 throw ExitCode(1)
             }
             Terminal.out("Registered machine '\(name)' (\(os.name), \(machine.location)).")
-            for line in try TrackingEnablement(store: store, now: { Date() }).applyFutureScopes(to: name) {
+            for line in try service.applyFutureScopes(to: name) {
                 Terminal.out(line)
             }
         }

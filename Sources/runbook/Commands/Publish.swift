@@ -24,7 +24,7 @@ extension RunbookCommand {
         @OptionGroup var runbooks: RunbookFolderOptions
 
         func run() async throws {
-            let service = AutomationService(store: try store.openWithAccount())
+            let service = try store.openWithAccount()
             let published: [AutomationService.Published]
             do {
                 published = try service.publish(paths: paths.isEmpty ? [runbooks.library.folder] : paths)

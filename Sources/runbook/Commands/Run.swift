@@ -1,7 +1,6 @@
 import ArgumentParser
 import Automation
 import AutomationService
-import AutomationStore
 import Foundation
 import Logging
 import RunbookEngine
@@ -68,15 +67,14 @@ extension RunbookCommand {
             Logs.bootstrap()
             // A file in the runbooks folder wins (an author's test run, like Azure's test pane);
             // otherwise the published version. Input is checked before a job is recorded.
-            var opened: AutomationStore?
+            var opened: AutomationService?
             let loaded: LoadedRunbook
             if let file = try RunbookInput.loadFile(name, library: runbooks.library) {
                 loaded = file
             } else {
-                let store = try self.store.openWithAccount()
-                opened = store
-                loaded = try RunbookInput.loadPublished(
-                    name, service: AutomationService(store: store), library: runbooks.library)
+                let service = try self.store.openWithAccount()
+                opened = service
+                loaded = try RunbookInput.loadPublished(name, service: service, library: runbooks.library)
             }
             let prepared: PreparedJob
             do {
@@ -85,10 +83,10 @@ extension RunbookCommand {
                 Terminal.raw(error.description)
                 throw ExitCode(65)
             }
-            let store = try opened ?? self.store.openWithAccount()
-            let runner = JobRunner(store: store, logger: Logger(label: "runbook.engine"), stopPoll: .milliseconds(250))
-            try await LiveJob.run(json: json, store: store) { observer, progress in
-                try await runner.run(prepared, reason: .manual, observer: observer, progress: progress)
+            let service = try opened ?? self.store.openWithAccount()
+            let logger = Logger(label: "runbook.engine")
+            try await LiveJob.run(json: json, service: service) { observer, progress in
+                try await service.runForeground(prepared, logger: logger, observer: observer, progress: progress)
             }
         }
     }
@@ -121,7 +119,7 @@ enum RunbookInput {
             return try service.publishedRunbook(named: name)
         } catch {
             if case .notFound = error {
-                let names = Set(library.names() + ((try? service.store.runbookNames()) ?? [])).sorted()
+                let names = Set(library.names() + ((try? service.runbookNames()) ?? [])).sorted()
                 Terminal.error(
                     "no runbook '\(name)': not in \(library.folder)/ and not published"
                         + Suggestion.hint(for: name, among: names))

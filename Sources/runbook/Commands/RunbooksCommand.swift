@@ -72,7 +72,7 @@ extension RunbookCommand.Runbooks {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = AutomationService(store: try store.openExisting())
+            let service = try store.openExisting()
             let runbooks = try await service.runbooks()
             if json {
                 try JSONOutput.print(runbooks.map { RunbookDocument($0) })
@@ -102,7 +102,7 @@ extension RunbookCommand.Runbooks {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = AutomationService(store: try store.openExisting())
+            let service = try store.openExisting()
             let runbook: RunbookResource
             do {
                 runbook = try service.runbook(named: name)
@@ -144,7 +144,7 @@ extension RunbookCommand.Runbooks {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = AutomationService(store: try store.openExisting())
+            let service = try store.openExisting()
             do {
                 try await service.deleteRunbook(named: name)
             } catch {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Automation
-import AutomationStore
+import AutomationService
 import Foundation
 
 extension RunbookCommand {
@@ -36,8 +36,8 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openExisting()
-            let schedules = try store.schedules()
+            let service = try store.openExisting()
+            let schedules = try await service.schedules()
             if json {
                 try JSONOutput.print(schedules)
                 return
@@ -60,7 +60,7 @@ extension RunbookCommand.ScheduleCommand {
                 table.rows.append([
                     schedule.name, ScheduleText.frequency(schedule.recurrence), schedule.recurrence.timeZone,
                     schedule.enabled ? "yes" : "no", nextText,
-                    try store.fires(schedule: schedule.name, limit: 1).first.map(ScheduleText.outcome) ?? "-",
+                    try service.fires(schedule: schedule.name, limit: 1).first.map(ScheduleText.outcome) ?? "-",
                     schedule.links.map(\.runbook).joined(separator: ", "),
                 ])
             }
@@ -79,8 +79,8 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openExisting()
-            let schedule = try ScheduleLookup.find(name, in: store)
+            let service = try store.openExisting()
+            let schedule = try ScheduleLookup.find(name, in: service)
             if json {
                 try JSONOutput.print(schedule)
                 return
@@ -121,7 +121,7 @@ extension RunbookCommand.ScheduleCommand {
             } else {
                 lines.append("Next fires:  none while disabled ('runbook schedule enable \(schedule.name)')")
             }
-            let fires = try store.fires(schedule: schedule.name, limit: 10)
+            let fires = try service.fires(schedule: schedule.name, limit: 10)
             lines.append(fires.isEmpty ? "Last fires:  none yet" : "Last fires (newest first):")
             for fire in fires {
                 lines.append("  \(fire.fireTime.formatted(.iso8601))  \(ScheduleText.outcome(fire))")
@@ -181,7 +181,7 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try ScheduleLookup.setEnabled(name, true, store: store.openExisting())
+            try ScheduleLookup.setEnabled(name, true, service: store.openExisting())
         }
     }
 
@@ -191,7 +191,7 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try ScheduleLookup.setEnabled(name, false, store: store.openExisting())
+            try ScheduleLookup.setEnabled(name, false, service: store.openExisting())
         }
     }
 
@@ -202,9 +202,9 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openExisting()
-            guard try store.deleteSchedule(named: name) else {
-                _ = try ScheduleLookup.find(name, in: store)
+            let service = try store.openExisting()
+            guard try service.removeSchedule(named: name) else {
+                _ = try ScheduleLookup.find(name, in: service)
                 return
             }
             Terminal.out("Deleted schedule '\(name)'.")
@@ -213,15 +213,16 @@ extension RunbookCommand.ScheduleCommand {
 }
 
 enum ScheduleLookup {
-    static func find(_ name: String, in store: AutomationStore) throws -> Schedule {
-        if let schedule = try store.schedule(named: name) { return schedule }
-        Terminal.error("no schedule named '\(name)'\(Suggestion.hint(for: name, among: try store.scheduleNames()))")
+    static func find(_ name: String, in service: AutomationService) throws -> Schedule {
+        if let schedule = try service.findSchedule(named: name) { return schedule }
+        Terminal.error(
+            "no schedule named '\(name)'\(Suggestion.hint(for: name, among: try service.scheduleNames()))")
         throw ExitCode(1)
     }
 
-    static func setEnabled(_ name: String, _ enabled: Bool, store: AutomationStore) throws {
-        guard try store.setScheduleEnabled(name, enabled, at: Date()) else {
-            _ = try find(name, in: store)
+    static func setEnabled(_ name: String, _ enabled: Bool, service: AutomationService) throws {
+        guard try service.enableSchedule(name, enabled) else {
+            _ = try find(name, in: service)
             return
         }
         Terminal.out("Schedule '\(name)' \(enabled ? "enabled" : "disabled").")

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Automation
 import AutomationService
-import AutomationStore
 import Foundation
 
 extension RunbookCommand.ScheduleCommand {
@@ -153,8 +152,7 @@ extension RunbookCommand.ScheduleCommand {
             problems += schedule.problems()
             // A schedule starts the published version: a link is checked against it, so a
             // scheduler started in any folder runs what was checked here.
-            let store = try store.openWithAccount()
-            let service = AutomationService(store: store)
+            let service = try store.openWithAccount()
             for link in links {
                 do {
                     problems += ScheduleLinks.problems(
@@ -169,8 +167,8 @@ extension RunbookCommand.ScheduleCommand {
                 throw ExitCode(65)
             }
             do {
-                try store.saveSchedule(schedule, replace: replace, at: now)
-            } catch let error as StoreError {
+                try service.createSchedule(schedule, replace: replace)
+            } catch {
                 Terminal.error(error.description + (replace ? "" : " (use --replace to change it)"))
                 throw ExitCode(1)
             }

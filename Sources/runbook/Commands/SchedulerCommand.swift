@@ -1,10 +1,8 @@
 import ArgumentParser
 import Automation
-import AutomationStore
+import AutomationService
 import Foundation
 import Logging
-import RunbookEngine
-import Scheduler
 import ServiceLifecycle
 
 extension RunbookCommand {
@@ -75,11 +73,11 @@ extension RunbookCommand {
 
         func run() async throws {
             DaemonServices.bootstrapLogging()
-            let store = try store.openWithAccount()
+            let service = try store.openWithAccount()
             let logger = Logger(label: "runbook.scheduler")
-            let (tick, services) = DaemonServices.make(
-                store: store, library: runbooks.library, poll: poll, concurrency: concurrency, grace: grace,
-                retention: retention, logger: logger)
+            let (tick, services) = service.daemonServices(
+                library: runbooks.library, poll: poll, concurrency: concurrency, grace: grace,
+                retention: DaemonServices.retention(retention), logger: logger)
             if once || now != nil {
                 let date = now.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
                 let report = try await tick.tick(now: date)

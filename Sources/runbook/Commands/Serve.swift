@@ -74,7 +74,7 @@ extension RunbookCommand {
 
         func run() async throws {
             DaemonServices.bootstrapLogging()
-            let store = try self.store.openWithAccount()
+            let service = try self.store.openWithAccount()
             let logger = Logger(label: "runbook.serve")
             var tls: RunbookServer.TLSFiles?
             if tlsSelfSigned {
@@ -84,10 +84,10 @@ extension RunbookCommand {
                 tls = RunbookServer.TLSFiles(certificate: tlsCert, key: tlsKey)
             }
             let inbox = JobInbox()
-            let service = AutomationService(store: store)
-            let (_, services) = DaemonServices.make(
-                store: store, library: runbooks.library, poll: poll, concurrency: concurrency, grace: grace,
-                retention: retention, logger: Logger(label: "runbook.scheduler"), inbox: inbox)
+            let (_, services) = service.daemonServices(
+                library: runbooks.library, poll: poll, concurrency: concurrency, grace: grace,
+                retention: DaemonServices.retention(retention), logger: Logger(label: "runbook.scheduler"),
+                inbox: inbox)
             let server = RunbookServer(
                 host: address, port: port ?? (tls == nil ? 8080 : 8443), tls: tls, service: service,
                 submission: inbox, logger: Logger(label: "runbook.http"))

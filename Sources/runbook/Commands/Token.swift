@@ -119,7 +119,7 @@ extension RunbookCommand.Token {
         }
 
         func run() async throws {
-            let service = AutomationService(store: try store.openWithAccount())
+            let service = try store.openWithAccount()
             let created: (token: TokenInfo, secret: String)
             do {
                 let lifetime = try expires.map { text throws(ServiceError) in try AutomationService.tokenLifetime(text)
@@ -154,7 +154,7 @@ extension RunbookCommand.Token {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = AutomationService(store: try store.openExisting())
+            let service = try store.openExisting()
             let tokens: [TokenInfo]
             do {
                 tokens = try await service.tokens()
@@ -191,7 +191,7 @@ extension RunbookCommand.Token {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = AutomationService(store: try store.openExisting())
+            let service = try store.openExisting()
             do {
                 try await service.revokeToken(named: name)
             } catch {

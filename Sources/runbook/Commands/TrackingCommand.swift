@@ -1,6 +1,6 @@
 import ArgumentParser
 import Automation
-import AutomationStore
+import AutomationService
 
 extension RunbookCommand {
     struct Tracking: AsyncParsableCommand {
@@ -22,12 +22,12 @@ extension RunbookCommand.Tracking {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try store.openExistingWithAccount()
-            guard let state = try store.account(namedOrDefault: account) else {
+            let service = try store.openExistingWithAccount()
+            guard let state = try service.account(namedOrDefault: account) else {
                 Terminal.error("no Automation account '\(account ?? "")'")
                 throw ExitCode(1)
             }
-            let current = try store.trackingSettings(account: state.account.name)
+            let current = try service.trackingSettings(account: state.account.name)
             if json {
                 try JSONOutput.print(current.settings)
                 return

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Automation
-import AutomationStore
+import AutomationService
 import ChangeTracking
 import Foundation
 
@@ -167,20 +167,18 @@ struct TrackingTarget: ParsableArguments {
     @OptionGroup var store: StoreOptions
 
     func settings() throws -> TrackingSettings {
-        let store = try store.openExistingWithAccount()
-        guard let state = try store.account(namedOrDefault: account) else {
+        let service = try store.openExistingWithAccount()
+        guard let state = try service.account(namedOrDefault: account) else {
             Terminal.error("no Automation account '\(account ?? "")'")
             throw ExitCode(1)
         }
-        return try store.trackingSettings(account: state.account.name).settings
+        return try service.trackingSettings(account: state.account.name).settings
     }
 
     /// Applies through TrackingConfiguration: every refusal is printed and nothing is stored (exit 65).
     func apply(_ request: ConfigurationRequest) async throws {
-        let store = try store.openWithAccount()
-        let sink = PrintingSink()
-        let applied = try await TrackingConfiguration(store: store, now: { Date() })
-            .apply(request, jobId: nil, sink: sink)
+        let service = try store.openWithAccount()
+        let applied = try await service.configureTracking(request, sink: PrintingSink())
         guard applied else { throw ExitCode(65) }
     }
 }

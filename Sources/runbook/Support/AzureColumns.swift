@@ -1,5 +1,4 @@
 import Automation
-import AutomationStore
 import Foundation
 
 /// Rows in Log Analytics' shape: Azure's column names, one flat object per record.

@@ -1,6 +1,5 @@
 import Automation
 import AutomationService
-import AutomationStore
 import Foundation
 
 /// The embedded default: Automation account in EastUS2, workspace in EastUS (a valid pair),
@@ -39,19 +38,19 @@ enum DefaultSetup {
     }
 
     /// Creates the default pair when the store has no account; returns the one line that says so.
-    static func ensure(_ store: AutomationStore, profile: LimitsProfile = .azure) throws -> String? {
-        guard try store.accounts().isEmpty else { return nil }
-        let (machine, machineNote) = localMachine()
+    static func ensure(_ service: AutomationService, profile: LimitsProfile = .azure) throws -> String? {
         var account = account
         account.profile = profile
-        // One transaction that checks again: of processes racing on a new store, one creates it.
-        let created = try store.ensureDefaultSetup(
-            account: account, workspace: workspace, localMachine: machine, at: Date())
-        guard created else { return nil }
-        // The shipped runbooks become the account's published runbooks, as the portal's
-        // tutorial runbooks are there from the start.
+        var machineNote = ""
         let library = RunbookLibrary(folder: RunbookFolderOptions.defaultFolder)
-        let published = AutomationService(store: store).publishUnpublished(from: library)
+        let published = try service.ensureDefaultSetup(
+            account: account, workspace: workspace,
+            localMachine: {
+                let (machine, note) = localMachine()
+                machineNote = note
+                return machine
+            }, runbooks: library)
+        guard let published else { return nil }
         let profileNote = profile == .azure ? "" : ", profile \(profile.rawValue)"
         let publishedNote = published.isEmpty ? "" : "; published \(published.count) runbooks from \(library.folder)/"
         return "Created the default Automation account '\(accountName)' (EastUS2\(profileNote)) linked to "

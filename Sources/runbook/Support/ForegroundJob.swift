@@ -1,6 +1,6 @@
 import ArgumentParser
 import Automation
-import AutomationStore
+import AutomationService
 import ChangeTracking
 import Foundation
 import RunbookEngine
@@ -24,7 +24,7 @@ enum JobExit {
 /// then its ending and exit status.
 enum LiveJob {
     static func run(
-        json: Bool, store: AutomationStore,
+        json: Bool, service: AutomationService,
         _ work: @escaping @Sendable (JobStreamWriter.Observer?, ScanProgress.Observer?) async throws -> Job
     ) async throws {
         let progress = LiveProgress.onTerminal(json: json)
@@ -48,7 +48,7 @@ enum LiveJob {
         }
         _ = interrupt
         if json {
-            try JSONOutput.print(JobDocument(job: job, store: store, withStreams: true))
+            try JSONOutput.print(JobDocument(job: job, service: service, withStreams: true))
         } else {
             JobPrinter.finished(job)
         }

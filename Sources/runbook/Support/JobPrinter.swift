@@ -1,5 +1,5 @@
 import Automation
-import AutomationStore
+import AutomationService
 import Foundation
 
 /// How jobs look on a terminal.
@@ -78,7 +78,7 @@ struct JobDocument: Encodable {
         try container.encodeIfPresent(streams, forKey: .streams)
     }
 
-    init(job: Job, store: AutomationStore? = nil, withStreams: Bool = false) throws {
+    init(job: Job, service: AutomationService? = nil, withStreams: Bool = false) throws {
         id = job.id
         runbook = job.runbookName
         runbookDigest = job.runbookDigest
@@ -96,9 +96,9 @@ struct JobDocument: Encodable {
         durationSeconds = job.duration(now: Date()).map { ($0 * 1000).rounded() / 1000 }
         exception = job.exception
         resumesBeforeStep = job.resumesBeforeStep
-        if let store {
-            statusHistory = try store.statusHistory(job: job.id)
-            if withStreams { streams = try store.streams(job: job.id) }
+        if let service {
+            statusHistory = try service.statusHistory(job: job.id)
+            if withStreams { streams = try service.streamRecords(job: job.id) }
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Automation
-import AutomationStore
+import AutomationService
 import Foundation
 import Logging
 
@@ -20,8 +20,8 @@ struct StoreOptions: ParsableArguments {
     /// Opens an existing store; a store that does not exist is an error (exit 66, EX_NOINPUT),
     /// so a mistyped `--store` or `RUNBOOK_STORE` never makes a new, empty one. Commands that
     /// only read, or act on something that must already exist (a job, a schedule), use this.
-    func openExisting() throws -> AutomationStore {
-        let path = (resolvedFolder as NSString).appendingPathComponent(AutomationStore.fileName)
+    func openExisting() throws -> AutomationService {
+        let path = (resolvedFolder as NSString).appendingPathComponent(AutomationService.storeFileName)
         guard FileManager.default.fileExists(atPath: path) else {
             Terminal.error(
                 "no store at \(resolvedFolder) (\(path) does not exist); check --store or RUNBOOK_STORE, "
@@ -32,22 +32,22 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store, creating it when it does not exist: for commands that write.
-    func open() throws -> AutomationStore {
+    func open() throws -> AutomationService {
         try checkFolder()
-        let store: AutomationStore
+        let service: AutomationService
         do {
             // A stored row that cannot be read is skipped wherever it is met; say which and why.
-            store = try AutomationStore.open(folder: resolvedFolder) { Terminal.warning($0.description) }
+            service = try AutomationService.open(folder: resolvedFolder) { Terminal.warning($0) }
         } catch {
             Terminal.error("\(error)")
             throw ExitCode(74)
         }
         // Jobs whose process died are ended, never left Running.
-        for job in try store.recoverOrphanedJobs(at: Date()) {
+        for job in try service.recoverOrphanedJobs() {
             let what = job.status == .suspended ? "Suspended ('runbook jobs resume' runs it)" : job.status.rawValue
             Terminal.note("job \(job.id) was left unfinished by a process that ended; marked \(what)")
         }
-        return store
+        return service
     }
 
     /// The folder must be a folder we can create or use; said in plain words before SQLite or
@@ -73,18 +73,18 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens (or creates) the store and, when it holds no account yet, creates the embedded
     /// default: for commands that write.
-    func openWithAccount() throws -> AutomationStore {
-        let store = try open()
-        if let line = try DefaultSetup.ensure(store) { Terminal.note(line) }
-        return store
+    func openWithAccount() throws -> AutomationService {
+        let service = try open()
+        if let line = try DefaultSetup.ensure(service) { Terminal.note(line) }
+        return service
     }
 
     /// Opens an existing store for a command that reads the account's resources; a store
     /// without an account yet gets the default one, as every store made by a writer has.
-    func openExistingWithAccount() throws -> AutomationStore {
-        let store = try openExisting()
-        if let line = try DefaultSetup.ensure(store) { Terminal.note(line) }
-        return store
+    func openExistingWithAccount() throws -> AutomationService {
+        let service = try openExisting()
+        if let line = try DefaultSetup.ensure(service) { Terminal.note(line) }
+        return service
     }
 }
 

@@ -1,0 +1,37 @@
+import Automation
+import Foundation
+import Logging
+import RunbookEngine
+import Scheduler
+import ServiceLifecycle
+
+/// The long-running services `runbook scheduler` and `runbook serve` share: the scheduler (its
+/// passes and the job slots, fed also by `inbox`) and history retention.
+extension AutomationService {
+    /// The scheduler's pass (for one pass on its own) and the services to run in a group.
+    /// `retention` nil keeps all history.
+    public func daemonServices(
+        library: RunbookLibrary, poll: Double, concurrency: Int, grace: Double, retention: Duration?,
+        logger: Logger, inbox: JobInbox? = nil
+    ) -> (tick: SchedulerTick, services: [ServiceGroupConfiguration.ServiceConfiguration]) {
+        let runner = JobRunner(
+            store: store, logger: logger, stopPoll: .milliseconds(250),
+            interruption: "the scheduler was shut down and its \(grace)s grace period ran out")
+        let tick = SchedulerTick(
+            store: store, library: library, runner: runner, logger: logger, concurrency: concurrency)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(
+                service: SchedulerService(
+                    tick: tick, poll: .milliseconds(Int(poll * 1000)), logger: logger, inbox: inbox),
+                successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "scheduler")
+        ]
+        if let retention {
+            services.append(
+                .init(
+                    service: RetentionService(
+                        store: store, retention: Double(retention.components.seconds), logger: logger),
+                    successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "retention"))
+        }
+        return (tick, services)
+    }
+}

@@ -1,0 +1,41 @@
+import Automation
+import AutomationStore
+import Foundation
+
+/// The job history as the command line reads it (ids by prefix, filters), its purge, and the
+/// schedules' fire history.
+extension AutomationService {
+    /// Jobs matching the filter, newest first.
+    public func jobs(matching filter: JobFilter) throws(ServiceError) -> [Job] {
+        try storeCall { try store.jobs(filter) }
+    }
+
+    /// The job with this id or unique id prefix; nil when none matches.
+    public func job(idOrPrefix id: String) throws(ServiceError) -> Job? {
+        try storeCall { try store.job(id) }
+    }
+
+    public func statusHistory(job id: String) throws(ServiceError) -> [JobStatusChange] {
+        try storeCall { try store.statusHistory(job: id) }
+    }
+
+    /// A job's stream records in the order they were written (one stream, or all).
+    public func streamRecords(job id: String, kind: StreamKind? = nil) throws(ServiceError) -> [StreamRecord] {
+        try storeCall { try store.streams(job: id, kind: kind) }
+    }
+
+    /// Deletes finished jobs created before `cutoff`, with their streams and history.
+    public func purgeJobs(before cutoff: Date) throws(ServiceError) -> Int {
+        try storeCall { try store.purgeJobs(before: cutoff) }
+    }
+
+    /// The fire of a schedule that started this job, if one did.
+    public func fire(startingJob id: String) throws(ServiceError) -> FireRecord? {
+        try storeCall { try store.fire(startingJob: id) }
+    }
+
+    /// A schedule's fires, newest first.
+    public func fires(schedule name: String, limit: Int) throws(ServiceError) -> [FireRecord] {
+        try storeCall { try store.fires(schedule: name, limit: limit) }
+    }
+}
