@@ -10,13 +10,8 @@ import Testing
     @Test func scannedFileNamesAreEscapedInTablesAndExactInJSON() throws {
         let cli = CLI()
         defer { cli.cleanUp() }
-        let copy = cli.store + "-contoso"
+        let copy = try cli.contosoBaseline()
         defer { try? FileManager.default.removeItem(atPath: copy) }
-        try FileManager.default.copyItem(atPath: CLI.packageRoot + "/examples/contoso", toPath: copy)
-        #expect(try cli.run("apply", copy + "/automation.yaml").status == 0)
-        #expect(try cli.run("run", "enable-tracking").status == 0)
-        #expect(try cli.run("run", "configure-tracking").status == 0)
-        #expect(try cli.run("run", "scan").status == 0)
         let etc = copy + "/machines/contoso-lnx01/etc/"
         for name in [Self.colourAndTitle, Self.newline] {
             try Data("x\n".utf8).write(to: URL(fileURLWithPath: etc + name))

@@ -106,13 +106,8 @@ import Testing
     @Test func tamperedInventoryAndChangeRowsAreReportedNotFatal() throws {
         let cli = CLI()
         defer { cli.cleanUp() }
-        let copy = cli.store + "-contoso"
+        let copy = try cli.contosoBaseline()
         defer { try? FileManager.default.removeItem(atPath: copy) }
-        try FileManager.default.copyItem(atPath: CLI.packageRoot + "/examples/contoso", toPath: copy)
-        #expect(try cli.run("apply", copy + "/automation.yaml").status == 0)
-        #expect(try cli.run("run", "enable-tracking").status == 0)
-        #expect(try cli.run("run", "configure-tracking").status == 0)
-        #expect(try cli.run("run", "scan").status == 0)
         try Data("10.0.9.9 rogue\n".utf8).write(to: URL(fileURLWithPath: copy + "/machines/contoso-lnx01/etc/hosts"))
         try Data("10.0.9.9 rogue\n".utf8).write(
             to: URL(fileURLWithPath: copy + "/machines/contoso-web01/C/Windows/System32/drivers/etc/hosts"))
