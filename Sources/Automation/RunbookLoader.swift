@@ -104,6 +104,10 @@ public struct RunbookLibrary: Sendable {
     }
 
     public func load(_ name: String) throws(LibraryError) -> LoadedRunbook {
+        // A name is a file stem in this folder: never a path that leaves it.
+        guard !name.isEmpty, !name.contains("/"), !name.contains("\0"), name != ".", name != ".." else {
+            throw .notFound(name: Quoted.clip(name), folder: folder, hint: "")
+        }
         let path = path(for: name)
         guard FileManager.default.fileExists(atPath: path) else {
             throw .notFound(name: name, folder: folder, hint: Suggestion.hint(for: name, among: names()))

@@ -142,3 +142,17 @@ import Testing
         #expect(message == .string("Working in eastus2 on [a, b]"))
     }
 }
+
+/// A runbook name is a file stem in the runbooks folder, never a path out of it.
+@Suite struct RunbookLibraryNameTests {
+    @Test(arguments: ["../runbooks/scan", "../scan", "/etc/passwd", "..", ".", "", "a\u{0}b"])
+    func namesThatAreNotStemsAreNotFound(_ name: String) throws {
+        let library = RunbookLibrary(folder: Fixtures.packageRoot + "/runbooks")
+        #expect(throws: RunbookLibrary.LibraryError.self) { try library.load(name) }
+    }
+
+    @Test func aStemLoads() throws {
+        let library = RunbookLibrary(folder: Fixtures.packageRoot + "/runbooks")
+        #expect(try library.load("scan").runbook.name == "scan")
+    }
+}
