@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
-if [ "$(id -u)" = 0 ]; then
+if [ "$(id -u)" = 0 ] && [ "${INSTALL_SYSTEM_PACKAGES:-yes}" != no ]; then
     apt-get update
     # libyaml-dev: the YAML parser (system library target CYAML), found by pkg-config;
     # libsqlite3-dev: the store (GRDB); python3-venv: the virtual environment below;

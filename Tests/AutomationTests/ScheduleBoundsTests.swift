@@ -105,3 +105,14 @@ import Testing
         #expect(schedule.problems().contains { $0.hasPrefix("timeout: 9223372036854775807s is longer than") })
     }
 }
+
+/// Occurrences built without the text parser (the API, a stored row) are bounded too.
+@Suite struct OccurrenceBoundsTests {
+    @Test(arguments: [Int.min, 0, 6, Int.max])
+    func anOccurrenceOutOfRangeIsAProblem(_ occurrence: Int) {
+        let recurrence = Recurrence(
+            frequency: .month, startTime: Date(timeIntervalSince1970: 1_900_000_000),
+            occurrences: [MonthlyOccurrence(occurrence: occurrence, day: .monday)])
+        #expect(recurrence.problems().contains { $0.hasPrefix("occurrences: \(occurrence) is not an occurrence") })
+    }
+}

@@ -108,6 +108,10 @@ public struct Recurrence: Sendable, Hashable, Codable {
         for day in monthDays where !(day == -1 || (1...31).contains(day)) {
             problems.append("monthDays: \(day) is not a day of the month (1 to 31, or -1 for the last day)")
         }
+        // Checked here, not only by `MonthlyOccurrence.parse`: the API and stored rows build them directly.
+        for rule in occurrences where !(rule.occurrence == -1 || (1...5).contains(rule.occurrence)) {
+            problems.append("occurrences: \(rule.occurrence) is not an occurrence (1 to 5, or -1 for the last)")
+        }
         switch frequency {
         case .month where monthDays.isEmpty && occurrences.isEmpty:
             problems.append("monthDays or occurrences: a Month schedule needs days of the month or occurrences")
