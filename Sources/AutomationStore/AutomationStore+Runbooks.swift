@@ -5,9 +5,6 @@ import GRDB
 /// Runbooks as account resources: a draft and a published version. Each change is one
 /// transaction and bumps `version` (the etag). Content is kept as UTF-8 bytes.
 extension AutomationStore {
-    /// What `saveRunbook` did.
-    public enum RunbookSave: Sendable, Equatable { case created, updated }
-
     public func runbookResource(named name: String) throws -> RunbookResource? {
         try writer.read { db in try Self.fetchRunbook(name, db) }
     }
@@ -31,7 +28,7 @@ extension AutomationStore {
     @discardableResult
     public func saveRunbook(
         name: String, type: String, description: String?, logVerbose: Bool?, logProgress: Bool?, at now: Date
-    ) async throws -> (RunbookResource, RunbookSave) {
+    ) async throws -> (RunbookResource, RunbookSaveOutcome) {
         try await writer.write { db in
             if var existing = try Self.fetchRunbook(name, db) {
                 existing.type = type
@@ -137,7 +134,11 @@ extension AutomationStore {
     }
 
     public func runbookNames() throws -> [String] {
-        try writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM runbook ORDER BY name") }
+        try writer.read(Self.runbookNames)
+    }
+
+    static func runbookNames(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT name FROM runbook ORDER BY name")
     }
 
     static func fetchRunbook(_ name: String, _ db: Database) throws -> RunbookResource? {

@@ -5,12 +5,6 @@ import GRDB
 /// Bearer tokens of the HTTP API. The store keeps a token's SHA-256 secret hash, never the
 /// secret; each change is one transaction.
 extension AutomationStore {
-    /// A token with the hash its secret must match (for authentication only).
-    public struct TokenCredential: Sendable, Hashable {
-        public var token: TokenInfo
-        public var secretHash: String
-    }
-
     /// Stores a new token; a token of the same name is `StoreError.alreadyExists`.
     public func createToken(_ token: TokenInfo, secretHash: String) async throws {
         try await writer.write { db in
