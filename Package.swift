@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libyaml from the system (Debian libyaml-dev, pkg-config yaml-0.1).
@@ -35,6 +36,15 @@ let package = Package(
         .target(
             name: "AutomationStore",
             dependencies: ["Automation", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The store on PostgreSQL (several nodes over one database): the store protocols on postgres-nio.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "Automation",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // statfs for file-system types (network and pseudo file systems are skipped).
         .target(name: "CFileSystem"),
@@ -64,7 +74,7 @@ let package = Package(
         .target(
             name: "AutomationService",
             dependencies: [
-                "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine", "Scheduler",
+                "Automation", "AutomationStore", "ChangeTracking", "PostgresStore", "RunbookEngine", "Scheduler",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -122,6 +132,12 @@ let package = Package(
         .testTarget(
             name: "AutomationStoreTests",
             dependencies: ["Automation", "AutomationStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // One store-level suite run against both stores (SQLite always; PostgreSQL when
+        // RUNBOOK_TEST_POSTGRES_URL names a server, as .ci/run sets it).
+        .testTarget(
+            name: "StoreContractTests",
+            dependencies: ["Automation", "AutomationStore", "PostgresStore"]
         ),
         .testTarget(
             name: "AutomationServiceTests",

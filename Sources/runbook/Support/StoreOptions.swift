@@ -9,7 +9,8 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .customLong("store"),
         help: ArgumentHelp(
-            "Folder of the store (automation.sqlite). Default: $RUNBOOK_STORE, else .runbook",
+            "Folder of the store (automation.sqlite), or postgresql://USER@HOST:PORT/DB for 'runbook store'. "
+                + "Default: $RUNBOOK_STORE, else .runbook",
             valueName: "dir"))
     var folder: String?
 
@@ -17,10 +18,29 @@ struct StoreOptions: ParsableArguments {
         folder ?? ProcessInfo.processInfo.environment["RUNBOOK_STORE"] ?? ".runbook"
     }
 
+    /// The store as `runbook store` takes it: a folder or a PostgreSQL URL (exit 64 for a bad URL).
+    func location() throws -> StoreLocation {
+        do {
+            return try StoreLocation(resolvedFolder)
+        } catch {
+            Terminal.error(error.description)
+            throw ExitCode(64)
+        }
+    }
+
+    /// Commands other than `runbook store` run on the embedded store only, for now: a
+    /// PostgreSQL URL is refused with what it serves (exit 69, EX_UNAVAILABLE).
+    private func refusePostgres() throws {
+        guard case .postgres(let location) = try self.location() else { return }
+        Terminal.error("this command cannot use the PostgreSQL store \(location) yet; \(StoreLocation.postgresSupport)")
+        throw ExitCode(69)
+    }
+
     /// Opens an existing store; a store that does not exist is an error (exit 66, EX_NOINPUT),
     /// so a mistyped `--store` or `RUNBOOK_STORE` never makes a new, empty one. Commands that
     /// only read, or act on something that must already exist (a job, a schedule), use this.
     func openExisting() throws -> AutomationService {
+        try refusePostgres()
         let path = (resolvedFolder as NSString).appendingPathComponent(AutomationService.storeFileName)
         guard FileManager.default.fileExists(atPath: path) else {
             Terminal.error(
@@ -33,6 +53,7 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store, creating it when it does not exist: for commands that write.
     func open() throws -> AutomationService {
+        try refusePostgres()
         try checkFolder()
         let service: AutomationService
         do {

@@ -1,0 +1,174 @@
+/// The PostgreSQL store's tables, as SQLite's (AutomationStore's Migrations.swift) with the same
+/// NOT NULL, CHECK, UNIQUE and foreign keys, in snake_case. Names compare byte by byte
+/// (COLLATE "C"), as SQLite's do, whatever the database's locale. Text that may hold NUL (a
+/// runbook's content, a stream message, an exception built from one) is `bytea` holding UTF-8:
+/// PostgreSQL's `text` cannot hold NUL, and SQLite keeps such text whole.
+enum PostgresSchema {
+    static let jobStatuses = [
+        "New", "Activating", "Running", "Completed", "Failed", "Stopped", "Stopping", "Suspended", "Suspending",
+        "Resuming", "Blocked", "Disconnected",
+    ].map { "'\($0)'" }.joined(separator: ", ")
+
+    static let accounts = [
+        """
+        CREATE TABLE workspace (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name text COLLATE "C" NOT NULL UNIQUE,
+            subscription text NOT NULL,
+            resource_group text NOT NULL,
+            region text NOT NULL,
+            created_at timestamptz NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE account (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name text COLLATE "C" NOT NULL UNIQUE,
+            subscription text NOT NULL,
+            resource_group text NOT NULL,
+            region text NOT NULL,
+            workspace_id bigint NOT NULL REFERENCES workspace (id) ON DELETE RESTRICT,
+            profile text NOT NULL CHECK (profile IN ('azure', 'extended')),
+            is_default boolean NOT NULL DEFAULT false,
+            created_at timestamptz NOT NULL
+        )
+        """,
+        // At most one default account.
+        "CREATE UNIQUE INDEX account_single_default ON account (is_default) WHERE is_default",
+    ]
+
+    static let jobs = [
+        // status_seq and stream_seq count the job's status and stream rows: an UPDATE that adds
+        // one returns the next sequence number under the row's lock (no MAX()+1 read).
+        """
+        CREATE TABLE job (
+            id text COLLATE "C" PRIMARY KEY,
+            runbook_name text COLLATE "C" NOT NULL,
+            runbook_digest text NOT NULL CHECK (length(runbook_digest) = 64),
+            runbook_content bytea NOT NULL,
+            parameters jsonb NOT NULL CHECK (jsonb_typeof(parameters) = 'object'),
+            start_reason text NOT NULL CHECK (start_reason IN ('manual', 'schedule', 'parent')),
+            started_by text COLLATE "C",
+            account_name text,
+            targets jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(targets) = 'array'),
+            status text NOT NULL CHECK (status IN (\(jobStatuses))),
+            created_at timestamptz NOT NULL,
+            started_at timestamptz,
+            ended_at timestamptz,
+            exception bytea,
+            log_verbose boolean NOT NULL,
+            log_progress boolean NOT NULL,
+            owner_pid bigint,
+            owner_host text,
+            stop_requested_at timestamptz,
+            suspend_requested_at timestamptz,
+            checkpoint_step bigint,
+            runbook_source text,
+            status_seq bigint NOT NULL DEFAULT 1 CHECK (status_seq >= 1),
+            stream_seq bigint NOT NULL DEFAULT 0 CHECK (stream_seq >= 0)
+        )
+        """,
+        "CREATE INDEX job_created_at ON job (created_at DESC, id)",
+        "CREATE INDEX job_runbook_created_at ON job (runbook_name, created_at)",
+        "CREATE INDEX job_status_created_at ON job (status, created_at)",
+        "CREATE INDEX job_started_by_created_at ON job (started_by, created_at)",
+        """
+        CREATE TABLE job_status (
+            job_id text COLLATE "C" NOT NULL REFERENCES job (id) ON DELETE CASCADE,
+            seq bigint NOT NULL,
+            status text NOT NULL CHECK (status IN (\(jobStatuses))),
+            at timestamptz NOT NULL,
+            PRIMARY KEY (job_id, seq)
+        )
+        """,
+        """
+        CREATE TABLE job_stream (
+            job_id text COLLATE "C" NOT NULL REFERENCES job (id) ON DELETE CASCADE,
+            seq bigint NOT NULL,
+            stream text NOT NULL CHECK (stream IN ('Output', 'Warning', 'Error', 'Verbose', 'Progress', 'Debug')),
+            at timestamptz NOT NULL,
+            message bytea NOT NULL,
+            PRIMARY KEY (job_id, seq)
+        )
+        """,
+    ]
+
+    static let runbooks = [
+        // version: bumped by every change (Azure's etag), in the UPDATE itself.
+        """
+        CREATE TABLE runbook (
+            name text COLLATE "C" PRIMARY KEY,
+            runbook_type text NOT NULL,
+            description text NOT NULL,
+            log_verbose boolean NOT NULL,
+            log_progress boolean NOT NULL,
+            draft_content bytea,
+            draft_digest text,
+            draft_updated_at timestamptz,
+            published_content bytea,
+            published_digest text,
+            published_at timestamptz,
+            published_from text,
+            created_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL,
+            version bigint NOT NULL CHECK (version >= 1),
+            CHECK ((draft_content IS NULL) = (draft_digest IS NULL)),
+            CHECK ((published_content IS NULL) = (published_digest IS NULL))
+        )
+        """
+    ]
+
+    static let schedules = [
+        """
+        CREATE TABLE schedule (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name text COLLATE "C" NOT NULL UNIQUE,
+            definition jsonb NOT NULL,
+            enabled boolean NOT NULL,
+            created_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL
+        )
+        """,
+        // One row per (schedule, fire time): the key that makes a fire happen once, whichever
+        // node claims it first.
+        """
+        CREATE TABLE schedule_fire (
+            schedule_name text COLLATE "C" NOT NULL,
+            fire_time timestamptz NOT NULL,
+            status text NOT NULL CHECK (status IN ('started', 'missed', 'skipped', 'queued', 'failed')),
+            job_id text,
+            reason text,
+            recorded_at timestamptz NOT NULL,
+            PRIMARY KEY (schedule_name, fire_time)
+        )
+        """,
+        """
+        CREATE TABLE scheduler_checkpoint (
+            schedule_name text COLLATE "C" PRIMARY KEY,
+            checkpoint timestamptz NOT NULL
+        )
+        """,
+    ]
+
+    static let tokens = [
+        // The secret itself is never stored, only its SHA-256.
+        """
+        CREATE TABLE token (
+            id text COLLATE "C" PRIMARY KEY,
+            name text COLLATE "C" NOT NULL UNIQUE,
+            secret_hash text NOT NULL CHECK (length(secret_hash) = 64),
+            role text NOT NULL CHECK (role IN ('reader', 'contributor')),
+            created_at timestamptz NOT NULL,
+            expires_at timestamptz,
+            revoked_at timestamptz,
+            last_used_at timestamptz
+        )
+        """
+    ]
+
+    /// Every table the migrations create, for `check`.
+    static let tables = [
+        "workspace", "account", "job", "job_status", "job_stream", "runbook", "schedule", "schedule_fire",
+        "scheduler_checkpoint", "token",
+    ]
+}

@@ -1,0 +1,80 @@
+import Automation
+import AutomationStore
+import Foundation
+import Testing
+
+@testable import PostgresStore
+
+/// The store implementations the contract suite runs against: SQLite always, PostgreSQL when
+/// `RUNBOOK_TEST_POSTGRES_URL` names a server (.ci/run starts one with
+/// scripts/postgres-test-server.sh). Without it the PostgreSQL cases are not generated and
+/// `PostgresAvailabilityTests` shows as skipped, saying why.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgresql
+
+    var testDescription: String { rawValue }
+
+    static let postgresURL: String? = {
+        let value = ProcessInfo.processInfo.environment["RUNBOOK_TEST_POSTGRES_URL"] ?? ""
+        return value.isEmpty ? nil : value
+    }()
+
+    static let skipNote =
+        "RUNBOOK_TEST_POSTGRES_URL is unset: the PostgreSQL store is not tested (scripts/postgres-test-server.sh "
+        + "start prints a URL; .ci/run sets it)"
+
+    /// The kinds this run can test.
+    static var available: [StoreKind] { postgresURL == nil ? [.sqlite] : allCases }
+
+    /// A fresh, empty store of this kind for `body`: an in-memory SQLite database, or a new
+    /// schema in the test server's database, dropped afterwards.
+    func withStore<T: Sendable>(_ body: (any AutomationStoring) async throws -> T) async throws -> T {
+        switch self {
+        case .sqlite:
+            return try await body(AsyncAutomationStore(try AutomationStore.inMemory()))
+        case .postgresql:
+            let location = try PostgresFixture.freshLocation()
+            do {
+                let result = try await PostgresStore.withStore(at: location) { try await body($0) }
+                try await PostgresFixture.drop(location)
+                return result
+            } catch {
+                try? await PostgresFixture.drop(location)
+                throw error
+            }
+        }
+    }
+}
+
+/// The test server's database, one schema per test.
+enum PostgresFixture {
+    struct NoServer: Error, CustomStringConvertible {
+        var description: String { StoreKind.skipNote }
+    }
+
+    static func base() throws -> PostgresLocation {
+        guard let url = StoreKind.postgresURL else { throw NoServer() }
+        return try PostgresLocation(url: url)
+    }
+
+    /// The server's location with a schema no other test uses.
+    static func freshLocation() throws -> PostgresLocation {
+        var location = try base()
+        location.schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        return location
+    }
+
+    static func drop(_ location: PostgresLocation) async throws {
+        guard let schema = location.schema else { return }
+        var base = location
+        base.schema = nil
+        try await PostgresStore.withStore(at: base, migrate: false) { store in
+            try await store.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+        }
+    }
+}
+
+extension Region {
+    /// A region of the table by name (the tests name real ones).
+    static func test(_ name: String) -> Region { Region(name) ?? Region.all[0] }
+}
