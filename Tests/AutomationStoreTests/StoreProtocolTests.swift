@@ -96,9 +96,10 @@ import Testing
     @Test(arguments: Kind.allCases) func tokens(kind: Kind) async throws {
         let stores: any TokenStoring = try Self.stores(kind)
         let token = TokenInfo(id: "id1", name: "ci", role: .reader, createdAt: now)
-        try await stores.createToken(token, secretHash: "h")
-        await #expect(throws: StoreError.self) { try await stores.createToken(token, secretHash: "h") }
-        #expect(try await stores.tokenCredential(id: "id1") == TokenCredential(token: token, secretHash: "h"))
+        let hash = String(repeating: "ab", count: 32)
+        try await stores.createToken(token, secretHash: hash)
+        await #expect(throws: StoreError.self) { try await stores.createToken(token, secretHash: hash) }
+        #expect(try await stores.tokenCredential(id: "id1") == TokenCredential(token: token, secretHash: hash))
         #expect(try await stores.markTokenUsed(id: "id1", at: now, unlessUsedAfter: now.addingTimeInterval(-60)))
         #expect(try await !stores.markTokenUsed(id: "id1", at: now, unlessUsedAfter: now.addingTimeInterval(-60)))
         #expect(try await stores.revokeToken(named: "ci", at: now))
