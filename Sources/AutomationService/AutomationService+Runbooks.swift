@@ -72,18 +72,6 @@ extension AutomationService {
         }
     }
 
-    public func runbook(named name: String) throws(ServiceError) -> RunbookResource {
-        let found: RunbookResource?
-        do {
-            found = try store.runbookResource(named: name)
-        } catch {
-            throw Self.storeError(error)
-        }
-        guard let found else { throw Self.runbookNotFound(name, among: (try? store.runbookNames()) ?? []) }
-        return found
-    }
-
-    /// The runbook of this name, read without blocking a thread (the API's paths).
     public func runbook(named name: String) async throws(ServiceError) -> RunbookResource {
         let found: RunbookResource?
         do {
@@ -91,12 +79,11 @@ extension AutomationService {
         } catch {
             throw Self.storeError(error)
         }
-        guard let found else { throw Self.runbookNotFound(name, among: (try? await stores.runbookNames()) ?? []) }
+        guard let found else {
+            let names = (try? await stores.runbookNames()) ?? []
+            throw .notFound(kind: "runbook", name: name, hint: Suggestion.hint(for: name, among: names))
+        }
         return found
-    }
-
-    static func runbookNotFound(_ name: String, among names: [String]) -> ServiceError {
-        .notFound(kind: "runbook", name: name, hint: Suggestion.hint(for: name, among: names))
     }
 
     /// Every runbook's name, sorted.
@@ -126,17 +113,8 @@ extension AutomationService {
     }
 
     /// The published version ready to run; not published is an error that says how to publish.
-    public func publishedRunbook(named name: String) throws(ServiceError) -> LoadedRunbook {
-        try Self.published(try runbook(named: name))
-    }
-
-    /// The published version ready to run, read without blocking a thread (the API's paths).
     public func publishedRunbook(named name: String) async throws(ServiceError) -> LoadedRunbook {
-        try Self.published(try await runbook(named: name))
-    }
-
-    static func published(_ resource: RunbookResource) throws(ServiceError) -> LoadedRunbook {
-        let name = resource.name
+        let resource = try await runbook(named: name)
         do {
             guard let loaded = try resource.loadedPublished() else {
                 throw ServiceError.invalid(

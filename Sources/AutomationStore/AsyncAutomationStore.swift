@@ -14,11 +14,11 @@ public struct AsyncAutomationStore: Sendable {
     }
 
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await store.writer.read(body)
+        try await store.asyncRead(body)
     }
 
     private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await store.writer.write(body)
+        try await store.asyncWrite(body)
     }
 }
 

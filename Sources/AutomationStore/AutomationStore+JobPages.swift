@@ -6,7 +6,7 @@ import GRDB
 extension AutomationStore {
     public func jobPage(_ query: JobQuery) async throws -> [Job] {
         var clauses: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
         for condition in query.conditions {
             // Column names come from the enum, values are bound: nothing a client sends reaches SQL text.
             let column: String
@@ -35,17 +35,18 @@ extension AutomationStore {
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
         sql += " ORDER BY createdAt DESC, id LIMIT ?"
         arguments.append(max(1, min(query.limit, 1000)))
-        let rows = try await writer.read { [sql, arguments] db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        let statementArguments = StatementArguments(arguments)
+        return try await asyncRead { [sql] db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: statementArguments)
+            return self.readable(rows, table: "job", key: "id") { try Self.job(JobRecord(row: $0)) }
         }
-        return readable(rows, table: "job", key: "id") { try Self.job(JobRecord(row: $0)) }
     }
 
     /// One job by its exact id (no prefixes: the API names jobs whole).
     public func job(exactly id: String) async throws -> Job? {
-        let row = try await writer.read { db in
+        try await asyncRead { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM job WHERE id = ?"), arguments: [id])
+                .map(Self.readJob)
         }
-        return try row.map(Self.readJob)
     }
 }
