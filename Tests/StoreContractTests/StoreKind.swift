@@ -5,12 +5,13 @@ import Testing
 
 @testable import PostgresStore
 
-/// The store implementations the contract suite runs against: SQLite always, PostgreSQL when
+/// The store implementations the contract suite runs against: SQLite always (an in-memory
+/// queue and a file's WAL pool, GRDB's two writers), PostgreSQL when
 /// `RUNBOOK_TEST_POSTGRES_URL` names a server (.ci/run starts one with
 /// scripts/postgres-test-server.sh). Without it the PostgreSQL cases are not generated and
 /// `PostgresAvailabilityTests` shows as skipped, saying why.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite, postgresql
+    case sqlite, sqliteFile, postgresql
 
     var testDescription: String { rawValue }
 
@@ -24,7 +25,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         + "start prints a URL; .ci/run sets it)"
 
     /// The kinds this run can test.
-    static var available: [StoreKind] { postgresURL == nil ? [.sqlite] : allCases }
+    static var available: [StoreKind] { postgresURL == nil ? [.sqlite, .sqliteFile] : allCases }
 
     /// A fresh, empty store of this kind for `body`: an in-memory SQLite database, or a new
     /// schema in the test server's database, dropped afterwards.
@@ -32,6 +33,10 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         switch self {
         case .sqlite:
             return try await body(AsyncAutomationStore(try AutomationStore.inMemory()))
+        case .sqliteFile:
+            let folder = NSTemporaryDirectory() + "runbook-contract-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            return try await body(AsyncAutomationStore(try AutomationStore.open(folder: folder)))
         case .postgresql:
             let location = try PostgresFixture.freshLocation()
             do {

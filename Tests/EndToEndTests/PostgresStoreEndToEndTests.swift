@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// `runbook store migrate|check` on a real PostgreSQL (RUNBOOK_TEST_POSTGRES_URL, as .ci/run
+/// sets it), commands refusing a PostgreSQL URL, and connection errors, through the binary.
+@Suite struct PostgresStoreEndToEndTests {
+    static let serverURL: String? = {
+        let value = ProcessInfo.processInfo.environment["RUNBOOK_TEST_POSTGRES_URL"] ?? ""
+        return value.isEmpty ? nil : value
+    }()
+    static let skipNote: Comment =
+        "RUNBOOK_TEST_POSTGRES_URL is unset: runbook store on PostgreSQL is not tested (scripts/postgres-test-server.sh)"
+
+    /// The test server's database with a schema of the test's own (the server is a throwaway
+    /// one, so the schema is left there).
+    static func freshURL() throws -> String {
+        let url = try #require(serverURL)
+        return url + "?schema=e2e_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    }
+
+    @Test(.enabled(if: serverURL != nil, skipNote))
+    func twoProcessesMigratingTogetherMigrateOnceAndTheCheckPasses() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let url = try Self.freshURL()
+        let results = try CLI.together(
+            cli, [["store", "migrate", "--store", url], ["store", "migrate", "--store", url]])
+        #expect(results.map(\.status) == [0, 0], "\(results.map(\.stderr))")
+        let outputs = results.map(\.stdout).sorted()
+        #expect(outputs.filter { $0.hasPrefix("Applied to ") }.count == 1, "\(outputs)")
+        #expect(outputs.filter { $0.contains("is up to date.") }.count == 1, "\(outputs)")
+        let again = try cli.run("store", "migrate", "--store", url)
+        #expect(again.status == 0 && again.stdout.contains("is up to date."))
+        let check = try cli.run("store", "check", "--store", url)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("is sound."))
+    }
+
+    @Test(.enabled(if: serverURL != nil, skipNote))
+    func aMissingDatabaseIsNamedWithItsHostAndPort() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let url = try #require(Self.serverURL)
+        let slash = try #require(url.lastIndex(of: "/"))
+        let result = try cli.run("store", "check", "--store", url[..<slash] + "/no_such_database")
+        #expect(result.status == 74)
+        #expect(result.stderr.contains("has no database 'no_such_database'"), "\(result.stderr)")
+        #expect(!result.stderr.contains("PSQLError"))
+    }
+
+    @Test func aClosedPortIsSaidInPlainWords() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        // Port 1 on loopback: nothing listens there (it would need root and a service on tcpmux).
+        let result = try cli.run("store", "migrate", "--store", "postgresql://runbook@127.0.0.1:1/runbook")
+        #expect(result.status == 74)
+        #expect(
+            result.stderr
+                == "error: cannot open the store at postgresql://runbook@127.0.0.1:1/runbook: nothing listens on "
+                + "127.0.0.1 port 1 (connection refused); is PostgreSQL running there?\n")
+    }
+
+    @Test func otherCommandsRefuseAPostgresURLSayingWhatItServes() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let result = try cli.run("jobs", "list", "--store", "postgresql://runbook@127.0.0.1:1/runbook")
+        #expect(result.status == 69)
+        #expect(result.stderr.contains("cannot use the PostgreSQL store postgresql://runbook@127.0.0.1:1/runbook yet"))
+        #expect(result.stderr.contains("'runbook store migrate' and 'runbook store check'"))
+        let bad = try cli.run("store", "check", "--store", "postgresql://nobody-at-host/db")
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("it names no user"), "\(bad.stderr)")
+    }
+}
+
+extension CLI {
+    /// Starts each command at once and waits for all (two nodes starting together).
+    static func together(_ cli: CLI, _ commands: [[String]]) throws -> [Result] {
+        let started = try commands.map { arguments -> (Process, String, String) in
+            let process = cli.process(arguments)
+            let out = cli.store + ".out-" + UUID().uuidString
+            let err = cli.store + ".err-" + UUID().uuidString
+            FileManager.default.createFile(atPath: out, contents: nil)
+            FileManager.default.createFile(atPath: err, contents: nil)
+            process.standardOutput = FileHandle(forWritingAtPath: out)
+            process.standardError = FileHandle(forWritingAtPath: err)
+            try process.run()
+            return (process, out, err)
+        }
+        return started.map { process, out, err in
+            process.waitUntilExit()
+            defer {
+                try? FileManager.default.removeItem(atPath: out)
+                try? FileManager.default.removeItem(atPath: err)
+            }
+            return Result(
+                status: process.terminationStatus, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+                stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        }
+    }
+}
