@@ -137,7 +137,9 @@ let package = Package(
         // RUNBOOK_TEST_POSTGRES_URL names a server, as .ci/run sets it).
         .testTarget(
             name: "StoreContractTests",
-            dependencies: ["Automation", "AutomationStore", "PostgresStore"]
+            dependencies: [
+                "Automation", "AutomationStore", "PostgresStore", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "AutomationServiceTests",

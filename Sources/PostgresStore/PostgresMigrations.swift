@@ -12,7 +12,8 @@ enum PostgresMigrations {
             "v1-accounts-jobs-runbooks-schedules-tokens",
             PostgresSchema.accounts + PostgresSchema.jobs + PostgresSchema.runbooks + PostgresSchema.schedules
                 + PostgresSchema.tokens
-        )
+        ),
+        ("v2-nodes-and-leases", PostgresSchema.nodes),
     ]
 
     static var names: [String] { all.map(\.name) }

@@ -166,9 +166,31 @@ enum PostgresSchema {
         """
     ]
 
+    static let nodes = [
+        // A node: a process with an id and a heartbeat.
+        """
+        CREATE TABLE node (
+            id text COLLATE "C" PRIMARY KEY,
+            host text NOT NULL,
+            pid bigint NOT NULL CHECK (pid > 0),
+            started_at timestamptz NOT NULL,
+            heartbeat_at timestamptz NOT NULL
+        )
+        """,
+        // A job's lease: which node runs it, until when (renewed with the node's heartbeat).
+        """
+        ALTER TABLE job ADD COLUMN lease_node text COLLATE "C" REFERENCES node (id),
+            ADD COLUMN lease_expires_at timestamptz,
+            ADD CONSTRAINT job_lease_whole CHECK ((lease_node IS NULL) = (lease_expires_at IS NULL))
+        """,
+        "CREATE INDEX job_lease_expires_at ON job (lease_expires_at) WHERE lease_node IS NOT NULL",
+        "CREATE INDEX job_lease_node ON job (lease_node) WHERE lease_node IS NOT NULL",
+        "CREATE INDEX job_waiting ON job (created_at, id) WHERE status = 'New' AND lease_node IS NULL",
+    ]
+
     /// Every table the migrations create, for `check`.
     static let tables = [
         "workspace", "account", "job", "job_status", "job_stream", "runbook", "schedule", "schedule_fire",
-        "scheduler_checkpoint", "token",
+        "scheduler_checkpoint", "token", "node",
     ]
 }

@@ -45,7 +45,8 @@ extension PostgresStore {
         // Every table the store reads has its expected keys and checks (a hand-dropped
         // constraint shows here).
         let expected: [(table: String, kinds: String)] = [
-            ("account", "cfpu"), ("workspace", "pu"), ("job", "cp"), ("job_status", "cfp"), ("job_stream", "cfp"),
+            ("account", "cfpu"), ("workspace", "pu"), ("job", "cfp"), ("node", "cp"), ("job_status", "cfp"),
+            ("job_stream", "cfp"),
             ("runbook", "cp"), ("schedule", "pu"), ("schedule_fire", "cp"), ("token", "cpu"),
         ]
         let kinds = try await rows(

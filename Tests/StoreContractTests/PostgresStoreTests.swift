@@ -13,7 +13,9 @@ import Testing
     func aServerIsThereAndTheContractSuiteRunsOnIt() async throws {
         #expect(StoreKind.available.contains(.postgresql))
         let location = try PostgresFixture.freshLocation()
-        let report = try await PostgresStore.withStore(at: location, migrate: false) { try await $0.migrate() }
+        let report = try await PostgresStore.withStore(at: location, migrate: false, logger: PostgresFixture.logger) {
+            try await $0.migrate()
+        }
         try await PostgresFixture.drop(location)
         #expect(report.applied == PostgresMigrations.names)
     }
@@ -25,7 +27,9 @@ import Testing
         let reports = try await withThrowingTaskGroup(of: PostgresStore.MigrationReport.self) { group in
             for _ in 0..<4 {
                 group.addTask {
-                    try await PostgresStore.withStore(at: location, migrate: false) { try await $0.migrate() }
+                    try await PostgresStore.withStore(at: location, migrate: false, logger: PostgresFixture.logger) {
+                        try await $0.migrate()
+                    }
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -34,7 +38,7 @@ import Testing
         #expect(reports.flatMap(\.applied) == PostgresMigrations.names)
         #expect(reports.allSatisfy { $0.current == PostgresMigrations.names })
         // Migrating again is a no-op, and the check finds nothing wrong.
-        try await PostgresStore.withStore(at: location) { store async throws in
+        try await PostgresStore.withStore(at: location, logger: PostgresFixture.logger) { store async throws in
             #expect(try await store.migrate().applied.isEmpty)
             #expect(try await store.appliedMigrations() == PostgresMigrations.names)
             #expect(try await store.check() == [])
@@ -45,7 +49,7 @@ import Testing
     @Test(.enabled(if: hasServer, Comment(rawValue: StoreKind.skipNote)))
     func theCheckFindsALostConstraintAndAnUnknownMigration() async throws {
         let location = try PostgresFixture.freshLocation()
-        try await PostgresStore.withStore(at: location) { store async throws in
+        try await PostgresStore.withStore(at: location, logger: PostgresFixture.logger) { store async throws in
             try await store.execute("ALTER TABLE schedule DROP CONSTRAINT schedule_name_key")
             try await store.execute("INSERT INTO schema_migrations (name) VALUES ('v99-from-the-future')")
             #expect(
@@ -62,7 +66,7 @@ import Testing
         var location = try PostgresFixture.base()
         location.database = "no_such_database"
         let error = await #expect(throws: StoreError.self) {
-            try await PostgresStore.withStore(at: location) { _ in }
+            try await PostgresStore.withStore(at: location, logger: PostgresFixture.logger) { _ in }
         }
         let text = "\(error.map { "\($0)" } ?? "")"
         #expect(text.contains("\(location.host) port \(location.port)"))
@@ -76,7 +80,7 @@ import Testing
         let location = PostgresLocation(
             host: "127.0.0.1", port: port, user: "runbook", database: "runbook", tls: .disable)
         let error = await #expect(throws: StoreError.self) {
-            try await PostgresStore.withStore(at: location) { _ in }
+            try await PostgresStore.withStore(at: location, logger: PostgresFixture.logger) { _ in }
         }
         let text = "\(error.map { "\($0)" } ?? "")"
         #expect(

@@ -1,6 +1,7 @@
 import Automation
 import AutomationStore
 import Foundation
+import Logging
 import Testing
 
 @testable import PostgresStore
@@ -40,7 +41,9 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .postgresql:
             let location = try PostgresFixture.freshLocation()
             do {
-                let result = try await PostgresStore.withStore(at: location) { try await body($0) }
+                let result = try await PostgresStore.withStore(at: location, logger: PostgresFixture.logger) {
+                    try await body($0)
+                }
                 try await PostgresFixture.drop(location)
                 return result
             } catch {
@@ -53,6 +56,13 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
 /// The test server's database, one schema per test.
 enum PostgresFixture {
+    /// Warnings and errors only: the pool logs each connection it gives up at shutdown (info).
+    static let logger: Logger = {
+        var logger = Logger(label: "runbook.postgres.test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
     struct NoServer: Error, CustomStringConvertible {
         var description: String { StoreKind.skipNote }
     }
@@ -73,7 +83,7 @@ enum PostgresFixture {
         guard let schema = location.schema else { return }
         var base = location
         base.schema = nil
-        try await PostgresStore.withStore(at: base, migrate: false) { store in
+        try await PostgresStore.withStore(at: base, migrate: false, logger: logger) { store in
             try await store.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
         }
     }

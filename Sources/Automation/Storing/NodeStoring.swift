@@ -1,0 +1,45 @@
+import Foundation
+
+/// Nodes sharing one store (DESIGN section 8): each `runbook serve` or `runbook scheduler`
+/// process registers with an id and renews a heartbeat; a job it runs is held by a lease it
+/// renews with that heartbeat. When a node stops heartbeating, any other node recovers its jobs
+/// once their leases expire, with the usual recovery rules (`JobLifecycle.recover`) and a reason
+/// naming the node. Implemented on PostgreSQL (`PostgresStore`); the embedded store still
+/// recovers by process id and host.
+public protocol NodeStoring: Sendable {
+    /// Records the node (or its restart under the same id) with a heartbeat at `now`.
+    func registerNode(id: String, host: String, pid: Int, at now: Date) async throws
+    /// Renews the node's heartbeat and the leases of the jobs it holds, until `leaseUntil`.
+    /// Returns the jobs it still holds: a job recovered by another node meanwhile is not among
+    /// them, and its runner must stop. An unknown node is `StoreError.notFound`.
+    func heartbeat(node id: String, at now: Date, leaseUntil: Date) async throws -> [String]
+    /// Takes up to `limit` jobs waiting in New that no node holds, oldest first, leased to the
+    /// node until `leaseUntil`. Nodes claiming at once never take the same job.
+    func claimNewJobs(node id: String, limit: Int, leaseUntil: Date) async throws -> [Job]
+    /// Recovers the unfinished jobs whose lease expired before `now` (their node stopped
+    /// heartbeating): Suspended, Stopped or Failed as `JobLifecycle.recover` decides, the
+    /// exception naming the node. Nodes recovering at once never recover the same job twice.
+    func recoverExpiredLeases(at now: Date) async throws -> [RecoveredJob]
+    /// Every node with its last heartbeat and the unfinished jobs it holds.
+    func nodes() async throws -> [NodeInfo]
+}
+
+/// A node as the store knows it.
+public struct NodeInfo: Sendable, Hashable {
+    public var id: String
+    public var host: String
+    public var pid: Int
+    public var startedAt: Date
+    public var heartbeatAt: Date
+    /// Unfinished jobs it holds a lease on, by id.
+    public var jobs: [String]
+
+    public init(id: String, host: String, pid: Int, startedAt: Date, heartbeatAt: Date, jobs: [String]) {
+        self.id = id
+        self.host = host
+        self.pid = pid
+        self.startedAt = startedAt
+        self.heartbeatAt = heartbeatAt
+        self.jobs = jobs
+    }
+}

@@ -1,0 +1,142 @@
+import Automation
+import Foundation
+import PostgresNIO
+
+/// Nodes, heartbeats and job leases. Claiming and recovering take rows with
+/// `FOR UPDATE SKIP LOCKED`: a row another node is taking is passed over, not waited for, so
+/// nodes never take the same job and adding nodes adds throughput.
+extension PostgresStore: NodeStoring {
+    static let finalStatuses = JobStatus.allCases.filter(\.isFinal).map { "'\($0.rawValue)'" }.joined(
+        separator: ", ")
+
+    public func registerNode(id: String, host: String, pid: Int, at now: Date) async throws {
+        try await rows(
+            """
+            INSERT INTO node (id, host, pid, started_at, heartbeat_at) VALUES (\(id), \(host), \(pid), \(now), \(now))
+            ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, started_at = excluded.started_at,
+                heartbeat_at = excluded.heartbeat_at
+            """)
+    }
+
+    public func heartbeat(node id: String, at now: Date, leaseUntil: Date) async throws -> [String] {
+        let logger = logger
+        return try await transaction { connection in
+            let known = try await connection.rows(
+                "UPDATE node SET heartbeat_at = \(now) WHERE id = \(id) RETURNING 1", logger: logger)
+            guard !known.isEmpty else { throw StoreError.notFound(kind: "node", name: id, hint: "") }
+            var query: PostgresQuery = """
+                UPDATE job SET lease_expires_at = \(leaseUntil) WHERE lease_node = \(id)
+                """
+            query.sql += " AND status NOT IN (\(Self.finalStatuses)) RETURNING id"
+            return try await connection.rows(query, logger: logger).map { try $0.decode(String.self) }.sorted()
+        }
+    }
+
+    public func claimNewJobs(node id: String, limit: Int, leaseUntil: Date) async throws -> [Job] {
+        let logger = logger
+        return try await transaction { connection in
+            guard
+                let node = try await connection.rows("SELECT pid, host FROM node WHERE id = \(id)", logger: logger)
+                    .first
+            else { throw StoreError.notFound(kind: "node", name: id, hint: "") }
+            let (pid, host) = try node.decode((Int, String).self)
+            var query: PostgresQuery = """
+                UPDATE job SET lease_node = \(id), lease_expires_at = \(leaseUntil), owner_pid = \(pid),
+                    owner_host = \(host)
+                WHERE id IN (
+                    SELECT id FROM job WHERE status = 'New' AND lease_node IS NULL
+                    ORDER BY created_at, id LIMIT \(max(1, limit)) FOR UPDATE SKIP LOCKED)
+                """
+            query.sql += " RETURNING \(Self.jobListColumns), runbook_content"
+            let claimed = readable(try await connection.rows(query, logger: logger), table: "job", key: "id") {
+                try Self.job($0, content: true)
+            }
+            return claimed.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        }
+    }
+
+    public func recoverExpiredLeases(at now: Date) async throws -> [RecoveredJob] {
+        let logger = logger
+        return try await transaction { connection in
+            var query: PostgresQuery = """
+                SELECT job.id, job.status, job.checkpoint_step, job.lease_expires_at, node.id AS node, node.host,
+                    node.pid, node.heartbeat_at,
+                    GREATEST((SELECT MAX(at) FROM job_status WHERE job_id = job.id),
+                        (SELECT MAX(at) FROM job_stream WHERE job_id = job.id), job.started_at, job.created_at)
+                        AS last_activity
+                FROM job JOIN node ON node.id = job.lease_node
+                WHERE job.lease_expires_at < \(now)
+                """
+            query.sql += """
+                 AND job.status NOT IN (\(Self.finalStatuses), 'Suspended')
+                ORDER BY job.lease_expires_at, job.id LIMIT 1000
+                FOR UPDATE OF job SKIP LOCKED
+                """
+            var recovered: [RecoveredJob] = []
+            for row in try await connection.rows(query, logger: logger) {
+                let expired = try ExpiredLease(StoredColumns(row))
+                let decision = JobLifecycle.recover(
+                    job: expired.id, status: expired.status, checkpointStep: expired.checkpointStep,
+                    diedBecause: expired.reason, committed: "")
+                switch decision {
+                case .suspend(let beforeStep, let exception):
+                    try await Self.transition(
+                        expired.id, to: .suspended, at: now, exception: .set(exception), connection, logger)
+                    try await connection.query(
+                        """
+                        UPDATE job SET checkpoint_step = \(beforeStep - 1), suspend_requested_at = NULL,
+                            owner_pid = NULL, owner_host = NULL, lease_node = NULL, lease_expires_at = NULL
+                        WHERE id = \(expired.id)
+                        """, logger: logger)
+                case .stopped(let exception), .failed(let exception):
+                    try await Self.transition(
+                        expired.id, to: decision.status, at: now, exception: .set(exception), connection, logger)
+                    // It ended when it was last seen doing something; the history keeps the recovery's time.
+                    try await connection.query(
+                        """
+                        UPDATE job SET ended_at = \(expired.lastActivity), lease_node = NULL, lease_expires_at = NULL
+                        WHERE id = \(expired.id)
+                        """, logger: logger)
+                }
+                recovered.append(RecoveredJob(id: expired.id, status: decision.status))
+            }
+            return recovered
+        }
+    }
+
+    public func nodes() async throws -> [NodeInfo] {
+        var query: PostgresQuery = """
+            SELECT node.id, node.host, node.pid, node.started_at, node.heartbeat_at,
+                COALESCE(array_agg(job.id::text ORDER BY job.id) FILTER (WHERE job.id IS NOT NULL), '{}') AS jobs
+            FROM node LEFT JOIN job ON job.lease_node = node.id
+            """
+        query.sql += " AND job.status NOT IN (\(Self.finalStatuses)) GROUP BY node.id ORDER BY node.id"
+        return readable(try await rows(query), table: "node", key: "id") { row in
+            NodeInfo(
+                id: try row.text("id"), host: try row.text("host"), pid: try row.integer("pid"),
+                startedAt: try row.date("started_at"), heartbeatAt: try row.date("heartbeat_at"),
+                jobs: try row.decode([String].self, "jobs", "a list of job ids"))
+        }
+    }
+}
+
+/// A job whose node stopped heartbeating, as recovery reads it (the row locked).
+private struct ExpiredLease {
+    var id: String
+    var status: JobStatus
+    var checkpointStep: Int?
+    var lastActivity: Date
+    var reason: String
+
+    init(_ row: StoredColumns) throws {
+        id = try row.text("id")
+        status = try row.enumeration(JobStatus.self, "status")
+        checkpointStep = try row.optionalInteger("checkpoint_step")
+        lastActivity = try row.date("last_activity")
+        let time = Date.ISO8601FormatStyle()
+        reason =
+            "node \(try row.text("node")) (pid \(try row.integer("pid")) on \(try row.text("host"))) stopped "
+            + "heartbeating at \(try row.date("heartbeat_at").formatted(time)) and its lease on this job expired at "
+            + "\(try row.date("lease_expires_at").formatted(time)) while it was \(status.rawValue)"
+    }
+}
