@@ -173,7 +173,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "runbook", "Automation", "AutomationServer", "AutomationService", "ChangeTracking",
-                "Scheduler",
+                "PostgresStore", "Scheduler",
             ]
         ),
     ],

@@ -1,4 +1,6 @@
+import Automation
 import Foundation
+import PostgresStore
 import Testing
 
 /// `runbook store migrate|check` on a real PostgreSQL (RUNBOOK_TEST_POSTGRES_URL, as .ci/run
@@ -48,6 +50,50 @@ import Testing
         #expect(!result.stderr.contains("PSQLError"))
     }
 
+    @Test(.enabled(if: serverURL != nil, skipNote))
+    func nodesListShowsEachNodesHeartbeatAndJobs() async throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let url = try Self.freshURL()
+        let empty = try cli.run("nodes", "list", "--store", url)
+        #expect(empty.status == 0, "\(empty.stderr)")
+        #expect(empty.stdout.hasPrefix("No nodes have registered with "))
+        let heartbeat = Date(timeIntervalSince1970: 1_800_000_000)
+        try await PostgresStore.withStore(at: try PostgresLocation(url: url)) { store in
+            try await store.registerNode(id: "node-1", host: "host-1", pid: 4242, at: heartbeat)
+            try await store.createJob(
+                Job(
+                    id: "job-1", runbookName: "hello", runbookDigest: String(repeating: "a", count: 64),
+                    runbookContent: "name: hello", parameters: [:], startReason: .manual, accountName: nil,
+                    createdAt: heartbeat, logVerbose: false, logProgress: false))
+            _ = try await store.claimNewJobs(node: "node-1", limit: 1, leaseUntil: heartbeat.addingTimeInterval(30))
+        }
+        let table = try cli.run("nodes", "list", "--store", url, "--wide")
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("node-1") && table.stdout.contains("host-1") && table.stdout.contains("job-1"))
+        let json = try cli.run("nodes", "list", "--store", url, "--json")
+        #expect(json.status == 0)
+        #expect(json.stdout.contains("\"heartbeatAt\" : \"2027-01-15T08:00:00.000Z\""), "\(json.stdout)")
+        if let checker = TestTools.path("check-jsonschema") {
+            let file = cli.store + "-nodes.json"
+            try json.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let checked = try TestTools.run(
+                checker, ["--schemafile", CLI.packageRoot + "/schemas/json/node.schema.json", file])
+            #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+        } else {
+            Issue.record(Comment(rawValue: TestTools.missing("check-jsonschema")))
+        }
+    }
+
+    @Test func nodesListOnTheEmbeddedStoreSaysNodesNeedPostgreSQL() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let result = try cli.run("nodes", "list")
+        #expect(result.status == 69)
+        #expect(result.stderr.contains("has no nodes: nodes share a PostgreSQL store"), "\(result.stderr)")
+    }
+
     @Test func aClosedPortIsSaidInPlainWords() throws {
         let cli = CLI()
         defer { cli.cleanUp() }
@@ -66,7 +112,7 @@ import Testing
         let result = try cli.run("jobs", "list", "--store", "postgresql://runbook@127.0.0.1:1/runbook")
         #expect(result.status == 69)
         #expect(result.stderr.contains("cannot use the PostgreSQL store postgresql://runbook@127.0.0.1:1/runbook yet"))
-        #expect(result.stderr.contains("'runbook store migrate' and 'runbook store check'"))
+        #expect(result.stderr.contains("'runbook store migrate', 'runbook store check' and 'runbook nodes list'"))
         let bad = try cli.run("store", "check", "--store", "postgresql://nobody-at-host/db")
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("it names no user"), "\(bad.stderr)")

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Automation
+import AutomationService
+import Foundation
+
+extension RunbookCommand {
+    struct NodesCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "nodes",
+            abstract: "The nodes that share a PostgreSQL store: heartbeats and the jobs they hold.",
+            discussion: Help.reflow(
+                """
+                A node is a process with an id that renews a heartbeat; each job it runs is held \
+                by a lease renewed with it. When a node stops heartbeating, another node recovers \
+                its jobs once their leases expire.
+
+                Examples:
+                  runbook nodes list --store postgresql://runbook@db1:5432/automation
+                """),
+            subcommands: [List.self])
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List nodes with their last heartbeat and the jobs they hold.")
+
+            @Flag(help: "Print JSON.") var json = false
+            @OptionGroup var layout: TableLayout
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                let location = try store.location()
+                let nodes: [NodeInfo]
+                do {
+                    nodes = try await AutomationService.nodes(location)
+                } catch {
+                    Terminal.error(error.description)
+                    if case .folder = location { throw ExitCode(69) }
+                    throw ExitCode(74)
+                }
+                if json {
+                    try JSONOutput.print(nodes.map(NodeDocument.init))
+                    return
+                }
+                guard !nodes.isEmpty else {
+                    Terminal.out("No nodes have registered with \(location).")
+                    return
+                }
+                var table = Table(headers: ["NODE", "HOST", "PID", "STARTED", "LAST HEARTBEAT", "JOBS"])
+                for node in nodes {
+                    table.rows.append([
+                        node.id, node.host, String(node.pid), Terminal.time(node.startedAt),
+                        Terminal.time(node.heartbeatAt), node.jobs.isEmpty ? "-" : node.jobs.joined(separator: ", "),
+                    ])
+                }
+                Terminal.out(table.render(width: layout.width))
+            }
+        }
+    }
+}
+
+/// A node for `nodes list --json` (schemas/json/node.schema.json).
+struct NodeDocument: Encodable {
+    var id: String
+    var host: String
+    var pid: Int
+    var startedAt: Date
+    var heartbeatAt: Date
+    var jobs: [String]
+
+    init(_ node: NodeInfo) {
+        id = node.id
+        host = node.host
+        pid = node.pid
+        startedAt = node.startedAt
+        heartbeatAt = node.heartbeatAt
+        jobs = node.jobs
+    }
+}
