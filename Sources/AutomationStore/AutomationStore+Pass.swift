@@ -2,64 +2,6 @@ import Automation
 import Foundation
 import GRDB
 
-/// What a scheduler pass needs to know of one schedule.
-public struct ScheduleState: Sendable {
-    public var schedule: Schedule
-    /// Fires after this time are due: the schedule's checkpoint, or just before it was created.
-    public var dueAfter: Date
-    /// The latest fire waiting for the schedule's previous job (overlap policy queue).
-    public var queuedFire: Date?
-    /// A job this schedule started is running or about to (not final, not parked as Suspended:
-    /// a suspended job waits for a person and must not hold the schedule's later fires back).
-    public var hasActiveJob: Bool
-}
-
-/// One fire's record in the history.
-public struct FireEntry: Sendable, Hashable {
-    public var time: Date
-    public var status: FireStatus
-    public var reason: String?
-
-    public init(_ time: Date, _ status: FireStatus, _ reason: String?) {
-        self.time = time
-        self.status = status
-        self.reason = reason
-    }
-}
-
-/// The fire a pass starts for a schedule, with the jobs to create if the pass claims it.
-public struct FireStart: Sendable {
-    public var fire: Date
-    /// The fire was recorded earlier as queued; the pass claims it by moving it out of queued.
-    public var wasQueued: Bool
-    /// One job per runbook link that loaded; they are created only if the fire is claimed.
-    public var jobs: [Job]
-    /// Links whose runbook could not be loaded or prepared, with the reason.
-    public var failures: [String]
-
-    public init(fire: Date, wasQueued: Bool, jobs: [Job], failures: [String]) {
-        self.fire = fire
-        self.wasQueued = wasQueued
-        self.jobs = jobs
-        self.failures = failures
-    }
-}
-
-/// One schedule's part of a pass.
-public struct FirePlan: Sendable {
-    public var schedule: String
-    public var records: [FireEntry]
-    public var checkpoint: Date?
-    public var start: FireStart?
-
-    public init(schedule: String, records: [FireEntry], checkpoint: Date?, start: FireStart?) {
-        self.schedule = schedule
-        self.records = records
-        self.checkpoint = checkpoint
-        self.start = start
-    }
-}
-
 /// Decoded schedule definitions, kept while their stored text is unchanged: a daemon with a
 /// thousand schedules decodes each once, not once per pass.
 final class ScheduleCache: @unchecked Sendable {
@@ -78,39 +20,41 @@ extension AutomationStore {
     /// Every enabled schedule with its checkpoint, queued fire and whether its last job still
     /// runs: a handful of indexed queries, whatever the number of schedules or jobs.
     public func passState() throws -> [ScheduleState] {
-        try writer.read { db in
-            let checkpoints = Dictionary(
-                readable(
-                    try Row.fetchAll(db, sql: "SELECT scheduleName, checkpoint FROM schedulerCheckpoint"),
-                    table: "schedulerCheckpoint", key: "scheduleName"
-                ) { row in
-                    (try StoredRow(row).text("scheduleName"), try StoredRow(row).date("checkpoint"))
-                }, uniquingKeysWith: max)
-            let queued = Dictionary(
-                readable(
-                    try Row.fetchAll(
-                        db,
-                        sql: "SELECT scheduleName, MAX(fireTime) AS fireTime FROM scheduleFire WHERE status = 'queued' "
-                            + "GROUP BY scheduleName"), table: "scheduleFire", key: "scheduleName"
-                ) { row in (try StoredRow(row).text("scheduleName"), try StoredRow(row).date("fireTime")) },
-                uniquingKeysWith: max)
-            let active = Set(
-                try String.fetchAll(
+        try writer.read(passState)
+    }
+
+    func passState(_ db: Database) throws -> [ScheduleState] {
+        let checkpoints = Dictionary(
+            readable(
+                try Row.fetchAll(db, sql: "SELECT scheduleName, checkpoint FROM schedulerCheckpoint"),
+                table: "schedulerCheckpoint", key: "scheduleName"
+            ) { row in
+                (try StoredRow(row).text("scheduleName"), try StoredRow(row).date("checkpoint"))
+            }, uniquingKeysWith: max)
+        let queued = Dictionary(
+            readable(
+                try Row.fetchAll(
                     db,
-                    sql: "SELECT DISTINCT startedBy FROM job WHERE status IN \(JobStatus.unfinishedSQL) "
-                        + "AND status != 'Suspended' AND startReason = 'schedule'"))
-            // A schedule whose row cannot be read is reported and skipped; the others still fire.
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT name, definition, createdAt FROM schedule WHERE enabled ORDER BY name")
-            return readable(rows, table: "schedule", key: "name") { row in
-                let stored = StoredRow(row)
-                let schedule = try scheduleCache.schedule(
-                    name: try stored.text("name"), definition: try stored.text("definition"))
-                let created = try stored.date("createdAt")
-                return ScheduleState(
-                    schedule: schedule, dueAfter: checkpoints[schedule.name] ?? created.addingTimeInterval(-1),
-                    queuedFire: queued[schedule.name], hasActiveJob: active.contains(schedule.name))
-            }
+                    sql: "SELECT scheduleName, MAX(fireTime) AS fireTime FROM scheduleFire WHERE status = 'queued' "
+                        + "GROUP BY scheduleName"), table: "scheduleFire", key: "scheduleName"
+            ) { row in (try StoredRow(row).text("scheduleName"), try StoredRow(row).date("fireTime")) },
+            uniquingKeysWith: max)
+        let active = Set(
+            try String.fetchAll(
+                db,
+                sql: "SELECT DISTINCT startedBy FROM job WHERE status IN \(JobStatus.unfinishedSQL) "
+                    + "AND status != 'Suspended' AND startReason = 'schedule'"))
+        // A schedule whose row cannot be read is reported and skipped; the others still fire.
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT name, definition, createdAt FROM schedule WHERE enabled ORDER BY name")
+        return readable(rows, table: "schedule", key: "name") { row in
+            let stored = StoredRow(row)
+            let schedule = try scheduleCache.schedule(
+                name: try stored.text("name"), definition: try stored.text("definition"))
+            let created = try stored.date("createdAt")
+            return ScheduleState(
+                schedule: schedule, dueAfter: checkpoints[schedule.name] ?? created.addingTimeInterval(-1),
+                queuedFire: queued[schedule.name], hasActiveJob: active.contains(schedule.name))
         }
     }
 
@@ -119,54 +63,57 @@ extension AutomationStore {
     /// queued here) its jobs in status New. Returns, for each schedule whose fire this pass
     /// claimed, the jobs created (none when every link failed).
     public func commitPass(_ plans: [FirePlan], at now: Date, owner: JobOwner = .current) throws -> [String: [Job]] {
-        try writer.write { db in
-            var created: [String: [Job]] = [:]
-            for plan in plans {
-                var claimed = false
-                for entry in plan.records {
-                    try db.cachedStatement(
-                        sql: """
-                            INSERT INTO scheduleFire (scheduleName, fireTime, status, reason, recordedAt)
-                            VALUES (?, ?, ?, ?, ?) ON CONFLICT(scheduleName, fireTime) DO NOTHING
-                            """
-                    ).execute(arguments: [plan.schedule, entry.time, entry.status.rawValue, entry.reason, now])
-                    if entry.time == plan.start?.fire && !(plan.start?.wasQueued ?? true) {
-                        claimed = db.changesCount > 0
-                    }
-                }
-                if let start = plan.start, start.wasQueued {
-                    try db.execute(
-                        sql: "UPDATE scheduleFire SET status = 'started', reason = ? "
-                            + "WHERE scheduleName = ? AND fireTime = ? AND status = 'queued'",
-                        arguments: [
-                            "started after the previous job ended (overlap policy queue)", plan.schedule, start.fire,
-                        ])
-                    claimed = db.changesCount == 1
-                }
-                if let start = plan.start, claimed {
-                    for job in start.jobs { try Self.insert(db, job, owner: owner) }
-                    let failed = start.jobs.isEmpty && !start.failures.isEmpty
-                    try db.cachedStatement(
-                        sql: "UPDATE scheduleFire SET status = ?, jobId = ?, reason = COALESCE(?, reason) "
-                            + "WHERE scheduleName = ? AND fireTime = ?"
-                    ).execute(
-                        arguments: [
-                            failed ? FireStatus.failed.rawValue : FireStatus.started.rawValue, start.jobs.first?.id,
-                            start.failures.isEmpty ? nil : start.failures.joined(separator: "; "), plan.schedule,
-                            start.fire,
-                        ])
-                    created[plan.schedule] = start.jobs
-                }
-                if let checkpoint = plan.checkpoint {
-                    try db.cachedStatement(
-                        sql: """
-                            INSERT INTO schedulerCheckpoint (scheduleName, checkpoint) VALUES (?, ?)
-                            ON CONFLICT(scheduleName) DO UPDATE SET checkpoint = MAX(checkpoint, excluded.checkpoint)
-                            """
-                    ).execute(arguments: [plan.schedule, checkpoint])
+        try writer.write { db in try Self.commitPass(db, plans, at: now, owner: owner) }
+    }
+
+    static func commitPass(_ db: Database, _ plans: [FirePlan], at now: Date, owner: JobOwner) throws -> [String: [Job]]
+    {
+        var created: [String: [Job]] = [:]
+        for plan in plans {
+            var claimed = false
+            for entry in plan.records {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO scheduleFire (scheduleName, fireTime, status, reason, recordedAt)
+                        VALUES (?, ?, ?, ?, ?) ON CONFLICT(scheduleName, fireTime) DO NOTHING
+                        """
+                ).execute(arguments: [plan.schedule, entry.time, entry.status.rawValue, entry.reason, now])
+                if entry.time == plan.start?.fire && !(plan.start?.wasQueued ?? true) {
+                    claimed = db.changesCount > 0
                 }
             }
-            return created
+            if let start = plan.start, start.wasQueued {
+                try db.execute(
+                    sql: "UPDATE scheduleFire SET status = 'started', reason = ? "
+                        + "WHERE scheduleName = ? AND fireTime = ? AND status = 'queued'",
+                    arguments: [
+                        "started after the previous job ended (overlap policy queue)", plan.schedule, start.fire,
+                    ])
+                claimed = db.changesCount == 1
+            }
+            if let start = plan.start, claimed {
+                for job in start.jobs { try Self.insert(db, job, owner: owner) }
+                let failed = start.jobs.isEmpty && !start.failures.isEmpty
+                try db.cachedStatement(
+                    sql: "UPDATE scheduleFire SET status = ?, jobId = ?, reason = COALESCE(?, reason) "
+                        + "WHERE scheduleName = ? AND fireTime = ?"
+                ).execute(
+                    arguments: [
+                        failed ? FireStatus.failed.rawValue : FireStatus.started.rawValue, start.jobs.first?.id,
+                        start.failures.isEmpty ? nil : start.failures.joined(separator: "; "), plan.schedule,
+                        start.fire,
+                    ])
+                created[plan.schedule] = start.jobs
+            }
+            if let checkpoint = plan.checkpoint {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO schedulerCheckpoint (scheduleName, checkpoint) VALUES (?, ?)
+                        ON CONFLICT(scheduleName) DO UPDATE SET checkpoint = MAX(checkpoint, excluded.checkpoint)
+                        """
+                ).execute(arguments: [plan.schedule, checkpoint])
+            }
         }
+        return created
     }
 }

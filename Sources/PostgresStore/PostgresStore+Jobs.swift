@@ -13,33 +13,39 @@ extension PostgresStore {
     /// Inserts a job with its first status row (sequence 1), owned by this process; one
     /// transaction. A taken id is the primary key's refusal.
     public func createJob(_ job: Job) async throws {
-        let parameters = try JSONText.encode(job.parameters)
-        let targets = try JSONText.encode(job.targets)
-        let owner = ProcessOwner.current
         let logger = logger
         do {
-            try await transaction { connection in
-                try await connection.query(
-                    """
-                    INSERT INTO job (id, runbook_name, runbook_digest, runbook_content, parameters, start_reason,
-                        started_by, account_name, targets, status, created_at, started_at, ended_at, exception,
-                        log_verbose, log_progress, owner_pid, owner_host, checkpoint_step, runbook_source)
-                    VALUES (\(job.id), \(job.runbookName), \(job.runbookDigest), \(Data(job.runbookContent.utf8)),
-                        \(parameters)::jsonb, \(job.startReason.rawValue), \(job.startedBy), \(job.accountName),
-                        \(targets)::jsonb, \(job.status.rawValue), \(job.createdAt), \(job.startedAt), \(job.endedAt),
-                        \(job.exception.map { Data($0.utf8) }), \(job.logVerbose), \(job.logProgress), \(owner.pid),
-                        \(owner.host), \(job.checkpointStep), \(job.runbookSource))
-                    """, logger: logger)
-                try await connection.query(
-                    "INSERT INTO job_status (job_id, seq, status, at) VALUES (\(job.id), 1, \(job.status.rawValue), \(job.createdAt))",
-                    logger: logger)
-            }
+            try await transaction { connection in try await Self.insert(job, owner: .current, connection, logger) }
         } catch let error as StoreError {
             if case .invalid(let text) = error, text.contains("job_pkey") {
                 throw StoreError.alreadyExists(kind: "job", name: job.id)
             }
             throw error
         }
+    }
+
+    /// Inserts a job and its first status row in the caller's transaction.
+    static func insert(_ job: Job, owner: ProcessOwner, _ connection: PostgresConnection, _ logger: Logger)
+        async throws
+    {
+        let parameters = try JSONText.encode(job.parameters)
+        let targets = try JSONText.encode(job.targets)
+        try await connection.query(
+            """
+            INSERT INTO job (id, runbook_name, runbook_digest, runbook_content, parameters, start_reason,
+                started_by, account_name, targets, status, created_at, started_at, ended_at, exception,
+                log_verbose, log_progress, owner_pid, owner_host, checkpoint_step, runbook_source)
+            VALUES (\(job.id), \(job.runbookName), \(job.runbookDigest), \(Data(job.runbookContent.utf8)),
+                \(parameters)::jsonb, \(job.startReason.rawValue), \(job.startedBy), \(job.accountName),
+                \(targets)::jsonb, \(job.status.rawValue), \(job.createdAt), \(job.startedAt), \(job.endedAt),
+                \(job.exception.map { Data($0.utf8) }), \(job.logVerbose), \(job.logProgress), \(owner.pid),
+                \(owner.host), \(job.checkpointStep), \(job.runbookSource))
+            """, logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO job_status (job_id, seq, status, at)
+            VALUES (\(job.id), 1, \(job.status.rawValue), \(job.createdAt))
+            """, logger: logger)
     }
 
     public func job(exactly id: String) async throws -> Job? {

@@ -11,6 +11,9 @@ import Testing
 /// `RUNBOOK_TEST_POSTGRES_URL` names a server (.ci/run starts one with
 /// scripts/postgres-test-server.sh). Without it the PostgreSQL cases are not generated and
 /// `PostgresAvailabilityTests` shows as skipped, saying why.
+/// What both stores implement: the application layer's protocols and the scheduler pass.
+typealias ContractStore = AutomationStoring & SchedulerPassStoring
+
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite, sqliteFile, postgresql
 
@@ -30,7 +33,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     /// A fresh, empty store of this kind for `body`: an in-memory SQLite database, or a new
     /// schema in the test server's database, dropped afterwards.
-    func withStore<T: Sendable>(_ body: (any AutomationStoring) async throws -> T) async throws -> T {
+    func withStore<T: Sendable>(_ body: (any ContractStore) async throws -> T) async throws -> T {
         switch self {
         case .sqlite:
             return try await body(AsyncAutomationStore(try AutomationStore.inMemory()))
