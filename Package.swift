@@ -34,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "AutomationStore",
-            dependencies: ["Automation", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Automation", "KQL", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // statfs for file-system types (network and pseudo file systems are skipped).
         .target(name: "CFileSystem"),
@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "RunbookEngine",
             dependencies: [
-                "Automation", "AutomationStore", "ChangeTracking",
+                "Automation", "AutomationStore", "ChangeTracking", "KQL",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "AutomationService",
             dependencies: [
-                "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine", "Scheduler",
+                "Automation", "AutomationStore", "ChangeTracking", "KQL", "RunbookEngine", "Scheduler",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "AutomationServer",
             dependencies: [
-                "Automation", "AutomationService",
+                "Automation", "AutomationService", "KQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "runbook",
             dependencies: [
-                "Automation", "AutomationServer", "AutomationService", "ChangeTracking",
+                "Automation", "AutomationServer", "AutomationService", "ChangeTracking", "KQL",
                 "RunbookEngine", "Scheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,7 +99,8 @@ let package = Package(
         .executableTarget(
             name: "runbook-bench",
             dependencies: [
-                "YAML", "Automation", "AutomationStore", "CYAML", "ChangeTracking", "RunbookEngine", "Scheduler",
+                "YAML", "Automation", "AutomationStore", "CYAML", "ChangeTracking", "KQL", "RunbookEngine",
+                "Scheduler",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -243,6 +243,7 @@ extension AutomationStore {
                 ON CONFLICT(machineId) DO UPDATE SET lastStartedAt = excluded.lastStartedAt,
                     lastEndedAt = excluded.lastEndedAt, scans = scans + 1
                 """, arguments: [machineId, startedAt, endedAt])
+        try recordHeartbeat(db, machineId: machineId, at: endedAt)
     }
 
     /// `ConfigurationChange` rows, newest first.

@@ -39,14 +39,12 @@ class Server:
         return json.loads(out)["token"]
 
 
-@pytest.fixture(scope="session")
-def server():
-    store = tempfile.mkdtemp(prefix="runbook-sdk-")
-    runbook(store, "init")
+def serve(store, *options):
+    """Starts `runbook serve` on a store; returns the Server, whose stop() ends it."""
     log = open(os.path.join(store, "serve.log"), "w")
     env = dict(os.environ, RUNBOOK_STORE=store)
     process = subprocess.Popen(
-        [BINARY, "serve", "--tls-self-signed", "--port", "0", "--poll", "0.2", "--grace", "2"],
+        [BINARY, "serve", "--tls-self-signed", "--port", "0", "--poll", "0.2", "--grace", "2", *options],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
     url = None
     deadline = time.time() + 60
@@ -63,14 +61,26 @@ def server():
         process.kill()
         raise AssertionError("runbook serve did not start: " + open(os.path.join(store, "serve.log")).read())
     certificate = os.path.join(store, "tls.crt")
-    os.environ["REQUESTS_CA_BUNDLE"] = certificate
-    yield Server(store, process, url, certificate)
-    process.send_signal(signal.SIGTERM)
+    return Server(store, process, url, certificate)
+
+
+def stop(server):
+    server.process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=30)
+        server.process.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        process.kill()
-    shutil.rmtree(store, ignore_errors=True)
+        server.process.kill()
+    shutil.rmtree(server.store, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server():
+    store = tempfile.mkdtemp(prefix="runbook-sdk-")
+    runbook(store, "init")
+    started = serve(store)
+    os.environ["REQUESTS_CA_BUNDLE"] = started.certificate
+    yield started
+    stop(started)
 
 
 class StaticTokenCredential:
