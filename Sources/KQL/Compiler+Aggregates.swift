@@ -46,7 +46,7 @@ extension Compiler {
                 function == "arg_max" || function == "arg_min"
             {
                 argRange = callRange
-                for column in try argExtremum(function, arguments, callRange, name: item.name, in: relation) {
+                for column in try argExtremum(function, arguments, callRange, name: item.name, byNames: names, in: relation) {
                     let name = unique(column.name)
                     names.append(name)
                     columns.append(.init(name: name, type: column.type, sql: column.sql))
@@ -89,7 +89,8 @@ extension Compiler {
     /// The columns of `arg_max(key, a, b)` / `arg_max(key, *)`: the key's `MAX`, and the other
     /// columns bare, which SQLite takes from the row of that maximum.
     mutating func argExtremum(
-        _ function: String, _ arguments: [Expr], _ range: SourceRange, name: String?, in relation: Relation
+        _ function: String, _ arguments: [Expr], _ range: SourceRange, name: String?, byNames: [String],
+        in relation: Relation
     ) throws(KQLDiagnostic) -> [Relation.Column] {
         guard let keyExpr = arguments.first, arguments.count >= 2 else {
             throw error("'\(function)' takes the expression to \(function == "arg_max" ? "maximize" : "minimize") and the columns to return (or *)", range)
@@ -102,7 +103,8 @@ extension Compiler {
         ]
         for (index, argument) in arguments.dropFirst().enumerated() {
             if case .star = argument {
-                for column in relation.columns where column.name != keyName {
+                // Kusto's * leaves out the key and the `by` columns, which the result already has.
+                for column in relation.columns where column.name != keyName && !byNames.contains(column.name) {
                     columns.append(column)
                 }
                 continue

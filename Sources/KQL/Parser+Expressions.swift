@@ -103,7 +103,10 @@ extension Parser {
         switch token.kind {
         case .string:
             _ = advance()
-            return .string(token.text, token.range)
+            // Adjacent string literals are one string, as in Kusto.
+            var text = token.text
+            while current.kind == .string { text += advance().text }
+            return .string(text, token.range)
         case .long:
             _ = advance()
             return .long(token.integer, token.range)
