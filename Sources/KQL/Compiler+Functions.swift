@@ -20,7 +20,7 @@ extension Compiler {
         }
         guard Self.scalarFunctions.contains(name) else {
             let all = Self.scalarFunctions + Self.aggregateFunctions
-            let hint = Suggestion.closest(to: name, among: all).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = NameHint.closest(to: name, among: all).map { " (did you mean '\($0)'?)" } ?? ""
             throw error(
                 "unknown or unsupported function '\(name)'\(hint); supported: \(Self.scalarFunctions.joined(separator: ", ")); in summarize: \(Self.aggregateFunctions.joined(separator: ", "))",
                 range)

@@ -122,7 +122,7 @@ extension Compiler {
 
     func unknownColumn(_ name: String, _ range: SourceRange, in relation: Relation) -> KQLDiagnostic {
         let names = relation.columns.map(\.name)
-        return error("unknown column '\(name)'\(Suggestion.hint(for: name, among: names))", range)
+        return error("unknown column '\(name)'\(NameHint.hint(for: name, among: names))", range)
     }
 
     mutating func orderKey(_ key: SortKey, in relation: Relation) throws(KQLDiagnostic) -> Relation.OrderKey {

@@ -48,9 +48,9 @@ extension Compiler {
             if let value = scalarLets[name] { return value }
             let names = (relation?.columns.map(\.name) ?? []) + scalarLets.keys.sorted()
             if relation == nil {
-                throw error("unknown name '\(name)'\(Suggestion.hint(for: name, among: names))", range)
+                throw error("unknown name '\(name)'\(NameHint.hint(for: name, among: names))", range)
             }
-            throw error("unknown column '\(name)'\(Suggestion.hint(for: name, among: names))", range)
+            throw error("unknown column '\(name)'\(NameHint.hint(for: name, among: names))", range)
         case .string(let text, _): return constant(.string(text))
         case .long(let number, _): return constant(.long(number))
         case .real(let number, _): return constant(.real(number))

@@ -147,7 +147,7 @@ struct Compiler {
         if let relation = tabularLets[name] { return relation }
         guard let table = schema.table(named: name) else {
             let names = schema.tables.map(\.name) + tabularLets.keys.sorted()
-            throw error("unknown table '\(name)'\(Suggestion.hint(for: name, among: names))", range)
+            throw error("unknown table '\(name)'\(NameHint.hint(for: name, among: names))", range)
         }
         var relation = Relation(
             from: table.source, columns: table.columns.map { .init(name: $0.name, type: $0.type, sql: $0.sql) })

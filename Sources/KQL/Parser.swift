@@ -232,7 +232,7 @@ struct Parser {
         case "render":
             return try render()
         default:
-            let hint = Suggestion.hint(for: token.text, among: Self.tabularOperators)
+            let hint = NameHint.hint(for: token.text, among: Self.tabularOperators)
             let list = hint.hasPrefix(" (") ? hint + "; supported: " + Self.tabularOperators.joined(separator: ", ") : "; supported: " + Self.tabularOperators.joined(separator: ", ")
             throw error("unknown or unsupported tabular operator '\(token.text)'\(list)", token.range)
         }

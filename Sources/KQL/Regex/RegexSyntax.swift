@@ -110,7 +110,6 @@ struct RegexParser {
             case 0x7B:
                 guard let parsed = try braces() else { return node }
                 bounds = parsed
-                index -= 1
             default: return node
             }
             index += 1
