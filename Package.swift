@@ -36,6 +36,11 @@ let package = Package(
             name: "AutomationStore",
             dependencies: ["Automation", "KQL", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // KQL (Kusto) queries compiled to the store's SQL; its own linear-time regex engine.
+        .target(
+            name: "KQL",
+            dependencies: ["Automation", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // statfs for file-system types (network and pseudo file systems are skipped).
         .target(name: "CFileSystem"),
         .target(
@@ -123,6 +128,10 @@ let package = Package(
         .testTarget(
             name: "AutomationStoreTests",
             dependencies: ["Automation", "AutomationStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "KQLTests",
+            dependencies: ["KQL", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "AutomationServiceTests",
