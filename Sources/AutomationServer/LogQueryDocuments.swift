@@ -29,7 +29,8 @@ public enum LogQueryDocuments {
             ("name", .string(table.name)),
             (
                 "columns",
-                .array(table.columns.map { .object([("name", .string($0.name)), ("type", .string($0.type.rawValue))]) })
+                .array(
+                    table.columns.map { .object([("name", .string($0.name)), ("type", .string($0.type.rawValue))]) })
             ),
             ("rows", .array(table.rows.map { .array($0.map(value)) })),
         ])
@@ -90,7 +91,10 @@ public enum LogQueryDocuments {
                         (
                             "innererror",
                             .object([
-                                ("code", .string(reason.contains("time") ? "QueryTimeout" : "E_QUERY_RESULT_SET_TOO_LARGE")),
+                                (
+                                    "code",
+                                    .string(reason.contains("time") ? "QueryTimeout" : "E_QUERY_RESULT_SET_TOO_LARGE")
+                                ),
                                 ("message", .string(reason)), ("severity", .int(2)), ("severityName", .string("Error")),
                             ])
                         ),
@@ -104,7 +108,10 @@ public enum LogQueryDocuments {
     static func queryError(_ diagnostic: KQLDiagnostic) -> ARMResponse {
         let inner: JSONValue = .object([
             ("code", .string(diagnostic.kind == .syntax ? "SyntaxError" : "SemanticError")),
-            ("message", .string(diagnostic.kind == .syntax ? "A syntax error occurred." : "A semantic error occurred.")),
+            (
+                "message",
+                .string(diagnostic.kind == .syntax ? "A syntax error occurred." : "A semantic error occurred.")
+            ),
             (
                 "innererror",
                 .object([

@@ -90,7 +90,9 @@ extension AutomationService {
         throw .notFound(
             kind: "workspace", name: id,
             hint: "; the linked workspaces are "
-                + accounts.map { "'\(WorkspaceIdentity.customerId(workspace: $0.account.workspace))' ('\($0.account.workspace)')" }
+                + accounts.map {
+                    "'\(WorkspaceIdentity.customerId(workspace: $0.account.workspace))' ('\($0.account.workspace)')"
+                }
                 .joined(separator: ", "))
     }
 }

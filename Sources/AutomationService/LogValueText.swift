@@ -9,7 +9,8 @@ public enum LogValueText {
         case .null: ""
         case .string(let text), .guid(let text), .dynamic(let text): text
         case .long(let number): String(number)
-        case .real(let number): number.isFinite ? String(number) : (number.isNaN ? "NaN" : (number > 0 ? "Infinity" : "-Infinity"))
+        case .real(let number):
+            number.isFinite ? String(number) : (number.isNaN ? "NaN" : (number > 0 ? "Infinity" : "-Infinity"))
         case .bool(let flag): flag ? "true" : "false"
         case .datetime(let date): datetime(date)
         case .timespan(let seconds): timespan(seconds)

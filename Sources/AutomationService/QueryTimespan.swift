@@ -19,7 +19,7 @@ public enum QueryTimespan {
             if let end = date(parts[1]) {
                 guard end >= start else {
                     throw ServiceError.invalid(
-                        "timespan '\(Quoted.clip(text))' ends before it starts", target: "timespan")
+                        "timespan \(Quoted.clip(text)) ends before it starts", target: "timespan")
                 }
                 return DateInterval(start: start, end: end)
             }
@@ -40,7 +40,7 @@ public enum QueryTimespan {
         }
         guard value.isFinite, value >= 0, value <= maxSeconds else {
             throw ServiceError.invalid(
-                "timespan '\(Quoted.clip(whole))' is out of range; at most 3650 days", target: "timespan")
+                "timespan \(Quoted.clip(whole)) is out of range; at most 3650 days", target: "timespan")
         }
         return value
     }
@@ -87,7 +87,7 @@ public enum QueryTimespan {
 
     private static func invalid(_ text: String) -> ServiceError {
         .invalid(
-            "timespan '\(Quoted.clip(text))' is not an ISO 8601 duration (PT1H, P7D, PT3600.0S), "
+            "timespan \(Quoted.clip(text)) is not an ISO 8601 duration (PT1H, P7D, PT3600.0S), "
                 + "a start/end interval or a duration such as 7d", target: "timespan")
     }
 }

@@ -90,12 +90,13 @@ struct AssertNoChangesAction: ActionHandler {
         let since = inputs["since"]?.stringValue ?? "job"
         if let query = inputs["query"]?.nonEmptyString {
             if ["types", "paths", "machines"].contains(where: { inputs[$0] != nil }) {
-                await context.sink.write(.error, "query: say everything in the query; types, paths and machines do not apply")
+                await context.sink.write(
+                    .error, "query: say everything in the query; types, paths and machines do not apply")
                 return .failed("query combined with filters")
             }
             guard since == "job" || since.isEmpty else {
                 guard let duration = DurationText.parse(since) else {
-                    await context.sink.write(.error, "since: '\(Quoted.clip(since))' is not a duration such as 1h")
+                    await context.sink.write(.error, "since: \(Quoted.clip(since)) is not a duration such as 1h")
                     return .failed("invalid 'since'")
                 }
                 return try await QueryGate.gate(query, since: duration, context: context)

@@ -6,8 +6,10 @@ import Testing
 @Suite(.serialized) struct LogQueryHostileTests {
     /// What the store holds, to show a query changed nothing.
     static func fingerprint(_ cli: CLI) throws -> String {
-        try cli.run("query", "--csv", "union ConfigurationChange, ConfigurationData, Heartbeat | summarize count() by Type")
-            .stdout + (try cli.run("jobs", "list", "--json").stdout)
+        try cli.run(
+            "query", "--csv", "union ConfigurationChange, ConfigurationData, Heartbeat | summarize count() by Type"
+        )
+        .stdout + (try cli.run("jobs", "list", "--json").stdout)
     }
 
     @Test func hostileQueriesAreBoundedAndChangeNothing() throws {
@@ -20,7 +22,8 @@ import Testing
         let before = try Self.fingerprint(cli)
 
         // 10,000 nested parentheses: a located error, not a stack overflow.
-        let nested = "ConfigurationChange | where " + String(repeating: "(", count: 10_000) + "true"
+        let nested =
+            "ConfigurationChange | where " + String(repeating: "(", count: 10_000) + "true"
             + String(repeating: ")", count: 10_000)
         let deep = try cli.run("query", nested)
         #expect(deep.status == 65)
@@ -60,7 +63,8 @@ import Testing
         #expect(cross.stderr.contains("partial result"))
 
         // SQL in a string literal is a string.
-        let injection = try cli.run("query", "--csv", "AzureDiagnostics | where RunbookName_s == \"'; DROP TABLE job; --\"")
+        let injection = try cli.run(
+            "query", "--csv", "AzureDiagnostics | where RunbookName_s == \"'; DROP TABLE job; --\"")
         #expect(injection.status == 0)
         #expect(injection.stdout.hasPrefix("TimeGenerated,"))
 

@@ -85,7 +85,8 @@ def test_timespan_limits_every_table(logs, workspace):
 
 
 def test_partial_result_keeps_its_rows(logs, workspace):
-    query = "ConfigurationData | join kind=inner (ConfigurationData) on ConfigDataType | project Computer"
+    query = ("ConfigurationData | join kind=inner (ConfigurationData) on ConfigDataType "
+             "| join kind=inner (ConfigurationData) on ConfigDataType | project Computer")
     result = logs.query_workspace(workspace, query, timespan=None)
     assert result.status == LogsQueryStatus.PARTIAL
     assert result.partial_error.code == "PartialError"

@@ -7,8 +7,7 @@ extension LogAnalyticsSchema {
         name: "AzureDiagnostics",
         source: """
             (SELECT s.at AS timeGenerated, 'JobLogs' AS category, s.jobId AS jobId, s.status AS resultType,
-                CASE WHEN s.status = 'Failed' AND j.exception IS NOT NULL THEN j.exception
-                    ELSE 'Job is ' || lower(s.status) END AS description, '' AS streamType,
+                NULL AS description, '' AS streamType,
                 CASE s.status WHEN 'Failed' THEN 'Error' ELSE 'Informational' END AS level
              FROM jobStatus AS s
              UNION ALL
@@ -32,7 +31,10 @@ extension LogAnalyticsSchema {
             KQLColumn(name: "RunbookName_s", type: .string, sql: "j.runbookName"),
             KQLColumn(name: "JobId_g", type: .guid, sql: "ad.jobId"),
             KQLColumn(name: "ResultType", type: .string, sql: "ad.resultType"),
-            KQLColumn(name: "ResultDescription", type: .string, sql: "ad.description"),
+            KQLColumn(
+                name: "ResultDescription", type: .string,
+                sql: "COALESCE(ad.description, CASE WHEN ad.resultType = 'Failed' AND j.exception IS NOT NULL "
+                    + "THEN j.exception ELSE 'Job is ' || lower(ad.resultType) END)"),
             KQLColumn(name: "StreamType_s", type: .string, sql: "ad.streamType"),
             KQLColumn(name: "Caller_s", type: .string, sql: "COALESCE(j.startedBy, j.startReason)"),
             KQLColumn(name: "Level", type: .string, sql: "ad.level"),

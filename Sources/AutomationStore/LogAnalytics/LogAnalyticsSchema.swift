@@ -82,7 +82,9 @@ public enum LogAnalyticsSchema {
             KQLColumn(name: "_ResourceId", type: .string, sql: resourceId(alias: "h", name: "h.computer")),
             KQLColumn(name: "_SubscriptionId", type: .string, sql: "h.subscription"),
             KQLColumn(name: "SourceComputerId", type: .guid, sql: sourceComputerId("h.machineId")),
-            KQLColumn(name: "SourceSystem", type: .string, sql: "CASE h.osType WHEN 'Windows' THEN 'OpsManager' ELSE 'Linux' END"),
+            KQLColumn(
+                name: "SourceSystem", type: .string,
+                sql: "CASE h.osType WHEN 'Windows' THEN 'OpsManager' ELSE 'Linux' END"),
             KQLColumn(name: "Type", type: .string, sql: "'Heartbeat'"),
         ]
     )
@@ -122,7 +124,8 @@ public enum LogAnalyticsSchema {
             KQLColumn(
                 name: "SourceSystem", type: .string,
                 sql: "CASE m.family WHEN 'windows' THEN 'OpsManager' WHEN 'linux' THEN 'Linux' ELSE '' END"),
-            KQLColumn(name: "_ResourceId", type: .string, sql: "COALESCE(\(resourceId(alias: "m", name: "m.name")), '')"),
+            KQLColumn(
+                name: "_ResourceId", type: .string, sql: "COALESCE(\(resourceId(alias: "m", name: "m.name")), '')"),
             KQLColumn(name: "_SubscriptionId", type: .string, sql: "COALESCE(m.subscription, '')"),
             KQLColumn(name: "ManagementGroupName", type: .string, sql: "''"),
             KQLColumn(name: "VMUUID", type: .string, sql: "''"),

@@ -51,7 +51,7 @@ extension RunbookCommand {
             do {
                 if let timespan { request.timespan = try QueryTimespan.parse(timespan, now: Date()) }
                 let result = try await service.query(request)
-                print(result)
+                show(result)
                 if let partial = result.partial { Terminal.warning("partial result: \(partial)") }
             } catch let diagnostic as KQLDiagnostic {
                 Terminal.raw(diagnostic.description + "\n" + Self.caret(diagnostic, in: queryText))
@@ -62,13 +62,15 @@ extension RunbookCommand {
             }
         }
 
-        private func print(_ result: LogQueryResult) throws {
+        private func show(_ result: LogQueryResult) {
             let table = result.table
             if json {
                 Terminal.exact(LogQueryDocuments.objects(table).serialized())
             } else if csv {
                 var lines = [table.columns.map { CSV.field($0.name) }.joined(separator: ",")]
-                for row in table.rows { lines.append(row.map { CSV.field(LogValueText.text($0)) }.joined(separator: ",")) }
+                for row in table.rows {
+                    lines.append(row.map { CSV.field(LogValueText.text($0)) }.joined(separator: ","))
+                }
                 Terminal.exact(lines.joined(separator: "\n"))
             } else if table.rows.isEmpty {
                 Terminal.out("No rows. (Columns: \(table.columns.map(\.name).joined(separator: ", ")))")
@@ -83,7 +85,8 @@ extension RunbookCommand {
             let limit = AutomationService.maxQueryBytes
             if let file {
                 do {
-                    return String(decoding: try FileText.read(path: file, label: "query file", maxBytes: limit), as: UTF8.self)
+                    return String(
+                        decoding: try FileText.read(path: file, label: "query file", maxBytes: limit), as: UTF8.self)
                 } catch {
                     Terminal.error("\(error)")
                     throw ExitCode(66)
