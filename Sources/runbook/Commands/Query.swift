@@ -16,9 +16,10 @@ extension RunbookCommand {
                 types. The query runs in the store's database, read-only. Datetimes are UTC.
 
                 Examples:
-                  runbook query 'ConfigurationChange | where ConfigChangeType == "Files" | summarize count() by Computer'
-                  runbook query --timespan 1d 'ConfigurationChange | where FileSystemPath startswith "/etc/"'
-                  runbook query 'Heartbeat | summarize arg_max(TimeGenerated, *) by Computer | project Computer, Solutions'
+                  runbook query 'ConfigurationChange | summarize count() by Computer'
+                  runbook query --timespan 1d 'ConfigurationChange
+                      | where FileSystemPath startswith "/etc/"'
+                  runbook query 'Heartbeat | summarize arg_max(TimeGenerated, *) by Computer'
                   runbook query --file drift.kql --csv
                   echo 'AzureDiagnostics | where ResultType == "Failed"' | runbook query -
                 """))
