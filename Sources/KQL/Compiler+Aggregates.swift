@@ -46,7 +46,9 @@ extension Compiler {
                 function == "arg_max" || function == "arg_min"
             {
                 argRange = callRange
-                for column in try argExtremum(function, arguments, callRange, name: item.name, byNames: names, in: relation) {
+                for column in try argExtremum(
+                    function, arguments, callRange, name: item.name, byNames: names, in: relation)
+                {
                     let name = unique(column.name)
                     names.append(name)
                     columns.append(.init(name: name, type: column.type, sql: column.sql))
@@ -93,7 +95,9 @@ extension Compiler {
         in relation: Relation
     ) throws(KQLDiagnostic) -> [Relation.Column] {
         guard let keyExpr = arguments.first, arguments.count >= 2 else {
-            throw error("'\(function)' takes the expression to \(function == "arg_max" ? "maximize" : "minimize") and the columns to return (or *)", range)
+            throw error(
+                "'\(function)' takes the expression to \(function == "arg_max" ? "maximize" : "minimize") and the columns to return (or *)",
+                range)
         }
         let key = try scalar(keyExpr, in: relation)
         extremumCount += 1
@@ -112,7 +116,9 @@ extension Compiler {
             let value = try scalar(argument, in: relation)
             let item = NamedExpr(name: nil, nameRange: nil, expr: argument)
             columns.append(
-                .init(name: try columnName(item, index: index + 1, taken: columns.map(\.name)), type: value.type, sql: value.sql))
+                .init(
+                    name: try columnName(item, index: index + 1, taken: columns.map(\.name)), type: value.type,
+                    sql: value.sql))
         }
         return columns
     }
@@ -121,7 +127,9 @@ extension Compiler {
         _ name: String, _ arguments: [Expr], _ range: SourceRange, in relation: Relation?
     ) throws(KQLDiagnostic) -> Scalar {
         if name == "arg_max" || name == "arg_min" {
-            throw error("'\(name)' must be a whole item of 'summarize' (summarize arg_max(TimeGenerated, *) by Computer)", range)
+            throw error(
+                "'\(name)' must be a whole item of 'summarize' (summarize arg_max(TimeGenerated, *) by Computer)", range
+            )
         }
         allowAggregates = false
         defer { allowAggregates = true }
@@ -143,7 +151,8 @@ extension Compiler {
             try expectCount(name, values, 1...1, range)
             try expectType(name, values[0], [.long, .int, .real, .timespan, .bool], at(0))
             let type: KQLType =
-                values[0].type == .timespan ? .timespan : name == "avg" ? .real : values[0].type == .real ? .real : .long
+                values[0].type == .timespan
+                ? .timespan : name == "avg" ? .real : values[0].type == .real ? .real : .long
             return Scalar(sql: "\(name == "sum" ? "SUM" : "AVG")(\(values[0].sql))", type: type, aggregated: true)
         case "min", "max":
             try expectCount(name, values, 1...1, range)

@@ -2,7 +2,9 @@ import Foundation
 
 /// `+ - * / %` on numbers, and datetime/timespan arithmetic (folded when both sides are constant).
 extension Compiler {
-    mutating func arithmetic(_ op: String, _ left: Scalar, _ right: Scalar, _ range: SourceRange) throws(KQLDiagnostic) -> Scalar {
+    mutating func arithmetic(_ op: String, _ left: Scalar, _ right: Scalar, _ range: SourceRange) throws(KQLDiagnostic)
+        -> Scalar
+    {
         switch (left.type, right.type) {
         case let (a, b) where a.isNumeric && b.isNumeric:
             if let folded = Self.fold(op, left.constant, right.constant) { return constant(folded) }

@@ -32,14 +32,20 @@ extension Compiler {
         return result
     }
 
-    func expectCount(_ name: String, _ values: [Scalar], _ counts: ClosedRange<Int>, _ range: SourceRange) throws(KQLDiagnostic) {
+    func expectCount(_ name: String, _ values: [Scalar], _ counts: ClosedRange<Int>, _ range: SourceRange)
+        throws(KQLDiagnostic)
+    {
         guard counts.contains(values.count) else {
-            let expected = counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)"
-            throw error("'\(name)' takes \(expected) argument\(counts.upperBound == 1 ? "" : "s"), not \(values.count)", range)
+            let expected =
+                counts.lowerBound == counts.upperBound
+                ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)"
+            throw error(
+                "'\(name)' takes \(expected) argument\(counts.upperBound == 1 ? "" : "s"), not \(values.count)", range)
         }
     }
 
-    func expectType(_ name: String, _ value: Scalar, _ types: Set<KQLType>, _ range: SourceRange) throws(KQLDiagnostic) {
+    func expectType(_ name: String, _ value: Scalar, _ types: Set<KQLType>, _ range: SourceRange) throws(KQLDiagnostic)
+    {
         guard types.contains(value.type) else {
             let list = types.map(\.rawValue).sorted().joined(separator: " or ")
             throw error("'\(name)' expects a \(list), not a \(value.type.rawValue)", range)
@@ -99,7 +105,8 @@ extension Compiler {
             try expectCount(name, values, 3...3, range)
             try expectType(name, values[0], [.bool], at(0))
             let type = try commonType(name, [values[1], values[2]], range)
-            return Scalar(sql: "(CASE WHEN \(values[0].sql) THEN \(values[1].sql) ELSE \(values[2].sql) END)", type: type)
+            return Scalar(
+                sql: "(CASE WHEN \(values[0].sql) THEN \(values[1].sql) ELSE \(values[2].sql) END)", type: type)
         case "case":
             guard values.count >= 3, values.count % 2 == 1 else {
                 throw error("'case' takes pairs of condition and value, then the value for 'else'", range)
@@ -122,7 +129,9 @@ extension Compiler {
                 let parts = values.map { "NULLIF(\($0.sql), '')" }
                 return Scalar(sql: "coalesce(\(parts.joined(separator: ", ")), '')", type: .string)
             }
-            return Scalar(sql: values.count == 1 ? values[0].sql : "coalesce(\(values.map(\.sql).joined(separator: ", ")))", type: type)
+            return Scalar(
+                sql: values.count == 1 ? values[0].sql : "coalesce(\(values.map(\.sql).joined(separator: ", ")))",
+                type: type)
         case "ago":
             try expectCount(name, values, 1...1, range)
             try expectType(name, values[0], [.timespan], at(0))
@@ -203,24 +212,33 @@ extension Compiler {
     }
 
     /// `bin(value, size)`: floors numbers, timespans and datetimes (since 1970) to multiples of size.
-    mutating func bin(_ value: Scalar, _ size: Scalar, _ valueRange: SourceRange, _ sizeRange: SourceRange) throws(KQLDiagnostic) -> Scalar {
+    mutating func bin(_ value: Scalar, _ size: Scalar, _ valueRange: SourceRange, _ sizeRange: SourceRange)
+        throws(KQLDiagnostic) -> Scalar
+    {
         switch value.type {
         case .datetime:
-            guard size.type == .timespan else { throw error("bin() of a datetime needs a timespan size such as 1h", sizeRange) }
+            guard size.type == .timespan else {
+                throw error("bin() of a datetime needs a timespan size such as 1h", sizeRange)
+            }
             if case .timespan(let seconds)? = size.constant {
                 guard seconds > 0 else { throw error("bin() needs a positive size", sizeRange) }
-                if seconds == 86_400 { return Scalar(sql: "(substr(\(value.sql), 1, 10) || ' 00:00:00.000')", type: .datetime) }
+                if seconds == 86_400 {
+                    return Scalar(sql: "(substr(\(value.sql), 1, 10) || ' 00:00:00.000')", type: .datetime)
+                }
             }
             return Scalar(sql: "kql_bin_dt(\(value.sql), \(size.sql))", type: .datetime)
         case .long, .int:
             guard size.type.isNumeric else { throw error("bin() of a number needs a number size", sizeRange) }
             if size.type != .real, case .long(let step)? = size.constant {
                 guard step > 0 else { throw error("bin() needs a positive size", sizeRange) }
-                return Scalar(sql: "((\(value.sql) / \(step) - (\(value.sql) % \(step) < 0)) * \(step))", type: value.type)
+                return Scalar(
+                    sql: "((\(value.sql) / \(step) - (\(value.sql) % \(step) < 0)) * \(step))", type: value.type)
             }
             return Scalar(sql: "kql_bin(\(value.sql), \(size.sql))", type: size.type == .real ? .real : value.type)
         case .real, .timespan:
-            guard size.type.isNumeric || size.type == value.type else { throw error("bin() needs a size of the value's kind", sizeRange) }
+            guard size.type.isNumeric || size.type == value.type else {
+                throw error("bin() needs a size of the value's kind", sizeRange)
+            }
             return Scalar(sql: "kql_bin(\(value.sql), \(size.sql))", type: value.type)
         default:
             throw error("bin() works on numbers, datetimes and timespans, not a \(value.type.rawValue)", valueRange)

@@ -5,7 +5,9 @@ extension Compiler {
     ) throws(KQLDiagnostic) -> Relation {
         let right = try relation(rightTabular)
         for key in keys {
-            guard let leftColumn = left.column(named: key.left) else { throw unknownColumn(key.left, key.leftRange, in: left) }
+            guard let leftColumn = left.column(named: key.left) else {
+                throw unknownColumn(key.left, key.leftRange, in: left)
+            }
             guard let rightColumn = right.column(named: key.right) else {
                 throw unknownColumn(key.right, key.rightRange, in: right)
             }
@@ -97,6 +99,8 @@ extension Compiler {
         let alias = try nextAlias()
         return Relation(
             from: "(\(selects.joined(separator: " UNION ALL "))) AS \(alias)",
-            columns: columns.enumerated().map { .init(name: $0.element.name, type: $0.element.type, sql: "\(alias).c\($0.offset)") })
+            columns: columns.enumerated().map {
+                .init(name: $0.element.name, type: $0.element.type, sql: "\(alias).c\($0.offset)")
+            })
     }
 }

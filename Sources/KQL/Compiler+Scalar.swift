@@ -58,7 +58,8 @@ extension Compiler {
         case .timespan(let seconds, _): return constant(.timespan(seconds))
         case .datetime(let text, let range):
             guard let millis = DateText.parse(text) else {
-                throw error("'\(text)' is not a datetime; write datetime(2024-01-31) or datetime(2024-01-31T10:00:00Z)", range)
+                throw error(
+                    "'\(text)' is not a datetime; write datetime(2024-01-31) or datetime(2024-01-31T10:00:00Z)", range)
             }
             return constant(.datetime(DateText.date(millis: millis)))
         case .star(let range):
@@ -87,7 +88,9 @@ extension Compiler {
                 parts.append("(\(value.sql))")
                 aggregated = aggregated || value.aggregated
             }
-            return Scalar(sql: "(" + parts.joined(separator: op == "and" ? " AND " : " OR ") + ")", type: .bool, aggregated: aggregated)
+            return Scalar(
+                sql: "(" + parts.joined(separator: op == "and" ? " AND " : " OR ") + ")", type: .bool,
+                aggregated: aggregated)
         case .binary(let op, let left, let right, let range):
             return try binary(op, left, right, range, in: relation)
         case .inList(let op, let left, let items, let range):
@@ -102,7 +105,9 @@ extension Compiler {
             for bound in [(lower, low), (upper, high)] {
                 let converted = try coerce(bound.0, toCompareWith: subject, bound.1.range)
                 guard subject.type.isComparable(with: converted.type) else {
-                    throw error("cannot compare a \(subject.type.rawValue) with a \(bound.0.type.rawValue) in 'between'", bound.1.range)
+                    throw error(
+                        "cannot compare a \(subject.type.rawValue) with a \(bound.0.type.rawValue) in 'between'",
+                        bound.1.range)
                 }
             }
             let lowSQL = try coerce(lower, toCompareWith: subject, low.range).sql
@@ -116,7 +121,9 @@ extension Compiler {
     }
 
     /// A string constant compared with a datetime becomes a datetime (or is an error).
-    mutating func coerce(_ value: Scalar, toCompareWith other: Scalar, _ range: SourceRange) throws(KQLDiagnostic) -> Scalar {
+    mutating func coerce(_ value: Scalar, toCompareWith other: Scalar, _ range: SourceRange) throws(KQLDiagnostic)
+        -> Scalar
+    {
         guard other.type == .datetime, value.type == .string else { return value }
         guard case .string(let text)? = value.constant, let millis = DateText.parse(text) else {
             throw error(
@@ -164,7 +171,8 @@ extension Compiler {
                 do {
                     _ = try RegexProgram(pattern)
                 } catch let failure {
-                    throw error("invalid regex: \(failure.message) at offset \(failure.offset) of the pattern", rightExpr.range)
+                    throw error(
+                        "invalid regex: \(failure.message) at offset \(failure.offset) of the pattern", rightExpr.range)
                 }
             }
             return Scalar(sql: "kql_regex(\(left.sql), \(right.sql))", type: .bool, aggregated: aggregated)
@@ -187,15 +195,18 @@ extension Compiler {
         case "has": sql = "kql_has(\(subject), \(needle))"
         case "has_cs": sql = "kql_has_cs(\(subject), \(needle))"
         case "contains":
-            sql = literal.map { "\(subject) LIKE \(bind(.string("%" + Self.likeEscaped($0) + "%"))) ESCAPE '\\'" }
+            sql =
+                literal.map { "\(subject) LIKE \(bind(.string("%" + Self.likeEscaped($0) + "%"))) ESCAPE '\\'" }
                 ?? "instr(lower(\(subject)), lower(\(needle))) > 0"
         case "contains_cs": sql = "instr(\(subject), \(needle)) > 0"
         case "startswith":
-            sql = literal.map { "\(subject) LIKE \(bind(.string(Self.likeEscaped($0) + "%"))) ESCAPE '\\'" }
+            sql =
+                literal.map { "\(subject) LIKE \(bind(.string(Self.likeEscaped($0) + "%"))) ESCAPE '\\'" }
                 ?? "lower(substr(\(subject), 1, length(\(needle)))) = lower(\(needle))"
         case "startswith_cs": sql = "substr(\(subject), 1, length(\(needle))) = \(needle)"
         case "endswith":
-            sql = literal.map { "\(subject) LIKE \(bind(.string("%" + Self.likeEscaped($0)))) ESCAPE '\\'" }
+            sql =
+                literal.map { "\(subject) LIKE \(bind(.string("%" + Self.likeEscaped($0)))) ESCAPE '\\'" }
                 ?? "(length(\(needle)) = 0 OR lower(substr(\(subject), -length(\(needle)))) = lower(\(needle)))"
         case "endswith_cs":
             sql = "(length(\(needle)) = 0 OR substr(\(subject), -length(\(needle))) = \(needle))"
@@ -239,7 +250,8 @@ extension Compiler {
         } else {
             list = "(" + values.map(\.sql).joined(separator: ", ") + ")"
         }
-        return Scalar(sql: "(\(subject) \(negated ? "NOT IN" : "IN") \(list))", type: .bool, aggregated: left.aggregated)
+        return Scalar(
+            sql: "(\(subject) \(negated ? "NOT IN" : "IN") \(list))", type: .bool, aggregated: left.aggregated)
     }
 
     /// JSON array text of constants as the store keeps them (datetimes as their text).

@@ -27,8 +27,10 @@ enum DateText {
     }
 
     /// Years outside 0001...9999 are not datetimes (as in Kusto).
-    static let range: ClosedRange<Int64> = days(year: 1, month: 1, day: 1) * 86_400_000...(days(
-        year: 10_000, month: 1, day: 1) * 86_400_000 - 1)
+    static let range: ClosedRange<Int64> =
+        days(year: 1, month: 1, day: 1)
+        * 86_400_000...(days(
+            year: 10_000, month: 1, day: 1) * 86_400_000 - 1)
 
     static func format(millis: Int64) -> String {
         let day = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000

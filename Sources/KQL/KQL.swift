@@ -30,7 +30,9 @@ import Foundation
 /// `summarize` may hold one `arg_max`/`arg_min` together with aggregates other than `min`/`max`.
 public enum KQL {
     /// Parses and compiles a query; the first problem is thrown, located.
-    public static func compile(_ text: String, schema: KQLSchema, options: KQLOptions) throws(KQLDiagnostic) -> CompiledQuery {
+    public static func compile(_ text: String, schema: KQLSchema, options: KQLOptions) throws(KQLDiagnostic)
+        -> CompiledQuery
+    {
         let (query, source) = try Parser.parse(text)
         var compiler = Compiler(schema: schema, options: options, source: source)
         return try compiler.compile(query)

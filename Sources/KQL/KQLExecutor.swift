@@ -24,10 +24,12 @@ public enum KQLExecutor {
         let watch = deadline.map(DeadlineWatch.init)
         if let watch, let connection = db.sqliteConnection {
             let context = Unmanaged.passUnretained(watch).toOpaque()
-            sqlite3_progress_handler(connection, 1_000, { context in
-                guard let context else { return 0 }
-                return Unmanaged<DeadlineWatch>.fromOpaque(context).takeUnretainedValue().expired() ? 1 : 0
-            }, context)
+            sqlite3_progress_handler(
+                connection, 1_000,
+                { context in
+                    guard let context else { return 0 }
+                    return Unmanaged<DeadlineWatch>.fromOpaque(context).takeUnretainedValue().expired() ? 1 : 0
+                }, context)
         }
         defer {
             if watch != nil, let connection = db.sqliteConnection {

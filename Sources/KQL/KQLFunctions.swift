@@ -22,19 +22,22 @@ public enum KQLFunctions {
         let cache = RegexCache()
         return [
             DatabaseFunction("kql_has", argumentCount: 2, pure: true) { values in
-                guard let text = String.fromDatabaseValue(values[0]), let term = String.fromDatabaseValue(values[1]) else {
+                guard let text = String.fromDatabaseValue(values[0]), let term = String.fromDatabaseValue(values[1])
+                else {
                     return false
                 }
                 return TermMatch.has(text, term, caseless: true)
             },
             DatabaseFunction("kql_has_cs", argumentCount: 2, pure: true) { values in
-                guard let text = String.fromDatabaseValue(values[0]), let term = String.fromDatabaseValue(values[1]) else {
+                guard let text = String.fromDatabaseValue(values[0]), let term = String.fromDatabaseValue(values[1])
+                else {
                     return false
                 }
                 return TermMatch.has(text, term, caseless: false)
             },
             DatabaseFunction("kql_regex", argumentCount: 2, pure: true) { values in
-                guard let text = String.fromDatabaseValue(values[0]), let pattern = String.fromDatabaseValue(values[1]) else {
+                guard let text = String.fromDatabaseValue(values[0]), let pattern = String.fromDatabaseValue(values[1])
+                else {
                     return false
                 }
                 return try cache.program(pattern).matches(text)
@@ -52,9 +55,13 @@ public enum KQLFunctions {
                 return "[" + parts.map(Compiler.jsonString).joined(separator: ",") + "]"
             },
             DatabaseFunction("kql_dt_add", argumentCount: 2, pure: true) { values in
-                guard let millis = datetime(values[0]), let seconds = Double.fromDatabaseValue(values[1]) else { return nil }
+                guard let millis = datetime(values[0]), let seconds = Double.fromDatabaseValue(values[1]) else {
+                    return nil
+                }
                 let sum = Double(millis) + (seconds * 1000).rounded()
-                guard sum >= Double(DateText.range.lowerBound), sum <= Double(DateText.range.upperBound) else { return nil }
+                guard sum >= Double(DateText.range.lowerBound), sum <= Double(DateText.range.upperBound) else {
+                    return nil
+                }
                 return DateText.format(millis: Int64(sum))
             },
             DatabaseFunction("kql_dt_diff", argumentCount: 2, pure: true) { values in
@@ -62,7 +69,9 @@ public enum KQLFunctions {
                 return Double(a - b) / 1000
             },
             DatabaseFunction("kql_bin_dt", argumentCount: 2, pure: true) { values in
-                guard let millis = datetime(values[0]), let seconds = Double.fromDatabaseValue(values[1]) else { return nil }
+                guard let millis = datetime(values[0]), let seconds = Double.fromDatabaseValue(values[1]) else {
+                    return nil
+                }
                 let step = (seconds * 1000).rounded()
                 guard step >= 1, step < 1e15 else { return nil }
                 let size = Int64(step)
@@ -80,7 +89,9 @@ public enum KQLFunctions {
                 return (value / size).rounded(.down) * size
             },
             DatabaseFunction("kql_format_datetime", argumentCount: 2, pure: true) { values in
-                guard let millis = datetime(values[0]), let format = String.fromDatabaseValue(values[1]) else { return nil }
+                guard let millis = datetime(values[0]), let format = String.fromDatabaseValue(values[1]) else {
+                    return nil
+                }
                 return DateFormat.format(millis: millis, format)
             },
             DatabaseFunction("kql_dt_iso", argumentCount: 1, pure: true) { values in
@@ -118,7 +129,9 @@ public enum KQLFunctions {
             DatabaseFunction("kql_todatetime", argumentCount: 1, pure: true) { values in
                 guard let text = String.fromDatabaseValue(values[0]) else { return nil }
                 var trimmed = text.trimmingSpaces()
-                if trimmed.count >= 2, trimmed.first == "\"", trimmed.last == "\"" { trimmed = String(trimmed.dropFirst().dropLast()) }
+                if trimmed.count >= 2, trimmed.first == "\"", trimmed.last == "\"" {
+                    trimmed = String(trimmed.dropFirst().dropLast())
+                }
                 return DateText.parse(trimmed).map { DateText.format(millis: $0) }
             },
         ]

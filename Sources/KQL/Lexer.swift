@@ -87,7 +87,8 @@ struct Lexer {
             index += 1
             while index < bytes.count, Self.isWordByte(bytes[index]) { index += 1 }
             if peek() == 0x7E { index += 1 }  // !in~
-            return Token(kind: .bangWord, text: text(start, index), range: SourceRange(offset: start, length: index - start))
+            return Token(
+                kind: .bangWord, text: text(start, index), range: SourceRange(offset: start, length: index - start))
         }
         if byte == 0x5B, peek(1) == 0x22 || peek(1) == 0x27 {  // ['name']
             index += 1
@@ -168,7 +169,9 @@ struct Lexer {
             index += 1
             while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
         }
-        if peek() == 0x65 || peek() == 0x45, Self.isDigit(peek(1)) || ((peek(1) == 0x2B || peek(1) == 0x2D) && Self.isDigit(peek(2))) {
+        if peek() == 0x65 || peek() == 0x45,
+            Self.isDigit(peek(1)) || ((peek(1) == 0x2B || peek(1) == 0x2D) && Self.isDigit(peek(2)))
+        {
             isReal = true
             index += 2
             while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
@@ -191,7 +194,9 @@ struct Lexer {
         if !isReal, let value = Int64(digits) {
             return Token(kind: .long, text: digits, range: range, number: Double(value), integer: value)
         }
-        guard let value = Double(digits), value.isFinite else { throw error("number '\(digits)' is out of range", start, index - start) }
+        guard let value = Double(digits), value.isFinite else {
+            throw error("number '\(digits)' is out of range", start, index - start)
+        }
         return Token(kind: .real, text: digits, range: range, number: value)
     }
 
@@ -217,7 +222,9 @@ struct Lexer {
                 case 0x72: decoded.append(0x0D)  // \r
                 case 0x5C, 0x22, 0x27: decoded.append(escaped)
                 default:
-                    throw error("unknown escape '\\\(String(UnicodeScalar(escaped)))' in a string literal; expected \\\\, \\\", \\', \\n, \\t or \\r (or a verbatim @\"...\" string)", index, 2)
+                    throw error(
+                        "unknown escape '\\\(String(UnicodeScalar(escaped)))' in a string literal; expected \\\\, \\\", \\', \\n, \\t or \\r (or a verbatim @\"...\" string)",
+                        index, 2)
                 }
                 index += 2
                 continue

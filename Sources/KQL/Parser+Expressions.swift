@@ -56,7 +56,9 @@ extension Parser {
                 return .binary(op: "matches regex", left, try additive(), token.range)
             default:
                 if token.kind == .bangWord {
-                    throw error("unknown operator '\(token.text)'; supported: !in, !in~, !has, !contains, !contains_cs, !startswith, !endswith, !between")
+                    throw error(
+                        "unknown operator '\(token.text)'; supported: !in, !in~, !has, !contains, !contains_cs, !startswith, !endswith, !between"
+                    )
                 }
             }
         }
@@ -69,7 +71,9 @@ extension Parser {
         while current.isSymbol("+") || current.isSymbol("-") {
             let token = advance()
             chain += 1
-            guard depth + chain <= Self.maxDepth else { throw error("the expression is nested too deeply", token.range) }
+            guard depth + chain <= Self.maxDepth else {
+                throw error("the expression is nested too deeply", token.range)
+            }
             left = .binary(op: token.text, left, try multiplicative(), token.range)
         }
         return left
@@ -81,7 +85,9 @@ extension Parser {
         while current.isSymbol("*") || current.isSymbol("/") || current.isSymbol("%") {
             let token = advance()
             chain += 1
-            guard depth + chain <= Self.maxDepth else { throw error("the expression is nested too deeply", token.range) }
+            guard depth + chain <= Self.maxDepth else {
+                throw error("the expression is nested too deeply", token.range)
+            }
             left = .binary(op: token.text, left, try unary(), token.range)
         }
         return left

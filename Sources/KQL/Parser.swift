@@ -233,7 +233,10 @@ struct Parser {
             return try render()
         default:
             let hint = NameHint.hint(for: token.text, among: Self.tabularOperators)
-            let list = hint.hasPrefix(" (") ? hint + "; supported: " + Self.tabularOperators.joined(separator: ", ") : "; supported: " + Self.tabularOperators.joined(separator: ", ")
+            let list =
+                hint.hasPrefix(" (")
+                ? hint + "; supported: " + Self.tabularOperators.joined(separator: ", ")
+                : "; supported: " + Self.tabularOperators.joined(separator: ", ")
             throw error("unknown or unsupported tabular operator '\(token.text)'\(list)", token.range)
         }
     }
@@ -295,7 +298,9 @@ struct Parser {
             let value = advance()
             if option == "kind" {
                 guard let parsed = JoinKind(rawValue: value.text) else {
-                    throw error("unsupported join kind '\(value.text)'; supported: inner, innerunique, leftouter, leftanti", value.range)
+                    throw error(
+                        "unsupported join kind '\(value.text)'; supported: inner, innerunique, leftouter, leftanti",
+                        value.range)
                 }
                 kind = parsed
             } else if !option.hasPrefix("hint") {
@@ -316,7 +321,9 @@ struct Parser {
             let first = try sideColumn()
             try expectSymbol("==", "between the join's $left and $right columns")
             let second = try sideColumn()
-            guard first.side != second.side else { throw error("a join key compares a $left column with a $right column", second.range) }
+            guard first.side != second.side else {
+                throw error("a join key compares a $left column with a $right column", second.range)
+            }
             let (left, right) = first.side == "$left" ? (first, second) : (second, first)
             return JoinKey(left: left.name, leftRange: left.range, right: right.name, rightRange: right.range)
         }
@@ -341,7 +348,9 @@ struct Parser {
                 let (key, _) = try name("in 'render ... with (...)'")
                 try expectSymbol("=", "after '\(key)'")
                 let value = advance()
-                guard value.kind != .end, value.kind != .symbol else { throw error("expected a value for '\(key)'", value.range) }
+                guard value.kind != .end, value.kind != .symbol else {
+                    throw error("expected a value for '\(key)'", value.range)
+                }
                 properties[key] = value.text
             } while acceptSymbol(",")
             try expectSymbol(")", "to close 'render ... with ('")

@@ -4,7 +4,8 @@
 /// unless `caseless` is false.
 enum TermMatch {
     static func isTermByte(_ byte: UInt8) -> Bool {
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte >= 0x80
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || byte >= 0x80
     }
 
     static func fold(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
@@ -31,7 +32,8 @@ enum TermMatch {
                             offset += 1
                         }
                         let end = start + needle.count
-                        if offset == needle.count, !(endsWithTerm && end < haystack.count && isTermByte(haystack[end])) {
+                        if offset == needle.count, !(endsWithTerm && end < haystack.count && isTermByte(haystack[end]))
+                        {
                             return true
                         }
                     }

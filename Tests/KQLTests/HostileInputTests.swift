@@ -7,7 +7,8 @@ import Testing
 /// Inputs meant to hurt: none crashes, none runs unbounded, none changes the store.
 @Suite struct HostileInputTests {
     @Test func tenThousandParenthesesAreAnError() {
-        let query = "ConfigurationChange | where " + String(repeating: "(", count: 10_000) + "true"
+        let query =
+            "ConfigurationChange | where " + String(repeating: "(", count: 10_000) + "true"
             + String(repeating: ")", count: 10_000)
         #expect(throws: KQLDiagnostic.self) { try Fixture.compile(query) }
         do {
@@ -39,7 +40,8 @@ import Testing
         #expect(pipes.utf8.count > 1_000_000)
         #expect(throws: KQLDiagnostic.self) { try Fixture.compile(pipes) }
         // A megabyte string literal.
-        let literal = "ConfigurationChange | where Computer == '" + String(repeating: "x", count: 1_100_000) + "' | count"
+        let literal =
+            "ConfigurationChange | where Computer == '" + String(repeating: "x", count: 1_100_000) + "' | count"
         let queue = try Fixture.database()
         #expect(try Fixture.run(literal, in: queue) == ["0"])
     }
@@ -47,7 +49,8 @@ import Testing
     @Test func catastrophicRegexRunsInLinearTime() throws {
         let queue = try Fixture.database()
         let subject = String(repeating: "a", count: 30_000) + "b"
-        let query = "ConfigurationChange | take 1 | project x = '\(subject)' matches regex '(a+)+$', y = '\(subject)' matches regex '(a|aa)*b'"
+        let query =
+            "ConfigurationChange | take 1 | project x = '\(subject)' matches regex '(a+)+$', y = '\(subject)' matches regex '(a|aa)*b'"
         #expect(try Fixture.run(query, in: queue) == ["false|true"])
     }
 
@@ -55,9 +58,14 @@ import Testing
         let queue = try DatabaseQueue()
         try queue.write { db in
             try db.execute(sql: "CREATE TABLE n (x INTEGER)")
-            try db.execute(sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000) INSERT INTO n SELECT x FROM c")
+            try db.execute(
+                sql:
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000) INSERT INTO n SELECT x FROM c"
+            )
         }
-        let schema = KQLSchema(tables: [KQLTable(name: "N", source: "n", columns: [KQLColumn(name: "x", type: .long, sql: "x")])])
+        let schema = KQLSchema(tables: [
+            KQLTable(name: "N", source: "n", columns: [KQLColumn(name: "x", type: .long, sql: "x")])
+        ])
         // A cross join of 3,000 × 3,000 × 3,000 rows: 27 billion, stopped at the limit.
         let query = try KQL.compile(
             "N | join kind=inner (N | join kind=inner (N) on $left.x == $right.x) on $left.x == $right.x | project x",
@@ -83,9 +91,10 @@ import Testing
     func regexAgreesWithFoundation(_ pattern: String) throws {
         let program = try RegexProgram(pattern)
         let foundation = try NSRegularExpression(pattern: pattern)
-        for subject in ["", "a", "aaa", "abcx", "foobaz", "barbaz", "12-ab", "color", "colour", "hello", "xxy", "a cat sat",
-            "concat", "3.14", "b", "ccc", "123", "x.y"]
-        {
+        for subject in [
+            "", "a", "aaa", "abcx", "foobaz", "barbaz", "12-ab", "color", "colour", "hello", "xxy", "a cat sat",
+            "concat", "3.14", "b", "ccc", "123", "x.y",
+        ] {
             let expected =
                 foundation.firstMatch(in: subject, range: NSRange(subject.startIndex..., in: subject)) != nil
             #expect(program.matches(subject) == expected, "\(pattern) on \(subject)")

@@ -114,7 +114,10 @@ import Testing
         let query = try Fixture.compile("ConfigurationChange | where TimeGenerated >= datetime(2024-01-03) | count")
         #expect(query.sql.contains("\"time\" >= ?1"))
         #expect(query.arguments == [.datetime(Date(timeIntervalSince1970: 1_704_240_000))])
-        #expect(try Fixture.run("ConfigurationChange | where TimeGenerated >= datetime(2024-01-03) | count", in: queue) == ["2"])
+        #expect(
+            try Fixture.run("ConfigurationChange | where TimeGenerated >= datetime(2024-01-03) | count", in: queue) == [
+                "2"
+            ])
         #expect(try Fixture.run("ConfigurationChange | where TimeGenerated > '2024-01-03' | count", in: queue) == ["2"])
         #expect(try Fixture.run("ConfigurationChange | where TimeGenerated > ago(2d) | count", in: queue) == ["4"])
     }
@@ -126,7 +129,9 @@ import Testing
         #expect(!query.sql.contains("DROP"))
         #expect(query.arguments == [.string("'; DROP TABLE change; --")])
         #expect(try Fixture.run(text, in: queue) == ["0"])
-        #expect(try Fixture.run("ConfigurationChange | extend x = \"\\\"); DELETE FROM change; --\" | count", in: queue) == ["6"])
+        #expect(
+            try Fixture.run("ConfigurationChange | extend x = \"\\\"); DELETE FROM change; --\" | count", in: queue)
+                == ["6"])
         #expect(try Fixture.run("ConfigurationChange | count", in: queue) == ["6"])
     }
 
@@ -135,7 +140,8 @@ import Testing
         let names = (0..<5_000).map { "'m\($0)'" }.joined(separator: ", ")
         let query = try Fixture.compile("ConfigurationChange | where Computer in (\(names), 'db1') | count")
         #expect(query.arguments.count == 1)
-        #expect(try Fixture.run("ConfigurationChange | where Computer in (\(names), 'db1') | count", in: queue) == ["2"])
+        #expect(
+            try Fixture.run("ConfigurationChange | where Computer in (\(names), 'db1') | count", in: queue) == ["2"])
     }
 
     @Test func compileIsDeterministic() throws {

@@ -69,13 +69,15 @@ struct RegexProgram: Sendable {
                     try emit(inner)
                 }
                 for split in splits {
-                    instructions[split] = greedy ? .split(split + 1, instructions.count) : .split(instructions.count, split + 1)
+                    instructions[split] =
+                        greedy ? .split(split + 1, instructions.count) : .split(instructions.count, split + 1)
                 }
             } else {
                 let split = try append(.split(0, 0))
                 try emit(inner)
                 _ = try append(.jump(split))
-                instructions[split] = greedy ? .split(split + 1, instructions.count) : .split(instructions.count, split + 1)
+                instructions[split] =
+                    greedy ? .split(split + 1, instructions.count) : .split(instructions.count, split + 1)
             }
         }
     }

@@ -219,8 +219,11 @@ struct RegexParser {
         case 0x72: return (.literal(0x0D), nil)
         case 0x31...0x39: throw error("backreferences are not supported", start)
         default:
-            let isWord = (next >= 0x30 && next <= 0x39) || (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A)
-            guard !isWord else { throw error("unknown escape '\\\(Unicode.Scalar(next).map(String.init) ?? "?")'", start) }
+            let isWord =
+                (next >= 0x30 && next <= 0x39) || (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A)
+            guard !isWord else {
+                throw error("unknown escape '\\\(Unicode.Scalar(next).map(String.init) ?? "?")'", start)
+            }
             return (.literal(next), nil)
         }
     }
