@@ -147,9 +147,12 @@ import Testing
     @Test func largeCaselessInListsIgnoreCase() throws {
         let queue = try Fixture.database()
         let names = (0..<20).map { "'M\($0)'" }.joined(separator: ", ")
-        #expect(try Fixture.run("ConfigurationChange | where Computer in~ (\(names), 'WEB2') | count", in: queue) == ["2"])
-        #expect(try Fixture.run("ConfigurationChange | where Computer in (\(names), 'WEB2') | count", in: queue) == ["0"])
-        #expect(try Fixture.run("ConfigurationChange | where Computer !in~ (\(names), 'WEB2') | count", in: queue) == ["4"])
+        #expect(
+            try Fixture.run("ConfigurationChange | where Computer in~ (\(names), 'WEB2') | count", in: queue) == ["2"])
+        #expect(
+            try Fixture.run("ConfigurationChange | where Computer in (\(names), 'WEB2') | count", in: queue) == ["0"])
+        #expect(
+            try Fixture.run("ConfigurationChange | where Computer !in~ (\(names), 'WEB2') | count", in: queue) == ["4"])
     }
 
     @Test func compileIsDeterministic() throws {
