@@ -77,7 +77,10 @@ extension Compiler {
                 throw error("cannot negate a \(value.type.rawValue)", range)
             }
             return Scalar(sql: "(-(\(value.sql)))", type: value.type, aggregated: value.aggregated)
-        case .logical(let op, let operands, _):
+        case .logical(let op, let operands, let range):
+            if op == "or", let list = Self.equalityList(operands) {
+                return try inList("in", list.subject, list.values, range, in: relation)
+            }
             var parts: [String] = []
             var aggregated = false
             for operand in operands {
@@ -88,9 +91,12 @@ extension Compiler {
                 parts.append("(\(value.sql))")
                 aggregated = aggregated || value.aggregated
             }
-            return Scalar(
-                sql: "(" + parts.joined(separator: op == "and" ? " AND " : " OR ") + ")", type: .bool,
-                aggregated: aggregated)
+            var sql = Self.balanced(parts[...], op == "and" ? " AND " : " OR ")
+            if parts.count > Self.maxOpenChain {
+                // SQLite's WHERE analysis of a long OR chain is quadratic: hide it in a CASE.
+                sql = "(CASE WHEN \(sql) THEN 1 ELSE 0 END)"
+            }
+            return Scalar(sql: sql, type: .bool, aggregated: aggregated)
         case .binary(let op, let left, let right, let range):
             return try binary(op, left, right, range, in: relation)
         case .inList(let op, let left, let items, let range):
@@ -118,6 +124,41 @@ extension Compiler {
         case .call(let name, let arguments, let range):
             return try call(name, arguments, range, in: relation)
         }
+    }
+
+    /// Longer `and`/`or` chains are wrapped so SQLite does not analyse each term.
+    static let maxOpenChain = 64
+
+    /// `x == 'a' or x == 'b' or ...` (more than a few, one column, constants): an `in` list.
+    static func equalityList(_ operands: [Expr]) -> (subject: Expr, values: [Expr])? {
+        guard operands.count > 8 else { return nil }
+        var subjectName: String?
+        var subject: Expr?
+        var values: [Expr] = []
+        for operand in operands {
+            guard case .binary("==", let left, let right, _) = operand, case .name(let name, _) = left else {
+                return nil
+            }
+            switch right {
+            case .string, .long, .real, .bool: break
+            default: return nil
+            }
+            if subjectName == nil {
+                subjectName = name
+                subject = left
+            }
+            guard name == subjectName else { return nil }
+            values.append(right)
+        }
+        return subject.map { ($0, values) }
+    }
+
+    /// `(a OR b) OR (c OR d)`: a long chain as a balanced tree, so SQLite's expression depth limit
+    /// (1,000) is not reached by 40,000 `or`s.
+    static func balanced(_ parts: ArraySlice<String>, _ separator: String) -> String {
+        guard parts.count > 4 else { return "(" + parts.joined(separator: separator) + ")" }
+        let middle = parts.startIndex + parts.count / 2
+        return "(" + balanced(parts[..<middle], separator) + separator + balanced(parts[middle...], separator) + ")"
     }
 
     /// A string constant compared with a datetime becomes a datetime (or is an error).

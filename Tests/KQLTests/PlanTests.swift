@@ -12,7 +12,7 @@ import Testing
             "ConfigurationChange | where ConfigChangeType == \"Files\" | summarize count() by Computer")
         #expect(
             count.sql
-                == "SELECT \"computer\", COUNT(*) FROM change WHERE (\"type\" = ?1) GROUP BY \"computer\" LIMIT 1001")
+                == "SELECT \"computer\", COUNT(*) FROM change WHERE (\"type\" = ?) GROUP BY \"computer\" LIMIT 1001")
         let latest = try Fixture.compile(
             "ConfigurationChange | summarize arg_max(TimeGenerated, *) by Computer, FileSystemPath")
         #expect(
@@ -23,7 +23,7 @@ import Testing
             "ConfigurationChange | where FileSystemPath contains \"etc\" | order by TimeGenerated desc | take 100")
         #expect(
             recent.sql
-                == "SELECT \"time\", \"computer\", \"type\", \"path\", \"size\", \"category\" FROM change WHERE (\"path\" LIKE ?1 ESCAPE '\\') ORDER BY \"time\" DESC LIMIT 100"
+                == "SELECT \"time\", \"computer\", \"type\", \"path\", \"size\", \"category\" FROM change WHERE (\"path\" LIKE ? ESCAPE '\\') ORDER BY \"time\" DESC LIMIT 100"
         )
         #expect(recent.arguments == [.string("%etc%")])
     }
