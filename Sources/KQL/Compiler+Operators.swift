@@ -53,7 +53,7 @@ extension Compiler {
                 }
             }
         case .summarize(let aggregates, let by):
-            relation = try summarize(relation, aggregates: aggregates, by: by, at: range)
+            relation = try summarize(relation, aggregates: aggregates, by: by)
         case .sort(let keys):
             if relation.limit != nil || relation.distinct { relation = try wrap(relation) }
             relation.order = try keys.map { (key) throws(KQLDiagnostic) in try orderKey(key, in: relation) }
@@ -88,7 +88,7 @@ extension Compiler {
         case .union(let withSource, let tables):
             relation = try union(withSource: withSource, [(nil, relation)] + tables.map { ($0, nil) })
         case .join(let kind, let right, let keys):
-            relation = try join(relation, kind: kind, right: right, on: keys, at: range)
+            relation = try join(relation, kind: kind, right: right, on: keys)
         case .render(let visualization, let properties):
             render = KQLRender(visualization: visualization, properties: properties)
         }

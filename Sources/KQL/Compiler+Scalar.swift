@@ -270,6 +270,21 @@ extension Compiler {
         _ op: String, _ leftExpr: Expr, _ items: [Expr], _ range: SourceRange, in relation: Relation?
     ) throws(KQLDiagnostic) -> Scalar {
         let left = try scalar(leftExpr, in: relation)
+        if items.count == 1, case .name(let name, let nameRange) = items[0], relation?.column(named: name) == nil,
+            scalarLets[name] == nil, let table = tabularLets[name]
+        {
+            // `x in (T)`: the values of T's first column.
+            guard let column = table.columns.first else { throw error("'\(name)' has no columns", nameRange) }
+            guard left.type.isComparable(with: column.type) else {
+                throw error("cannot look for a \(left.type.rawValue) among \(column.type.rawValue) values", nameRange)
+            }
+            let subject = op.hasSuffix("~") ? "(\(left.sql) COLLATE NOCASE)" : left.sql
+            let negated = op.hasPrefix("!")
+            let values = "(SELECT c0 FROM (\(table.select())))"
+            return Scalar(
+                sql: negated ? "(IFNULL(\(subject), '') NOT IN \(values))" : "(\(subject) IN \(values))", type: .bool,
+                aggregated: left.aggregated)
+        }
         var values: [Scalar] = []
         for item in items {
             let value = try coerce(try scalar(item, in: relation), toCompareWith: left, item.range)

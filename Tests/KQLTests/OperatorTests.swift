@@ -155,6 +155,14 @@ import Testing
             ["db1", "web1"]
         ),
         ("let T = ConfigurationChange; let n = 2; T | take n | count", ["2"]),
+        (
+            "let linux = Heartbeat | where OSType == 'Linux' | project Computer; ConfigurationChange | where Computer in (linux) | count",
+            ["4"]
+        ),
+        (
+            "let linux = Heartbeat | where OSType == 'Linux' | project Computer; ConfigurationChange | where Computer !in (linux) | count",
+            ["2"]
+        ),
         ("ConfigurationChange | count | render table", ["6"]),
         ("ConfigurationChange\n// a comment\n| where Computer == \"db1\" // another\n| count", ["2"]),
     ]
