@@ -10,7 +10,7 @@ extension Compiler {
     ]
 
     mutating func summarize(
-        _ input: Relation, aggregates: [NamedExpr], by: [NamedExpr], at range: SourceRange
+        _ input: Relation, aggregates: [NamedExpr], by: [NamedExpr]
     ) throws(KQLDiagnostic) -> Relation {
         var relation = input.isPlain ? input : try wrap(input)
         relation.order = []
@@ -75,7 +75,6 @@ extension Compiler {
         }
         relation.columns = columns
         relation.groupBy = groupBy
-        _ = range
         return relation
     }
 

@@ -1,7 +1,7 @@
 /// `join` and `union`.
 extension Compiler {
     mutating func join(
-        _ left: Relation, kind: JoinKind, right rightTabular: Tabular, on keys: [JoinKey], at range: SourceRange
+        _ left: Relation, kind: JoinKind, right rightTabular: Tabular, on keys: [JoinKey]
     ) throws(KQLDiagnostic) -> Relation {
         let right = try relation(rightTabular)
         for key in keys {
@@ -53,7 +53,6 @@ extension Compiler {
             for column in rightWrapped.columns {
                 result.columns.append(.init(name: result.uniqueName(column.name), type: column.type, sql: column.sql))
             }
-            _ = range
             return result
         }
     }

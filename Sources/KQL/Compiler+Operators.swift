@@ -6,18 +6,14 @@ extension Compiler {
         var relation = try compact(input)
         switch op {
         case .filter(let expr):
-            if relation.distinct || relation.limit != nil || relation.groupBy?.isEmpty == true {
-                relation = try wrap(relation)
-            }
+            // After a summarize the filter goes to an outer query (not HAVING): arg_max's bare
+            // columns are only defined in the result.
+            if !relation.isPlain { relation = try wrap(relation) }
             let condition = try scalar(expr, in: relation)
             guard condition.type == .bool else {
                 throw error("'where' needs a true/false condition, not a \(condition.type.rawValue)", expr.range)
             }
-            if relation.groupBy != nil {
-                relation.having.append(condition.sql)
-            } else {
-                relation.filters.append(condition.sql)
-            }
+            relation.filters.append(condition.sql)
         case .project(let items):
             if relation.distinct { relation = try wrap(relation) }
             var columns: [Relation.Column] = []
@@ -57,7 +53,7 @@ extension Compiler {
                 }
             }
         case .summarize(let aggregates, let by):
-            relation = try summarize(relation, aggregates: aggregates, by: by, at: range)
+            relation = try summarize(relation, aggregates: aggregates, by: by)
         case .sort(let keys):
             if relation.limit != nil || relation.distinct { relation = try wrap(relation) }
             relation.order = try keys.map { (key) throws(KQLDiagnostic) in try orderKey(key, in: relation) }
@@ -92,7 +88,7 @@ extension Compiler {
         case .union(let withSource, let tables):
             relation = try union(withSource: withSource, [(nil, relation)] + tables.map { ($0, nil) })
         case .join(let kind, let right, let keys):
-            relation = try join(relation, kind: kind, right: right, on: keys, at: range)
+            relation = try join(relation, kind: kind, right: right, on: keys)
         case .render(let visualization, let properties):
             render = KQLRender(visualization: visualization, properties: properties)
         }

@@ -77,7 +77,10 @@ extension Compiler {
                 throw error("cannot negate a \(value.type.rawValue)", range)
             }
             return Scalar(sql: "(-(\(value.sql)))", type: value.type, aggregated: value.aggregated)
-        case .logical(let op, let operands, _):
+        case .logical(let op, let operands, let range):
+            if op == "or", let list = Self.equalityList(operands) {
+                return try inList("in", list.subject, list.values, range, in: relation)
+            }
             var parts: [String] = []
             var aggregated = false
             for operand in operands {
@@ -88,9 +91,12 @@ extension Compiler {
                 parts.append("(\(value.sql))")
                 aggregated = aggregated || value.aggregated
             }
-            return Scalar(
-                sql: "(" + parts.joined(separator: op == "and" ? " AND " : " OR ") + ")", type: .bool,
-                aggregated: aggregated)
+            var sql = Self.balanced(parts[...], op == "and" ? " AND " : " OR ")
+            if parts.count > Self.maxOpenChain {
+                // SQLite's WHERE analysis of a long OR chain is quadratic: hide it in a CASE.
+                sql = "(CASE WHEN \(sql) THEN 1 ELSE 0 END)"
+            }
+            return Scalar(sql: sql, type: .bool, aggregated: aggregated)
         case .binary(let op, let left, let right, let range):
             return try binary(op, left, right, range, in: relation)
         case .inList(let op, let left, let items, let range):
@@ -118,6 +124,41 @@ extension Compiler {
         case .call(let name, let arguments, let range):
             return try call(name, arguments, range, in: relation)
         }
+    }
+
+    /// Longer `and`/`or` chains are wrapped so SQLite does not analyse each term.
+    static let maxOpenChain = 64
+
+    /// `x == 'a' or x == 'b' or ...` (more than a few, one column, constants): an `in` list.
+    static func equalityList(_ operands: [Expr]) -> (subject: Expr, values: [Expr])? {
+        guard operands.count > 8 else { return nil }
+        var subjectName: String?
+        var subject: Expr?
+        var values: [Expr] = []
+        for operand in operands {
+            guard case .binary("==", let left, let right, _) = operand, case .name(let name, _) = left else {
+                return nil
+            }
+            switch right {
+            case .string, .long, .real, .bool: break
+            default: return nil
+            }
+            if subjectName == nil {
+                subjectName = name
+                subject = left
+            }
+            guard name == subjectName else { return nil }
+            values.append(right)
+        }
+        return subject.map { ($0, values) }
+    }
+
+    /// `(a OR b) OR (c OR d)`: a long chain as a balanced tree, so SQLite's expression depth limit
+    /// (1,000) is not reached by 40,000 `or`s.
+    static func balanced(_ parts: ArraySlice<String>, _ separator: String) -> String {
+        guard parts.count > 4 else { return "(" + parts.joined(separator: separator) + ")" }
+        let middle = parts.startIndex + parts.count / 2
+        return "(" + balanced(parts[..<middle], separator) + separator + balanced(parts[middle...], separator) + ")"
     }
 
     /// A string constant compared with a datetime becomes a datetime (or is an error).
@@ -229,6 +270,21 @@ extension Compiler {
         _ op: String, _ leftExpr: Expr, _ items: [Expr], _ range: SourceRange, in relation: Relation?
     ) throws(KQLDiagnostic) -> Scalar {
         let left = try scalar(leftExpr, in: relation)
+        if items.count == 1, case .name(let name, let nameRange) = items[0], relation?.column(named: name) == nil,
+            scalarLets[name] == nil, let table = tabularLets[name]
+        {
+            // `x in (T)`: the values of T's first column.
+            guard let column = table.columns.first else { throw error("'\(name)' has no columns", nameRange) }
+            guard left.type.isComparable(with: column.type) else {
+                throw error("cannot look for a \(left.type.rawValue) among \(column.type.rawValue) values", nameRange)
+            }
+            let subject = op.hasSuffix("~") ? "(\(left.sql) COLLATE NOCASE)" : left.sql
+            let negated = op.hasPrefix("!")
+            let values = "(SELECT c0 FROM (\(table.select())))"
+            return Scalar(
+                sql: negated ? "(IFNULL(\(subject), '') NOT IN \(values))" : "(\(subject) IN \(values))", type: .bool,
+                aggregated: left.aggregated)
+        }
         var values: [Scalar] = []
         for item in items {
             let value = try coerce(try scalar(item, in: relation), toCompareWith: left, item.range)

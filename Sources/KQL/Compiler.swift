@@ -76,53 +76,39 @@ struct Compiler {
         let cap = options.rowLimit < Int.max ? options.rowLimit + 1 : Int.max
         result.limit = min(result.limit ?? cap, cap)
         let sql = result.select(items: result.columns.map(\.sql))
-        let (compacted, used) = Self.compactParameters(sql, count: arguments.count)
+        let (positional, values) = Self.positionalParameters(sql, arguments)
         return CompiledQuery(
-            sql: compacted, arguments: used.map { arguments[$0] },
+            sql: positional, arguments: values,
             columns: result.columns.map { KQLResultColumn(name: $0.name, type: $0.type) }, render: render,
             rowLimit: options.rowLimit)
     }
 
-    /// Renumbers `?N` parameters to the ones the SQL still uses (a `project-away` may have dropped
-    /// some), in order; returns the SQL and the indexes of the kept arguments.
-    static func compactParameters(_ sql: String, count: Int) -> (String, [Int]) {
+    /// Turns the `?N` references into plain positional `?`s, each with its own copy of the
+    /// argument, in the order they appear (a column's SQL may be inlined twice; a `project-away`
+    /// may drop one). Plain `?`s cost SQLite nothing to number, where `?N` are looked up one by one.
+    static func positionalParameters(_ sql: String, _ arguments: [KQLValue]) -> (String, [KQLValue]) {
         let bytes = Array(sql.utf8)
-        var used = [Bool](repeating: false, count: count + 1)
-        var index = 0
-        var references: [(start: Int, end: Int, number: Int)] = []
-        while index < bytes.count {
-            if bytes[index] == 0x3F {
-                var end = index + 1
-                var number = 0
-                while end < bytes.count, bytes[end] >= 0x30, bytes[end] <= 0x39, number <= count {
-                    number = number * 10 + Int(bytes[end] - 0x30)
-                    end += 1
-                }
-                if end > index + 1, number >= 1, number <= count {
-                    used[number] = true
-                    references.append((index, end, number))
-                }
-                index = end
-            } else {
-                index += 1
-            }
-        }
-        var newNumber = [Int](repeating: 0, count: count + 1)
-        var kept: [Int] = []
-        for number in 1...max(count, 1) where number <= count && used[number] {
-            kept.append(number - 1)
-            newNumber[number] = kept.count
-        }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
-        var last = 0
-        for reference in references {
-            output.append(contentsOf: bytes[last..<reference.start])
-            output.append(contentsOf: Array("?\(newNumber[reference.number])".utf8))
-            last = reference.end
+        var values: [KQLValue] = []
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == 0x3F else {
+                output.append(bytes[index])
+                index += 1
+                continue
+            }
+            var end = index + 1
+            var number = 0
+            while end < bytes.count, bytes[end] >= 0x30, bytes[end] <= 0x39, number <= arguments.count {
+                number = number * 10 + Int(bytes[end] - 0x30)
+                end += 1
+            }
+            output.append(0x3F)
+            if number >= 1, number <= arguments.count { values.append(arguments[number - 1]) }
+            index = end
         }
-        output.append(contentsOf: bytes[last...])
-        return (String(decoding: output, as: UTF8.self), kept)
+        return (String(decoding: output, as: UTF8.self), values)
     }
 
     // MARK: - Relations

@@ -14,7 +14,7 @@ import Foundation
 ///   dynamic columns JSON text; timespans are REAL seconds.
 /// - ``KQL/compile(_:schema:options:)`` parses and compiles, or throws a located
 ///   ``KQLDiagnostic`` (`query:1:34: error: unknown column 'FilePath' (did you mean
-///   'FileSystemPath'?)`). The result, ``CompiledQuery``, holds the SQL (parameters `?1`...`?N`),
+///   'FileSystemPath'?)`). The result, ``CompiledQuery``, holds the SQL (positional `?` parameters),
 ///   its ``KQLValue`` arguments (every string literal is bound, never spliced), the result
 ///   columns, and the `render` operator's ``KQLRender``. The SQL ends in `LIMIT rowLimit + 1`.
 /// - ``KQLExecutor/run(_:in:rowLimit:deadline:)`` registers ``KQLFunctions`` on the connection,

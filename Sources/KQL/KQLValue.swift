@@ -40,7 +40,7 @@ public struct KQLRender: Sendable, Hashable {
 
 /// A query compiled to one SQL statement over the schema's sources.
 public struct CompiledQuery: Sendable {
-    /// One `SELECT`; its parameters are `?1` ... `?N`, bound from `arguments` in order.
+    /// One `SELECT`; its parameters are positional `?`s, bound from `arguments` in order.
     public var sql: String
     public var arguments: [KQLValue]
     /// The result's columns, in the order of the SQL's result columns.

@@ -188,9 +188,9 @@ struct Parser {
         case "where", "filter":
             return .filter(try expression())
         case "project":
-            return .project(try namedList(allowBare: true))
+            return .project(try namedList())
         case "extend":
-            return .extend(try namedList(allowBare: true))
+            return .extend(try namedList())
         case "project-away":
             var names = [try name("after 'project-away'")]
             while acceptSymbol(",") { names.append(try name("in 'project-away'")) }
@@ -241,7 +241,7 @@ struct Parser {
         }
     }
 
-    mutating func namedList(allowBare: Bool) throws(KQLDiagnostic) -> [NamedExpr] {
+    mutating func namedList() throws(KQLDiagnostic) -> [NamedExpr] {
         var items = [try namedExpr()]
         while acceptSymbol(",") { items.append(try namedExpr()) }
         return items
@@ -262,10 +262,10 @@ struct Parser {
             guard !current.isSymbol("|"), current.kind != .end else {
                 throw error("'summarize' needs an aggregate (count(), sum(x), ...) or a 'by' clause", token.range)
             }
-            aggregates = try namedList(allowBare: true)
+            aggregates = try namedList()
         }
         var by: [NamedExpr] = []
-        if acceptWord("by") { by = try namedList(allowBare: true) }
+        if acceptWord("by") { by = try namedList() }
         return .summarize(aggregates: aggregates, by: by)
     }
 

@@ -25,7 +25,6 @@ struct Relation: Sendable {
     var filters: [String] = []
     /// Nil: not aggregated; empty: aggregated without `GROUP BY` (one row).
     var groupBy: [String]?
-    var having: [String] = []
     var distinct = false
     var order: [OrderKey] = []
     var limit: Int?
@@ -44,7 +43,6 @@ struct Relation: Sendable {
         sql += " FROM " + from
         if !filters.isEmpty { sql += " WHERE " + Self.conjunction(filters) }
         if let groupBy, !groupBy.isEmpty { sql += " GROUP BY " + groupBy.joined(separator: ", ") }
-        if !having.isEmpty { sql += " HAVING " + Self.conjunction(having) }
         if !order.isEmpty { sql += " ORDER BY " + order.map(\.clause).joined(separator: ", ") }
         if let limit { sql += " LIMIT \(limit)" }
         return sql

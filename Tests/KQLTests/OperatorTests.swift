@@ -87,6 +87,10 @@ import Testing
         ),
         ("ConfigurationChange | summarize by Computer | order by Computer asc", ["db1", "web1", "web2"]),
         ("ConfigurationChange | summarize c = count() by Computer | where c > 1 | count", ["3"]),
+        (
+            "ConfigurationChange | summarize arg_max(TimeGenerated, *) by Computer | where FileSystemPath == '/etc/passwd' | project Computer",
+            ["web1"]
+        ),
         ("ConfigurationChange | summarize c = count() by Computer, ConfigChangeType | summarize count()", ["5"]),
         ("ConfigurationChange | sort by TimeGenerated desc | take 2 | project Computer", ["db1", "db1"]),
         (
@@ -151,6 +155,14 @@ import Testing
             ["db1", "web1"]
         ),
         ("let T = ConfigurationChange; let n = 2; T | take n | count", ["2"]),
+        (
+            "let linux = Heartbeat | where OSType == 'Linux' | project Computer; ConfigurationChange | where Computer in (linux) | count",
+            ["4"]
+        ),
+        (
+            "let linux = Heartbeat | where OSType == 'Linux' | project Computer; ConfigurationChange | where Computer !in (linux) | count",
+            ["2"]
+        ),
         ("ConfigurationChange | count | render table", ["6"]),
         ("ConfigurationChange\n// a comment\n| where Computer == \"db1\" // another\n| count", ["2"]),
     ]

@@ -112,7 +112,7 @@ import Testing
     @Test func datetimeComparisonsUseTheStoredText() throws {
         let queue = try Fixture.database()
         let query = try Fixture.compile("ConfigurationChange | where TimeGenerated >= datetime(2024-01-03) | count")
-        #expect(query.sql.contains("\"time\" >= ?1"))
+        #expect(query.sql.contains("\"time\" >= ?"))
         #expect(query.arguments == [.datetime(Date(timeIntervalSince1970: 1_704_240_000))])
         #expect(
             try Fixture.run("ConfigurationChange | where TimeGenerated >= datetime(2024-01-03) | count", in: queue) == [
@@ -142,6 +142,17 @@ import Testing
         #expect(query.arguments.count == 1)
         #expect(
             try Fixture.run("ConfigurationChange | where Computer in (\(names), 'db1') | count", in: queue) == ["2"])
+    }
+
+    @Test func largeCaselessInListsIgnoreCase() throws {
+        let queue = try Fixture.database()
+        let names = (0..<20).map { "'M\($0)'" }.joined(separator: ", ")
+        #expect(
+            try Fixture.run("ConfigurationChange | where Computer in~ (\(names), 'WEB2') | count", in: queue) == ["2"])
+        #expect(
+            try Fixture.run("ConfigurationChange | where Computer in (\(names), 'WEB2') | count", in: queue) == ["0"])
+        #expect(
+            try Fixture.run("ConfigurationChange | where Computer !in~ (\(names), 'WEB2') | count", in: queue) == ["4"])
     }
 
     @Test func compileIsDeterministic() throws {
