@@ -66,6 +66,44 @@ struct CLI {
         return process
     }
 
+    /// `run` for async tests: waits for the child without holding one of the cooperative pool's
+    /// few threads (two on a 2-core machine), which the scheduler tests' clocks need meanwhile.
+    func runAsync(_ arguments: [String]) async throws -> Result {
+        let process = process(arguments)
+        return try await Self.capture(process, beside: store) { process in
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                process.terminationHandler = { _ in continuation.resume() }
+                do { try process.run() } catch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    func runAsync(_ arguments: String...) async throws -> Result {
+        try await runAsync(arguments)
+    }
+
+    /// Runs `start` with the child's output going to files beside `prefix`, then reads them.
+    static func capture(_ process: Process, beside prefix: String, _ start: (Process) async throws -> Void)
+        async throws -> Result
+    {
+        let outPath = prefix + ".out-" + UUID().uuidString
+        let errPath = prefix + ".err-" + UUID().uuidString
+        guard FileManager.default.createFile(atPath: outPath, contents: nil),
+            FileManager.default.createFile(atPath: errPath, contents: nil)
+        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outPath]) }
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        process.standardOutput = FileHandle(forWritingAtPath: outPath)
+        process.standardError = FileHandle(forWritingAtPath: errPath)
+        try await start(process)
+        return Result(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+
     func run(_ arguments: [String]) throws -> Result {
         let process = process(arguments)
         // Output goes to files, so a chatty child can never block on a full pipe.

@@ -43,23 +43,23 @@ import Testing
         return cases
     }
 
-    static func fixtureStore(_ cli: CLI) throws {
-        let result = try TestTools.run(
+    static func fixtureStore(_ cli: CLI) async throws {
+        let result = try await TestTools.runAsync(
             "/bin/sh", [CLI.packageRoot + "/Tests/fixtures/make-log-store.sh", CLI.binary, cli.store])
         guard result.status == 0 else { throw CLIError(message: "fixture store: \(result.stderr)") }
     }
 
-    @Test func everyCaseAnswersAsWritten() throws {
+    @Test func everyCaseAnswersAsWritten() async throws {
         let cli = CLI()
         defer {
             cli.cleanUp()
             try? FileManager.default.removeItem(atPath: cli.store + "-contoso")
         }
-        try Self.fixtureStore(cli)
+        try await Self.fixtureStore(cli)
         let cases = try Self.cases()
         #expect(cases.count >= 60)
         for test in cases {
-            let result = try cli.run("query", "--csv", test.query)
+            let result = try await cli.runAsync("query", "--csv", test.query)
             if let error = test.error {
                 #expect(result.status == 65, "\(test.name): exit \(result.status)")
                 #expect(result.stderr.components(separatedBy: "\n").first == error, "\(test.name): \(result.stderr)")

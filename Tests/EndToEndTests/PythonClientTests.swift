@@ -5,12 +5,12 @@ import Testing
 /// a real `runbook serve` over https: Tests/python (pytest), run with the tools that
 /// scripts/install-test-tools.sh puts in .build-venv.
 @Suite(.serialized) struct PythonClientTests {
-    @Test(.timeLimit(.minutes(10))) func azureSDKDrivesTheServer() throws {
+    @Test(.timeLimit(.minutes(10))) func azureSDKDrivesTheServer() async throws {
         guard let python = TestTools.path("python"), TestTools.path("pytest") != nil else {
             Issue.record(Comment(rawValue: TestTools.missing("pytest and azure-mgmt-automation")))
             return
         }
-        let result = try TestTools.run(
+        let result = try await TestTools.runAsync(
             python, ["-m", "pytest", "-q", "-p", "no:cacheprovider", CLI.packageRoot + "/Tests/python"],
             environment: ["RUNBOOK_BINARY": CLI.binary, "PYTHONDONTWRITEBYTECODE": "1"])
         #expect(result.status == 0, "\(result.stdout)")
