@@ -55,9 +55,7 @@ extension AutomationService {
         }
         let clock = ContinuousClock()
         let compileStart = clock.now
-        let compiled = try KQL.compile(
-            request.text, schema: LogAnalyticsSchema.schema,
-            options: KQLOptions(now: now(), timespan: request.timespan, rowLimit: request.rowLimit))
+        let compiled = try compile(request)
         let compileTime = compileStart.duration(to: clock.now)
         let executeStart = clock.now
         let table = try await store.runLogQuery(compiled, rowLimit: request.rowLimit, timeLimit: request.timeLimit)
@@ -75,6 +73,13 @@ extension AutomationService {
         return LogQueryResult(
             table: table, render: compiled.render, partial: partial, compileTime: compileTime,
             executeTime: executeTime)
+    }
+
+    /// The SQL a query compiles to over the store's tables (`runbook query --sql`).
+    public func compile(_ request: LogQuery) throws(KQLDiagnostic) -> CompiledQuery {
+        try KQL.compile(
+            request.text, schema: LogAnalyticsSchema.schema,
+            options: KQLOptions(now: now(), timespan: request.timespan, rowLimit: request.rowLimit))
     }
 
     /// The workspaces the query API answers for: each account's linked workspace, by its id (a

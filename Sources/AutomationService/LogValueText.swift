@@ -18,8 +18,7 @@ public enum LogValueText {
     }
 
     public static func datetime(_ date: Date) -> String {
-        date.formatted(
-            Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC") ?? .gmt))
+        KQLDateFormat.iso(date)
     }
 
     public static func timespan(_ seconds: Double) -> String {

@@ -35,6 +35,7 @@ extension Compiler {
             return false
         }
         extremumCount = 0
+        lastExtremumKey = nil
         anyIsBare = hasArgExtremum
         defer {
             allowAggregates = false
@@ -73,9 +74,36 @@ extension Compiler {
                 "arg_max()/arg_min() cannot be combined with another min(), max(), arg_max() or arg_min() in the same 'summarize'; use two summarize operators and a join",
                 argRange)
         }
+        if aggregates.count == 1, hasArgExtremum, let rowKey = relation.rowKey, let key = lastExtremumKey {
+            return Self.lateArgExtremum(relation, columns: columns, groupBy: groupBy, rowKey: rowKey, key: key)
+        }
         relation.columns = columns
         relation.groupBy = groupBy
+        relation.rowKey = nil
         return relation
+    }
+
+    /// `summarize arg_max(k, *) by g` over a table's own rows: the winners' row keys come from a
+    /// narrow `GROUP BY` (key, k and g only), then the other columns are computed for those rows
+    /// alone. SQLite's bare-column rule would evaluate every column for every new maximum and
+    /// sort whole rows; this sorts three values a row.
+    static func lateArgExtremum(
+        _ relation: Relation, columns: [Relation.Column], groupBy: [String], rowKey: String,
+        key: (sql: String, aggregate: String)
+    ) -> Relation {
+        var inner = "SELECT \(rowKey) AS k, \(key.aggregate) FROM \(relation.from)"
+        if !relation.filters.isEmpty { inner += " WHERE " + Relation.conjunction(relation.filters) }
+        if !groupBy.isEmpty { inner += " GROUP BY " + groupBy.joined(separator: ", ") }
+        var result = relation
+        result.filters = ["\(rowKey) IN (SELECT k FROM (\(inner)))"]
+        // The winner's own key value stands for MAX(k): it is that maximum.
+        result.columns = columns.map { column in
+            column.sql == key.aggregate ? .init(name: column.name, type: column.type, sql: key.sql) : column
+        }
+        result.groupBy = nil
+        result.order = []
+        result.rowKey = nil
+        return result
     }
 
     /// `count_`, `avg_Duration`, ... as Kusto names an unnamed aggregate.
@@ -101,9 +129,9 @@ extension Compiler {
         let key = try scalar(keyExpr, in: relation)
         extremumCount += 1
         let keyName = name ?? Self.impliedName(keyExpr) ?? (function == "arg_max" ? "max_" : "min_")
-        var columns: [Relation.Column] = [
-            .init(name: keyName, type: key.type, sql: "\(function == "arg_max" ? "MAX" : "MIN")(\(key.sql))")
-        ]
+        let aggregate = "\(function == "arg_max" ? "MAX" : "MIN")(\(key.sql))"
+        lastExtremumKey = (key.sql, aggregate)
+        var columns: [Relation.Column] = [.init(name: keyName, type: key.type, sql: aggregate)]
         for (index, argument) in arguments.dropFirst().enumerated() {
             if case .star = argument {
                 // Kusto's * leaves out the key and the `by` columns, which the result already has.

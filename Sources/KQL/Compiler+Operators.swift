@@ -15,7 +15,9 @@ extension Compiler {
             }
             relation.filters.append(condition.sql)
         case .project(let items):
-            if relation.distinct { relation = try wrap(relation) }
+            // After a summarize: dropping an aggregate would turn the grouping off (no GROUP BY)
+            // or free arg_max's bare columns from the maximum's row, so project the result.
+            if relation.distinct || relation.groupBy != nil { relation = try wrap(relation) }
             var columns: [Relation.Column] = []
             for (index, item) in items.enumerated() {
                 let value = try scalar(item.expr, in: relation)
@@ -24,7 +26,7 @@ extension Compiler {
             }
             relation.columns = columns
         case .extend(let items):
-            if relation.distinct { relation = try wrap(relation) }
+            if relation.distinct || relation.groupBy != nil { relation = try wrap(relation) }
             for (index, item) in items.enumerated() {
                 let value = try scalar(item.expr, in: relation)
                 let name = try columnName(item, index: index, taken: relation.columns.map(\.name))
@@ -36,6 +38,7 @@ extension Compiler {
                 }
             }
         case .projectAway(let names):
+            if relation.groupBy != nil { relation = try wrap(relation) }
             for (name, nameRange) in names {
                 guard relation.column(named: name) != nil else { throw unknownColumn(name, nameRange, in: relation) }
                 relation.columns.removeAll { $0.name == name }

@@ -23,6 +23,8 @@ struct Compiler {
     /// `min`/`max` calls in the current `summarize` (SQLite keeps arg_max's other columns from the
     /// row of the one `max`, so there may be no other).
     var extremumCount = 0
+    /// The key of the current summarize's arg_max/arg_min: its expression and its MAX/MIN.
+    var lastExtremumKey: (sql: String, aggregate: String)?
     /// `any(x)` is x taken from the row of the arg_max/arg_min of the same summarize.
     var anyIsBare = false
 
@@ -137,6 +139,7 @@ struct Compiler {
         }
         var relation = Relation(
             from: table.source, columns: table.columns.map { .init(name: $0.name, type: $0.type, sql: $0.sql) })
+        relation.rowKey = table.rowKey
         if let timespan = options.timespan, let time = relation.column(named: "TimeGenerated"), time.type == .datetime {
             let start = bind(.datetime(timespan.start))
             let end = bind(.datetime(timespan.end))

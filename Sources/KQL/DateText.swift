@@ -141,3 +141,14 @@ enum DateText {
         }
     }
 }
+
+/// Datetimes as Log Analytics writes them in results: `2026-11-26T17:41:55.907Z` (UTC,
+/// milliseconds), formatted with integer arithmetic (a result can hold millions of them).
+public enum KQLDateFormat {
+    public static func iso(_ date: Date) -> String {
+        var text = Array(DateText.format(millis: DateText.millis(date)).utf8)
+        text[10] = UInt8(ascii: "T")
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
+    }
+}

@@ -28,11 +28,16 @@ public struct KQLTable: Sendable {
     public var name: String
     public var source: String
     public var columns: [KQLColumn]
+    /// An SQL expression unique per row of `source` (a rowid), when it has one: `arg_max(x, *)`
+    /// then finds each group's row by this key first and computes the other columns only for
+    /// the rows it returns.
+    public var rowKey: String?
 
-    public init(name: String, source: String, columns: [KQLColumn]) {
+    public init(name: String, source: String, columns: [KQLColumn], rowKey: String? = nil) {
         self.name = name
         self.source = source
         self.columns = columns
+        self.rowKey = rowKey
     }
 }
 

@@ -28,6 +28,9 @@ struct Relation: Sendable {
     var distinct = false
     var order: [OrderKey] = []
     var limit: Int?
+    /// The table's row key while the rows are still the table's own (only filtered and
+    /// projected); nil after anything else.
+    var rowKey: String?
 
     /// Nothing but projection and filters: a `where`, `summarize` or `distinct` can be added.
     var isPlain: Bool { groupBy == nil && !distinct && limit == nil }

@@ -9,7 +9,7 @@ extension AutomationStore {
     public func runLogQuery(_ query: CompiledQuery, rowLimit: Int, timeLimit: Duration) async throws -> KQLResultTable {
         let deadline = ContinuousClock.now.advanced(by: timeLimit)
         return try await writer.read { db in
-            db.add(function: LogAnalyticsFunctions.field)
+            LogAnalyticsFunctions.register(on: db)
             return try KQLExecutor.run(query, in: db, rowLimit: rowLimit, deadline: deadline)
         }
     }

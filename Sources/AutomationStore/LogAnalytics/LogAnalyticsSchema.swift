@@ -35,7 +35,8 @@ public enum LogAnalyticsSchema {
             KQLColumn(name: "SvcChangeType", type: .string, sql: "COALESCE(c.svcChangeType, '')"),
         ] + fieldColumns(ChangeColumns.current, from: "c.current")
             + fieldColumns(ChangeColumns.previous, from: "c.previous")
-            + machineColumns(table: "ConfigurationChange")
+            + machineColumns(table: "ConfigurationChange"),
+        rowKey: "c.id"
     )
 
     static let configurationData = KQLTable(
@@ -86,7 +87,8 @@ public enum LogAnalyticsSchema {
                 name: "SourceSystem", type: .string,
                 sql: "CASE h.osType WHEN 'Windows' THEN 'OpsManager' ELSE 'Linux' END"),
             KQLColumn(name: "Type", type: .string, sql: "'Heartbeat'"),
-        ]
+        ],
+        rowKey: "h.id"
     )
 
     /// `resourceId` as Log Analytics writes it: lower case, a virtual machine of Microsoft.Compute.

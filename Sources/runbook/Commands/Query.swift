@@ -33,6 +33,8 @@ extension RunbookCommand {
         @Option(help: "Stop a query still running after this many seconds (a partial answer).") var timeout = 60
         @Flag(help: "Print the rows as JSON objects with the query's column names.") var json = false
         @Flag(help: "Print the rows as CSV with a header line.") var csv = false
+        @Flag(help: "Print the SQL the query compiles to (with its bound values) instead of running it.")
+        var sql = false
         @OptionGroup var layout: TableLayout
         @OptionGroup var store: StoreOptions
 
@@ -51,6 +53,14 @@ extension RunbookCommand {
             var request = LogQuery(text: queryText, rowLimit: limit, timeLimit: .seconds(timeout))
             do {
                 if let timespan { request.timespan = try QueryTimespan.parse(timespan, now: Date()) }
+                if sql {
+                    let compiled = try service.compile(request)
+                    Terminal.exact(compiled.sql)
+                    for (index, value) in compiled.arguments.enumerated() {
+                        Terminal.out("-- ?\(index + 1) = \(LogValueText.text(value))")
+                    }
+                    return
+                }
                 let result = try await service.query(request)
                 show(result)
                 if let partial = result.partial { Terminal.warning("partial result: \(partial)") }
@@ -68,11 +78,7 @@ extension RunbookCommand {
             if json {
                 Terminal.exact(LogQueryDocuments.objects(table).serialized())
             } else if csv {
-                var lines = [table.columns.map { CSV.field($0.name) }.joined(separator: ",")]
-                for row in table.rows {
-                    lines.append(row.map { CSV.field(LogValueText.text($0)) }.joined(separator: ","))
-                }
-                Terminal.exact(lines.joined(separator: "\n"))
+                CSV.write(header: table.columns.map(\.name), rows: table.rows)
             } else if table.rows.isEmpty {
                 Terminal.out("No rows. (Columns: \(table.columns.map(\.name).joined(separator: ", ")))")
             } else {
@@ -118,6 +124,26 @@ extension RunbookCommand {
 
 /// RFC 4180 fields: quoted when they hold a comma, a quote or a line break.
 enum CSV {
+    /// Writes the rows to standard output in blocks of bytes: a result can hold millions of cells.
+    static func write(header: [String], rows: [[KQLValue]]) {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20)
+        func append(_ cells: [String]) {
+            for (index, cell) in cells.enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                buffer.append(contentsOf: field(cell).utf8)
+            }
+            buffer.append(UInt8(ascii: "\n"))
+            if buffer.count >= 1 << 20 {
+                FileHandle.standardOutput.write(Data(buffer))
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        append(header)
+        for row in rows { append(row.map(LogValueText.text)) }
+        FileHandle.standardOutput.write(Data(buffer))
+    }
+
     static func field(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
