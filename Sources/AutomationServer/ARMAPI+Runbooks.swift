@@ -30,7 +30,8 @@ extension ARMAPI {
             ARMRoute("GET", Self.runbook, "Runbook_Get") { request throws(ServiceError) in
                 let (_, path) = try await account(request)
                 return .json(
-                    ARMDocuments.runbook(try service.runbook(named: request.parameter("runbookName")), account: path))
+                    ARMDocuments.runbook(
+                        try await service.runbook(named: request.parameter("runbookName")), account: path))
             },
             ARMRoute("PUT", Self.runbook, "Runbook_CreateOrUpdate", writes: true) { request throws(ServiceError) in
                 let (_, path) = try await account(request)
@@ -51,7 +52,7 @@ extension ARMAPI {
             },
             ARMRoute("GET", Self.runbook + "/content", "Runbook_GetContent") { request throws(ServiceError) in
                 _ = try await account(request)
-                let runbook = try service.runbook(named: request.parameter("runbookName"))
+                let runbook = try await service.runbook(named: request.parameter("runbookName"))
                 guard let published = runbook.published else {
                     throw .notFound(
                         kind: "published content of runbook", name: runbook.name, hint: " (it has a draft only)")
@@ -60,12 +61,12 @@ extension ARMAPI {
             },
             ARMRoute("GET", Self.runbook + "/draft", "RunbookDraft_Get") { request throws(ServiceError) in
                 _ = try await account(request)
-                return .json(ARMDocuments.draft(try service.runbook(named: request.parameter("runbookName"))))
+                return .json(ARMDocuments.draft(try await service.runbook(named: request.parameter("runbookName"))))
             },
             ARMRoute("GET", Self.runbook + "/draft/content", "RunbookDraft_GetContent") {
                 request throws(ServiceError) in
                 _ = try await account(request)
-                let runbook = try service.runbook(named: request.parameter("runbookName"))
+                let runbook = try await service.runbook(named: request.parameter("runbookName"))
                 // Azure answers the published content when there is no newer draft.
                 guard let content = runbook.draft?.content ?? runbook.published?.content else {
                     throw .notFound(kind: "draft content of runbook", name: runbook.name, hint: "")

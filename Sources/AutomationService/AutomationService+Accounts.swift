@@ -6,9 +6,8 @@ import Foundation
 extension AutomationService {
     public func accounts() async throws(ServiceError) -> [AccountState] {
         if let cached = cache.accounts(now: now()) { return cached }
-        let store = self.store
         do {
-            let accounts = try await Self.blocking { try store.accounts() }
+            let accounts = try await stores.accounts()
             cache.store(accounts: accounts, now: now())
             return accounts
         } catch {
@@ -58,12 +57,8 @@ extension AutomationService {
             workspace: name + "-logs")
         let workspace = Workspace(
             name: name + "-logs", subscription: subscription, resourceGroup: resourceGroup, region: workspaceRegion)
-        let store = self.store
-        let now = self.now()
         do {
-            try await Self.blocking {
-                try store.createAccount(account, workspace: workspace, makeDefault: false, at: now)
-            }
+            try await stores.createAccount(account, workspace: workspace, makeDefault: false, at: now())
         } catch {
             throw Self.storeError(error)
         }

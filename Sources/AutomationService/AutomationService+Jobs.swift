@@ -20,7 +20,7 @@ extension AutomationService {
                 "runOn '\(runOn)': hybrid worker groups are not supported here; leave runOn empty (the service runs the job)",
                 target: "properties.runOn")
         }
-        let loaded = try publishedRunbook(named: name)
+        let loaded = try await publishedRunbook(named: name)
         let prepared: PreparedJob
         do {
             prepared = try JobRunner.prepare(loaded, parameters: parameters)
@@ -28,22 +28,20 @@ extension AutomationService {
             throw .invalid(error.problems.joined(separator: "; "), target: "properties.parameters")
         }
         let id = jobId.lowercased()
-        let store = self.store
-        let account = try? store.defaultAccount()?.account.name
+        let account = try? await stores.defaultAccount()?.account.name
         var job = JobRunner(store: store, now: now, logger: .init(label: "runbook.service")).makeJob(
             prepared, reason: .manual, startedBy: startedBy, accountName: account)
         job.id = id
-        let record = job
         do {
-            if try await store.job(exactly: id) != nil {
+            if try await stores.job(exactly: id) != nil {
                 throw ServiceError.conflict("a job named '\(id)' already exists; job names are unique")
             }
-            try await Self.blocking { try store.createJob(record) }
+            try await stores.createJob(job)
         } catch let error as ServiceError {
             throw error
         } catch {
             // Two creates of one name at once: the second loses on the primary key.
-            if (try? await store.job(exactly: id)) != nil {
+            if (try? await stores.job(exactly: id)) != nil {
                 throw .conflict("a job named '\(id)' already exists; job names are unique")
             }
             throw Self.storeError(error)
@@ -55,7 +53,7 @@ extension AutomationService {
     public func job(id: String) async throws(ServiceError) -> Job {
         let found: Job?
         do {
-            found = try await store.job(exactly: id.lowercased())
+            found = try await stores.job(exactly: id.lowercased())
         } catch {
             throw Self.storeError(error)
         }
@@ -65,7 +63,7 @@ extension AutomationService {
 
     public func jobs(_ query: JobQuery) async throws(ServiceError) -> [Job] {
         do {
-            return try await store.jobPage(query)
+            return try await stores.jobPage(query)
         } catch {
             throw Self.storeError(error)
         }
@@ -73,9 +71,8 @@ extension AutomationService {
 
     public func streams(job id: String, kind: StreamKind? = nil) async throws(ServiceError) -> [StreamRecord] {
         let job = try await job(id: id)
-        let store = self.store
         do {
-            return try await Self.blocking { try store.streams(job: job.id, kind: kind) }
+            return try await stores.streams(job: job.id, kind: kind)
         } catch {
             throw Self.storeError(error)
         }
@@ -89,11 +86,9 @@ extension AutomationService {
 
     public func stopJob(id: String) async throws(ServiceError) {
         let job = try await job(id: id)
-        let store = self.store
-        let now = self.now()
-        let outcome: AutomationStore.StopOutcome
+        let outcome: JobStopOutcome
         do {
-            outcome = try await Self.blocking { try store.requestStop(job: job.id, at: now) }
+            outcome = try await stores.requestStop(job: job.id, at: now())
         } catch {
             throw Self.storeError(error)
         }
@@ -107,11 +102,9 @@ extension AutomationService {
 
     public func suspendJob(id: String) async throws(ServiceError) {
         let job = try await job(id: id)
-        let store = self.store
-        let now = self.now()
-        let outcome: AutomationStore.SuspendOutcome
+        let outcome: JobSuspendOutcome
         do {
-            outcome = try await Self.blocking { try store.requestSuspend(job: job.id, at: now) }
+            outcome = try await stores.requestSuspend(job: job.id, at: now())
         } catch {
             throw Self.storeError(error)
         }
@@ -126,11 +119,9 @@ extension AutomationService {
     /// Queues the resume: the server's executor takes it at its next pass.
     public func resumeJob(id: String) async throws(ServiceError) {
         let job = try await job(id: id)
-        let store = self.store
-        let now = self.now()
-        let outcome: AutomationStore.ResumeOutcome
+        let outcome: JobResumeOutcome
         do {
-            outcome = try await Self.blocking { try store.queueResume(job: job.id, at: now) }
+            outcome = try await stores.queueResume(job: job.id, at: now())
         } catch {
             throw Self.storeError(error)
         }
@@ -141,14 +132,4 @@ extension AutomationService {
         case .notFound: throw .notFound(kind: "job", name: id, hint: "")
         }
     }
-
-    /// Runs a synchronous store call off Swift's cooperative pool: a request handler never
-    /// blocks one of its threads on SQLite.
-    static func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            storeQueue.async { continuation.resume(with: Result { try work() }) }
-        }
-    }
-
-    private static let storeQueue = DispatchQueue(label: "runbook.service.store", attributes: .concurrent)
 }

@@ -72,15 +72,15 @@ extension AutomationService {
         }
     }
 
-    public func runbook(named name: String) throws(ServiceError) -> RunbookResource {
+    public func runbook(named name: String) async throws(ServiceError) -> RunbookResource {
         let found: RunbookResource?
         do {
-            found = try store.runbookResource(named: name)
+            found = try await stores.runbookResource(named: name)
         } catch {
             throw Self.storeError(error)
         }
         guard let found else {
-            let names = (try? store.runbookNames()) ?? []
+            let names = (try? await stores.runbookNames()) ?? []
             throw .notFound(kind: "runbook", name: name, hint: Suggestion.hint(for: name, among: names))
         }
         return found
@@ -93,7 +93,7 @@ extension AutomationService {
 
     public func runbooks(after: String? = nil, limit: Int = 1000) async throws(ServiceError) -> [RunbookResource] {
         do {
-            return try await store.runbookResources(after: after, limit: limit)
+            return try await stores.runbookResources(after: after, limit: limit)
         } catch {
             throw Self.storeError(error)
         }
@@ -102,19 +102,19 @@ extension AutomationService {
     public func deleteRunbook(named name: String) async throws(ServiceError) {
         let deleted: Bool
         do {
-            deleted = try await store.deleteRunbook(named: name)
+            deleted = try await stores.deleteRunbook(named: name)
         } catch {
             throw Self.storeError(error)
         }
         if !deleted {
             // Names the runbook with a suggestion (or says it was deleted meanwhile).
-            _ = try runbook(named: name)
+            _ = try await runbook(named: name)
         }
     }
 
     /// The published version ready to run; not published is an error that says how to publish.
-    public func publishedRunbook(named name: String) throws(ServiceError) -> LoadedRunbook {
-        let resource = try runbook(named: name)
+    public func publishedRunbook(named name: String) async throws(ServiceError) -> LoadedRunbook {
+        let resource = try await runbook(named: name)
         do {
             guard let loaded = try resource.loadedPublished() else {
                 throw ServiceError.invalid(
@@ -164,7 +164,7 @@ extension AutomationService {
                     + " (YAML runbooks, see docs/RUNBOOKS.md)", target: "properties.runbookType")
         }
         do {
-            let (runbook, outcome) = try await store.saveRunbook(
+            let (runbook, outcome) = try await stores.saveRunbook(
                 name: name, type: supported, description: description, logVerbose: logVerbose,
                 logProgress: logProgress, at: now())
             return (runbook, outcome == .created)
@@ -175,7 +175,7 @@ extension AutomationService {
 
     /// Validates the content (every located problem in the error) and stores it as the draft.
     public func replaceDraft(runbook name: String, content: String) async throws(ServiceError) {
-        _ = try runbook(named: name)
+        _ = try await runbook(named: name)
         let bytes = Array(content.utf8)
         do {
             _ = try RunbookLoader.parse(bytes, label: name, expectedName: name)
@@ -187,7 +187,7 @@ extension AutomationService {
                 target: "content", diagnostics: [])
         }
         do {
-            _ = try await store.saveDraft(
+            _ = try await stores.saveDraft(
                 runbook: name, content: content, digest: ContentDigest.sha256Hex(bytes), at: now())
         } catch {
             throw Self.storeError(error)
@@ -195,9 +195,9 @@ extension AutomationService {
     }
 
     public func publishDraft(runbook name: String) async throws(ServiceError) -> RunbookResource {
-        _ = try runbook(named: name)
+        _ = try await runbook(named: name)
         do {
-            guard let published = try await store.publishDraft(runbook: name, from: "api", at: now()) else {
+            guard let published = try await stores.publishDraft(runbook: name, from: "api", at: now()) else {
                 throw ServiceError.notFound(kind: "runbook", name: name, hint: "")
             }
             return published

@@ -7,24 +7,22 @@ import Foundation
 /// link is checked against the runbook's published version when it is made.
 extension AutomationService {
     public func schedules() async throws(ServiceError) -> [Schedule] {
-        let store = self.store
         do {
-            return try await Self.blocking { try store.schedules() }
+            return try await stores.schedules()
         } catch {
             throw Self.storeError(error)
         }
     }
 
     public func schedule(named name: String) async throws(ServiceError) -> Schedule {
-        let store = self.store
         let found: Schedule?
         do {
-            found = try await Self.blocking { try store.schedule(named: name) }
+            found = try await stores.schedule(named: name)
         } catch {
             throw Self.storeError(error)
         }
         guard let found else {
-            let names = (try? store.scheduleNames()) ?? []
+            let names = (try? await stores.scheduleNames()) ?? []
             throw .notFound(kind: "schedule", name: name, hint: Suggestion.hint(for: name, among: names))
         }
         return found
@@ -41,11 +39,8 @@ extension AutomationService {
         if let existing { schedule.links = existing.links }
         let problems = schedule.problems()
         guard problems.isEmpty else { throw .invalid(problems.joined(separator: "; "), target: "properties") }
-        let store = self.store
-        let now = self.now()
-        let record = schedule
         do {
-            try await Self.blocking { try store.saveSchedule(record, replace: existing != nil, at: now) }
+            try await stores.saveSchedule(schedule, replace: existing != nil, at: now())
         } catch {
             throw Self.storeError(error)
         }
@@ -80,10 +75,8 @@ extension AutomationService {
 
     public func setScheduleEnabled(_ name: String, _ enabled: Bool) async throws(ServiceError) {
         _ = try await schedule(named: name)
-        let store = self.store
-        let now = self.now()
         do {
-            _ = try await Self.blocking { try store.setScheduleEnabled(name, enabled, at: now) }
+            _ = try await stores.setScheduleEnabled(name, enabled, at: now())
         } catch {
             throw Self.storeError(error)
         }
@@ -91,9 +84,8 @@ extension AutomationService {
 
     public func deleteSchedule(named name: String) async throws(ServiceError) {
         _ = try await schedule(named: name)
-        let store = self.store
         do {
-            _ = try await Self.blocking { try store.deleteSchedule(named: name) }
+            _ = try await stores.deleteSchedule(named: name)
         } catch {
             throw Self.storeError(error)
         }
@@ -131,7 +123,7 @@ extension AutomationService {
             throw .invalid("job schedule id '\(id)' is not a GUID", target: "jobScheduleId")
         }
         var schedule = try await schedule(named: name)
-        let loaded = try publishedRunbook(named: runbook)
+        let loaded = try await publishedRunbook(named: runbook)
         let link = ScheduleLink(runbook: runbook, parameters: parameters, jobScheduleId: id.lowercased())
         let problems = ScheduleLinks.problems(link, runbook: loaded.runbook)
         guard problems.isEmpty else {
@@ -156,10 +148,8 @@ extension AutomationService {
     }
 
     private func replace(_ schedule: Schedule) async throws(ServiceError) {
-        let store = self.store
-        let now = self.now()
         do {
-            try await Self.blocking { try store.saveSchedule(schedule, replace: true, at: now) }
+            try await stores.saveSchedule(schedule, replace: true, at: now())
         } catch {
             throw Self.storeError(error)
         }

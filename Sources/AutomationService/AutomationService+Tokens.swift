@@ -29,7 +29,7 @@ extension AutomationService {
         let (id, secret) = ApiToken.generate()
         let token = TokenInfo(id: id, name: name, role: role, createdAt: now, expiresAt: expiresAt)
         do {
-            try await store.createToken(token, secretHash: ApiToken.hash(secret: secret))
+            try await stores.createToken(token, secretHash: ApiToken.hash(secret: secret))
         } catch {
             throw Self.storeError(error)
         }
@@ -53,7 +53,7 @@ extension AutomationService {
     /// Every token by name (never a secret: the store has none).
     public func tokens() async throws(ServiceError) -> [TokenInfo] {
         do {
-            return try await store.tokens()
+            return try await stores.tokens()
         } catch {
             throw Self.storeError(error)
         }
@@ -63,12 +63,12 @@ extension AutomationService {
     public func revokeToken(named name: String) async throws(ServiceError) {
         let revoked: Bool
         do {
-            revoked = try await store.revokeToken(named: name, at: now())
+            revoked = try await stores.revokeToken(named: name, at: now())
         } catch {
             throw Self.storeError(error)
         }
         guard revoked else {
-            let names = ((try? await store.tokens()) ?? []).map(\.name)
+            let names = ((try? await stores.tokens()) ?? []).map(\.name)
             throw .notFound(kind: "token", name: name, hint: Suggestion.hint(for: name, among: names))
         }
         cache.clear()
@@ -90,12 +90,12 @@ extension AutomationService {
         guard let (id, secret) = ApiToken.parse(parts[1].trimmingCharacters(in: .whitespaces)) else {
             throw .unauthorized("invalid token: not a runbook token (rbk_ID_SECRET)")
         }
-        let credential: AutomationStore.TokenCredential?
+        let credential: TokenCredential?
         if let cached = cache.credential(id, now: now()) {
             credential = cached
         } else {
             do {
-                credential = try await store.tokenCredential(id: id)
+                credential = try await stores.tokenCredential(id: id)
             } catch {
                 throw .unauthorized("invalid token: it cannot be checked (\(Self.storeError(error)))")
             }
@@ -122,7 +122,7 @@ extension AutomationService {
         if token.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.tokenUseInterval }) ?? true {
             // A failed write must not fail a request that is otherwise allowed.
             let since = now.addingTimeInterval(-Self.tokenUseInterval)
-            if (try? await store.markTokenUsed(id: token.id, at: now, unlessUsedAfter: since)) == true {
+            if (try? await stores.markTokenUsed(id: token.id, at: now, unlessUsedAfter: since)) == true {
                 token.lastUsedAt = now
             }
         }

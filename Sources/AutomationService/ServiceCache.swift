@@ -10,13 +10,13 @@ final class ServiceCache: Sendable {
     static let lifetime: TimeInterval = 1
 
     private struct State {
-        var credentials: [String: (AutomationStore.TokenCredential?, Date)] = [:]
+        var credentials: [String: (TokenCredential?, Date)] = [:]
         var accounts: ([AccountState], Date)?
     }
 
     private let state = Mutex(State())
 
-    func credential(_ id: String, now: Date) -> AutomationStore.TokenCredential?? {
+    func credential(_ id: String, now: Date) -> TokenCredential?? {
         state.withLock { state in
             guard let (credential, at) = state.credentials[id], now.timeIntervalSince(at) < Self.lifetime,
                 now >= at
@@ -25,7 +25,7 @@ final class ServiceCache: Sendable {
         }
     }
 
-    func store(_ credential: AutomationStore.TokenCredential?, id: String, now: Date) {
+    func store(_ credential: TokenCredential?, id: String, now: Date) {
         state.withLock { state in
             // Bounded: unknown ids a client invents must not grow the cache for ever.
             if state.credentials.count > 1000 { state.credentials.removeAll() }

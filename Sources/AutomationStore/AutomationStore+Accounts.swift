@@ -6,33 +6,39 @@ extension AutomationStore {
     /// Creates an account and, if it does not exist yet, its workspace; one transaction.
     /// The link is checked against Azure's rules first.
     public func createAccount(_ account: Account, workspace: Workspace, makeDefault: Bool, at now: Date) throws {
+        try writer.write { db in
+            try Self.createAccount(db, account, workspace: workspace, makeDefault: makeDefault, at: now)
+        }
+    }
+
+    static func createAccount(
+        _ db: Database, _ account: Account, workspace: Workspace, makeDefault: Bool, at now: Date
+    ) throws {
         let problems = WorkspaceLink.problems(account: account, workspace: workspace)
         guard problems.isEmpty else { throw StoreError.invalid(problems.joined(separator: "\n")) }
-        try writer.write { db in
-            if try AccountRecord.filter(Column("name") == account.name).fetchOne(db) != nil {
-                throw StoreError.alreadyExists(kind: "Automation account", name: account.name)
-            }
-            let workspaceId = try Self.upsertWorkspace(workspace, db: db, at: now)
-            let isFirst = try AccountRecord.fetchCount(db) == 0
-            if makeDefault {
-                try db.execute(sql: "UPDATE account SET isDefault = 0 WHERE isDefault = 1")
-            }
-            var record = AccountRecord(
-                id: nil, name: account.name, subscription: account.subscription,
-                resourceGroup: account.resourceGroup, region: account.region.name, workspaceId: workspaceId,
-                profile: account.profile.rawValue, isDefault: makeDefault || isFirst, createdAt: now)
-            try record.insert(db)
+        if try AccountRecord.filter(Column("name") == account.name).fetchOne(db) != nil {
+            throw StoreError.alreadyExists(kind: "Automation account", name: account.name)
         }
+        let workspaceId = try upsertWorkspace(workspace, db: db, at: now)
+        let isFirst = try AccountRecord.fetchCount(db) == 0
+        if makeDefault {
+            try db.execute(sql: "UPDATE account SET isDefault = 0 WHERE isDefault = 1")
+        }
+        var record = AccountRecord(
+            id: nil, name: account.name, subscription: account.subscription,
+            resourceGroup: account.resourceGroup, region: account.region.name, workspaceId: workspaceId,
+            profile: account.profile.rawValue, isDefault: makeDefault || isFirst, createdAt: now)
+        try record.insert(db)
     }
 
     /// The default account with its workspace, if any account exists.
     public func defaultAccount() throws -> AccountState? {
-        try writer.read { db in
-            guard let row = try Row.fetchOne(db, AccountRecord.filter(Column("isDefault") == true)) else {
-                return nil
-            }
-            return try Self.readAccount(row, db: db)
-        }
+        try writer.read(Self.defaultAccount)
+    }
+
+    static func defaultAccount(_ db: Database) throws -> AccountState? {
+        guard let row = try Row.fetchOne(db, AccountRecord.filter(Column("isDefault") == true)) else { return nil }
+        return try readAccount(row, db: db)
     }
 
     public func account(named name: String) throws -> AccountState? {
@@ -48,10 +54,12 @@ extension AutomationStore {
     }
 
     public func accounts() throws -> [AccountState] {
-        try writer.read { db in
-            readable(try Row.fetchAll(db, AccountRecord.order(Column("name"))), table: "account", key: "name") {
-                try Self.state(AccountRecord(row: $0), db: db)
-            }
+        try writer.read(accounts)
+    }
+
+    func accounts(_ db: Database) throws -> [AccountState] {
+        readable(try Row.fetchAll(db, AccountRecord.order(Column("name"))), table: "account", key: "name") {
+            try Self.state(AccountRecord(row: $0), db: db)
         }
     }
 

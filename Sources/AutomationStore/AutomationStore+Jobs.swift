@@ -166,11 +166,13 @@ extension AutomationStore {
     /// Stream records in order, each message whole (NUL included); an unreadable record is
     /// reported and skipped.
     public func streams(job id: String, kind: StreamKind? = nil) throws -> [StreamRecord] {
-        let rows = try writer.read { db in
-            var request = JobStreamRecord.filter(JobStreamRecord.Columns.jobId == id)
-            if let kind { request = request.filter(JobStreamRecord.Columns.stream == kind.rawValue) }
-            return try Row.fetchAll(db, request.order(JobStreamRecord.Columns.seq))
-        }
+        try writer.read { db in try streams(db, job: id, kind: kind) }
+    }
+
+    func streams(_ db: Database, job id: String, kind: StreamKind?) throws -> [StreamRecord] {
+        var request = JobStreamRecord.filter(JobStreamRecord.Columns.jobId == id)
+        if let kind { request = request.filter(JobStreamRecord.Columns.stream == kind.rawValue) }
+        let rows = try Row.fetchAll(db, request.order(JobStreamRecord.Columns.seq))
         return readable(rows, table: "jobStream", key: "seq") { row in
             let record = try JobStreamRecord(row: row)
             return StreamRecord(

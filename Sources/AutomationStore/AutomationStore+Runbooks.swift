@@ -5,34 +5,31 @@ import GRDB
 /// Runbooks as account resources: a draft and a published version. Each change is one
 /// transaction and bumps `version` (the etag). Content is kept as UTF-8 bytes.
 extension AutomationStore {
-    /// What `saveRunbook` did.
-    public enum RunbookSave: Sendable, Equatable { case created, updated }
-
     public func runbookResource(named name: String) throws -> RunbookResource? {
         try writer.read { db in try Self.fetchRunbook(name, db) }
     }
 
     public func runbookResource(named name: String) async throws -> RunbookResource? {
-        try await writer.read { db in try Self.fetchRunbook(name, db) }
+        try await asyncRead { db in try Self.fetchRunbook(name, db) }
     }
 
     /// Runbooks by name, from the first name after `after` (paging); an unreadable row is
     /// reported and skipped.
     public func runbookResources(after: String? = nil, limit: Int = 1000) async throws -> [RunbookResource] {
-        let rows = try await writer.read { db in
-            try Row.fetchAll(
+        try await asyncRead { db in
+            let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM runbook WHERE name > ? ORDER BY name LIMIT ?",
                 arguments: [after ?? "", max(1, limit)])
+            return self.readable(rows, table: "runbook", key: "name", Self.runbook)
         }
-        return readable(rows, table: "runbook", key: "name", Self.runbook)
     }
 
     /// Creates a runbook (no content yet) or updates its properties; the content is untouched.
     @discardableResult
     public func saveRunbook(
         name: String, type: String, description: String?, logVerbose: Bool?, logProgress: Bool?, at now: Date
-    ) async throws -> (RunbookResource, RunbookSave) {
-        try await writer.write { db in
+    ) async throws -> (RunbookResource, RunbookSaveOutcome) {
+        try await asyncWrite { db in
             if var existing = try Self.fetchRunbook(name, db) {
                 existing.type = type
                 existing.description = description ?? existing.description
@@ -61,7 +58,7 @@ extension AutomationStore {
 
     /// Replaces the draft's content (already validated by the caller). False: no such runbook.
     public func saveDraft(runbook name: String, content: String, digest: String, at now: Date) async throws -> Bool {
-        try await writer.write { db in
+        try await asyncWrite { db in
             try db.execute(
                 sql: """
                     UPDATE runbook SET draftContent = ?, draftDigest = ?, draftUpdatedAt = ?, updatedAt = ?,
@@ -75,7 +72,7 @@ extension AutomationStore {
     /// Publishes the draft: it becomes the published version and the draft is cleared, as in
     /// Azure. Nil: no such runbook; throws when there is no draft to publish.
     public func publishDraft(runbook name: String, from source: String, at now: Date) async throws -> RunbookResource? {
-        try await writer.write { db in
+        try await asyncWrite { db in
             guard let runbook = try Self.fetchRunbook(name, db) else { return nil }
             guard let draft = runbook.draft else {
                 throw StoreError.invalid(
@@ -130,14 +127,18 @@ extension AutomationStore {
 
     /// Deletes a runbook resource; its past jobs keep the content they ran. False: none.
     public func deleteRunbook(named name: String) async throws -> Bool {
-        try await writer.write { db in
+        try await asyncWrite { db in
             try db.execute(sql: "DELETE FROM runbook WHERE name = ?", arguments: [name])
             return db.changesCount == 1
         }
     }
 
     public func runbookNames() throws -> [String] {
-        try writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM runbook ORDER BY name") }
+        try writer.read(Self.runbookNames)
+    }
+
+    static func runbookNames(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT name FROM runbook ORDER BY name")
     }
 
     static func fetchRunbook(_ name: String, _ db: Database) throws -> RunbookResource? {

@@ -9,20 +9,22 @@ extension AutomationStore {
     /// to Stopped when its runner sees the request. A job no process runs (Suspended, or
     /// Resuming and not yet claimed) is Stopped at once. One transaction.
     public func requestStop(job id: String, at now: Date) throws -> StopOutcome {
-        try writer.write { db in
-            guard let record = try JobRecord.fetchOne(db, key: id) else { return .notFound }
-            let status = JobStatus(rawValue: record.status) ?? .failed
-            switch JobLifecycle.stop(status, owned: record.ownerPid != nil) {
-            case .alreadyFinal(let status):
-                return .alreadyFinal(status)
-            case .stopNow(let exception):
-                try Self.transition(db, job: id, to: .stopped, at: now) { record in record.exception = exception }
-                return .stoppedNow
-            case .request(let enterStopping):
-                try db.execute(sql: "UPDATE job SET stopRequestedAt = ? WHERE id = ?", arguments: [now, id])
-                if enterStopping { try Self.transition(db, job: id, to: .stopping, at: now) }
-                return .requested
-            }
+        try writer.write { db in try Self.requestStop(db, job: id, at: now) }
+    }
+
+    static func requestStop(_ db: Database, job id: String, at now: Date) throws -> StopOutcome {
+        guard let record = try JobRecord.fetchOne(db, key: id) else { return .notFound }
+        let status = JobStatus(rawValue: record.status) ?? .failed
+        switch JobLifecycle.stop(status, owned: record.ownerPid != nil) {
+        case .alreadyFinal(let status):
+            return .alreadyFinal(status)
+        case .stopNow(let exception):
+            try Self.transition(db, job: id, to: .stopped, at: now) { record in record.exception = exception }
+            return .stoppedNow
+        case .request(let enterStopping):
+            try db.execute(sql: "UPDATE job SET stopRequestedAt = ? WHERE id = ?", arguments: [now, id])
+            if enterStopping { try Self.transition(db, job: id, to: .stopping, at: now) }
+            return .requested
         }
     }
 

@@ -11,16 +11,18 @@ extension AutomationStore {
     /// Asks the process running a job to suspend it at its next step boundary: the job moves to
     /// Suspending now. One transaction.
     public func requestSuspend(job id: String, at now: Date) throws -> SuspendOutcome {
-        try writer.write { db in
-            guard let record = try JobRecord.fetchOne(db, key: id) else { return .notFound }
-            switch JobLifecycle.suspend(JobStatus(rawValue: record.status) ?? .failed) {
-            case .alreadyFinal(let status): return .alreadyFinal(status)
-            case .already(let status): return .already(status)
-            case .request:
-                try db.execute(sql: "UPDATE job SET suspendRequestedAt = ? WHERE id = ?", arguments: [now, id])
-                try Self.transition(db, job: id, to: .suspending, at: now)
-                return .requested
-            }
+        try writer.write { db in try Self.requestSuspend(db, job: id, at: now) }
+    }
+
+    static func requestSuspend(_ db: Database, job id: String, at now: Date) throws -> SuspendOutcome {
+        guard let record = try JobRecord.fetchOne(db, key: id) else { return .notFound }
+        switch JobLifecycle.suspend(JobStatus(rawValue: record.status) ?? .failed) {
+        case .alreadyFinal(let status): return .alreadyFinal(status)
+        case .already(let status): return .already(status)
+        case .request:
+            try db.execute(sql: "UPDATE job SET suspendRequestedAt = ? WHERE id = ?", arguments: [now, id])
+            try Self.transition(db, job: id, to: .suspending, at: now)
+            return .requested
         }
     }
 
@@ -73,14 +75,16 @@ extension AutomationStore {
     /// Suspended -> Resuming: the job waits for a process (`runbook jobs resume` or a scheduler)
     /// to claim it. One transaction.
     public func queueResume(job id: String, at now: Date) throws -> ResumeOutcome {
-        try writer.write { db in
-            guard let record = try JobRecord.fetchOne(db, key: id) else { return .notFound }
-            let status = JobStatus(rawValue: record.status) ?? .failed
-            if case .notSuspended(let status) = JobLifecycle.resume(status) { return .notSuspended(status) }
-            try Self.transition(db, job: id, to: .resuming, at: now) { record in record.exception = nil }
-            guard let updated = try JobRecord.fetchOne(db, key: id) else { return .notFound }
-            return .queued(try Self.job(updated))
-        }
+        try writer.write { db in try Self.queueResume(db, job: id, at: now) }
+    }
+
+    static func queueResume(_ db: Database, job id: String, at now: Date) throws -> ResumeOutcome {
+        guard let record = try JobRecord.fetchOne(db, key: id) else { return .notFound }
+        let status = JobStatus(rawValue: record.status) ?? .failed
+        if case .notSuspended(let status) = JobLifecycle.resume(status) { return .notSuspended(status) }
+        try Self.transition(db, job: id, to: .resuming, at: now) { record in record.exception = nil }
+        guard let updated = try JobRecord.fetchOne(db, key: id) else { return .notFound }
+        return .queued(try Self.job(updated))
     }
 
     /// Takes a Resuming job for `owner`; false when another process took it first.

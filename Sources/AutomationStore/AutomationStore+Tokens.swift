@@ -5,15 +5,9 @@ import GRDB
 /// Bearer tokens of the HTTP API. The store keeps a token's SHA-256 secret hash, never the
 /// secret; each change is one transaction.
 extension AutomationStore {
-    /// A token with the hash its secret must match (for authentication only).
-    public struct TokenCredential: Sendable, Hashable {
-        public var token: TokenInfo
-        public var secretHash: String
-    }
-
     /// Stores a new token; a token of the same name is `StoreError.alreadyExists`.
     public func createToken(_ token: TokenInfo, secretHash: String) async throws {
-        try await writer.write { db in
+        try await asyncWrite { db in
             let taken = try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM token WHERE name = ?)", arguments: [token.name])
             if taken == true { throw StoreError.alreadyExists(kind: "token", name: token.name) }
@@ -31,33 +25,35 @@ extension AutomationStore {
 
     /// Tokens by name; an unreadable row is reported and skipped.
     public func tokens() async throws -> [TokenInfo] {
-        let rows = try await writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY name") }
-        return readable(rows, table: "token", key: "name", Self.token)
+        try await asyncRead { db in
+            self.readable(
+                try Row.fetchAll(db, sql: "SELECT * FROM token ORDER BY name"), table: "token", key: "name", Self.token)
+        }
     }
 
     public func token(named name: String) async throws -> TokenInfo? {
-        try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM token WHERE name = ?", arguments: [name])
-        }.map(Self.readToken)
+        try await asyncRead { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM token WHERE name = ?", arguments: [name]).map(Self.readToken)
+        }
     }
 
     /// The token with this public id and its secret hash, or nil.
     public func tokenCredential(id: String) async throws -> TokenCredential? {
-        guard
-            let row = try await writer.read({ db in
-                try Row.fetchOne(db, sql: "SELECT * FROM token WHERE id = ?", arguments: [id])
-            })
-        else { return nil }
-        do {
-            return TokenCredential(token: try Self.token(row), secretHash: try StoredRow(row).text("secretHash"))
-        } catch {
-            throw StoreError.unreadable(Self.unreadable(row, table: "token", key: "name", error))
+        try await asyncRead { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM token WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            do {
+                return TokenCredential(token: try Self.token(row), secretHash: try StoredRow(row).text("secretHash"))
+            } catch {
+                throw StoreError.unreadable(Self.unreadable(row, table: "token", key: "name", error))
+            }
         }
     }
 
     /// Marks a token revoked (the first revocation time is kept). False: no such token.
     public func revokeToken(named name: String, at now: Date) async throws -> Bool {
-        try await writer.write { db in
+        try await asyncWrite { db in
             try db.execute(
                 sql: "UPDATE token SET revokedAt = COALESCE(revokedAt, ?) WHERE name = ?", arguments: [now, name])
             return db.changesCount == 1
@@ -68,7 +64,7 @@ extension AutomationStore {
     /// meanwhile). True when the row changed.
     @discardableResult
     public func markTokenUsed(id: String, at now: Date, unlessUsedAfter since: Date) async throws -> Bool {
-        try await writer.write { db in
+        try await asyncWrite { db in
             try db.execute(
                 sql: "UPDATE token SET lastUsedAt = ? WHERE id = ? AND (lastUsedAt IS NULL OR lastUsedAt <= ?)",
                 arguments: [now, id, since])

@@ -1,3 +1,4 @@
+import Automation
 import Foundation
 import GRDB
 
@@ -69,6 +70,19 @@ public final class AutomationStore: Sendable {
     static func unreadable(_ row: Row, table: String, key: String, _ error: any Error) -> UnreadableRow {
         let name = (try? StoredRow(row).optionalText(key)).flatMap { $0 }.map(StoredRow.clip) ?? "?"
         return UnreadableRow(table: table, key: name, problem: "\(error)")
+    }
+
+    /// A read transaction on GRDB's async access: the calling task is suspended, no thread of
+    /// Swift's cooperative pool waits for SQLite. The result must be `Sendable` (decode rows
+    /// inside): given a body that returns a `Row`, `writer.read` would silently pick GRDB's
+    /// blocking overload instead, and this does not compile.
+    func asyncRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.read(body)
+    }
+
+    /// A write transaction on GRDB's async access (see `asyncRead`).
+    func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.write(body)
     }
 
     /// Runs SQLite's own consistency check; returns "ok" when the file is sound.

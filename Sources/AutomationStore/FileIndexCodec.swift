@@ -1,3 +1,4 @@
+import Automation
 import Foundation
 
 /// The packed form of a machine's file index: per entry, the path (UInt32 length + UTF-8),

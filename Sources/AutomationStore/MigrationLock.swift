@@ -1,3 +1,4 @@
+import Automation
 import Foundation
 
 #if canImport(Glibc)

@@ -1,25 +1,6 @@
+import Automation
 import Foundation
 import GRDB
-
-/// A stored row that could not be turned into a value: which table, which row, what is wrong.
-/// The store skips such a row and reports it (see `AutomationStore.UnreadableRowReport`); the
-/// other rows keep working.
-public struct UnreadableRow: Sendable, Hashable, CustomStringConvertible {
-    public var table: String
-    /// The row's key (a job id, a machine name), or "?" when even that cannot be read.
-    public var key: String
-    public var problem: String
-
-    public init(table: String, key: String, problem: String) {
-        self.table = table
-        self.key = key
-        self.problem = problem
-    }
-
-    public var description: String {
-        "\(table) row '\(key)' cannot be read and was skipped: \(problem)"
-    }
-}
 
 /// What is wrong with one column of a stored row.
 struct RowProblem: Error, CustomStringConvertible {

@@ -74,7 +74,7 @@ extension RunbookCommand {
             } else {
                 let service = try self.store.openWithAccount()
                 opened = service
-                loaded = try RunbookInput.loadPublished(name, service: service, library: runbooks.library)
+                loaded = try await RunbookInput.loadPublished(name, service: service, library: runbooks.library)
             }
             let prepared: PreparedJob
             do {
@@ -112,11 +112,11 @@ enum RunbookInput {
     }
 
     /// The account's published version, when no file stands in for it.
-    static func loadPublished(_ name: String, service: AutomationService, library: RunbookLibrary) throws
+    static func loadPublished(_ name: String, service: AutomationService, library: RunbookLibrary) async throws
         -> LoadedRunbook
     {
         do {
-            return try service.publishedRunbook(named: name)
+            return try await service.publishedRunbook(named: name)
         } catch {
             if case .notFound = error {
                 let names = Set(library.names() + ((try? service.runbookNames()) ?? [])).sorted()

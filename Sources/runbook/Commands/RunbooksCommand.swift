@@ -105,7 +105,7 @@ extension RunbookCommand.Runbooks {
             let service = try store.openExisting()
             let runbook: RunbookResource
             do {
-                runbook = try service.runbook(named: name)
+                runbook = try await service.runbook(named: name)
             } catch {
                 Terminal.error(error.description)
                 throw ExitCode(error.exitCode)

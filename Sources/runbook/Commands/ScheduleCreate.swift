@@ -156,7 +156,7 @@ extension RunbookCommand.ScheduleCommand {
             for link in links {
                 do {
                     problems += ScheduleLinks.problems(
-                        link, runbook: try service.publishedRunbook(named: link.runbook).runbook)
+                        link, runbook: try await service.publishedRunbook(named: link.runbook).runbook)
                 } catch {
                     problems.append(
                         "link to '\(link.runbook)': \(Self.unpublished(error, link.runbook, runbooks.library))")

@@ -24,3 +24,23 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
 
     public var errorDescription: String? { description }
 }
+
+/// A stored row that could not be turned into a value: which table, which row, what is wrong.
+/// The store skips such a row and reports it (the SQLite store's `UnreadableRowReport`); the
+/// other rows keep working.
+public struct UnreadableRow: Sendable, Hashable, CustomStringConvertible {
+    public var table: String
+    /// The row's key (a job id, a machine name), or "?" when even that cannot be read.
+    public var key: String
+    public var problem: String
+
+    public init(table: String, key: String, problem: String) {
+        self.table = table
+        self.key = key
+        self.problem = problem
+    }
+
+    public var description: String {
+        "\(table) row '\(key)' cannot be read and was skipped: \(problem)"
+    }
+}

@@ -1,0 +1,168 @@
+import Automation
+import AutomationService
+import AutomationStore
+import Foundation
+import Synchronization
+import Testing
+
+/// The API's use cases reach the store only through the store protocols: a service over a
+/// decorator that records each call sees every read and write go through it.
+@Suite struct StoreSeamTests {
+    @Test func theApiUseCasesGoThroughTheStoreProtocols() async throws {
+        let store = try AutomationStore.inMemory()
+        let recorded = RecordingStores(AsyncAutomationStore(store))
+        let service = AutomationService(store: store, stores: recorded)
+
+        let (_, created) = try await service.createAccount(
+            subscription: "s", resourceGroup: "g", name: "acct", location: "EastUS2")
+        #expect(created)
+        let (_, secret) = try await service.createToken(name: "ci")
+        _ = try await service.authenticate(authorization: "Bearer " + secret)
+        _ = try await service.saveSchedule(
+            Schedule(name: "nightly", recurrence: Recurrence(frequency: .day, startTime: Date())))
+        try await service.setScheduleEnabled("nightly", false)
+        #expect(try await service.schedules().map(\.enabled) == [false])
+        _ = try await service.saveRunbook(
+            name: "r", type: "Yaml", description: nil, logVerbose: nil, logProgress: nil)
+        await #expect(throws: ServiceError.self) { _ = try await service.job(id: UUID().uuidString) }
+
+        let calls = recorded.calls
+        for call in [
+            "accounts", "createAccount", "createToken", "tokenCredential", "markTokenUsed", "saveSchedule",
+            "setScheduleEnabled", "schedules", "saveRunbook", "job",
+        ] {
+            #expect(calls.contains(call), "\(call) not in \(calls)")
+        }
+    }
+}
+
+/// Forwards every store call to `inner` and records its name.
+final class RecordingStores: AutomationStoring {
+    let inner: any AutomationStoring
+    private let names = Mutex<[String]>([])
+    var calls: [String] { names.withLock { $0 } }
+
+    init(_ inner: any AutomationStoring) { self.inner = inner }
+
+    private func note(_ name: String = #function) {
+        let bare = String(name.prefix { $0 != "(" })
+        names.withLock { $0.append(bare) }
+    }
+
+    func accounts() async throws -> [AccountState] {
+        note()
+        return try await inner.accounts()
+    }
+    func defaultAccount() async throws -> AccountState? {
+        note()
+        return try await inner.defaultAccount()
+    }
+    func createAccount(_ account: Account, workspace: Workspace, makeDefault: Bool, at now: Date) async throws {
+        note()
+        try await inner.createAccount(account, workspace: workspace, makeDefault: makeDefault, at: now)
+    }
+    func createJob(_ job: Job) async throws {
+        note()
+        try await inner.createJob(job)
+    }
+    func job(exactly id: String) async throws -> Job? {
+        note()
+        return try await inner.job(exactly: id)
+    }
+    func jobPage(_ query: JobQuery) async throws -> [Job] {
+        note()
+        return try await inner.jobPage(query)
+    }
+    func streams(job id: String, kind: StreamKind?) async throws -> [StreamRecord] {
+        note()
+        return try await inner.streams(job: id, kind: kind)
+    }
+    func requestStop(job id: String, at now: Date) async throws -> JobStopOutcome {
+        note()
+        return try await inner.requestStop(job: id, at: now)
+    }
+    func requestSuspend(job id: String, at now: Date) async throws -> JobSuspendOutcome {
+        note()
+        return try await inner.requestSuspend(job: id, at: now)
+    }
+    func queueResume(job id: String, at now: Date) async throws -> JobResumeOutcome {
+        note()
+        return try await inner.queueResume(job: id, at: now)
+    }
+    func runbookResource(named name: String) async throws -> RunbookResource? {
+        note()
+        return try await inner.runbookResource(named: name)
+    }
+    func runbookResources(after: String?, limit: Int) async throws -> [RunbookResource] {
+        note()
+        return try await inner.runbookResources(after: after, limit: limit)
+    }
+    func runbookNames() async throws -> [String] {
+        note()
+        return try await inner.runbookNames()
+    }
+    func saveRunbook(
+        name: String, type: String, description: String?, logVerbose: Bool?, logProgress: Bool?, at now: Date
+    ) async throws -> (RunbookResource, RunbookSaveOutcome) {
+        note()
+        return try await inner.saveRunbook(
+            name: name, type: type, description: description, logVerbose: logVerbose, logProgress: logProgress,
+            at: now)
+    }
+    func saveDraft(runbook name: String, content: String, digest: String, at now: Date) async throws -> Bool {
+        note()
+        return try await inner.saveDraft(runbook: name, content: content, digest: digest, at: now)
+    }
+    func publishDraft(runbook name: String, from source: String, at now: Date) async throws -> RunbookResource? {
+        note()
+        return try await inner.publishDraft(runbook: name, from: source, at: now)
+    }
+    func deleteRunbook(named name: String) async throws -> Bool {
+        note()
+        return try await inner.deleteRunbook(named: name)
+    }
+    func schedules() async throws -> [Schedule] {
+        note()
+        return try await inner.schedules()
+    }
+    func schedule(named name: String) async throws -> Schedule? {
+        note()
+        return try await inner.schedule(named: name)
+    }
+    func scheduleNames() async throws -> [String] {
+        note()
+        return try await inner.scheduleNames()
+    }
+    func saveSchedule(_ schedule: Schedule, replace: Bool, at now: Date) async throws {
+        note()
+        try await inner.saveSchedule(schedule, replace: replace, at: now)
+    }
+    func setScheduleEnabled(_ name: String, _ enabled: Bool, at now: Date) async throws -> Bool {
+        note()
+        return try await inner.setScheduleEnabled(name, enabled, at: now)
+    }
+    func deleteSchedule(named name: String) async throws -> Bool {
+        note()
+        return try await inner.deleteSchedule(named: name)
+    }
+    func createToken(_ token: TokenInfo, secretHash: String) async throws {
+        note()
+        try await inner.createToken(token, secretHash: secretHash)
+    }
+    func tokens() async throws -> [TokenInfo] {
+        note()
+        return try await inner.tokens()
+    }
+    func tokenCredential(id: String) async throws -> TokenCredential? {
+        note()
+        return try await inner.tokenCredential(id: id)
+    }
+    func revokeToken(named name: String, at now: Date) async throws -> Bool {
+        note()
+        return try await inner.revokeToken(named: name, at: now)
+    }
+    func markTokenUsed(id: String, at now: Date, unlessUsedAfter since: Date) async throws -> Bool {
+        note()
+        return try await inner.markTokenUsed(id: id, at: now, unlessUsedAfter: since)
+    }
+}
