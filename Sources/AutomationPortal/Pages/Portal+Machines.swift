@@ -1,0 +1,75 @@
+import Automation
+import AutomationService
+import Foundation
+
+/// Virtual machines: Azure's list filtered to the account's subscription and location (with a
+/// control to show all), checkboxes, and Services > Change Tracking or Inventory > Enable.
+extension Portal {
+    func machinesPage(_ request: PortalRequest) async -> PortalResponse {
+        do {
+            let showAll = request.parameter("all") == "1"
+            let account = try service.defaultAccount()
+            let accounts = try await service.accounts()
+            let all = try service.machines()
+            let shown = all.filter { state in
+                guard !showAll, let account else { return true }
+                return state.machine.subscription == account.account.subscription
+                    && state.machine.location == account.account.region
+            }
+            let rows: [[String: Any]] = shown.map { state in
+                let machine = state.machine
+                return [
+                    "name": machine.name, "os": machine.os, "location": machine.location.name,
+                    "subscription": machine.subscription, "resourceGroup": machine.resourceGroup,
+                    "route": machine.network.route == .gateway
+                        ? "gateway \(machine.network.gateway ?? "")" : machine.network.route.rawValue,
+                    "tracking": PortalFormat.time(state.solutions[.changeTracking]) as Any,
+                    "inventory": PortalFormat.time(state.solutions[.inventory]) as Any,
+                ]
+            }
+            return render(
+                "machines", request,
+                [
+                    "title": "Virtual machines", "machines": rows, "hasMachines": !rows.isEmpty, "showAll": showAll,
+                    "hiddenText": all.count == shown.count ? "" : "\(all.count - shown.count) other machine(s) hidden",
+                    "account": account.map { ["name": $0.account.name, "workspace": $0.workspace.name,
+                        "subscription": $0.account.subscription, "location": $0.account.region.name] } as Any,
+                    "accounts": accounts.map { ["name": $0.account.name, "isDefault": $0.isDefault] },
+                ])
+        } catch {
+            return failure(error)
+        }
+    }
+
+    /// Enables the chosen solution on the ticked machines; the result per machine, with every
+    /// missing prerequisite in words.
+    func enable(_ request: PortalRequest) async -> PortalResponse {
+        let machines = request.values("machine")
+        let solution = Solution(rawValue: request.value("solution") ?? "") ?? .changeTracking
+        let custom = request.value("configuration") == "custom"
+        let account = custom ? request.value("account").flatMap { $0.isEmpty ? nil : $0 } : nil
+        let workspace = custom ? request.value("workspace").flatMap { $0.isEmpty ? nil : $0 } : nil
+        guard !machines.isEmpty else {
+            return render(
+                "enabled", request,
+                ["title": "Enable \(solution.rawValue)", "general": ["No machine was ticked: tick one or more machines first."]],
+                status: 400)
+        }
+        do {
+            let result = try await service.enableTracking(
+                machines: machines, solutions: [solution], account: account, workspace: workspace)
+            let rows: [[String: Any]] = result.machines.map {
+                ["machine": $0.machine, "succeeded": $0.succeeded, "lines": $0.lines]
+            }
+            let failed = result.machines.filter { !$0.succeeded }.count
+            return render(
+                "enabled", request,
+                [
+                    "title": "Enable \(solution.rawValue)", "results": rows, "general": result.general,
+                    "aborted": result.aborted as Any, "solution": solution.rawValue,
+                ], status: failed > 0 || result.aborted != nil ? 422 : 200)
+        } catch {
+            return failure(error)
+        }
+    }
+}

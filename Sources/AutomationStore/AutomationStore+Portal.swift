@@ -1,0 +1,147 @@
+import Automation
+import Foundation
+import GRDB
+
+/// A page of `ConfigurationChange` rows for the portal's timeline: filters, and a keyset cursor
+/// (the last row of the previous page) so that page 10,000 costs what page 1 costs.
+public struct ChangePageQuery: Sendable {
+    public var machine: String?
+    public var type: ConfigType?
+    public var category: ChangeCategory?
+    public var since: Date?
+    public var until: Date?
+    /// Matched (case-insensitively, as a substring) against the item's key and the computer.
+    public var text: String?
+    /// The id of the last row of the previous page (the cursor); nil for the first page.
+    public var before: Int64?
+    public var limit: Int
+
+    public init(
+        machine: String? = nil, type: ConfigType? = nil, category: ChangeCategory? = nil, since: Date? = nil,
+        until: Date? = nil, text: String? = nil, before: Int64? = nil, limit: Int = 50
+    ) {
+        self.machine = machine
+        self.type = type
+        self.category = category
+        self.since = since
+        self.until = until
+        self.text = text
+        self.before = before
+        self.limit = limit
+    }
+}
+
+/// Changes of one type in one time bucket (the timeline chart).
+public struct ChangeCount: Sendable, Hashable {
+    /// The bucket's start, in seconds since 1970.
+    public var bucket: Int64
+    public var type: ConfigType
+    public var count: Int
+}
+
+extension AutomationStore {
+    /// One page of changes, newest first.
+    public func changePage(_ query: ChangePageQuery) throws -> [ChangeRow] {
+        let rows = try writer.read { db in
+            var (clauses, arguments) = Self.changeClauses(query)
+            if let id = query.before,
+                let time = try Date.fetchOne(
+                    db, sql: "SELECT timeGenerated FROM configurationChange WHERE id = ?", arguments: [id])
+            {
+                clauses.append("(timeGenerated < ? OR (timeGenerated = ? AND id < ?))")
+                arguments += [time, time, id]
+            }
+            var sql = "SELECT * FROM configurationChange"
+            if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+            sql += " ORDER BY timeGenerated DESC, id DESC LIMIT ?"
+            arguments.append(max(1, min(query.limit, 1000)))
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        }
+        return readable(rows, table: "configurationChange", key: "id", Self.changeRow)
+    }
+
+    /// One change by its id, or nil.
+    public func change(id: Int64) throws -> ChangeRow? {
+        let rows = try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM configurationChange WHERE id = ?", arguments: [id])
+        }
+        return readable(rows, table: "configurationChange", key: "id", Self.changeRow).first
+    }
+
+    /// Counts per (bucket, type) of the changes the query's filters select (its cursor and
+    /// limit are ignored); `bucketSeconds` is at least 1.
+    public func changeCounts(_ query: ChangePageQuery, bucketSeconds: Int64) throws -> [ChangeCount] {
+        try writer.read { db in
+            let (clauses, arguments) = Self.changeClauses(query)
+            let width = max(1, bucketSeconds)
+            var sql =
+                "SELECT (CAST(strftime('%s', timeGenerated) AS INTEGER) / \(width)) * \(width) AS bucket, "
+                + "configChangeType, COUNT(*) AS n FROM configurationChange"
+            if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+            sql += " GROUP BY bucket, configChangeType ORDER BY bucket"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { row in
+                guard let type = ConfigType(rawValue: row["configChangeType"] ?? "") else { return nil }
+                return ChangeCount(bucket: row["bucket"] ?? 0, type: type, count: row["n"] ?? 0)
+            }
+        }
+    }
+
+    /// The oldest and newest change times the filters select (nil when none).
+    public func changeSpan(_ query: ChangePageQuery) throws -> (Date, Date)? {
+        try writer.read { db in
+            let (clauses, arguments) = Self.changeClauses(query)
+            var sql = "SELECT MIN(timeGenerated) AS first, MAX(timeGenerated) AS last FROM configurationChange"
+            if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+            guard let row = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)),
+                let first: Date = row["first"], let last: Date = row["last"]
+            else { return nil }
+            return (first, last)
+        }
+    }
+
+    private static func changeClauses(_ query: ChangePageQuery) -> ([String], [any DatabaseValueConvertible]) {
+        var clauses: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let machine = query.machine {
+            clauses.append("computer = ?")
+            arguments.append(machine)
+        }
+        if let type = query.type {
+            clauses.append("configChangeType = ?")
+            arguments.append(type.rawValue)
+        }
+        if let category = query.category {
+            clauses.append("changeCategory = ?")
+            arguments.append(category.rawValue)
+        }
+        if let since = query.since {
+            clauses.append("timeGenerated >= ?")
+            arguments.append(since)
+        }
+        if let until = query.until {
+            clauses.append("timeGenerated < ?")
+            arguments.append(until)
+        }
+        if let text = query.text, !text.isEmpty {
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            clauses.append("(itemKey LIKE ? ESCAPE '\\' OR computer LIKE ? ESCAPE '\\')")
+            arguments += ["%" + escaped + "%", "%" + escaped + "%"]
+        }
+        return (clauses, arguments)
+    }
+
+    static func changeRow(_ row: Row) throws -> ChangeRow {
+        let stored = StoredRow(row)
+        let fields = try stored.text("fieldsChanged")
+        let change = ItemChange(
+            type: try stored.enumeration(ConfigType.self, "configChangeType"), key: try stored.text("itemKey"),
+            category: try stored.enumeration(ChangeCategory.self, "changeCategory"),
+            fieldsChanged: fields.isEmpty ? [] : fields.components(separatedBy: ", "),
+            current: try FieldsCodec.decode(try stored.text("current")),
+            previous: try FieldsCodec.decode(try stored.text("previous")))
+        return ChangeRow(
+            id: Int64(try stored.integer("id")), computer: try stored.text("computer"),
+            timeGenerated: try stored.date("timeGenerated"), change: change, jobId: try stored.optionalText("jobId"))
+    }
+}
