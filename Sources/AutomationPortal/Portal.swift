@@ -29,10 +29,10 @@ public struct Portal: Sendable {
         self.logger = logger
     }
 
-    /// Answers one request whose path starts with `/portal`. `body` is read only for POST.
+    /// Answers one request whose path starts with `/portal`. `body` is nil when it was larger
+    /// than `maxFormBytes`.
     public func answer(
-        method: String, path: String, query: String, cookieHeader: String?,
-        body: @Sendable () async throws -> Data
+        method: String, path: String, query: String, cookieHeader: String?, body: Data?
     ) async -> (status: Int, headers: [(String, String)], body: Data) {
         var response = await route(
             method: method, path: path, query: query, cookieHeader: cookieHeader, body: body)
@@ -41,7 +41,7 @@ public struct Portal: Sendable {
     }
 
     private func route(
-        method: String, path: String, query: String, cookieHeader: String?, body: @Sendable () async throws -> Data
+        method: String, path: String, query: String, cookieHeader: String?, body: Data?
     ) async -> PortalResponse {
         guard let all = PortalRequest.segments(path), all.first == "portal" else {
             return notFound("This address is not a portal page.")
@@ -55,7 +55,7 @@ public struct Portal: Sendable {
         case ("GET", "assets"): return asset(request.segments.dropFirst().first ?? "")
         case ("GET", "signin"): return signInPage(error: nil)
         case ("POST", "signin"):
-            request.form = (try? await PortalRequest.pairs(String(decoding: body(), as: UTF8.self))) ?? []
+            request.form = PortalRequest.pairs(String(decoding: body ?? Data(), as: UTF8.self))
             return await signIn(request)
         default: break
         }
@@ -72,7 +72,7 @@ public struct Portal: Sendable {
         }
         request.session = session
         if method == "POST" {
-            guard let data = try? await body(), data.count <= Self.maxFormBytes else {
+            guard let data = body, data.count <= Self.maxFormBytes else {
                 return self.error(413, "Form too large", "A form may hold at most 256 KiB.")
             }
             request.form = PortalRequest.pairs(String(decoding: data, as: UTF8.self))
@@ -108,7 +108,8 @@ public struct Portal: Sendable {
         case ("GET", 1, "changes"): return await changesPage(request)
         case ("GET", 2, "changes"): return await changePage(request, id: s[1])
         case ("GET", 1, "inventory"): return await inventoryPage(request)
-        case ("GET", 1, "tracking"): return await trackingPage(request, errors: [], notice: nil)
+        case ("GET", 1, "tracking"):
+            return await trackingPage(request, errors: [], notice: request.parameter("saved") == nil ? nil : "Saved.")
         case ("POST", 2, "tracking") where s[1] == "save": return await saveTracked(request)
         case ("POST", 2, "tracking") where s[1] == "remove": return await removeTracked(request)
         case ("GET", 1, "runbooks"): return await runbooksPage(request)
@@ -171,7 +172,9 @@ public struct Portal: Sendable {
     }
 
     func error(_ status: Int, _ title: String, _ message: String) -> PortalResponse {
-        .html(templates.render("error", ["title": title, "message": message, "status": status]), status: status)
+        .html(
+            templates.render("error", ["title": title, "message": message, "status": status, "signedOut": true]),
+            status: status)
     }
 
     func notFound(_ message: String) -> PortalResponse { error(404, "Not found", message) }

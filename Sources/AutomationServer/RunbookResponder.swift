@@ -24,12 +24,13 @@ struct RunbookResponder: HTTPResponder {
         }
         let started = ContinuousClock.now
         let cookie = request.headers[.cookie]
+        var body: Data? = Data()
+        if request.method == .post {
+            var request = request
+            body = (try? await request.collectBody(upTo: Portal.maxFormBytes)).map { Data($0.readableBytesView) }
+        }
         let answer = await portal.answer(
-            method: request.method.rawValue, path: path, query: query, cookieHeader: cookie,
-            body: {
-                let buffer = try await request.collectBody(upTo: Portal.maxFormBytes + 1)
-                return Data(buffer.readableBytesView)
-            })
+            method: request.method.rawValue, path: path, query: query, cookieHeader: cookie, body: body)
         var headers = HTTPFields()
         for (name, value) in answer.headers {
             if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }

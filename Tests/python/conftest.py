@@ -28,6 +28,18 @@ def runbook(store, *arguments, check=True):
     return result
 
 
+def big_tree(store):
+    """12,000 files of 2 KiB under STORE/big/data: a machine whose scan takes seconds (long jobs)."""
+    tree = os.path.join(store, "big")
+    for folder in range(12):
+        path = os.path.join(tree, "data", f"d{folder}")
+        os.makedirs(path, exist_ok=True)
+        for index in range(1000):
+            with open(os.path.join(path, f"f{index}"), "wb") as handle:
+                handle.write(bytes([index % 251]) * 2048)
+    return tree
+
+
 class Server:
     def __init__(self, store, process, url, certificate):
         self.store, self.process, self.url, self.certificate = store, process, url, certificate
@@ -39,10 +51,8 @@ class Server:
         return json.loads(out)["token"]
 
 
-@pytest.fixture(scope="session")
-def server():
-    store = tempfile.mkdtemp(prefix="runbook-sdk-")
-    runbook(store, "init")
+def start_server(store):
+    """`runbook serve --tls-self-signed` on a free port of the store; waits for its address."""
     log = open(os.path.join(store, "serve.log"), "w")
     env = dict(os.environ, RUNBOOK_STORE=store)
     process = subprocess.Popen(
@@ -62,15 +72,26 @@ def server():
     if url is None:
         process.kill()
         raise AssertionError("runbook serve did not start: " + open(os.path.join(store, "serve.log")).read())
-    certificate = os.path.join(store, "tls.crt")
-    os.environ["REQUESTS_CA_BUNDLE"] = certificate
-    yield Server(store, process, url, certificate)
-    process.send_signal(signal.SIGTERM)
+    return Server(store, process, url, os.path.join(store, "tls.crt"))
+
+
+def stop_server(server):
+    server.process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=30)
+        server.process.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        process.kill()
-    shutil.rmtree(store, ignore_errors=True)
+        server.process.kill()
+    shutil.rmtree(server.store, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server():
+    store = tempfile.mkdtemp(prefix="runbook-sdk-")
+    runbook(store, "init")
+    started = start_server(store)
+    os.environ["REQUESTS_CA_BUNDLE"] = started.certificate
+    yield started
+    stop_server(started)
 
 
 class StaticTokenCredential:
@@ -95,3 +116,11 @@ def client(server):
 
 def unique(prefix):
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test item, so a fixture can tell that its test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "report_" + report.when, report)

@@ -41,8 +41,8 @@ extension Portal {
                     },
                     "type": type.rawValue, "valueColumn": type.valueColumn, "rows": Array(shown),
                     "hasRows": !shown.isEmpty,
-                    "truncatedText": rows.count > Self.inventoryRows
-                        ? "Showing \(Self.inventoryRows) of \(rows.count) items: narrow the search." : "",
+                    "truncatedText": (rows.count > Self.inventoryRows
+                        ? "Showing \(Self.inventoryRows) of \(rows.count) items: narrow the search." : nil) as Any,
                     "machines": PortalFormat.options(try service.machineNames(), selected: machine, any: "All machines"),
                     "q": request.parameter("q") ?? "",
                 ])

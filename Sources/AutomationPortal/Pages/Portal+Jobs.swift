@@ -72,7 +72,7 @@ extension Portal {
         do {
             let job = try await service.job(id: id)
             let records = try await service.streams(job: job.id).filter { $0.seq > after }
-            return .json([
+            let answer: [String: Any] = [
                 "status": job.status.rawValue, "final": job.status.isFinal,
                 "records": records.map {
                     [
@@ -80,7 +80,8 @@ extension Portal {
                         "message": $0.message,
                     ] as [String: Any]
                 },
-            ])
+            ]
+            return .json(answer)
         } catch {
             return .json(["error": error.description], status: error.httpStatus)
         }

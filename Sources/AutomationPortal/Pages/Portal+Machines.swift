@@ -31,7 +31,7 @@ extension Portal {
                 "machines", request,
                 [
                     "title": "Virtual machines", "machines": rows, "hasMachines": !rows.isEmpty, "showAll": showAll,
-                    "hiddenText": all.count == shown.count ? "" : "\(all.count - shown.count) other machine(s) hidden",
+                    "hiddenText": (all.count == shown.count ? nil : "\(all.count - shown.count) other machine(s) hidden") as Any,
                     "account": account.map { ["name": $0.account.name, "workspace": $0.workspace.name,
                         "subscription": $0.account.subscription, "location": $0.account.region.name] } as Any,
                     "accounts": accounts.map { ["name": $0.account.name, "isDefault": $0.isDefault] },
