@@ -1,4 +1,5 @@
 import Automation
+import AutomationStore
 import Foundation
 
 /// The timeline chart: counts per ConfigChangeType in time buckets, as stacked bars in an

@@ -23,7 +23,27 @@ struct PortalTemplates: Sendable {
     }
 
     func render(_ name: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: name) ?? "template \(name) is missing"
+        library.render(Self.present(context) ?? [:], withTemplate: name) ?? "template \(name) is missing"
+    }
+
+    /// The value without absent optionals: a key whose value is nil is dropped, so that
+    /// `{{#key}}` sections skip it (Mustache would render an `Optional.none` inside `Any`).
+    static func present(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return nil }
+            return present(wrapped)
+        }
+        if let dictionary = value as? [String: Any] {
+            return dictionary.compactMapValues { present($0) }
+        }
+        if let array = value as? [[String: Any]] {
+            return array.map { present($0) ?? [:] }
+        }
+        if let array = value as? [Any], !(value is [String]) {
+            return array.compactMap { present($0) }
+        }
+        return value
     }
 }
 

@@ -70,26 +70,28 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try Data("x\n".utf8).write(to: URL(fileURLWithPath: folder + "/script>"))
         #expect(try cli.run("run", "scan").status == 0)
-        let runbook = cli.store + "-quoted.yaml"
+        let books = cli.store + "-books"
+        try FileManager.default.createDirectory(atPath: books, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: books) }
+        let runbook = books + "/quoted.yaml"
         try Data(
             """
             name: quoted
             parameters:
               greeting:
                 type: string
-                default: 'say "hi" <b>bold</b> & \\'bye\\''
+                default: 'say "hi" <b>bold</b> & ''bye'''
               colour:
                 type: string
                 allowed: [red, "<i>blue</i>"]
                 default: red
             steps:
               - name: say
-                action: write-output
+                action: log
                 with:
                   message: ${{ params.greeting }}
             """.utf8
         ).write(to: URL(fileURLWithPath: runbook))
-        defer { try? FileManager.default.removeItem(atPath: runbook) }
         let published = try cli.run("publish", runbook)
         #expect(published.status == 0, "\(published.stderr)")
         let server = try PortalServer.start(cli)

@@ -27,8 +27,9 @@ extension Portal {
             if more { rows.removeLast() }
             var chart: [String: Any]?
             if let span = try await service.changeSpan(query) {
-                let start = query.since ?? span.0
-                let end = max(span.1, query.since == nil ? span.1 : now)
+                // The chart ends now and spans the range, or all the changes (at least an hour).
+                let start = query.since ?? min(span.0, now.addingTimeInterval(-3600))
+                let end = max(span.1, now)
                 let bucket = ChangeChart.bucketSeconds(span: end.timeIntervalSince(start))
                 let counts = try await service.changeCounts(query, bucketSeconds: bucket)
                 chart = ChangeChart.values(
