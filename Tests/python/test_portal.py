@@ -43,7 +43,7 @@ def portal():
     lacks its network rules, a big machine for a long job, and the server over https."""
     store = tempfile.mkdtemp(prefix="runbook-portal-")
     contoso = os.path.join(store, "contoso")
-    shutil.copytree(os.path.join(ROOT, "examples", "contoso"), contoso)
+    shutil.copytree(os.path.join(ROOT, "examples", "contoso"), contoso, symlinks=True)
     runbook(store, "apply", os.path.join(contoso, "automation.yaml"))
     runbook(store, "run", "configure-tracking")
     linux_root = os.path.join(contoso, "machines", "contoso-lnx01")
