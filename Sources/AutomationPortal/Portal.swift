@@ -47,7 +47,8 @@ public struct Portal: Sendable {
             return notFound("This address is not a portal page.")
         }
         var request = PortalRequest(
-            method: method, segments: Array(all.dropFirst()), query: Dictionary(
+            method: method, segments: Array(all.dropFirst()),
+            query: Dictionary(
                 PortalRequest.pairs(query), uniquingKeysWith: { first, _ in first }),
             form: [], cookies: PortalRequest.cookies(cookieHeader))
         // Assets and the sign-in page need no session.

@@ -15,7 +15,8 @@ struct PortalResponse: Sendable {
     static func json(_ value: Any, status: Int = 200) -> PortalResponse {
         let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])) ?? Data("{}".utf8)
         return PortalResponse(
-            status: status, headers: [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")],
+            status: status,
+            headers: [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")],
             body: data)
     }
 

@@ -30,7 +30,9 @@ actor PortalSessions {
         let now = now()
         if sessions.count >= Self.capacity {
             sessions = sessions.filter { $0.value.expiresAt > now }
-            if sessions.count >= Self.capacity, let oldest = sessions.min(by: { $0.value.expiresAt < $1.value.expiresAt }) {
+            if sessions.count >= Self.capacity,
+                let oldest = sessions.min(by: { $0.value.expiresAt < $1.value.expiresAt })
+            {
                 sessions[oldest.key] = nil
             }
         }

@@ -53,7 +53,10 @@ enum PortalFormat {
     static func time(_ date: Date?) -> [String: Any]? {
         guard let date else { return nil }
         let iso = date.formatted(.iso8601)
-        return ["iso": iso, "utc": iso.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "") + " UTC"]
+        return [
+            "iso": iso,
+            "utc": iso.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "") + " UTC",
+        ]
     }
 
     /// A path component, percent-encoded for an `href` (Mustache escapes the HTML).

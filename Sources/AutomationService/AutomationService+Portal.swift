@@ -27,18 +27,21 @@ extension AutomationService {
         return found
     }
 
-    /// Counts per type in buckets of `bucketSeconds`, and the span of the selected changes.
-    public func changeCounts(_ query: ChangePageQuery, bucketSeconds: Int64) async throws(ServiceError)
-        -> [ChangeCount]
+    /// Counts per type in buckets of `bucketSeconds` from `from` to `to`.
+    public func changeCounts(_ query: ChangePageQuery, from: Date, to: Date, bucketSeconds: Int64)
+        async throws(ServiceError) -> [ChangeCount]
     {
         let store = self.store
         do {
-            return try await Self.blocking { try store.changeCounts(query, bucketSeconds: bucketSeconds) }
+            return try await Self.blocking {
+                try store.changeCounts(query, from: from, to: to, bucketSeconds: bucketSeconds)
+            }
         } catch {
             throw Self.storeError(error)
         }
     }
 
+    /// The oldest and newest time of the changes the query's filters select.
     public func changeSpan(_ query: ChangePageQuery) async throws(ServiceError) -> (Date, Date)? {
         let store = self.store
         do {

@@ -106,7 +106,9 @@ import Testing
         }
         let changes = try server.request("/portal/changes?q=alert", cookie: cookie)
         let link = try #require(
-            changes.body.range(of: #"/portal/changes/\d+"#, options: .regularExpression).map { String(changes.body[$0]) })
+            changes.body.range(of: #"/portal/changes/\d+"#, options: .regularExpression).map {
+                String(changes.body[$0])
+            })
         let detail = try server.request(link, cookie: cookie)
         #expect(detail.status == 200)
         #expect(detail.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
@@ -149,7 +151,8 @@ import Testing
         #expect(wrong.status == 403)
         // Another session's token does not fit this one.
         let (_, other) = try server.signIn(try server.token("other"))
-        #expect(try server.request("/portal/machines/enable", form: form + [("csrf", other)], cookie: cookie).status == 403)
+        #expect(
+            try server.request("/portal/machines/enable", form: form + [("csrf", other)], cookie: cookie).status == 403)
         let noSession = try server.request("/portal/machines/enable", form: form + [("csrf", csrf)])
         #expect(noSession.status == 401)
 

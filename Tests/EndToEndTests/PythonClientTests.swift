@@ -13,7 +13,8 @@ import Testing
         let result = try TestTools.run(
             python,
             [
-                "-m", "pytest", "-q", "-p", "no:cacheprovider", "--ignore", CLI.packageRoot + "/Tests/python/test_portal.py",
+                "-m", "pytest", "-q", "-p", "no:cacheprovider", "--ignore",
+                CLI.packageRoot + "/Tests/python/test_portal.py",
                 CLI.packageRoot + "/Tests/python",
             ],
             environment: ["RUNBOOK_BINARY": CLI.binary, "PYTHONDONTWRITEBYTECODE": "1"])

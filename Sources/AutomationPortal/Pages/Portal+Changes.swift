@@ -31,7 +31,7 @@ extension Portal {
                 let start = query.since ?? min(span.0, now.addingTimeInterval(-3600))
                 let end = max(span.1, now)
                 let bucket = ChangeChart.bucketSeconds(span: end.timeIntervalSince(start))
-                let counts = try await service.changeCounts(query, bucketSeconds: bucket)
+                let counts = try await service.changeCounts(query, from: start, to: end, bucketSeconds: bucket)
                 chart = ChangeChart.values(
                     counts: counts, from: Int64(start.timeIntervalSince1970), to: Int64(end.timeIntervalSince1970),
                     bucket: bucket)
@@ -42,7 +42,8 @@ extension Portal {
                 if let value = request.parameter(name) { filters.append((name, value)) }
             }
             let filterQuery = filters.map { "\($0.0)=\(PortalFormat.query($0.1))" }.joined(separator: "&")
-            let next = more ? rows.last.map { "?" + filterQuery + (filterQuery.isEmpty ? "" : "&") + "before=\($0.id)" } : nil
+            let next =
+                more ? rows.last.map { "?" + filterQuery + (filterQuery.isEmpty ? "" : "&") + "before=\($0.id)" } : nil
             let table: [[String: Any]] = rows.map { row in
                 [
                     "id": String(row.id), "computer": row.computer, "at": PortalFormat.time(row.timeGenerated) as Any,

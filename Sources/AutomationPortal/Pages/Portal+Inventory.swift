@@ -27,7 +27,8 @@ extension Portal {
                     "value": row.item.fields[type.valueColumn] ?? "", "at": PortalFormat.time(row.timeGenerated) as Any,
                 ]
             }
-            var base = "machine=\(PortalFormat.query(machine ?? ""))&q=\(PortalFormat.query(request.parameter("q") ?? ""))"
+            var base =
+                "machine=\(PortalFormat.query(machine ?? ""))&q=\(PortalFormat.query(request.parameter("q") ?? ""))"
             if machine == nil && text == nil { base = "" }
             return render(
                 "inventory", request,
@@ -41,9 +42,11 @@ extension Portal {
                     },
                     "type": type.rawValue, "valueColumn": type.valueColumn, "rows": Array(shown),
                     "hasRows": !shown.isEmpty,
-                    "truncatedText": (rows.count > Self.inventoryRows
+                    "truncatedText":
+                        (rows.count > Self.inventoryRows
                         ? "Showing \(Self.inventoryRows) of \(rows.count) items: narrow the search." : nil) as Any,
-                    "machines": PortalFormat.options(try service.machineNames(), selected: machine, any: "All machines"),
+                    "machines": PortalFormat.options(
+                        try service.machineNames(), selected: machine, any: "All machines"),
                     "q": request.parameter("q") ?? "",
                 ])
         } catch {

@@ -31,9 +31,14 @@ extension Portal {
                 "machines", request,
                 [
                     "title": "Virtual machines", "machines": rows, "hasMachines": !rows.isEmpty, "showAll": showAll,
-                    "hiddenText": (all.count == shown.count ? nil : "\(all.count - shown.count) other machine(s) hidden") as Any,
-                    "account": account.map { ["name": $0.account.name, "workspace": $0.workspace.name,
-                        "subscription": $0.account.subscription, "location": $0.account.region.name] } as Any,
+                    "hiddenText":
+                        (all.count == shown.count ? nil : "\(all.count - shown.count) other machine(s) hidden") as Any,
+                    "account": account.map {
+                        [
+                            "name": $0.account.name, "workspace": $0.workspace.name,
+                            "subscription": $0.account.subscription, "location": $0.account.region.name,
+                        ]
+                    } as Any,
                     "accounts": accounts.map { ["name": $0.account.name, "isDefault": $0.isDefault] },
                 ])
         } catch {
@@ -52,7 +57,10 @@ extension Portal {
         guard !machines.isEmpty else {
             return render(
                 "enabled", request,
-                ["title": "Enable \(solution.rawValue)", "general": ["No machine was ticked: tick one or more machines first."]],
+                [
+                    "title": "Enable \(solution.rawValue)",
+                    "general": ["No machine was ticked: tick one or more machines first."],
+                ],
                 status: 400)
         }
         do {

@@ -54,7 +54,8 @@ extension Portal {
             return render(
                 "runbook", request,
                 [
-                    "title": "Runbook \(resource.name)", "name": resource.name, "href": PortalFormat.path(resource.name),
+                    "title": "Runbook \(resource.name)", "name": resource.name,
+                    "href": PortalFormat.path(resource.name),
                     "description": resource.description, "state": resource.state.rawValue, "lines": lines,
                     "published": runbook != nil, "fields": fields, "hasFields": !fields.isEmpty, "errors": general,
                     "from": resource.publishedFrom as Any,
@@ -68,8 +69,9 @@ extension Portal {
         let current = value ?? spec.defaultValue.map(Self.text) ?? ""
         var result: [String: Any] = [
             "name": spec.name, "type": spec.type.rawValue, "description": spec.description, "required": spec.required,
-            "value": current, "problems": problems, "invalid": !problems.isEmpty, "id": "p-" + PortalFormat.path(spec.name),
-            "defaultText": spec.defaultValue.map { "default: " + Self.text($0) } as Any,
+            "value": current, "problems": problems, "invalid": !problems.isEmpty,
+            "id": "p-" + PortalFormat.path(spec.name),
+            "defaultText": spec.defaultValue.map(Self.text).flatMap { $0.isEmpty ? nil : "default: " + $0 } as Any,
         ]
         if let allowed = spec.allowed, spec.type != .list {
             result["choices"] = allowed.map { ["value": Self.text($0), "selected": Self.text($0) == current] }

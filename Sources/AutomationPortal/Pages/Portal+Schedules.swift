@@ -14,7 +14,8 @@ extension Portal {
                 return [
                     "name": schedule.name, "href": PortalFormat.path(schedule.name), "enabled": schedule.enabled,
                     "frequency": "every \(schedule.recurrence.interval) \(schedule.recurrence.frequency.rawValue)",
-                    "zone": schedule.recurrence.timeZone, "runbooks": schedule.links.map(\.runbook).joined(separator: ", "),
+                    "zone": schedule.recurrence.timeZone,
+                    "runbooks": schedule.links.map(\.runbook).joined(separator: ", "),
                     "next": next.map { PortalFormat.time($0) as Any }, "problems": problems,
                     "fires": fires.map { fire in
                         [

@@ -20,7 +20,8 @@ extension Portal {
             let files: [[String: Any]] = settings.files.map {
                 [
                     "name": $0.name, "os": $0.os.rawValue, "path": $0.path, "pathType": $0.pathType.rawValue,
-                    "recurse": $0.recurse, "enabled": $0.enabled, "group": $0.group, "edit": PortalFormat.query($0.name),
+                    "recurse": $0.recurse, "enabled": $0.enabled, "group": $0.group,
+                    "edit": PortalFormat.query($0.name),
                 ]
             }
             let registry: [[String: Any]] = settings.registry.map {
@@ -36,7 +37,8 @@ extension Portal {
                 "enabled": file?.enabled ?? true, "group": file?.group ?? "Custom",
             ]
             let registryForm: [String: Any] = [
-                "name": key?.name ?? "", "key": key?.key ?? "", "value": key?.value ?? "", "enabled": key?.enabled ?? true,
+                "name": key?.name ?? "", "key": key?.key ?? "", "value": key?.value ?? "",
+                "enabled": key?.enabled ?? true,
                 "group": key?.group ?? "Custom",
             ]
             return render(
@@ -91,7 +93,8 @@ extension Portal {
             let records = await sink.records
             if applied { return .redirect(Self.root + "/tracking?saved=1") }
             let errors = records.filter { $0.kind == .error }.map(\.message)
-            return await trackingPage(request, errors: errors.isEmpty ? records.map(\.message) : errors, notice: nil, status: 400)
+            return await trackingPage(
+                request, errors: errors.isEmpty ? records.map(\.message) : errors, notice: nil, status: 400)
         } catch {
             return await trackingPage(request, errors: ["\(error)"], notice: nil, status: 400)
         }
