@@ -3,7 +3,7 @@
 # server's own log line) and bytes sent, over a store of the Contoso example grown to MACHINES
 # machines and CHANGES changes (copied with sqlite3), and a job with 1 MiB of output.
 #   MACHINES=1000 CHANGES=1000000 REQUESTS=200 bench/portal-benchmarks.sh
-# Needs sqlite3, curl, python3.
+# Needs sqlite3, curl, python3. Requests are sequential, one at a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 machines=${MACHINES:-1000}
@@ -59,9 +59,9 @@ cookie=$(curl -s -o /dev/null -D - --data-urlencode "token=$token" "$url/portal/
     | awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2 }')
 
 measure() {
-    local label=$1 path=$2 bytes
+    local label=$1 path=$2 count=${3:-$requests} bytes
     : >"$work/serve.log"
-    for _ in $(seq 1 "$requests"); do
+    for _ in $(seq 1 "$count"); do
         bytes=$(curl -s -o /dev/null -w '%{size_download}' -H "Cookie: $cookie" "$url$path")
     done
     sleep 0.2
@@ -79,8 +79,11 @@ PY
 echo "| page | p50 | p99 | bytes | |"
 echo "| --- | --- | --- | --- | --- |"
 measure "Virtual machines ($machines machines)" "/portal/machines"
+# The first view of the timeline counts every bucket; later views count only the newest ones.
+measure "Change timeline, first view after start ($changes changes)" "/portal/changes" 1
 measure "Change timeline, first page ($changes changes)" "/portal/changes"
+measure "Change timeline, page 1,000 (keyset cursor)" "/portal/changes?before=$((changes / 2))"
 measure "Change timeline, last 24 hours" "/portal/changes?range=24h"
-measure "Change timeline, text search" "/portal/changes?q=hosts.99"
+measure "Change timeline, text search (20 requests)" "/portal/changes?q=hosts.99" 20
 measure "A change's detail" "/portal/changes/$change"
 measure "Job page with 1 MiB of output" "/portal/jobs/$job"

@@ -12,6 +12,7 @@ public struct Portal: Sendable {
     let secure: Bool
     let sessions: PortalSessions
     let templates: PortalTemplates
+    let chartCache = ChartCache()
     let logger: Logger
 
     /// The path every portal page lives under.
@@ -119,6 +120,7 @@ public struct Portal: Sendable {
         case ("GET", 1, "jobs"): return await jobsPage(request)
         case ("GET", 2, "jobs"): return await jobPage(request, id: s[1])
         case ("GET", 3, "jobs") where s[2] == "streams.json": return await jobStreams(request, id: s[1])
+        case ("GET", 3, "jobs") where s[2] == "output.txt": return await jobOutput(request, id: s[1])
         case ("POST", 3, "jobs"): return await jobAction(request, id: s[1], action: s[2])
         case ("GET", 1, "schedules"): return await schedulesPage(request)
         case ("POST", 3, "schedules"): return await scheduleAction(request, name: s[1], action: s[2])

@@ -29,9 +29,9 @@ struct PortalTemplates: Sendable {
     /// The value without absent optionals: a key whose value is nil is dropped, so that
     /// `{{#key}}` sections skip it (Mustache would render an `Optional.none` inside `Any`).
     static func present(_ value: Any) -> Any? {
-        let mirror = Mirror(reflecting: value)
-        if mirror.displayStyle == .optional {
-            guard let wrapped = mirror.children.first?.value else { return nil }
+        if value is String || value is Int || value is Bool || value is [String] { return value }
+        if let optional = value as? any OptionalValue {
+            guard let wrapped = optional.wrapped else { return nil }
             return present(wrapped)
         }
         if let dictionary = value as? [String: Any] {
@@ -47,16 +47,40 @@ struct PortalTemplates: Sendable {
     }
 }
 
+/// An optional seen through `Any`.
+protocol OptionalValue {
+    var wrapped: Any? { get }
+}
+
+extension Optional: OptionalValue {
+    var wrapped: Any? { self.map { $0 as Any } }
+}
+
 /// Values as the templates show them.
 enum PortalFormat {
     /// A time for `<time datetime="ISO">UTC</time>`; the script shows it in the browser's zone.
     static func time(_ date: Date?) -> [String: Any]? {
-        guard let date else { return nil }
-        let iso = date.formatted(.iso8601)
-        return [
-            "iso": iso,
-            "utc": iso.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "") + " UTC",
-        ]
+        guard let date, let (day, clock) = utcParts(date) else { return nil }
+        return ["iso": day + "T" + clock + "Z", "utc": day + " " + clock + " UTC"]
+    }
+
+    /// `("2026-11-26", "18:05:52")`, by hand: a format style per time costs more than a row.
+    static func utcParts(_ date: Date) -> (String, String)? {
+        let interval = date.timeIntervalSince1970
+        guard interval.isFinite, abs(interval) < 253_402_300_800 else { return nil }
+        var seconds = time_t(interval.rounded(.down))
+        var parts = tm()
+        guard gmtime_r(&seconds, &parts) != nil else { return nil }
+        var text = ""
+        for (value, width, separator) in [
+            (Int(parts.tm_year) + 1900, 4, "-"), (Int(parts.tm_mon) + 1, 2, "-"), (Int(parts.tm_mday), 2, " "),
+            (Int(parts.tm_hour), 2, ":"), (Int(parts.tm_min), 2, ":"), (Int(parts.tm_sec), 2, ""),
+        ] {
+            let digits = String(value)
+            text += String(repeating: "0", count: max(0, width - digits.count)) + digits + separator
+        }
+        let halves = text.split(separator: " ")
+        return (String(halves[0]), String(halves[1]))
     }
 
     /// A path component, percent-encoded for an `href` (Mustache escapes the HTML).

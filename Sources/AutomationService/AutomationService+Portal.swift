@@ -41,6 +41,16 @@ extension AutomationService {
         }
     }
 
+    /// The number of changes in each slot (a type and a time range), one per slot.
+    public func changeCounts(_ slots: [ChangeSlot]) async throws(ServiceError) -> [Int] {
+        let store = self.store
+        do {
+            return try await Self.blocking { try store.changeCounts(slots) }
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
     /// The oldest and newest time of the changes the query's filters select.
     public func changeSpan(_ query: ChangePageQuery) async throws(ServiceError) -> (Date, Date)? {
         let store = self.store

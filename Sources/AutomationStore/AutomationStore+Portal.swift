@@ -37,6 +37,25 @@ public struct ChangeCount: Sendable, Hashable {
     public var bucket: Int64
     public var type: ConfigType
     public var count: Int
+
+    public init(bucket: Int64, type: ConfigType, count: Int) {
+        self.bucket = bucket
+        self.type = type
+        self.count = count
+    }
+}
+
+/// Changes of one type in one time range, counted for the timeline chart.
+public struct ChangeSlot: Sendable, Hashable {
+    public var type: ConfigType
+    public var from: Date
+    public var to: Date
+
+    public init(type: ConfigType, from: Date, to: Date) {
+        self.type = type
+        self.from = from
+        self.to = to
+    }
 }
 
 extension AutomationStore {
@@ -71,8 +90,8 @@ extension AutomationStore {
 
     /// Counts per (bucket, type) of the changes the query's filters select between `from` and
     /// `to` (its cursor and limit are ignored), in buckets of `bucketSeconds` aligned on 1970.
-    /// Without a machine, category or text filter each (type, bucket) is counted on the
-    /// (type, time) index alone, so a million changes are counted without reading a row.
+    /// This reads every selected row; without a machine, category or text filter, counting
+    /// slots (`changeCounts(_ slots:)`) reads the index alone.
     public func changeCounts(_ query: ChangePageQuery, from: Date, to: Date, bucketSeconds: Int64) throws
         -> [ChangeCount]
     {
@@ -81,24 +100,6 @@ extension AutomationStore {
         let last = Int64(to.timeIntervalSince1970.rounded(.down))
         guard last >= first, (last - first) / width < 10_000 else { return [] }
         return try writer.read { db in
-            if query.machine == nil && query.category == nil && (query.text ?? "").isEmpty {
-                let statement = try db.makeStatement(
-                    sql: "SELECT COUNT(*) FROM configurationChange "
-                        + "WHERE configChangeType = ? AND timeGenerated >= ? AND timeGenerated < ?")
-                var counts: [ChangeCount] = []
-                for type in query.type.map({ [$0] }) ?? ConfigType.allCases {
-                    var bucket = first
-                    while bucket <= last {
-                        let lower = max(Date(timeIntervalSince1970: TimeInterval(bucket)), query.since ?? .distantPast)
-                        let upper = min(
-                            Date(timeIntervalSince1970: TimeInterval(bucket + width)), query.until ?? .distantFuture)
-                        let count = try Int.fetchOne(statement, arguments: [type.rawValue, lower, upper]) ?? 0
-                        if count > 0 { counts.append(ChangeCount(bucket: bucket, type: type, count: count)) }
-                        bucket += width
-                    }
-                }
-                return counts.sorted { $0.bucket < $1.bucket }
-            }
             var (clauses, arguments) = Self.changeClauses(query)
             clauses += ["timeGenerated >= ?", "timeGenerated < ?"]
             arguments += [
@@ -113,6 +114,21 @@ extension AutomationStore {
                 guard let type = ConfigType(rawValue: row["configChangeType"] ?? "") else { return nil }
                 return ChangeCount(bucket: row["bucket"] ?? 0, type: type, count: row["n"] ?? 0)
             }
+        }
+    }
+
+    /// The number of changes of each slot's type in its time range, one per slot, each counted
+    /// on the (type, time) index without reading a row.
+    public func changeCounts(_ slots: [ChangeSlot]) throws -> [Int] {
+        try writer.read { db in try Self.count(slots, db: db) }
+    }
+
+    private static func count(_ slots: [ChangeSlot], db: Database) throws -> [Int] {
+        let statement = try db.makeStatement(
+            sql: "SELECT COUNT(*) FROM configurationChange "
+                + "WHERE configChangeType = ? AND timeGenerated >= ? AND timeGenerated < ?")
+        return try slots.map { slot in
+            try Int.fetchOne(statement, arguments: [slot.type.rawValue, slot.from, slot.to]) ?? 0
         }
     }
 

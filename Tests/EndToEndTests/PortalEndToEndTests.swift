@@ -202,4 +202,48 @@ import Testing
         #expect(answer.status == 303)
         #expect(answer.header("set-cookie")?.contains("; Secure") == true)
     }
+
+    @Test func trackingSettingsAndSchedulesChangeThroughTheirForms() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        _ = try cli.contosoBaseline()
+        let created = try cli.run("schedule", "create", "hourly", "--frequency", "Hour", "--runbook", "scan")
+        #expect(created.status == 0, "\(created.stderr)")
+        let server = try PortalServer.start(cli)
+        defer { server.stop() }
+        let (cookie, csrf) = try server.signIn(try server.token("portal"))
+
+        // The configure-tracking rules refuse a relative path, with their own words.
+        let refused = try server.request(
+            "/portal/tracking/save",
+            form: [("csrf", csrf), ("kind", "file"), ("name", "app"), ("os", "linux"), ("path", "etc/app.conf")],
+            cookie: cookie)
+        #expect(refused.status == 400)
+        #expect(refused.body.contains("file item &#39;app&#39;"), "\(refused.body)")
+        let saved = try server.request(
+            "/portal/tracking/save",
+            form: [
+                ("csrf", csrf), ("kind", "file"), ("name", "app"), ("os", "linux"), ("path", "/etc/app.conf"),
+                ("enabled", "on"),
+            ], cookie: cookie)
+        #expect(saved.status == 303)
+        #expect(try server.request("/portal/tracking", cookie: cookie).body.contains("/etc/app.conf"))
+        let shown = try cli.run("tracking", "show")
+        #expect(shown.stdout.contains("/etc/app.conf"), "the command line sees the portal's change")
+        let edit = try server.request("/portal/tracking?edit=app", cookie: cookie)
+        #expect(edit.body.contains(#"value="/etc/app.conf" required"#))
+        let removed = try server.request(
+            "/portal/tracking/remove", form: [("csrf", csrf), ("name", "app")], cookie: cookie)
+        #expect(removed.status == 303)
+        #expect(!(try server.request("/portal/tracking", cookie: cookie).body.contains("/etc/app.conf")))
+
+        let schedules = try server.request("/portal/schedules", cookie: cookie)
+        #expect(schedules.body.contains("hourly") && schedules.body.contains("<time datetime="))
+        let disabled = try server.request(
+            "/portal/schedules/hourly/disable", form: [("csrf", csrf)], cookie: cookie)
+        #expect(disabled.status == 303)
+        #expect(try cli.run("schedule", "show", "hourly").stdout.contains("none while disabled"))
+        #expect(
+            try server.request("/portal/schedules/nope/enable", form: [("csrf", csrf)], cookie: cookie).status == 404)
+    }
 }

@@ -31,7 +31,12 @@ extension Portal {
                 let start = query.since ?? min(span.0, now.addingTimeInterval(-3600))
                 let end = max(span.1, now)
                 let bucket = ChangeChart.bucketSeconds(span: end.timeIntervalSince(start))
-                let counts = try await service.changeCounts(query, from: start, to: end, bucketSeconds: bucket)
+                let counts =
+                    query.machine == nil && query.category == nil && query.text == nil
+                    ? try await chartCache.counts(
+                        service: service, types: query.type.map { [$0] } ?? ConfigType.allCases, start: start,
+                        end: end.addingTimeInterval(1), width: bucket, now: now)
+                    : try await service.changeCounts(query, from: start, to: end, bucketSeconds: bucket)
                 chart = ChangeChart.values(
                     counts: counts, from: Int64(start.timeIntervalSince1970), to: Int64(end.timeIntervalSince1970),
                     bucket: bucket)

@@ -6,6 +6,8 @@ import Foundation
 /// polls for new output while it runs; reading works without it); stop, suspend and resume.
 extension Portal {
     static let jobListSize = 100
+    /// Stream records a job page shows (its newest); the whole Output is at `output.txt`.
+    static let streamRecordsShown = 500
 
     func jobsPage(_ request: PortalRequest) async -> PortalResponse {
         let status = request.parameter("status").flatMap(JobStatus.init(rawValue:))
@@ -34,7 +36,8 @@ extension Portal {
         do {
             let job = try await service.job(id: id)
             let history = (try? service.statusHistory(job: job.id)) ?? []
-            let streams = try await service.streams(job: job.id)
+            let all = try await service.streams(job: job.id)
+            let streams = all.suffix(Self.streamRecordsShown)
             let parameters: [[String: Any]] = job.parameters.keys.sorted().map {
                 ["name": $0, "value": job.parameters[$0].map(Self.text) ?? ""]
             }
@@ -50,6 +53,8 @@ extension Portal {
                     "ended": PortalFormat.time(job.endedAt) as Any, "startedBy": job.startedBy ?? "",
                     "history": history.map { ["status": $0.status.rawValue, "at": PortalFormat.time($0.at) as Any] },
                     "streams": streams.map(Self.streamValues), "hasStreams": !streams.isEmpty,
+                    "earlier": all.count > streams.count
+                        ? "Showing the last \(streams.count) of \(all.count) records." : nil as String?,
                     "lastSeq": streams.last?.seq ?? 0, "live": unfinished,
                     "canStop": unfinished, "canSuspend": unfinished && job.status != .suspended,
                     "canResume": job.status == .suspended,
@@ -85,6 +90,18 @@ extension Portal {
             return .json(answer)
         } catch {
             return .json(["error": error.description], status: error.httpStatus)
+        }
+    }
+
+    /// The job's whole Output stream as text, one record a line (Azure's job output).
+    func jobOutput(_ request: PortalRequest, id: String) async -> PortalResponse {
+        do {
+            let text = try await service.output(job: id)
+            return PortalResponse(
+                status: 200, headers: [("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")],
+                body: Data(text.utf8))
+        } catch {
+            return failure(error)
         }
     }
 

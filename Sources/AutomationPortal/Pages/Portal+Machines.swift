@@ -5,6 +5,9 @@ import Foundation
 /// Virtual machines: Azure's list filtered to the account's subscription and location (with a
 /// control to show all), checkboxes, and Services > Change Tracking or Inventory > Enable.
 extension Portal {
+    /// Machines a page shows (Azure's list pages too): a page renders in a few milliseconds.
+    static let machinePageSize = 100
+
     func machinesPage(_ request: PortalRequest) async -> PortalResponse {
         do {
             let showAll = request.parameter("all") == "1"
@@ -16,7 +19,11 @@ extension Portal {
                 return state.machine.subscription == account.account.subscription
                     && state.machine.location == account.account.region
             }
-            let rows: [[String: Any]] = shown.map { state in
+            let page = max(0, request.parameter("page").flatMap { Int($0) } ?? 0)
+            let offset = min(page.multipliedReportingOverflow(by: Self.machinePageSize).partialValue, shown.count)
+            let window = shown[offset..<min(offset + Self.machinePageSize, shown.count)]
+            let base = showAll ? "?all=1&page=" : "?page="
+            let rows: [[String: Any]] = window.map { state in
                 let machine = state.machine
                 return [
                     "name": machine.name, "os": machine.os, "location": machine.location.name,
@@ -31,6 +38,10 @@ extension Portal {
                 "machines", request,
                 [
                     "title": "Virtual machines", "machines": rows, "hasMachines": !rows.isEmpty, "showAll": showAll,
+                    "range": shown.count > Self.machinePageSize
+                        ? "Machines \(offset + 1) to \(offset + window.count) of \(shown.count)" : nil as String?,
+                    "previous": page > 0 ? base + String(page - 1) : nil as String?,
+                    "next": offset + window.count < shown.count ? base + String(page + 1) : nil as String?,
                     "hiddenText":
                         (all.count == shown.count ? nil : "\(all.count - shown.count) other machine(s) hidden") as Any,
                     "account": account.map {

@@ -39,6 +39,7 @@ enum JobTemplate {
         <h2>Status timeline</h2>
         <ol class="timeline">{{#history}}<li><span class="status s-{{status}}">{{status}}</span> {{#at}}<time datetime="{{iso}}">{{utc}}</time>{{/at}}</li>{{/history}}</ol>
         <h2>Streams</h2>
+        <p class="hint">{{earlier}} <a href="/portal/jobs/{{href}}/output.txt">The whole Output as text</a></p>
         <ol class="streams" id="streams" data-job="{{href}}" data-after="{{lastSeq}}"{{#live}} data-live="1"{{/live}}>
         {{#streams}}<li class="st-{{kind}}"><span class="stream">{{stream}}</span> {{#at}}<time datetime="{{iso}}">{{utc}}</time>{{/at}} <span class="msg">{{message}}</span></li>{{/streams}}
         </ol>

@@ -34,6 +34,7 @@ enum MachinesTemplate {
         </tbody>
         </table>
         </div>
+        {{#range}}<p class="pager">{{range}} · {{#previous}}<a href="/portal/machines{{previous}}">Previous</a> {{/previous}}{{#next}}<a href="/portal/machines{{next}}" rel="next">Next</a>{{/next}}</p>{{/range}}
         <fieldset class="card">
         <legend>Services</legend>
         <label><input type="radio" name="solution" value="ChangeTracking" checked> Change Tracking</label>
