@@ -78,12 +78,13 @@ PY
 }
 echo "| page | p50 | p99 | bytes | |"
 echo "| --- | --- | --- | --- | --- |"
-measure "Virtual machines ($machines machines)" "/portal/machines"
+measure "Virtual machines, first page of 100 ($machines machines)" "/portal/machines"
 # The first view of the timeline counts every bucket; later views count only the newest ones.
 measure "Change timeline, first view after start ($changes changes)" "/portal/changes" 1
 measure "Change timeline, first page ($changes changes)" "/portal/changes"
-measure "Change timeline, page 1,000 (keyset cursor)" "/portal/changes?before=$((changes / 2))"
+measure "Change timeline, a page half-way (keyset cursor at change $((changes / 2)))" "/portal/changes?before=$((changes / 2))"
 measure "Change timeline, last 24 hours" "/portal/changes?range=24h"
 measure "Change timeline, text search (20 requests)" "/portal/changes?q=hosts.99" 20
 measure "A change's detail" "/portal/changes/$change"
-measure "Job page with 1 MiB of output" "/portal/jobs/$job"
+measure "Job page with 1 MiB of output (its newest 500 records)" "/portal/jobs/$job"
+measure "Job output as text (1 MiB)" "/portal/jobs/$job/output.txt"
