@@ -61,6 +61,20 @@ extension AutomationService {
         }
     }
 
+    /// A page of the machine list, filtered to a subscription and location when given.
+    public func machineList(subscription: String?, location: String?, offset: Int, limit: Int)
+        async throws(ServiceError) -> (rows: [MachineListRow], matching: Int, total: Int)
+    {
+        let store = self.store
+        do {
+            return try await Self.blocking {
+                try store.machineList(subscription: subscription, location: location, offset: offset, limit: limit)
+            }
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
     /// One machine's result of an enablement from the portal.
     public struct MachineEnablement: Sendable, Hashable {
         public var machine: String

@@ -196,3 +196,58 @@ extension AutomationStore {
             timeGenerated: try stored.date("timeGenerated"), change: change, jobId: try stored.optionalText("jobId"))
     }
 }
+
+/// A machine as the portal's list shows it: read from its columns alone (no JSON decoded),
+/// with when each solution was enabled.
+public struct MachineListRow: Sendable, Hashable {
+    public var name: String
+    public var os: String
+    public var subscription: String
+    public var resourceGroup: String
+    public var location: String
+    public var route: String
+    public var gateway: String?
+    public var changeTracking: Date?
+    public var inventory: Date?
+}
+
+extension AutomationStore {
+    /// A page of machines by name, only those in `subscription` and `location` when given,
+    /// and how many machines match and exist in all.
+    public func machineList(subscription: String?, location: String?, offset: Int, limit: Int) throws -> (
+        rows: [MachineListRow], matching: Int, total: Int
+    ) {
+        try writer.read { db in
+            var filter = ""
+            var arguments: [any DatabaseValueConvertible] = []
+            if let subscription, let location {
+                filter = " WHERE subscription = ? AND location = ?"
+                arguments = [subscription, location]
+            }
+            let matching =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM machine" + filter, arguments: StatementArguments(arguments)) ?? 0
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM machine") ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT name, os, subscription, resourceGroup, location, route, gateway,
+                        (SELECT enabledAt FROM machineSolution s WHERE s.machineId = machine.id
+                            AND s.solution = 'ChangeTracking') AS changeTracking,
+                        (SELECT enabledAt FROM machineSolution s WHERE s.machineId = machine.id
+                            AND s.solution = 'Inventory') AS inventory
+                    FROM machine
+                    """ + filter + " ORDER BY name LIMIT ? OFFSET ?",
+                arguments: StatementArguments(arguments + [max(1, limit), max(0, offset)]))
+            return (
+                rows.map { row in
+                    MachineListRow(
+                        name: row["name"] ?? "", os: row["os"] ?? "", subscription: row["subscription"] ?? "",
+                        resourceGroup: row["resourceGroup"] ?? "", location: row["location"] ?? "",
+                        route: row["route"] ?? "", gateway: row["gateway"], changeTracking: row["changeTracking"],
+                        inventory: row["inventory"])
+                }, matching, total
+            )
+        }
+    }
+}

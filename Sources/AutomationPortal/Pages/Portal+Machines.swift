@@ -13,37 +13,32 @@ extension Portal {
             let showAll = request.parameter("all") == "1"
             let account = try service.defaultAccount()
             let accounts = try await service.accounts()
-            let all = try service.machines()
-            let shown = all.filter { state in
-                guard !showAll, let account else { return true }
-                return state.machine.subscription == account.account.subscription
-                    && state.machine.location == account.account.region
-            }
             let page = max(0, request.parameter("page").flatMap { Int($0) } ?? 0)
-            let offset = min(page.multipliedReportingOverflow(by: Self.machinePageSize).partialValue, shown.count)
-            let window = shown[offset..<min(offset + Self.machinePageSize, shown.count)]
+            let offset = page.multipliedReportingOverflow(by: Self.machinePageSize).partialValue
+            let list = try await service.machineList(
+                subscription: showAll ? nil : account?.account.subscription,
+                location: showAll ? nil : account?.account.region.name, offset: offset, limit: Self.machinePageSize)
             let base = showAll ? "?all=1&page=" : "?page="
-            let rows: [[String: Any]] = window.map { state in
-                let machine = state.machine
-                return [
-                    "name": machine.name, "os": machine.os, "location": machine.location.name,
+            let rows: [[String: Any]] = list.rows.map { machine in
+                [
+                    "name": machine.name, "os": machine.os, "location": machine.location,
                     "subscription": machine.subscription, "resourceGroup": machine.resourceGroup,
-                    "route": machine.network.route == .gateway
-                        ? "gateway \(machine.network.gateway ?? "")" : machine.network.route.rawValue,
-                    "tracking": PortalFormat.time(state.solutions[.changeTracking]) as Any,
-                    "inventory": PortalFormat.time(state.solutions[.inventory]) as Any,
+                    "route": machine.route == "gateway" ? "gateway \(machine.gateway ?? "")" : machine.route,
+                    "tracking": PortalFormat.time(machine.changeTracking) as Any,
+                    "inventory": PortalFormat.time(machine.inventory) as Any,
                 ]
             }
+            let shown = list.matching
             return render(
                 "machines", request,
                 [
                     "title": "Virtual machines", "machines": rows, "hasMachines": !rows.isEmpty, "showAll": showAll,
-                    "range": shown.count > Self.machinePageSize
-                        ? "Machines \(offset + 1) to \(offset + window.count) of \(shown.count)" : nil as String?,
+                    "range": shown > Self.machinePageSize && !rows.isEmpty
+                        ? "Machines \(offset + 1) to \(offset + rows.count) of \(shown)" : nil as String?,
                     "previous": page > 0 ? base + String(page - 1) : nil as String?,
-                    "next": offset + window.count < shown.count ? base + String(page + 1) : nil as String?,
+                    "next": offset + rows.count < shown ? base + String(page + 1) : nil as String?,
                     "hiddenText":
-                        (all.count == shown.count ? nil : "\(all.count - shown.count) other machine(s) hidden") as Any,
+                        (list.total == shown ? nil : "\(list.total - shown) other machine(s) hidden") as Any,
                     "account": account.map {
                         [
                             "name": $0.account.name, "workspace": $0.workspace.name,
