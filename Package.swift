@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libyaml from the system (Debian libyaml-dev, pkg-config yaml-0.1).
@@ -75,11 +76,22 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The portal under /portal: server-rendered pages (Mustache templates compiled into the binary).
+        .target(
+            name: "AutomationPortal",
+            dependencies: [
+                "Automation", "AutomationService", "AutomationStore", "ChangeTracking",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // `runbook serve`: Azure's ARM API over the application layer, on Hummingbird 2.
         .target(
             name: "AutomationServer",
             dependencies: [
-                "Automation", "AutomationService", "KQL",
+                "Automation", "AutomationService", "AutomationPortal", "KQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

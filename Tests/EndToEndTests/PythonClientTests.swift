@@ -11,10 +11,31 @@ import Testing
             return
         }
         let result = try await TestTools.runAsync(
-            python, ["-m", "pytest", "-q", "-p", "no:cacheprovider", CLI.packageRoot + "/Tests/python"],
+            python,
+            [
+                "-m", "pytest", "-q", "-p", "no:cacheprovider", "--ignore",
+                CLI.packageRoot + "/Tests/python/test_portal.py",
+                CLI.packageRoot + "/Tests/python",
+            ],
             environment: ["RUNBOOK_BINARY": CLI.binary, "PYTHONDONTWRITEBYTECODE": "1"])
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains(" passed"))
         #expect(!result.stdout.contains(" failed"))
+    }
+
+    /// The portal in headless Chromium (Debian's chromium and chromium-driver) driven by
+    /// selenium: Tests/python/test_portal.py. It also takes the README's timeline screenshot.
+    @Test(.timeLimit(.minutes(10))) func portalInABrowser() async throws {
+        guard let python = TestTools.path("python"), TestTools.path("pytest") != nil else {
+            Issue.record(Comment(rawValue: TestTools.missing("pytest and selenium")))
+            return
+        }
+        let result = try await TestTools.runAsync(
+            python, ["-m", "pytest", "-q", "-p", "no:cacheprovider", CLI.packageRoot + "/Tests/python/test_portal.py"],
+            environment: ["RUNBOOK_BINARY": CLI.binary, "PYTHONDONTWRITEBYTECODE": "1"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains(" passed"))
+        #expect(!result.stdout.contains(" failed"))
+        #expect(!result.stdout.contains(" skipped"), "selenium is missing: \(result.stdout)")
     }
 }

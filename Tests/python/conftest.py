@@ -28,6 +28,18 @@ def runbook(store, *arguments, check=True):
     return result
 
 
+def big_tree(store):
+    """12,000 files of 2 KiB under STORE/big/data: a machine whose scan takes seconds (long jobs)."""
+    tree = os.path.join(store, "big")
+    for folder in range(12):
+        path = os.path.join(tree, "data", f"d{folder}")
+        os.makedirs(path, exist_ok=True)
+        for index in range(1000):
+            with open(os.path.join(path, f"f{index}"), "wb") as handle:
+                handle.write(bytes([index % 251]) * 2048)
+    return tree
+
+
 class Server:
     def __init__(self, store, process, url, certificate):
         self.store, self.process, self.url, self.certificate = store, process, url, certificate
@@ -73,6 +85,11 @@ def stop(server):
     shutil.rmtree(server.store, ignore_errors=True)
 
 
+# The portal's tests name them so.
+start_server = serve
+stop_server = stop
+
+
 @pytest.fixture(scope="session")
 def server():
     store = tempfile.mkdtemp(prefix="runbook-sdk-")
@@ -105,3 +122,11 @@ def client(server):
 
 def unique(prefix):
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test item, so a fixture can tell that its test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "report_" + report.when, report)
