@@ -133,3 +133,16 @@ public actor CollectingSink: StreamSink {
         records.append((kind, message))
     }
 }
+
+extension AutomationService {
+    /// The portal's reads that have no store protocol yet (pages of changes, counts, the
+    /// machine list) run off Swift's cooperative pool: a request never blocks one of its
+    /// threads on SQLite. They move to async store protocols with the PostgreSQL store.
+    static func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            portalQueue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    private static let portalQueue = DispatchQueue(label: "runbook.portal.store", attributes: .concurrent)
+}

@@ -25,7 +25,7 @@ extension Portal {
         _ request: PortalRequest, name: String, errors: [String], values: [String: String], status: Int = 200
     ) async -> PortalResponse {
         do {
-            let resource = try service.runbook(named: name)
+            let resource = try await service.runbook(named: name)
             let content = resource.published?.content ?? resource.draft?.content ?? ""
             var lineProblems: [Int: [String]] = [:]
             if let draft = resource.draft?.content {
@@ -102,7 +102,8 @@ extension Portal {
         for (key, value) in request.form where key.hasPrefix("p.") {
             let parameter = String(key.dropFirst(2))
             posted[parameter] = value
-            if let spec = (try? service.runbook(named: name).loadedPublished()?.runbook)?.parameter(named: parameter),
+            let published = try? await service.runbook(named: name).loadedPublished()?.runbook
+            if let spec = published?.parameter(named: parameter),
                 value.isEmpty, spec.type != .string || spec.defaultValue != nil
             {
                 continue
