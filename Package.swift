@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "AutomationPortal",
             dependencies: [
-                "Automation", "AutomationService", "AutomationStore", "ChangeTracking",
+                "Automation", "AutomationService", "AutomationStore", "ChangeTracking", "KQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -123,6 +123,7 @@ public struct Portal: Sendable {
         case ("GET", 3, "jobs") where s[2] == "output.txt": return await jobOutput(request, id: s[1])
         case ("POST", 3, "jobs"): return await jobAction(request, id: s[1], action: s[2])
         case ("GET", 1, "schedules"): return await schedulesPage(request)
+        case ("GET", 1, "logs"): return await logsPage(request)
         case ("POST", 3, "schedules"): return await scheduleAction(request, name: s[1], action: s[2])
         default: return notFound("There is no portal page at this address.")
         }

@@ -11,7 +11,7 @@ struct PortalTemplates: Sendable {
         "machines": MachinesTemplate.text, "enabled": EnabledTemplate.text, "changes": ChangesTemplate.text,
         "change": ChangeTemplate.text, "inventory": InventoryTemplate.text, "tracking": TrackingTemplate.text,
         "runbooks": RunbooksTemplate.text, "runbook": RunbookTemplate.text, "jobs": JobsTemplate.text,
-        "job": JobTemplate.text, "schedules": SchedulesTemplate.text,
+        "job": JobTemplate.text, "schedules": SchedulesTemplate.text, "logs": LogsTemplate.text,
     ]
 
     init() throws {

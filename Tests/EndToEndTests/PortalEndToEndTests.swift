@@ -114,6 +114,22 @@ import Testing
         #expect(detail.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!detail.body.contains("<script>alert"))
 
+        // Logs: the KQL box's results escape what scans found; a query error shows where it is.
+        func logs(_ query: String) throws -> PortalServer.Answer {
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            let encoded = query.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+            return try server.request("/portal/logs?timespan=1d&q=" + encoded, cookie: cookie)
+        }
+        let found = try logs("ConfigurationChange | where FileSystemPath contains \"alert\" | project FileSystemPath")
+        #expect(found.status == 200)
+        #expect(found.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(found.body)")
+        #expect(!found.body.contains("<script>alert"))
+        let wrong = try logs("ConfigurationChange | where FilePath == '<b>'")
+        #expect(wrong.status == 400)
+        #expect(wrong.body.contains("query:1:29: error: unknown column &#39;FilePath&#39;"), "\(wrong.body)")
+        #expect(!wrong.body.contains("<b>"))
+
         let page = try server.request("/portal/runbooks/quoted", cookie: cookie)
         #expect(page.status == 200)
         #expect(page.body.contains("say &quot;hi&quot; &lt;b&gt;bold&lt;/b&gt; &amp; &#39;bye&#39;"), "\(page.body)")

@@ -23,7 +23,7 @@ enum LayoutTemplate {
             <a href="/portal/runbooks"{{#nav_runbooks}} aria-current="page"{{/nav_runbooks}}>Runbooks</a>
             <a href="/portal/jobs"{{#nav_jobs}} aria-current="page"{{/nav_jobs}}>Jobs</a>
             <a href="/portal/schedules"{{#nav_schedules}} aria-current="page"{{/nav_schedules}}>Schedules</a>
-            {{! Logs (KQL) goes here when the query work lands. }}
+            <a href="/portal/logs"{{#nav_logs}} aria-current="page"{{/nav_logs}}>Logs</a>
           </nav>
           <form class="who" method="post" action="/portal/signout">
             <input type="hidden" name="csrf" value="{{csrf}}">
