@@ -39,7 +39,15 @@ public enum ApiToken {
 
     /// SHA-256 of the secret, lowercase hex: what the store keeps.
     public static func hash(secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        // Hex by hand: `String(format:)` per byte was a tenth of an API request's time.
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(secret.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// Compares two hashes in time that depends only on their lengths, never on where they differ.

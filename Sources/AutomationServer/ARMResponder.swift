@@ -139,7 +139,9 @@ public struct ARMResponder: HTTPResponder {
     static func segments(_ path: String) throws(ServiceError) -> [String] {
         var result: [String] = []
         for raw in path.split(separator: "/", omittingEmptySubsequences: true) {
-            guard let decoded = String(raw).removingPercentEncoding else {
+            // Most segments hold no escape: decoding them would only cost time.
+            guard let decoded = raw.utf8.contains(UInt8(ascii: "%")) ? String(raw).removingPercentEncoding : String(raw)
+            else {
                 throw .invalid("the path segment '\(raw)' is not valid percent-encoded UTF-8", target: "path")
             }
             if decoded == "." || decoded == ".." {

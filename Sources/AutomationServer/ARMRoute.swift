@@ -43,6 +43,16 @@ public struct ARMRoute: Sendable {
             }.joined(separator: "/")
     }
 
+    /// ASCII letters compared without case (every literal of an ARM path is ASCII); cheaper
+    /// than Foundation's Unicode comparison, which every request made for every route.
+    static func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        for (x, y) in zip(a.utf8, b.utf8) where x != y {
+            guard x | 0x20 == y | 0x20, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(x | 0x20) else { return false }
+        }
+        return true
+    }
+
     /// The path parameters when `segments` fit this template.
     func match(_ segments: [String]) -> [String: String]? {
         guard segments.count == template.count else { return nil }
@@ -51,7 +61,7 @@ public struct ARMRoute: Sendable {
             switch part {
             case .literal(let text):
                 // ARM paths are case-insensitive in their fixed parts (resourcegroups works too).
-                guard segment.caseInsensitiveCompare(text) == .orderedSame else { return nil }
+                guard Self.asciiCaseInsensitiveEqual(segment, text) else { return nil }
             case .parameter(let name):
                 parameters[name] = segment
             }

@@ -22,8 +22,8 @@ extension AutomationService {
         let all = try await accounts()
         guard
             let found = all.first(where: {
-                $0.account.name == name && $0.account.subscription.caseInsensitiveCompare(subscription) == .orderedSame
-                    && $0.account.resourceGroup.caseInsensitiveCompare(resourceGroup) == .orderedSame
+                $0.account.name == name && Self.sameIgnoringCase($0.account.subscription, subscription)
+                    && Self.sameIgnoringCase($0.account.resourceGroup, resourceGroup)
             })
         else {
             throw .notFound(
@@ -32,6 +32,11 @@ extension AutomationService {
                     + Suggestion.hint(for: name, among: all.map(\.account.name)))
         }
         return found
+    }
+
+    /// ARM's case-insensitive names; the common exact match skips Foundation's comparison.
+    static func sameIgnoringCase(_ a: String, _ b: String) -> Bool {
+        a == b || a.caseInsensitiveCompare(b) == .orderedSame
     }
 
     /// Creates an account (with a linked workspace in a region Azure allows) or updates its tags.

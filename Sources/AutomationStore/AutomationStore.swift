@@ -72,17 +72,29 @@ public final class AutomationStore: Sendable {
         return UnreadableRow(table: table, key: name, problem: "\(error)")
     }
 
-    /// A read transaction on GRDB's async access: the calling task is suspended, no thread of
-    /// Swift's cooperative pool waits for SQLite. The result must be `Sendable` (decode rows
-    /// inside): given a body that returns a `Row`, `writer.read` would silently pick GRDB's
-    /// blocking overload instead, and this does not compile.
+    /// A read transaction on GRDB's asynchronous access: the calling task is suspended, no
+    /// thread of Swift's cooperative pool waits for SQLite. The result must be `Sendable`
+    /// (decode rows inside): given a body that returns a `Row`, `writer.read` would silently
+    /// pick GRDB's blocking overload instead, and this does not compile.
+    ///
+    /// GRDB's callback form, not its `async` one: the latter gives the pool's reader back only
+    /// after the awaiting task resumes on the cooperative pool, and the runbook engine and
+    /// scheduler still make blocking store calls on that pool; with every cooperative thread
+    /// waiting for a reader and every reader waiting for a cooperative thread, the server
+    /// stopped. Here the reader is given back on GRDB's own queue before the task resumes.
     func asyncRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await writer.read(body)
+        try await withCheckedThrowingContinuation { continuation in
+            writer.asyncRead { database in
+                continuation.resume(with: Result { try body(database.get()) })
+            }
+        }
     }
 
-    /// A write transaction on GRDB's async access (see `asyncRead`).
+    /// A write transaction on GRDB's asynchronous access (see `asyncRead`).
     func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await writer.write(body)
+        try await withCheckedThrowingContinuation { continuation in
+            writer.asyncWrite(body) { _, result in continuation.resume(with: result) }
+        }
     }
 
     /// Runs SQLite's own consistency check; returns "ok" when the file is sound.
