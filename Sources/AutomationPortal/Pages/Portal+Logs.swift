@@ -27,10 +27,14 @@ extension Portal {
             let result = try await service.query(query)
             values["columns"] = result.table.columns.map { ["name": $0.name, "type": $0.type.rawValue] }
             values["rows"] = result.table.rows.map { row in
-                ["cells": row.map { value -> [String: Any] in
-                    if case .datetime(let date) = value, let time = PortalFormat.time(date) { return ["time": time] }
-                    return ["text": LogValueText.text(value)]
-                }]
+                [
+                    "cells": row.map { value -> [String: Any] in
+                        if case .datetime(let date) = value, let time = PortalFormat.time(date) {
+                            return ["time": time]
+                        }
+                        return ["text": LogValueText.text(value)]
+                    }
+                ]
             }
             values["count"] = result.table.rows.count
             values["hasRows"] = !result.table.rows.isEmpty
