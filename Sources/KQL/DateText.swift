@@ -1,29 +1,17 @@
+import Automation
 import Foundation
 
 /// The store's datetime text, `YYYY-MM-DD HH:MM:SS.SSS` in UTC, to and from milliseconds since
 /// 1970 — with integer arithmetic only, so results are exact and fast enough for a SQL function
 /// called once per row.
 enum DateText {
-    /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
     static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        Int64(CivilDate.days(year: Int(year), month: Int(month), day: Int(day)))
     }
 
     static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let (year, month, day) = CivilDate.date(days: Int(days))
+        return (Int64(year), Int64(month), Int64(day))
     }
 
     /// Years outside 0001...9999 are not datetimes (as in Kusto).
@@ -139,16 +127,5 @@ enum DateText {
         case 4, 6, 9, 11: return 30
         default: return 31
         }
-    }
-}
-
-/// Datetimes as Log Analytics writes them in results: `2026-11-26T17:41:55.907Z` (UTC,
-/// milliseconds), formatted with integer arithmetic (a result can hold millions of them).
-public enum KQLDateFormat {
-    public static func iso(_ date: Date) -> String {
-        var text = Array(DateText.format(millis: DateText.millis(date)).utf8)
-        text[10] = UInt8(ascii: "T")
-        text.append(UInt8(ascii: "Z"))
-        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -29,19 +29,7 @@ enum QueryGate {
 
     /// A row for a stream: `Computer=contoso-lnx01, FileSystemPath=/etc/hosts`.
     static func line(_ row: [KQLValue], columns: [KQLResultColumn]) -> String {
-        zip(columns, row).map { column, value in "\(column.name)=\(text(value))" }.joined(separator: ", ")
-    }
-
-    static func text(_ value: KQLValue) -> String {
-        switch value {
-        case .null: ""
-        case .string(let text), .guid(let text), .dynamic(let text): text
-        case .long(let number): String(number)
-        case .real(let number): String(number)
-        case .bool(let flag): flag ? "true" : "false"
-        case .datetime(let date): date.formatted(.iso8601)
-        case .timespan(let seconds): "\(seconds)s"
-        }
+        zip(columns, row).map { column, value in "\(column.name)=\(LogValueText.text(value))" }.joined(separator: ", ")
     }
 
     /// `assert-no-changes` with a query: rows fail the step, and the first ones are shown.

@@ -24,12 +24,7 @@ enum TestTools {
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardInput = FileHandle.nullDevice
-        var result = try await CLI.capture(process, beside: NSTemporaryDirectory() + "tool") { process in
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                process.terminationHandler = { _ in continuation.resume() }
-                do { try process.run() } catch { continuation.resume(throwing: error) }
-            }
-        }
+        var result = try await CLI.capture(process, beside: NSTemporaryDirectory() + "tool", CLI.runToExit)
         // One stream, as `run` gives it: tools' diagnostics read in order with their output.
         result.stdout += result.stderr
         result.stderr = ""
