@@ -150,7 +150,8 @@ extension AutomationStore {
         }
     }
 
-    private static func changeClauses(_ query: ChangePageQuery) -> ([String], [any DatabaseValueConvertible]) {
+    /// The WHERE terms of a change query's filters (shared by `changes` and the portal's pages).
+    static func changeClauses(_ query: ChangePageQuery) -> ([String], [any DatabaseValueConvertible]) {
         var clauses: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
         if let machine = query.machine {
