@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libyaml from the system (Debian libyaml-dev, pkg-config yaml-0.1).
@@ -35,6 +36,11 @@ let package = Package(
         ),
         .target(
             name: "AutomationStore",
+            dependencies: ["Automation", "KQL", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // KQL (Kusto) queries compiled to the store's SQL; its own linear-time regex engine.
+        .target(
+            name: "KQL",
             dependencies: ["Automation", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The store on PostgreSQL (several nodes over one database): the store protocols on postgres-nio.
@@ -58,7 +64,7 @@ let package = Package(
         .target(
             name: "RunbookEngine",
             dependencies: [
-                "Automation", "AutomationStore", "ChangeTracking",
+                "Automation", "AutomationStore", "ChangeTracking", "KQL",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -74,17 +80,28 @@ let package = Package(
         .target(
             name: "AutomationService",
             dependencies: [
-                "Automation", "AutomationStore", "ChangeTracking", "PostgresStore", "RunbookEngine", "Scheduler",
+                "Automation", "AutomationStore", "ChangeTracking", "KQL", "PostgresStore", "RunbookEngine", "Scheduler",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The portal under /portal: server-rendered pages (Mustache templates compiled into the binary).
+        .target(
+            name: "AutomationPortal",
+            dependencies: [
+                "Automation", "AutomationService", "AutomationStore", "ChangeTracking", "KQL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // `runbook serve`: Azure's ARM API over the application layer, on Hummingbird 2.
         .target(
             name: "AutomationServer",
             dependencies: [
-                "Automation", "AutomationService",
+                "Automation", "AutomationService", "AutomationPortal", "KQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -98,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "runbook",
             dependencies: [
-                "Automation", "AutomationServer", "AutomationService", "ChangeTracking",
+                "Automation", "AutomationServer", "AutomationService", "ChangeTracking", "KQL",
                 "RunbookEngine", "Scheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -109,7 +126,8 @@ let package = Package(
         .executableTarget(
             name: "runbook-bench",
             dependencies: [
-                "YAML", "Automation", "AutomationStore", "CYAML", "ChangeTracking", "RunbookEngine", "Scheduler",
+                "YAML", "Automation", "AutomationStore", "CYAML", "ChangeTracking", "KQL", "RunbookEngine",
+                "Scheduler",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -140,6 +158,10 @@ let package = Package(
             dependencies: [
                 "Automation", "AutomationStore", "PostgresStore", .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "KQLTests",
+            dependencies: ["KQL", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "AutomationServiceTests",

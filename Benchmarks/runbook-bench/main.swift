@@ -34,6 +34,8 @@ case "breakdown":
     try Breakdown.run(folder: folder, rounds: number ?? 15)
 case "scheduler-pass":
     try await SchedulerFigures.pass(folder: folder, schedules: number ?? 1000, concurrency: 4)
+case "kql-compile":
+    try KQLFigures.compile(Array(arguments.dropFirst(2)))
 case "load":
     try LoadBenchmark.run(folder: folder, rounds: number ?? 15)
 default:

@@ -35,6 +35,9 @@ public enum ActionCatalog {
             inputs: [
                 InputSpec("since", .string, help: "A duration such as 7d (default 24h)."),
                 InputSpec("machines", .stringList(allowed: nil), help: "Only these machines; all when omitted."),
+                InputSpec(
+                    "query", .string,
+                    help: "A KQL query (as in `runbook query`) whose rows are reported instead, over the last 'since'."),
             ]
         ),
         ActionSignature(
@@ -165,6 +168,10 @@ enum TrackingInputs {
             help: "Change types to watch; all when omitted."),
         InputSpec("paths", .stringList(allowed: nil), help: "Watch only items whose name starts with one of these."),
         InputSpec("machines", .stringList(allowed: nil), help: "Watch only these machines."),
+        InputSpec(
+            "query", .string,
+            help: "A KQL query (as in `runbook query`): the gate fails when it returns rows. "
+                + "Replaces types, paths and machines; a duration 'since' is its timespan."),
     ]
 
     static let enablement: [InputSpec] = [

@@ -1,3 +1,4 @@
+import AutomationPortal
 import AutomationService
 import Foundation
 import Hummingbird
@@ -7,7 +8,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// `runbook serve`'s HTTP side: the ARM API on Hummingbird, as a `Service` that runs in the
+/// `runbook serve`'s HTTP side: the ARM API and the portal (under /portal) on Hummingbird, as a `Service` that runs in the
 /// same group as the scheduler (which runs the API's jobs in its slots) and retention.
 public struct RunbookServer {
     public struct TLSFiles: Sendable {
@@ -49,7 +50,9 @@ public struct RunbookServer {
         -> some ApplicationProtocol
     {
         let api = ARMAPI(service: service, submission: submission)
-        let responder = ARMResponder(routes: api.routes, service: service, logger: logger)
+        let arm = ARMResponder(routes: api.routes, service: service, logger: logger)
+        let portal = try Portal(service: service, submission: submission, secure: tls != nil, logger: logger)
+        let responder = RunbookResponder(arm: arm, portal: portal)
         // A client that opens a connection and sends nothing is dropped after a minute;
         // it holds one connection, never a thread.
         let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))

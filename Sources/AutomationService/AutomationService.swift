@@ -12,6 +12,9 @@ public struct AutomationService: Sendable {
     public let store: AutomationStore
     let now: @Sendable () -> Date
     let cache = ServiceCache()
+    /// The row limit of a query through the API (`runbook serve --query-row-limit`); more rows
+    /// make a partial answer, as Azure's limits do.
+    public var queryRowLimit = LogQuery.defaultRowLimit
 
     public init(store: AutomationStore, now: @escaping @Sendable () -> Date = { Date() }) {
         self.init(store: store, stores: AsyncAutomationStore(store), now: now)

@@ -243,29 +243,15 @@ extension AutomationStore {
                 ON CONFLICT(machineId) DO UPDATE SET lastStartedAt = excluded.lastStartedAt,
                     lastEndedAt = excluded.lastEndedAt, scans = scans + 1
                 """, arguments: [machineId, startedAt, endedAt])
+        try recordHeartbeat(db, machineId: machineId, at: endedAt)
     }
 
     /// `ConfigurationChange` rows, newest first.
     public func changes(_ filter: ChangeFilter) throws -> [ChangeRow] {
         let rows = try writer.read { db in
-            var clauses: [String] = []
-            var arguments: [any DatabaseValueConvertible] = []
-            if let machine = filter.machine {
-                clauses.append("computer = ?")
-                arguments.append(machine)
-            }
-            if let type = filter.type {
-                clauses.append("configChangeType = ?")
-                arguments.append(type.rawValue)
-            }
-            if let category = filter.category {
-                clauses.append("changeCategory = ?")
-                arguments.append(category.rawValue)
-            }
-            if let since = filter.since {
-                clauses.append("timeGenerated >= ?")
-                arguments.append(since)
-            }
+            var (clauses, arguments) = Self.changeClauses(
+                ChangePageQuery(
+                    machine: filter.machine, type: filter.type, category: filter.category, since: filter.since))
             if let jobId = filter.jobId {
                 clauses.append("jobId = ?")
                 arguments.append(jobId)
@@ -276,21 +262,7 @@ extension AutomationStore {
             if let limit = filter.limit { sql += " LIMIT \(limit)" }
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
         }
-        return readable(rows, table: "configurationChange", key: "id") { row in
-            let stored = StoredRow(row)
-            let type = try stored.enumeration(ConfigType.self, "configChangeType")
-            let category = try stored.enumeration(ChangeCategory.self, "changeCategory")
-            let fields = try stored.text("fieldsChanged")
-            let change = ItemChange(
-                type: type, key: try stored.text("itemKey"), category: category,
-                fieldsChanged: fields.isEmpty ? [] : fields.components(separatedBy: ", "),
-                current: try FieldsCodec.decode(try stored.text("current")),
-                previous: try FieldsCodec.decode(try stored.text("previous")))
-            return ChangeRow(
-                id: Int64(try stored.integer("id")), computer: try stored.text("computer"),
-                timeGenerated: try stored.date("timeGenerated"), change: change,
-                jobId: try stored.optionalText("jobId"))
-        }
+        return readable(rows, table: "configurationChange", key: "id", Self.changeRow)
     }
 
     /// `ConfigurationData` rows for one machine or all, sorted by computer, type and key.

@@ -103,6 +103,26 @@ enum Migrations {
                 t.column("lastUsedAt", .datetime)
             }
         }
+        migrator.registerMigration("v11-heartbeat") { db in
+            // Log Analytics' Heartbeat: one row per machine per scan, recording what the machine
+            // reported then (its OS, route and enabled solutions), as an agent's heartbeat does.
+            try db.create(table: "heartbeat") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("computer", .text).notNull()
+                t.column("timeGenerated", .datetime).notNull()
+                t.column("osType", .text).notNull().check(sql: "osType IN ('Windows', 'Linux')")
+                t.column("osName", .text).notNull()
+                t.column("solutions", .text).notNull()
+                t.column("subscription", .text).notNull()
+                t.column("resourceGroup", .text).notNull()
+                t.column("location", .text).notNull()
+                t.column("route", .text).notNull()
+                t.column("sourceKind", .text).notNull()
+                t.column("machineId", .integer).notNull()
+            }
+            try db.create(index: "heartbeat_time", on: "heartbeat", columns: ["timeGenerated"])
+            try db.create(index: "heartbeat_computer_time", on: "heartbeat", columns: ["computer", "timeGenerated"])
+        }
         return migrator
     }
 

@@ -88,6 +88,21 @@ struct AssertNoChangesAction: ActionHandler {
 
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
         let since = inputs["since"]?.stringValue ?? "job"
+        if let query = inputs["query"]?.nonEmptyString {
+            if ["types", "paths", "machines"].contains(where: { inputs[$0] != nil }) {
+                await context.sink.write(
+                    .error, "query: say everything in the query; types, paths and machines do not apply")
+                return .failed("query combined with filters")
+            }
+            guard since == "job" || since.isEmpty else {
+                guard let duration = DurationText.parse(since) else {
+                    await context.sink.write(.error, "since: \(Quoted.clip(since)) is not a duration such as 1h")
+                    return .failed("invalid 'since'")
+                }
+                return try await QueryGate.gate(query, since: duration, context: context)
+            }
+            return try await QueryGate.gate(query, since: nil, context: context)
+        }
         var filter = ChangeFilter()
         if since == "job" || since.isEmpty {
             filter.jobId = context.jobId
@@ -149,6 +164,16 @@ struct ReportChangesAction: ActionHandler {
         } catch {
             await context.sink.write(.error, "since: \(error)")
             return .failed("invalid 'since'")
+        }
+        if let query = inputs["query"]?.nonEmptyString {
+            guard let table = try await QueryGate.run(query, since: duration, context: context) else {
+                return .failed("invalid query")
+            }
+            await context.sink.write(.output, "Query rows in the last \(since): \(table.rows.count)")
+            for row in table.rows.prefix(200) {
+                await context.sink.write(.output, "  " + QueryGate.line(row, columns: table.columns))
+            }
+            return .succeeded
         }
         let machines = Set(inputs["machines"]?.listValue?.compactMap(\.stringValue) ?? [])
         let rows = try context.store.changes(

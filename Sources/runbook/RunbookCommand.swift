@@ -18,7 +18,8 @@ struct RunbookCommand: AsyncParsableCommand {
         subcommands: [
             Run.self, Validate.self, Publish.self, Runbooks.self, Actions.self, Init.self, AccountCommand.self,
             MachineCommand.self, Apply.self,
-            JobsCommand.self, Tracking.self, Changes.self, Inventory.self, ScheduleCommand.self, SchedulerCommand.self,
+            JobsCommand.self, Tracking.self, Changes.self, Inventory.self, Query.self, ScheduleCommand.self,
+            SchedulerCommand.self,
             Serve.self,
             Token.self, StoreCommand.self, NodesCommand.self,
         ]

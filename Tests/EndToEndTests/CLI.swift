@@ -66,26 +66,71 @@ struct CLI {
         return process
     }
 
+    /// `run` for async tests: waits for the child without holding one of the cooperative pool's
+    /// few threads (two on a 2-core machine), which the scheduler tests' clocks need meanwhile.
+    func runAsync(_ arguments: [String]) async throws -> Result {
+        let process = process(arguments)
+        return try await Self.capture(process, beside: store, Self.runToExit)
+    }
+
+    /// Starts the child and resumes when it ends (its termination handler, not a blocked thread).
+    static func runToExit(_ process: Process) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+    }
+
+    func runAsync(_ arguments: String...) async throws -> Result {
+        try await runAsync(arguments)
+    }
+
+    /// Runs `start` with the child's output going to files beside `prefix`, then reads them.
+    static func capture(_ process: Process, beside prefix: String, _ start: (Process) async throws -> Void)
+        async throws -> Result
+    {
+        let files = try OutputFiles(beside: prefix, for: process)
+        defer { files.remove() }
+        try await start(process)
+        return files.result(of: process)
+    }
+
     func run(_ arguments: [String]) throws -> Result {
         let process = process(arguments)
         // Output goes to files, so a chatty child can never block on a full pipe.
-        let outPath = store + ".out-" + UUID().uuidString
-        let errPath = store + ".err-" + UUID().uuidString
-        guard FileManager.default.createFile(atPath: outPath, contents: nil),
-            FileManager.default.createFile(atPath: errPath, contents: nil)
-        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outPath]) }
-        defer {
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
-        }
-        process.standardOutput = FileHandle(forWritingAtPath: outPath)
-        process.standardError = FileHandle(forWritingAtPath: errPath)
+        let files = try OutputFiles(beside: store, for: process)
+        defer { files.remove() }
         try process.run()
         process.waitUntilExit()
-        return Result(
+        return files.result(of: process)
+    }
+}
+
+/// A child's standard output and error in two files beside a prefix, read once it ends.
+struct OutputFiles {
+    let out: String
+    let err: String
+
+    init(beside prefix: String, for process: Process) throws {
+        out = prefix + ".out-" + UUID().uuidString
+        err = prefix + ".err-" + UUID().uuidString
+        guard FileManager.default.createFile(atPath: out, contents: nil),
+            FileManager.default.createFile(atPath: err, contents: nil)
+        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: out]) }
+        process.standardOutput = FileHandle(forWritingAtPath: out)
+        process.standardError = FileHandle(forWritingAtPath: err)
+    }
+
+    func result(of process: Process) -> CLI.Result {
+        CLI.Result(
             status: process.terminationStatus,
-            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+            stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: out)
+        try? FileManager.default.removeItem(atPath: err)
     }
 }
 

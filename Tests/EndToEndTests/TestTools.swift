@@ -14,6 +14,23 @@ enum TestTools {
         "\(name) is not installed: run scripts/install-test-tools.sh (what .ci/run runs first)"
     }
 
+    /// `run` for async tests: the wait holds no thread of the cooperative pool (a pytest run
+    /// takes minutes, and the scheduler tests' clocks need the pool meanwhile).
+    static func runAsync(_ executable: String, _ arguments: [String], environment: [String: String] = [:])
+        async throws -> CLI.Result
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardInput = FileHandle.nullDevice
+        var result = try await CLI.capture(process, beside: NSTemporaryDirectory() + "tool", CLI.runToExit)
+        // One stream, as `run` gives it: tools' diagnostics read in order with their output.
+        result.stdout += result.stderr
+        result.stderr = ""
+        return result
+    }
+
     /// Runs a tool to completion; its output goes to files, so a chatty tool cannot block.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws
         -> CLI.Result

@@ -28,6 +28,18 @@ def runbook(store, *arguments, check=True):
     return result
 
 
+def big_tree(store):
+    """12,000 files of 2 KiB under STORE/big/data: a machine whose scan takes seconds (long jobs)."""
+    tree = os.path.join(store, "big")
+    for folder in range(12):
+        path = os.path.join(tree, "data", f"d{folder}")
+        os.makedirs(path, exist_ok=True)
+        for index in range(1000):
+            with open(os.path.join(path, f"f{index}"), "wb") as handle:
+                handle.write(bytes([index % 251]) * 2048)
+    return tree
+
+
 class Server:
     def __init__(self, store, process, url, certificate):
         self.store, self.process, self.url, self.certificate = store, process, url, certificate
@@ -39,14 +51,12 @@ class Server:
         return json.loads(out)["token"]
 
 
-@pytest.fixture(scope="session")
-def server():
-    store = tempfile.mkdtemp(prefix="runbook-sdk-")
-    runbook(store, "init")
+def serve(store, *options):
+    """Starts `runbook serve` on a store; returns the Server, whose stop() ends it."""
     log = open(os.path.join(store, "serve.log"), "w")
     env = dict(os.environ, RUNBOOK_STORE=store)
     process = subprocess.Popen(
-        [BINARY, "serve", "--tls-self-signed", "--port", "0", "--poll", "0.2", "--grace", "2"],
+        [BINARY, "serve", "--tls-self-signed", "--port", "0", "--poll", "0.2", "--grace", "2", *options],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
     url = None
     deadline = time.time() + 60
@@ -63,14 +73,31 @@ def server():
         process.kill()
         raise AssertionError("runbook serve did not start: " + open(os.path.join(store, "serve.log")).read())
     certificate = os.path.join(store, "tls.crt")
-    os.environ["REQUESTS_CA_BUNDLE"] = certificate
-    yield Server(store, process, url, certificate)
-    process.send_signal(signal.SIGTERM)
+    return Server(store, process, url, certificate)
+
+
+def stop(server):
+    server.process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=30)
+        server.process.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        process.kill()
-    shutil.rmtree(store, ignore_errors=True)
+        server.process.kill()
+    shutil.rmtree(server.store, ignore_errors=True)
+
+
+# The portal's tests name them so.
+start_server = serve
+stop_server = stop
+
+
+@pytest.fixture(scope="session")
+def server():
+    store = tempfile.mkdtemp(prefix="runbook-sdk-")
+    runbook(store, "init")
+    started = serve(store)
+    os.environ["REQUESTS_CA_BUNDLE"] = started.certificate
+    yield started
+    stop(started)
 
 
 class StaticTokenCredential:
@@ -95,3 +122,11 @@ def client(server):
 
 def unique(prefix):
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test item, so a fixture can tell that its test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "report_" + report.when, report)

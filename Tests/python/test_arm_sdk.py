@@ -4,7 +4,6 @@ policies (issue 10)."""
 
 import datetime
 import json
-import os
 import socket
 import ssl
 import time
@@ -19,7 +18,7 @@ from azure.mgmt.automation.models import (
     ScheduleUpdateParameters,
 )
 
-from conftest import ACCOUNT, RESOURCE_GROUP, SUBSCRIPTION, StaticTokenCredential, runbook, unique
+from conftest import ACCOUNT, RESOURCE_GROUP, SUBSCRIPTION, StaticTokenCredential, big_tree, runbook, unique
 
 HELLO = """name: {name}
 parameters:
@@ -114,13 +113,7 @@ def test_jobs_started_from_the_command_line_are_visible_through_the_api(server, 
 
 
 def test_stop_suspend_and_resume_a_long_job(server, client):
-    tree = os.path.join(server.store, "big")
-    for folder in range(12):
-        path = os.path.join(tree, "data", f"d{folder}")
-        os.makedirs(path, exist_ok=True)
-        for index in range(1000):
-            with open(os.path.join(path, f"f{index}"), "wb") as handle:
-                handle.write(bytes([index % 251]) * 2048)
+    tree = big_tree(server.store)
     runbook(server.store, "machine", "register", "big", "--os", "Debian 12", "--source", f"linux-root:{tree}",
             "--standard-rules")
     runbook(server.store, "run", "enable-tracking", "-p", "machines=big")

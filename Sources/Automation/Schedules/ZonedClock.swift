@@ -18,8 +18,10 @@ struct LocalDateTime: Sendable, Hashable {
     }
 }
 
-enum CivilDate {
-    static func days(year: Int, month: Int, day: Int) -> Int {
+/// Proleptic Gregorian days since 1970-01-01 (Howard Hinnant's algorithms), shared by schedule
+/// arithmetic and KQL's datetimes.
+public enum CivilDate {
+    public static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -28,7 +30,7 @@ enum CivilDate {
         return era * 146_097 + doe - 719_468
     }
 
-    static func date(days: Int) -> (year: Int, month: Int, day: Int) {
+    public static func date(days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

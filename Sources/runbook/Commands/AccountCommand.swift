@@ -16,6 +16,15 @@ struct AccountDocument: Encodable {
     var account: Account
     var workspace: Workspace
     var isDefault: Bool
+    /// The linked workspace's id for Log Analytics' query API (`/v1/workspaces/{id}/query`).
+    var workspaceId: String
+
+    init(account: Account, workspace: Workspace, isDefault: Bool) {
+        self.account = account
+        self.workspace = workspace
+        self.isDefault = isDefault
+        self.workspaceId = WorkspaceIdentity.customerId(workspace: workspace.name)
+    }
 }
 
 extension RunbookCommand.AccountCommand {
@@ -49,6 +58,7 @@ extension RunbookCommand.AccountCommand {
                   Region:           \(account.region)
                   Limits profile:   \(account.profile.rawValue)
                 Log Analytics workspace: \(workspace.name)
+                  Workspace id:     \(WorkspaceIdentity.customerId(workspace: workspace.name))
                   Subscription:     \(workspace.subscription)
                   Resource group:   \(workspace.resourceGroup)
                   Region:           \(workspace.region)

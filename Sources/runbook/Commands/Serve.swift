@@ -40,6 +40,8 @@ extension RunbookCommand {
         @Option(help: "On SIGINT/SIGTERM, seconds running jobs get to finish (0 to 86400).") var grace = 30.0
         @Option(help: "Delete finished jobs older than this (30d, 12h); 'off' keeps them all.")
         var retention = "30d"
+        @Option(help: "Rows a Log Analytics query answers at most; past it the answer is partial (PartialError).")
+        var queryRowLimit = LogQuery.defaultRowLimit
         @OptionGroup var store: StoreOptions
         @OptionGroup var runbooks: RunbookFolderOptions
 
@@ -59,6 +61,9 @@ extension RunbookCommand {
             guard RunbookCommand.SchedulerCommand.pollRange.contains(poll) else {
                 throw ValidationError("--poll \(poll) is out of range: 0.05 to 3600 seconds")
             }
+            guard (1...10_000_000).contains(queryRowLimit) else {
+                throw ValidationError("--query-row-limit must be 1 to 10000000")
+            }
             guard (1...256).contains(concurrency) else {
                 throw ValidationError("--concurrency must be between 1 and 256")
             }
@@ -74,7 +79,8 @@ extension RunbookCommand {
 
         func run() async throws {
             DaemonServices.bootstrapLogging()
-            let service = try self.store.openWithAccount()
+            var service = try self.store.openWithAccount()
+            service.queryRowLimit = queryRowLimit
             let logger = Logger(label: "runbook.serve")
             var tls: RunbookServer.TLSFiles?
             if tlsSelfSigned {
