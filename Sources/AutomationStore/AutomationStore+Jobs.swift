@@ -78,7 +78,11 @@ extension AutomationStore {
 
     /// Adds machine names to the job's targets (kept sorted, without repeats).
     public func addTargets(job id: String, _ names: [String]) throws {
-        try writer.write { db in
+        try writer.write { db in try Self.addTargets(db, job: id, names) }
+    }
+
+    static func addTargets(_ db: Database, job id: String, _ names: [String]) throws {
+        do {
             guard var record = try JobRecord.fetchOne(db, key: id) else { return }
             let current = try JSONColumn.decode([String].self, record.targets)
             record.targets = try JSONColumn.encode(Array(Set(current + names)).sorted())
@@ -89,7 +93,13 @@ extension AutomationStore {
     /// Appends records to a job's streams in order; returns them with their sequence numbers.
     @discardableResult
     public func appendStream(job id: String, _ entries: [(StreamKind, Date, String)]) throws -> [StreamRecord] {
-        try writer.write { db in
+        try writer.write { db in try Self.appendStream(db, job: id, entries) }
+    }
+
+    static func appendStream(_ db: Database, job id: String, _ entries: [(StreamKind, Date, String)]) throws
+        -> [StreamRecord]
+    {
+        do {
             var seq =
                 try Int.fetchOne(
                     db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStream WHERE jobId = ?"),

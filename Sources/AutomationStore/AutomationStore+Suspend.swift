@@ -27,10 +27,7 @@ extension AutomationStore {
     }
 
     /// What was asked of a job from another process, as a step boundary reads it.
-    public struct PendingRequests: Sendable, Hashable {
-        public var stop: Bool
-        public var suspend: Bool
-    }
+    public typealias PendingRequests = JobStepRequests
 
     /// A step boundary: reads whether a stop or a suspend was asked for and, unless a stop
     /// was, records `step` as the job's checkpoint, after moving it through `entering` (New ->
@@ -39,7 +36,13 @@ extension AutomationStore {
     public func stepBoundary(job id: String, entering: [JobStatus] = [], step: Int, at now: Date) throws
         -> PendingRequests
     {
-        try writer.write { db in
+        try writer.write { db in try Self.stepBoundary(db, job: id, entering: entering, step: step, at: now) }
+    }
+
+    static func stepBoundary(_ db: Database, job id: String, entering: [JobStatus], step: Int, at now: Date) throws
+        -> PendingRequests
+    {
+        do {
             // Whether a request was made, not when: a value that is not a date still counts.
             let row = try Row.fetchOne(
                 db.cachedStatement(
@@ -61,7 +64,11 @@ extension AutomationStore {
     /// Suspends a job before step `step` (the step a resume runs first). The job no longer
     /// belongs to its process, so recovery leaves it alone.
     public func suspend(job id: String, atStep step: Int, at now: Date, reason: String) throws {
-        try writer.write { db in
+        try writer.write { db in try Self.suspend(db, job: id, atStep: step, at: now, reason: reason) }
+    }
+
+    static func suspend(_ db: Database, job id: String, atStep step: Int, at now: Date, reason: String) throws {
+        do {
             try Self.transition(db, job: id, to: .suspended, at: now) { record in
                 record.checkpointStep = step
                 record.exception = reason
@@ -89,7 +96,11 @@ extension AutomationStore {
 
     /// Takes a Resuming job for `owner`; false when another process took it first.
     public func claimResume(job id: String, owner: JobOwner = .current) throws -> Bool {
-        try writer.write { db in
+        try writer.write { db in try Self.claimResume(db, job: id, owner: owner) }
+    }
+
+    static func claimResume(_ db: Database, job id: String, owner: JobOwner) throws -> Bool {
+        do {
             try db.execute(
                 sql:
                     "UPDATE job SET ownerPid = ?, ownerHost = ? WHERE id = ? AND status = 'Resuming' AND ownerPid IS NULL",
@@ -107,9 +118,13 @@ extension AutomationStore {
     }
 
     /// Bytes stored per stream and whether it was truncated, so a resumed job keeps its caps.
-    public func streamUsage(job id: String) throws -> [StreamKind: (bytes: Int, truncated: Bool)] {
-        try writer.read { db in
-            var usage: [StreamKind: (bytes: Int, truncated: Bool)] = [:]
+    public func streamUsage(job id: String) throws -> [StreamKind: JobStreamUsage] {
+        try writer.read { db in try Self.streamUsage(db, job: id) }
+    }
+
+    static func streamUsage(_ db: Database, job id: String) throws -> [StreamKind: JobStreamUsage] {
+        do {
+            var usage: [StreamKind: JobStreamUsage] = [:]
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -120,7 +135,7 @@ extension AutomationStore {
             for row in rows {
                 let stored = StoredRow(row)
                 guard let kind = try? stored.enumeration(StreamKind.self, "stream") else { continue }
-                usage[kind] = (try stored.integer("bytes"), try stored.bool("truncated"))
+                usage[kind] = JobStreamUsage(bytes: try stored.integer("bytes"), truncated: try stored.bool("truncated"))
             }
             return usage
         }

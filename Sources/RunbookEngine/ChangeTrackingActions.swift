@@ -66,7 +66,7 @@ struct ScanAction: ActionHandler {
             .scan(
                 selection.selected, account: account, jobId: context.jobId, sink: context.sink,
                 progress: context.sink.progress)
-        try context.recordTargets(outcome.scanned + outcome.failed + selection.refused.map(\.name))
+        try await context.recordTargets(outcome.scanned + outcome.failed + selection.refused.map(\.name))
         let failed = outcome.failed + selection.refused.map(\.name)
         await context.sink.write(
             .output,

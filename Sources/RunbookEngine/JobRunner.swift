@@ -10,7 +10,10 @@ public struct JobRunner: Sendable {
     /// Azure stops sandbox jobs after three hours (fair share); here it is the default limit.
     public static let defaultJobTimeout: Duration = .seconds(3 * 3600)
 
-    let store: AutomationStore
+    /// Where the job's statuses, boundaries and streams are recorded.
+    let store: any JobRecording
+    /// The embedded store change-tracking actions use; nil on PostgreSQL.
+    let trackingStore: AutomationStore?
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     let logger: Logger
@@ -22,8 +25,28 @@ public struct JobRunner: Sendable {
     /// Why a cancelled job stopped, as its exception says.
     let interruption: String
 
+    /// A runner on the embedded store: jobs and change tracking in one SQLite file.
     public init(
         store: AutomationStore,
+        clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger,
+        actions: [String: any ActionHandler] = BuiltinActions.byName,
+        makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
+        streamCap: Int = JobStreamWriter.defaultCap,
+        stopPoll: Duration? = nil,
+        interruption: String = "interrupted before it finished"
+    ) {
+        self.init(
+            recorder: AsyncAutomationStore(store), trackingStore: store, clock: clock, now: now, logger: logger,
+            actions: actions, makeID: makeID, streamCap: streamCap, stopPoll: stopPoll, interruption: interruption)
+    }
+
+    /// A runner that records jobs through `recorder` (a PostgreSQL node's fenced view);
+    /// change-tracking actions need `trackingStore` and fail the step without it.
+    public init(
+        recorder: any JobRecording,
+        trackingStore: AutomationStore?,
         clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger,
@@ -36,7 +59,8 @@ public struct JobRunner: Sendable {
         self.interruption = interruption
         self.streamCap = streamCap
         self.stopPoll = stopPoll
-        self.store = store
+        self.store = recorder
+        self.trackingStore = trackingStore
         self.clock = clock
         self.now = now
         self.logger = logger
@@ -50,16 +74,19 @@ public struct JobRunner: Sendable {
         _ prepared: PreparedJob, reason: StartReason = .manual, startedBy: String? = nil,
         observer: JobStreamWriter.Observer? = nil, progress: ScanProgress.Observer? = nil
     ) async throws -> Job {
-        let job = try create(prepared, reason: reason, startedBy: startedBy)
+        let job = try await create(prepared, reason: reason, startedBy: startedBy)
         return try await start(job, prepared, observer: observer, progress: progress)
     }
 
     /// Records a job in status New; `start` runs it. A scheduler creates jobs first and starts
     /// them as slots free up, so waiting jobs are visible as New.
-    public func create(_ prepared: PreparedJob, reason: StartReason = .manual, startedBy: String? = nil) throws -> Job {
+    public func create(_ prepared: PreparedJob, reason: StartReason = .manual, startedBy: String? = nil) async throws
+        -> Job
+    {
         let job = makeJob(
-            prepared, reason: reason, startedBy: startedBy, accountName: try store.defaultAccount()?.account.name)
-        try store.createJob(job)
+            prepared, reason: reason, startedBy: startedBy,
+            accountName: try await store.defaultAccount()?.account.name)
+        try await store.createJob(job)
         return job
     }
 
@@ -86,16 +113,23 @@ public struct JobRunner: Sendable {
 
     /// Resumes a Suspended job in this process from the step it stopped at, with the runbook
     /// content and parameters it recorded (Suspended -> Resuming -> Running). Also takes a job
-    /// already queued as Resuming by `runbook jobs resume --queue`.
+    /// already queued as Resuming by `runbook jobs resume --queue`; `claimed`: a node already
+    /// took it with its lease.
     public func resume(
-        _ id: String, observer: JobStreamWriter.Observer? = nil, progress: ScanProgress.Observer? = nil
+        _ id: String, claimed: Bool = false, observer: JobStreamWriter.Observer? = nil,
+        progress: ScanProgress.Observer? = nil
     ) async throws -> Job {
-        guard let job = try store.job(id) else { throw StoreError.notFound(kind: "job", name: id, hint: "") }
-        if job.status == .suspended, case .notSuspended(let status) = try store.queueResume(job: job.id, at: now()) {
+        guard let job = try await store.job(exactly: id) else {
+            throw StoreError.notFound(kind: "job", name: id, hint: "")
+        }
+        if job.status == .suspended,
+            case .notSuspended(let status) = try await store.queueResume(job: job.id, at: now())
+        {
             throw ResumeError.notSuspended(id: job.id, status: status)
         }
-        guard try store.claimResume(job: job.id) else {
-            let status = try store.job(job.id)?.status ?? job.status
+        let taken = try await claimed ? true : store.claimResume(job: job.id)
+        guard taken else {
+            let status = try await store.job(exactly: job.id)?.status ?? job.status
             throw status == .resuming
                 ? ResumeError.takenByAnotherProcess(id: job.id) : ResumeError.notSuspended(id: job.id, status: status)
         }
@@ -105,13 +139,13 @@ public struct JobRunner: Sendable {
             prepared = try JobRunner.prepare(loaded, bound: job.parameters)
         } catch {
             // The recorded content always loaded once; a newer version's rules may refuse it.
-            try store.transition(
+            try await store.transition(
                 job: job.id, to: .failed, at: now(), exception: "the recorded runbook no longer loads: \(error)")
             throw ResumeError.unloadable(id: job.id, reason: "\(error)")
         }
         let sink = JobStreamWriter(
             jobId: job.id, store: store, now: now, keepVerbose: job.logVerbose, keepProgress: job.logProgress,
-            cap: streamCap, usage: try store.streamUsage(job: job.id), observer: observer, progress: progress)
+            cap: streamCap, usage: try await store.streamUsage(job: job.id), observer: observer, progress: progress)
         let step = min(job.checkpointStep ?? 0, prepared.runbook.steps.count)
         await sink.write(.verbose, "Resumed before step \(step + 1) of \(prepared.runbook.steps.count)")
         return try await drive(job.id, prepared, from: step, entering: [.running], sink: sink)
@@ -128,19 +162,21 @@ public struct JobRunner: Sendable {
         log.info("job started", metadata: first > 0 ? ["job.resumedAtStep": "\(first + 1)"] : [:])
         // Entering Running is also the first step's boundary: one transaction for both. A job
         // asked to stop while it waited is not moved to Running; its first boundary ends it.
-        let asked = try store.stepBoundary(job: id, entering: entering, step: first, at: now())
+        let asked = try await store.stepBoundary(job: id, entering: entering, step: first, at: now())
         var ending = await execute(prepared, jobId: id, from: first, firstBoundary: asked, sink: sink)
         let failures = await sink.storageFailures()
         if !failures.isEmpty {
             ending = Ending(status: .failed, exception: "stream records could not be stored: \(failures[0])")
         }
         if let step = ending.suspendedAt {
-            try store.suspend(job: id, atStep: step, at: now(), reason: ending.exception ?? "suspended")
+            try await store.suspend(job: id, atStep: step, at: now(), reason: ending.exception ?? "suspended")
         } else {
-            try store.transition(job: id, to: ending.status, at: now(), exception: ending.exception)
+            try await store.transition(job: id, to: ending.status, at: now(), exception: ending.exception)
         }
         log.info("job ended", metadata: ["job.status": "\(ending.status.rawValue)"])
-        guard let stored = try store.job(id) else { throw StoreError.notFound(kind: "job", name: id, hint: "") }
+        guard let stored = try await store.job(exactly: id) else {
+            throw StoreError.notFound(kind: "job", name: id, hint: "")
+        }
         return stored
     }
 
@@ -157,7 +193,7 @@ public struct JobRunner: Sendable {
 
     /// Runs the steps within the job's time limit; returns how the job ends.
     private func execute(
-        _ prepared: PreparedJob, jobId: String, from first: Int, firstBoundary: AutomationStore.PendingRequests,
+        _ prepared: PreparedJob, jobId: String, from first: Int, firstBoundary: JobStepRequests,
         sink: JobStreamWriter
     ) async -> Ending {
         let limit = prepared.timeLimit ?? prepared.runbook.timeout ?? Self.defaultJobTimeout
@@ -172,7 +208,7 @@ public struct JobRunner: Sendable {
                 let raced = await StopWatch.race(
                     work, poll: stopPoll, clock: clock,
                     stopped: {
-                        (try? self.store.stopRequested(job: jobId)) ?? false
+                        (try? await self.store.stopRequested(job: jobId)) ?? false
                     })
             else {
                 let message = "job stopped: stop requested ('runbook jobs stop')"
@@ -202,18 +238,21 @@ public struct JobRunner: Sendable {
 
     /// `firstBoundary`: what was asked before the first step (read when the job entered Running).
     private func runSteps(
-        _ prepared: PreparedJob, jobId: String, from first: Int, firstBoundary: AutomationStore.PendingRequests,
+        _ prepared: PreparedJob, jobId: String, from first: Int, firstBoundary: JobStepRequests,
         sink: JobStreamWriter
     ) async -> Ending {
         let steps = prepared.runbook.steps
-        let context = ActionContext(jobId: jobId, store: store, sink: sink, now: now)
+        let context = ActionContext(
+            jobId: jobId, trackingStore: trackingStore, recorder: store, sink: sink, now: now)
         for index in steps.indices where index >= first {
             let step = steps[index]
             // The step boundary: where a requested stop or suspend takes effect at once, and the
             // checkpoint a resume starts from.
-            let asked: AutomationStore.PendingRequests
+            let asked: JobStepRequests
             do {
-                asked = index == first ? firstBoundary : try store.stepBoundary(job: jobId, step: index, at: now())
+                asked =
+                    index == first
+                    ? firstBoundary : try await store.stepBoundary(job: jobId, entering: [], step: index, at: now())
             } catch {
                 return Ending(status: .failed, exception: "the job's checkpoint could not be stored: \(error)")
             }

@@ -1,5 +1,4 @@
 import Automation
-import AutomationStore
 import ChangeTracking
 import Foundation
 
@@ -11,7 +10,7 @@ public actor JobStreamWriter: StreamSink {
     public typealias Observer = @Sendable (StreamRecord) -> Void
 
     let jobId: String
-    let store: AutomationStore
+    let store: any JobRecording
     let now: @Sendable () -> Date
     let observer: Observer?
     /// Hears how far long work (a scan) is, for a terminal's progress line; none of it is stored.
@@ -25,9 +24,9 @@ public actor JobStreamWriter: StreamSink {
     private(set) var failures: [String] = []
 
     init(
-        jobId: String, store: AutomationStore, now: @escaping @Sendable () -> Date, keepVerbose: Bool,
+        jobId: String, store: any JobRecording, now: @escaping @Sendable () -> Date, keepVerbose: Bool,
         keepProgress: Bool, cap: Int = JobStreamWriter.defaultCap,
-        usage: [StreamKind: (bytes: Int, truncated: Bool)] = [:], observer: Observer?,
+        usage: [StreamKind: JobStreamUsage] = [:], observer: Observer?,
         progress: ScanProgress.Observer? = nil
     ) {
         self.progress = progress
@@ -61,7 +60,7 @@ public actor JobStreamWriter: StreamSink {
         }
         written[kind, default: 0] += size
         do {
-            for record in try store.appendStream(job: jobId, [(kind, now(), message)]) {
+            for record in try await store.appendStream(job: jobId, [(kind, now(), message)]) {
                 observer?(record)
             }
         } catch {

@@ -3,7 +3,7 @@ enum StopWatch {
     /// The work's result, or nil when a stop was requested first (the work is then cancelled).
     static func race<T: Sendable>(
         _ work: @escaping @Sendable () async -> T, poll: Duration, clock: any Clock<Duration>,
-        stopped: @escaping @Sendable () -> Bool
+        stopped: @escaping @Sendable () async -> Bool
     ) async -> T? {
         await withTaskGroup(of: T??.self) { group in
             group.addTask { .some(await work()) }
@@ -14,7 +14,7 @@ enum StopWatch {
                     } catch {
                         return nil
                     }
-                    if stopped() { return .some(nil) }
+                    if await stopped() { return .some(nil) }
                 }
                 return nil
             }

@@ -20,13 +20,13 @@ struct TrackingAction: ActionHandler {
     var name: String { enables ? "enable-tracking" : "disable-tracking" }
 
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
-        let enablement = TrackingEnablement(store: context.store, now: context.now)
+        let enablement = TrackingEnablement(store: try context.store, now: context.now)
         let request = EnablementRequest(inputs)
         let outcome =
             enables
             ? try await enablement.enable(request, jobId: context.jobId, sink: context.sink)
             : try await enablement.disable(request, sink: context.sink)
-        try context.recordTargets(outcome.succeeded + outcome.failed)
+        try await context.recordTargets(outcome.succeeded + outcome.failed)
         if let aborted = outcome.aborted { return .failed(aborted) }
         if outcome.isSuccess { return .succeeded }
         return .failed(

@@ -146,7 +146,7 @@ struct Floods: ActionHandler {
         let runner = runner(store, middle: FailsThenSucceeds(as: "report-changes", failures: 0))
         let job = try prepared(middle: "fail")
 
-        let toStop = try runner.create(job)
+        let toStop = try await runner.create(job)
         #expect(try store.requestStop(job: toStop.id, at: Date()) == .requested)
         let stopped = try await runner.start(toStop, job)
         #expect(stopped.status == .stopped)
@@ -154,7 +154,7 @@ struct Floods: ActionHandler {
         #expect(try outputs(store, stopped.id).isEmpty)
         #expect(try store.statusHistory(job: stopped.id).map(\.status) == [.new, .stopping, .stopped])
 
-        let toSuspend = try runner.create(job)
+        let toSuspend = try await runner.create(job)
         #expect(try store.requestSuspend(job: toSuspend.id, at: Date()) == .requested)
         let suspended = try await runner.start(toSuspend, job)
         #expect(suspended.status == .suspended)

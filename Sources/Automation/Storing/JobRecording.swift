@@ -1,0 +1,47 @@
+import Foundation
+
+/// What the job engine records while it runs a job: status transitions, step boundaries
+/// (where stop and suspend requests take effect), stream records and targets. Both stores
+/// implement it; a node's view of the PostgreSQL store also fences every write with the node's
+/// lease, so a node whose job was recovered elsewhere cannot write to it any more.
+public protocol JobRecording: JobStoring, AccountStoring {
+    /// Reads the stop and suspend requests and, unless a stop was asked, moves the job through
+    /// `entering` and records `step` as its checkpoint; one transaction.
+    func stepBoundary(job id: String, entering: [JobStatus], step: Int, at now: Date) async throws -> JobStepRequests
+    /// Suspends a job before step `step`; it no longer belongs to a process or node.
+    func suspend(job id: String, atStep step: Int, at now: Date, reason: String) async throws
+    /// Moves a job to `status` with its status-history entry; start and end times with it.
+    func transition(job id: String, to status: JobStatus, at now: Date, exception: String?) async throws
+    /// Appends stream records in order; returns them with their sequence numbers.
+    func appendStream(job id: String, _ entries: [(StreamKind, Date, String)]) async throws -> [StreamRecord]
+    /// Whether a stop was asked for (from another process or node).
+    func stopRequested(job id: String) async throws -> Bool
+    /// Bytes stored per stream and whether it was truncated, so a resumed job keeps its caps.
+    func streamUsage(job id: String) async throws -> [StreamKind: JobStreamUsage]
+    /// Takes a Resuming job for this process; false when another took it first.
+    func claimResume(job id: String) async throws -> Bool
+    /// Adds machine names to the job's targets (sorted, without repeats).
+    func addTargets(job id: String, _ names: [String]) async throws
+}
+
+/// What was asked of a job from elsewhere, as a step boundary reads it.
+public struct JobStepRequests: Sendable, Hashable {
+    public var stop: Bool
+    public var suspend: Bool
+
+    public init(stop: Bool, suspend: Bool) {
+        self.stop = stop
+        self.suspend = suspend
+    }
+}
+
+/// One stream's stored size and whether it reached its cap.
+public struct JobStreamUsage: Sendable, Hashable {
+    public var bytes: Int
+    public var truncated: Bool
+
+    public init(bytes: Int, truncated: Bool) {
+        self.bytes = bytes
+        self.truncated = truncated
+    }
+}

@@ -1,0 +1,59 @@
+import Automation
+import Foundation
+import GRDB
+
+/// The job engine's writes on the embedded store, each one transaction through GRDB's callback
+/// access (no cooperative thread waits on the writer).
+extension AsyncAutomationStore: JobRecording {
+    public func stepBoundary(job id: String, entering: [JobStatus], step: Int, at now: Date) async throws
+        -> JobStepRequests
+    {
+        try await write { db in try AutomationStore.stepBoundary(db, job: id, entering: entering, step: step, at: now) }
+    }
+
+    public func suspend(job id: String, atStep step: Int, at now: Date, reason: String) async throws {
+        try await write { db in try AutomationStore.suspend(db, job: id, atStep: step, at: now, reason: reason) }
+    }
+
+    public func transition(job id: String, to status: JobStatus, at now: Date, exception: String?) async throws {
+        try await write { db in
+            try AutomationStore.transition(db, job: id, to: status, at: now, exception: exception)
+        }
+    }
+
+    public func appendStream(job id: String, _ entries: [(StreamKind, Date, String)]) async throws
+        -> [StreamRecord]
+    {
+        let entries = entries.map { JobStreamEntry(kind: $0.0, at: $0.1, message: $0.2) }
+        return try await write { db in
+            try AutomationStore.appendStream(db, job: id, entries.map { ($0.kind, $0.at, $0.message) })
+        }
+    }
+
+    public func stopRequested(job id: String) async throws -> Bool {
+        try await read { db in
+            // Whether a stop was asked, not when: a value that is not a date still counts.
+            try Bool.fetchOne(db, sql: "SELECT stopRequestedAt IS NOT NULL FROM job WHERE id = ?", arguments: [id])
+                ?? false
+        }
+    }
+
+    public func streamUsage(job id: String) async throws -> [StreamKind: JobStreamUsage] {
+        try await read { db in try AutomationStore.streamUsage(db, job: id) }
+    }
+
+    public func claimResume(job id: String) async throws -> Bool {
+        try await write { db in try AutomationStore.claimResume(db, job: id, owner: .current) }
+    }
+
+    public func addTargets(job id: String, _ names: [String]) async throws {
+        try await write { db in try AutomationStore.addTargets(db, job: id, names) }
+    }
+}
+
+/// A stream record to append, as a Sendable value (tuples cross into the writer's closure).
+struct JobStreamEntry: Sendable {
+    var kind: StreamKind
+    var at: Date
+    var message: String
+}
