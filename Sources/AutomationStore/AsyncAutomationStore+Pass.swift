@@ -13,3 +13,12 @@ extension AsyncAutomationStore: SchedulerPassStoring {
         try await store.asyncWrite { db in try AutomationStore.commitPass(db, plans, at: now, owner: .current) }
     }
 }
+
+extension AsyncAutomationStore: SchedulerStoring {
+    public func queuedResumes() async throws -> [String] {
+        try await read { db in
+            try String.fetchAll(
+                db, sql: "SELECT id FROM job WHERE status = 'Resuming' AND ownerPid IS NULL ORDER BY createdAt")
+        }
+    }
+}

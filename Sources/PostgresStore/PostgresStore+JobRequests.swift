@@ -53,7 +53,7 @@ extension PostgresStore: JobStoring {
                         binds: Self.binds(id)), logger: logger
                 ).first
             else { return .notFound }
-            return .queued(try readOne(row, table: "job", key: "id") { try Self.job($0, content: true) })
+            return .queued(try self.readOne(row, table: "job", key: "id") { try Self.job($0, content: true) })
         }
     }
 

@@ -48,7 +48,7 @@ extension PostgresStore: NodeStoring {
                     ORDER BY created_at, id LIMIT \(max(1, limit)) FOR UPDATE SKIP LOCKED)
                 """
             query.sql += " RETURNING \(Self.jobListColumns), runbook_content"
-            let claimed = readable(try await connection.rows(query, logger: logger), table: "job", key: "id") {
+            let claimed = self.readable(try await connection.rows(query, logger: logger), table: "job", key: "id") {
                 try Self.job($0, content: true)
             }
             return claimed.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }

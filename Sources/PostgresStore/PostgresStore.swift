@@ -17,13 +17,16 @@ public final class PostgresStore: Sendable {
     let client: PostgresClient
     let logger: Logger
     let reportUnreadable: UnreadableRowReport
+    /// How long one store call may take before it fails (`bounded`).
+    let callTimeout: Duration
 
     /// A store over `location`; nothing connects until `run()` runs and a call needs a connection.
     /// Prefer `withStore`, which says a connection problem in plain words first.
     public init(
         location: PostgresLocation, logger: Logger = Logger(label: "runbook.postgres"),
-        reportUnreadable: @escaping UnreadableRowReport = { _ in }
+        reportUnreadable: @escaping UnreadableRowReport = { _ in }, callTimeout: Duration = .seconds(15)
     ) {
+        self.callTimeout = callTimeout
         self.location = location
         self.logger = logger
         self.reportUnreadable = reportUnreadable

@@ -87,10 +87,13 @@ enum JSONText {
 extension PostgresStore {
     /// All rows of a statement run on a pooled connection.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        do {
-            return try await client.query(query, logger: logger).collect()
-        } catch {
-            throw Self.storeError(error)
+        let (client, logger) = (client, logger)
+        return try await bounded {
+            do {
+                return try await client.query(query, logger: logger).collect()
+            } catch {
+                throw Self.storeError(error)
+            }
         }
     }
 
@@ -101,13 +104,18 @@ extension PostgresStore {
 
     /// One transaction on one pooled connection: committed when `body` returns, rolled back when
     /// it throws.
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
-        } catch let error as PostgresTransactionError {
-            throw Self.storeError(error.closureError ?? error.beginError ?? error.commitError ?? error)
-        } catch {
-            throw Self.storeError(error)
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws
+        -> T
+    {
+        let (client, logger) = (client, logger)
+        return try await bounded {
+            do {
+                return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            } catch let error as PostgresTransactionError {
+                throw Self.storeError(error.closureError ?? error.beginError ?? error.commitError ?? error)
+            } catch {
+                throw Self.storeError(error)
+            }
         }
     }
 

@@ -30,15 +30,15 @@ struct JobSlots {
     /// Starts waiting jobs while slots are free, or, once `mayStart` says no, ends each waiting
     /// job Stopped (recorded in `report`); returns how many were left that way.
     @discardableResult
-    mutating func advance(_ group: inout TaskGroup<SlotEvent>, mayStart: Bool, report: inout TickReport) throws
-        -> Int
+    mutating func advance(_ group: inout TaskGroup<SlotEvent>, mayStart: Bool, report: inout TickReport)
+        async throws -> Int
     {
         guard mayStart else {
             let left = waiting
             waiting = []
             for item in left {
                 queued.remove(item.jobId)
-                try tick.record(item, ran: false, in: &report)
+                try await tick.record(item, ran: false, in: &report)
             }
             return left.count
         }
@@ -51,9 +51,9 @@ struct JobSlots {
     }
 
     /// A job's slot is free again; records what became of it.
-    mutating func ended(_ item: SchedulerTick.Pending, ran: Bool, report: inout TickReport) throws {
+    mutating func ended(_ item: SchedulerTick.Pending, ran: Bool, report: inout TickReport) async throws {
         running -= 1
         queued.remove(item.jobId)
-        try tick.record(item, ran: ran, in: &report)
+        try await tick.record(item, ran: ran, in: &report)
     }
 }

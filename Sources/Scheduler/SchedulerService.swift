@@ -63,7 +63,7 @@ public struct SchedulerService: Service {
                     guard !shuttingDown.isSet && !Task.isCancelled else { break }
                     var wait = poll
                     do {
-                        let (claimed, pending) = try tick.claim(now: now())
+                        let (claimed, pending) = try await tick.claim(now: now())
                         for (name, problems) in claimed.invalid.sorted(by: { $0.key < $1.key })
                         where warnedInvalid.insert(name).inserted {
                             logger.warning(
@@ -82,13 +82,13 @@ public struct SchedulerService: Service {
                         return .passDue
                     }
                 case .ended(let item, let ran):
-                    do { try slots.ended(item, ran: ran, report: &outcomes) } catch {
+                    do { try await slots.ended(item, ran: ran, report: &outcomes) } catch {
                         logger.error("job outcome not recorded", metadata: ["error": "\(error)"])
                     }
                 }
                 // Fill the free slots; once shutting down, waiting jobs end Stopped instead.
                 do {
-                    let left = try slots.advance(&group, mayStart: !shuttingDown.isSet, report: &outcomes)
+                    let left = try await slots.advance(&group, mayStart: !shuttingDown.isSet, report: &outcomes)
                     if left > 0 { logger.info("\(left) waiting job(s) not started: shutting down") }
                 } catch {
                     logger.error("job outcome not recorded", metadata: ["error": "\(error)"])

@@ -38,15 +38,26 @@ public struct SchedulerTick: Sendable {
     /// At most this many missed fires are recorded per schedule and tick.
     public static let maxFiresPerTick = 1000
 
-    let store: AutomationStore
+    let store: any SchedulerStoring
     let library: RunbookLibrary
     let runner: JobRunner
     let logger: Logger
     /// Jobs of one pass that run at once; the others wait in New for a slot.
     let concurrency: Int
 
+    /// A pass over the embedded store.
     public init(
         store: AutomationStore, library: RunbookLibrary, runner: JobRunner, logger: Logger, concurrency: Int = 4
+    ) {
+        self.init(
+            passStore: AsyncAutomationStore(store), library: library, runner: runner, logger: logger,
+            concurrency: concurrency)
+    }
+
+    /// A pass over any store (a PostgreSQL node's).
+    public init(
+        passStore store: any SchedulerStoring, library: RunbookLibrary, runner: JobRunner, logger: Logger,
+        concurrency: Int = 4
     ) {
         self.store = store
         self.library = library
@@ -72,17 +83,17 @@ public struct SchedulerTick: Sendable {
     /// at a time. `mayStart` is asked before each job takes a slot: once it says no (the
     /// scheduler is shutting down), jobs still waiting in New end Stopped, with the reason.
     public func tick(now: Date, mayStart: @escaping @Sendable () -> Bool = { true }) async throws -> TickReport {
-        var (report, pending) = try claim(now: now)
+        var (report, pending) = try await claim(now: now)
         var slots = JobSlots(tick: self)
         _ = slots.queue(pending)
         var failure: (any Error)?
         await withTaskGroup(of: SlotEvent.self) { group in
             do {
-                try slots.advance(&group, mayStart: mayStart(), report: &report)
+                try await slots.advance(&group, mayStart: mayStart(), report: &report)
                 while let event = await group.next() {
                     guard case .ended(let item, let ran) = event else { continue }
-                    try slots.ended(item, ran: ran, report: &report)
-                    try slots.advance(&group, mayStart: mayStart(), report: &report)
+                    try await slots.ended(item, ran: ran, report: &report)
+                    try await slots.advance(&group, mayStart: mayStart(), report: &report)
                 }
             } catch {
                 // Recording an outcome failed (the store): the running jobs still end on their own.
@@ -96,10 +107,10 @@ public struct SchedulerTick: Sendable {
     /// The claiming half of a pass: fires recorded and claimed, their jobs created in New, in
     /// one transaction; returns them with the queued resumes, to run. The daemon runs them in
     /// slots shared across passes, so a long job never delays the next pass.
-    func claim(now: Date) throws -> (TickReport, [Pending]) {
+    public func claim(now: Date) async throws -> (TickReport, [Pending]) {
         var report = TickReport()
-        let states = try store.passState()
-        let account = try store.defaultAccount()?.account.name
+        let states = try await store.passState()
+        let account = try await store.defaultAccount()?.account.name
         var runbooks = RunbookCache(store: store, library: library)
         var plans: [FirePlan] = []
         var prepared: [String: PreparedJob] = [:]
@@ -122,7 +133,7 @@ public struct SchedulerTick: Sendable {
             if var start = plan.start {
                 for link in state.schedule.links {
                     do {
-                        var job = try runbooks.prepare(link)
+                        var job = try await runbooks.prepare(link)
                         if let seconds = state.schedule.timeoutSeconds { job.timeLimit = .seconds(seconds) }
                         let record = runner.makeJob(
                             job, reason: .schedule, startedBy: state.schedule.name, accountName: account)
@@ -139,7 +150,7 @@ public struct SchedulerTick: Sendable {
             }
             plans.append(plan)
         }
-        let claimed = try store.commitPass(plans, at: now)
+        let claimed = try await store.commitPass(plans, at: now)
         var pending: [Pending] = []
         for plan in plans {
             guard let start = plan.start, let jobs = claimed[plan.schedule] else { continue }
@@ -153,18 +164,18 @@ public struct SchedulerTick: Sendable {
             }
             pending += jobs.compactMap { job in prepared[job.id].map { Pending.fire(job: job, prepared: $0) } }
         }
-        pending += try store.queuedResumes().map { Pending.resume(jobId: $0) }
+        pending += try await store.queuedResumes().map { Pending.resume(jobId: $0) }
         report.nextDue = valid.compactMap { $0.schedule.recurrence.nextFire(after: now) }.min()
         return (report, pending)
     }
 
     /// What became of one item: run, or left (a job that never started ends Stopped).
-    func record(_ item: Pending, ran: Bool, in report: inout TickReport) throws {
+    func record(_ item: Pending, ran: Bool, in report: inout TickReport) async throws {
         switch (item, ran) {
         case (.fire(let job, _), true): report.started.append(job.id)
         case (.resume(let id), true): report.resumed.append(id)
         case (.fire(let job, _), false):
-            try store.transition(
+            try await store.transition(
                 job: job.id, to: .stopped, at: Date(),
                 exception: "not started: the scheduler was shutting down before a slot was free")
             report.notStarted.append(job.id)
@@ -237,25 +248,26 @@ public struct SchedulerTick: Sendable {
 /// A link starts the account's published runbook; links made before runbooks were published
 /// resources fall back to the folder they recorded, then to the daemon's runbooks folder.
 struct RunbookCache {
-    let store: AutomationStore
+    let store: any RunbookStoring
     let library: RunbookLibrary
     private var loaded: [String: Result<LoadedRunbook, RunbookUnavailable>] = [:]
 
-    init(store: AutomationStore, library: RunbookLibrary) {
+    init(store: any RunbookStoring, library: RunbookLibrary) {
         self.store = store
         self.library = library
     }
 
-    mutating func prepare(_ link: ScheduleLink) throws -> PreparedJob {
+    mutating func prepare(_ link: ScheduleLink) async throws -> PreparedJob {
         let key = (link.folder ?? "") + "\u{0}" + link.runbook
-        let result = loaded[key] ?? load(link)
+        let result: Result<LoadedRunbook, RunbookUnavailable>
+        if let cached = loaded[key] { result = cached } else { result = await load(link) }
         loaded[key] = result
         return try JobRunner.prepare(try result.get(), parameters: link.parameters)
     }
 
-    private func load(_ link: ScheduleLink) -> Result<LoadedRunbook, RunbookUnavailable> {
+    private func load(_ link: ScheduleLink) async -> Result<LoadedRunbook, RunbookUnavailable> {
         do {
-            if let resource = try store.runbookResource(named: link.runbook) {
+            if let resource = try await store.runbookResource(named: link.runbook) {
                 guard let published = try resource.loadedPublished() else {
                     return .failure(RunbookUnavailable(message: "not published (it has no published version)"))
                 }

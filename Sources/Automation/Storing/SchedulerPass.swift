@@ -79,3 +79,9 @@ public struct FirePlan: Sendable {
         self.start = start
     }
 }
+
+/// What a scheduler reads and writes: its passes, the runbooks links start, and the jobs it runs.
+public protocol SchedulerStoring: SchedulerPassStoring, RunbookStoring, JobRecording {
+    /// Jobs queued to resume (Resuming, held by no process or node), oldest first.
+    func queuedResumes() async throws -> [String]
+}

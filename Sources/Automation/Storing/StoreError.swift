@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
     case ambiguousJob(prefix: String, matches: Int)
     /// A stored row that cannot be read (a file edited by hand, a newer version's value).
     case unreadable(UnreadableRow)
+    /// A node wrote to a job whose lease it no longer holds (another node recovered it).
+    case leaseLost(job: String, node: String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
             return "job id prefix '\(prefix)' matches \(matches) jobs; give more characters"
         case .unreadable(let row):
             return "\(row.table) row '\(row.key)' in the store cannot be read: \(row.problem)"
+        case .leaseLost(let job, let node):
+            return "job \(job) is no longer held by node \(node): its lease expired and another node recovered it"
         }
     }
 
