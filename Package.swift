@@ -116,7 +116,7 @@ let package = Package(
             name: "runbook",
             dependencies: [
                 "Automation", "AutomationServer", "AutomationService", "ChangeTracking", "KQL",
-                "RunbookEngine", "Scheduler",
+                "PostgresStore", "RunbookEngine", "Scheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -50,6 +50,13 @@ public enum ActionCatalog {
                     help: "Output (default), Warning, Error, Verbose, Progress or Debug."),
             ]
         ),
+        ActionSignature(
+            name: "wait",
+            summary: "Wait a number of seconds (let a service settle after a change), as Start-Sleep does.",
+            inputs: [
+                InputSpec("seconds", .int, required: true, help: "Seconds to wait, 0 to 86400.")
+            ]
+        ),
     ]
 
     public static var names: [String] { all.map(\.name) }

@@ -31,9 +31,9 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// What a PostgreSQL store serves today, for commands that refuse to run on one.
     public static let postgresSupport =
-        "on PostgreSQL, runbook serves 'runbook store migrate', 'runbook store check' and 'runbook nodes list' "
-        + "so far (the store protocols of the API are implemented; scans, the scheduler and the job engine "
-        + "still need the embedded store): give a folder with --store or RUNBOOK_STORE for this command"
+        "on PostgreSQL, runbook serves 'runbook scheduler' (as a node), 'runbook store migrate|check' and "
+        + "'runbook nodes list' so far; author runbooks and schedules in the embedded store and move them "
+        + "with 'runbook store copy --to URL': give a folder with --store or RUNBOOK_STORE for this command"
 }
 
 /// `runbook store migrate` and `runbook store check`, for either kind of store.

@@ -9,8 +9,10 @@ import Synchronization
 /// gets `StoreError.cannotOpen` naming the server, and the abandoned call ends when the network
 /// lets it (a transaction that never commits changes nothing).
 extension PostgresStore {
-    func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let timeout = callTimeout
+    func bounded<T: Sendable>(timeout: Duration? = nil, _ body: @escaping @Sendable () async throws -> T)
+        async throws -> T
+    {
+        let timeout = timeout ?? callTimeout
         let place = "\(location.host) port \(location.port)"
         let description = location.description
         return try await withCheckedThrowingContinuation { continuation in

@@ -44,7 +44,9 @@ extension PostgresStore: NodeStoring {
                 UPDATE job SET lease_node = \(id), lease_expires_at = \(leaseUntil), owner_pid = \(pid),
                     owner_host = \(host)
                 WHERE id IN (
-                    SELECT id FROM job WHERE status = 'New' AND lease_node IS NULL
+                    SELECT id FROM job
+                    WHERE lease_node IS NULL
+                        AND (status = 'New' OR (status = 'Resuming' AND owner_pid IS NULL))
                     ORDER BY created_at, id LIMIT \(max(1, limit)) FOR UPDATE SKIP LOCKED)
                 """
             query.sql += " RETURNING \(Self.jobListColumns), runbook_content"
@@ -52,6 +54,24 @@ extension PostgresStore: NodeStoring {
                 try Self.job($0, content: true)
             }
             return claimed.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        }
+    }
+
+    public func releaseJobs(node id: String, _ jobs: [String], at now: Date) async throws {
+        guard !jobs.isEmpty else { return }
+        let logger = logger
+        try await transaction { connection in
+            try await connection.query(
+                """
+                UPDATE job SET lease_node = NULL, lease_expires_at = NULL, owner_pid = NULL, owner_host = NULL
+                WHERE id = ANY(\(jobs)) AND lease_node = \(id) AND status IN ('New', 'Resuming')
+                """, logger: logger)
+            var query: PostgresQuery = """
+                UPDATE job SET lease_expires_at = \(now.addingTimeInterval(-0.001))
+                WHERE id = ANY(\(jobs)) AND lease_node = \(id)
+                """
+            query.sql += " AND status NOT IN (\(Self.finalStatuses))"
+            try await connection.query(query, logger: logger)
         }
     }
 

@@ -104,11 +104,11 @@ extension PostgresStore {
 
     /// One transaction on one pooled connection: committed when `body` returns, rolled back when
     /// it throws.
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws
-        -> T
-    {
+    func transaction<T: Sendable>(
+        timeout: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let (client, logger) = (client, logger)
-        return try await bounded {
+        return try await bounded(timeout: timeout) {
             do {
                 return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
             } catch let error as PostgresTransactionError {

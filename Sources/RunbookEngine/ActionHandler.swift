@@ -56,7 +56,7 @@ public enum ActionUnavailable: Error, CustomStringConvertible {
 public enum BuiltinActions {
     public static let all: [any ActionHandler] = [
         TrackingAction(enables: true), TrackingAction(enables: false), ConfigureTrackingAction(), ScanAction(),
-        AssertNoChangesAction(), ReportChangesAction(), LogAction(),
+        AssertNoChangesAction(), ReportChangesAction(), LogAction(), WaitAction(),
     ]
 
     public static var byName: [String: any ActionHandler] {

@@ -12,6 +12,8 @@ public struct JobRunner: Sendable {
 
     /// Where the job's statuses, boundaries and streams are recorded.
     let store: any JobRecording
+    /// Where this runner records its jobs.
+    public var recorder: any JobRecording { store }
     /// The embedded store change-tracking actions use; nil on PostgreSQL.
     let trackingStore: AutomationStore?
     let clock: any Clock<Duration>

@@ -43,3 +43,17 @@ struct LogAction: ActionHandler {
         return .succeeded
     }
 }
+
+/// Waits; a stop, a time limit or a shutdown cancels the wait.
+struct WaitAction: ActionHandler {
+    let name = "wait"
+    static let range = 0...86_400
+
+    func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
+        guard case .int(let seconds) = inputs["seconds"], Self.range.contains(seconds) else {
+            return .failed("'seconds' must be a whole number from 0 to 86400")
+        }
+        try await Task.sleep(for: .seconds(seconds))
+        return .succeeded
+    }
+}

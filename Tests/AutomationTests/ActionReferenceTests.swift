@@ -8,7 +8,7 @@ import Testing
     static let definitions = [
         "enable-tracking": "enablementInputs", "disable-tracking": "enablementInputs",
         "configure-tracking": "configurationInputs", "scan": "scanInputs", "assert-no-changes": "assertionInputs",
-        "report-changes": "reportInputs", "log": "logInputs",
+        "report-changes": "reportInputs", "log": "logInputs", "wait": "waitInputs",
     ]
 
     @Test func theReferenceDocumentIsTheCatalogs() throws {

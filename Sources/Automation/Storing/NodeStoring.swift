@@ -13,9 +13,14 @@ public protocol NodeStoring: Sendable {
     /// Returns the jobs it still holds: a job recovered by another node meanwhile is not among
     /// them, and its runner must stop. An unknown node is `StoreError.notFound`.
     func heartbeat(node id: String, at now: Date, leaseUntil: Date) async throws -> [String]
-    /// Takes up to `limit` jobs waiting in New that no node holds, oldest first, leased to the
-    /// node until `leaseUntil`. Nodes claiming at once never take the same job.
+    /// Takes up to `limit` jobs waiting in New (or queued to resume, Resuming) that no node
+    /// holds, oldest first, leased to the node until `leaseUntil`. Nodes claiming at once never
+    /// take the same job.
     func claimNewJobs(node id: String, limit: Int, leaseUntil: Date) async throws -> [Job]
+    /// Gives up jobs the node holds but does not run (a claim that committed after its caller
+    /// timed out): New and Resuming ones go back to wait for any node; others have their lease
+    /// expired at `now`, so that recovery ends them with a reason naming the node.
+    func releaseJobs(node id: String, _ jobs: [String], at now: Date) async throws
     /// Recovers the unfinished jobs whose lease expired before `now` (their node stopped
     /// heartbeating): Suspended, Stopped or Failed as `JobLifecycle.recover` decides, the
     /// exception naming the node. Nodes recovering at once never recover the same job twice.

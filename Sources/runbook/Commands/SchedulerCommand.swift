@@ -3,6 +3,8 @@ import Automation
 import AutomationService
 import Foundation
 import Logging
+import PostgresStore
+import Scheduler
 import ServiceLifecycle
 
 extension RunbookCommand {
@@ -28,10 +30,18 @@ extension RunbookCommand {
                 running by a scheduler that died are ended or suspended, with the reason, when the store
                 is next opened. Logs are structured lines on stderr (RUNBOOK_LOG_LEVEL=debug for more).
 
+                With --store postgresql://USER@HOST:PORT/DB the process is a node of several sharing
+                that database: it heartbeats, holds a lease on each job it runs (--lease seconds,
+                renewed every third of it), takes waiting jobs into its free slots and runs passes
+                (each fire is claimed once, whichever node sees it first). When a node stops
+                heartbeating, another recovers its jobs after their lease, naming it. 'runbook nodes
+                list' shows the nodes. Change-tracking actions need the embedded store.
+
                 Examples:
                   runbook scheduler                     # until Ctrl-C; wakes at each fire time
                   runbook scheduler --once              # one pass, for cron or CI
                   runbook scheduler --retention 90d --concurrency 8
+                  runbook scheduler --store postgresql://runbook@db1:5432/automation --lease 30
                 """))
 
         @Flag(help: "Run one pass and exit.") var once = false
@@ -42,10 +52,13 @@ extension RunbookCommand {
         @Option(help: "Delete finished jobs older than this (30d, 12h); 'off' keeps them all.")
         var retention = "30d"
         @Option(help: "Pretend the time is this (ISO 8601), for rehearsals; implies --once.") var now: String?
+        @Option(help: "On PostgreSQL: seconds a job's lease lasts without a heartbeat, 3 to 3600.") var lease = 30.0
+        @Option(help: "On PostgreSQL: this node's id (default: host name and a random suffix).") var node: String?
         @OptionGroup var store: StoreOptions
         @OptionGroup var runbooks: RunbookFolderOptions
 
         static let pollRange = 0.05...3600.0
+        static let leaseRange = 3.0...3600.0
         static let graceRange = 0.0...86_400.0
 
         func validate() throws {
@@ -66,6 +79,12 @@ extension RunbookCommand {
                     throw ValidationError("--retention: \(error) (or 'off')")
                 }
             }
+            guard Self.leaseRange.contains(lease) else {
+                throw ValidationError("--lease \(lease) is out of range: 3 to 3600 seconds")
+            }
+            if let node, node.isEmpty || node.count > 100 || node.contains(where: { $0.isWhitespace || $0.isNewline }) {
+                throw ValidationError("--node must be 1 to 100 characters without spaces")
+            }
             if let now, (try? Date(now, strategy: .iso8601)) == nil {
                 throw ValidationError("--now '\(now)' is not an ISO 8601 time such as 2026-11-25T02:00:30Z")
             }
@@ -73,6 +92,10 @@ extension RunbookCommand {
 
         func run() async throws {
             DaemonServices.bootstrapLogging()
+            if case .postgres(let location) = try store.location() {
+                try await runNode(location)
+                return
+            }
             let service = try store.openWithAccount()
             let logger = Logger(label: "runbook.scheduler")
             let (tick, services) = service.daemonServices(
@@ -98,6 +121,23 @@ extension RunbookCommand {
                 ])
             try await ServiceGroup(configuration: configuration).run()
             logger.info("scheduler stopped")
+        }
+
+        /// This process as a node of a PostgreSQL store.
+        private func runNode(_ location: PostgresLocation) async throws {
+            let logger = Logger(label: "runbook.node")
+            let settings = NodeSettings(
+                id: node ?? NodeSettings.newID(), lease: .milliseconds(Int(lease * 1000)),
+                heartbeat: .milliseconds(Int(lease * 1000 / 3)), poll: .milliseconds(Int(poll * 1000)),
+                concurrency: concurrency)
+            let date = once || now != nil ? now.flatMap { try? Date($0, strategy: .iso8601) } ?? Date() : nil
+            do {
+                try await AutomationService.runNode(
+                    location, library: runbooks.library, settings: settings, grace: grace, once: date, logger: logger)
+            } catch let error as StoreError {
+                Terminal.error(error.description)
+                throw ExitCode(74)
+            }
         }
     }
 }

@@ -15,11 +15,69 @@ extension RunbookCommand {
                 the embedded store when it opens it; 'store migrate' does it on purpose, for a \
                 database several nodes share. Running it again changes nothing.
 
+                'store copy --to postgresql://...' copies the embedded store into an empty PostgreSQL \
+                store in one transaction: accounts, runbooks, schedules with their fire history, jobs \
+                with their status history and streams, and tokens; every table's count is checked \
+                after. Machines, tracking settings, snapshots and changes are not held by PostgreSQL \
+                yet: they stay in the embedded store, and the copy says how many rows that is.
+
                 Examples:
                   runbook store migrate --store postgresql://runbook@db1:5432/automation
                   runbook store check
+                  runbook store copy --store .runbook --to postgresql://runbook@db1:5432/automation
                 """),
-            subcommands: [Migrate.self, Check.self])
+            subcommands: [Migrate.self, Check.self, Copy.self])
+
+        struct Copy: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Copy the embedded store into an empty PostgreSQL store (one transaction, counts checked).")
+
+            @Option(help: ArgumentHelp("The PostgreSQL store: postgresql://USER@HOST:PORT/DATABASE.", valueName: "url"))
+            var to: String
+            @Flag(help: "Print JSON.") var json = false
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                let parsed: StoreLocation
+                do {
+                    parsed = try StoreLocation(to)
+                } catch {
+                    Terminal.error("--to: \(error.description)")
+                    throw ExitCode(64)
+                }
+                guard case .postgres(let target) = parsed else {
+                    Terminal.error("--to must be a PostgreSQL URL (postgresql://USER@HOST:PORT/DATABASE), not '\(to)'")
+                    throw ExitCode(64)
+                }
+                let service = try store.openExisting()
+                let report: StoreCopyReport
+                do {
+                    report = try await service.copyStore(to: target)
+                } catch {
+                    Terminal.error(error.description)
+                    throw ExitCode(error.exitCode == 1 ? 65 : 74)
+                }
+                if json {
+                    struct Document: Encodable {
+                        var copied: [String: Int]
+                        var leftBehind: [String: Int]
+                    }
+                    try JSONOutput.print(
+                        Document(
+                            copied: Dictionary(uniqueKeysWithValues: report.copied.map { ($0.table, $0.rows) }),
+                            leftBehind: Dictionary(uniqueKeysWithValues: report.leftBehind.map { ($0.table, $0.rows) })))
+                    return
+                }
+                let rows = report.copied.map { "\($0.table) \($0.rows)" }.joined(separator: ", ")
+                Terminal.out("Copied into \(target): \(rows).")
+                let behind = report.leftBehind.filter { $0.rows > 0 }
+                if !behind.isEmpty {
+                    Terminal.note(
+                        "not copied (PostgreSQL does not hold them yet; they stay in \(store.resolvedFolder)): "
+                            + behind.map { "\($0.table) \($0.rows)" }.joined(separator: ", "))
+                }
+            }
+        }
 
         struct Migrate: AsyncParsableCommand {
             static let configuration = CommandConfiguration(

@@ -1,0 +1,347 @@
+import Automation
+import Foundation
+import Logging
+import RunbookEngine
+import ServiceLifecycle
+import Synchronization
+
+/// How a node takes part in a shared store.
+public struct NodeSettings: Sendable {
+    /// The node's id (`runbook nodes list` shows it).
+    public var id: String
+    /// How long a job's lease lasts without a heartbeat; another node recovers the job after it.
+    public var lease: Duration
+    /// How often the node heartbeats, renews its leases, recovers expired ones and claims work.
+    public var heartbeat: Duration
+    /// How often a scheduler pass runs (sooner when a fire is due).
+    public var poll: Duration
+    /// Jobs this node runs at once.
+    public var concurrency: Int
+    /// Whether this node runs scheduler passes (every node may: each fire is claimed once).
+    public var schedules: Bool
+
+    public init(
+        id: String, lease: Duration, heartbeat: Duration, poll: Duration, concurrency: Int, schedules: Bool = true
+    ) {
+        self.id = id
+        self.lease = lease
+        self.heartbeat = heartbeat
+        self.poll = poll
+        self.concurrency = max(1, concurrency)
+        self.schedules = schedules
+    }
+
+    /// A fresh id: host name and a random suffix, so a restarted process is a new node.
+    public static func newID() -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "node"
+        return "\(host)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+}
+
+/// One node over a shared store (DESIGN section 8). Its loop heartbeats (renewing the leases of
+/// the jobs it runs), recovers jobs whose node stopped heartbeating, claims waiting jobs into its
+/// free slots (`FOR UPDATE SKIP LOCKED`: nodes never take the same job) and runs scheduler
+/// passes (each fire claimed once in the store). Jobs created by a pass, by the API or by
+/// another node all wait in New until some node's slot takes them.
+///
+/// A job whose lease this node lost (the heartbeat no longer lists it: another node recovered it)
+/// is cancelled here; its writes are fenced by the lease anyway. When heartbeats fail for a whole
+/// lease (the database is unreachable), the node stops claiming and cancels its jobs: by then
+/// another node may recover them.
+public struct NodeService: Service {
+    let store: any NodeStoring
+    let tick: SchedulerTick
+    let runner: JobRunner
+    let settings: NodeSettings
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(
+        store: any NodeStoring, tick: SchedulerTick, runner: JobRunner, settings: NodeSettings, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.tick = tick
+        self.runner = runner
+        self.settings = settings
+        self.logger = logger
+        self.now = now
+    }
+
+    enum Event: Sendable {
+        case heartbeat(Heartbeat)
+        case claimed([Job], error: String?)
+        case passDue
+        case pollDue
+        case ended(String)
+    }
+
+    /// What one heartbeat round found: the jobs the node still holds (nil: the heartbeat
+    /// failed, with the error), and the jobs it recovered from silent nodes.
+    struct Heartbeat: Sendable {
+        var held: [String]?
+        var recovered: [RecoveredJob] = []
+        var error: String?
+    }
+
+    public func run() async throws {
+        let shuttingDown = OnceFlag()
+        var named = logger
+        named[metadataKey: "node.id"] = "\(settings.id)"
+        let log = named
+        try await register(log)
+        log.info(
+            "node started",
+            metadata: [
+                "lease.seconds": "\(settings.lease.components.seconds)", "concurrency": "\(settings.concurrency)",
+            ])
+        await withGracefulShutdownHandler {
+            await loop(shuttingDown, log)
+        } onGracefulShutdown: {
+            shuttingDown.set()
+            log.info("shutting down: no new claims or passes; running jobs may finish within the grace period")
+        }
+        log.info("node stopped")
+    }
+
+    /// Registers, retrying while the store is unreachable (a node started before its database).
+    private func register(_ log: Logger) async throws {
+        while true {
+            do {
+                try await store.registerNode(
+                    id: settings.id, host: ProcessInfo.processInfo.hostName,
+                    pid: Int(ProcessInfo.processInfo.processIdentifier), at: now())
+                return
+            } catch {
+                log.error("node could not register; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: settings.heartbeat)
+            }
+        }
+    }
+
+    /// The node's state, owned by its loop.
+    private struct LoopState {
+        var lastHeartbeat: Date
+        /// Heartbeats failed for a whole lease: no claims, no passes, until one succeeds.
+        var cutOff = false
+        var claiming = false
+        var claimWanted = false
+        var finishing = false
+    }
+
+    private func loop(_ shuttingDown: OnceFlag, _ log: Logger) async {
+        let running = RunningJobs()
+        var state = LoopState(lastHeartbeat: now())
+        await withTaskGroup(of: Event.self) { group in
+            /// Claims for the free slots, one claim in flight at a time.
+            func requestClaim() {
+                guard !state.claiming else {
+                    state.claimWanted = true
+                    return
+                }
+                let free = settings.concurrency - running.count
+                guard free > 0, !state.cutOff, !state.finishing, !shuttingDown.isSet else { return }
+                state.claiming = true
+                state.claimWanted = false
+                let leaseUntil = now().addingTimeInterval(seconds(settings.lease))
+                group.addTask { [store, settings] in
+                    do {
+                        return .claimed(
+                            try await store.claimNewJobs(node: settings.id, limit: free, leaseUntil: leaseUntil),
+                            error: nil)
+                    } catch {
+                        return .claimed([], error: "\(error)")
+                    }
+                }
+            }
+            func after(_ wait: Duration, _ event: Event) {
+                guard !state.finishing else { return }
+                group.addTask {
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                    return event
+                }
+            }
+            group.addTask { .heartbeat(await heartbeat()) }
+            if settings.schedules { group.addTask { .passDue } }
+            after(settings.poll, .pollDue)
+            while let event = await group.next() {
+                switch event {
+                case .ended(let id):
+                    running.remove(id)
+                    requestClaim()
+                case .claimed(let jobs, let error):
+                    state.claiming = false
+                    if let error { log.error("claiming work failed", metadata: ["error": "\(error)"]) }
+                    for job in jobs {
+                        if shuttingDown.isSet {
+                            // Claimed as the node began shutting down: back to wait for another node.
+                            _ = try? await store.releaseJobs(node: settings.id, [job.id], at: now())
+                            continue
+                        }
+                        running.insert(job.id)
+                        group.addTask { await runJob(job, running, log) }
+                    }
+                    if state.claimWanted || (!jobs.isEmpty && error == nil) { requestClaim() }
+                case .pollDue:
+                    guard !shuttingDown.isSet, !Task.isCancelled else { break }
+                    requestClaim()
+                    after(settings.poll, .pollDue)
+                case .passDue:
+                    guard !shuttingDown.isSet, !Task.isCancelled else { break }
+                    var wait = settings.poll
+                    if !state.cutOff {
+                        do {
+                            // The pass records fires and creates their jobs in New; claims run them.
+                            let (report, pending) = try await tick.claim(now: now())
+                            SchedulerService.log(report, queued: pending, log)
+                            wait = SchedulerService.wait(until: report.nextDue, now: now(), poll: settings.poll)
+                            if !pending.isEmpty { requestClaim() }
+                        } catch {
+                            log.error("scheduler pass failed", metadata: ["error": "\(error)"])
+                        }
+                    }
+                    after(wait, .passDue)
+                case .heartbeat(let round):
+                    guard !Task.isCancelled else { break }
+                    handle(round, running: running, state: &state, claimInFlight: state.claiming, log)
+                    if !state.cutOff { requestClaim() }
+                    if !state.finishing {
+                        group.addTask {
+                            try? await Task.sleep(for: settings.heartbeat)
+                            if Task.isCancelled { return .heartbeat(Heartbeat(held: nil)) }
+                            return .heartbeat(await heartbeat())
+                        }
+                    }
+                }
+                if shuttingDown.isSet && running.count == 0 && !state.finishing {
+                    state.finishing = true
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+
+    /// Acts on a heartbeat: lost leases cancel their jobs; held jobs this node does not run are
+    /// released; a whole lease without a heartbeat cuts the node off.
+    private func handle(
+        _ round: Heartbeat, running: RunningJobs, state: inout LoopState, claimInFlight: Bool, _ log: Logger
+    ) {
+        for job in round.recovered {
+            log.warning(
+                "recovered a job whose node stopped heartbeating",
+                metadata: ["job.id": "\(job.id)", "job.status": "\(job.status.rawValue)"])
+        }
+        guard let held = round.held else {
+            if let error = round.error { log.error("heartbeat failed", metadata: ["error": "\(error)"]) }
+            if !state.cutOff && now().timeIntervalSince(state.lastHeartbeat) >= seconds(settings.lease) {
+                state.cutOff = true
+                log.error(
+                    "no heartbeat for a whole lease: stopping this node's jobs, which other nodes recover",
+                    metadata: ["jobs": "\(running.count)"])
+                running.cancelAll()
+            }
+            return
+        }
+        state.lastHeartbeat = now()
+        if state.cutOff { log.info("the store answers again: claiming work") }
+        state.cutOff = false
+        let ids = running.ids
+        // Jobs recovered by another node: this node must not go on with them.
+        for id in ids.subtracting(held) {
+            log.warning("lease lost: another node recovered this job", metadata: ["job.id": "\(id)"])
+            running.cancel(id)
+        }
+        // Held but not run here: a claim that committed after its call timed out.
+        let orphans = Set(held).subtracting(ids)
+        if !orphans.isEmpty && !claimInFlight {
+            Task { [store, settings, now] in
+                try? await store.releaseJobs(node: settings.id, orphans.sorted(), at: now())
+            }
+        }
+    }
+
+    /// One heartbeat: renews the node's leases and recovers jobs whose node went silent.
+    private func heartbeat() async -> Heartbeat {
+        var round = Heartbeat()
+        let leaseUntil = now().addingTimeInterval(seconds(settings.lease))
+        do {
+            round.held = try await store.heartbeat(node: settings.id, at: now(), leaseUntil: leaseUntil)
+        } catch StoreError.notFound {
+            // The node's row is gone (deleted by hand): register again; the next round renews.
+            try? await store.registerNode(
+                id: settings.id, host: ProcessInfo.processInfo.hostName,
+                pid: Int(ProcessInfo.processInfo.processIdentifier), at: now())
+            round.error = "the node's row was missing; registered again"
+            return round
+        } catch {
+            round.error = "\(error)"
+            return round
+        }
+        round.recovered = (try? await store.recoverExpiredLeases(at: now())) ?? []
+        return round
+    }
+
+    /// Runs a claimed job in its own task, so that a lost lease cancels only that job.
+    private func runJob(_ job: Job, _ running: RunningJobs, _ log: Logger) async -> Event {
+        let runner = runner
+        let task = Task {
+            do {
+                if job.status == .resuming {
+                    _ = try await runner.resume(job.id, claimed: true)
+                } else {
+                    let loaded = try RunbookLoader.load(content: job.runbookContent, label: "job \(job.id)")
+                    let prepared = try JobRunner.prepare(loaded, bound: job.parameters)
+                    _ = try await runner.start(job, prepared)
+                }
+            } catch {
+                log.error("job could not be run", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
+                // A job that never started must not wait in New forever under this node's lease.
+                if job.status == .new {
+                    try? await runner.recorder.transition(
+                        job: job.id, to: .failed, at: Date(), exception: "the job could not be started: \(error)")
+                }
+            }
+        }
+        running.attach(job.id, task)
+        await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
+        return .ended(job.id)
+    }
+}
+
+/// The jobs a node runs, with their tasks (a lost lease cancels one).
+final class RunningJobs: Sendable {
+    private let state = Mutex<[String: Task<Void, Never>?]>([:])
+
+    var ids: Set<String> { state.withLock { Set($0.keys) } }
+    var count: Int { state.withLock { $0.count } }
+
+    func insert(_ id: String) { state.withLock { $0[id] = .some(nil) } }
+    func attach(_ id: String, _ task: Task<Void, Never>) {
+        let cancelled = state.withLock { jobs -> Bool in
+            guard jobs[id] != nil else { return true }
+            jobs[id] = task
+            return false
+        }
+        if cancelled { task.cancel() }
+    }
+    func remove(_ id: String) { _ = state.withLock { $0.removeValue(forKey: id) } }
+    func cancel(_ id: String) {
+        let task = state.withLock { $0.removeValue(forKey: id) }
+        task??.cancel()
+    }
+    func cancelAll() {
+        let tasks = state.withLock { jobs -> [Task<Void, Never>?] in
+            defer { jobs = [:] }
+            return Array(jobs.values)
+        }
+        for task in tasks { task?.cancel() }
+    }
+}
+
+private func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
