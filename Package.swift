@@ -195,7 +195,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "runbook", "Automation", "AutomationServer", "AutomationService", "ChangeTracking",
-                "PostgresStore", "Scheduler",
+                "PostgresStore", "Scheduler", .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
     ],

@@ -5,6 +5,11 @@
 #
 #   scripts/postgres-test-server.sh start [FOLDER]   prints postgresql://runbook@127.0.0.1:PORT/runbook_test
 #   scripts/postgres-test-server.sh stop FOLDER      stops it and removes the folder
+#   scripts/postgres-test-server.sh restart FOLDER   stops it and starts it again on its port
+#   scripts/postgres-test-server.sh halt FOLDER      stops it, keeping the folder (then restart)
+#
+# EXTRA_LISTEN=10.231.1.1 also listens on that address (a veth in a test's network namespace)
+# and trusts its /16; nothing but the test's own namespaces can reach it.
 #
 # The tests read the URL from RUNBOOK_TEST_POSTGRES_URL (.ci/run exports it):
 #   folder=$(mktemp -d); export RUNBOOK_TEST_POSTGRES_URL=$(scripts/postgres-test-server.sh start "$folder")
@@ -45,12 +50,18 @@ start() {
         cat "$folder/initdb.log" >&2
         exit 1
     }
+    local listen=127.0.0.1
+    if [ -n "${EXTRA_LISTEN:-}" ]; then
+        listen="127.0.0.1,$EXTRA_LISTEN"
+        echo "host all all ${EXTRA_LISTEN%.*.*}.0.0/16 trust" >>"$folder/data/pg_hba.conf"
+    fi
+    echo "$listen" >"$folder/listen"
     # A port taken between the probe and the start makes pg_ctl fail: try another.
     local port attempt
     for attempt in 1 2 3 4 5; do
         port=$(free_port)
         if as_owner "$bin/pg_ctl" --pgdata="$folder/data" --log="$folder/server.log" --wait \
-            -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$folder -c fsync=off" \
+            -o "-c listen_addresses=$listen -c port=$port -c unix_socket_directories=$folder -c fsync=off" \
             start >/dev/null; then
             echo "$port" >"$folder/port"
             as_owner "$bin/createdb" --host=127.0.0.1 --port="$port" --username="$user" "$database"
@@ -72,8 +83,25 @@ stop() {
     rm -rf "$folder"
 }
 
+halt() {
+    local folder=${1:-}
+    [ -n "$folder" ] || usage
+    as_owner "$bin/pg_ctl" --pgdata="$folder/data" --mode=fast --wait stop >/dev/null
+}
+
+restart() {
+    local folder=${1:-}
+    [ -n "$folder" ] || usage
+    as_owner "$bin/pg_ctl" --pgdata="$folder/data" --mode=fast --wait stop >/dev/null 2>&1 || true
+    as_owner "$bin/pg_ctl" --pgdata="$folder/data" --log="$folder/server.log" --wait \
+        -o "-c listen_addresses=$(cat "$folder/listen") -c port=$(cat "$folder/port") -c unix_socket_directories=$folder -c fsync=off" \
+        start >/dev/null
+}
+
 case "${1:-}" in
 start) start "${2:-}" ;;
 stop) stop "${2:-}" ;;
+halt) halt "${2:-}" ;;
+restart) restart "${2:-}" ;;
 *) usage ;;
 esac

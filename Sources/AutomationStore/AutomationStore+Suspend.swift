@@ -135,7 +135,8 @@ extension AutomationStore {
             for row in rows {
                 let stored = StoredRow(row)
                 guard let kind = try? stored.enumeration(StreamKind.self, "stream") else { continue }
-                usage[kind] = JobStreamUsage(bytes: try stored.integer("bytes"), truncated: try stored.bool("truncated"))
+                usage[kind] = JobStreamUsage(
+                    bytes: try stored.integer("bytes"), truncated: try stored.bool("truncated"))
             }
             return usage
         }

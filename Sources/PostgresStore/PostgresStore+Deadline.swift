@@ -46,7 +46,11 @@ final class ResumeOnce<T: Sendable>: Sendable {
 
     @discardableResult
     func resume(_ result: Result<T, any Error>) -> Bool {
-        guard let continuation = continuation.withLock({ held in defer { held = nil }; return held }) else {
+        guard
+            let continuation = continuation.withLock({ held in
+                defer { held = nil }; return held
+            })
+        else {
             return false
         }
         continuation.resume(with: result)

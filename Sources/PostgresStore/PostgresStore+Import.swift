@@ -85,7 +85,9 @@ extension PostgresStore {
                 var placeholders: [String] = []
                 for (index, value) in row.enumerated() {
                     let type = columnTypes[index]
-                    try bind(value, as: type, into: &binds, column: "\(table.name).\(table.columns[index])", row: start + offset + 1)
+                    try bind(
+                        value, as: type, into: &binds, column: "\(table.name).\(table.columns[index])",
+                        row: start + offset + 1)
                     placeholders.append("$\(binds.count)" + (type == "jsonb" ? "::jsonb" : ""))
                 }
                 tuples.append("(" + placeholders.joined(separator: ", ") + ")")

@@ -128,7 +128,8 @@ extension PostgresStore {
         let logger = store.logger
         try await store.transaction { connection in
             _ = try await lockForWrite(id, fence: fence, connection, logger)
-            try await transition(id, to: status, at: now, exception: exception.map { .set($0) } ?? .keep, connection, logger)
+            try await transition(
+                id, to: status, at: now, exception: exception.map { .set($0) } ?? .keep, connection, logger)
         }
     }
 

@@ -30,7 +30,11 @@ public final class PostgresStore: Sendable {
         self.location = location
         self.logger = logger
         self.reportUnreadable = reportUnreadable
-        self.client = PostgresClient(configuration: Self.clientConfiguration(location), backgroundLogger: logger)
+        // The pool's own warnings (a lease asked for in the instant before run() starts) are
+        // noise to a person; the store reports what fails in its own words.
+        var background = logger
+        background.logLevel = .error
+        self.client = PostgresClient(configuration: Self.clientConfiguration(location), backgroundLogger: background)
     }
 
     /// Runs the connection pool until the task is cancelled or the service group shuts down.

@@ -79,6 +79,8 @@ public struct NodeService: Service {
     /// What one heartbeat round found: the jobs the node still holds (nil: the heartbeat
     /// failed, with the error), and the jobs it recovered from silent nodes.
     struct Heartbeat: Sendable {
+        /// Jobs this node ran when the heartbeat began: only they can have been lost.
+        var before: Set<String> = []
         var held: [String]?
         var recovered: [RecoveredJob] = []
         var error: String?
@@ -161,7 +163,7 @@ public struct NodeService: Service {
                     return event
                 }
             }
-            group.addTask { .heartbeat(await heartbeat()) }
+            group.addTask { .heartbeat(await heartbeat(running)) }
             if settings.schedules { group.addTask { .passDue } }
             after(settings.poll, .pollDue)
             while let event = await group.next() {
@@ -209,7 +211,7 @@ public struct NodeService: Service {
                         group.addTask {
                             try? await Task.sleep(for: settings.heartbeat)
                             if Task.isCancelled { return .heartbeat(Heartbeat(held: nil)) }
-                            return .heartbeat(await heartbeat())
+                            return .heartbeat(await heartbeat(running))
                         }
                     }
                 }
@@ -246,8 +248,9 @@ public struct NodeService: Service {
         if state.cutOff { log.info("the store answers again: claiming work") }
         state.cutOff = false
         let ids = running.ids
-        // Jobs recovered by another node: this node must not go on with them.
-        for id in ids.subtracting(held) {
+        // Jobs recovered by another node: this node must not go on with them. A job claimed
+        // while the heartbeat ran is not in its list yet, and not lost.
+        for id in ids.intersection(round.before).subtracting(held) {
             log.warning("lease lost: another node recovered this job", metadata: ["job.id": "\(id)"])
             running.cancel(id)
         }
@@ -261,8 +264,8 @@ public struct NodeService: Service {
     }
 
     /// One heartbeat: renews the node's leases and recovers jobs whose node went silent.
-    private func heartbeat() async -> Heartbeat {
-        var round = Heartbeat()
+    private func heartbeat(_ running: RunningJobs) async -> Heartbeat {
+        var round = Heartbeat(before: running.ids)
         let leaseUntil = now().addingTimeInterval(seconds(settings.lease))
         do {
             round.held = try await store.heartbeat(node: settings.id, at: now(), leaseUntil: leaseUntil)

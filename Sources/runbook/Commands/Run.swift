@@ -3,6 +3,7 @@ import Automation
 import AutomationService
 import Foundation
 import Logging
+import PostgresStore
 import RunbookEngine
 
 extension RunbookCommand {
@@ -65,6 +66,10 @@ extension RunbookCommand {
 
         func run() async throws {
             Logs.bootstrap()
+            if case .postgres(let location) = try store.location() {
+                try await queue(on: location)
+                return
+            }
             // A file in the runbooks folder wins (an author's test run, like Azure's test pane);
             // otherwise the published version. Input is checked before a job is recorded.
             var opened: AutomationService?
@@ -88,6 +93,28 @@ extension RunbookCommand {
             try await LiveJob.run(json: json, service: service) { observer, progress in
                 try await service.runForeground(prepared, logger: logger, observer: observer, progress: progress)
             }
+        }
+    }
+}
+
+extension RunbookCommand.Run {
+    /// On PostgreSQL the job is recorded in New and a node's free slot runs it (`runbook
+    /// scheduler --store URL`); this prints its id.
+    func queue(on location: PostgresLocation) async throws {
+        let job: Job
+        do {
+            job = try await AutomationService.queueJob(
+                on: location, runbook: name, parameters: parameterValues, library: runbooks.library)
+        } catch {
+            Terminal.error(error.description)
+            throw ExitCode(error.exitCode == 1 ? 65 : 74)
+        }
+        if json {
+            try JSONOutput.print(["id": job.id, "status": job.status.rawValue, "runbookName": job.runbookName])
+        } else {
+            Terminal.out(
+                "Job \(job.id) queued (New) in \(location): the first node with a free slot runs it "
+                    + "('runbook nodes list' shows which).")
         }
     }
 }

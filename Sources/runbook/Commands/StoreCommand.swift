@@ -65,7 +65,8 @@ extension RunbookCommand {
                     try JSONOutput.print(
                         Document(
                             copied: Dictionary(uniqueKeysWithValues: report.copied.map { ($0.table, $0.rows) }),
-                            leftBehind: Dictionary(uniqueKeysWithValues: report.leftBehind.map { ($0.table, $0.rows) })))
+                            leftBehind: Dictionary(uniqueKeysWithValues: report.leftBehind.map { ($0.table, $0.rows) }))
+                    )
                     return
                 }
                 let rows = report.copied.map { "\($0.table) \($0.rows)" }.joined(separator: ", ")
