@@ -46,9 +46,14 @@ final class Cluster: @unchecked Sendable {
     }
 
     /// Starts a node; its log goes to LOGS/ID.log.
-    func start(_ id: String, lease: Double = 3, concurrency: Int = 4, prefix: [String] = []) throws {
+    /// `prefix` runs it through another program (`ip netns exec NS`); `through` replaces the
+    /// server's address in the URL (the same database reached another way).
+    func start(
+        _ id: String, lease: Double = 3, concurrency: Int = 4, prefix: [String] = [], through: (String, String)? = nil
+    ) throws {
+        let store = through.map { url.replacingOccurrences(of: "@\($0.0):", with: "@\($0.1):") } ?? url
         let arguments = [
-            "scheduler", "--store", url, "--node", id, "--lease", "\(lease)", "--poll", "0.2",
+            "scheduler", "--store", store, "--node", id, "--lease", "\(lease)", "--poll", "0.2",
             "--concurrency", "\(concurrency)", "--grace", "2",
         ]
         let process = cli.process(prefix.isEmpty ? arguments : Array(prefix.dropFirst()) + [CLI.binary] + arguments)
@@ -115,5 +120,132 @@ final class Cluster: @unchecked Sendable {
     func runTwice() async throws -> [String] {
         try await column(
             "SELECT job_id FROM job_status WHERE status = 'Running' GROUP BY job_id HAVING COUNT(*) > 1")
+    }
+}
+
+/// Runs a program to its end with posix_spawn and a blocking waitpid on a thread of its own,
+/// resumed through a continuation: no cooperative thread waits, and no reliance on Foundation's
+/// SIGCHLD monitoring (a `Process` whose child had exited was seen never to return from
+/// `waitUntilExit` here). Output and errors go to one file, read at the end.
+enum Spawn {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLI.Result {
+        let output = NSTemporaryDirectory() + "spawn-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+        let child = pid
+        let status: Int32 = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                var status: Int32 = 0
+                while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+                // Exit status as a shell gives it (a signal: 128 + its number).
+                let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+                continuation.resume(returning: code)
+            }
+            thread.start()
+        }
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        return CLI.Result(status: status, stdout: text, stderr: "")
+    }
+}
+
+/// A PostgreSQL server of a test's own (scripts/postgres-test-server.sh), to stop and restart
+/// without disturbing the other tests' shared server.
+struct OwnPostgres {
+    static let script = CLI.packageRoot + "/scripts/postgres-test-server.sh"
+    let folder: String
+    let url: String
+
+    /// `extraListen`: an address of a veth on this host, for nodes in a network namespace.
+    init(extraListen: String? = nil) async throws {
+        folder = NSTemporaryDirectory() + "runbook-own-postgres-" + UUID().uuidString.prefix(8)
+        let result = try await Spawn.run(
+            ["/bin/bash", Self.script, "start", folder], environment: extraListen.map { ["EXTRA_LISTEN": $0] } ?? [:])
+        try #require(result.status == 0, "\(result.stdout)")
+        url = try #require(result.stdout.split(separator: "\n").last { $0.hasPrefix("postgresql://") }).description
+    }
+
+    func halt() async throws {
+        let result = try await Spawn.run(["/bin/bash", Self.script, "halt", folder])
+        try #require(result.status == 0, "\(result.stdout)")
+    }
+
+    func restart() async throws {
+        let result = try await Spawn.run(["/bin/bash", Self.script, "restart", folder])
+        try #require(result.status == 0, "\(result.stdout)")
+    }
+
+    func stop() async {
+        _ = try? await Spawn.run(["/bin/bash", Self.script, "stop", folder])
+    }
+}
+
+/// A network namespace joined to this host by a veth pair: a host with its own address
+/// (10.231.N.2) that reaches this one at 10.231.N.1, until `cut` takes the link down.
+struct NetworkNamespace {
+    static let ip = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+    let name: String
+    let hostSide: String
+    let hostAddress: String
+    let innerAddress: String
+
+    init() async throws {
+        let ip = try #require(Self.ip, "iproute2 is not installed")
+        let number = Int.random(in: 1...250)
+        let tag = UUID().uuidString.prefix(6).lowercased()
+        name = "rbt-\(tag)"
+        hostSide = "rbh\(tag)"
+        hostAddress = "10.231.\(number).1"
+        innerAddress = "10.231.\(number).2"
+        let steps: [[String]] = [
+            ["netns", "add", name],
+            ["link", "add", hostSide, "type", "veth", "peer", "name", "rbn\(tag)"],
+            ["link", "set", "rbn\(tag)", "netns", name],
+            ["addr", "add", "\(hostAddress)/30", "dev", hostSide],
+            ["link", "set", hostSide, "up"],
+            ["netns", "exec", name, ip, "addr", "add", "\(innerAddress)/30", "dev", "rbn\(tag)"],
+            ["netns", "exec", name, ip, "link", "set", "rbn\(tag)", "up"],
+            ["netns", "exec", name, ip, "link", "set", "lo", "up"],
+        ]
+        for step in steps {
+            let result = try await Spawn.run([ip] + step)
+            if result.status != 0 { await remove() }
+            try #require(result.status == 0, "ip \(step.joined(separator: " ")): \(result.stdout)")
+        }
+    }
+
+    /// The command prefix that runs a program inside the namespace.
+    var prefix: [String] { [Self.ip ?? "ip", "netns", "exec", name] }
+
+    /// The partition: the host's end of the link goes down (packets are dropped, not refused).
+    func cut() async throws {
+        let result = try await Spawn.run([Self.ip ?? "ip", "link", "set", hostSide, "down"])
+        try #require(result.status == 0, "\(result.stdout)")
+    }
+
+    func heal() async throws {
+        let result = try await Spawn.run([Self.ip ?? "ip", "link", "set", hostSide, "up"])
+        try #require(result.status == 0, "\(result.stdout)")
+    }
+
+    func remove() async {
+        _ = try? await Spawn.run([Self.ip ?? "ip", "link", "del", hostSide])
+        _ = try? await Spawn.run([Self.ip ?? "ip", "netns", "del", name])
     }
 }
