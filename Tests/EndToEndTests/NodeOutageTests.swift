@@ -6,10 +6,8 @@ import Testing
 /// network partition. Each test runs a PostgreSQL server of its own (the shared one serves the
 /// other tests meanwhile); enabled where the shared one is, since that means PostgreSQL 15 is
 /// installed.
-@Suite(.serialized) struct NodeOutageTests {
-    static let server = PostgresStoreEndToEndTests.serverURL
-    static let skipNote = PostgresStoreEndToEndTests.skipNote
-
+/// In the same serialized suite as the other fault tests: one set of nodes at a time.
+extension NodeFaultTests {
     @Test(.enabled(if: server != nil, skipNote), .timeLimit(.minutes(4)))
     func postgresRestartedUnderLoadLosesAndDoublesNoJob() async throws {
         let postgres = try await OwnPostgres()
