@@ -126,8 +126,8 @@ let package = Package(
         .executableTarget(
             name: "runbook-bench",
             dependencies: [
-                "YAML", "Automation", "AutomationStore", "CYAML", "ChangeTracking", "KQL", "RunbookEngine",
-                "Scheduler",
+                "YAML", "Automation", "AutomationStore", "CYAML", "ChangeTracking", "KQL", "PostgresStore",
+                "RunbookEngine", "Scheduler",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -36,6 +36,9 @@ case "scheduler-pass":
     try await SchedulerFigures.pass(folder: folder, schedules: number ?? 1000, concurrency: 4)
 case "kql-compile":
     try KQLFigures.compile(Array(arguments.dropFirst(2)))
+case "job-page":
+    // runbook-bench job-page SQLITE_FOLDER POSTGRES_URL
+    try await JobPageFigures.run(sqliteFolder: folder, postgresURL: arguments[3])
 case "load":
     try LoadBenchmark.run(folder: folder, rounds: number ?? 15)
 default:
