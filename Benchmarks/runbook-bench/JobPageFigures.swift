@@ -18,7 +18,10 @@ enum JobPageFigures {
     static func measure(_ label: String, _ store: any JobStoring) async throws {
         let queries: [(String, JobQuery)] = [
             ("newest 50", JobQuery(limit: 50)),
-            ("newest 50 Failed", JobQuery(conditions: [.init(field: .status, comparison: .eq, value: "Failed")], limit: 50)),
+            (
+                "newest 50 Failed",
+                JobQuery(conditions: [.init(field: .status, comparison: .eq, value: "Failed")], limit: 50)
+            ),
         ]
         for (name, query) in queries {
             var times: [Double] = []
@@ -29,10 +32,10 @@ enum JobPageFigures {
                 precondition(page.count == 50, "the store holds fewer jobs than a page")
             }
             times.sort()
-            let line = String(
-                format: "%-11@ %-17@ p50 %6.2f ms  p99 %6.2f ms", label as NSString, name as NSString, times[100],
-                times[197])
-            print(line)
+            let figures = String(format: "p50 %6.2f ms  p99 %6.2f ms", times[100], times[197])
+            print(
+                label.padding(toLength: 11, withPad: " ", startingAt: 0)
+                    + name.padding(toLength: 18, withPad: " ", startingAt: 0) + figures)
         }
     }
 }

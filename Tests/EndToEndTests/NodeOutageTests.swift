@@ -61,7 +61,8 @@ extension NodeFaultTests {
             "SELECT COUNT(*) FROM job WHERE status <> 'Completed' AND exception IS NULL")
         #expect(unexplained == 0)
         let afterRestart = try await cluster.count(
-            "SELECT COUNT(*) FROM job WHERE status = 'Completed' AND id IN ('\(queued.suffix(10).joined(separator: "','"))')")
+            "SELECT COUNT(*) FROM job WHERE status = 'Completed' AND id IN ('\(queued.suffix(10).joined(separator: "','"))')"
+        )
         #expect(afterRestart == 10)
         // Both nodes are back: a store call waits (up to 15 s) for the server rather than fail.
         let since = restarted.formatted(.iso8601)
