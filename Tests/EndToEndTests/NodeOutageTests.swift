@@ -66,8 +66,10 @@ extension NodeFaultTests {
         #expect(afterRestart == 10)
         // Both nodes are back: a store call waits (up to 15 s) for the server rather than fail.
         let since = restarted.formatted(.iso8601)
-        let alive = try await cluster.count("SELECT COUNT(*) FROM node WHERE heartbeat_at > '\(since)'")
-        #expect(alive == 2)
+        let alive = try await cluster.wait(seconds: 40) {
+            try await cluster.count("SELECT COUNT(*) FROM node WHERE heartbeat_at > '\(since)'") == 2
+        }
+        #expect(alive, "\(cluster.log("n1"))\n\(cluster.log("n2"))")
     }
 
     @Test(

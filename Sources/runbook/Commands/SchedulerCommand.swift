@@ -41,7 +41,7 @@ extension RunbookCommand {
                   runbook scheduler                     # until Ctrl-C; wakes at each fire time
                   runbook scheduler --once              # one pass, for cron or CI
                   runbook scheduler --retention 90d --concurrency 8
-                  runbook scheduler --store postgresql://runbook@db1:5432/automation --lease 30
+                  runbook scheduler --store postgresql://runbook@db1/automation --lease 30
                 """))
 
         @Flag(help: "Run one pass and exit.") var once = false
