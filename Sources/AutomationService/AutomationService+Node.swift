@@ -16,7 +16,10 @@ extension AutomationService {
         _ location: PostgresLocation, library: RunbookLibrary, settings: NodeSettings, grace: Double,
         once: Date?, logger: Logger
     ) async throws {
-        try await PostgresStore.withStore(at: location, logger: logger) { store in
+        // A call may take half a lease (5 to 15 s): a node cut off learns it soon after its lease ends.
+        let half = Double(settings.lease.components.seconds) / 2
+        let callTimeout = Duration.seconds(min(15, max(5, half)))
+        try await PostgresStore.withStore(at: location, logger: logger, callTimeout: callTimeout) { store in
             let runner = JobRunner(
                 recorder: store.recorder(node: settings.id), trackingStore: nil, logger: logger,
                 stopPoll: .milliseconds(250),

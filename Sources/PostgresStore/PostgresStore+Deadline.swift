@@ -15,23 +15,32 @@ extension PostgresStore {
         let timeout = timeout ?? callTimeout
         let place = "\(location.host) port \(location.port)"
         let description = location.description
-        return try await withCheckedThrowingContinuation { continuation in
-            let once = ResumeOnce(continuation)
-            let work = Task {
-                do {
-                    once.resume(.success(try await body()))
-                } catch {
-                    once.resume(.failure(error))
+        let tasks = Mutex<(work: Task<Void, Never>?, timer: Task<Void, Never>?)>((nil, nil))
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let once = ResumeOnce(continuation)
+                let work = Task {
+                    do {
+                        once.resume(.success(try await body()))
+                    } catch {
+                        once.resume(.failure(error))
+                    }
+                    tasks.withLock { $0.timer }?.cancel()
                 }
+                let timer = Task {
+                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                    let seconds = timeout.components.seconds
+                    let timedOut = StoreError.cannotOpen(
+                        path: description,
+                        reason:
+                            "\(place) did not answer within \(seconds) seconds (is PostgreSQL running and reachable?)")
+                    if once.resume(.failure(timedOut)) { work.cancel() }
+                }
+                tasks.withLock { $0 = (work, timer) }
             }
-            Task {
-                try? await Task.sleep(for: timeout)
-                let seconds = timeout.components.seconds
-                let timedOut = StoreError.cannotOpen(
-                    path: description,
-                    reason: "\(place) did not answer within \(seconds) seconds (is PostgreSQL running and reachable?)")
-                if once.resume(.failure(timedOut)) { work.cancel() }
-            }
+        } onCancel: {
+            // The timer stays: if the work ignores cancellation, the caller still returns in time.
+            tasks.withLock { $0.work }?.cancel()
         }
     }
 }

@@ -26,6 +26,10 @@ extension PostgresStore {
             for table in tables {
                 try await Self.insert(table, connection, logger)
             }
+            // Waiting jobs belong to no process: any node's claim takes them.
+            try await connection.query(
+                "UPDATE job SET owner_pid = NULL, owner_host = NULL WHERE status IN ('New', 'Resuming', 'Suspended')",
+                logger: logger)
             try await connection.query(
                 """
                 UPDATE job SET

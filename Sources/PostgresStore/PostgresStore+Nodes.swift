@@ -25,7 +25,8 @@ extension PostgresStore: NodeStoring {
                 "UPDATE node SET heartbeat_at = \(now) WHERE id = \(id) RETURNING 1", logger: logger)
             guard !known.isEmpty else { throw StoreError.notFound(kind: "node", name: id, hint: "") }
             var query: PostgresQuery = """
-                UPDATE job SET lease_expires_at = \(leaseUntil) WHERE lease_node = \(id)
+                UPDATE job SET lease_expires_at = \(leaseUntil)
+                WHERE lease_node = \(id) AND lease_expires_at >= \(now)
                 """
             query.sql += " AND status NOT IN (\(Self.finalStatuses)) RETURNING id"
             return try await connection.rows(query, logger: logger).map { try $0.decode(String.self) }.sorted()

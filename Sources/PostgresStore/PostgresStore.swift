@@ -47,11 +47,12 @@ public final class PostgresStore: Sendable {
     /// gives the store to `body`; the pool stops when `body` returns.
     public static func withStore<T: Sendable>(
         at location: PostgresLocation, migrate: Bool = true, logger: Logger = Logger(label: "runbook.postgres"),
-        reportUnreadable: @escaping UnreadableRowReport = { _ in },
+        reportUnreadable: @escaping UnreadableRowReport = { _ in }, callTimeout: Duration = .seconds(15),
         _ body: (PostgresStore) async throws -> T
     ) async throws -> T {
         try await probe(location, logger: logger)
-        let store = PostgresStore(location: location, logger: logger, reportUnreadable: reportUnreadable)
+        let store = PostgresStore(
+            location: location, logger: logger, reportUnreadable: reportUnreadable, callTimeout: callTimeout)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await store.run() }
             defer { group.cancelAll() }

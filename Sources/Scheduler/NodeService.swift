@@ -81,6 +81,8 @@ public struct NodeService: Service {
     struct Heartbeat: Sendable {
         /// Jobs this node ran when the heartbeat began: only they can have been lost.
         var before: Set<String> = []
+        /// When it began: the leases it renewed run from here.
+        var startedAt = Date()
         var held: [String]?
         var recovered: [RecoveredJob] = []
         var error: String?
@@ -91,7 +93,7 @@ public struct NodeService: Service {
         var named = logger
         named[metadataKey: "node.id"] = "\(settings.id)"
         let log = named
-        try await register(log)
+        guard await register(log) else { return }
         log.info(
             "node started",
             metadata: [
@@ -106,17 +108,22 @@ public struct NodeService: Service {
         log.info("node stopped")
     }
 
-    /// Registers, retrying while the store is unreachable (a node started before its database).
-    private func register(_ log: Logger) async throws {
+    /// Registers, retrying while the store is unreachable (a node started before its database);
+    /// false when the process is asked to stop first.
+    private func register(_ log: Logger) async -> Bool {
         while true {
             do {
                 try await store.registerNode(
                     id: settings.id, host: ProcessInfo.processInfo.hostName,
                     pid: Int(ProcessInfo.processInfo.processIdentifier), at: now())
-                return
+                return true
             } catch {
                 log.error("node could not register; retrying", metadata: ["error": "\(error)"])
-                try await Task.sleep(for: settings.heartbeat)
+                do {
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.heartbeat) }
+                } catch {
+                    return false
+                }
             }
         }
     }
@@ -142,7 +149,7 @@ public struct NodeService: Service {
                     return
                 }
                 let free = settings.concurrency - running.count
-                guard free > 0, !state.cutOff, !state.finishing, !shuttingDown.isSet else { return }
+                guard free > 0, !state.cutOff, !state.finishing, !shuttingDown.isSet, !Task.isCancelled else { return }
                 state.claiming = true
                 state.claimWanted = false
                 let leaseUntil = now().addingTimeInterval(seconds(settings.lease))
@@ -244,7 +251,7 @@ public struct NodeService: Service {
             }
             return
         }
-        state.lastHeartbeat = now()
+        state.lastHeartbeat = round.startedAt
         if state.cutOff { log.info("the store answers again: claiming work") }
         state.cutOff = false
         let ids = running.ids
@@ -265,7 +272,7 @@ public struct NodeService: Service {
 
     /// One heartbeat: renews the node's leases and recovers jobs whose node went silent.
     private func heartbeat(_ running: RunningJobs) async -> Heartbeat {
-        var round = Heartbeat(before: running.ids)
+        var round = Heartbeat(before: running.ids, startedAt: now())
         let leaseUntil = now().addingTimeInterval(seconds(settings.lease))
         do {
             round.held = try await store.heartbeat(node: settings.id, at: now(), leaseUntil: leaseUntil)
@@ -299,7 +306,8 @@ public struct NodeService: Service {
             } catch {
                 log.error("job could not be run", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
                 // A job that never started must not wait in New forever under this node's lease.
-                if job.status == .new {
+                // (Only while it is still New: an error after its end was recorded changes nothing.)
+                if job.status == .new, (try? await runner.recorder.job(exactly: job.id))?.status == .new {
                     try? await runner.recorder.transition(
                         job: job.id, to: .failed, at: Date(), exception: "the job could not be started: \(error)")
                 }

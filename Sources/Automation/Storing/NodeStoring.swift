@@ -10,8 +10,9 @@ public protocol NodeStoring: Sendable {
     /// Records the node (or its restart under the same id) with a heartbeat at `now`.
     func registerNode(id: String, host: String, pid: Int, at now: Date) async throws
     /// Renews the node's heartbeat and the leases of the jobs it holds, until `leaseUntil`.
-    /// Returns the jobs it still holds: a job recovered by another node meanwhile is not among
-    /// them, and its runner must stop. An unknown node is `StoreError.notFound`.
+    /// Returns the jobs it still holds: a job recovered by another node meanwhile, or whose
+    /// lease already expired (a renewal that came too late, a released job), is not among them,
+    /// and its runner must stop; recovery ends it. An unknown node is `StoreError.notFound`.
     func heartbeat(node id: String, at now: Date, leaseUntil: Date) async throws -> [String]
     /// Takes up to `limit` jobs waiting in New (or queued to resume, Resuming) that no node
     /// holds, oldest first, leased to the node until `leaseUntil`. Nodes claiming at once never

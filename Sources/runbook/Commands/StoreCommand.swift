@@ -24,7 +24,7 @@ extension RunbookCommand {
                 Examples:
                   runbook store migrate --store postgresql://runbook@db1:5432/automation
                   runbook store check
-                  runbook store copy --store .runbook --to postgresql://runbook@db1:5432/automation
+                  runbook store copy --to postgresql://runbook@db1/automation
                 """),
             subcommands: [Migrate.self, Check.self, Copy.self])
 
