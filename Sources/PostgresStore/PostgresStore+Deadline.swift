@@ -15,7 +15,7 @@ extension PostgresStore {
         let timeout = timeout ?? callTimeout
         let place = "\(location.host) port \(location.port)"
         let description = location.description
-        let tasks = Mutex<(work: Task<Void, Never>?, timer: Task<Void, Never>?)>((nil, nil))
+        let tasks = CallTasks()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let once = ResumeOnce(continuation)
@@ -25,7 +25,7 @@ extension PostgresStore {
                     } catch {
                         once.resume(.failure(error))
                     }
-                    tasks.withLock { $0.timer }?.cancel()
+                    tasks.timer()?.cancel()
                 }
                 let timer = Task {
                     guard (try? await Task.sleep(for: timeout)) != nil else { return }
@@ -36,11 +36,11 @@ extension PostgresStore {
                             "\(place) did not answer within \(seconds) seconds (is PostgreSQL running and reachable?)")
                     if once.resume(.failure(timedOut)) { work.cancel() }
                 }
-                tasks.withLock { $0 = (work, timer) }
+                tasks.set(work: work, timer: timer)
             }
         } onCancel: {
             // The timer stays: if the work ignores cancellation, the caller still returns in time.
-            tasks.withLock { $0.work }?.cancel()
+            tasks.work()?.cancel()
         }
     }
 }
@@ -65,4 +65,13 @@ final class ResumeOnce<T: Sendable>: Sendable {
         continuation.resume(with: result)
         return true
     }
+}
+
+/// A call's work and timer tasks, set once both exist.
+final class CallTasks: Sendable {
+    private let tasks = Mutex<(work: Task<Void, Never>?, timer: Task<Void, Never>?)>((nil, nil))
+
+    func set(work: Task<Void, Never>, timer: Task<Void, Never>) { tasks.withLock { $0 = (work, timer) } }
+    func work() -> Task<Void, Never>? { tasks.withLock { $0.work } }
+    func timer() -> Task<Void, Never>? { tasks.withLock { $0.timer } }
 }
