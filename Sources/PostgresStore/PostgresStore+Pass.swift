@@ -8,24 +8,33 @@ import PostgresNIO
 /// queued fire is claimed by the conditional `UPDATE ... WHERE status = 'queued'`. Jobs are
 /// created only for fires this pass claimed, in the same transaction.
 extension PostgresStore: SchedulerPassStoring {
+    /// A pass over thousands of schedules is one long read and one long transaction: it gets a
+    /// minute, not a node's short call deadline (a late pass claims nothing twice; fires are keyed).
+    static let passTimeout: Duration = .seconds(60)
+
     public func passState() async throws -> [ScheduleState] {
         var checkpoints: [String: Date] = [:]
-        for row in try await rows("SELECT schedule_name, checkpoint FROM scheduler_checkpoint") {
+        for row in try await rows(
+            "SELECT schedule_name, checkpoint FROM scheduler_checkpoint", timeout: Self.passTimeout)
+        {
             let (name, checkpoint) = try row.decode((String, Date).self)
             checkpoints[name] = checkpoint
         }
         var queued: [String: Date] = [:]
         for row in try await rows(
-            "SELECT schedule_name, MAX(fire_time) FROM schedule_fire WHERE status = 'queued' GROUP BY schedule_name")
+            "SELECT schedule_name, MAX(fire_time) FROM schedule_fire WHERE status = 'queued' GROUP BY schedule_name",
+            timeout: Self.passTimeout)
         {
             let (name, fire) = try row.decode((String, Date).self)
             queued[name] = fire
         }
         var activeQuery: PostgresQuery = "SELECT DISTINCT started_by FROM job WHERE start_reason = 'schedule'"
         activeQuery.sql += " AND status IN \(JobStatus.unfinishedSQL) AND status != 'Suspended'"
-        let active = Set(try await rows(activeQuery).compactMap { try $0.decode(String?.self) })
+        let active = Set(
+            try await rows(activeQuery, timeout: Self.passTimeout).compactMap { try $0.decode(String?.self) })
         let schedules = try await rows(
-            "SELECT name, definition::text AS definition, created_at FROM schedule WHERE enabled ORDER BY name")
+            "SELECT name, definition::text AS definition, created_at FROM schedule WHERE enabled ORDER BY name",
+            timeout: Self.passTimeout)
         return readable(schedules, table: "schedule", key: "name") { row in
             let schedule = try Self.schedule(row)
             let created = try row.date("created_at")
@@ -42,7 +51,7 @@ extension PostgresStore: SchedulerPassStoring {
         // retried, as the whole transaction was rolled back.
         for attempt in 1... {
             do {
-                return try await transaction { connection in
+                return try await transaction(timeout: Self.passTimeout) { connection in
                     var created: [String: [Job]] = [:]
                     for plan in plans {
                         if let jobs = try await Self.commit(plan, at: now, connection, logger) {

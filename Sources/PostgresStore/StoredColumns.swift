@@ -86,9 +86,9 @@ enum JSONText {
 
 extension PostgresStore {
     /// All rows of a statement run on a pooled connection.
-    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+    func rows(_ query: PostgresQuery, timeout: Duration? = nil) async throws -> [PostgresRow] {
         let (client, logger) = (client, logger)
-        return try await bounded {
+        return try await bounded(timeout: timeout) {
             do {
                 return try await client.query(query, logger: logger).collect()
             } catch {
