@@ -53,7 +53,7 @@ import Testing
             return fires >= 1000 && ended >= 1000
         }
         let firstFires = try await cluster.count(started)
-        #expect(first, "after 150 s: \(firstFires) fires")
+        #expect(first, "after 150 s: \(firstFires) fires; n1: \(cluster.log("n1").suffix(3000))")
         let missed = try await cluster.count("SELECT COUNT(*) FROM schedule_fire WHERE status = 'missed'")
         #expect(missed >= 3000)
         let phaseOne = Set(try await cluster.column("SELECT DISTINCT lease_node FROM job"))
