@@ -72,6 +72,8 @@ public struct NodeService: Service {
         case heartbeat(Heartbeat)
         case claimed([Job], error: String?)
         case passDue
+        /// A pass ended: when the next is due, and whether it created jobs to claim.
+        case passDone(wait: Duration, created: Bool)
         case pollDue
         case ended(String)
     }
@@ -197,18 +199,27 @@ public struct NodeService: Service {
                     after(settings.poll, .pollDue)
                 case .passDue:
                     guard !shuttingDown.isSet, !Task.isCancelled else { break }
-                    var wait = settings.poll
-                    if !state.cutOff {
+                    guard !state.cutOff else {
+                        after(settings.poll, .passDue)
+                        break
+                    }
+                    // In a task of its own: a long pass (thousands of schedules, a slow database)
+                    // never holds back heartbeats, lease checks or claims.
+                    group.addTask { [tick, settings, now] in
                         do {
                             // The pass records fires and creates their jobs in New; claims run them.
                             let (report, pending) = try await tick.claim(now: now())
                             SchedulerService.log(report, queued: pending, log)
-                            wait = SchedulerService.wait(until: report.nextDue, now: now(), poll: settings.poll)
-                            if !pending.isEmpty { requestClaim() }
+                            let wait = SchedulerService.wait(until: report.nextDue, now: now(), poll: settings.poll)
+                            return .passDone(wait: wait, created: !pending.isEmpty)
                         } catch {
                             log.error("scheduler pass failed", metadata: ["error": "\(error)"])
+                            return .passDone(wait: settings.poll, created: false)
                         }
                     }
+                case .passDone(let wait, let created):
+                    if created { requestClaim() }
+                    guard !shuttingDown.isSet, !Task.isCancelled else { break }
                     after(wait, .passDue)
                 case .heartbeat(let round):
                     guard !Task.isCancelled else { break }
