@@ -72,6 +72,10 @@ extension AutomationService {
             throw error
         } catch let error as DiagnosticError {
             throw .invalid(error.description, target: name)
+        } catch let error as PreparationError {
+            // Parameters that do not bind: a usage error (65), said as `runbook run` says it.
+            let text = error.description
+            throw .invalid(text.hasPrefix("error: ") ? String(text.dropFirst(7)) : text, target: name)
         } catch {
             throw storeError(error)
         }

@@ -86,6 +86,22 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: serverURL != nil, skipNote))
+    func runOnPostgreSQLQueuesAJobAndRefusesBadInputAsWithoutAURL() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let url = try Self.freshURL()
+        let bad = try cli.run("run", "scan", "--store", url, "-p", "nope=1")
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("has no parameter 'nope'") && !bad.stderr.contains("error: error:"), "\(bad.stderr)")
+        let missing = try cli.run("run", "no-such-runbook", "--store", url)
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("no runbook named 'no-such-runbook'"), "\(missing.stderr)")
+        let queued = try cli.run("run", "scan", "--store", url, "--json")
+        #expect(queued.status == 0, "\(queued.stderr)")
+        #expect(queued.stdout.contains("\"status\" : \"New\""), "\(queued.stdout)")
+    }
+
     @Test func nodesListOnTheEmbeddedStoreSaysNodesNeedPostgreSQL() throws {
         let cli = CLI()
         defer { cli.cleanUp() }

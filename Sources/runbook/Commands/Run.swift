@@ -107,7 +107,12 @@ extension RunbookCommand.Run {
                 on: location, runbook: name, parameters: parameterValues, library: runbooks.library)
         } catch {
             Terminal.error(error.description)
-            throw ExitCode(error.exitCode == 1 ? 65 : 74)
+            // No such runbook or parameters that do not bind: 65, as without a URL; the store: 74.
+            switch error {
+            case .notFound: throw ExitCode(65)
+            case .invalid(_, let target, _) where target != nil: throw ExitCode(65)
+            default: throw ExitCode(74)
+            }
         }
         if json {
             try JSONOutput.print(["id": job.id, "status": job.status.rawValue, "runbookName": job.runbookName])
