@@ -93,7 +93,8 @@ import Testing
         let url = try Self.freshURL()
         let bad = try cli.run("run", "scan", "--store", url, "-p", "nope=1")
         #expect(bad.status == 65)
-        #expect(bad.stderr.contains("has no parameter 'nope'") && !bad.stderr.contains("error: error:"), "\(bad.stderr)")
+        #expect(
+            bad.stderr.contains("has no parameter 'nope'") && !bad.stderr.contains("error: error:"), "\(bad.stderr)")
         let missing = try cli.run("run", "no-such-runbook", "--store", url)
         #expect(missing.status == 65)
         #expect(missing.stderr.contains("no runbook named 'no-such-runbook'"), "\(missing.stderr)")
