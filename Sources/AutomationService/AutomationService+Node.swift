@@ -45,16 +45,17 @@ extension AutomationService {
 
 extension AutomationService {
     /// `runbook run NAME --store postgresql://...`: records a job in New for the nodes; the
-    /// runbook is the file in `library` if there is one (an author's test run), else the
-    /// published version in the store. Parameters are checked before anything is recorded.
+    /// runbook is `file` when the caller found one (an author's test run, found as `runbook run`
+    /// finds it), else the published version in the store. Parameters are checked before
+    /// anything is recorded.
     public static func queueJob(
-        on location: PostgresLocation, runbook name: String, parameters: [String: String], library: RunbookLibrary
+        on location: PostgresLocation, runbook name: String, file: LoadedRunbook?, parameters: [String: String]
     ) async throws(ServiceError) -> Job {
         do {
             return try await PostgresStore.withStore(at: location) { store in
                 let loaded: LoadedRunbook
-                if FileManager.default.fileExists(atPath: library.path(for: name)) {
-                    loaded = try library.load(name)
+                if let file {
+                    loaded = file
                 } else if let resource = try await store.runbookResource(named: name),
                     let published = try resource.loadedPublished()
                 {
@@ -62,7 +63,7 @@ extension AutomationService {
                 } else {
                     throw ServiceError.notFound(
                         kind: "runbook", name: name,
-                        hint: ": not in \(library.folder)/ and not published in \(location)")
+                        hint: ": no such runbook file, and not published in \(location)")
                 }
                 let prepared = try JobRunner.prepare(loaded, parameters: parameters)
                 let runner = JobRunner(recorder: store, trackingStore: nil, logger: Logger(label: "runbook.engine"))

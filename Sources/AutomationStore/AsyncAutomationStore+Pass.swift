@@ -16,9 +16,6 @@ extension AsyncAutomationStore: SchedulerPassStoring {
 
 extension AsyncAutomationStore: SchedulerStoring {
     public func queuedResumes() async throws -> [String] {
-        try await read { db in
-            try String.fetchAll(
-                db, sql: "SELECT id FROM job WHERE status = 'Resuming' AND ownerPid IS NULL ORDER BY createdAt")
-        }
+        try await read { db in try AutomationStore.queuedResumes(db) }
     }
 }

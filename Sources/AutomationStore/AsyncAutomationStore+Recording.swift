@@ -24,18 +24,11 @@ extension AsyncAutomationStore: JobRecording {
     public func appendStream(job id: String, _ entries: [(StreamKind, Date, String)]) async throws
         -> [StreamRecord]
     {
-        let entries = entries.map { JobStreamEntry(kind: $0.0, at: $0.1, message: $0.2) }
-        return try await write { db in
-            try AutomationStore.appendStream(db, job: id, entries.map { ($0.kind, $0.at, $0.message) })
-        }
+        try await write { db in try AutomationStore.appendStream(db, job: id, entries) }
     }
 
     public func stopRequested(job id: String) async throws -> Bool {
-        try await read { db in
-            // Whether a stop was asked, not when: a value that is not a date still counts.
-            try Bool.fetchOne(db, sql: "SELECT stopRequestedAt IS NOT NULL FROM job WHERE id = ?", arguments: [id])
-                ?? false
-        }
+        try await read { db in try AutomationStore.stopRequested(db, job: id) }
     }
 
     public func streamUsage(job id: String) async throws -> [StreamKind: JobStreamUsage] {
@@ -49,11 +42,4 @@ extension AsyncAutomationStore: JobRecording {
     public func addTargets(job id: String, _ names: [String]) async throws {
         try await write { db in try AutomationStore.addTargets(db, job: id, names) }
     }
-}
-
-/// A stream record to append, as a Sendable value (tuples cross into the writer's closure).
-struct JobStreamEntry: Sendable {
-    var kind: StreamKind
-    var at: Date
-    var message: String
 }

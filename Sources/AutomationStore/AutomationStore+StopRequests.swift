@@ -29,10 +29,11 @@ extension AutomationStore {
     }
 
     public func stopRequested(job id: String) throws -> Bool {
-        try writer.read { db in
-            // Whether a stop was asked, not when: a value that is not a date still counts.
-            try Bool.fetchOne(db, sql: "SELECT stopRequestedAt IS NOT NULL FROM job WHERE id = ?", arguments: [id])
-                ?? false
-        }
+        try writer.read { db in try Self.stopRequested(db, job: id) }
+    }
+
+    static func stopRequested(_ db: Database, job id: String) throws -> Bool {
+        // Whether a stop was asked, not when: a value that is not a date still counts.
+        try Bool.fetchOne(db, sql: "SELECT stopRequestedAt IS NOT NULL FROM job WHERE id = ?", arguments: [id]) ?? false
     }
 }

@@ -111,10 +111,12 @@ extension AutomationStore {
 
     /// Jobs waiting in Resuming for a process to claim them, oldest first.
     public func queuedResumes() throws -> [String] {
-        try writer.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT id FROM job WHERE status = 'Resuming' AND ownerPid IS NULL ORDER BY createdAt")
-        }
+        try writer.read { db in try Self.queuedResumes(db) }
+    }
+
+    static func queuedResumes(_ db: Database) throws -> [String] {
+        try String.fetchAll(
+            db, sql: "SELECT id FROM job WHERE status = 'Resuming' AND ownerPid IS NULL ORDER BY createdAt")
     }
 
     /// Bytes stored per stream and whether it was truncated, so a resumed job keeps its caps.

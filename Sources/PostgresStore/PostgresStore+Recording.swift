@@ -140,24 +140,23 @@ extension PostgresStore {
     ) async throws -> [StreamRecord] {
         guard !entries.isEmpty else { return [] }
         let logger = store.logger
-        let values = entries.map { StreamValue(kind: $0.0, at: $0.1, message: $0.2) }
         return try await store.transaction { connection in
             _ = try await lockForWrite(id, fence: fence, connection, logger)
             guard
                 let last = try await connection.rows(
-                    "UPDATE job SET stream_seq = stream_seq + \(values.count) WHERE id = \(id) RETURNING stream_seq",
+                    "UPDATE job SET stream_seq = stream_seq + \(entries.count) WHERE id = \(id) RETURNING stream_seq",
                     logger: logger
                 ).first?.decode(Int.self)
             else { throw StoreError.notFound(kind: "job", name: id, hint: "") }
             var records: [StreamRecord] = []
-            for (offset, value) in values.enumerated() {
-                let seq = last - values.count + offset + 1
+            for (offset, (kind, at, message)) in entries.enumerated() {
+                let seq = last - entries.count + offset + 1
                 try await connection.query(
                     """
                     INSERT INTO job_stream (job_id, seq, stream, at, message)
-                    VALUES (\(id), \(seq), \(value.kind.rawValue), \(value.at), \(Data(value.message.utf8)))
+                    VALUES (\(id), \(seq), \(kind.rawValue), \(at), \(Data(message.utf8)))
                     """, logger: logger)
-                records.append(StreamRecord(seq: seq, stream: value.kind, at: value.at, message: value.message))
+                records.append(StreamRecord(seq: seq, stream: kind, at: at, message: message))
             }
             return records
         }
@@ -173,13 +172,6 @@ extension PostgresStore {
             try await connection.query("UPDATE job SET targets = \(merged)::jsonb WHERE id = \(id)", logger: logger)
         }
     }
-}
-
-/// A stream record to append, as one Sendable value.
-private struct StreamValue: Sendable {
-    var kind: StreamKind
-    var at: Date
-    var message: String
 }
 
 /// The store as one node records its jobs: the same reads, and writes that check the node still

@@ -121,9 +121,9 @@ public struct JobRunner: Sendable {
         _ id: String, claimed: Bool = false, observer: JobStreamWriter.Observer? = nil,
         progress: ScanProgress.Observer? = nil
     ) async throws -> Job {
-        // The embedded store also takes a unique prefix of the id, as the CLI does.
-        let found = try await store.job(exactly: id) ?? trackingStore?.job(id)
-        guard let job = found else { throw StoreError.notFound(kind: "job", name: id, hint: "") }
+        guard let job = try await store.job(exactly: id) else {
+            throw StoreError.notFound(kind: "job", name: id, hint: "")
+        }
         if job.status == .suspended,
             case .notSuspended(let status) = try await store.queueResume(job: job.id, at: now())
         {

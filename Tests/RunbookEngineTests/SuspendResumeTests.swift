@@ -135,7 +135,7 @@ struct Floods: ActionHandler {
             try store.statusHistory(job: suspended.id).map(\.status) == [
                 .new, .activating, .running, .suspending, .suspended,
             ])
-        let resumed = try await runner.resume(String(suspended.id.prefix(8)))
+        let resumed = try await runner.resume(suspended.id)
         #expect(resumed.status == .completed)
         #expect(try outputs(store, resumed.id) == ["one", "asked to suspend", "three"])
     }

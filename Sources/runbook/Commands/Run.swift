@@ -101,10 +101,13 @@ extension RunbookCommand.Run {
     /// On PostgreSQL the job is recorded in New and a node's free slot runs it (`runbook
     /// scheduler --store URL`); this prints its id.
     func queue(on location: PostgresLocation) async throws {
+        // Found as without a URL: a path, or NAME.yaml in the runbooks folder (file types and
+        // sizes checked there); else the store's published version.
+        let file = try RunbookInput.loadFile(name, library: runbooks.library)
         let job: Job
         do {
             job = try await AutomationService.queueJob(
-                on: location, runbook: name, parameters: parameterValues, library: runbooks.library)
+                on: location, runbook: name, file: file, parameters: parameterValues)
         } catch {
             Terminal.error(error.description)
             // No such runbook or parameters that do not bind: 65, as without a URL; the store: 74.

@@ -82,8 +82,16 @@ extension RunbookCommand {
             guard Self.leaseRange.contains(lease) else {
                 throw ValidationError("--lease \(lease) is out of range: 3 to 3600 seconds")
             }
-            if let node, node.isEmpty || node.count > 100 || node.contains(where: { $0.isWhitespace || $0.isNewline }) {
-                throw ValidationError("--node must be 1 to 100 characters without spaces")
+            // Shown in tables and logs and written into job reasons: plain characters only.
+            if let node,
+                node.isEmpty || node.count > 100
+                    || !node.unicodeScalars.allSatisfy({
+                        $0.isASCII
+                            && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
+                                || "._-".unicodeScalars.contains($0))
+                    })
+            {
+                throw ValidationError("--node must be 1 to 100 letters, digits, '.', '_' or '-'")
             }
             if let now, (try? Date(now, strategy: .iso8601)) == nil {
                 throw ValidationError("--now '\(now)' is not an ISO 8601 time such as 2026-11-25T02:00:30Z")
