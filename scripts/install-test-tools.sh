@@ -13,9 +13,10 @@ if [ "$(id -u)" = 0 ] && [ "${INSTALL_SYSTEM_PACKAGES:-yes}" != no ]; then
     # sqlite3: tests tamper with a store the way a person editing it by hand would;
     # postgresql-15: the PostgreSQL store's tests (scripts/postgres-test-server.sh starts one);
     # iproute2: the node partition test's network namespace;
-    # curl: the portal's page tests; chromium, chromium-driver: the portal's browser tests.
+    # curl: the portal's page tests; openssl: the certificate the SDK test's nodes share;
+    # chromium, chromium-driver: the portal's browser tests.
     apt-get install -y --no-install-recommends libyaml-dev pkg-config libsqlite3-dev python3-venv sqlite3 \
-        postgresql-15 iproute2 curl chromium chromium-driver
+        postgresql-15 iproute2 curl openssl chromium chromium-driver
 fi
 
 venv=.build-venv

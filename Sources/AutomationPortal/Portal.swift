@@ -104,7 +104,7 @@ public struct Portal: Sendable {
     private func page(_ request: PortalRequest) async -> PortalResponse {
         let s = request.segments
         switch (request.method, s.count, s.first) {
-        case (_, 0, _): return .redirect(Self.root + "/machines", status: 302)
+        case (_, 0, _): return .redirect(landing, status: 302)
         case ("GET", 1, "machines"): return await machinesPage(request)
         case ("POST", 2, "machines") where s[1] == "enable": return await enable(request)
         case ("GET", 1, "changes"): return await changesPage(request)
@@ -146,13 +146,19 @@ public struct Portal: Sendable {
             return signInPage(error: error.description, status: 401)
         }
         let session = await sessions.create(bearer: text)
-        var response = PortalResponse.redirect(Self.root + "/machines")
+        var response = PortalResponse.redirect(landing)
         var cookie =
             "\(Self.cookieName)=\(session.id); Path=\(Self.root); HttpOnly; SameSite=Strict; "
             + "Max-Age=\(Int(PortalSessions.lifetime))"
         if secure { cookie += "; Secure" }
         response.headers.append(("Set-Cookie", cookie))
         return response
+    }
+
+    /// The first page after signing in: the machines, or the runbooks on a store that keeps no
+    /// machines (PostgreSQL, whose machine and change pages say why they are empty).
+    private var landing: String {
+        Self.root + (service.keepsMachines ? "/machines" : "/runbooks")
     }
 
     private var clearedCookie: String {

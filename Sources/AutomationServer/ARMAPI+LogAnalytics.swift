@@ -48,6 +48,8 @@ extension ARMAPI {
             return .json(LogQueryDocuments.response(result, preferences: prefer))
         } catch let diagnostic as KQLDiagnostic {
             return LogQueryDocuments.queryError(diagnostic)
+        } catch ServiceError.unavailable(let message) {
+            return LogQueryDocuments.error(status: 501, code: "NotImplemented", message: message)
         } catch let error as ServiceError {
             return LogQueryDocuments.badArgument(error.description)
         } catch {

@@ -13,7 +13,8 @@ extension AutomationService {
     public func daemonServices(
         library: RunbookLibrary, poll: Double, concurrency: Int, grace: Double, retention: Duration?,
         logger: Logger, inbox: JobInbox? = nil
-    ) -> (tick: SchedulerTick, services: [ServiceGroupConfiguration.ServiceConfiguration]) {
+    ) throws(ServiceError) -> (tick: SchedulerTick, services: [ServiceGroupConfiguration.ServiceConfiguration]) {
+        let store = try self.store
         let runner = JobRunner(
             store: store, logger: logger, stopPoll: .milliseconds(250),
             interruption: "the scheduler was shut down and its \(grace)s grace period ran out")

@@ -24,7 +24,7 @@ extension AutomationService {
         try await foregroundRunner(logger: logger).resume(id, observer: observer, progress: progress)
     }
 
-    private func foregroundRunner(logger: Logger) -> JobRunner {
-        JobRunner(store: store, now: now, logger: logger, stopPoll: .milliseconds(250))
+    private func foregroundRunner(logger: Logger) throws(ServiceError) -> JobRunner {
+        JobRunner(store: try store, now: now, logger: logger, stopPoll: .milliseconds(250))
     }
 }

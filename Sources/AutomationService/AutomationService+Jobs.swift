@@ -29,9 +29,8 @@ extension AutomationService {
         }
         let id = jobId.lowercased()
         let account = try? await stores.defaultAccount()?.account.name
-        var job = JobRunner(store: store, now: now, logger: .init(label: "runbook.service")).makeJob(
-            prepared, reason: .manual, startedBy: startedBy, accountName: account)
-        job.id = id
+        let job = JobRunner.newJob(
+            prepared, id: id, reason: .manual, startedBy: startedBy, accountName: account, at: now())
         do {
             if try await stores.job(exactly: id) != nil {
                 throw ServiceError.conflict("a job named '\(id)' already exists; job names are unique")

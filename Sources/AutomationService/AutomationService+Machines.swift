@@ -29,7 +29,7 @@ extension AutomationService {
 
     /// Enables the solutions whose future scope covers the machine; one line per change.
     public func applyFutureScopes(to machine: String) throws(ServiceError) -> [String] {
-        let enablement = TrackingEnablement(store: store, now: now)
+        let enablement = TrackingEnablement(store: try store, now: now)
         return try storeCall { try enablement.applyFutureScopes(to: machine) }
     }
 }

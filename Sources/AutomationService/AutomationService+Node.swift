@@ -10,11 +10,17 @@ import ServiceLifecycle
 /// PostgreSQL store (DESIGN section 8). The node heartbeats, claims jobs into its slots, runs
 /// scheduler passes and recovers the jobs of nodes that went silent.
 extension AutomationService {
+    /// Services that run in the node's group (`runbook serve`'s HTTP side): given the service
+    /// over the node's store and where the jobs it starts go.
+    public typealias NodeCompanions =
+        @Sendable (AutomationService, any JobSubmission) throws -> [ServiceGroupConfiguration.ServiceConfiguration]
+
     /// Runs a node until SIGINT or SIGTERM; running jobs get `grace` seconds, then are stopped.
     /// With `once`, one scheduler pass and no node (its jobs wait in New for a node).
+    /// `companions` run in the same service group (the API of `runbook serve`).
     public static func runNode(
         _ location: PostgresLocation, library: RunbookLibrary, settings: NodeSettings, grace: Double,
-        once: Date?, logger: Logger
+        once: Date?, logger: Logger, companions: NodeCompanions? = nil
     ) async throws {
         // A call may take half a lease (5 to 15 s): a node cut off learns it soon after its lease ends.
         let half = Double(settings.lease.components.seconds) / 2
@@ -33,9 +39,12 @@ extension AutomationService {
                     "one pass: \(pending.count) job(s) created in New for the nodes to run; \(report)")
                 return
             }
-            let node = NodeService(store: store, tick: tick, runner: runner, settings: settings, logger: logger)
+            let wakeup = NodeWakeup()
+            let node = NodeService(
+                store: store, tick: tick, runner: runner, settings: settings, logger: logger, wakeup: wakeup)
+            let others = try companions?(AutomationService(shared: store), wakeup) ?? []
             var configuration = ServiceGroupConfiguration(
-                services: [.init(service: node, successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: [.init(service: node, successTerminationBehavior: .gracefullyShutdownGroup)] + others,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             configuration.maximumGracefulShutdownDuration = .milliseconds(Int(grace * 1000))
             try await ServiceGroup(configuration: configuration).run()

@@ -7,7 +7,7 @@ import Foundation
 /// of changes with their counts over time, one change, and enabling tracking on ticked machines.
 extension AutomationService {
     public func changePage(_ query: ChangePageQuery) async throws(ServiceError) -> [ChangeRow] {
-        let store = self.store
+        let store = try self.store
         do {
             return try await Self.blocking { try store.changePage(query) }
         } catch {
@@ -16,7 +16,7 @@ extension AutomationService {
     }
 
     public func change(id: Int64) async throws(ServiceError) -> ChangeRow {
-        let store = self.store
+        let store = try self.store
         let found: ChangeRow?
         do {
             found = try await Self.blocking { try store.change(id: id) }
@@ -31,7 +31,7 @@ extension AutomationService {
     public func changeCounts(_ query: ChangePageQuery, from: Date, to: Date, bucketSeconds: Int64)
         async throws(ServiceError) -> [ChangeCount]
     {
-        let store = self.store
+        let store = try self.store
         do {
             return try await Self.blocking {
                 try store.changeCounts(query, from: from, to: to, bucketSeconds: bucketSeconds)
@@ -43,7 +43,7 @@ extension AutomationService {
 
     /// The number of changes in each slot (a type and a time range), one per slot.
     public func changeCounts(_ slots: [ChangeSlot]) async throws(ServiceError) -> [Int] {
-        let store = self.store
+        let store = try self.store
         do {
             return try await Self.blocking { try store.changeCounts(slots) }
         } catch {
@@ -53,7 +53,7 @@ extension AutomationService {
 
     /// The oldest and newest time of the changes the query's filters select.
     public func changeSpan(_ query: ChangePageQuery) async throws(ServiceError) -> (Date, Date)? {
-        let store = self.store
+        let store = try self.store
         do {
             return try await Self.blocking { try store.changeSpan(query) }
         } catch {
@@ -65,7 +65,7 @@ extension AutomationService {
     public func machineList(subscription: String?, location: String?, offset: Int, limit: Int)
         async throws(ServiceError) -> (rows: [MachineListRow], matching: Int, total: Int)
     {
-        let store = self.store
+        let store = try self.store
         do {
             return try await Self.blocking {
                 try store.machineList(subscription: subscription, location: location, offset: offset, limit: limit)

@@ -7,9 +7,9 @@ import Foundation
 public struct AutomationService: Sendable {
     /// The store as the async use cases (every API path) reach it: the narrow store protocols.
     let stores: any AutomationStoring
-    /// The SQLite store itself, for what still takes it: the runbook engine and scheduler, and
-    /// the command line's synchronous use cases.
-    public let store: AutomationStore
+    /// The SQLite store itself, for what still takes it: the runbook engine and scheduler, the
+    /// command line's synchronous use cases, change tracking and Log Analytics. Nil on PostgreSQL.
+    let embedded: AutomationStore?
     let now: @Sendable () -> Date
     let cache = ServiceCache()
     /// The row limit of a query through the API (`runbook serve --query-row-limit`); more rows
@@ -25,8 +25,34 @@ public struct AutomationService: Sendable {
     public init(
         store: AutomationStore, stores: any AutomationStoring, now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.store = store
+        self.embedded = store
         self.stores = stores
         self.now = now
     }
+
+    /// A service over a shared store (PostgreSQL) only: the async use cases (the API's accounts,
+    /// runbooks, jobs, schedules and tokens) work; those that need the embedded store are
+    /// `ServiceError.unavailable`.
+    public init(shared stores: any AutomationStoring, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.embedded = nil
+        self.stores = stores
+        self.now = now
+    }
+
+    /// The embedded store, for the use cases only it serves so far.
+    public var store: AutomationStore {
+        get throws(ServiceError) {
+            guard let embedded else { throw .unavailable(Self.embeddedOnly) }
+            return embedded
+        }
+    }
+
+    /// Whether machines, change tracking and Log Analytics are served (the embedded store).
+    public var keepsMachines: Bool { embedded != nil }
+
+    /// What a service over PostgreSQL cannot do yet, and what to do instead.
+    public static let embeddedOnly =
+        "machines, change tracking, inventory and Log Analytics queries are kept in the embedded store only; "
+        + "PostgreSQL holds accounts, runbooks, schedules, jobs and tokens so far: run this against a store "
+        + "folder (--store DIR)"
 }

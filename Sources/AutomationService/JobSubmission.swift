@@ -10,3 +10,9 @@ public protocol JobSubmission: Sendable {
 
 // The server's executor: the scheduler's slots.
 extension JobInbox: JobSubmission {}
+
+// A node's executor: the job waits in New in the shared store; the wake makes this node's free
+// slots claim it at once (another node may take it first).
+extension NodeWakeup: JobSubmission {
+    public func submit(_ job: Job, _ prepared: PreparedJob) { wake() }
+}

@@ -14,23 +14,28 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
     case unauthorized(String)
     /// Valid credentials without the right (a read-only token that starts a job).
     case forbidden(String)
+    /// Not served by this store: change tracking, inventory and Log Analytics need the embedded
+    /// store (PostgreSQL does not hold them yet); the message says what to use instead.
+    case unavailable(String)
 
     public var description: String {
         switch self {
         case .notFound(let kind, let name, let hint): "no \(kind) named '\(name)'\(hint)"
-        case .conflict(let message), .unauthorized(let message), .forbidden(let message): message
+        case .conflict(let message), .unauthorized(let message), .forbidden(let message), .unavailable(let message):
+            message
         case .invalid(let message, _, let diagnostics):
             diagnostics.isEmpty ? message : message + "\n" + diagnostics.map(\.description).joined(separator: "\n")
         }
     }
 
-    /// sysexits: 65 data error, 66 no input, 73 cannot create (exists), 77 no permission.
+    /// sysexits: 65 data error, 66 no input, 69 unavailable, 73 cannot create (exists), 77 no permission.
     public var exitCode: Int32 {
         switch self {
         case .notFound: 1
         case .conflict: 1
         case .invalid: 65
         case .unauthorized, .forbidden: 77
+        case .unavailable: 69
         }
     }
 
@@ -41,6 +46,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
         case .invalid: 400
         case .unauthorized: 401
         case .forbidden: 403
+        case .unavailable: 501
         }
     }
 
@@ -52,6 +58,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
         case .invalid: "BadRequest"
         case .unauthorized: "AuthenticationFailed"
         case .forbidden: "AuthorizationFailed"
+        case .unavailable: "NotImplemented"
         }
     }
 }

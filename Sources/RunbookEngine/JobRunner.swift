@@ -94,11 +94,20 @@ public struct JobRunner: Sendable {
 
     /// The record of a new job, not yet stored (a scheduler pass stores its jobs together).
     public func makeJob(_ prepared: PreparedJob, reason: StartReason, startedBy: String?, accountName: String?) -> Job {
+        Self.newJob(
+            prepared, id: makeID(), reason: reason, startedBy: startedBy, accountName: accountName, at: now())
+    }
+
+    /// The record of a new job named `id` (the API's caller picks it), created at `now`.
+    public static func newJob(
+        _ prepared: PreparedJob, id: String, reason: StartReason, startedBy: String?, accountName: String?,
+        at now: Date
+    ) -> Job {
         let runbook = prepared.runbook
         return Job(
-            id: makeID(), runbookName: runbook.name, runbookDigest: prepared.loaded.digest,
+            id: id, runbookName: runbook.name, runbookDigest: prepared.loaded.digest,
             runbookContent: prepared.loaded.content, parameters: prepared.parameters, startReason: reason,
-            startedBy: startedBy, accountName: accountName, createdAt: now(), logVerbose: runbook.logVerbose,
+            startedBy: startedBy, accountName: accountName, createdAt: now, logVerbose: runbook.logVerbose,
             logProgress: runbook.logProgress, runbookSource: prepared.loaded.path)
     }
 

@@ -54,17 +54,20 @@ public struct NodeService: Service {
     let runner: JobRunner
     let settings: NodeSettings
     let logger: Logger
+    /// Jobs this process records in New (the API's) wake the claims; nil: claims run on `poll`.
+    let wakeup: NodeWakeup?
     let now: @Sendable () -> Date
 
     public init(
         store: any NodeStoring, tick: SchedulerTick, runner: JobRunner, settings: NodeSettings, logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        wakeup: NodeWakeup? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.tick = tick
         self.runner = runner
         self.settings = settings
         self.logger = logger
+        self.wakeup = wakeup
         self.now = now
     }
 
@@ -75,6 +78,8 @@ public struct NodeService: Service {
         /// A pass ended: when the next is due, and whether it created jobs to claim.
         case passDone(wait: Duration, created: Bool)
         case pollDue
+        /// A job was recorded in New by this process.
+        case woken
         case ended(String)
     }
 
@@ -172,9 +177,17 @@ public struct NodeService: Service {
                     return event
                 }
             }
+            func listen() {
+                guard let wakeup, !state.finishing else { return }
+                group.addTask {
+                    await wakeup.wait()
+                    return .woken
+                }
+            }
             group.addTask { .heartbeat(await heartbeat(running)) }
             if settings.schedules { group.addTask { .passDue } }
             after(settings.poll, .pollDue)
+            listen()
             while let event = await group.next() {
                 switch event {
                 case .ended(let id):
@@ -197,6 +210,10 @@ public struct NodeService: Service {
                     guard !shuttingDown.isSet, !Task.isCancelled else { break }
                     requestClaim()
                     after(settings.poll, .pollDue)
+                case .woken:
+                    guard !shuttingDown.isSet, !Task.isCancelled else { break }
+                    requestClaim()
+                    listen()
                 case .passDue:
                     guard !shuttingDown.isSet, !Task.isCancelled else { break }
                     guard !state.cutOff else {

@@ -129,7 +129,7 @@ import Testing
         let result = try cli.run("jobs", "list", "--store", "postgresql://runbook@127.0.0.1:1/runbook")
         #expect(result.status == 69)
         #expect(result.stderr.contains("cannot use the PostgreSQL store postgresql://runbook@127.0.0.1:1/runbook yet"))
-        #expect(result.stderr.contains("'runbook scheduler' (as a node), 'runbook store migrate|check'"))
+        #expect(result.stderr.contains("'runbook serve' and 'runbook scheduler' (as nodes), 'runbook run'"))
         let bad = try cli.run("store", "check", "--store", "postgresql://nobody-at-host/db")
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("it names no user"), "\(bad.stderr)")

@@ -120,6 +120,17 @@ def client(server):
         StaticTokenCredential(server.token("sdk-tests")), SUBSCRIPTION, base_url=server.url, polling_interval=1)
 
 
+def wait_job(client, group, account, name, statuses, seconds=60):
+    """Polls a job through the API until its status is one of `statuses`; returns it."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        job = client.job.get(group, account, name)
+        if job.status in statuses:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {name} is {job.status}, not in {statuses} after {seconds}s")
+
+
 def unique(prefix):
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 

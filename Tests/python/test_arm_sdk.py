@@ -18,7 +18,9 @@ from azure.mgmt.automation.models import (
     ScheduleUpdateParameters,
 )
 
-from conftest import ACCOUNT, RESOURCE_GROUP, SUBSCRIPTION, StaticTokenCredential, big_tree, runbook, unique
+from conftest import (
+    ACCOUNT, RESOURCE_GROUP, SUBSCRIPTION, StaticTokenCredential, big_tree, runbook, unique, wait_job,
+)
 
 HELLO = """name: {name}
 parameters:
@@ -51,13 +53,7 @@ def start(client, runbook_name, parameters):
 
 
 def wait(client, name, statuses, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        job = client.job.get(RESOURCE_GROUP, ACCOUNT, name)
-        if job.status in statuses:
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {name} is {job.status}, not in {statuses} after {seconds}s")
+    return wait_job(client, RESOURCE_GROUP, ACCOUNT, name, statuses, seconds)
 
 
 def test_account(client):

@@ -12,7 +12,9 @@ extension Portal {
     func jobsPage(_ request: PortalRequest) async -> PortalResponse {
         let status = request.parameter("status").flatMap(JobStatus.init(rawValue:))
         do {
-            let jobs = try service.jobs(matching: JobFilter(status: status, limit: Self.jobListSize))
+            // The API's page query: served by either store.
+            let conditions = status.map { [JobQuery.Condition(field: .status, comparison: .eq, value: $0.rawValue)] }
+            let jobs = try await service.jobs(JobQuery(conditions: conditions ?? [], limit: Self.jobListSize))
             let rows: [[String: Any]] = jobs.map { job in
                 [
                     "id": job.id, "href": PortalFormat.path(job.id), "runbook": job.runbookName,

@@ -52,13 +52,11 @@ extension RunbookCommand {
         @Option(help: "Delete finished jobs older than this (30d, 12h); 'off' keeps them all.")
         var retention = "30d"
         @Option(help: "Pretend the time is this (ISO 8601), for rehearsals; implies --once.") var now: String?
-        @Option(help: "On PostgreSQL: seconds a job's lease lasts without a heartbeat, 3 to 3600.") var lease = 30.0
-        @Option(help: "On PostgreSQL: this node's id (default: host name and a random suffix).") var node: String?
+        @OptionGroup var nodeOptions: NodeOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var runbooks: RunbookFolderOptions
 
         static let pollRange = 0.05...3600.0
-        static let leaseRange = 3.0...3600.0
         static let graceRange = 0.0...86_400.0
 
         func validate() throws {
@@ -79,20 +77,6 @@ extension RunbookCommand {
                     throw ValidationError("--retention: \(error) (or 'off')")
                 }
             }
-            guard Self.leaseRange.contains(lease) else {
-                throw ValidationError("--lease \(lease) is out of range: 3 to 3600 seconds")
-            }
-            // Shown in tables and logs and written into job reasons: plain characters only.
-            if let node,
-                node.isEmpty || node.count > 100
-                    || !node.unicodeScalars.allSatisfy({
-                        $0.isASCII
-                            && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
-                                || "._-".unicodeScalars.contains($0))
-                    })
-            {
-                throw ValidationError("--node must be 1 to 100 letters, digits, '.', '_' or '-'")
-            }
             if let now, (try? Date(now, strategy: .iso8601)) == nil {
                 throw ValidationError("--now '\(now)' is not an ISO 8601 time such as 2026-11-25T02:00:30Z")
             }
@@ -106,7 +90,7 @@ extension RunbookCommand {
             }
             let service = try store.openWithAccount()
             let logger = Logger(label: "runbook.scheduler")
-            let (tick, services) = service.daemonServices(
+            let (tick, services) = try service.daemonServices(
                 library: runbooks.library, poll: poll, concurrency: concurrency, grace: grace,
                 retention: DaemonServices.retention(retention), logger: logger)
             if once || now != nil {
@@ -134,10 +118,7 @@ extension RunbookCommand {
         /// This process as a node of a PostgreSQL store.
         private func runNode(_ location: PostgresLocation) async throws {
             let logger = Logger(label: "runbook.node")
-            let settings = NodeSettings(
-                id: node ?? NodeSettings.newID(), lease: .milliseconds(Int(lease * 1000)),
-                heartbeat: .milliseconds(Int(lease * 1000 / 3)), poll: .milliseconds(Int(poll * 1000)),
-                concurrency: concurrency)
+            let settings = nodeOptions.settings(poll: poll, concurrency: concurrency)
             let date = once || now != nil ? now.flatMap { try? Date($0, strategy: .iso8601) } ?? Date() : nil
             do {
                 try await AutomationService.runNode(

@@ -4,6 +4,7 @@ import AutomationServer
 import AutomationService
 import Foundation
 import Logging
+import PostgresStore
 import Scheduler
 import ServiceLifecycle
 
@@ -24,9 +25,18 @@ extension RunbookCommand {
                 which makes a certificate for localhost and 127.0.0.1 in the store folder and prints \
                 its path (trust it with REQUESTS_CA_BUNDLE=PATH for Azure's Python SDK).
 
+                With --store postgresql://USER@HOST:PORT/DB the process is also a node of several \
+                sharing that database (as 'runbook scheduler' is): every node serves the same account, \
+                a job started through any node's API waits in New for the first free slot of any node, \
+                and a node's jobs are recovered by another after --lease seconds without its heartbeat. \
+                On PostgreSQL the API serves accounts, runbooks, jobs, schedules and job schedules; \
+                machines, change tracking and Log Analytics queries need the embedded store and answer \
+                501 there. --tls-self-signed needs a store folder: give --tls-cert and --tls-key.
+
                 Examples:
                   runbook serve --tls-self-signed
                   runbook serve --port 8080             # plain http on 127.0.0.1
+                  runbook serve --store postgresql://runbook@db1/automation --lease 30
                 """))
 
         @Option(help: "Address to listen on.") var address = "127.0.0.1"
@@ -42,6 +52,7 @@ extension RunbookCommand {
         var retention = "30d"
         @Option(help: "Rows a Log Analytics query answers at most; past it the answer is partial (PartialError).")
         var queryRowLimit = LogQuery.defaultRowLimit
+        @OptionGroup var nodeOptions: NodeOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var runbooks: RunbookFolderOptions
 
@@ -79,6 +90,10 @@ extension RunbookCommand {
 
         func run() async throws {
             DaemonServices.bootstrapLogging()
+            if case .postgres(let location) = try store.location() {
+                try await serveNode(location)
+                return
+            }
             var service = try self.store.openWithAccount()
             service.queryRowLimit = queryRowLimit
             let logger = Logger(label: "runbook.serve")
@@ -90,25 +105,14 @@ extension RunbookCommand {
                 tls = RunbookServer.TLSFiles(certificate: tlsCert, key: tlsKey)
             }
             let inbox = JobInbox()
-            let (_, services) = service.daemonServices(
+            let (_, services) = try service.daemonServices(
                 library: runbooks.library, poll: poll, concurrency: concurrency, grace: grace,
                 retention: DaemonServices.retention(retention), logger: Logger(label: "runbook.scheduler"),
                 inbox: inbox)
             let server = RunbookServer(
                 host: address, port: port ?? (tls == nil ? 8080 : 8443), tls: tls, service: service,
                 submission: inbox, logger: Logger(label: "runbook.http"))
-            let scheme = tls == nil ? "http" : "https"
-            let address = self.address
-            let certificate = tls?.certificate
-            let application = try server.application { bound in
-                // Written at once (not buffered): scripts and tests wait for this line to learn the port.
-                var lines =
-                    "Serving \(scheme)://\(address):\(bound) (Azure Automation ARM API, api-version 2024-10-23)\n"
-                if let certificate {
-                    lines += "TLS certificate: \(certificate) (clients: REQUESTS_CA_BUNDLE=\(certificate))\n"
-                }
-                FileHandle.standardOutput.write(Data(lines.utf8))
-            }
+            let application = try server.application(onRunning: announce(tls))
             var configuration = ServiceGroupConfiguration(
                 services: [
                     .init(
@@ -118,6 +122,56 @@ extension RunbookCommand {
             configuration.maximumGracefulShutdownDuration = .milliseconds(Int(grace * 1000))
             try await ServiceGroup(configuration: configuration).run()
             logger.info("serve stopped")
+        }
+
+        /// Prints where the server listens once it does: written at once (not buffered), since
+        /// scripts and tests wait for this line to learn the port.
+        private func announce(_ tls: RunbookServer.TLSFiles?) -> @Sendable (Int) async -> Void {
+            let scheme = tls == nil ? "http" : "https"
+            let address = self.address
+            let certificate = tls?.certificate
+            return { bound in
+                var lines =
+                    "Serving \(scheme)://\(address):\(bound) (Azure Automation ARM API, api-version 2024-10-23)\n"
+                if let certificate {
+                    lines += "TLS certificate: \(certificate) (clients: REQUESTS_CA_BUNDLE=\(certificate))\n"
+                }
+                FileHandle.standardOutput.write(Data(lines.utf8))
+            }
+        }
+
+        /// The API on a node of a PostgreSQL store: the node's loop and the HTTP server in one group.
+        private func serveNode(_ location: PostgresLocation) async throws {
+            if tlsSelfSigned {
+                Terminal.error(
+                    "--tls-self-signed keeps its certificate in the store folder, and \(location) is a database: "
+                        + "give --tls-cert and --tls-key (the same files on every node)")
+                throw ExitCode(64)
+            }
+            let tls = tlsCert.flatMap { cert in tlsKey.map { RunbookServer.TLSFiles(certificate: cert, key: $0) } }
+            let (host, port, rowLimit) = (address, self.port ?? (tls == nil ? 8080 : 8443), queryRowLimit)
+            let onRunning = announce(tls)
+            do {
+                try await AutomationService.runNode(
+                    location, library: runbooks.library,
+                    settings: nodeOptions.settings(poll: poll, concurrency: concurrency), grace: grace, once: nil,
+                    logger: Logger(label: "runbook.node")
+                ) { service, submission in
+                    var service = service
+                    service.queryRowLimit = rowLimit
+                    let server = RunbookServer(
+                        host: host, port: port, tls: tls, service: service, submission: submission,
+                        logger: Logger(label: "runbook.http"))
+                    return [
+                        .init(
+                            service: try server.application(onRunning: onRunning),
+                            successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "http")
+                    ]
+                }
+            } catch let error as StoreError {
+                Terminal.error(error.description)
+                throw ExitCode(74)
+            }
         }
     }
 }

@@ -119,15 +119,17 @@ extension RunbookCommand.Token {
         }
 
         func run() async throws {
-            let service = try store.openWithAccount()
-            let created: (token: TokenInfo, secret: String)
-            do {
-                let lifetime = try expires.map { text throws(ServiceError) in try AutomationService.tokenLifetime(text)
+            let (name, role, expires) = (self.name, self.role, self.expires)
+            let created = try await store.withService(create: true) { service in
+                do throws(ServiceError) {
+                    let lifetime = try expires.map { text throws(ServiceError) in
+                        try AutomationService.tokenLifetime(text)
+                    }
+                    return try await service.createToken(name: name, role: role, expiresIn: lifetime)
+                } catch {
+                    Terminal.error(error.description)
+                    throw ExitCode(error.exitCode)
                 }
-                created = try await service.createToken(name: name, role: role, expiresIn: lifetime)
-            } catch {
-                Terminal.error(error.description)
-                throw ExitCode(error.exitCode)
             }
             let token = created.token
             if json {
@@ -154,13 +156,13 @@ extension RunbookCommand.Token {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExisting()
-            let tokens: [TokenInfo]
-            do {
-                tokens = try await service.tokens()
-            } catch {
-                Terminal.error(error.description)
-                throw ExitCode(error.exitCode)
+            let tokens = try await store.withService(create: false) { service in
+                do throws(ServiceError) {
+                    return try await service.tokens()
+                } catch {
+                    Terminal.error(error.description)
+                    throw ExitCode(error.exitCode)
+                }
             }
             let now = Date()
             if json {
@@ -191,12 +193,14 @@ extension RunbookCommand.Token {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExisting()
-            do {
-                try await service.revokeToken(named: name)
-            } catch {
-                Terminal.error(error.description)
-                throw ExitCode(error.exitCode)
+            let name = self.name
+            try await store.withService(create: false) { service in
+                do throws(ServiceError) {
+                    try await service.revokeToken(named: name)
+                } catch {
+                    Terminal.error(error.description)
+                    throw ExitCode(error.exitCode)
+                }
             }
             Terminal.out("Revoked token '\(name)'.")
         }

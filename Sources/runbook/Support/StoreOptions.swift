@@ -9,8 +9,8 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .customLong("store"),
         help: ArgumentHelp(
-            "Folder of the store (automation.sqlite), or postgresql://USER@HOST:PORT/DB for 'runbook store'. "
-                + "Default: $RUNBOOK_STORE, else .runbook",
+            "Folder of the store (automation.sqlite), or postgresql://USER@HOST:PORT/DB for the commands that "
+                + "serve one (serve, scheduler, run, nodes, store). Default: $RUNBOOK_STORE, else .runbook",
             valueName: "dir"))
     var folder: String?
 
@@ -69,6 +69,20 @@ struct StoreOptions: ParsableArguments {
             Terminal.note("job \(job.id) was left unfinished by a process that ended; marked \(what)")
         }
         return service
+    }
+
+    /// For commands whose use cases run on either kind of store (tokens): the embedded store
+    /// (created if `create`, else it must exist), or the PostgreSQL database while `body` runs.
+    func withService<T: Sendable>(create: Bool, _ body: (AutomationService) async throws -> T) async throws -> T {
+        guard case .postgres(let location) = try self.location() else {
+            return try await body(create ? try openWithAccount() : try openExisting())
+        }
+        do {
+            return try await AutomationService.withShared(location, body)
+        } catch let error as StoreError {
+            Terminal.error(error.description)
+            throw ExitCode(74)
+        }
     }
 
     /// The folder must be a folder we can create or use; said in plain words before SQLite or
