@@ -6,22 +6,22 @@ import Foundation
 /// schedules' fire history.
 extension AutomationService {
     /// Jobs matching the filter, newest first.
-    public func jobs(matching filter: JobFilter) throws(ServiceError) -> [Job] {
-        try storeCall { try store.jobs(filter) }
+    public func jobs(matching filter: JobFilter) async throws(ServiceError) -> [Job] {
+        try await storeCall { try await stores.jobs(filter) }
     }
 
     /// The job with this id or unique id prefix; nil when none matches.
-    public func job(idOrPrefix id: String) throws(ServiceError) -> Job? {
-        try storeCall { try store.job(id) }
+    public func job(idOrPrefix id: String) async throws(ServiceError) -> Job? {
+        try await storeCall { try await stores.job(idOrPrefix: id) }
     }
 
-    public func statusHistory(job id: String) throws(ServiceError) -> [JobStatusChange] {
-        try storeCall { try store.statusHistory(job: id) }
+    public func statusHistory(job id: String) async throws(ServiceError) -> [JobStatusChange] {
+        try await storeCall { try await stores.statusHistory(job: id) }
     }
 
     /// A job's stream records in the order they were written (one stream, or all).
-    public func streamRecords(job id: String, kind: StreamKind? = nil) throws(ServiceError) -> [StreamRecord] {
-        try storeCall { try store.streams(job: id, kind: kind) }
+    public func streamRecords(job id: String, kind: StreamKind? = nil) async throws(ServiceError) -> [StreamRecord] {
+        try await storeCall { try await stores.streams(job: id, kind: kind) }
     }
 
     /// Deletes finished jobs created before `cutoff`, with their streams and history.
@@ -30,8 +30,8 @@ extension AutomationService {
     }
 
     /// The fire of a schedule that started this job, if one did.
-    public func fire(startingJob id: String) throws(ServiceError) -> FireRecord? {
-        try storeCall { try store.fire(startingJob: id) }
+    public func fire(startingJob id: String) async throws(ServiceError) -> FireRecord? {
+        try await storeCall { try await stores.fire(startingJob: id) }
     }
 
     /// A schedule's fires, newest first.

@@ -52,4 +52,13 @@ extension AutomationService {
             throw Self.storeError(error)
         }
     }
+
+    /// Runs an asynchronous store call, its errors in the service's terms.
+    func storeCall<T>(_ work: () async throws -> T) async throws(ServiceError) -> T {
+        do {
+            return try await work()
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
 }

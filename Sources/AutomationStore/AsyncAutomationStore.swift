@@ -38,6 +38,24 @@ extension AsyncAutomationStore: AccountStoring {
     }
 }
 
+extension AsyncAutomationStore: JobHistoryReading {
+    public func jobs(_ filter: JobFilter) async throws -> [Job] {
+        try await read { [store] db in try store.jobs(db, filter) }
+    }
+
+    public func job(idOrPrefix: String) async throws -> Job? {
+        try await read { db in try AutomationStore.job(db, idOrPrefix: idOrPrefix) }
+    }
+
+    public func statusHistory(job id: String) async throws -> [JobStatusChange] {
+        try await read { [store] db in try store.statusHistory(db, job: id) }
+    }
+
+    public func fire(startingJob id: String) async throws -> FireRecord? {
+        try await read { [store] db in try store.fire(db, startingJob: id) }
+    }
+}
+
 extension AsyncAutomationStore: JobStoring {
     public func createJob(_ job: Job) async throws {
         try await write { db in try AutomationStore.insert(db, job, owner: .current) }

@@ -20,10 +20,12 @@ extension AutomationStore {
 
     /// The fire that started a job, if a schedule started it.
     public func fire(startingJob id: String) throws -> FireRecord? {
-        try writer.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM scheduleFire WHERE jobId = ? LIMIT 1", arguments: [id])
-            return readable(rows, table: "scheduleFire", key: "scheduleName", Self.fire).first
-        }
+        try writer.read { db in try fire(db, startingJob: id) }
+    }
+
+    func fire(_ db: Database, startingJob id: String) throws -> FireRecord? {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM scheduleFire WHERE jobId = ? LIMIT 1", arguments: [id])
+        return readable(rows, table: "scheduleFire", key: "scheduleName", Self.fire).first
     }
 
     static func fire(_ row: Row) throws -> FireRecord {

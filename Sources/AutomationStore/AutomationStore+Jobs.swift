@@ -117,25 +117,32 @@ extension AutomationStore {
     /// A job by full id or unique prefix (at least 4 characters). A row that cannot be read
     /// throws `StoreError.unreadable` saying what is wrong with it.
     public func job(_ idOrPrefix: String) throws -> Job? {
-        try writer.read { db in
-            if let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM job WHERE id = ?"), arguments: [idOrPrefix])
-            {
-                return try Self.readJob(row)
-            }
-            guard idOrPrefix.count >= 4 else { return nil }
-            let request = JobRecord.filter(JobRecord.Columns.id.like("\(idOrPrefix)%"))
-            let matches = try Row.fetchAll(db, request.limit(2))
-            if matches.count > 1 {
-                throw StoreError.ambiguousJob(prefix: idOrPrefix, matches: try request.fetchCount(db))
-            }
-            return try matches.first.map(Self.readJob)
+        try writer.read { db in try Self.job(db, idOrPrefix: idOrPrefix) }
+    }
+
+    static func job(_ db: Database, idOrPrefix: String) throws -> Job? {
+        if let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM job WHERE id = ?"), arguments: [idOrPrefix])
+        {
+            return try Self.readJob(row)
         }
+        guard idOrPrefix.count >= 4 else { return nil }
+        let (lower, upper) = JobIDPrefix.range(idOrPrefix)
+        let request = JobRecord.filter(sql: "id >= ? AND id < ?", arguments: [lower, upper]).order(Column("id"))
+        let matches = try Row.fetchAll(db, request.limit(2))
+        if matches.count > 1 {
+            throw StoreError.ambiguousJob(prefix: idOrPrefix, matches: try request.fetchCount(db))
+        }
+        return try matches.first.map(Self.readJob)
     }
 
     /// Jobs newest first. A row that cannot be read is reported (`reportUnreadable`) and skipped.
     public func jobs(_ filter: JobFilter) throws -> [Job] {
-        let rows = try writer.read { db in
+        try writer.read { db in try jobs(db, filter) }
+    }
+
+    func jobs(_ db: Database, _ filter: JobFilter) throws -> [Job] {
+        let rows = try {
             var request = JobRecord.all()
             if let runbook = filter.runbook { request = request.filter(JobRecord.Columns.runbookName == runbook) }
             if let status = filter.status { request = request.filter(JobRecord.Columns.status == status.rawValue) }
@@ -147,7 +154,7 @@ extension AutomationStore {
             if let until = filter.until { request = request.filter(JobRecord.Columns.createdAt < until) }
             return try Row.fetchAll(
                 db, request.order(JobRecord.Columns.createdAt.desc, JobRecord.Columns.id).limit(filter.limit))
-        }
+        }()
         return readable(rows, table: "job", key: "id") { try Self.job(JobRecord(row: $0)) }
     }
 
@@ -162,10 +169,12 @@ extension AutomationStore {
 
     /// Status changes in order; an unreadable entry is reported and skipped.
     public func statusHistory(job id: String) throws -> [JobStatusChange] {
-        let rows = try writer.read { db in
-            try Row.fetchAll(
-                db, JobStatusRecord.filter(JobStatusRecord.Columns.jobId == id).order(JobStatusRecord.Columns.seq))
-        }
+        try writer.read { db in try statusHistory(db, job: id) }
+    }
+
+    func statusHistory(_ db: Database, job id: String) throws -> [JobStatusChange] {
+        let rows = try Row.fetchAll(
+            db, JobStatusRecord.filter(JobStatusRecord.Columns.jobId == id).order(JobStatusRecord.Columns.seq))
         return readable(rows, table: "jobStatus", key: "seq") { row in
             let record = try JobStatusRecord(row: row)
             return JobStatusChange(

@@ -73,6 +73,22 @@ final class RecordingStores: AutomationStoring {
         note()
         return try await inner.jobPage(query)
     }
+    func jobs(_ filter: JobFilter) async throws -> [Job] {
+        note()
+        return try await inner.jobs(filter)
+    }
+    func job(idOrPrefix: String) async throws -> Job? {
+        note()
+        return try await inner.job(idOrPrefix: idOrPrefix)
+    }
+    func statusHistory(job id: String) async throws -> [JobStatusChange] {
+        note()
+        return try await inner.statusHistory(job: id)
+    }
+    func fire(startingJob id: String) async throws -> FireRecord? {
+        note()
+        return try await inner.fire(startingJob: id)
+    }
     func streams(job id: String, kind: StreamKind?) async throws -> [StreamRecord] {
         note()
         return try await inner.streams(job: id, kind: kind)

@@ -101,6 +101,27 @@ import Testing
         let queued = try cli.run("run", "scan", "--store", url, "--json")
         #expect(queued.status == 0, "\(queued.stderr)")
         #expect(queued.stdout.contains("\"status\" : \"New\""), "\(queued.stdout)")
+        try jobHistoryReadsAndRequestsWorkOnPostgreSQL(cli, url)
+    }
+
+    /// `runbook jobs list|show|output|stop|resume` on the queued job, as on a folder.
+    private func jobHistoryReadsAndRequestsWorkOnPostgreSQL(_ cli: CLI, _ url: String) throws {
+        let list = try cli.run("jobs", "list", "--store", url, "--json")
+        #expect(list.status == 0, "\(list.stderr)")
+        let jobs = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        let id = try #require(jobs.first?["id"] as? String)
+        #expect(jobs.count == 1 && jobs.first?["status"] as? String == "New")
+        let show = try cli.run("jobs", "show", String(id.prefix(8)).uppercased(), "--store", url)
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(show.stdout.contains("Job:         \(id)") && show.stdout.contains("Timeline:"), "\(show.stdout)")
+        #expect(try cli.run("jobs", "output", "latest", "--store", url).status == 0)
+        let unknown = try cli.run("jobs", "show", "abcdef12", "--store", url)
+        #expect(unknown.status == 1 && unknown.stderr.contains("no job with id 'abcdef12'"), "\(unknown.stderr)")
+        // No node runs it: the stop is recorded (Stopping) and recovery ends it once a node looks.
+        let stop = try cli.run("jobs", "stop", id, "--wait", "0", "--store", url)
+        #expect(stop.stdout.contains("Stop requested for job \(id)") || stop.stdout.contains("Stopped"), "\(stop)")
+        let resume = try cli.run("jobs", "resume", id, "--store", url)
+        #expect(resume.status == 64 && resume.stderr.contains("add --queue"), "\(resume.stderr)")
     }
 
     @Test func nodesListOnTheEmbeddedStoreSaysNodesNeedPostgreSQL() throws {
@@ -126,7 +147,7 @@ import Testing
     @Test func otherCommandsRefuseAPostgresURLSayingWhatItServes() throws {
         let cli = CLI()
         defer { cli.cleanUp() }
-        let result = try cli.run("jobs", "list", "--store", "postgresql://runbook@127.0.0.1:1/runbook")
+        let result = try cli.run("machine", "list", "--store", "postgresql://runbook@127.0.0.1:1/runbook")
         #expect(result.status == 69)
         #expect(result.stderr.contains("cannot use the PostgreSQL store postgresql://runbook@127.0.0.1:1/runbook yet"))
         #expect(result.stderr.contains("'runbook serve' and 'runbook scheduler' (as nodes), 'runbook run'"))

@@ -45,3 +45,12 @@ public struct JobQuery: Sendable, Hashable {
         hasher.combine(limit)
     }
 }
+
+/// A job id prefix as a range of ids, `lower <= id < upper`: case-sensitive, no character of
+/// the prefix is a wildcard, and a primary-key index serves it on either store (ids compare
+/// byte by byte).
+public enum JobIDPrefix {
+    public static func range(_ prefix: String) -> (lower: String, upper: String) {
+        (prefix, prefix + "\u{10FFFF}")
+    }
+}

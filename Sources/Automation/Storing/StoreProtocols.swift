@@ -33,6 +33,19 @@ public protocol JobStoring: Sendable {
     func queueResume(job id: String, at now: Date) async throws -> JobResumeOutcome
 }
 
+/// The job history as the command line reads it (`runbook jobs list|show|output`).
+public protocol JobHistoryReading: Sendable {
+    /// Jobs newest first (with their runbook content); an unreadable row is reported and skipped.
+    func jobs(_ filter: JobFilter) async throws -> [Job]
+    /// A job by full id or unique prefix (at least 4 characters); a prefix that matches several
+    /// is `StoreError.ambiguousJob`, a row that cannot be read `StoreError.unreadable`.
+    func job(idOrPrefix: String) async throws -> Job?
+    /// The job's status changes in order.
+    func statusHistory(job id: String) async throws -> [JobStatusChange]
+    /// The schedule fire that started the job, if one did.
+    func fire(startingJob id: String) async throws -> FireRecord?
+}
+
 /// Runbooks as account resources: a draft and a published version.
 public protocol RunbookStoring: Sendable {
     func runbookResource(named name: String) async throws -> RunbookResource?
@@ -79,7 +92,8 @@ public protocol TokenStoring: Sendable {
 }
 
 /// Everything the application layer asks of a store.
-public typealias AutomationStoring = AccountStoring & JobStoring & RunbookStoring & ScheduleStoring & TokenStoring
+public typealias AutomationStoring = AccountStoring & JobStoring & JobHistoryReading & RunbookStoring & ScheduleStoring
+    & TokenStoring
 
 /// A token with the hash its secret must match (for authentication only).
 public struct TokenCredential: Sendable, Hashable {

@@ -37,7 +37,7 @@ extension Portal {
     func jobPage(_ request: PortalRequest, id: String) async -> PortalResponse {
         do {
             let job = try await service.job(id: id)
-            let history = (try? service.statusHistory(job: job.id)) ?? []
+            let history = (try? await service.statusHistory(job: job.id)) ?? []
             let all = try await service.streams(job: job.id)
             let streams = all.suffix(Self.streamRecordsShown)
             let parameters: [[String: Any]] = job.parameters.keys.sorted().map {

@@ -46,15 +46,18 @@ extension RunbookCommand.JobsCommand {
         }
 
         func run() async throws {
-            let service = try store.openExisting()
             let filter = JobFilter(
                 runbook: runbook, status: status.flatMap(JobStatus.init(caseInsensitive:)),
                 reason: reason.flatMap(StartReason.init(rawValue:)), schedule: schedule,
                 since: since.flatMap { TimeArgument.date($0, now: Date()) },
                 until: until.flatMap { try? Date($0, strategy: .iso8601) }, limit: limit)
-            let jobs = try service.jobs(matching: filter)
+            let jobs = try await store.withService(create: false) { service in
+                try await Terminal.exitOnError { () async throws(ServiceError) in
+                    try await service.jobs(matching: filter)
+                }
+            }
             if json {
-                try JSONOutput.print(try jobs.map { try JobDocument(job: $0) })
+                try JSONOutput.print(jobs.map { JobDocument(job: $0) })
                 return
             }
             if jobs.isEmpty {
@@ -87,10 +90,20 @@ extension RunbookCommand.JobsCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExisting()
-            let job = try JobLookup.find(id, in: service)
+            let id = self.id
+            let (job, fire, history, streams) = try await store.withService(create: false) { service in
+                let job = try await JobLookup.find(id, in: service)
+                return try await Terminal.exitOnError { () async throws(ServiceError) in
+                    (
+                        job, try await service.fire(startingJob: job.id), try await service.statusHistory(job: job.id),
+                        try await service.streamRecords(job: job.id)
+                    )
+                }
+            }
             if json {
-                try JSONOutput.print(try JobDocument(job: job, service: service))
+                var document = JobDocument(job: job)
+                document.statusHistory = history
+                try JSONOutput.print(document)
                 return
             }
             var lines = [
@@ -111,16 +124,15 @@ extension RunbookCommand.JobsCommand {
             if let step = job.resumesBeforeStep {
                 lines.append("Resumes:     before step \(step) ('runbook jobs resume \(job.id)')")
             }
-            if let fire = try service.fire(startingJob: job.id) {
+            if let fire {
                 lines.append("Schedule:    \(fire.scheduleName), fire time \(fire.fireTime.formatted(.iso8601))")
             }
             lines.append("Timeline:")
-            for change in try service.statusHistory(job: job.id) {
+            for change in history {
                 lines.append(
                     "  \(change.at.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))  \(change.status.rawValue)"
                 )
             }
-            let streams = try service.streamRecords(job: job.id)
             let counts = Dictionary(grouping: streams, by: \.stream).mapValues(\.count)
             let summary = StreamKind.allCases.compactMap { kind in counts[kind].map { "\(kind.rawValue) \($0)" } }
             lines.append("Streams:     \(summary.isEmpty ? "none" : summary.joined(separator: ", "))")
@@ -146,10 +158,13 @@ extension RunbookCommand.JobsCommand {
         }
 
         func run() async throws {
-            let service = try store.openExisting()
-            let job = try JobLookup.find(id, in: service)
-            let kind = stream.flatMap(StreamKind.init(caseInsensitive:))
-            let records = try service.streamRecords(job: job.id, kind: kind)
+            let (id, kind) = (self.id, stream.flatMap(StreamKind.init(caseInsensitive:)))
+            let records = try await store.withService(create: false) { service in
+                let job = try await JobLookup.find(id, in: service)
+                return try await Terminal.exitOnError { () async throws(ServiceError) in
+                    try await service.streamRecords(job: job.id, kind: kind)
+                }
+            }
             if json {
                 try JSONOutput.print(records)
                 return
@@ -169,9 +184,12 @@ extension RunbookCommand.JobsCommand {
 enum JobLookup {
     static let minimumPrefix = 4
 
-    static func find(_ id: String, in service: AutomationService) throws -> Job {
+    static func find(_ id: String, in service: AutomationService) async throws -> Job {
         if id == "latest" {
-            guard let job = try service.jobs(matching: JobFilter(limit: 1)).first else {
+            let newest = try await Terminal.exitOnError { () async throws(ServiceError) in
+                try await service.jobs(matching: JobFilter(limit: 1))
+            }
+            guard let job = newest.first else {
                 Terminal.error("there is no job yet ('latest' names the newest job); run one with: runbook run NAME")
                 throw ExitCode(1)
             }
@@ -188,7 +206,8 @@ enum JobLookup {
             throw ExitCode(64)
         }
         do {
-            if let job = try service.job(idOrPrefix: id) { return job }
+            // Ids are lower-case (the API lowers the names it is given); a prefix copied in capitals finds them.
+            if let job = try await service.job(idOrPrefix: id.lowercased()) { return job }
         } catch {
             Terminal.error(error.description)
             throw ExitCode(1)

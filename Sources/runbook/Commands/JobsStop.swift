@@ -19,9 +19,12 @@ extension RunbookCommand.JobsCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExisting()
-            let job = try JobLookup.find(id, in: service)
-            switch try service.requestStop(job: job.id) {
+            try await store.withService(create: false) { service in try await stop(in: service) }
+        }
+
+        private func stop(in service: AutomationService) async throws {
+            let job = try await JobLookup.find(id, in: service)
+            switch try await service.requestStop(job: job.id) {
             case .notFound:
                 Terminal.error("no job with id '\(id)'")
                 throw ExitCode(1)

@@ -22,9 +22,12 @@ extension RunbookCommand.JobsCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExisting()
-            let job = try JobLookup.find(id, in: service)
-            switch try service.requestSuspend(job: job.id) {
+            try await store.withService(create: false) { service in try await suspend(in: service) }
+        }
+
+        private func suspend(in service: AutomationService) async throws {
+            let job = try await JobLookup.find(id, in: service)
+            switch try await service.requestSuspend(job: job.id) {
             case .notFound:
                 Terminal.error("no job with id '\(id)'")
                 throw ExitCode(1)
@@ -57,7 +60,8 @@ extension RunbookCommand.JobsCommand {
                 The job runs again in this process, with the runbook content and parameters it recorded
                 (not the file as it is now), starting with the step it was suspended before; its streams
                 go on where they were. Exit status as for 'runbook run'. With --queue the job is only
-                marked Resuming and a running 'runbook scheduler' picks it up on its next pass.
+                marked Resuming and a running 'runbook scheduler' picks it up on its next pass; on \
+                PostgreSQL (--store postgresql://...) --queue is required and a node resumes it.
                 """))
 
         @Argument(help: "Job id, a unique prefix of at least 4 characters, or latest.") var id: String
@@ -67,23 +71,21 @@ extension RunbookCommand.JobsCommand {
 
         func run() async throws {
             Logs.bootstrap()
-            let service = try store.openExisting()
-            let job = try JobLookup.find(id, in: service)
-            if queue {
-                switch try service.queueResume(job: job.id) {
-                case .queued(let queued):
-                    Terminal.out(
-                        "Job \(queued.id) Resuming: a scheduler resumes it before step \((queued.checkpointStep ?? 0) + 1)."
-                    )
-                    return
-                case .notSuspended(let status):
-                    Terminal.error(ResumeError.notSuspended(id: job.id, status: status).description)
-                    throw ExitCode(1)
-                case .notFound:
-                    Terminal.error("no job with id '\(id)'")
-                    throw ExitCode(1)
+            if case .postgres = try store.location() {
+                guard queue else {
+                    Terminal.error(
+                        "on PostgreSQL the nodes run jobs: add --queue, and the first node with a free slot resumes it")
+                    throw ExitCode(64)
                 }
+                try await store.withService(create: false) { service in try await queueResume(in: service) }
+                return
             }
+            let service = try store.openExisting()
+            if queue {
+                try await queueResume(in: service)
+                return
+            }
+            let job = try await JobLookup.find(id, in: service)
             let logger = Logger(label: "runbook.engine")
             do {
                 try await LiveJob.run(json: json, service: service) { observer, progress in
@@ -92,6 +94,23 @@ extension RunbookCommand.JobsCommand {
                 }
             } catch let error as ResumeError {
                 Terminal.error(error.description)
+                throw ExitCode(1)
+            }
+        }
+
+        /// Marks the job Resuming for a scheduler's next pass (or a node's claim).
+        private func queueResume(in service: AutomationService) async throws {
+            let job = try await JobLookup.find(id, in: service)
+            switch try await service.queueResume(job: job.id) {
+            case .queued(let queued):
+                Terminal.out(
+                    "Job \(queued.id) Resuming: a scheduler resumes it before step \((queued.checkpointStep ?? 0) + 1)."
+                )
+            case .notSuspended(let status):
+                Terminal.error(ResumeError.notSuspended(id: job.id, status: status).description)
+                throw ExitCode(1)
+            case .notFound:
+                Terminal.error("no job with id '\(id)'")
                 throw ExitCode(1)
             }
         }

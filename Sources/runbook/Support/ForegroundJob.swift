@@ -48,7 +48,7 @@ enum LiveJob {
         }
         _ = interrupt
         if json {
-            try JSONOutput.print(JobDocument(job: job, service: service, withStreams: true))
+            try JSONOutput.print(try await JobDocument(job: job, service: service, withStreams: true))
         } else {
             JobPrinter.finished(job)
         }

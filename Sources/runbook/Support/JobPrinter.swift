@@ -78,7 +78,14 @@ struct JobDocument: Encodable {
         try container.encodeIfPresent(streams, forKey: .streams)
     }
 
-    init(job: Job, service: AutomationService? = nil, withStreams: Bool = false) throws {
+    /// The job with its timeline (and its streams, `withStreams`) as `service` reads them.
+    init(job: Job, service: AutomationService, withStreams: Bool = false) async throws {
+        self.init(job: job)
+        statusHistory = try await service.statusHistory(job: job.id)
+        if withStreams { streams = try await service.streamRecords(job: job.id) }
+    }
+
+    init(job: Job) {
         id = job.id
         runbook = job.runbookName
         runbookDigest = job.runbookDigest
@@ -96,9 +103,5 @@ struct JobDocument: Encodable {
         durationSeconds = job.duration(now: Date()).map { ($0 * 1000).rounded() / 1000 }
         exception = job.exception
         resumesBeforeStep = job.resumesBeforeStep
-        if let service {
-            statusHistory = try service.statusHistory(job: job.id)
-            if withStreams { streams = try service.streamRecords(job: job.id) }
-        }
     }
 }

@@ -10,7 +10,7 @@ enum JobWait {
     ) async throws -> JobStatus? {
         let deadline = Date().addingTimeInterval(seconds)
         while true {
-            if let status = try service.job(idOrPrefix: id)?.status, done(status) { return status }
+            if let status = try await service.job(idOrPrefix: id)?.status, done(status) { return status }
             guard Date() < deadline else { return nil }
             try await Task.sleep(for: .milliseconds(100))
         }

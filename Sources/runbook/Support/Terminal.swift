@@ -1,5 +1,6 @@
 import ArgumentParser
 import Automation
+import AutomationService
 import Foundation
 
 /// The one place that writes to the terminal. Text for people has its control characters made
@@ -17,6 +18,16 @@ enum Terminal {
 
     static func error(_ message: String) {
         standardError("error: \(message)\n")
+    }
+
+    /// Runs a use case; its error is said in one line and the command exits with its code.
+    static func exitOnError<T>(_ body: () async throws(ServiceError) -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            Terminal.error(error.description)
+            throw ExitCode(error.exitCode)
+        }
     }
 
     static func warning(_ message: String) {
