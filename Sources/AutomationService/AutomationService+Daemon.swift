@@ -1,4 +1,5 @@
 import Automation
+import AutomationStore
 import Foundation
 import Logging
 import RunbookEngine
@@ -26,13 +27,20 @@ extension AutomationService {
                     tick: tick, poll: .milliseconds(Int(poll * 1000)), logger: logger, inbox: inbox),
                 successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "scheduler")
         ]
-        if let retention {
-            services.append(
-                .init(
-                    service: RetentionService(
-                        store: store, retention: Double(retention.components.seconds), logger: logger),
-                    successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "retention"))
-        }
+        services += Self.retentionServices(AsyncAutomationStore(store), retention: retention, logger: logger)
         return (tick, services)
+    }
+
+    /// History retention over `store` (none when `retention` is nil: all history is kept).
+    static func retentionServices(_ store: any JobPurging, retention: Duration?, logger: Logger)
+        -> [ServiceGroupConfiguration.ServiceConfiguration]
+    {
+        guard let retention else { return [] }
+        return [
+            .init(
+                service: RetentionService(
+                    store: store, retention: Double(retention.components.seconds), logger: logger),
+                successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "retention")
+        ]
     }
 }

@@ -25,8 +25,8 @@ extension AutomationService {
     }
 
     /// Deletes finished jobs created before `cutoff`, with their streams and history.
-    public func purgeJobs(before cutoff: Date) throws(ServiceError) -> Int {
-        try storeCall { try store.purgeJobs(before: cutoff) }
+    public func purgeJobs(before cutoff: Date) async throws(ServiceError) -> Int {
+        try await storeCall { try await stores.purgeJobs(before: cutoff, batch: 500) }
     }
 
     /// The fire of a schedule that started this job, if one did.

@@ -20,7 +20,7 @@ extension AutomationService {
     /// `companions` run in the same service group (the API of `runbook serve`).
     public static func runNode(
         _ location: PostgresLocation, library: RunbookLibrary, settings: NodeSettings, grace: Double,
-        once: Date?, logger: Logger, companions: NodeCompanions? = nil
+        retention: Duration?, once: Date?, logger: Logger, companions: NodeCompanions? = nil
     ) async throws {
         // A call may take half a lease (5 to 15 s): a node cut off learns it soon after its lease ends.
         let half = Double(settings.lease.components.seconds) / 2
@@ -44,7 +44,8 @@ extension AutomationService {
                 store: store, tick: tick, runner: runner, settings: settings, logger: logger, wakeup: wakeup)
             let others = try companions?(AutomationService(shared: store), wakeup) ?? []
             var configuration = ServiceGroupConfiguration(
-                services: [.init(service: node, successTerminationBehavior: .gracefullyShutdownGroup)] + others,
+                services: [.init(service: node, successTerminationBehavior: .gracefullyShutdownGroup)] + others
+                    + retentionServices(store, retention: retention, logger: logger),
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             configuration.maximumGracefulShutdownDuration = .milliseconds(Int(grace * 1000))
             try await ServiceGroup(configuration: configuration).run()

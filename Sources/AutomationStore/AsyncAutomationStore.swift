@@ -56,6 +56,18 @@ extension AsyncAutomationStore: JobHistoryReading {
     }
 }
 
+extension AsyncAutomationStore: JobPurging {
+    public func purgeJobs(before cutoff: Date, batch: Int) async throws -> Int {
+        let batch = max(1, batch)
+        var total = 0
+        while true {
+            let deleted = try await write { db in try AutomationStore.purgeBatch(db, before: cutoff, batch: batch) }
+            total += deleted
+            if deleted < batch { return total }
+        }
+    }
+}
+
 extension AsyncAutomationStore: JobStoring {
     public func createJob(_ job: Job) async throws {
         try await write { db in try AutomationStore.insert(db, job, owner: .current) }

@@ -148,17 +148,20 @@ extension AutomationStore {
     public func purgeJobs(before cutoff: Date, batch: Int = 500) throws -> Int {
         var total = 0
         while true {
-            let deleted = try writer.write { db -> Int in
-                try db.execute(
-                    sql: """
-                        DELETE FROM job WHERE id IN (
-                            SELECT id FROM job WHERE createdAt < ? AND status IN ('Completed', 'Failed', 'Stopped')
-                            LIMIT ?)
-                        """, arguments: [cutoff, batch])
-                return db.changesCount
-            }
+            let deleted = try writer.write { db in try Self.purgeBatch(db, before: cutoff, batch: batch) }
             total += deleted
             if deleted < batch { return total }
         }
+    }
+
+    /// One batch of the purge, in the caller's transaction; how many jobs it deleted.
+    static func purgeBatch(_ db: Database, before cutoff: Date, batch: Int) throws -> Int {
+        try db.execute(
+            sql: """
+                DELETE FROM job WHERE id IN (
+                    SELECT id FROM job WHERE createdAt < ? AND status IN ('Completed', 'Failed', 'Stopped')
+                    LIMIT ?)
+                """, arguments: [cutoff, batch])
+        return db.changesCount
     }
 }

@@ -1,4 +1,4 @@
-import AutomationStore
+import Automation
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -9,7 +9,7 @@ import ServiceLifecycle
 public struct RetentionService: Service {
     public static let defaultRetention: TimeInterval = 30 * 86_400
 
-    let store: AutomationStore
+    let store: any JobPurging
     let retention: TimeInterval
     let interval: Duration
     let clock: any Clock<Duration>
@@ -17,7 +17,7 @@ public struct RetentionService: Service {
     let logger: Logger
 
     public init(
-        store: AutomationStore, retention: TimeInterval = RetentionService.defaultRetention,
+        store: any JobPurging, retention: TimeInterval = RetentionService.defaultRetention,
         interval: Duration = .seconds(3600), clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
     ) {
@@ -31,9 +31,9 @@ public struct RetentionService: Service {
 
     /// One purge; returns how many jobs were deleted.
     @discardableResult
-    public func purgeOnce() throws -> Int {
+    public func purgeOnce() async throws -> Int {
         let cutoff = now().addingTimeInterval(-retention)
-        let deleted = try store.purgeJobs(before: cutoff)
+        let deleted = try await store.purgeJobs(before: cutoff, batch: 500)
         if deleted > 0 {
             logger.info(
                 "retention: deleted \(deleted) finished job(s)",
@@ -45,7 +45,7 @@ public struct RetentionService: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                try purgeOnce()
+                try await purgeOnce()
             } catch {
                 logger.error("retention purge failed; retried at the next interval", metadata: ["error": "\(error)"])
             }

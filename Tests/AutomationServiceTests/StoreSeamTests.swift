@@ -89,6 +89,10 @@ final class RecordingStores: AutomationStoring {
         note()
         return try await inner.fire(startingJob: id)
     }
+    func purgeJobs(before cutoff: Date, batch: Int) async throws -> Int {
+        note()
+        return try await inner.purgeJobs(before: cutoff, batch: batch)
+    }
     func streams(job id: String, kind: StreamKind?) async throws -> [StreamRecord] {
         note()
         return try await inner.streams(job: id, kind: kind)

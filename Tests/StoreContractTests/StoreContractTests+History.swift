@@ -59,3 +59,28 @@ extension StoreContractTests {
         }
     }
 }
+
+extension StoreContractTests {
+    @Test(arguments: StoreKind.available) func purgeDeletesOnlyOldFinishedJobsInBatches(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let old = now.addingTimeInterval(-40 * 86_400)
+            for index in 0..<7 {
+                let status: JobStatus = [.completed, .failed, .stopped][index % 3]
+                try await store.createJob(Self.job("old-\(index)", status: status, at: old))
+            }
+            try await store.createJob(Self.job("old-new", at: old))  // unfinished: never purged
+            try await store.createJob(Self.job("old-suspended", status: .suspended, at: old))
+            try await store.createJob(Self.job("recent", status: .completed, at: now))
+            let deleted = try await store.purgeJobs(before: now.addingTimeInterval(-30 * 86_400), batch: 3)
+            #expect(deleted == 7)
+            #expect(try await store.job(exactly: "old-suspended") != nil)
+            #expect(try await store.job(exactly: "old-new") != nil)
+            #expect(try await store.job(exactly: "recent") != nil)
+            for index in 0..<7 {
+                #expect(try await store.job(exactly: "old-\(index)") == nil)
+                #expect(try await store.statusHistory(job: "old-\(index)").isEmpty)
+            }
+            #expect(try await store.purgeJobs(before: now.addingTimeInterval(1), batch: 3) == 1)  // "recent"
+        }
+    }
+}

@@ -46,6 +46,14 @@ public protocol JobHistoryReading: Sendable {
     func fire(startingJob id: String) async throws -> FireRecord?
 }
 
+/// The job history's retention (`runbook scheduler|serve --retention`, Azure's 30 days).
+public protocol JobPurging: Sendable {
+    /// Deletes finished jobs (Completed, Failed, Stopped) created before `cutoff`, with their
+    /// streams and status history, `batch` at a time so that running jobs never wait long;
+    /// returns how many were deleted.
+    func purgeJobs(before cutoff: Date, batch: Int) async throws -> Int
+}
+
 /// Runbooks as account resources: a draft and a published version.
 public protocol RunbookStoring: Sendable {
     func runbookResource(named name: String) async throws -> RunbookResource?
@@ -92,8 +100,8 @@ public protocol TokenStoring: Sendable {
 }
 
 /// Everything the application layer asks of a store.
-public typealias AutomationStoring = AccountStoring & JobStoring & JobHistoryReading & RunbookStoring & ScheduleStoring
-    & TokenStoring
+public typealias AutomationStoring = AccountStoring & JobStoring & JobHistoryReading & JobPurging & RunbookStoring
+    & ScheduleStoring & TokenStoring
 
 /// A token with the hash its secret must match (for authentication only).
 public struct TokenCredential: Sendable, Hashable {

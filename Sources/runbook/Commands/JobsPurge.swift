@@ -23,7 +23,11 @@ extension RunbookCommand.JobsCommand {
         func run() async throws {
             let age = DurationText.parse(olderThan) ?? .zero
             let cutoff = Date().addingTimeInterval(-Double(age.components.seconds))
-            let deleted = try store.openExisting().purgeJobs(before: cutoff)
+            let deleted = try await store.withService(create: false) { service in
+                try await Terminal.exitOnError { () async throws(ServiceError) in
+                    try await service.purgeJobs(before: cutoff)
+                }
+            }
             Terminal.out("Deleted \(deleted) job(s) created before \(cutoff.formatted(.iso8601)).")
         }
     }

@@ -122,7 +122,8 @@ extension RunbookCommand {
             let date = once || now != nil ? now.flatMap { try? Date($0, strategy: .iso8601) } ?? Date() : nil
             do {
                 try await AutomationService.runNode(
-                    location, library: runbooks.library, settings: settings, grace: grace, once: date, logger: logger)
+                    location, library: runbooks.library, settings: settings, grace: grace,
+                    retention: DaemonServices.retention(retention), once: date, logger: logger)
             } catch let error as StoreError {
                 Terminal.error(error.description)
                 throw ExitCode(74)

@@ -154,7 +154,8 @@ extension RunbookCommand {
             do {
                 try await AutomationService.runNode(
                     location, library: runbooks.library,
-                    settings: nodeOptions.settings(poll: poll, concurrency: concurrency), grace: grace, once: nil,
+                    settings: nodeOptions.settings(poll: poll, concurrency: concurrency), grace: grace,
+                    retention: DaemonServices.retention(retention), once: nil,
                     logger: Logger(label: "runbook.node")
                 ) { service, submission in
                     var service = service
