@@ -41,7 +41,8 @@ extension AutomationService {
             }
             let wakeup = NodeWakeup()
             let node = NodeService(
-                store: store, tick: tick, runner: runner, settings: settings, logger: logger, wakeup: wakeup)
+                store: store, tick: tick, runner: runner, settings: settings, logger: logger, wakeup: wakeup,
+                timeLimit: { job in await scheduleTimeLimit(job, store) })
             let others = try companions?(AutomationService(shared: store), wakeup) ?? []
             var configuration = ServiceGroupConfiguration(
                 services: [.init(service: node, successTerminationBehavior: .gracefullyShutdownGroup)] + others
@@ -54,6 +55,16 @@ extension AutomationService {
 }
 
 extension AutomationService {
+    /// A fire's job runs under its schedule's `timeout`, as the embedded scheduler runs it: the
+    /// pass records the job in New and whichever node claims it looks the schedule up (nil
+    /// for other jobs, or when the schedule is gone or cannot be read).
+    static func scheduleTimeLimit(_ job: Job, _ store: any ScheduleStoring) async -> Duration? {
+        guard job.startReason == .schedule, let name = job.startedBy,
+            let seconds = try? await store.schedule(named: name)?.timeoutSeconds
+        else { return nil }
+        return .seconds(seconds)
+    }
+
     /// `runbook run NAME --store postgresql://...`: records a job in New for the nodes; the
     /// runbook is `file` when the caller found one (an author's test run, found as `runbook run`
     /// finds it), else the published version in the store. Parameters are checked before

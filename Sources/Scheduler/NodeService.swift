@@ -56,11 +56,14 @@ public struct NodeService: Service {
     let logger: Logger
     /// Jobs this process records in New (the API's) wake the claims; nil: claims run on `poll`.
     let wakeup: NodeWakeup?
+    /// The time limit a claimed job runs under (a schedule's `timeout`), or nil.
+    let timeLimit: @Sendable (Job) async -> Duration?
     let now: @Sendable () -> Date
 
     public init(
         store: any NodeStoring, tick: SchedulerTick, runner: JobRunner, settings: NodeSettings, logger: Logger,
-        wakeup: NodeWakeup? = nil, now: @escaping @Sendable () -> Date = { Date() }
+        wakeup: NodeWakeup? = nil, timeLimit: @escaping @Sendable (Job) async -> Duration? = { _ in nil },
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.tick = tick
@@ -68,6 +71,7 @@ public struct NodeService: Service {
         self.settings = settings
         self.logger = logger
         self.wakeup = wakeup
+        self.timeLimit = timeLimit
         self.now = now
     }
 
@@ -328,7 +332,8 @@ public struct NodeService: Service {
                     _ = try await runner.resume(job.id, claimed: true)
                 } else {
                     let loaded = try RunbookLoader.load(content: job.runbookContent, label: "job \(job.id)")
-                    let prepared = try JobRunner.prepare(loaded, bound: job.parameters)
+                    var prepared = try JobRunner.prepare(loaded, bound: job.parameters)
+                    prepared.timeLimit = await timeLimit(job)
                     _ = try await runner.start(job, prepared)
                 }
             } catch {

@@ -16,8 +16,9 @@ final class Cluster: @unchecked Sendable {
     private var nodes: [String: Process] = [:]
 
     /// A fresh schema on `server` (a URL without `?schema=`), runbooks `tick` (one log line) and
-    /// `slow` (waits `slowSeconds`) published, copied into it.
-    init(server: String, slowSeconds: Int = 30) throws {
+    /// `slow` (waits `slowSeconds`) published, and what `author` adds to the embedded store,
+    /// copied into it.
+    init(server: String, slowSeconds: Int = 30, author: (CLI) throws -> Void = { _ in }) throws {
         url = server + "?schema=nodes_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         logs = cli.store + "-logs"
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
@@ -39,6 +40,7 @@ final class Cluster: @unchecked Sendable {
         """.write(toFile: folder + "/slow.yaml", atomically: true, encoding: .utf8)
         let published = try cli.run("publish", "--runbooks", folder)
         try #require(published.status == 0, "\(published.stderr)")
+        try author(cli)
         let migrated = try cli.run("store", "migrate", "--store", url)
         try #require(migrated.status == 0, "\(migrated.stderr)")
         let copied = try cli.run("store", "copy", "--to", url)
