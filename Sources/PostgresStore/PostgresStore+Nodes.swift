@@ -9,31 +9,36 @@ extension PostgresStore: NodeStoring {
     static let finalStatuses = JobStatus.allCases.filter(\.isFinal).map { "'\($0.rawValue)'" }.joined(
         separator: ", ")
 
-    public func registerNode(id: String, host: String, pid: Int, at now: Date) async throws {
+    public func registerNode(id: String, host: String, pid: Int) async throws {
         try await rows(
             """
-            INSERT INTO node (id, host, pid, started_at, heartbeat_at) VALUES (\(id), \(host), \(pid), \(now), \(now))
+            INSERT INTO node (id, host, pid, started_at, heartbeat_at) VALUES (\(id), \(host), \(pid), now(), now())
             ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, started_at = excluded.started_at,
                 heartbeat_at = excluded.heartbeat_at
             """)
     }
 
-    public func heartbeat(node id: String, at now: Date, leaseUntil: Date) async throws -> [String] {
+    /// A lease's length in seconds, for `now() + make_interval(secs => ...)` (the database's clock).
+    static func seconds(_ lease: Duration) -> Double {
+        Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+    }
+
+    public func heartbeat(node id: String, lease: Duration) async throws -> [String] {
         let logger = logger
         return try await transaction { connection in
             let known = try await connection.rows(
-                "UPDATE node SET heartbeat_at = \(now) WHERE id = \(id) RETURNING 1", logger: logger)
+                "UPDATE node SET heartbeat_at = now() WHERE id = \(id) RETURNING 1", logger: logger)
             guard !known.isEmpty else { throw StoreError.notFound(kind: "node", name: id, hint: "") }
             var query: PostgresQuery = """
-                UPDATE job SET lease_expires_at = \(leaseUntil)
-                WHERE lease_node = \(id) AND lease_expires_at >= \(now)
+                UPDATE job SET lease_expires_at = now() + make_interval(secs => \(Self.seconds(lease)))
+                WHERE lease_node = \(id) AND lease_expires_at >= now()
                 """
             query.sql += " AND status NOT IN (\(Self.finalStatuses)) RETURNING id"
             return try await connection.rows(query, logger: logger).map { try $0.decode(String.self) }.sorted()
         }
     }
 
-    public func claimNewJobs(node id: String, limit: Int, leaseUntil: Date) async throws -> [Job] {
+    public func claimNewJobs(node id: String, limit: Int, lease: Duration) async throws -> [Job] {
         let logger = logger
         return try await transaction { connection in
             guard
@@ -42,7 +47,8 @@ extension PostgresStore: NodeStoring {
             else { throw StoreError.notFound(kind: "node", name: id, hint: "") }
             let (pid, host) = try node.decode((Int, String).self)
             var query: PostgresQuery = """
-                UPDATE job SET lease_node = \(id), lease_expires_at = \(leaseUntil), owner_pid = \(pid),
+                UPDATE job SET lease_node = \(id), lease_expires_at = now() + make_interval(secs => \(Self.seconds(lease))),
+                    owner_pid = \(pid),
                     owner_host = \(host)
                 WHERE id IN (
                     SELECT id FROM job
@@ -58,7 +64,7 @@ extension PostgresStore: NodeStoring {
         }
     }
 
-    public func releaseJobs(node id: String, _ jobs: [String], at now: Date) async throws {
+    public func releaseJobs(node id: String, _ jobs: [String]) async throws {
         guard !jobs.isEmpty else { return }
         let logger = logger
         try await transaction { connection in
@@ -68,7 +74,7 @@ extension PostgresStore: NodeStoring {
                 WHERE id = ANY(\(jobs)) AND lease_node = \(id) AND status IN ('New', 'Resuming')
                 """, logger: logger)
             var query: PostgresQuery = """
-                UPDATE job SET lease_expires_at = \(now.addingTimeInterval(-0.001))
+                UPDATE job SET lease_expires_at = now() - interval '1 millisecond'
                 WHERE id = ANY(\(jobs)) AND lease_node = \(id)
                 """
             query.sql += " AND status NOT IN (\(Self.finalStatuses))"
@@ -76,9 +82,11 @@ extension PostgresStore: NodeStoring {
         }
     }
 
-    public func recoverExpiredLeases(at now: Date) async throws -> [RecoveredJob] {
+    public func recoverExpiredLeases() async throws -> [RecoveredJob] {
         let logger = logger
         return try await transaction { connection in
+            // The database's time: the status history of a recovery, and what has expired.
+            let now = try await connection.rows("SELECT now()", logger: logger).first?.decode(Date.self) ?? Date()
             var query: PostgresQuery = """
                 SELECT job.id, job.status, job.checkpoint_step, job.lease_expires_at, node.id AS node, node.host,
                     node.pid, node.heartbeat_at,
@@ -86,7 +94,7 @@ extension PostgresStore: NodeStoring {
                         (SELECT MAX(at) FROM job_stream WHERE job_id = job.id), job.started_at, job.created_at)
                         AS last_activity
                 FROM job JOIN node ON node.id = job.lease_node
-                WHERE job.lease_expires_at < \(now)
+                WHERE job.lease_expires_at < now()
                 """
             query.sql += """
                  AND job.status NOT IN (\(Self.finalStatuses), 'Suspended')

@@ -126,7 +126,7 @@ public struct NodeService: Service {
             do {
                 try await store.registerNode(
                     id: settings.id, host: ProcessInfo.processInfo.hostName,
-                    pid: Int(ProcessInfo.processInfo.processIdentifier), at: now())
+                    pid: Int(ProcessInfo.processInfo.processIdentifier))
                 return true
             } catch {
                 log.error("node could not register; retrying", metadata: ["error": "\(error)"])
@@ -163,11 +163,10 @@ public struct NodeService: Service {
                 guard free > 0, !state.cutOff, !state.finishing, !shuttingDown.isSet, !Task.isCancelled else { return }
                 state.claiming = true
                 state.claimWanted = false
-                let leaseUntil = now().addingTimeInterval(seconds(settings.lease))
                 group.addTask { [store, settings] in
                     do {
                         return .claimed(
-                            try await store.claimNewJobs(node: settings.id, limit: free, leaseUntil: leaseUntil),
+                            try await store.claimNewJobs(node: settings.id, limit: free, lease: settings.lease),
                             error: nil)
                     } catch {
                         return .claimed([], error: "\(error)")
@@ -203,7 +202,7 @@ public struct NodeService: Service {
                     for job in jobs {
                         if shuttingDown.isSet {
                             // Claimed as the node began shutting down: back to wait for another node.
-                            _ = try? await store.releaseJobs(node: settings.id, [job.id], at: now())
+                            _ = try? await store.releaseJobs(node: settings.id, [job.id])
                             continue
                         }
                         running.insert(job.id)
@@ -296,8 +295,8 @@ public struct NodeService: Service {
         // Held but not run here: a claim that committed after its call timed out.
         let orphans = Set(held).subtracting(ids)
         if !orphans.isEmpty && !claimInFlight {
-            Task { [store, settings, now] in
-                try? await store.releaseJobs(node: settings.id, orphans.sorted(), at: now())
+            Task { [store, settings] in
+                try? await store.releaseJobs(node: settings.id, orphans.sorted())
             }
         }
     }
@@ -305,21 +304,20 @@ public struct NodeService: Service {
     /// One heartbeat: renews the node's leases and recovers jobs whose node went silent.
     private func heartbeat(_ running: RunningJobs) async -> Heartbeat {
         var round = Heartbeat(before: running.ids, startedAt: now())
-        let leaseUntil = now().addingTimeInterval(seconds(settings.lease))
         do {
-            round.held = try await store.heartbeat(node: settings.id, at: now(), leaseUntil: leaseUntil)
+            round.held = try await store.heartbeat(node: settings.id, lease: settings.lease)
         } catch StoreError.notFound {
             // The node's row is gone (deleted by hand): register again; the next round renews.
             try? await store.registerNode(
                 id: settings.id, host: ProcessInfo.processInfo.hostName,
-                pid: Int(ProcessInfo.processInfo.processIdentifier), at: now())
+                pid: Int(ProcessInfo.processInfo.processIdentifier))
             round.error = "the node's row was missing; registered again"
             return round
         } catch {
             round.error = "\(error)"
             return round
         }
-        round.recovered = (try? await store.recoverExpiredLeases(at: now())) ?? []
+        round.recovered = (try? await store.recoverExpiredLeases()) ?? []
         return round
     }
 

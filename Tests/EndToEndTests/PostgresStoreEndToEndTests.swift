@@ -1,7 +1,8 @@
 import Automation
 import Foundation
-import PostgresStore
 import Testing
+
+@testable import PostgresStore
 
 /// `runbook store migrate|check` on a real PostgreSQL (RUNBOOK_TEST_POSTGRES_URL, as .ci/run
 /// sets it), commands refusing a PostgreSQL URL, and connection errors, through the binary.
@@ -60,13 +61,15 @@ import Testing
         #expect(empty.stdout.hasPrefix("No nodes have registered with "))
         let heartbeat = Date(timeIntervalSince1970: 1_800_000_000)
         try await PostgresStore.withStore(at: try PostgresLocation(url: url)) { store in
-            try await store.registerNode(id: "node-1", host: "host-1", pid: 4242, at: heartbeat)
+            try await store.registerNode(id: "node-1", host: "host-1", pid: 4242)
+            // The database's clock sets heartbeats; a fixed one keeps the JSON comparable.
+            try await store.execute("UPDATE node SET heartbeat_at = '2027-01-15T08:00:00Z'")
             try await store.createJob(
                 Job(
                     id: "job-1", runbookName: "hello", runbookDigest: String(repeating: "a", count: 64),
                     runbookContent: "name: hello", parameters: [:], startReason: .manual, accountName: nil,
                     createdAt: heartbeat, logVerbose: false, logProgress: false))
-            _ = try await store.claimNewJobs(node: "node-1", limit: 1, leaseUntil: heartbeat.addingTimeInterval(30))
+            _ = try await store.claimNewJobs(node: "node-1", limit: 1, lease: .seconds(30))
         }
         let table = try cli.run("nodes", "list", "--store", url, "--wide")
         #expect(table.status == 0, "\(table.stderr)")

@@ -29,14 +29,13 @@ import Testing
                     String(format: "job-%03d", index), at: Self.t0.addingTimeInterval(Double(index)))
                 try await store.createJob(job)
             }
-            for node in 0..<4 { try await store.registerNode(id: "n\(node)", host: "h\(node)", pid: 100, at: Self.t0) }
+            for node in 0..<4 { try await store.registerNode(id: "n\(node)", host: "h\(node)", pid: 100) }
             let claims = try await withThrowingTaskGroup(of: [String].self) { group in
                 for node in 0..<4 {
                     group.addTask {
                         var mine: [String] = []
                         while true {
-                            let claimed = try await store.claimNewJobs(
-                                node: "n\(node)", limit: 7, leaseUntil: Self.t0.addingTimeInterval(600))
+                            let claimed = try await store.claimNewJobs(node: "n\(node)", limit: 7, lease: .seconds(600))
                             if claimed.isEmpty { return mine }
                             mine += claimed.map(\.id)
                         }
@@ -51,7 +50,7 @@ import Testing
             #expect(nodes.map(\.jobs.count).reduce(0, +) == 200)
             #expect(Set(nodes.flatMap(\.jobs)) == Set(all))
             await #expect(throws: StoreError.self) {
-                try await store.claimNewJobs(node: "unknown", limit: 1, leaseUntil: Self.t0)
+                try await store.claimNewJobs(node: "unknown", limit: 1, lease: .seconds(1))
             }
         }
     }
@@ -59,29 +58,31 @@ import Testing
     @Test(.enabled(if: PostgresStoreTests.hasServer, Comment(rawValue: StoreKind.skipNote)))
     func aSilentNodesJobsAreRecoveredAfterItsLeaseWithTheReason() async throws {
         try await withStore { store in
-            try await store.registerNode(id: "a", host: "host-a", pid: 41, at: Self.t0)
-            try await store.registerNode(id: "b", host: "host-b", pid: 42, at: Self.t0)
+            try await store.registerNode(id: "a", host: "host-a", pid: 41)
+            try await store.registerNode(id: "b", host: "host-b", pid: 42)
             for id in ["waiting", "running", "stopping"] {
                 try await store.createJob(StoreContractTests.job(id, at: Self.t0))
             }
-            let lease = Self.t0.addingTimeInterval(30)
-            #expect(try await store.claimNewJobs(node: "a", limit: 10, leaseUntil: lease).count == 3)
+            #expect(try await store.claimNewJobs(node: "a", limit: 10, lease: .seconds(30)).count == 3)
             try await store.execute("UPDATE job SET status = 'Running', checkpoint_step = 2 WHERE id = 'running'")
             try await store.execute("UPDATE job SET status = 'Stopping' WHERE id = 'stopping'")
             #expect(try await store.nodes().first?.jobs == ["running", "stopping", "waiting"])
 
             // Node a heartbeats: its leases run on; nothing is recovered while they hold.
-            let renewed = Self.t0.addingTimeInterval(60)
+            #expect(try await store.heartbeat(node: "a", lease: .seconds(60)) == ["running", "stopping", "waiting"])
+            #expect(try await store.recoverExpiredLeases().isEmpty)
+            // The database's clock decides: a lease of a minute ends about a minute from its now.
             #expect(
-                try await store.heartbeat(node: "a", at: Self.t0.addingTimeInterval(20), leaseUntil: renewed) == [
-                    "running", "stopping", "waiting",
-                ])
-            #expect(try await store.recoverExpiredLeases(at: Self.t0.addingTimeInterval(45)).isEmpty)
+                try await store.rows(
+                    "SELECT 1 FROM job WHERE lease_expires_at BETWEEN now() + interval '50 s' AND now() + interval '70 s'"
+                ).count == 3)
 
-            // Node a falls silent; after its lease, node b's recovery takes each job once.
-            let after = Self.t0.addingTimeInterval(61)
+            // Node a falls silent; a minute later its leases have run out (the database's time,
+            // moved here by moving the leases back), and node b's recovery takes each job once.
+            try await store.execute("UPDATE job SET lease_expires_at = now() - interval '1 s'")
+            try await store.execute("UPDATE node SET heartbeat_at = now() - interval '61 s' WHERE id = 'a'")
             let recovered = try await withThrowingTaskGroup(of: [RecoveredJob].self) { group in
-                for _ in 0..<3 { group.addTask { try await store.recoverExpiredLeases(at: after) } }
+                for _ in 0..<3 { group.addTask { try await store.recoverExpiredLeases() } }
                 return try await group.reduce(into: [RecoveredJob]()) { $0 += $1 }
             }
             #expect(
@@ -100,12 +101,10 @@ import Testing
             #expect(try await store.job(exactly: "stopping")?.status == .stopped)
 
             // Node a comes back: it holds nothing any more, so its runners stop.
-            #expect(try await store.heartbeat(node: "a", at: after, leaseUntil: after.addingTimeInterval(30)).isEmpty)
+            #expect(try await store.heartbeat(node: "a", lease: .seconds(30)).isEmpty)
             #expect(try await store.nodes().map(\.jobs) == [[], []])
-            #expect(try await store.recoverExpiredLeases(at: after.addingTimeInterval(3600)).isEmpty)
-            await #expect(throws: StoreError.self) {
-                try await store.heartbeat(node: "gone", at: after, leaseUntil: after)
-            }
+            #expect(try await store.recoverExpiredLeases().isEmpty)
+            await #expect(throws: StoreError.self) { try await store.heartbeat(node: "gone", lease: .seconds(30)) }
         }
     }
 }

@@ -6,26 +6,30 @@ import Foundation
 /// once their leases expire, with the usual recovery rules (`JobLifecycle.recover`) and a reason
 /// naming the node. Implemented on PostgreSQL (`PostgresStore`); the embedded store still
 /// recovers by process id and host.
+///
+/// Time is the store's: heartbeats, lease ends and their expiry are read from the database's
+/// clock, so a node whose clock is wrong neither recovers another's jobs early nor keeps its own
+/// too long. Callers give lengths, never times.
 public protocol NodeStoring: Sendable {
-    /// Records the node (or its restart under the same id) with a heartbeat at `now`.
-    func registerNode(id: String, host: String, pid: Int, at now: Date) async throws
-    /// Renews the node's heartbeat and the leases of the jobs it holds, until `leaseUntil`.
+    /// Records the node (or its restart under the same id) with a heartbeat now.
+    func registerNode(id: String, host: String, pid: Int) async throws
+    /// Renews the node's heartbeat and the leases of the jobs it holds, for `lease` from now.
     /// Returns the jobs it still holds: a job recovered by another node meanwhile, or whose
     /// lease already expired (a renewal that came too late, a released job), is not among them,
     /// and its runner must stop; recovery ends it. An unknown node is `StoreError.notFound`.
-    func heartbeat(node id: String, at now: Date, leaseUntil: Date) async throws -> [String]
+    func heartbeat(node id: String, lease: Duration) async throws -> [String]
     /// Takes up to `limit` jobs waiting in New (or queued to resume, Resuming) that no node
-    /// holds, oldest first, leased to the node until `leaseUntil`. Nodes claiming at once never
-    /// take the same job.
-    func claimNewJobs(node id: String, limit: Int, leaseUntil: Date) async throws -> [Job]
+    /// holds, oldest first, leased to the node for `lease`. Nodes claiming at once never take
+    /// the same job.
+    func claimNewJobs(node id: String, limit: Int, lease: Duration) async throws -> [Job]
     /// Gives up jobs the node holds but does not run (a claim that committed after its caller
     /// timed out): New and Resuming ones go back to wait for any node; others have their lease
-    /// expired at `now`, so that recovery ends them with a reason naming the node.
-    func releaseJobs(node id: String, _ jobs: [String], at now: Date) async throws
-    /// Recovers the unfinished jobs whose lease expired before `now` (their node stopped
-    /// heartbeating): Suspended, Stopped or Failed as `JobLifecycle.recover` decides, the
-    /// exception naming the node. Nodes recovering at once never recover the same job twice.
-    func recoverExpiredLeases(at now: Date) async throws -> [RecoveredJob]
+    /// expired now, so that recovery ends them with a reason naming the node.
+    func releaseJobs(node id: String, _ jobs: [String]) async throws
+    /// Recovers the unfinished jobs whose lease has expired (their node stopped heartbeating):
+    /// Suspended, Stopped or Failed as `JobLifecycle.recover` decides, the exception naming the
+    /// node. Nodes recovering at once never recover the same job twice.
+    func recoverExpiredLeases() async throws -> [RecoveredJob]
     /// Every node with its last heartbeat and the unfinished jobs it holds.
     func nodes() async throws -> [NodeInfo]
 }
