@@ -50,6 +50,8 @@ extension ARMAPI {
             return LogQueryDocuments.queryError(diagnostic)
         } catch ServiceError.unavailable(let message) {
             return LogQueryDocuments.error(status: 501, code: "NotImplemented", message: message)
+        } catch ServiceError.storeUnreachable(let message) {
+            return LogQueryDocuments.error(status: 503, code: "ServiceUnavailable", message: message)
         } catch let error as ServiceError {
             return LogQueryDocuments.badArgument(error.description)
         } catch {

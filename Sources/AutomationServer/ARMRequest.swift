@@ -72,6 +72,8 @@ public struct ARMResponse: Sendable {
         if case .invalid(_, let target, _) = error, let target { fields.append(("target", .string(target))) }
         var response = json(.object([("error", .object(fields))]), status: error.httpStatus)
         if error.httpStatus == 401 { response.headers.append(("WWW-Authenticate", "Bearer")) }
+        // The store is down: Azure's clients retry a 503 after this many seconds.
+        if error.httpStatus == 503 { response.headers.append(("Retry-After", "5")) }
         return response
     }
 }

@@ -34,17 +34,33 @@ extension AutomationService {
         if let problem = ResourceName.problem(schedule.name, kind: "schedule") {
             throw .invalid(problem, target: "name")
         }
+        let problems = schedule.problems()
+        guard problems.isEmpty else { throw .invalid(problems.joined(separator: "; "), target: "properties") }
+        switch try await createOrReplace(schedule) {
+        case .created: return true
+        case .replaced: return false
+        case .lostRace:
+            // Another request (another node) created it between the read and the insert: this
+            // one replaces it, as it would have a moment later.
+            return try await createOrReplace(schedule) == .created
+        }
+    }
+
+    private enum ScheduleSave { case created, replaced, lostRace }
+
+    /// Creates the schedule if there is none of its name, else replaces it keeping its links.
+    private func createOrReplace(_ schedule: Schedule) async throws(ServiceError) -> ScheduleSave {
         var schedule = schedule
         let existing = try? await self.schedule(named: schedule.name)
         if let existing { schedule.links = existing.links }
-        let problems = schedule.problems()
-        guard problems.isEmpty else { throw .invalid(problems.joined(separator: "; "), target: "properties") }
         do {
             try await stores.saveSchedule(schedule, replace: existing != nil, at: now())
+        } catch StoreError.alreadyExists where existing == nil {
+            return .lostRace
         } catch {
             throw Self.storeError(error)
         }
-        return existing == nil
+        return existing == nil ? .created : .replaced
     }
 
     /// The schedule of this name, or nil (a front end that words its own not-found).

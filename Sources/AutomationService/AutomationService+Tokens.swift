@@ -97,7 +97,10 @@ extension AutomationService {
             do {
                 credential = try await stores.tokenCredential(id: id)
             } catch {
-                throw .unauthorized("invalid token: it cannot be checked (\(Self.storeError(error)))")
+                // A store that cannot be reached says nothing about the token: try again later (503).
+                let failure = Self.storeError(error)
+                if case .storeUnreachable = failure { throw failure }
+                throw .unauthorized("invalid token: it cannot be checked (\(failure))")
             }
             cache.store(credential, id: id, now: now())
         }

@@ -17,18 +17,22 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
     /// Not served by this store: change tracking, inventory and Log Analytics need the embedded
     /// store (PostgreSQL does not hold them yet); the message says what to use instead.
     case unavailable(String)
+    /// The store cannot be reached now (a PostgreSQL server down or cut off): try again later.
+    case storeUnreachable(String)
 
     public var description: String {
         switch self {
         case .notFound(let kind, let name, let hint): "no \(kind) named '\(name)'\(hint)"
-        case .conflict(let message), .unauthorized(let message), .forbidden(let message), .unavailable(let message):
+        case .conflict(let message), .unauthorized(let message), .forbidden(let message), .unavailable(let message),
+            .storeUnreachable(let message):
             message
         case .invalid(let message, _, let diagnostics):
             diagnostics.isEmpty ? message : message + "\n" + diagnostics.map(\.description).joined(separator: "\n")
         }
     }
 
-    /// sysexits: 65 data error, 66 no input, 69 unavailable, 73 cannot create (exists), 77 no permission.
+    /// sysexits: 65 data error, 66 no input, 69 unavailable, 73 cannot create (exists), 74 I/O error,
+    /// 77 no permission.
     public var exitCode: Int32 {
         switch self {
         case .notFound: 1
@@ -36,6 +40,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
         case .invalid: 65
         case .unauthorized, .forbidden: 77
         case .unavailable: 69
+        case .storeUnreachable: 74
         }
     }
 
@@ -47,6 +52,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
         case .unauthorized: 401
         case .forbidden: 403
         case .unavailable: 501
+        case .storeUnreachable: 503
         }
     }
 
@@ -59,6 +65,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
         case .unauthorized: "AuthenticationFailed"
         case .forbidden: "AuthorizationFailed"
         case .unavailable: "NotImplemented"
+        case .storeUnreachable: "ServiceUnavailable"
         }
     }
 }
@@ -70,6 +77,7 @@ extension ServiceError {
         case .notFound(let kind, let name, let hint): .notFound(kind: kind, name: name, hint: hint)
         case .alreadyExists: .conflict(error.description)
         case .ambiguousJob: .invalid(error.description)
+        case .cannotOpen: .storeUnreachable(error.description)
         default: .invalid(error.description)
         }
     }

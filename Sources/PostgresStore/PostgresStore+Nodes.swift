@@ -163,9 +163,19 @@ private struct ExpiredLease {
         checkpointStep = try row.optionalInteger("checkpoint_step")
         lastActivity = try row.date("last_activity")
         let time = Date.ISO8601FormatStyle()
-        reason =
-            "node \(try row.text("node")) (pid \(try row.integer("pid")) on \(try row.text("host"))) stopped "
-            + "heartbeating at \(try row.date("heartbeat_at").formatted(time)) and its lease on this job expired at "
-            + "\(try row.date("lease_expires_at").formatted(time)) while it was \(status.rawValue)"
+        let node = "node \(try row.text("node")) (pid \(try row.integer("pid")) on \(try row.text("host")))"
+        let heartbeat = try row.date("heartbeat_at")
+        let expired = try row.date("lease_expires_at")
+        if heartbeat < expired {
+            reason =
+                "\(node) stopped heartbeating at \(heartbeat.formatted(time)) and its lease on this job expired at "
+                + "\(expired.formatted(time)) while it was \(status.rawValue)"
+        } else {
+            // The node is back (its heartbeat is newer than the lease), but too late for this job.
+            reason =
+                "\(node) did not renew its lease on this job in time: the lease expired at "
+                + "\(expired.formatted(time)) while it was \(status.rawValue), and the node's next heartbeat came "
+                + "at \(heartbeat.formatted(time)) (the database was out of its reach, or it was paused)"
+        }
     }
 }

@@ -119,8 +119,9 @@ public struct NodeService: Service {
         log.info("node stopped")
     }
 
-    /// Registers, retrying while the store is unreachable (a node started before its database);
-    /// false when the process is asked to stop first.
+    /// Registers, retrying while the store is unreachable (it answered the start-up probe, then
+    /// went away); false when the process is asked to stop first. A node whose database does not
+    /// answer at all when it starts exits with the reason before it gets here (`runNode`).
     private func register(_ log: Logger) async -> Bool {
         while true {
             do {

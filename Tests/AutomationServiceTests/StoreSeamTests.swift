@@ -34,13 +34,50 @@ import Testing
             #expect(calls.contains(call), "\(call) not in \(calls)")
         }
     }
+
+    /// Two nodes creating one schedule at once: the one whose insert loses replaces it (200 to
+    /// the API, as a second PUT would get), never a conflict.
+    @Test func aScheduleCreatedByTwoRequestsAtOnceIsCreatedOnceAndReplacedOnce() async throws {
+        let store = try AutomationStore.inMemory()
+        let stores = RecordingStores(AsyncAutomationStore(store))
+        let service = AutomationService(store: store, stores: stores)
+        let nightly = Schedule(name: "nightly", recurrence: Recurrence(frequency: .day, startTime: Date()))
+        #expect(try await service.saveSchedule(nightly))
+        stores.staleScheduleReads.withLock { $0 = 1 }  // this request's read missed the first insert
+        var replaced = nightly
+        replaced.description = "second"
+        #expect(try await service.saveSchedule(replaced) == false)
+        #expect(try await service.schedule(named: "nightly").description == "second")
+    }
+
+    /// A database out of reach says nothing about the token: 503 (clients retry), never 401.
+    @Test func aStoreOutOfReachIsUnavailableNotUnauthorized() async throws {
+        let store = try AutomationStore.inMemory()
+        let stores = RecordingStores(AsyncAutomationStore(store))
+        let service = AutomationService(store: store, stores: stores)
+        let (_, secret) = try await service.createToken(name: "ci")
+        stores.tokenFailure.withLock {
+            $0 = .cannotOpen(path: "postgresql://db/x", reason: "nothing listens on db port 5432")
+        }
+        do {
+            _ = try await service.authenticate(authorization: "Bearer " + secret)
+            Issue.record("authenticated without a store")
+        } catch {
+            #expect(error.httpStatus == 503 && error.exitCode == 74, "\(error)")
+            #expect(error.description.contains("nothing listens on db port 5432"))
+        }
+    }
 }
 
-/// Forwards every store call to `inner` and records its name.
+/// Forwards every store call to `inner` and records its name. Faults a test may set: the next
+/// `staleScheduleReads` schedule reads answer nil (another node's insert not seen yet), and
+/// token reads throw `tokenFailure` (a database that cannot be reached).
 final class RecordingStores: AutomationStoring {
     let inner: any AutomationStoring
     private let names = Mutex<[String]>([])
     var calls: [String] { names.withLock { $0 } }
+    let staleScheduleReads = Mutex(0)
+    let tokenFailure = Mutex<StoreError?>(nil)
 
     init(_ inner: any AutomationStoring) { self.inner = inner }
 
@@ -147,7 +184,11 @@ final class RecordingStores: AutomationStoring {
     }
     func schedule(named name: String) async throws -> Schedule? {
         note()
-        return try await inner.schedule(named: name)
+        let stale = staleScheduleReads.withLock { count in
+            defer { count = max(0, count - 1) }
+            return count > 0
+        }
+        return stale ? nil : try await inner.schedule(named: name)
     }
     func scheduleNames() async throws -> [String] {
         note()
@@ -175,6 +216,7 @@ final class RecordingStores: AutomationStoring {
     }
     func tokenCredential(id: String) async throws -> TokenCredential? {
         note()
+        if let failure = tokenFailure.withLock({ $0 }) { throw failure }
         return try await inner.tokenCredential(id: id)
     }
     func revokeToken(named name: String, at now: Date) async throws -> Bool {

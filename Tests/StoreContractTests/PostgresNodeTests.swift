@@ -107,4 +107,22 @@ import Testing
             await #expect(throws: StoreError.self) { try await store.heartbeat(node: "gone", lease: .seconds(30)) }
         }
     }
+
+    /// A node that was cut off from the database past its lease and is back: its job is
+    /// recovered, and the reason says the lease lapsed, not that the node stopped.
+    @Test(.enabled(if: PostgresStoreTests.hasServer, Comment(rawValue: StoreKind.skipNote)))
+    func aLeaseThatLapsedWhileItsNodeLivesIsRecoveredWithThatReason() async throws {
+        try await withStore { store in
+            try await store.registerNode(id: "a", host: "host-a", pid: 41)
+            try await store.createJob(StoreContractTests.job("j", status: .running, at: Self.t0))
+            #expect(try await store.claimNewJobs(node: "a", limit: 1, lease: .seconds(30)).isEmpty)  // not New
+            try await store.execute("UPDATE job SET lease_node = 'a', lease_expires_at = now() - interval '5 s'")
+            // The node's heartbeat comes back after its lease ran out: it renews nothing.
+            #expect(try await store.heartbeat(node: "a", lease: .seconds(30)).isEmpty)
+            #expect(try await store.recoverExpiredLeases() == [RecoveredJob(id: "j", status: .failed)])
+            let exception = try #require(try await store.job(exactly: "j")?.exception)
+            #expect(exception.hasPrefix("node a (pid 41 on host-a) did not renew its lease on this job in time"))
+            #expect(exception.contains("while it was Running, and the node's next heartbeat came at "))
+        }
+    }
 }
