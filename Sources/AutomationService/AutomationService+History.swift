@@ -35,7 +35,7 @@ extension AutomationService {
     }
 
     /// A schedule's fires, newest first.
-    public func fires(schedule name: String, limit: Int) throws(ServiceError) -> [FireRecord] {
-        try storeCall { try store.fires(schedule: name, limit: limit) }
+    public func fires(schedule name: String, limit: Int) async throws(ServiceError) -> [FireRecord] {
+        try await storeCall { try await stores.fires(schedule: name, limit: limit) }
     }
 }

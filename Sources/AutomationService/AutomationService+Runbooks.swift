@@ -14,7 +14,7 @@ extension AutomationService {
 
     /// Publishes runbook files: each is validated first (all problems reported), then every
     /// valid one is published. A folder publishes its `*.yaml` files.
-    public func publish(paths: [String]) throws(ServiceError) -> [Published] {
+    public func publish(paths: [String]) async throws(ServiceError) -> [Published] {
         var files: [String] = []
         for path in paths {
             var isFolder: ObjCBool = false
@@ -40,11 +40,43 @@ extension AutomationService {
         guard diagnostics.isEmpty else {
             throw .invalid("nothing was published: fix these first", diagnostics: diagnostics)
         }
-        return try loaded.map { runbook throws(ServiceError) in try publish(runbook, from: runbook.path) }
+        var published: [Published] = []
+        for runbook in loaded { published.append(try await publish(runbook, from: runbook.path)) }
+        return published
     }
 
     /// Publishes validated content; a runbook whose published digest is the same is left as it is.
-    public func publish(_ loaded: LoadedRunbook, from source: String) throws(ServiceError) -> Published {
+    /// On the embedded store in one transaction; on a shared store (PostgreSQL) in the API's
+    /// steps: the resource, its draft, the draft published.
+    public func publish(_ loaded: LoadedRunbook, from source: String) async throws(ServiceError) -> Published {
+        guard embedded != nil else { return try await publishThroughDraft(loaded, from: source) }
+        return try publishEmbedded(loaded, from: source)
+    }
+
+    private func publishThroughDraft(_ loaded: LoadedRunbook, from source: String) async throws(ServiceError)
+        -> Published
+    {
+        let name = loaded.runbook.name
+        do {
+            if let existing = try await stores.runbookResource(named: name),
+                existing.published?.digest == loaded.digest, existing.draft == nil
+            {
+                return Published(runbook: existing, changed: false)
+            }
+            _ = try await stores.saveRunbook(
+                name: name, type: "Yaml", description: loaded.runbook.description,
+                logVerbose: loaded.runbook.logVerbose, logProgress: loaded.runbook.logProgress, at: now())
+            _ = try await stores.saveDraft(runbook: name, content: loaded.content, digest: loaded.digest, at: now())
+            guard let stored = try await stores.publishDraft(runbook: name, from: source, at: now()) else {
+                throw ServiceError.notFound(kind: "runbook", name: name, hint: " (deleted while it was published)")
+            }
+            return Published(runbook: stored, changed: true)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    private func publishEmbedded(_ loaded: LoadedRunbook, from source: String) throws(ServiceError) -> Published {
         do {
             if let existing = try store.runbookResource(named: loaded.runbook.name),
                 existing.published?.digest == loaded.digest, existing.draft == nil
@@ -68,7 +100,7 @@ extension AutomationService {
             guard (try? store.runbookResource(named: name))?.flatMap(\.published) == nil,
                 let loaded = try? library.load(name)
             else { return nil }
-            return try? publish(loaded, from: loaded.path)
+            return try? publishEmbedded(loaded, from: loaded.path)
         }
     }
 

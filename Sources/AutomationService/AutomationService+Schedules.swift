@@ -64,29 +64,29 @@ extension AutomationService {
     }
 
     /// The schedule of this name, or nil (a front end that words its own not-found).
-    public func findSchedule(named name: String) throws(ServiceError) -> Schedule? {
-        try storeCall { try store.schedule(named: name) }
+    public func findSchedule(named name: String) async throws(ServiceError) -> Schedule? {
+        try await storeCall { try await stores.schedule(named: name) }
     }
 
-    public func scheduleNames() throws(ServiceError) -> [String] {
-        try storeCall { try store.scheduleNames() }
+    public func scheduleNames() async throws(ServiceError) -> [String] {
+        try await storeCall { try await stores.scheduleNames() }
     }
 
     /// Turns a schedule on or off; false when there is no such schedule.
-    public func enableSchedule(_ name: String, _ enabled: Bool) throws(ServiceError) -> Bool {
-        try storeCall { try store.setScheduleEnabled(name, enabled, at: now()) }
+    public func enableSchedule(_ name: String, _ enabled: Bool) async throws(ServiceError) -> Bool {
+        try await storeCall { try await stores.setScheduleEnabled(name, enabled, at: now()) }
     }
 
     /// Deletes a schedule by name, even one whose stored definition cannot be read; false when
     /// there is no such schedule.
-    public func removeSchedule(named name: String) throws(ServiceError) -> Bool {
-        try storeCall { try store.deleteSchedule(named: name) }
+    public func removeSchedule(named name: String) async throws(ServiceError) -> Bool {
+        try await storeCall { try await stores.deleteSchedule(named: name) }
     }
 
     /// Saves a schedule as given, links included; without `replace`, one of the same name is
     /// a conflict.
-    public func createSchedule(_ schedule: Schedule, replace: Bool) throws(ServiceError) {
-        try storeCall { try store.saveSchedule(schedule, replace: replace, at: now()) }
+    public func createSchedule(_ schedule: Schedule, replace: Bool) async throws(ServiceError) {
+        try await storeCall { try await stores.saveSchedule(schedule, replace: replace, at: now()) }
     }
 
     public func setScheduleEnabled(_ name: String, _ enabled: Bool) async throws(ServiceError) {

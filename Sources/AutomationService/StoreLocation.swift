@@ -32,10 +32,10 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// What a PostgreSQL store serves today, for commands that refuse to run on one.
     public static let postgresSupport =
         "on PostgreSQL, runbook serves 'runbook serve' and 'runbook scheduler' (as nodes), 'runbook run' "
-        + "(queues a job for the nodes), 'runbook jobs', 'runbook token', 'runbook store migrate|check' and "
-        + "'runbook nodes list' so far; author "
-        + "runbooks and schedules through the API or in the embedded store and move them with 'runbook store "
-        + "copy --to URL': give a folder with --store or RUNBOOK_STORE for this command"
+        + "(queues a job for the nodes), 'runbook jobs', 'runbook publish', 'runbook runbooks', 'runbook "
+        + "schedule', 'runbook token', 'runbook store migrate|check' and 'runbook nodes list' so far; machines "
+        + "and change tracking are kept in the embedded store only: give a folder with --store or RUNBOOK_STORE "
+        + "for this command"
 }
 
 /// `runbook store migrate` and `runbook store check`, for either kind of store.

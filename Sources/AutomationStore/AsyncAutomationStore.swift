@@ -54,6 +54,10 @@ extension AsyncAutomationStore: JobHistoryReading {
     public func fire(startingJob id: String) async throws -> FireRecord? {
         try await read { [store] db in try store.fire(db, startingJob: id) }
     }
+
+    public func fires(schedule name: String, limit: Int) async throws -> [FireRecord] {
+        try await read { [store] db in try store.fires(db, schedule: name, status: nil, limit: limit) }
+    }
 }
 
 extension AsyncAutomationStore: JobPurging {

@@ -4,18 +4,20 @@ import GRDB
 
 extension AutomationStore {
     public func fires(schedule name: String, status: FireStatus? = nil, limit: Int = 50) throws -> [FireRecord] {
-        try writer.read { db in
-            var sql = "SELECT * FROM scheduleFire WHERE scheduleName = ?"
-            var arguments: [any DatabaseValueConvertible] = [name]
-            if let status {
-                sql += " AND status = ?"
-                arguments.append(status.rawValue)
-            }
-            sql += " ORDER BY fireTime DESC LIMIT \(limit)"
-            return readable(
-                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)), table: "scheduleFire",
-                key: "scheduleName", Self.fire)
+        try writer.read { db in try fires(db, schedule: name, status: status, limit: limit) }
+    }
+
+    func fires(_ db: Database, schedule name: String, status: FireStatus?, limit: Int) throws -> [FireRecord] {
+        var sql = "SELECT * FROM scheduleFire WHERE scheduleName = ?"
+        var arguments: [any DatabaseValueConvertible] = [name]
+        if let status {
+            sql += " AND status = ?"
+            arguments.append(status.rawValue)
         }
+        sql += " ORDER BY fireTime DESC LIMIT \(max(0, limit))"
+        return readable(
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)), table: "scheduleFire",
+            key: "scheduleName", Self.fire)
     }
 
     /// The fire that started a job, if a schedule started it.

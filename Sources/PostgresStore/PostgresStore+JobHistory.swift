@@ -49,11 +49,22 @@ extension PostgresStore: JobHistoryReading {
     public func fire(startingJob id: String) async throws -> FireRecord? {
         let rows = try await rows(
             "SELECT schedule_name, fire_time, status, job_id, reason FROM schedule_fire WHERE job_id = \(id) LIMIT 1")
-        return readable(rows, table: "schedule_fire", key: "schedule_name") { row in
-            FireRecord(
-                scheduleName: try row.text("schedule_name"), fireTime: try row.date("fire_time"),
-                status: try row.enumeration(FireStatus.self, "status"), jobId: try row.optionalText("job_id"),
-                reason: try row.optionalText("reason"))
-        }.first
+        return readable(rows, table: "schedule_fire", key: "schedule_name", Self.fire).first
+    }
+
+    public func fires(schedule name: String, limit: Int) async throws -> [FireRecord] {
+        let rows = try await rows(
+            """
+            SELECT schedule_name, fire_time, status, job_id, reason FROM schedule_fire WHERE schedule_name = \(name)
+            ORDER BY fire_time DESC LIMIT \(max(0, limit))
+            """)
+        return readable(rows, table: "schedule_fire", key: "fire_time", Self.fire)
+    }
+
+    static func fire(_ row: StoredColumns) throws -> FireRecord {
+        FireRecord(
+            scheduleName: try row.text("schedule_name"), fireTime: try row.date("fire_time"),
+            status: try row.enumeration(FireStatus.self, "status"), jobId: try row.optionalText("job_id"),
+            reason: try row.optionalText("reason"))
     }
 }

@@ -126,6 +126,10 @@ final class RecordingStores: AutomationStoring {
         note()
         return try await inner.fire(startingJob: id)
     }
+    func fires(schedule name: String, limit: Int) async throws -> [FireRecord] {
+        note()
+        return try await inner.fires(schedule: name, limit: limit)
+    }
     func purgeJobs(before cutoff: Date, batch: Int) async throws -> Int {
         note()
         return try await inner.purgeJobs(before: cutoff, batch: batch)

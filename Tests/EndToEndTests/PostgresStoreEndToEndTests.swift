@@ -127,6 +127,40 @@ import Testing
         #expect(resume.status == 64 && resume.stderr.contains("add --queue"), "\(resume.stderr)")
     }
 
+    /// A team that never had an embedded store: runbooks published and schedules made straight
+    /// into the database, a pass's fire read back, as on a folder.
+    @Test(.enabled(if: serverURL != nil, skipNote))
+    func runbooksAndSchedulesAreAuthoredStraightIntoPostgreSQL() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let url = try Self.freshURL()
+        let examples = CLI.packageRoot + "/examples/nodes"
+        let published = try cli.run("publish", examples, "--store", url)
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.contains("Published 'hello'") && published.stdout.contains("Published 'slow'"))
+        #expect(try cli.run("publish", examples, "--store", url).stdout.contains("'hello' is already published"))
+        let list = try cli.run("runbooks", "list", "--store", url)
+        #expect(list.status == 0 && list.stdout.contains("hello  Published"), "\(list.stdout)")
+        let made = try cli.run(
+            "schedule", "create", "hourly", "--frequency", "Hour", "--runbook", "hello", "--store", url)
+        #expect(made.status == 0, "\(made.stderr)")
+        let again = try cli.run(
+            "schedule", "create", "hourly", "--frequency", "Hour", "--runbook", "hello", "--store", url)
+        #expect(again.status == 1 && again.stderr.contains("already exists (use --replace"), "\(again.stderr)")
+        let unknown = try cli.run("schedule", "create", "x", "--frequency", "Hour", "--runbook", "nope", "--store", url)
+        #expect(unknown.status == 65 && unknown.stderr.contains("no runbook named 'nope'"), "\(unknown.stderr)")
+        let later = Date().addingTimeInterval(86_400).formatted(.iso8601)
+        #expect(try cli.run("scheduler", "--once", "--now", later, "--store", url).status == 0)
+        let show = try cli.run("schedule", "show", "hourly", "--store", url)
+        #expect(show.status == 0 && show.stdout.contains("started job "), "\(show.stdout)")
+        let jobs = try cli.run("jobs", "list", "--schedule", "hourly", "--store", url)
+        #expect(jobs.stdout.contains("hello") && jobs.stdout.contains("New"), "\(jobs.stdout)")
+        #expect(try cli.run("schedule", "disable", "hourly", "--store", url).stdout.contains("disabled"))
+        #expect(try cli.run("schedule", "delete", "hourly", "--store", url).status == 0)
+        #expect(try cli.run("runbooks", "delete", "slow", "--store", url).status == 0)
+        #expect(try cli.run("schedule", "list", "--store", url).stdout.contains("No schedules"))
+    }
+
     @Test func nodesListOnTheEmbeddedStoreSaysNodesNeedPostgreSQL() throws {
         let cli = CLI()
         defer { cli.cleanUp() }

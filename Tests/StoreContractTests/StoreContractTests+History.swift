@@ -56,6 +56,11 @@ extension StoreContractTests {
             let record = try #require(try await store.fire(startingJob: scheduled.id))
             #expect(record.scheduleName == "nightly" && record.fireTime == fire && record.status == .started)
             #expect(try await store.fire(startingJob: "aaaa-1") == nil)
+            let second = fire.addingTimeInterval(60)
+            _ = try await store.commitPass([Self.plan("nightly", fire: second, node: "n")], at: second)
+            #expect(try await store.fires(schedule: "nightly", limit: 10).map(\.fireTime) == [second, fire])
+            #expect(try await store.fires(schedule: "nightly", limit: 1).map(\.fireTime) == [second])
+            #expect(try await store.fires(schedule: "weekly", limit: 10).isEmpty)
         }
     }
 }

@@ -33,7 +33,8 @@ public protocol JobStoring: Sendable {
     func queueResume(job id: String, at now: Date) async throws -> JobResumeOutcome
 }
 
-/// The job history as the command line reads it (`runbook jobs list|show|output`).
+/// The job history as the command line reads it (`runbook jobs list|show|output`), and the
+/// schedules' fire history.
 public protocol JobHistoryReading: Sendable {
     /// Jobs newest first (with their runbook content); an unreadable row is reported and skipped.
     func jobs(_ filter: JobFilter) async throws -> [Job]
@@ -44,6 +45,8 @@ public protocol JobHistoryReading: Sendable {
     func statusHistory(job id: String) async throws -> [JobStatusChange]
     /// The schedule fire that started the job, if one did.
     func fire(startingJob id: String) async throws -> FireRecord?
+    /// A schedule's recorded fires, newest first, at most `limit`.
+    func fires(schedule name: String, limit: Int) async throws -> [FireRecord]
 }
 
 /// The job history's retention (`runbook scheduler|serve --retention`, Azure's 30 days).

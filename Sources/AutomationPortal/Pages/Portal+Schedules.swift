@@ -7,11 +7,12 @@ extension Portal {
     func schedulesPage(_ request: PortalRequest) async -> PortalResponse {
         do {
             let now = Date()
-            let rows: [[String: Any]] = try await service.schedules().map { schedule in
+            var rows: [[String: Any]] = []
+            for schedule in try await service.schedules() {
                 let problems = schedule.problems()
                 let next = problems.isEmpty && schedule.enabled ? schedule.recurrence.preview(after: now, count: 3) : []
-                let fires = (try? service.fires(schedule: schedule.name, limit: 5)) ?? []
-                return [
+                let fires = (try? await service.fires(schedule: schedule.name, limit: 5)) ?? []
+                rows.append([
                     "name": schedule.name, "href": PortalFormat.path(schedule.name), "enabled": schedule.enabled,
                     "frequency": "every \(schedule.recurrence.interval) \(schedule.recurrence.frequency.rawValue)",
                     "zone": schedule.recurrence.timeZone,
@@ -23,7 +24,7 @@ extension Portal {
                             "job": fire.jobId.map(PortalFormat.path) as Any, "reason": fire.reason ?? "",
                         ]
                     },
-                ]
+                ])
             }
             return render(
                 "schedules", request,

@@ -24,10 +24,25 @@ extension RunbookCommand {
         @OptionGroup var runbooks: RunbookFolderOptions
 
         func run() async throws {
-            let service = try store.openWithAccount()
-            let published: [AutomationService.Published]
+            let paths = self.paths.isEmpty ? [runbooks.library.folder] : self.paths
+            let published = try await store.withService(create: true) { service in
+                try await publish(paths, service)
+            }
+            if published.isEmpty { Terminal.out("No runbooks found to publish.") }
+            for item in published {
+                let digest = item.runbook.published.map { String($0.digest.prefix(12)) } ?? "-"
+                Terminal.out(
+                    item.changed
+                        ? "Published '\(item.runbook.name)' (\(digest)) from \(item.runbook.publishedFrom ?? "-")."
+                        : "'\(item.runbook.name)' is already published with this content (\(digest)).")
+            }
+        }
+
+        private func publish(_ paths: [String], _ service: AutomationService) async throws
+            -> [AutomationService.Published]
+        {
             do {
-                published = try service.publish(paths: paths.isEmpty ? [runbooks.library.folder] : paths)
+                return try await service.publish(paths: paths)
             } catch {
                 // Compiler style: every located problem, then what it meant.
                 if case .invalid(let message, _, let diagnostics) = error, !diagnostics.isEmpty {
@@ -37,14 +52,6 @@ extension RunbookCommand {
                     Terminal.error(error.description)
                 }
                 throw ExitCode(error.exitCode)
-            }
-            if published.isEmpty { Terminal.out("No runbooks found to publish.") }
-            for item in published {
-                let digest = item.runbook.published.map { String($0.digest.prefix(12)) } ?? "-"
-                Terminal.out(
-                    item.changed
-                        ? "Published '\(item.runbook.name)' (\(digest)) from \(item.runbook.publishedFrom ?? "-")."
-                        : "'\(item.runbook.name)' is already published with this content (\(digest)).")
             }
         }
     }

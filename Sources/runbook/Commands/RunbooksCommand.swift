@@ -72,8 +72,9 @@ extension RunbookCommand.Runbooks {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExisting()
-            let runbooks = try await service.runbooks()
+            let runbooks = try await store.withService(create: false) { service in
+                try await Terminal.exitOnError { () async throws(ServiceError) in try await service.runbooks() }
+            }
             if json {
                 try JSONOutput.print(runbooks.map { RunbookDocument($0) })
                 return
@@ -102,13 +103,10 @@ extension RunbookCommand.Runbooks {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExisting()
-            let runbook: RunbookResource
-            do {
-                runbook = try await service.runbook(named: name)
-            } catch {
-                Terminal.error(error.description)
-                throw ExitCode(error.exitCode)
+            let name = self.name
+            let runbook = try await store.withService(create: false) { service in
+                try await Terminal.exitOnError { () async throws(ServiceError) in try await service.runbook(named: name)
+                }
             }
             if json {
                 try JSONOutput.print(RunbookDocument(runbook, withContent: true))
@@ -144,12 +142,11 @@ extension RunbookCommand.Runbooks {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExisting()
-            do {
-                try await service.deleteRunbook(named: name)
-            } catch {
-                Terminal.error(error.description)
-                throw ExitCode(error.exitCode)
+            let name = self.name
+            try await store.withService(create: false) { service in
+                try await Terminal.exitOnError { () async throws(ServiceError) in
+                    try await service.deleteRunbook(named: name)
+                }
             }
             Terminal.out("Deleted runbook '\(name)'. Schedules that start it record their fires as failed.")
         }

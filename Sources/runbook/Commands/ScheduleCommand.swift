@@ -36,7 +36,10 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExisting()
+            try await store.withService(create: false) { service in try await list(service) }
+        }
+
+        private func list(_ service: AutomationService) async throws {
             let schedules = try await service.schedules()
             if json {
                 try JSONOutput.print(schedules)
@@ -60,7 +63,7 @@ extension RunbookCommand.ScheduleCommand {
                 table.rows.append([
                     schedule.name, ScheduleText.frequency(schedule.recurrence), schedule.recurrence.timeZone,
                     schedule.enabled ? "yes" : "no", nextText,
-                    try service.fires(schedule: schedule.name, limit: 1).first.map(ScheduleText.outcome) ?? "-",
+                    try await service.fires(schedule: schedule.name, limit: 1).first.map(ScheduleText.outcome) ?? "-",
                     schedule.links.map(\.runbook).joined(separator: ", "),
                 ])
             }
@@ -79,8 +82,11 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExisting()
-            let schedule = try ScheduleLookup.find(name, in: service)
+            try await store.withService(create: false) { service in try await show(service) }
+        }
+
+        private func show(_ service: AutomationService) async throws {
+            let schedule = try await ScheduleLookup.find(name, in: service)
             if json {
                 try JSONOutput.print(schedule)
                 return
@@ -121,7 +127,7 @@ extension RunbookCommand.ScheduleCommand {
             } else {
                 lines.append("Next fires:  none while disabled ('runbook schedule enable \(schedule.name)')")
             }
-            let fires = try service.fires(schedule: schedule.name, limit: 10)
+            let fires = try await service.fires(schedule: schedule.name, limit: 10)
             lines.append(fires.isEmpty ? "Last fires:  none yet" : "Last fires (newest first):")
             for fire in fires {
                 lines.append("  \(fire.fireTime.formatted(.iso8601))  \(ScheduleText.outcome(fire))")
@@ -148,7 +154,10 @@ extension RunbookCommand.ScheduleCommand {
         }
 
         func run() async throws {
-            let schedule = try ScheduleLookup.find(name, in: store.openExisting())
+            let name = self.name
+            let schedule = try await store.withService(create: false) { service in
+                try await ScheduleLookup.find(name, in: service)
+            }
             let problems = schedule.problems()
             guard problems.isEmpty else {
                 Terminal.error(ScheduleText.invalid(schedule.name, problems))
@@ -181,7 +190,8 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try ScheduleLookup.setEnabled(name, true, service: store.openExisting())
+            let name = self.name
+            try await store.withService(create: false) { try await ScheduleLookup.setEnabled(name, true, service: $0) }
         }
     }
 
@@ -191,7 +201,8 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            try ScheduleLookup.setEnabled(name, false, service: store.openExisting())
+            let name = self.name
+            try await store.withService(create: false) { try await ScheduleLookup.setEnabled(name, false, service: $0) }
         }
     }
 
@@ -202,27 +213,29 @@ extension RunbookCommand.ScheduleCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExisting()
-            guard try service.removeSchedule(named: name) else {
-                _ = try ScheduleLookup.find(name, in: service)
-                return
+            let name = self.name
+            try await store.withService(create: false) { service in
+                guard try await service.removeSchedule(named: name) else {
+                    _ = try await ScheduleLookup.find(name, in: service)
+                    return
+                }
+                Terminal.out("Deleted schedule '\(name)'.")
             }
-            Terminal.out("Deleted schedule '\(name)'.")
         }
     }
 }
 
 enum ScheduleLookup {
-    static func find(_ name: String, in service: AutomationService) throws -> Schedule {
-        if let schedule = try service.findSchedule(named: name) { return schedule }
+    static func find(_ name: String, in service: AutomationService) async throws -> Schedule {
+        if let schedule = try await service.findSchedule(named: name) { return schedule }
         Terminal.error(
-            "no schedule named '\(name)'\(Suggestion.hint(for: name, among: try service.scheduleNames()))")
+            "no schedule named '\(name)'\(Suggestion.hint(for: name, among: try await service.scheduleNames()))")
         throw ExitCode(1)
     }
 
-    static func setEnabled(_ name: String, _ enabled: Bool, service: AutomationService) throws {
-        guard try service.enableSchedule(name, enabled) else {
-            _ = try find(name, in: service)
+    static func setEnabled(_ name: String, _ enabled: Bool, service: AutomationService) async throws {
+        guard try await service.enableSchedule(name, enabled) else {
+            _ = try await find(name, in: service)
             return
         }
         Terminal.out("Schedule '\(name)' \(enabled ? "enabled" : "disabled").")

@@ -152,7 +152,20 @@ extension RunbookCommand.ScheduleCommand {
             problems += schedule.problems()
             // A schedule starts the published version: a link is checked against it, so a
             // scheduler started in any folder runs what was checked here.
-            let service = try store.openWithAccount()
+            try await store.withService(create: true) { service in
+                try await save(schedule, problems: problems, service)
+            }
+            let next = recurrence.nextFire(after: now)
+            Terminal.out(
+                "Schedule '\(name)' \(replace ? "saved" : "created"): \(ScheduleText.frequency(recurrence)) in \(timeZone); "
+                    + "next fire \(next.map { ScheduleTime.local($0, timeZone: timeZone) + " (" + $0.formatted(.iso8601) + ")" } ?? "none")."
+            )
+        }
+
+        /// Checks each link against the published runbook it starts, then saves the schedule.
+        private func save(_ schedule: Schedule, problems: [String], _ service: AutomationService) async throws {
+            var problems = problems
+            let links = schedule.links
             for link in links {
                 do {
                     problems += ScheduleLinks.problems(
@@ -167,16 +180,11 @@ extension RunbookCommand.ScheduleCommand {
                 throw ExitCode(65)
             }
             do {
-                try service.createSchedule(schedule, replace: replace)
+                try await service.createSchedule(schedule, replace: replace)
             } catch {
                 Terminal.error(error.description + (replace ? "" : " (use --replace to change it)"))
-                throw ExitCode(1)
+                throw ExitCode(error.exitCode == 74 ? 74 : 1)
             }
-            let next = recurrence.nextFire(after: now)
-            Terminal.out(
-                "Schedule '\(name)' \(replace ? "saved" : "created"): \(ScheduleText.frequency(recurrence)) in \(timeZone); "
-                    + "next fire \(next.map { ScheduleTime.local($0, timeZone: timeZone) + " (" + $0.formatted(.iso8601) + ")" } ?? "none")."
-            )
         }
     }
 }

@@ -10,7 +10,7 @@ struct StoreOptions: ParsableArguments {
         name: .customLong("store"),
         help: ArgumentHelp(
             "Folder of the store (automation.sqlite), or postgresql://USER@HOST:PORT/DB for the commands that "
-                + "serve one (serve, scheduler, run, jobs, token, nodes, store). Default: $RUNBOOK_STORE, else .runbook",
+                + "serve one (serve, scheduler, run, jobs, publish, runbooks, schedule, token, nodes, store). Default: $RUNBOOK_STORE, else .runbook",
             valueName: "dir"))
     var folder: String?
 
