@@ -13,7 +13,7 @@ extension AutomationService {
     /// `retention` nil keeps all history.
     public func daemonServices(
         library: RunbookLibrary, poll: Double, concurrency: Int, grace: Double, retention: Duration?,
-        logger: Logger, inbox: JobInbox? = nil
+        logger: Logger, inbox: JobInbox? = nil, node: NodeSettings? = nil
     ) throws(ServiceError) -> (tick: SchedulerTick, services: [ServiceGroupConfiguration.ServiceConfiguration]) {
         let store = try self.store
         let runner = JobRunner(
@@ -28,6 +28,13 @@ extension AutomationService {
                 successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "scheduler")
         ]
         services += Self.retentionServices(AsyncAutomationStore(store), retention: retention, logger: logger)
+        if let node {
+            // This process as a node of its store: its jobs are leased, silent nodes' recovered.
+            services.append(
+                .init(
+                    service: NodeHeartbeat(store: AsyncAutomationStore(store), settings: node, logger: logger),
+                    successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "node"))
+        }
         return (tick, services)
     }
 

@@ -1,18 +1,24 @@
 import Automation
+import AutomationStore
 import Foundation
 import PostgresStore
 
-/// `runbook nodes list`: the nodes sharing a PostgreSQL store, their heartbeats and jobs.
+/// `runbook nodes list`: the nodes of a store (the schedulers and servers that ran on it), their
+/// heartbeats and the jobs they hold.
 extension AutomationService {
-    /// Nodes by id; the embedded store has none (it is one host's), which is `.invalid` saying so.
+    /// Nodes by id, on either store.
     public static func nodes(_ location: StoreLocation) async throws(ServiceError) -> [NodeInfo] {
-        guard case .postgres(let location) = location else {
-            throw .invalid(
-                "the embedded store at \(location) has no nodes: nodes share a PostgreSQL store "
-                    + "(--store postgresql://USER@HOST:PORT/DB)", target: "--store")
-        }
         do {
-            return try await PostgresStore.withStore(at: location) { try await $0.nodes() }
+            switch location {
+            case .folder(let folder):
+                let path = (folder as NSString).appendingPathComponent(AutomationStore.fileName)
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw ServiceError.notFound(kind: "store", name: path, hint: "")
+                }
+                return try await AsyncAutomationStore(try AutomationStore.open(folder: folder)).nodes()
+            case .postgres(let location):
+                return try await PostgresStore.withStore(at: location) { try await $0.nodes() }
+            }
         } catch {
             throw storeError(error)
         }

@@ -11,7 +11,7 @@ extension AutomationStore {
                 let info = try Row.fetchAll(db, sql: "SELECT name, type FROM pragma_table_info(?)", arguments: [name])
                 let columns: [(name: String, isDate: Bool)] = info.map {
                     (($0["name"] as String?) ?? "", (($0["type"] as String?) ?? "").uppercased() == "DATETIME")
-                }
+                }.filter { !Self.nodeLocalColumns.contains($0.name) }
                 let list = columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
                 let rows = try Row.fetchAll(db, sql: "SELECT \(list) FROM \"\(name)\" ORDER BY rowid")
                 return StoreTable(
@@ -25,7 +25,12 @@ extension AutomationStore {
         }
     }
 
-    /// Counts of the tables the copy leaves behind (PostgreSQL does not hold them yet).
+    /// A job's lease names a node of this store: in another store it means nothing (the copy
+    /// releases waiting jobs to that store's nodes), and nodes register there themselves.
+    static let nodeLocalColumns: Set<String> = ["leaseNode", "leaseExpiresAt"]
+
+    /// Counts of the tables the copy leaves behind (PostgreSQL does not hold them yet; `node`:
+    /// nodes register in each store themselves).
     public func tableCounts(except copied: [String]) throws -> [(String, Int)] {
         try writer.read { db in
             let all = try String.fetchAll(
@@ -34,7 +39,7 @@ extension AutomationStore {
                     SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
                     AND name NOT LIKE 'grdb_%' ORDER BY name
                     """)
-            return try all.filter { !copied.contains($0) }.map { name in
+            return try all.filter { !copied.contains($0) && $0 != "node" }.map { name in
                 (name, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\(name)\"") ?? 0)
             }
         }

@@ -47,6 +47,9 @@ extension AutomationStore {
             guard var record = try JobRecord.fetchOne(db, key: id) else {
                 throw StoreError.notFound(kind: "job", name: id, hint: "")
             }
+            if let ended = JobStatus(rawValue: record.status), ended.isFinal {
+                throw StoreError.alreadyEnded(job: id, status: ended)
+            }
             record.status = status.rawValue
             if status == .running && record.startedAt == nil { record.startedAt = now }
             if status.isFinal { record.endedAt = now }
@@ -61,12 +64,19 @@ extension AutomationStore {
                         startedAt = CASE WHEN ? AND startedAt IS NULL THEN ? ELSE startedAt END,
                         endedAt = CASE WHEN ? THEN ? ELSE endedAt END,
                         exception = COALESCE(?, exception)
-                    WHERE id = ?
+                    WHERE id = ? AND status NOT IN ('Completed', 'Failed', 'Stopped')
                     """
             ).execute(arguments: [
                 status.rawValue, status == .running, now, status.isFinal, now, StoredText.value(exception), id,
             ])
-            guard db.changesCount == 1 else { throw StoreError.notFound(kind: "job", name: id, hint: "") }
+            guard db.changesCount == 1 else {
+                // An ended job never changes again: a paused process whose job was recovered meanwhile
+                // cannot write over the recovery.
+                if let ended = try String.fetchOne(db, sql: "SELECT status FROM job WHERE id = ?", arguments: [id]) {
+                    throw StoreError.alreadyEnded(job: id, status: JobStatus(rawValue: ended) ?? .failed)
+                }
+                throw StoreError.notFound(kind: "job", name: id, hint: "")
+            }
         }
         try db.cachedStatement(
             sql: """
@@ -100,6 +110,15 @@ extension AutomationStore {
         -> [StreamRecord]
     {
         do {
+            // A job's records all come before its end: one that ended (recovered while its process
+            // was paused) takes no more.
+            if let ended = try String.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT status FROM job WHERE id = ? AND status IN ('Completed', 'Failed', 'Stopped')"),
+                arguments: [id])
+            {
+                throw StoreError.alreadyEnded(job: id, status: JobStatus(rawValue: ended) ?? .failed)
+            }
             var seq =
                 try Int.fetchOne(
                     db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStream WHERE jobId = ?"),

@@ -75,27 +75,51 @@ extension AutomationStore {
             guard let record = try JobRecord.fetchOne(db, key: id), record.status == status.rawValue,
                 record.ownerPid == pid
             else { return nil }
-            let committed = try Self.committedWork(db, job: id)
-            let decision = JobLifecycle.recover(
-                job: id, status: status, checkpointStep: record.checkpointStep, diedBecause: died, committed: committed)
-            switch decision {
-            case .suspend(let beforeStep, let exception):
-                try Self.transition(db, job: id, to: .suspended, at: now) { record in
-                    record.checkpointStep = beforeStep - 1
-                    record.exception = exception
-                    record.suspendRequestedAt = nil
-                    record.ownerPid = nil
-                    record.ownerHost = nil
-                }
-            case .stopped(let exception), .failed(let exception):
-                let end = try Self.lastActivity(db, job: id, record: record)
-                try Self.transition(db, job: id, to: decision.status, at: now) { record in
-                    record.endedAt = end
-                    record.exception = exception
-                }
-            }
-            return decision.status
+            return try Self.recover(db, record, status: status, reason: died, at: now)
         }
+    }
+
+    /// Recovers a job whose lease expired (its node stopped heartbeating), in the caller's
+    /// transaction; nil when it moved on since it was read.
+    func recoverExpired(_ db: Database, job id: String, status: JobStatus, reason: String, at now: Date) throws
+        -> JobStatus?
+    {
+        guard let record = try JobRecord.fetchOne(db, key: id), record.status == status.rawValue else { return nil }
+        return try Self.recover(db, record, status: status, reason: reason, at: now)
+    }
+
+    /// What recovery does to an unfinished job nobody runs any more: `JobLifecycle.recover`
+    /// decides; its process and lease are let go.
+    private static func recover(_ db: Database, _ record: JobRecord, status: JobStatus, reason: String, at now: Date)
+        throws -> JobStatus
+    {
+        let id = record.id
+        let committed = try committedWork(db, job: id)
+        let decision = JobLifecycle.recover(
+            job: id, status: status, checkpointStep: record.checkpointStep, diedBecause: reason, committed: committed)
+        switch decision {
+        case .suspend(let beforeStep, let exception):
+            try transition(db, job: id, to: .suspended, at: now) { record in
+                record.checkpointStep = beforeStep - 1
+                record.exception = exception
+                record.suspendRequestedAt = nil
+                record.ownerPid = nil
+                record.ownerHost = nil
+            }
+        case .stopped(let exception), .failed(let exception):
+            let end = try lastActivity(db, job: id, record: record)
+            try transition(db, job: id, to: decision.status, at: now) { record in
+                record.endedAt = end
+                record.exception = exception
+            }
+        }
+        try releaseLease(db, job: id)
+        return decision.status
+    }
+
+    /// The job is no node's any more (it ended, or waits Suspended for a resume).
+    static func releaseLease(_ db: Database, job id: String) throws {
+        try db.execute(sql: "UPDATE job SET leaseNode = NULL, leaseExpiresAt = NULL WHERE id = ?", arguments: [id])
     }
 
     /// The last time the job was seen doing something: its latest status change, stream record

@@ -33,7 +33,12 @@ extension AutomationStore {
     }
 
     static func stopRequested(_ db: Database, job id: String) throws -> Bool {
-        // Whether a stop was asked, not when: a value that is not a date still counts.
-        try Bool.fetchOne(db, sql: "SELECT stopRequestedAt IS NOT NULL FROM job WHERE id = ?", arguments: [id]) ?? false
+        // Whether a stop was asked, not when: a value that is not a date still counts. A job that
+        // already ended (recovered while its process was paused) stops its runner too.
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT stopRequestedAt IS NOT NULL OR status IN ('Completed', 'Failed', 'Stopped') FROM job WHERE id = ?
+                """, arguments: [id]) ?? false
     }
 }

@@ -47,7 +47,8 @@ extension AutomationStore {
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT stopRequestedAt IS NOT NULL AS stop, suspendRequestedAt IS NOT NULL AS suspend
+                        SELECT stopRequestedAt IS NOT NULL OR status IN ('Completed', 'Failed', 'Stopped') AS stop,
+                            suspendRequestedAt IS NOT NULL AS suspend
                         FROM job WHERE id = ?
                         """),
                 arguments: [id])
@@ -76,6 +77,7 @@ extension AutomationStore {
                 record.ownerPid = nil
                 record.ownerHost = nil
             }
+            try releaseLease(db, job: id)
         }
     }
 

@@ -123,6 +123,22 @@ enum Migrations {
             try db.create(index: "heartbeat_time", on: "heartbeat", columns: ["timeGenerated"])
             try db.create(index: "heartbeat_computer_time", on: "heartbeat", columns: ["computer", "timeGenerated"])
         }
+        migrator.registerMigration("v12-nodes") { db in
+            // Nodes (scheduler and serve processes) and the lease each holds on a job it runs
+            // (DESIGN section 8): a job whose node stops heartbeating is recovered after it.
+            try db.create(table: "node") { t in
+                t.primaryKey("id", .text)
+                t.column("host", .text).notNull()
+                t.column("pid", .integer).notNull()
+                t.column("startedAt", .datetime).notNull()
+                t.column("heartbeatAt", .datetime).notNull()
+            }
+            try db.alter(table: "job") { t in
+                t.add(column: "leaseNode", .text).references("node")
+                t.add(column: "leaseExpiresAt", .datetime)
+            }
+            try db.create(index: "job_lease", on: "job", columns: ["leaseNode", "leaseExpiresAt"])
+        }
         return migrator
     }
 

@@ -162,20 +162,8 @@ private struct ExpiredLease {
         status = try row.enumeration(JobStatus.self, "status")
         checkpointStep = try row.optionalInteger("checkpoint_step")
         lastActivity = try row.date("last_activity")
-        let time = Date.ISO8601FormatStyle()
-        let node = "node \(try row.text("node")) (pid \(try row.integer("pid")) on \(try row.text("host")))"
-        let heartbeat = try row.date("heartbeat_at")
-        let expired = try row.date("lease_expires_at")
-        if heartbeat < expired {
-            reason =
-                "\(node) stopped heartbeating at \(heartbeat.formatted(time)) and its lease on this job expired at "
-                + "\(expired.formatted(time)) while it was \(status.rawValue)"
-        } else {
-            // The node is back (its heartbeat is newer than the lease), but too late for this job.
-            reason =
-                "\(node) did not renew its lease on this job in time: the lease expired at "
-                + "\(expired.formatted(time)) while it was \(status.rawValue), and the node's next heartbeat came "
-                + "at \(heartbeat.formatted(time)) (the database was out of its reach, or it was paused)"
-        }
+        reason = LeaseExpiry.reason(
+            node: try row.text("node"), pid: try row.integer("pid"), host: try row.text("host"),
+            heartbeat: try row.date("heartbeat_at"), expired: try row.date("lease_expires_at"), status: status)
     }
 }

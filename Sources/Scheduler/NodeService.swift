@@ -104,7 +104,7 @@ public struct NodeService: Service {
         var named = logger
         named[metadataKey: "node.id"] = "\(settings.id)"
         let log = named
-        guard await register(log) else { return }
+        guard await Self.register(store, settings, log) else { return }
         log.info(
             "node started",
             metadata: [
@@ -122,7 +122,7 @@ public struct NodeService: Service {
     /// Registers, retrying while the store is unreachable (it answered the start-up probe, then
     /// went away); false when the process is asked to stop first. A node whose database does not
     /// answer at all when it starts exits with the reason before it gets here (`runNode`).
-    private func register(_ log: Logger) async -> Bool {
+    static func register(_ store: any NodeStoring, _ settings: NodeSettings, _ log: Logger) async -> Bool {
         while true {
             do {
                 try await store.registerNode(

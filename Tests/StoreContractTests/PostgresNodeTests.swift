@@ -4,9 +4,8 @@ import Testing
 
 @testable import PostgresStore
 
-/// Nodes over one PostgreSQL database: exclusive claims, leases renewed by heartbeats, and a
-/// silent node's jobs recovered by another once their leases expire. (The embedded store has no
-/// nodes yet: it recovers by process id on one host.)
+/// Nodes over one PostgreSQL database, beyond what every store does (StoreContractTests+Nodes):
+/// the database's clock times leases, every recovery rule with its reason, and a lapsed lease.
 @Suite struct PostgresNodeTests {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
@@ -18,40 +17,6 @@ import Testing
         } catch {
             try? await PostgresFixture.drop(location)
             throw error
-        }
-    }
-
-    @Test(.enabled(if: PostgresStoreTests.hasServer, Comment(rawValue: StoreKind.skipNote)))
-    func nodesClaimingAtOnceNeverTakeTheSameJob() async throws {
-        try await withStore { store in
-            for index in 0..<200 {
-                let job = StoreContractTests.job(
-                    String(format: "job-%03d", index), at: Self.t0.addingTimeInterval(Double(index)))
-                try await store.createJob(job)
-            }
-            for node in 0..<4 { try await store.registerNode(id: "n\(node)", host: "h\(node)", pid: 100) }
-            let claims = try await withThrowingTaskGroup(of: [String].self) { group in
-                for node in 0..<4 {
-                    group.addTask {
-                        var mine: [String] = []
-                        while true {
-                            let claimed = try await store.claimNewJobs(node: "n\(node)", limit: 7, lease: .seconds(600))
-                            if claimed.isEmpty { return mine }
-                            mine += claimed.map(\.id)
-                        }
-                    }
-                }
-                return try await group.reduce(into: [[String]]()) { $0.append($1) }
-            }
-            let all = claims.flatMap { $0 }
-            #expect(all.count == 200)
-            #expect(Set(all).count == 200)
-            let nodes = try await store.nodes()
-            #expect(nodes.map(\.jobs.count).reduce(0, +) == 200)
-            #expect(Set(nodes.flatMap(\.jobs)) == Set(all))
-            await #expect(throws: StoreError.self) {
-                try await store.claimNewJobs(node: "unknown", limit: 1, lease: .seconds(1))
-            }
         }
     }
 

@@ -53,3 +53,21 @@ public struct NodeInfo: Sendable, Hashable {
         self.jobs = jobs
     }
 }
+
+/// Why recovery ended or suspended a job whose lease expired, the same on every store.
+public enum LeaseExpiry {
+    public static func reason(
+        node: String, pid: Int, host: String, heartbeat: Date, expired: Date, status: JobStatus
+    ) -> String {
+        let time = Date.ISO8601FormatStyle()
+        let who = "node \(node) (pid \(pid) on \(host))"
+        guard heartbeat >= expired else {
+            return "\(who) stopped heartbeating at \(heartbeat.formatted(time)) and its lease on this job expired at "
+                + "\(expired.formatted(time)) while it was \(status.rawValue)"
+        }
+        // The node is back (its heartbeat is newer than the lease), but too late for this job.
+        return "\(who) did not renew its lease on this job in time: the lease expired at "
+            + "\(expired.formatted(time)) while it was \(status.rawValue), and the node's next heartbeat came "
+            + "at \(heartbeat.formatted(time)) (the store was out of its reach, or it was paused)"
+    }
+}

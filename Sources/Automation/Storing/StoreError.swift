@@ -10,6 +10,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
     case unreadable(UnreadableRow)
     /// A node wrote to a job whose lease it no longer holds (another node recovered it).
     case leaseLost(job: String, node: String)
+    /// A status change for a job that already ended (recovered while its process was paused).
+    case alreadyEnded(job: String, status: JobStatus)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
             return "\(row.table) row '\(row.key)' in the store cannot be read: \(row.problem)"
         case .leaseLost(let job, let node):
             return "job \(job) is no longer held by node \(node): its lease expired and another node recovered it"
+        case .alreadyEnded(let job, let status):
+            return "job \(job) already ended (\(status.rawValue)); an ended job does not change again"
         }
     }
 

@@ -7,14 +7,17 @@ extension RunbookCommand {
     struct NodesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "nodes",
-            abstract: "The nodes that share a PostgreSQL store: heartbeats and the jobs they hold.",
+            abstract: "The nodes of a store (schedulers and servers): heartbeats and the jobs they hold.",
             discussion: Help.reflow(
                 """
-                A node is a process with an id that renews a heartbeat; each job it runs is held \
-                by a lease renewed with it. When a node stops heartbeating, another node recovers \
-                its jobs once their leases expire.
+                A node is a 'runbook scheduler' or 'runbook serve' process with an id (--node) that \
+                renews a heartbeat; each job it runs is held by a lease renewed with it (--lease). \
+                When a node stops heartbeating, another node recovers its jobs once their leases \
+                expire. Nodes share a PostgreSQL store across hosts; on the embedded store they are \
+                the processes of one host.
 
                 Examples:
+                  runbook nodes list
                   runbook nodes list --store postgresql://runbook@db1:5432/automation
                 """),
             subcommands: [List.self])
@@ -34,7 +37,7 @@ extension RunbookCommand {
                     nodes = try await AutomationService.nodes(location)
                 } catch {
                     Terminal.error(error.description)
-                    if case .folder = location { throw ExitCode(69) }
+                    if case .notFound = error { throw ExitCode(66) }
                     throw ExitCode(74)
                 }
                 if json {

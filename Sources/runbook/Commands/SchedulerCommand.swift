@@ -92,7 +92,8 @@ extension RunbookCommand {
             let logger = Logger(label: "runbook.scheduler")
             let (tick, services) = try service.daemonServices(
                 library: runbooks.library, poll: poll, concurrency: concurrency, grace: grace,
-                retention: DaemonServices.retention(retention), logger: logger)
+                retention: DaemonServices.retention(retention), logger: logger,
+                node: nodeOptions.settings(poll: poll, concurrency: concurrency))
             if once || now != nil {
                 let date = now.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
                 let report = try await tick.tick(now: date)

@@ -108,7 +108,7 @@ extension RunbookCommand {
             let (_, services) = try service.daemonServices(
                 library: runbooks.library, poll: poll, concurrency: concurrency, grace: grace,
                 retention: DaemonServices.retention(retention), logger: Logger(label: "runbook.scheduler"),
-                inbox: inbox)
+                inbox: inbox, node: nodeOptions.settings(poll: poll, concurrency: concurrency))
             let server = RunbookServer(
                 host: address, port: port ?? (tls == nil ? 8080 : 8443), tls: tls, service: service,
                 submission: inbox, logger: Logger(label: "runbook.http"))

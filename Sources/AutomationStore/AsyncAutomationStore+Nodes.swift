@@ -1,0 +1,162 @@
+import Automation
+import Foundation
+import GRDB
+
+/// Nodes on the embedded store (DESIGN section 8): `runbook scheduler` and `runbook serve` on a
+/// folder register, heartbeat and hold a lease on each job they run, as on PostgreSQL. Each
+/// operation is one write transaction (SQLite has one writer, so no two nodes take the same row);
+/// the store's clock is this host's.
+///
+/// A process owns the jobs it creates and runs (`ownerPid`, `ownerHost`); a node's heartbeat
+/// takes the lease of the unleased jobs its process owns, then renews every lease it holds that
+/// has not expired. A job whose lease expired (its node hung, or was stopped with SIGSTOP) is
+/// recovered by any node's heartbeat; a job whose process died is recovered at once, when the
+/// store is next opened on that host (`recoverOrphanedJobs`).
+extension AsyncAutomationStore: NodeStoring {
+    static let unfinished = JobStatus.unfinishedSQL
+    static let final =
+        "(" + JobStatus.allCases.filter(\.isFinal).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        + ")"
+
+    public func registerNode(id: String, host: String, pid: Int) async throws {
+        try await write { db in
+            let now = Date()
+            try db.execute(
+                sql: """
+                    INSERT INTO node (id, host, pid, startedAt, heartbeatAt) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid,
+                        startedAt = excluded.startedAt, heartbeatAt = excluded.heartbeatAt
+                    """, arguments: [id, host, pid, now, now])
+        }
+    }
+
+    public func heartbeat(node id: String, lease: Duration) async throws -> [String] {
+        try await write { db in
+            let (pid, host) = try Self.node(db, id)
+            let now = Date()
+            let until = now.addingTimeInterval(Self.seconds(lease))
+            try db.execute(sql: "UPDATE node SET heartbeatAt = ? WHERE id = ?", arguments: [now, id])
+            // The jobs this node's process runs (it created them) become leased to it.
+            try db.execute(
+                sql: """
+                    UPDATE job SET leaseNode = ?, leaseExpiresAt = ?
+                    WHERE ownerPid = ? AND ownerHost = ? AND leaseNode IS NULL
+                        AND status IN \(Self.unfinished) AND status != 'Suspended'
+                    """, arguments: [id, until, pid, host])
+            return try String.fetchAll(
+                db,
+                sql: """
+                    UPDATE job SET leaseExpiresAt = ?
+                    WHERE leaseNode = ? AND leaseExpiresAt >= ? AND status NOT IN \(Self.final) RETURNING id
+                    """, arguments: [until, id, now]
+            ).sorted()
+        }
+    }
+
+    public func claimNewJobs(node id: String, limit: Int, lease: Duration) async throws -> [Job] {
+        try await write { db in
+            let (pid, host) = try Self.node(db, id)
+            let until = Date().addingTimeInterval(Self.seconds(lease))
+            let ids = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM job WHERE leaseNode IS NULL
+                        AND (status = 'New' OR (status = 'Resuming' AND ownerPid IS NULL))
+                    ORDER BY createdAt, id LIMIT ?
+                    """, arguments: [max(1, limit)])
+            return try ids.compactMap { job in
+                try db.execute(
+                    sql: "UPDATE job SET leaseNode = ?, leaseExpiresAt = ?, ownerPid = ?, ownerHost = ? WHERE id = ?",
+                    arguments: [id, until, pid, host, job])
+                return try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [job]).map(
+                    AutomationStore.readJob)
+            }
+        }
+    }
+
+    public func releaseJobs(node id: String, _ jobs: [String]) async throws {
+        guard !jobs.isEmpty else { return }
+        try await write { db in
+            let now = Date()
+            for job in jobs {
+                try db.execute(
+                    sql: """
+                        UPDATE job SET leaseNode = NULL, leaseExpiresAt = NULL, ownerPid = NULL, ownerHost = NULL
+                        WHERE id = ? AND leaseNode = ? AND status IN ('New', 'Resuming')
+                        """, arguments: [job, id])
+                try db.execute(
+                    sql: """
+                        UPDATE job SET leaseExpiresAt = ? WHERE id = ? AND leaseNode = ? AND status NOT IN \(Self.final)
+                        """, arguments: [now.addingTimeInterval(-0.001), job, id])
+            }
+        }
+    }
+
+    public func recoverExpiredLeases() async throws -> [RecoveredJob] {
+        let store = self.store
+        return try await write { db in
+            let now = Date()
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT job.id, job.status, job.leaseExpiresAt, node.id AS node, node.host, node.pid,
+                        node.heartbeatAt
+                    FROM job JOIN node ON node.id = job.leaseNode
+                    WHERE job.leaseExpiresAt < ? AND job.status IN \(Self.unfinished) AND job.status != 'Suspended'
+                    ORDER BY job.leaseExpiresAt, job.id LIMIT 1000
+                    """, arguments: [now])
+            var recovered: [RecoveredJob] = []
+            for row in rows {
+                let stored = StoredRow(row)
+                do {
+                    let id = try stored.text("id")
+                    let status = try stored.enumeration(JobStatus.self, "status")
+                    let reason = LeaseExpiry.reason(
+                        node: try stored.text("node"), pid: try stored.integer("pid"), host: try stored.text("host"),
+                        heartbeat: try stored.date("heartbeatAt"), expired: try stored.date("leaseExpiresAt"),
+                        status: status)
+                    if let ending = try store.recoverExpired(db, job: id, status: status, reason: reason, at: now) {
+                        recovered.append(RecoveredJob(id: id, status: ending))
+                    }
+                } catch let problem as RowProblem {
+                    store.reportUnreadable(
+                        UnreadableRow(table: "job", key: (try? stored.text("id")) ?? "?", problem: "\(problem)"))
+                }
+            }
+            return recovered
+        }
+    }
+
+    public func nodes() async throws -> [NodeInfo] {
+        try await read { [store] db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT node.id, node.host, node.pid, node.startedAt, node.heartbeatAt,
+                        (SELECT group_concat(id, char(10)) FROM (SELECT id FROM job WHERE leaseNode = node.id
+                            AND status NOT IN \(Self.final) ORDER BY id)) AS jobs
+                    FROM node ORDER BY node.id
+                    """)
+            return store.readable(rows, table: "node", key: "id") { row in
+                let stored = StoredRow(row)
+                return NodeInfo(
+                    id: try stored.text("id"), host: try stored.text("host"), pid: try stored.integer("pid"),
+                    startedAt: try stored.date("startedAt"), heartbeatAt: try stored.date("heartbeatAt"),
+                    jobs: (try stored.optionalText("jobs"))?.split(separator: "\n").map(String.init) ?? [])
+            }
+        }
+    }
+
+    /// The node's process, or `StoreError.notFound` for a node that never registered.
+    static func node(_ db: Database, _ id: String) throws -> (pid: Int, host: String) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT pid, host FROM node WHERE id = ?", arguments: [id]) else {
+            throw StoreError.notFound(kind: "node", name: id, hint: "")
+        }
+        let stored = StoredRow(row)
+        return (try stored.integer("pid"), try stored.text("host"))
+    }
+
+    static func seconds(_ lease: Duration) -> Double {
+        Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,45 @@
+import Automation
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The embedded scheduler's (and `runbook serve`'s) part as a node of its store: it registers,
+/// and every third of its lease heartbeats, which leases the jobs this process runs and renews
+/// those leases, then recovers the jobs of nodes that stopped heartbeating (DESIGN section 8).
+/// Its jobs run in the scheduler's own slots (`SchedulerService`); the node that recovers a job
+/// whose lease lapsed (its process paused past the lease) logs it.
+public struct NodeHeartbeat: Service {
+    let store: any NodeStoring
+    let settings: NodeSettings
+    let logger: Logger
+
+    public init(store: any NodeStoring, settings: NodeSettings, logger: Logger) {
+        self.store = store
+        self.settings = settings
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var log = logger
+        log[metadataKey: "node.id"] = "\(settings.id)"
+        guard await NodeService.register(store, settings, log) else { return }
+        log.info("node registered", metadata: ["lease.seconds": "\(settings.lease.components.seconds)"])
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                _ = try await store.heartbeat(node: settings.id, lease: settings.lease)
+                for job in try await store.recoverExpiredLeases() {
+                    log.warning(
+                        "recovered a job whose node stopped heartbeating",
+                        metadata: ["job.id": "\(job.id)", "job.status": "\(job.status.rawValue)"])
+                }
+            } catch StoreError.notFound {
+                // The node's row is gone (deleted by hand): register again.
+                _ = await NodeService.register(store, settings, log)
+            } catch {
+                log.error("heartbeat failed", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.heartbeat) }
+        }
+    }
+
+}

@@ -1,0 +1,71 @@
+import Automation
+import Foundation
+import Testing
+
+/// Nodes on every store: claims never overlap, heartbeats renew leases, and a silent node's
+/// jobs are recovered once after their lease, with the reason naming it.
+extension StoreContractTests {
+    @Test(arguments: StoreKind.available) func nodesClaimApartAndListWhatTheyHold(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            for index in 0..<60 {
+                try await store.createJob(
+                    Self.job(String(format: "job-%02d", index), at: now.addingTimeInterval(Double(index))))
+            }
+            for node in 0..<3 { try await store.registerNode(id: "n\(node)", host: "h\(node)", pid: 100 + node) }
+            let claims = try await withThrowingTaskGroup(of: [String].self) { group in
+                for node in 0..<3 {
+                    group.addTask {
+                        var mine: [String] = []
+                        while true {
+                            let claimed = try await store.claimNewJobs(node: "n\(node)", limit: 7, lease: .seconds(600))
+                            if claimed.isEmpty { return mine }
+                            mine += claimed.map(\.id)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [[String]]()) { $0.append($1) }
+            }
+            let all = claims.flatMap { $0 }
+            #expect(all.count == 60 && Set(all).count == 60)
+            let nodes = try await store.nodes()
+            #expect(nodes.map(\.id) == ["n0", "n1", "n2"])
+            #expect(Set(nodes.flatMap(\.jobs)) == Set(all))
+            #expect(nodes.first?.host == "h0" && nodes.first?.pid == 100)
+            // Held jobs are renewed by their node's heartbeat; a released New job waits for any node.
+            let held = try await store.heartbeat(node: "n0", lease: .seconds(600))
+            #expect(held == nodes[0].jobs)
+            try await store.releaseJobs(node: "n0", [held[0]])
+            #expect(try await store.heartbeat(node: "n0", lease: .seconds(600)) == Array(held.dropFirst()))
+            #expect(try await store.claimNewJobs(node: "n1", limit: 5, lease: .seconds(600)).map(\.id) == [held[0]])
+            await #expect(throws: StoreError.self) {
+                try await store.claimNewJobs(node: "unknown", limit: 1, lease: .seconds(1))
+            }
+            await #expect(throws: StoreError.self) { try await store.heartbeat(node: "unknown", lease: .seconds(1)) }
+        }
+    }
+
+    @Test(arguments: StoreKind.available) func aSilentNodesJobIsRecoveredOnceAfterItsLease(kind: StoreKind) async throws
+    {
+        try await kind.withStore { store async throws in
+            try await store.registerNode(id: "a", host: "host-a", pid: 41)
+            try await store.registerNode(id: "b", host: "host-b", pid: 42)
+            try await store.createJob(Self.job("waiting", at: now))
+            #expect(try await store.claimNewJobs(node: "a", limit: 1, lease: .milliseconds(300)).count == 1)
+            #expect(try await store.recoverExpiredLeases().isEmpty)  // the lease holds
+            // Node a falls silent past its lease; node b's recoveries, at once, take the job once.
+            try await Task.sleep(for: .milliseconds(700))
+            #expect(try await store.heartbeat(node: "b", lease: .seconds(30)).isEmpty)
+            let recovered = try await withThrowingTaskGroup(of: [RecoveredJob].self) { group in
+                for _ in 0..<3 { group.addTask { try await store.recoverExpiredLeases() } }
+                return try await group.reduce(into: [RecoveredJob]()) { $0 += $1 }
+            }
+            #expect(recovered == [RecoveredJob(id: "waiting", status: .suspended)])
+            let job = try #require(try await store.job(exactly: "waiting"))
+            #expect(job.status == .suspended)
+            #expect(job.exception?.hasPrefix("node a (pid 41 on host-a) stopped heartbeating at ") == true, "\(job)")
+            // Node a comes back: it holds nothing, and nobody holds the suspended job.
+            #expect(try await store.heartbeat(node: "a", lease: .seconds(30)).isEmpty)
+            #expect(try await store.nodes().map(\.jobs) == [[], []])
+        }
+    }
+}
