@@ -283,10 +283,15 @@ import Testing
         }
         try store.createJob(job("old-running", status: .running, at: now.addingTimeInterval(-40 * 86_400)))
         try store.createJob(job("recent", status: .completed, at: now))
-        try store.appendStream(job: "old-1", [(.output, now, "x")])
-        #expect(try store.purgeJobs(before: now.addingTimeInterval(-30 * 86_400)) == 1200)
+        try store.createJob(job("old-streamed", status: .running, at: now.addingTimeInterval(-40 * 86_400)))
+        try store.appendStream(job: "old-streamed", [(.output, now, "x")])
+        try store.transition(job: "old-streamed", to: .completed, at: now)
+        // An ended job takes no more records.
+        #expect(throws: StoreError.self) { try store.appendStream(job: "old-1", [(.output, now, "x")]) }
+        #expect(throws: StoreError.self) { try store.transition(job: "old-1", to: .running, at: now) }
+        #expect(try store.purgeJobs(before: now.addingTimeInterval(-30 * 86_400)) == 1201)
         #expect(try store.jobCount() == 2)
-        #expect(try store.streams(job: "old-1").isEmpty)
+        #expect(try store.streams(job: "old-streamed").isEmpty)
     }
 }
 

@@ -17,10 +17,11 @@ struct PortalServer {
     let process: Process
     let url: String
 
-    /// Starts `runbook serve` on a free port (plain http on loopback, or TLS with `tls`).
-    static func start(_ cli: CLI, tls: Bool = false) throws -> PortalServer {
+    /// Starts `runbook serve` on a free port (plain http on loopback, or TLS with `tls`), with
+    /// more `options`.
+    static func start(_ cli: CLI, tls: Bool = false, options: [String] = []) throws -> PortalServer {
         let process = cli.process(
-            ["serve", "--port", "0", "--poll", "0.2", "--grace", "1"] + (tls ? ["--tls-self-signed"] : []))
+            ["serve", "--port", "0", "--poll", "0.2", "--grace", "1"] + (tls ? ["--tls-self-signed"] : []) + options)
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

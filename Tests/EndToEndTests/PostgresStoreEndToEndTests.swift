@@ -161,12 +161,14 @@ import Testing
         #expect(try cli.run("schedule", "list", "--store", url).stdout.contains("No schedules"))
     }
 
-    @Test func nodesListOnTheEmbeddedStoreSaysNodesNeedPostgreSQL() throws {
+    @Test func nodesListOnTheEmbeddedStoreListsItsNodes() throws {
         let cli = CLI()
         defer { cli.cleanUp() }
-        let result = try cli.run("nodes", "list")
-        #expect(result.status == 69)
-        #expect(result.stderr.contains("has no nodes: nodes share a PostgreSQL store"), "\(result.stderr)")
+        let missing = try cli.run("nodes", "list")
+        #expect(missing.status == 66 && missing.stderr.contains("no store named"), "\(missing.stderr)")
+        #expect(try cli.run("init").status == 0)
+        let empty = try cli.run("nodes", "list")
+        #expect(empty.status == 0 && empty.stdout.hasPrefix("No nodes have registered with "), "\(empty.stdout)")
     }
 
     @Test func aClosedPortIsSaidInPlainWords() throws {

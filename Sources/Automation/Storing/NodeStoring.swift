@@ -4,8 +4,8 @@ import Foundation
 /// process registers with an id and renews a heartbeat; a job it runs is held by a lease it
 /// renews with that heartbeat. When a node stops heartbeating, any other node recovers its jobs
 /// once their leases expire, with the usual recovery rules (`JobLifecycle.recover`) and a reason
-/// naming the node. Implemented on PostgreSQL (`PostgresStore`); the embedded store still
-/// recovers by process id and host.
+/// naming the node. Implemented on PostgreSQL (`PostgresStore`) and on the embedded store
+/// (`AsyncAutomationStore`), where a node's heartbeat also leases the jobs its process owns.
 ///
 /// Time is the store's: heartbeats, lease ends and their expiry are read from the database's
 /// clock, so a node whose clock is wrong neither recovers another's jobs early nor keeps its own

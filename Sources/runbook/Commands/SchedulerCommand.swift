@@ -28,7 +28,10 @@ extension RunbookCommand {
                 On SIGINT or SIGTERM it starts no new pass and no waiting job; running jobs get --grace
                 seconds to finish, then are stopped (recorded as Stopped, with the reason). Jobs left
                 running by a scheduler that died are ended or suspended, with the reason, when the store
-                is next opened. Logs are structured lines on stderr (RUNBOOK_LOG_LEVEL=debug for more).
+                is next opened. Each scheduler is a node of its store (--node, --lease): it holds a
+                lease on the jobs it runs, and recovers those of a node that stopped heartbeating
+                (stuck, or paused) once their lease runs out; 'runbook nodes list' shows them. Logs are
+                structured lines on stderr (RUNBOOK_LOG_LEVEL=debug for more).
 
                 With --store postgresql://USER@HOST:PORT/DB the process is a node of several sharing
                 that database: it heartbeats, holds a lease on each job it runs (--lease seconds,
