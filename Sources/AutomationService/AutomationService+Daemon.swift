@@ -30,10 +30,12 @@ extension AutomationService {
         services += Self.retentionServices(AsyncAutomationStore(store), retention: retention, logger: logger)
         if let node {
             // This process as a node of its store: its jobs are leased, silent nodes' recovered.
-            services.append(
+            // First in the group, so shut down last: it heartbeats through the scheduler's grace
+            // period, and no other node recovers jobs that are finishing.
+            services.insert(
                 .init(
                     service: NodeHeartbeat(store: AsyncAutomationStore(store), settings: node, logger: logger),
-                    successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "node"))
+                    successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "node"), at: 0)
         }
         return (tick, services)
     }

@@ -20,9 +20,10 @@ extension AutomationService {
         }
     }
 
-    /// Ends (or suspends) the jobs whose process died, each with the reason; returns them.
+    /// Ends (or suspends) the jobs whose process died, each with the reason; returns them. Called
+    /// as a command starts: a job owned by this very process id is an earlier process's.
     public func recoverOrphanedJobs() throws(ServiceError) -> [RecoveredJob] {
-        try storeCall { try store.recoverOrphanedJobs(at: now()) }
+        try storeCall { try store.recoverOrphanedJobs(at: now(), atStart: true) }
     }
 
     /// Creates the default account and workspace when the store has no account yet, with the

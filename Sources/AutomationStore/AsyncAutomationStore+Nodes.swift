@@ -8,10 +8,11 @@ import GRDB
 /// the store's clock is this host's.
 ///
 /// A process owns the jobs it creates and runs (`ownerPid`, `ownerHost`); a node's heartbeat
-/// takes the lease of the unleased jobs its process owns, then renews every lease it holds that
-/// has not expired. A job whose lease expired (its node hung, or was stopped with SIGSTOP) is
-/// recovered by any node's heartbeat; a job whose process died is recovered at once, when the
-/// store is next opened on that host (`recoverOrphanedJobs`).
+/// takes the lease of the unleased jobs its process owns, then renews every lease it holds. A
+/// Running (or Stopping) job whose lease expired (its node hung, or was stopped with SIGSTOP) is
+/// ended by any node's heartbeat; a job whose process died is recovered at once, when the store
+/// is next opened on that host (`recoverOrphanedJobs`). Unlike on PostgreSQL, a stuck node's jobs
+/// that had not started are left to it: only an ended job is fenced here.
 extension AsyncAutomationStore: NodeStoring {
     static let unfinished = JobStatus.unfinishedSQL
     static let final =
@@ -43,12 +44,14 @@ extension AsyncAutomationStore: NodeStoring {
                     WHERE ownerPid = ? AND ownerHost = ? AND leaseNode IS NULL
                         AND status IN \(Self.unfinished) AND status != 'Suspended'
                     """, arguments: [id, until, pid, host])
+            // Every job still leased to it is renewed, even past its expiry (a late heartbeat, after
+            // the host slept): on one host, a job no other node recovered is still this process's.
             return try String.fetchAll(
                 db,
                 sql: """
                     UPDATE job SET leaseExpiresAt = ?
-                    WHERE leaseNode = ? AND leaseExpiresAt >= ? AND status NOT IN \(Self.final) RETURNING id
-                    """, arguments: [until, id, now]
+                    WHERE leaseNode = ? AND status NOT IN \(Self.final) AND status != 'Suspended' RETURNING id
+                    """, arguments: [until, id]
             ).sorted()
         }
     }
@@ -115,6 +118,10 @@ extension AsyncAutomationStore: NodeStoring {
                         node: try stored.text("node"), pid: try stored.integer("pid"), host: try stored.text("host"),
                         heartbeat: try stored.date("heartbeatAt"), expired: try stored.date("leaseExpiresAt"),
                         status: status)
+                    // Only what the stuck node was running is ended. A job it had not started (or
+                    // was suspending) would be Suspended, and a resumed process could start it again
+                    // (nothing fences a Suspended job): it waits until its process resumes or dies.
+                    guard [.running, .stopping].contains(status) else { continue }
                     if let ending = try store.recoverExpired(db, job: id, status: status, reason: reason, at: now) {
                         recovered.append(RecoveredJob(id: id, status: ending))
                     }

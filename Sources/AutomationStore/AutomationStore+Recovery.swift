@@ -34,7 +34,13 @@ extension AutomationStore {
     /// already committed (a scan's changes commit before the job's final status). A job row
     /// that cannot be read is reported and left as it is; the others are still recovered.
     @discardableResult
-    public func recoverOrphanedJobs(at now: Date, host: String = JobOwner.current.host) throws -> [RecoveredJob] {
+    ///
+    /// `atStart`: the caller opens the store as it starts, before it has created any job, so a
+    /// job owned by its own process id belongs to an earlier process that had the same id (a
+    /// container's pid 1, restarted) and is recovered too.
+    public func recoverOrphanedJobs(at now: Date, host: String = JobOwner.current.host, atStart: Bool = false) throws
+        -> [RecoveredJob]
+    {
         let candidates = try writer.read { db in
             try Row.fetchAll(
                 db,
@@ -54,8 +60,9 @@ extension AutomationStore {
         var recovered: [RecoveredJob] = []
         for (id, pid, status) in orphans {
             let owner = JobOwner(pid: pid, host: host)
-            // A live process with that pid is either the owner or a reused pid; leave it, never guess.
-            guard !owner.isAlive else { continue }
+            // A live process with that pid is either the owner or a reused pid; leave it, never
+            // guess (but see `atStart`).
+            guard !owner.isAlive || (atStart && owner == JobOwner.current) else { continue }
             do {
                 if let ending = try recover(id, pid: pid, status: status, host: host, at: now) {
                     recovered.append(RecoveredJob(id: id, status: ending))

@@ -38,7 +38,14 @@ struct JobSlots {
             waiting = []
             for item in left {
                 queued.remove(item.jobId)
-                try await tick.record(item, ran: false, in: &report)
+                // One job that cannot be recorded (it ended meanwhile) leaves the others recorded.
+                do {
+                    try await tick.record(item, ran: false, in: &report)
+                } catch {
+                    tick.logger.warning(
+                        "a waiting job could not be recorded as not started",
+                        metadata: ["job.id": "\(item.jobId)", "error": "\(error)"])
+                }
             }
             return left.count
         }

@@ -213,6 +213,8 @@ import Testing
         #expect(try store.job("alive")?.status == .running)
         #expect(try store.job("elsewhere")?.status == .running)
         #expect(try store.integrityCheck() == "ok")
+        // Opened as a process starts, its own id's jobs are an earlier process's (pid 1, restarted).
+        #expect(try store.recoverOrphanedJobs(at: now, atStart: true) == [RecoveredJob(id: "alive", status: .failed)])
     }
 
     @Test func recoveryGivesEachStatusItsOwnEnding() throws {

@@ -49,25 +49,49 @@ extension StoreContractTests {
         try await kind.withStore { store async throws in
             try await store.registerNode(id: "a", host: "host-a", pid: 41)
             try await store.registerNode(id: "b", host: "host-b", pid: 42)
-            try await store.createJob(Self.job("waiting", at: now))
+            try await store.createJob(Self.job("running", at: now))
             #expect(try await store.claimNewJobs(node: "a", limit: 1, lease: .seconds(600)).count == 1)
+            try await store.transition(job: "running", to: .running, at: now, exception: nil)
             #expect(try await store.recoverExpiredLeases().isEmpty)  // the lease holds
             // Node a's last heartbeat renews for a millisecond, then it falls silent; node b's
             // recoveries, at once, take the job once.
-            #expect(try await store.heartbeat(node: "a", lease: .milliseconds(1)) == ["waiting"])
+            #expect(try await store.heartbeat(node: "a", lease: .milliseconds(1)) == ["running"])
             try await Task.sleep(for: .milliseconds(50))
             #expect(try await store.heartbeat(node: "b", lease: .seconds(30)).isEmpty)
             let recovered = try await withThrowingTaskGroup(of: [RecoveredJob].self) { group in
                 for _ in 0..<3 { group.addTask { try await store.recoverExpiredLeases() } }
                 return try await group.reduce(into: [RecoveredJob]()) { $0 += $1 }
             }
-            #expect(recovered == [RecoveredJob(id: "waiting", status: .suspended)])
-            let job = try #require(try await store.job(exactly: "waiting"))
-            #expect(job.status == .suspended)
+            #expect(recovered == [RecoveredJob(id: "running", status: .failed)])
+            let job = try #require(try await store.job(exactly: "running"))
+            #expect(job.status == .failed)
             #expect(job.exception?.hasPrefix("node a (pid 41 on host-a) stopped heartbeating at ") == true, "\(job)")
-            // Node a comes back: it holds nothing, and nobody holds the suspended job.
+            #expect(job.exception?.contains("while it was Running; marked Failed by recovery") == true)
+            // Node a comes back: it holds nothing, and nobody holds the ended job.
             #expect(try await store.heartbeat(node: "a", lease: .seconds(30)).isEmpty)
             #expect(try await store.nodes().map(\.jobs) == [[], []])
+        }
+    }
+}
+
+/// What only the embedded store does: one host, one process per node, so a late heartbeat still
+/// renews, and a stuck node's unstarted jobs are left to it (nothing fences a Suspended job there).
+extension StoreContractTests {
+    @Test func onOneHostALateHeartbeatRenewsAndUnstartedJobsWait() async throws {
+        try await StoreKind.sqliteFile.withStore { store async throws in
+            try await store.registerNode(id: "a", host: "host-a", pid: 41)
+            try await store.createJob(Self.job("queued", at: now))
+            try await store.createJob(Self.job("running", at: now.addingTimeInterval(1)))
+            #expect(try await store.claimNewJobs(node: "a", limit: 2, lease: .milliseconds(1)).count == 2)
+            try await store.transition(job: "running", to: .running, at: now, exception: nil)
+            try await Task.sleep(for: .milliseconds(50))
+            // Past its lease but not recovered yet: the node's heartbeat (the host slept) keeps both.
+            #expect(try await store.heartbeat(node: "a", lease: .milliseconds(1)) == ["queued", "running"])
+            try await Task.sleep(for: .milliseconds(50))
+            // Silent now: its running job is ended; the one it had not started waits for it.
+            #expect(try await store.recoverExpiredLeases() == [RecoveredJob(id: "running", status: .failed)])
+            #expect(try await store.job(exactly: "queued")?.status == .new)
+            #expect(try await store.nodes().first?.jobs == ["queued"])
         }
     }
 }

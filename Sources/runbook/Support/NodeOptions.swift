@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import Scheduler
 
-/// `--lease` and `--node`: how `runbook scheduler` and `runbook serve` take part as a node of a
-/// PostgreSQL store.
+/// `--lease` and `--node`: how `runbook scheduler` and `runbook serve` take part as a node of
+/// their store.
 struct NodeOptions: ParsableArguments {
-    @Option(help: "On PostgreSQL: seconds a job's lease lasts without a heartbeat, 3 to 3600.") var lease = 30.0
-    @Option(help: "On PostgreSQL: this node's id (default: host name and a random suffix).") var node: String?
+    @Option(help: "Seconds a job's lease lasts without a heartbeat, 3 to 3600.") var lease = 30.0
+    @Option(help: "This node's id (default: host name and a random suffix).") var node: String?
 
     static let leaseRange = 3.0...3600.0
 
