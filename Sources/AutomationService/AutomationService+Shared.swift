@@ -14,4 +14,19 @@ extension AutomationService {
             try await body(AutomationService(shared: store))
         }
     }
+
+    /// Creates `account` with its workspace, as the default, when the shared store has no account
+    /// yet (a team that authors straight into PostgreSQL); true when this call created it. Two
+    /// nodes starting together create it once.
+    public func ensureSharedAccount(_ account: Account, workspace: Workspace) async throws(ServiceError) -> Bool {
+        do {
+            guard try await stores.accounts().isEmpty else { return false }
+            try await stores.createAccount(account, workspace: workspace, makeDefault: true, at: now())
+            return true
+        } catch StoreError.alreadyExists {
+            return false
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
 }

@@ -31,10 +31,9 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// What a PostgreSQL store serves today, for commands that refuse to run on one.
     public static let postgresSupport =
-        "on PostgreSQL, runbook serves 'runbook serve' and 'runbook scheduler' (as nodes), 'runbook run' "
-        + "(queues a job for the nodes), 'runbook jobs', 'runbook publish', 'runbook runbooks', 'runbook "
-        + "schedule', 'runbook token', 'runbook store migrate|check' and 'runbook nodes list' so far; machines "
-        + "and change tracking are kept in the embedded store only: give a folder with --store or RUNBOOK_STORE "
+        "on PostgreSQL these commands work so far: serve and scheduler (as nodes), run (queues a job for the "
+        + "nodes), jobs, publish, runbooks, schedule, token, nodes list and store migrate|check; machines and "
+        + "change tracking are kept in the embedded store only: give a folder with --store or RUNBOOK_STORE "
         + "for this command"
 }
 

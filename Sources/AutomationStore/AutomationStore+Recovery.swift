@@ -88,18 +88,19 @@ extension AutomationStore {
 
     /// Recovers a job whose lease expired (its node stopped heartbeating), in the caller's
     /// transaction; nil when it moved on since it was read.
-    func recoverExpired(_ db: Database, job id: String, status: JobStatus, reason: String, at now: Date) throws
-        -> JobStatus?
-    {
+    func recoverExpired(
+        _ db: Database, job id: String, status: JobStatus, reason: String, seen: Date, at now: Date
+    ) throws -> JobStatus? {
         guard let record = try JobRecord.fetchOne(db, key: id), record.status == status.rawValue else { return nil }
-        return try Self.recover(db, record, status: status, reason: reason, at: now)
+        return try Self.recover(db, record, status: status, reason: reason, seen: seen, at: now)
     }
 
     /// What recovery does to an unfinished job nobody runs any more: `JobLifecycle.recover`
     /// decides; its process and lease are let go.
-    private static func recover(_ db: Database, _ record: JobRecord, status: JobStatus, reason: String, at now: Date)
-        throws -> JobStatus
-    {
+    /// `seen`: when it was last known to run, besides its own records (its node's last heartbeat).
+    private static func recover(
+        _ db: Database, _ record: JobRecord, status: JobStatus, reason: String, seen: Date? = nil, at now: Date
+    ) throws -> JobStatus {
         let id = record.id
         let committed = try committedWork(db, job: id)
         let decision = JobLifecycle.recover(
@@ -114,7 +115,7 @@ extension AutomationStore {
                 record.ownerHost = nil
             }
         case .stopped(let exception), .failed(let exception):
-            let end = try lastActivity(db, job: id, record: record)
+            let end = max(try lastActivity(db, job: id, record: record), seen ?? .distantPast)
             try transition(db, job: id, to: decision.status, at: now) { record in
                 record.endedAt = end
                 record.exception = exception

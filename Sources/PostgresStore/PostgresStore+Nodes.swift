@@ -91,8 +91,8 @@ extension PostgresStore: NodeStoring {
                 SELECT job.id, job.status, job.checkpoint_step, job.lease_expires_at, node.id AS node, node.host,
                     node.pid, node.heartbeat_at,
                     GREATEST((SELECT MAX(at) FROM job_status WHERE job_id = job.id),
-                        (SELECT MAX(at) FROM job_stream WHERE job_id = job.id), job.started_at, job.created_at)
-                        AS last_activity
+                        (SELECT MAX(at) FROM job_stream WHERE job_id = job.id), job.started_at, job.created_at,
+                        LEAST(node.heartbeat_at, job.lease_expires_at)) AS last_activity
                 FROM job JOIN node ON node.id = job.lease_node
                 WHERE job.lease_expires_at < now()
                 """
@@ -120,7 +120,8 @@ extension PostgresStore: NodeStoring {
                 case .stopped(let exception), .failed(let exception):
                     try await Self.transition(
                         expired.id, to: decision.status, at: now, exception: .set(exception), connection, logger)
-                    // It ended when it was last seen doing something; the history keeps the recovery's time.
+                    // It ended when it was last seen: its last record, or its node's last heartbeat
+                    // that held it (a long step writes nothing); the history keeps the recovery's time.
                     try await connection.query(
                         """
                         UPDATE job SET ended_at = \(expired.lastActivity), lease_node = NULL, lease_expires_at = NULL

@@ -196,6 +196,12 @@ public struct SchedulerTick: Sendable {
             // Taken by another process, or stopped meanwhile: not this pass's to run.
             logger.info("queued resume not run", metadata: ["reason": "\(error)"])
             return false
+        } catch StoreError.alreadyEnded(let job, let status) {
+            // This process was paused past its lease and another node recovered the job.
+            logger.warning(
+                "job left unfinished here: another node recovered it while this process was not heartbeating",
+                metadata: ["job.id": "\(job)", "job.status": "\(status.rawValue)"])
+            return true
         } catch {
             // One job's storage failure must not end the pass for the others.
             logger.error("job could not be run", metadata: ["error": "\(error)"])

@@ -25,6 +25,10 @@ extension RunbookCommand {
                 latest' goes on), 65 invalid runbook or parameters (nothing is recorded), 64 usage
                 error, 66 a file named does not exist, 74 the store cannot be opened.
 
+                With --store postgresql://USER@HOST:PORT/DB the job is only queued (New): the first
+                node with a free slot runs it. The command prints its id and exits 0; follow it with
+                'runbook jobs show ID --store URL'.
+
                 Examples:
                   runbook run enable-tracking
                   runbook run enable-tracking -p machines=contoso-web01 \\

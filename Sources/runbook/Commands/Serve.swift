@@ -148,6 +148,8 @@ extension RunbookCommand {
                         + "give --tls-cert and --tls-key (the same files on every node)")
                 throw ExitCode(64)
             }
+            // The default account on a new database, as a folder gets it: the API's paths work at once.
+            try await store.withService(create: true) { _ in }
             let tls = tlsCert.flatMap { cert in tlsKey.map { RunbookServer.TLSFiles(certificate: cert, key: $0) } }
             let (host, port, rowLimit) = (address, self.port ?? (tls == nil ? 8080 : 8443), queryRowLimit)
             let onRunning = announce(tls)

@@ -78,7 +78,19 @@ struct StoreOptions: ParsableArguments {
             return try await body(create ? try openWithAccount() : try openExisting())
         }
         do {
-            return try await AutomationService.withShared(location, body)
+            return try await AutomationService.withShared(location) { service in
+                // A writer on a new database gets the embedded store's default account, so the
+                // API's paths (runbook-local / automation-default) work from the start.
+                if create,
+                    try await service.ensureSharedAccount(DefaultSetup.account, workspace: DefaultSetup.workspace)
+                {
+                    Terminal.note(
+                        "created the default Automation account '\(DefaultSetup.accountName)' (resource group "
+                            + "'\(DefaultSetup.resourceGroup)', subscription \(DefaultSetup.subscription)) in \(location)"
+                    )
+                }
+                return try await body(service)
+            }
         } catch let error as StoreError {
             Terminal.error(error.description)
             throw ExitCode(74)
