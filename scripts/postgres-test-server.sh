@@ -20,7 +20,7 @@ user=runbook
 database=runbook_test
 
 usage() {
-    echo "usage: $0 start [FOLDER] | stop FOLDER" >&2
+    echo "usage: $0 start [FOLDER] | stop FOLDER | halt FOLDER | restart FOLDER" >&2
     exit 64
 }
 
