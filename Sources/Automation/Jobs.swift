@@ -21,6 +21,17 @@ public enum JobStatus: String, Sendable, Hashable, CaseIterable, Codable {
     /// `('New', 'Activating', ...)`: an IN list, which the store's status index serves (a NOT IN
     /// over the final statuses would read the whole history).
     public static let unfinishedSQL = "(" + unfinished.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+
+    /// `('Completed', 'Failed', 'Stopped')`: the statuses a job never leaves, as an IN list.
+    public static let finalSQL =
+        "(" + allCases.filter(\.isFinal).map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+}
+
+extension Duration {
+    /// The duration in seconds, fractions included (a lease's length for SQL intervals).
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
 }
 
 /// A job's output streams as Azure names them.

@@ -48,11 +48,12 @@ extension ARMAPI {
             return .json(LogQueryDocuments.response(result, preferences: prefer))
         } catch let diagnostic as KQLDiagnostic {
             return LogQueryDocuments.queryError(diagnostic)
-        } catch ServiceError.unavailable(let message) {
-            return LogQueryDocuments.error(status: 501, code: "NotImplemented", message: message)
-        } catch ServiceError.storeUnreachable(let message) {
-            return LogQueryDocuments.error(status: 503, code: "ServiceUnavailable", message: message)
         } catch let error as ServiceError {
+            // A bad query is Log Analytics' BadArgumentError; anything else keeps its own status.
+            guard case .invalid = error else {
+                return LogQueryDocuments.error(
+                    status: error.httpStatus, code: error.azureCode, message: error.description)
+            }
             return LogQueryDocuments.badArgument(error.description)
         } catch {
             return LogQueryDocuments.error(status: 500, code: "InternalServerError", message: "\(error)")

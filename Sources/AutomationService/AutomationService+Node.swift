@@ -17,10 +17,12 @@ extension AutomationService {
 
     /// Runs a node until SIGINT or SIGTERM; running jobs get `grace` seconds, then are stopped.
     /// With `once`, one scheduler pass and no node (its jobs wait in New for a node).
-    /// `companions` run in the same service group (the API of `runbook serve`).
+    /// `companions` run in the same service group (the API of `runbook serve`); `defaultAccount`
+    /// is created first when the store has no account.
     public static func runNode(
         _ location: PostgresLocation, library: RunbookLibrary, settings: NodeSettings, grace: Double,
-        retention: Duration?, once: Date?, logger: Logger, companions: NodeCompanions? = nil
+        retention: Duration?, once: Date?, logger: Logger, defaultAccount: (Account, Workspace)? = nil,
+        companions: NodeCompanions? = nil
     ) async throws {
         // A call may take half a lease (5 to 15 s): a node cut off learns it soon after its lease ends.
         let half = Double(settings.lease.components.seconds) / 2
@@ -38,6 +40,13 @@ extension AutomationService {
                 logger.notice(
                     "one pass: \(pending.count) job(s) created in New for the nodes to run; \(report)")
                 return
+            }
+            // The default account on a new database (serve's API paths work at once), on the
+            // node's own connection.
+            if let (account, workspace) = defaultAccount,
+                try await AutomationService(shared: store).ensureSharedAccount(account, workspace: workspace)
+            {
+                logger.notice("created the default Automation account", metadata: ["account": "\(account.name)"])
             }
             let wakeup = NodeWakeup()
             let node = NodeService(

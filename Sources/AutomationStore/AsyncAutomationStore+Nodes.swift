@@ -15,9 +15,7 @@ import GRDB
 /// that had not started are left to it: only an ended job is fenced here.
 extension AsyncAutomationStore: NodeStoring {
     static let unfinished = JobStatus.unfinishedSQL
-    static let final =
-        "(" + JobStatus.allCases.filter(\.isFinal).map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        + ")"
+    static let final = JobStatus.finalSQL
 
     public func registerNode(id: String, host: String, pid: Int) async throws {
         try await write { db in
@@ -35,7 +33,7 @@ extension AsyncAutomationStore: NodeStoring {
         try await write { db in
             let (pid, host) = try Self.node(db, id)
             let now = Date()
-            let until = now.addingTimeInterval(Self.seconds(lease))
+            let until = now.addingTimeInterval(lease.inSeconds)
             try db.execute(sql: "UPDATE node SET heartbeatAt = ? WHERE id = ?", arguments: [now, id])
             // The jobs this node's process runs (it created them) become leased to it.
             try db.execute(
@@ -59,7 +57,7 @@ extension AsyncAutomationStore: NodeStoring {
     public func claimNewJobs(node id: String, limit: Int, lease: Duration) async throws -> [Job] {
         try await write { db in
             let (pid, host) = try Self.node(db, id)
-            let until = Date().addingTimeInterval(Self.seconds(lease))
+            let until = Date().addingTimeInterval(lease.inSeconds)
             let ids = try String.fetchAll(
                 db,
                 sql: """
@@ -166,9 +164,5 @@ extension AsyncAutomationStore: NodeStoring {
         }
         let stored = StoredRow(row)
         return (try stored.integer("pid"), try stored.text("host"))
-    }
-
-    static func seconds(_ lease: Duration) -> Double {
-        Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
     }
 }

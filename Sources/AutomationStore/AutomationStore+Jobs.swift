@@ -64,7 +64,7 @@ extension AutomationStore {
                         startedAt = CASE WHEN ? AND startedAt IS NULL THEN ? ELSE startedAt END,
                         endedAt = CASE WHEN ? THEN ? ELSE endedAt END,
                         exception = COALESCE(?, exception)
-                    WHERE id = ? AND status NOT IN ('Completed', 'Failed', 'Stopped')
+                    WHERE id = ? AND status NOT IN \(JobStatus.finalSQL)
                     """
             ).execute(arguments: [
                 status.rawValue, status == .running, now, status.isFinal, now, StoredText.value(exception), id,
@@ -112,17 +112,17 @@ extension AutomationStore {
         do {
             // A job's records all come before its end: one that ended (recovered while its process
             // was paused) takes no more.
-            if let ended = try String.fetchOne(
+            // One statement for both: the job's end, if it ended, and its last sequence number.
+            let state = try Row.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT status FROM job WHERE id = ? AND status IN ('Completed', 'Failed', 'Stopped')"),
-                arguments: [id])
-            {
+                    sql: """
+                        SELECT (SELECT status FROM job WHERE id = ?1 AND status IN \(JobStatus.finalSQL)) AS ended,
+                            COALESCE((SELECT MAX(seq) FROM jobStream WHERE jobId = ?1), 0) AS seq
+                        """), arguments: [id])
+            if let ended = state?["ended"] as String? {
                 throw StoreError.alreadyEnded(job: id, status: JobStatus(rawValue: ended) ?? .failed)
             }
-            var seq =
-                try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM jobStream WHERE jobId = ?"),
-                    arguments: [id]) ?? 0
+            var seq = (state?["seq"] as Int?) ?? 0
             let insert = try db.cachedStatement(
                 sql: "INSERT INTO jobStream (jobId, seq, stream, at, message) VALUES (?, ?, ?, ?, ?)")
             return try entries.map { kind, at, message in

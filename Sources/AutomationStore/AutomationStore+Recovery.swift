@@ -191,7 +191,7 @@ extension AutomationStore {
         try db.execute(
             sql: """
                 DELETE FROM job WHERE id IN (
-                    SELECT id FROM job WHERE createdAt < ? AND status IN ('Completed', 'Failed', 'Stopped')
+                    SELECT id FROM job WHERE createdAt < ? AND status IN \(JobStatus.finalSQL)
                     LIMIT ?)
                 """, arguments: [cutoff, batch])
         return db.changesCount

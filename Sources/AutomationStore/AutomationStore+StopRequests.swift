@@ -38,7 +38,7 @@ extension AutomationStore {
         try Bool.fetchOne(
             db,
             sql: """
-                SELECT stopRequestedAt IS NOT NULL OR status IN ('Completed', 'Failed', 'Stopped') FROM job WHERE id = ?
+                SELECT stopRequestedAt IS NOT NULL OR status IN \(JobStatus.finalSQL) FROM job WHERE id = ?
                 """, arguments: [id]) ?? false
     }
 }

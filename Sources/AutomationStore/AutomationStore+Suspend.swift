@@ -47,7 +47,7 @@ extension AutomationStore {
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT stopRequestedAt IS NOT NULL OR status IN ('Completed', 'Failed', 'Stopped') AS stop,
+                        SELECT stopRequestedAt IS NOT NULL OR status IN \(JobStatus.finalSQL) AS stop,
                             suspendRequestedAt IS NOT NULL AS suspend
                         FROM job WHERE id = ?
                         """),

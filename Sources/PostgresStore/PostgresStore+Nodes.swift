@@ -6,8 +6,6 @@ import PostgresNIO
 /// `FOR UPDATE SKIP LOCKED`: a row another node is taking is passed over, not waited for, so
 /// nodes never take the same job and adding nodes adds throughput.
 extension PostgresStore: NodeStoring {
-    static let finalStatuses = JobStatus.allCases.filter(\.isFinal).map { "'\($0.rawValue)'" }.joined(
-        separator: ", ")
 
     public func registerNode(id: String, host: String, pid: Int) async throws {
         try await rows(
@@ -18,11 +16,6 @@ extension PostgresStore: NodeStoring {
             """)
     }
 
-    /// A lease's length in seconds, for `now() + make_interval(secs => ...)` (the database's clock).
-    static func seconds(_ lease: Duration) -> Double {
-        Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
-    }
-
     public func heartbeat(node id: String, lease: Duration) async throws -> [String] {
         let logger = logger
         return try await transaction { connection in
@@ -30,10 +23,10 @@ extension PostgresStore: NodeStoring {
                 "UPDATE node SET heartbeat_at = now() WHERE id = \(id) RETURNING 1", logger: logger)
             guard !known.isEmpty else { throw StoreError.notFound(kind: "node", name: id, hint: "") }
             var query: PostgresQuery = """
-                UPDATE job SET lease_expires_at = now() + make_interval(secs => \(Self.seconds(lease)))
+                UPDATE job SET lease_expires_at = now() + make_interval(secs => \(lease.inSeconds))
                 WHERE lease_node = \(id) AND lease_expires_at >= now()
                 """
-            query.sql += " AND status NOT IN (\(Self.finalStatuses)) RETURNING id"
+            query.sql += " AND status NOT IN \(JobStatus.finalSQL) RETURNING id"
             return try await connection.rows(query, logger: logger).map { try $0.decode(String.self) }.sorted()
         }
     }
@@ -47,7 +40,7 @@ extension PostgresStore: NodeStoring {
             else { throw StoreError.notFound(kind: "node", name: id, hint: "") }
             let (pid, host) = try node.decode((Int, String).self)
             var query: PostgresQuery = """
-                UPDATE job SET lease_node = \(id), lease_expires_at = now() + make_interval(secs => \(Self.seconds(lease))),
+                UPDATE job SET lease_node = \(id), lease_expires_at = now() + make_interval(secs => \(lease.inSeconds)),
                     owner_pid = \(pid),
                     owner_host = \(host)
                 WHERE id IN (
@@ -77,7 +70,7 @@ extension PostgresStore: NodeStoring {
                 UPDATE job SET lease_expires_at = now() - interval '1 millisecond'
                 WHERE id = ANY(\(jobs)) AND lease_node = \(id)
                 """
-            query.sql += " AND status NOT IN (\(Self.finalStatuses))"
+            query.sql += " AND status NOT IN \(JobStatus.finalSQL)"
             try await connection.query(query, logger: logger)
         }
     }
@@ -97,7 +90,7 @@ extension PostgresStore: NodeStoring {
                 WHERE job.lease_expires_at < now()
                 """
             query.sql += """
-                 AND job.status NOT IN (\(Self.finalStatuses), 'Suspended')
+                 AND job.status NOT IN \(JobStatus.finalSQL) AND job.status != 'Suspended'
                 ORDER BY job.lease_expires_at, job.id LIMIT 1000
                 FOR UPDATE OF job SKIP LOCKED
                 """
@@ -140,7 +133,7 @@ extension PostgresStore: NodeStoring {
                 COALESCE(array_agg(job.id::text ORDER BY job.id) FILTER (WHERE job.id IS NOT NULL), '{}') AS jobs
             FROM node LEFT JOIN job ON job.lease_node = node.id
             """
-        query.sql += " AND job.status NOT IN (\(Self.finalStatuses)) GROUP BY node.id ORDER BY node.id"
+        query.sql += " AND job.status NOT IN \(JobStatus.finalSQL) GROUP BY node.id ORDER BY node.id"
         return readable(try await rows(query), table: "node", key: "id") { row in
             NodeInfo(
                 id: try row.text("id"), host: try row.text("host"), pid: try row.integer("pid"),

@@ -274,7 +274,7 @@ public struct NodeService: Service {
         }
         guard let held = round.held else {
             if let error = round.error { log.error("heartbeat failed", metadata: ["error": "\(error)"]) }
-            if !state.cutOff && now().timeIntervalSince(state.lastHeartbeat) >= seconds(settings.lease) {
+            if !state.cutOff && now().timeIntervalSince(state.lastHeartbeat) >= settings.lease.inSeconds {
                 state.cutOff = true
                 log.error(
                     "no heartbeat for a whole lease: stopping this node's jobs, which other nodes recover",
@@ -383,8 +383,4 @@ final class RunningJobs: Sendable {
         }
         for task in tasks { task?.cancel() }
     }
-}
-
-private func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }

@@ -148,8 +148,6 @@ extension RunbookCommand {
                         + "give --tls-cert and --tls-key (the same files on every node)")
                 throw ExitCode(64)
             }
-            // The default account on a new database, as a folder gets it: the API's paths work at once.
-            try await store.withService(create: true) { _ in }
             let tls = tlsCert.flatMap { cert in tlsKey.map { RunbookServer.TLSFiles(certificate: cert, key: $0) } }
             let (host, port, rowLimit) = (address, self.port ?? (tls == nil ? 8080 : 8443), queryRowLimit)
             let onRunning = announce(tls)
@@ -158,7 +156,8 @@ extension RunbookCommand {
                     location, library: runbooks.library,
                     settings: nodeOptions.settings(poll: poll, concurrency: concurrency), grace: grace,
                     retention: DaemonServices.retention(retention), once: nil,
-                    logger: Logger(label: "runbook.node")
+                    logger: Logger(label: "runbook.node"),
+                    defaultAccount: (DefaultSetup.account, DefaultSetup.workspace)
                 ) { service, submission in
                     var service = service
                     service.queryRowLimit = rowLimit
