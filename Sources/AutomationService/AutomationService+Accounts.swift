@@ -75,12 +75,12 @@ extension AutomationService {
 /// Accounts as the command line names them: by name, or the default one.
 extension AutomationService {
     /// The named account, or the default one when `name` is nil; nil when there is none.
-    public func account(namedOrDefault name: String?) throws(ServiceError) -> AccountState? {
-        try storeCall { try store.account(namedOrDefault: name) }
+    public func account(namedOrDefault name: String?) async throws(ServiceError) -> AccountState? {
+        try await storeCall { try await stores.account(namedOrDefault: name) }
     }
 
-    public func defaultAccount() throws(ServiceError) -> AccountState? {
-        try storeCall { try store.defaultAccount() }
+    public func defaultAccount() async throws(ServiceError) -> AccountState? {
+        try await storeCall { try await stores.defaultAccount() }
     }
 
     /// Adds an account linked to its workspace (Azure's region pairs checked by the store).

@@ -29,7 +29,7 @@ extension AutomationService {
         let callTimeout = Duration.seconds(min(15, max(5, half)))
         try await PostgresStore.withStore(at: location, logger: logger, callTimeout: callTimeout) { store in
             let runner = JobRunner(
-                recorder: store.recorder(node: settings.id), trackingStore: nil, logger: logger,
+                recorder: store.recorder(node: settings.id), tracking: store, logStore: nil, logger: logger,
                 stopPoll: .milliseconds(250),
                 interruption: "node \(settings.id) was shut down and its \(grace)s grace period ran out")
             let tick = SchedulerTick(
@@ -96,7 +96,8 @@ extension AutomationService {
                         hint: ": no such runbook file, and not published in \(location)")
                 }
                 let prepared = try JobRunner.prepare(loaded, parameters: parameters)
-                let runner = JobRunner(recorder: store, trackingStore: nil, logger: Logger(label: "runbook.engine"))
+                let runner = JobRunner(
+                    recorder: store, tracking: store, logStore: nil, logger: Logger(label: "runbook.engine"))
                 return try await runner.create(prepared)
             }
         } catch let error as ServiceError {

@@ -13,8 +13,8 @@ public struct StoreCopyReport: Sendable {
 
 extension AutomationService {
     /// Copies this embedded store's accounts, runbooks, schedules (with fire history and
-    /// checkpoints), jobs (with status history and streams) and tokens into an empty PostgreSQL
-    /// store, in one transaction, and checks every table's count afterwards. Refused while a job
+    /// checkpoints), jobs (with status history and streams), tokens, machines and Change
+    /// Tracking's records (`CopiedTables`) into an empty PostgreSQL store, in one transaction, and checks every table's count afterwards. Refused while a job
     /// runs: its process's ownership cannot move with it.
     public func copyStore(to location: PostgresLocation) async throws(ServiceError) -> StoreCopyReport {
         do {

@@ -8,7 +8,8 @@ public struct AutomationService: Sendable {
     /// The store as the async use cases (every API path) reach it: the narrow store protocols.
     let stores: any AutomationStoring
     /// The SQLite store itself, for what still takes it: the runbook engine and scheduler, the
-    /// command line's synchronous use cases, change tracking and Log Analytics. Nil on PostgreSQL.
+    /// command line's synchronous use cases, the portal's change pages and Log Analytics. Nil on
+    /// PostgreSQL.
     let embedded: AutomationStore?
     let now: @Sendable () -> Date
     let cache = ServiceCache()
@@ -52,7 +53,7 @@ public struct AutomationService: Sendable {
 
     /// What a service over PostgreSQL cannot do yet, and what to do instead.
     public static let embeddedOnly =
-        "machines, change tracking, inventory and Log Analytics queries are kept in the embedded store only; "
-        + "PostgreSQL holds accounts, runbooks, schedules, jobs and tokens so far: run this against a store "
-        + "folder (--store DIR)"
+        "Log Analytics queries (KQL), the portal's machine and change pages, and 'runbook apply' run on the "
+        + "embedded store only so far; PostgreSQL holds accounts, runbooks, schedules, jobs, tokens, machines, "
+        + "tracking settings, snapshots and changes: run this against a store folder (--store DIR)"
 }

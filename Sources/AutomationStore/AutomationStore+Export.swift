@@ -8,12 +8,14 @@ extension AutomationStore {
     public func exportTables(_ names: [String]) throws -> [StoreTable] {
         try writer.read { db in
             try names.map { name in
-                let info = try Row.fetchAll(db, sql: "SELECT name, type FROM pragma_table_info(?)", arguments: [name])
+                let info = try Row.fetchAll(
+                    db, sql: "SELECT name, type, pk FROM pragma_table_info(?)", arguments: [name])
                 let columns: [(name: String, isDate: Bool)] = info.map {
                     (($0["name"] as String?) ?? "", (($0["type"] as String?) ?? "").uppercased() == "DATETIME")
                 }.filter { !Self.nodeLocalColumns.contains($0.name) }
                 let list = columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
-                let rows = try Row.fetchAll(db, sql: "SELECT \(list) FROM \"\(name)\" ORDER BY rowid")
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT \(list) FROM \"\(name)\" ORDER BY \(try Self.rowOrder(name, info: info, db))")
                 return StoreTable(
                     name: CopiedTables.snakeCase(name), columns: columns.map { CopiedTables.snakeCase($0.name) },
                     rows: try rows.map { row in
@@ -23,6 +25,14 @@ extension AutomationStore {
                     })
             }
         }
+    }
+
+    /// Rows in the order they were stored (`rowid`), or by primary key in a table without one.
+    private static func rowOrder(_ table: String, info: [Row], _ db: Database) throws -> String {
+        let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [table]) ?? ""
+        guard sql.uppercased().contains("WITHOUT ROWID") else { return "rowid" }
+        let key = info.filter { (($0["pk"] as Int?) ?? 0) > 0 }.sorted { ($0["pk"] as Int? ?? 0) < ($1["pk"] as Int? ?? 0) }
+        return key.map { "\"\(($0["name"] as String?) ?? "")\"" }.joined(separator: ", ")
     }
 
     /// A job's lease names a node of this store: in another store it means nothing (the copy

@@ -17,14 +17,19 @@ struct ScanHooks: Sendable {
 /// Scans machines: collect, diff against the stored snapshot in one merge pass, and commit the
 /// new snapshot with its changes atomically per machine.
 public struct Scanner: Sendable {
-    let store: AutomationStore
+    let store: any ChangeTrackingStoring
     let now: @Sendable () -> Date
     var hooks = ScanHooks()
 
     /// How often a machine's diff is redone when other scans of it keep committing first.
     static let maxCommitAttempts = 8
 
+    /// Over the embedded store.
     public init(store: AutomationStore, now: @escaping @Sendable () -> Date) {
+        self.init(store: AsyncAutomationStore(store), now: now)
+    }
+
+    public init(store: any ChangeTrackingStoring, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.now = now
     }
@@ -52,7 +57,7 @@ public struct Scanner: Sendable {
         progress: ScanProgressReporter? = nil
     ) async throws -> ScanOutcome {
         var outcome = ScanOutcome()
-        let settings = try store.trackingSettings(account: account.account.name).settings
+        let settings = try await store.trackingSettings(account: account.account.name).settings
         for (done, state) in machines.enumerated() {
             let machine = state.machine
             progress?.startMachine(machine.name, done: done)
@@ -67,10 +72,10 @@ public struct Scanner: Sendable {
                 continue
             }
             let started = now()
-            let last = try store.lastScan(machine: machine.name)
+            let last = try await store.lastScan(machine: machine.name)
             let context = ScanContext(
                 settings: settings, profile: account.account.profile,
-                previousIndex: try store.fileIndex(machine: machine.name),
+                previousIndex: try await store.fileIndex(machine: machine.name),
                 racyCutoffNs: last.map { Int64($0.startedAt.timeIntervalSince1970 * 1e9) },
                 beforeHashing: hooks.beforeHashing, progress: progress)
             let collected = await collect(machine, context: context)
@@ -128,8 +133,8 @@ public struct Scanner: Sendable {
     ) async throws -> Committed {
         for attempt in 0..<Self.maxCommitAttempts {
             // The version first, then the snapshot: a commit in between makes this attempt stale, never wrong.
-            let mark = try store.lastScan(machine: machine)
-            let changes = try diff(machine: machine, current: current, unchangedFiles: collected.unchangedFiles)
+            let mark = try await store.lastScan(machine: machine)
+            let changes = try await diff(machine: machine, current: current, unchangedFiles: collected.unchangedFiles)
             let ended = now()
             // Every entry reused and none gone: the stored index is already right (unless
             // another scan wrote its own since).
@@ -138,10 +143,11 @@ public struct Scanner: Sendable {
             await hooks.beforeCommit?()
             guard !stopped.isSet, !Task.isCancelled else { return .stopped }
             // A machine's first scan is its baseline: it records inventory, not changes.
-            let result = try store.commitScan(
+            let record = ScanRecord(
                 machine: machine, changes: changes, recordChanges: mark != nil,
                 fileIndex: indexUnchanged ? nil : collected.index, startedAt: started, endedAt: ended, jobId: jobId,
-                expectedScans: mark?.scans ?? 0, proceed: { !stopped.isSet })
+                expectedScans: mark?.scans ?? 0)
+            let result = try await store.commitScan(record, proceed: { !stopped.isSet })
             switch result {
             case .committed: return .committed(changes, baseline: mark == nil, ended: ended)
             case .stopped: return .stopped
@@ -154,9 +160,11 @@ public struct Scanner: Sendable {
     /// The changes since the stored snapshot. Files whose stat matched the index are the same
     /// item by construction (their fields come from that stat and the reused checksum), so only
     /// the other items are read back and merged: a rescan of an unchanged tree decodes almost nothing.
-    private func diff(machine: String, current: [InventoryItem], unchangedFiles: Set<String>) throws -> [ItemChange] {
-        let storedFiles = try store.fileKeys(machine: machine)
-        let previous = try store.snapshot(machine: machine, files: storedFiles.subtracting(unchangedFiles))
+    private func diff(machine: String, current: [InventoryItem], unchangedFiles: Set<String>) async throws
+        -> [ItemChange]
+    {
+        let storedFiles = try await store.fileKeys(machine: machine)
+        let previous = try await store.snapshot(machine: machine, files: storedFiles.subtracting(unchangedFiles))
         // An unchanged file missing from the store (never expected) is compared, so it shows as Added.
         let comparable = current.filter {
             $0.type != .files || !unchangedFiles.contains($0.key) || !storedFiles.contains($0.key)

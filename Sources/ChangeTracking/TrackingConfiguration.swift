@@ -26,17 +26,22 @@ public struct ConfigurationRequest: Sendable {
 
 /// Changes an account's tracked items: refusals per the limits profile, a new settings version.
 public struct TrackingConfiguration: Sendable {
-    let store: AutomationStore
+    let store: any TrackingStoring
     let now: @Sendable () -> Date
 
+    /// Over the embedded store.
     public init(store: AutomationStore, now: @escaping @Sendable () -> Date) {
+        self.init(store: AsyncAutomationStore(store), now: now)
+    }
+
+    public init(store: any TrackingStoring, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.now = now
     }
 
     /// Applies the request; returns false (with Error lines) when anything is refused, and then stores nothing.
     public func apply(_ request: ConfigurationRequest, jobId: String?, sink: some StreamSink) async throws -> Bool {
-        guard let account = try store.account(namedOrDefault: request.account) else {
+        guard let account = try await store.account(namedOrDefault: request.account) else {
             await sink.write(.error, "no Automation account '\(request.account ?? "(default)")'")
             return false
         }
@@ -54,7 +59,7 @@ public struct TrackingConfiguration: Sendable {
                 problems.append("services frequency \(DurationText.format(frequency)) is outside Azure's 10s to 30m")
             }
         }
-        var settings = try store.trackingSettings(account: account.account.name).settings
+        var settings = try await store.trackingSettings(account: account.account.name).settings
         let known = Set(
             settings.files.map(\.name) + settings.registry.map(\.name) + request.files.map(\.name)
                 + request.registry.map(\.name))
@@ -85,7 +90,7 @@ public struct TrackingConfiguration: Sendable {
         if let frequency = request.servicesFrequency {
             settings.frequencies["WindowsServices"] = Int(frequency.components.seconds)
         }
-        let version = try store.saveTrackingSettings(settings, account: account.account.name, jobId: jobId, at: now())
+        let version = try await store.saveTrackingSettings(settings, account: account.account.name, jobId: jobId, at: now())
         let enabledFiles = settings.files.filter(\.enabled).count
         let enabledKeys = settings.registry.filter(\.enabled).count
         await sink.write(

@@ -36,10 +36,15 @@ public struct EnablementOutcome: Sendable, Hashable {
 
 /// Enables and disables Change Tracking and Inventory, checking Azure's prerequisites.
 public struct TrackingEnablement: Sendable {
-    let store: AutomationStore
+    let store: any TrackingStoring
     let now: @Sendable () -> Date
 
+    /// Over the embedded store.
     public init(store: AutomationStore, now: @escaping @Sendable () -> Date) {
+        self.init(store: AsyncAutomationStore(store), now: now)
+    }
+
+    public init(store: any TrackingStoring, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.now = now
     }
@@ -56,7 +61,7 @@ public struct TrackingEnablement: Sendable {
             return outcome
         }
         let refused = outcome.failed.count
-        let gateways = Dictionary(try store.gateways().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let gateways = Dictionary(try await store.gateways().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let solutions = request.solutions.map(\.rawValue).joined(separator: ", ")
         for state in selection {
             let machine = state.machine
@@ -71,7 +76,7 @@ public struct TrackingEnablement: Sendable {
             if missing.isEmpty {
                 await sink.write(.output, "\(machine.name): \(solutions) already enabled")
             } else {
-                try store.enable(missing, on: [machine.name], account: account.name, jobId: jobId, at: now())
+                try await store.enable(missing, on: [machine.name], account: account.name, jobId: jobId, at: now())
                 await sink.write(
                     .output,
                     "\(machine.name): enabled \(missing.map(\.rawValue).joined(separator: ", ")) "
@@ -83,7 +88,7 @@ public struct TrackingEnablement: Sendable {
             let filter = ScopeFilter(
                 os: request.targets.os, location: request.targets.location ?? account.region.name,
                 subscription: request.targets.subscription ?? account.subscription, tags: request.targets.tags)
-            try store.setScope(request.solutions, account: account.name, filter: filter, at: now())
+            try await store.setScope(request.solutions, account: account.name, filter: filter, at: now())
             await sink.write(.output, "Machines registered later that match these targets will get \(solutions) too.")
         }
         await summarise("Enabled", outcome, total: selection.count + refused, sink: sink)
@@ -104,14 +109,14 @@ public struct TrackingEnablement: Sendable {
             if present.isEmpty {
                 await sink.write(.output, "\(state.machine.name): not enabled; nothing to disable")
             } else {
-                try store.disable(present, on: [state.machine.name])
+                try await store.disable(present, on: [state.machine.name])
                 await sink.write(
                     .output, "\(state.machine.name): disabled \(present.map(\.rawValue).joined(separator: ", "))")
             }
             outcome.succeeded.append(state.machine.name)
         }
         if request.scope == .allAvailableAndFuture {
-            try store.clearScope(request.solutions, account: account.name)
+            try await store.clearScope(request.solutions, account: account.name)
             await sink.write(.output, "Machines registered later will no longer be enabled automatically.")
         }
         await summarise("Disabled", outcome, total: selection.count + outcome.failed.count, sink: sink)
@@ -120,12 +125,12 @@ public struct TrackingEnablement: Sendable {
 
     /// Enables a newly registered machine where an "all available and future machines" scope covers it.
     /// Returns one line per solution enabled or refused.
-    public func applyFutureScopes(to name: String) throws -> [String] {
-        guard let state = try store.machine(named: name) else { return [] }
+    public func applyFutureScopes(to name: String) async throws -> [String] {
+        guard let state = try await store.machine(named: name) else { return [] }
         var lines: [String] = []
-        let gateways = Dictionary(try store.gateways().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        for scope in try store.scopes() where state.solutions[scope.solution] == nil {
-            guard let pair = try store.account(named: scope.account) else { continue }
+        let gateways = Dictionary(try await store.gateways().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for scope in try await store.scopes() where state.solutions[scope.solution] == nil {
+            guard let pair = try await store.account(namedOrDefault: scope.account) else { continue }
             let spec = TargetSpec(
                 os: scope.filter.os, location: scope.filter.location, subscription: scope.filter.subscription,
                 tags: scope.filter.tags)
@@ -135,7 +140,7 @@ public struct TrackingEnablement: Sendable {
             let problems = Prerequisites.problems(
                 machine: state.machine, account: pair.account, workspace: pair.workspace, gateways: gateways)
             if problems.isEmpty {
-                try store.enable([scope.solution], on: [name], account: pair.account.name, jobId: nil, at: now())
+                try await store.enable([scope.solution], on: [name], account: pair.account.name, jobId: nil, at: now())
                 lines.append("\(name): enabled \(scope.solution.rawValue) (scope: all available and future machines)")
             } else {
                 lines.append(
@@ -149,9 +154,9 @@ public struct TrackingEnablement: Sendable {
     private func resolvePair(_ request: EnablementRequest, sink: some StreamSink) async throws
         -> (Account, Workspace)?
     {
-        guard let state = try store.account(namedOrDefault: request.account) else {
+        guard let state = try await store.account(namedOrDefault: request.account) else {
             if let name = request.account {
-                let hint = Suggestion.hint(for: name, among: try store.accounts().map(\.account.name))
+                let hint = Suggestion.hint(for: name, among: try await store.accounts().map(\.account.name))
                 await sink.write(.error, "no Automation account named '\(name)'\(hint)")
             } else {
                 await sink.write(.error, "no Automation account in the store; create one with 'runbook init'")
@@ -160,7 +165,7 @@ public struct TrackingEnablement: Sendable {
         }
         var workspace = state.workspace
         if let name = request.workspace, name != workspace.name {
-            guard let other = try store.workspace(named: name) else {
+            guard let other = try await store.workspace(named: name) else {
                 await sink.write(.error, "no Log Analytics workspace named '\(name)'")
                 return nil
             }
@@ -185,7 +190,7 @@ public struct TrackingEnablement: Sendable {
             outcome.aborted = "scope '\(request.scope.rawValue)' cannot take targets.machines"
             return nil
         }
-        let selection = TargetSelection.select(request.targets, from: try store.machines(), account: account)
+        let selection = TargetSelection.select(request.targets, from: try await store.machines(), account: account)
         for refusal in selection.refused {
             await sink.write(.error, refusal.reason)
             outcome.failed.append(refusal.name)

@@ -14,6 +14,7 @@ enum PostgresMigrations {
                 + PostgresSchema.tokens
         ),
         ("v2-nodes-and-leases", PostgresSchema.nodes),
+        ("v3-machines-and-change-tracking", PostgresSchema.changeTracking),
     ]
 
     static var names: [String] { all.map(\.name) }

@@ -192,5 +192,5 @@ enum PostgresSchema {
     static let tables = [
         "workspace", "account", "job", "job_status", "job_stream", "runbook", "schedule", "schedule_fire",
         "scheduler_checkpoint", "token", "node",
-    ]
+    ] + changeTrackingTables
 }

@@ -17,18 +17,19 @@ public enum StepResult: Sendable, Hashable {
 /// What an action may use while it runs.
 public struct ActionContext: Sendable {
     public let jobId: String
-    /// The embedded store, where machines, tracking settings and changes live; nil on a
-    /// PostgreSQL store, which does not hold them yet.
-    let trackingStore: AutomationStore?
+    /// Where machines, tracking settings, snapshots and changes live (either store).
+    public let store: any TrackingStoring
+    /// The embedded store, where Log Analytics queries run; nil on PostgreSQL.
+    let logStore: AutomationStore?
     let recorder: any JobRecording
     public let sink: JobStreamWriter
     public let now: @Sendable () -> Date
 
-    /// The store change-tracking actions read and write machines, snapshots and changes in.
-    public var store: AutomationStore {
+    /// The store a step's Log Analytics query (`query` input) runs in.
+    var queryStore: AutomationStore {
         get throws {
-            guard let trackingStore else { throw ActionUnavailable.changeTrackingNeedsEmbeddedStore }
-            return trackingStore
+            guard let logStore else { throw ActionUnavailable.logQueriesNeedEmbeddedStore }
+            return logStore
         }
     }
 
@@ -41,13 +42,13 @@ public struct ActionContext: Sendable {
 
 /// An action this store cannot run.
 public enum ActionUnavailable: Error, CustomStringConvertible {
-    case changeTrackingNeedsEmbeddedStore
+    case logQueriesNeedEmbeddedStore
 
     public var description: String {
         switch self {
-        case .changeTrackingNeedsEmbeddedStore:
-            "change tracking actions need the embedded store: machines, snapshots and changes are not kept "
-                + "in PostgreSQL yet (run this runbook on a node with --store PATH)"
+        case .logQueriesNeedEmbeddedStore:
+            "a step's 'query' input runs KQL, which runs in the embedded store only so far; on PostgreSQL "
+                + "use the step's filters (machine, type, category, since) instead of a query"
         }
     }
 }

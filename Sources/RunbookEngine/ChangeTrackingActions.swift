@@ -55,12 +55,12 @@ struct ScanAction: ActionHandler {
 
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
         let accountName = inputs["account"]?.nonEmptyString
-        guard let account = try context.store.account(namedOrDefault: accountName) else {
+        guard let account = try await context.store.account(namedOrDefault: accountName) else {
             await context.sink.write(.error, "no Automation account '\(accountName ?? "(default)")'")
             return .failed("no account")
         }
         let selection = TargetSelection.select(
-            TargetSpec(inputs["targets"]), from: try context.store.machines(), account: account.account)
+            TargetSpec(inputs["targets"]), from: try await context.store.machines(), account: account.account)
         for refusal in selection.refused { await context.sink.write(.error, refusal.reason) }
         let outcome = try await Scanner(store: context.store, now: context.now)
             .scan(
@@ -130,7 +130,7 @@ enum DriftGate {
         _ filter: ChangeFilter, paths: [String], types: Set<ConfigType>, machines: Set<String>,
         context: ActionContext, scope: String
     ) async throws -> StepResult {
-        let matching = try context.store.changes(filter).filter { row in
+        let matching = try await context.store.changes(filter).filter { row in
             (types.isEmpty || types.contains(row.change.type))
                 && (paths.isEmpty || paths.contains { row.change.key.hasPrefix($0) })
                 && (machines.isEmpty || machines.contains(row.computer))
@@ -176,7 +176,7 @@ struct ReportChangesAction: ActionHandler {
             return .succeeded
         }
         let machines = Set(inputs["machines"]?.listValue?.compactMap(\.stringValue) ?? [])
-        let rows = try context.store.changes(
+        let rows = try await context.store.changes(
             ChangeFilter(since: context.now().addingTimeInterval(-Double(duration.components.seconds)))
         ).filter { machines.isEmpty || machines.contains($0.computer) }
         await context.sink.write(.output, "Changes in the last \(since): \(rows.count)")

@@ -14,8 +14,10 @@ public struct JobRunner: Sendable {
     let store: any JobRecording
     /// Where this runner records its jobs.
     public var recorder: any JobRecording { store }
-    /// The embedded store change-tracking actions use; nil on PostgreSQL.
-    let trackingStore: AutomationStore?
+    /// Where change-tracking actions read and write machines, snapshots and changes.
+    let tracking: any TrackingStoring
+    /// The embedded store Log Analytics queries run in (`query` inputs); nil on PostgreSQL.
+    let logStore: AutomationStore?
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     let logger: Logger
@@ -40,15 +42,17 @@ public struct JobRunner: Sendable {
         interruption: String = "interrupted before it finished"
     ) {
         self.init(
-            recorder: AsyncAutomationStore(store), trackingStore: store, clock: clock, now: now, logger: logger,
+            recorder: AsyncAutomationStore(store), tracking: AsyncAutomationStore(store), logStore: store, clock: clock, now: now, logger: logger,
             actions: actions, makeID: makeID, streamCap: streamCap, stopPoll: stopPoll, interruption: interruption)
     }
 
-    /// A runner that records jobs through `recorder` (a PostgreSQL node's fenced view);
-    /// change-tracking actions need `trackingStore` and fail the step without it.
+    /// A runner that records jobs through `recorder` (a PostgreSQL node's fenced view) and
+    /// keeps change tracking in `tracking`; a step with a Log Analytics query needs `logStore`
+    /// and fails without it.
     public init(
         recorder: any JobRecording,
-        trackingStore: AutomationStore?,
+        tracking: any TrackingStoring,
+        logStore: AutomationStore?,
         clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger,
@@ -62,7 +66,8 @@ public struct JobRunner: Sendable {
         self.streamCap = streamCap
         self.stopPoll = stopPoll
         self.store = recorder
-        self.trackingStore = trackingStore
+        self.tracking = tracking
+        self.logStore = logStore
         self.clock = clock
         self.now = now
         self.logger = logger
@@ -254,7 +259,7 @@ public struct JobRunner: Sendable {
     ) async -> Ending {
         let steps = prepared.runbook.steps
         let context = ActionContext(
-            jobId: jobId, trackingStore: trackingStore, recorder: store, sink: sink, now: now)
+            jobId: jobId, store: tracking, logStore: logStore, recorder: store, sink: sink, now: now)
         for index in steps.indices where index >= first {
             let step = steps[index]
             // The step boundary: where a requested stop or suspend takes effect at once, and the

@@ -32,7 +32,8 @@ struct SuspendsItsJob: ActionHandler {
     let name: String
 
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
-        _ = try context.store.requestSuspend(job: context.jobId, at: Date())
+        guard let embedded = context.store as? AsyncAutomationStore else { return .failed("needs the embedded store") }
+        _ = try embedded.store.requestSuspend(job: context.jobId, at: Date())
         await context.sink.write(.output, "asked to suspend")
         return .succeeded
     }

@@ -30,7 +30,8 @@ public enum StoreValue: Sendable, Hashable {
 public enum CopiedTables {
     public static let names = [
         "workspace", "account", "runbook", "schedule", "schedulerCheckpoint", "job", "jobStatus", "jobStream",
-        "scheduleFire", "token",
+        "scheduleFire", "token", "gateway", "machine", "machineSolution", "trackingScope", "trackingSettings",
+        "configurationData", "configurationChange", "machineScan", "fileIndex", "heartbeat",
     ]
 
     /// `scheduleFire` -> `schedule_fire`.

@@ -41,7 +41,7 @@ extension Portal {
                     counts: counts, from: Int64(start.timeIntervalSince1970), to: Int64(end.timeIntervalSince1970),
                     bucket: bucket)
             }
-            let machines = try service.machineNames()
+            let machines = try await service.machineNames()
             var filters: [(String, String)] = []
             for name in ["machine", "type", "category", "range", "q"] {
                 if let value = request.parameter(name) { filters.append((name, value)) }

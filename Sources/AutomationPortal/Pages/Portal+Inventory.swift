@@ -16,7 +16,8 @@ extension Portal {
         let machine = request.parameter("machine")
         let text = request.parameter("q")?.lowercased()
         do {
-            let rows = try service.inventory(machine: machine, type: type).filter { row in
+            let machines = try await service.machineNames()
+            let rows = try await service.inventory(machine: machine, type: type).filter { row in
                 guard let text else { return true }
                 return row.item.key.lowercased().contains(text) || row.computer.lowercased().contains(text)
                     || row.item.fields.values.contains { $0.lowercased().contains(text) }
@@ -45,8 +46,7 @@ extension Portal {
                     "truncatedText":
                         (rows.count > Self.inventoryRows
                         ? "Showing \(Self.inventoryRows) of \(rows.count) items: narrow the search." : nil) as Any,
-                    "machines": PortalFormat.options(
-                        try service.machineNames(), selected: machine, any: "All machines"),
+                    "machines": PortalFormat.options(machines, selected: machine, any: "All machines"),
                     "q": request.parameter("q") ?? "",
                 ])
         } catch {

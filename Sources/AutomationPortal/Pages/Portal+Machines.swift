@@ -11,7 +11,7 @@ extension Portal {
     func machinesPage(_ request: PortalRequest) async -> PortalResponse {
         do {
             let showAll = request.parameter("all") == "1"
-            let account = try service.defaultAccount()
+            let account = try await service.defaultAccount()
             let accounts = try await service.accounts()
             let page = max(0, request.parameter("page").flatMap { Int($0) } ?? 0)
             let offset = page.multipliedReportingOverflow(by: Self.machinePageSize).partialValue

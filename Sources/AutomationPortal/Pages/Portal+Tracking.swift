@@ -10,10 +10,10 @@ extension Portal {
         -> PortalResponse
     {
         do {
-            guard let account = try service.defaultAccount() else {
+            guard let account = try await service.defaultAccount() else {
                 return error(404, "No account", "The store has no Automation account; run 'runbook init'.")
             }
-            let settings = try service.trackingSettings(account: account.account.name).settings
+            let settings = try await service.trackingSettings(account: account.account.name).settings
             let editing = request.parameter("edit")
             let file = settings.files.first(where: { $0.name == editing })
             let key = settings.registry.first(where: { $0.name == editing })

@@ -37,7 +37,7 @@ extension RunbookCommand.AccountCommand {
 
         func run() async throws {
             let service = try store.openExistingWithAccount()
-            let state = try service.account(namedOrDefault: name)
+            let state = try await service.account(namedOrDefault: name)
             guard let state else {
                 let hint = Suggestion.hint(for: name ?? "", among: try await service.accounts().map(\.account.name))
                 Terminal.error("no Automation account named '\(name ?? "")'\(hint)")

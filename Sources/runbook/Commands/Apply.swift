@@ -72,7 +72,7 @@ extension RunbookCommand {
             for item in summary.created { Terminal.out("created \(item)") }
             for item in summary.updated { Terminal.out("updated \(item)") }
             for machine in parsed.machines {
-                for line in try service.applyFutureScopes(to: machine.name) { Terminal.out(line) }
+                for line in try await service.applyFutureScopes(to: machine.name) { Terminal.out(line) }
             }
         }
     }

@@ -40,13 +40,14 @@ extension RunbookCommand {
         }
 
         func run() async throws {
-            let service = try store.openExisting()
-            try MachineLookup.check(machine, in: service)
-            let rows = try service.changes(
-                ChangeFilter(
-                    machine: machine, type: type.flatMap(ConfigType.init(caseInsensitive:)),
-                    category: category.flatMap(ChangeCategory.init(caseInsensitive:)),
-                    since: since.flatMap { TimeArgument.date($0, now: Date()) }, limit: limit))
+            let filter = ChangeFilter(
+                machine: machine, type: type.flatMap(ConfigType.init(caseInsensitive:)),
+                category: category.flatMap(ChangeCategory.init(caseInsensitive:)),
+                since: since.flatMap { TimeArgument.date($0, now: Date()) }, limit: limit)
+            let rows = try await store.withService(create: false) { service in
+                try await MachineLookup.check(filter.machine, in: service)
+                return try await service.changes(filter)
+            }
             if json {
                 try JSONOutput.print(rows.map(AzureColumns.change))
                 return
@@ -85,9 +86,11 @@ extension RunbookCommand {
         }
 
         func run() async throws {
-            let service = try store.openExisting()
-            try MachineLookup.check(machine, in: service)
-            let rows = try service.inventory(machine: machine, type: type.flatMap(ConfigType.init(caseInsensitive:)))
+            let type = type.flatMap(ConfigType.init(caseInsensitive:))
+            let rows = try await store.withService(create: false) { service in
+                try await MachineLookup.check(machine, in: service)
+                return try await service.inventory(machine: machine, type: type)
+            }
             if json {
                 try JSONOutput.print(rows.map(AzureColumns.data))
                 return
@@ -111,9 +114,9 @@ extension RunbookCommand {
 /// A `--machine` filter names a registered machine: a typo is an error with a suggestion,
 /// not an empty result that looks like "nothing changed".
 enum MachineLookup {
-    static func check(_ name: String?, in service: AutomationService) throws {
+    static func check(_ name: String?, in service: AutomationService) async throws {
         guard let name else { return }
-        let names = try service.machineNames()
+        let names = try await service.machineNames()
         guard names.contains(name) else {
             Terminal.error("no machine named '\(name)'\(Suggestion.hint(for: name, among: names))")
             throw ExitCode(1)

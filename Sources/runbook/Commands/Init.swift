@@ -61,7 +61,7 @@ extension RunbookCommand {
             let service = try store.open()
             if isDefaultSetup {
                 guard let line = try DefaultSetup.ensure(service, profile: profile) else {
-                    let existing = try service.defaultAccount()?.account
+                    let existing = try await service.defaultAccount()?.account
                     Terminal.error(
                         "the store at \(self.store.resolvedFolder) already holds the account "
                             + "'\(existing?.name ?? "?")' (profile \(existing?.profile.rawValue ?? "?")); nothing was "

@@ -42,7 +42,7 @@ extension RunbookCommand.MachineCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let machines = try store.openExistingWithAccount().machines()
+            let machines = try await store.withService(create: false) { try await $0.machines() }
             if json {
                 try JSONOutput.print(machines.map(MachineDocument.init))
                 return
@@ -67,10 +67,11 @@ extension RunbookCommand.MachineCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExistingWithAccount()
-            guard let state = try service.machine(named: name) else {
-                Terminal.error(
-                    "no machine named '\(name)'\(Suggestion.hint(for: name, among: try service.machineNames()))")
+            let found = try await store.withService(create: false) { service in
+                (try await service.machine(named: name), try await service.machineNames())
+            }
+            guard let state = found.0 else {
+                Terminal.error("no machine named '\(name)'\(Suggestion.hint(for: name, among: found.1))")
                 throw ExitCode(1)
             }
             if json {
@@ -110,11 +111,12 @@ extension RunbookCommand.MachineCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExisting()
-            guard try service.removeMachine(named: name) else {
-                Terminal.error(
-                    "no machine named '\(name)'\(Suggestion.hint(for: name, among: try service.machineNames()))")
-                throw ExitCode(1)
+            try await store.withService(create: false) { service in
+                guard try await service.removeMachine(named: name) else {
+                    let names = try await service.machineNames()
+                    Terminal.error("no machine named '\(name)'\(Suggestion.hint(for: name, among: names))")
+                    throw ExitCode(1)
+                }
             }
             Terminal.out("Removed machine '\(name)'.")
         }

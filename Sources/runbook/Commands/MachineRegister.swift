@@ -79,8 +79,11 @@ extension RunbookCommand.MachineCommand {
         }
 
         func run() async throws {
-            let service = try store.openWithAccount()
-            guard let defaults = try service.defaultAccount()?.account, let os = OperatingSystem(os),
+            try await store.withService(create: true) { service in try await register(in: service) }
+        }
+
+        private func register(in service: AutomationService) async throws {
+            guard let defaults = try await service.defaultAccount()?.account, let os = OperatingSystem(os),
                 let routeValue = MachineNetwork.Route(rawValue: route)
             else { throw ExitCode(1) }
             let source = try parsedSource()
@@ -104,13 +107,13 @@ extension RunbookCommand.MachineCommand {
                     rules: Array(Set(declared)).sorted { $0.description < $1.description }),
                 source: source)
             do {
-                try service.registerMachine(machine, replace: replace)
+                try await service.registerMachine(machine, replace: replace)
             } catch {
                 Terminal.error(error.description + (replace ? "" : " (use --replace to update it)"))
                 throw ExitCode(1)
             }
             Terminal.out("Registered machine '\(name)' (\(os.name), \(machine.location)).")
-            for line in try service.applyFutureScopes(to: name) {
+            for line in try await service.applyFutureScopes(to: name) {
                 Terminal.out(line)
             }
         }

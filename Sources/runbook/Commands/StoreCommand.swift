@@ -17,9 +17,10 @@ extension RunbookCommand {
 
                 'store copy --to postgresql://...' copies the embedded store into an empty PostgreSQL \
                 store in one transaction: accounts, runbooks, schedules with their fire history, jobs \
-                with their status history and streams, and tokens; every table's count is checked \
-                after. Machines, tracking settings, snapshots and changes are not held by PostgreSQL \
-                yet: they stay in the embedded store, and the copy says how many rows that is.
+                with their status history and streams, tokens, machines with their gateways and \
+                enablement, tracking settings, snapshots, file indexes, changes and heartbeats; every \
+                table's count is checked after. A table PostgreSQL does not hold (none today) stays \
+                in the embedded store, and the copy says how many rows that is.
 
                 Examples:
                   runbook store migrate --store postgresql://runbook@db1:5432/automation

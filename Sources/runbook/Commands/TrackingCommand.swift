@@ -22,12 +22,10 @@ extension RunbookCommand.Tracking {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExistingWithAccount()
-            guard let state = try service.account(namedOrDefault: account) else {
-                Terminal.error("no Automation account '\(account ?? "")'")
-                throw ExitCode(1)
+            let found = try await store.withService(create: true) { service in
+                try await TrackingTarget.settings(account: account, in: service)
             }
-            let current = try service.trackingSettings(account: state.account.name)
+            let (state, current) = found
             if json {
                 try JSONOutput.print(current.settings)
                 return

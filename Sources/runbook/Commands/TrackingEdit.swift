@@ -120,7 +120,7 @@ extension RunbookCommand.Tracking {
             var request = ConfigurationRequest(
                 account: target.account, servicesFrequency: servicesFrequency.flatMap(DurationText.parse))
             if let name {
-                let settings = try target.settings()
+                let settings = try await target.settings()
                 if var file = settings.files.first(where: { $0.name == name }) {
                     if key != nil { throw ValidationError("--key applies to registry items; '\(name)' is a file item") }
                     file.enabled = enabled ?? file.enabled
@@ -166,19 +166,28 @@ struct TrackingTarget: ParsableArguments {
     @Option(help: "Automation account (default: the default account).") var account: String?
     @OptionGroup var store: StoreOptions
 
-    func settings() throws -> TrackingSettings {
-        let service = try store.openExistingWithAccount()
-        guard let state = try service.account(namedOrDefault: account) else {
+    func settings() async throws -> TrackingSettings {
+        try await store.withService(create: true) { service in
+            try await Self.settings(account: account, in: service).1.settings
+        }
+    }
+
+    /// The account (named, or the default one) and its tracking settings; exit 1 without one.
+    static func settings(account: String?, in service: AutomationService) async throws
+        -> (AccountState, TrackingSettingsVersion)
+    {
+        guard let state = try await service.account(namedOrDefault: account) else {
             Terminal.error("no Automation account '\(account ?? "")'")
             throw ExitCode(1)
         }
-        return try service.trackingSettings(account: state.account.name).settings
+        return (state, try await service.trackingSettings(account: state.account.name))
     }
 
     /// Applies through TrackingConfiguration: every refusal is printed and nothing is stored (exit 65).
     func apply(_ request: ConfigurationRequest) async throws {
-        let service = try store.openWithAccount()
-        let applied = try await service.configureTracking(request, sink: PrintingSink())
+        let applied = try await store.withService(create: true) { service in
+            try await service.configureTracking(request, sink: PrintingSink())
+        }
         guard applied else { throw ExitCode(65) }
     }
 }

@@ -1,10 +1,9 @@
-import Automation
 import Foundation
 
 /// The packed form of a machine's file index: per entry, the path (UInt32 length + UTF-8),
 /// eight little-endian Int64 stat fields and the 32-byte SHA-256.
-enum FileIndexCodec {
-    static func encode(_ index: [String: FileIndexEntry]) -> Data {
+public enum FileIndexCodec {
+    public static func encode(_ index: [String: FileIndexEntry]) -> Data {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(index.count * 160)
         func append(_ value: Int64) {
@@ -24,7 +23,7 @@ enum FileIndexCodec {
         return Data(bytes)
     }
 
-    static func decode(_ data: Data) throws -> [String: FileIndexEntry] {
+    public static func decode(_ data: Data) throws -> [String: FileIndexEntry] {
         var index: [String: FileIndexEntry] = [:]
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             var offset = 0

@@ -1,0 +1,115 @@
+import Foundation
+
+// Machines and Change Tracking as the application layer reaches them, on either store: the
+// enablement and configuration use cases, the scanner's diff and commit, and the change and
+// inventory reads. Same rules as StoreProtocols.swift: one atomic operation per method.
+
+/// Registered machines, Log Analytics gateways, and which solutions each machine has enabled.
+public protocol MachineStoring: Sendable {
+    func machines() async throws -> [MachineState]
+    func machine(named name: String) async throws -> MachineState?
+    func machineNames() async throws -> [String]
+    /// Registers a machine; with `replace`, one of the same name is updated (its tracking state
+    /// kept), else a taken name is `StoreError.alreadyExists`. A gateway it names must exist.
+    func registerMachine(_ machine: Machine, replace: Bool, at now: Date) async throws
+    /// Removes a machine with its snapshot, index and enablement; false: no such machine. Its
+    /// change history stays (it names the computer).
+    func removeMachine(named name: String) async throws -> Bool
+    func saveGateway(_ gateway: Gateway) async throws
+    func gateways() async throws -> [Gateway]
+    /// Records solutions enabled on machines (one already enabled keeps its first time); one
+    /// transaction.
+    func enable(_ solutions: [Solution], on machines: [String], account: String, jobId: String?, at now: Date)
+        async throws
+    /// Removes solutions from machines; one transaction.
+    func disable(_ solutions: [Solution], on machines: [String]) async throws
+    /// Keeps an "all available and future machines" scope (replacing the account's last one).
+    func setScope(_ solutions: [Solution], account: String, filter: ScopeFilter, at now: Date) async throws
+    func clearScope(_ solutions: [Solution], account: String) async throws
+    func scopes() async throws -> [TrackingScope]
+}
+
+/// Tracking settings, snapshots (`ConfigurationData`), changes (`ConfigurationChange`) and the
+/// scanner's per-machine state.
+public protocol ChangeTrackingStoring: Sendable {
+    /// The account's current settings and version (0: never configured, Azure's initial settings).
+    func trackingSettings(account: String) async throws -> TrackingSettingsVersion
+    /// Stores a new settings version; returns its number (versions of one account never repeat).
+    func saveTrackingSettings(_ settings: TrackingSettings, account: String, jobId: String?, at now: Date)
+        async throws -> Int
+    func lastScan(machine: String) async throws -> ScanMark?
+    func fileIndex(machine: String) async throws -> [String: FileIndexEntry]
+    /// Keys of a machine's stored file items, without their fields.
+    func fileKeys(machine: String) async throws -> Set<String>
+    /// Stored items except files, plus the file items named in `files`, sorted by (type, key). A
+    /// row that cannot be read throws (naming it): skipping it would record its item as Added.
+    func snapshot(machine: String, files: Set<String>) async throws -> [InventoryItem]
+    /// Records one scan of a machine in one transaction (see `ScanRecord`). When the machine's
+    /// scan count is no longer `record.expectedScans`, nothing is written: `.stale`. `proceed` is
+    /// asked inside the transaction before and after the writes; false rolls back: `.stopped`.
+    func commitScan(_ record: ScanRecord, proceed: @escaping @Sendable () -> Bool) async throws -> ScanCommit
+    /// `ConfigurationChange` rows, newest first; an unreadable row is reported and skipped.
+    func changes(_ filter: ChangeFilter) async throws -> [ChangeRow]
+    /// `ConfigurationData` rows for one machine or all, sorted by computer, type and key.
+    func inventory(machine: String?, type: ConfigType?) async throws -> [InventoryRow]
+}
+
+/// Everything machines and Change Tracking ask of a store.
+public typealias TrackingStoring = AccountStoring & MachineStoring & ChangeTrackingStoring
+
+/// An account's tracking settings as stored.
+public struct TrackingSettingsVersion: Sendable, Hashable {
+    public var settings: TrackingSettings
+    /// 0: never configured (the settings are Azure's initial ones).
+    public var version: Int
+    public var changedAt: Date?
+
+    public init(settings: TrackingSettings, version: Int, changedAt: Date?) {
+        self.settings = settings
+        self.version = version
+        self.changedAt = changedAt
+    }
+}
+
+/// One scan of one machine, as committed: the snapshot rows that changed (only those are
+/// written, so a rescan of an unchanged machine is nearly free), their change records, the new
+/// file index (nil: unchanged) and the scan's times.
+public struct ScanRecord: Sendable {
+    public var machine: String
+    public var changes: [ItemChange]
+    /// False for a machine's first scan (its baseline): inventory only, no change records.
+    public var recordChanges: Bool
+    public var fileIndex: [String: FileIndexEntry]?
+    public var startedAt: Date
+    public var endedAt: Date
+    public var jobId: String?
+    /// The machine's scan count when the changes were computed (0: never scanned); nil: do not check.
+    public var expectedScans: Int?
+
+    public init(
+        machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: [String: FileIndexEntry]?,
+        startedAt: Date, endedAt: Date, jobId: String?, expectedScans: Int?
+    ) {
+        self.machine = machine
+        self.changes = changes
+        self.recordChanges = recordChanges
+        self.fileIndex = fileIndex
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.jobId = jobId
+        self.expectedScans = expectedScans
+    }
+}
+
+extension AccountStoring {
+    /// The named account, or the default one when `name` is nil.
+    public func account(namedOrDefault name: String?) async throws -> AccountState? {
+        guard let name else { return try await defaultAccount() }
+        return try await accounts().first { $0.account.name == name }
+    }
+
+    /// A workspace some account links to, by name.
+    public func workspace(named name: String) async throws -> Workspace? {
+        try await accounts().first { $0.workspace.name == name }?.workspace
+    }
+}

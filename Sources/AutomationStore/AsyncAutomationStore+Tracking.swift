@@ -1,0 +1,78 @@
+import Automation
+import Foundation
+
+// Machines and Change Tracking on SQLite: each call is the synchronous store method's one
+// transaction, run on the calling task as the scanner always ran it (a scan's commit is the
+// only long one, and it is the job's own work).
+
+extension AsyncAutomationStore: MachineStoring {
+    public func machines() async throws -> [MachineState] { try store.machines() }
+    public func machine(named name: String) async throws -> MachineState? { try store.machine(named: name) }
+    public func machineNames() async throws -> [String] { try store.machineNames() }
+
+    public func registerMachine(_ machine: Machine, replace: Bool, at now: Date) async throws {
+        try store.registerMachine(machine, replace: replace, at: now)
+    }
+
+    public func removeMachine(named name: String) async throws -> Bool { try store.removeMachine(named: name) }
+    public func saveGateway(_ gateway: Gateway) async throws { try store.saveGateway(gateway) }
+    public func gateways() async throws -> [Gateway] { try store.gateways() }
+
+    public func enable(_ solutions: [Solution], on machines: [String], account: String, jobId: String?, at now: Date)
+        async throws
+    {
+        try store.enable(solutions, on: machines, account: account, jobId: jobId, at: now)
+    }
+
+    public func disable(_ solutions: [Solution], on machines: [String]) async throws {
+        try store.disable(solutions, on: machines)
+    }
+
+    public func setScope(_ solutions: [Solution], account: String, filter: ScopeFilter, at now: Date) async throws {
+        try store.setScope(solutions, account: account, filter: filter, at: now)
+    }
+
+    public func clearScope(_ solutions: [Solution], account: String) async throws {
+        try store.clearScope(solutions, account: account)
+    }
+
+    public func scopes() async throws -> [TrackingScope] { try store.scopes() }
+}
+
+extension AsyncAutomationStore: ChangeTrackingStoring {
+    public func trackingSettings(account: String) async throws -> TrackingSettingsVersion {
+        let (settings, version, changedAt) = try store.trackingSettings(account: account)
+        return TrackingSettingsVersion(settings: settings, version: version, changedAt: changedAt)
+    }
+
+    public func saveTrackingSettings(_ settings: TrackingSettings, account: String, jobId: String?, at now: Date)
+        async throws -> Int
+    {
+        try store.saveTrackingSettings(settings, account: account, jobId: jobId, at: now)
+    }
+
+    public func lastScan(machine: String) async throws -> ScanMark? { try store.lastScan(machine: machine) }
+
+    public func fileIndex(machine: String) async throws -> [String: FileIndexEntry] {
+        try store.fileIndex(machine: machine)
+    }
+
+    public func fileKeys(machine: String) async throws -> Set<String> { try store.fileKeys(machine: machine) }
+
+    public func snapshot(machine: String, files: Set<String>) async throws -> [InventoryItem] {
+        try store.snapshot(machine: machine, files: files)
+    }
+
+    public func commitScan(_ record: ScanRecord, proceed: @escaping @Sendable () -> Bool) async throws -> ScanCommit {
+        try store.commitScan(
+            machine: record.machine, changes: record.changes, recordChanges: record.recordChanges,
+            fileIndex: record.fileIndex, startedAt: record.startedAt, endedAt: record.endedAt, jobId: record.jobId,
+            expectedScans: record.expectedScans, proceed: proceed)
+    }
+
+    public func changes(_ filter: ChangeFilter) async throws -> [ChangeRow] { try store.changes(filter) }
+
+    public func inventory(machine: String?, type: ConfigType?) async throws -> [InventoryRow] {
+        try store.inventory(machine: machine, type: type)
+    }
+}

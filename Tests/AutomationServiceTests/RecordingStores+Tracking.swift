@@ -1,0 +1,53 @@
+import Automation
+import Foundation
+
+// RecordingStores forwards machines and Change Tracking too.
+extension RecordingStores {
+    func machines() async throws -> [MachineState] { try await inner.machines() }
+    func machine(named name: String) async throws -> MachineState? { try await inner.machine(named: name) }
+    func machineNames() async throws -> [String] { try await inner.machineNames() }
+    func registerMachine(_ machine: Machine, replace: Bool, at now: Date) async throws {
+        try await inner.registerMachine(machine, replace: replace, at: now)
+    }
+    func removeMachine(named name: String) async throws -> Bool { try await inner.removeMachine(named: name) }
+    func saveGateway(_ gateway: Gateway) async throws { try await inner.saveGateway(gateway) }
+    func gateways() async throws -> [Gateway] { try await inner.gateways() }
+    func enable(_ solutions: [Solution], on machines: [String], account: String, jobId: String?, at now: Date)
+        async throws
+    {
+        try await inner.enable(solutions, on: machines, account: account, jobId: jobId, at: now)
+    }
+    func disable(_ solutions: [Solution], on machines: [String]) async throws {
+        try await inner.disable(solutions, on: machines)
+    }
+    func setScope(_ solutions: [Solution], account: String, filter: ScopeFilter, at now: Date) async throws {
+        try await inner.setScope(solutions, account: account, filter: filter, at: now)
+    }
+    func clearScope(_ solutions: [Solution], account: String) async throws {
+        try await inner.clearScope(solutions, account: account)
+    }
+    func scopes() async throws -> [TrackingScope] { try await inner.scopes() }
+    func trackingSettings(account: String) async throws -> TrackingSettingsVersion {
+        try await inner.trackingSettings(account: account)
+    }
+    func saveTrackingSettings(_ settings: TrackingSettings, account: String, jobId: String?, at now: Date)
+        async throws -> Int
+    {
+        try await inner.saveTrackingSettings(settings, account: account, jobId: jobId, at: now)
+    }
+    func lastScan(machine: String) async throws -> ScanMark? { try await inner.lastScan(machine: machine) }
+    func fileIndex(machine: String) async throws -> [String: FileIndexEntry] {
+        try await inner.fileIndex(machine: machine)
+    }
+    func fileKeys(machine: String) async throws -> Set<String> { try await inner.fileKeys(machine: machine) }
+    func snapshot(machine: String, files: Set<String>) async throws -> [InventoryItem] {
+        try await inner.snapshot(machine: machine, files: files)
+    }
+    func commitScan(_ record: ScanRecord, proceed: @escaping @Sendable () -> Bool) async throws -> ScanCommit {
+        try await inner.commitScan(record, proceed: proceed)
+    }
+    func changes(_ filter: ChangeFilter) async throws -> [ChangeRow] { try await inner.changes(filter) }
+    func inventory(machine: String?, type: ConfigType?) async throws -> [InventoryRow] {
+        try await inner.inventory(machine: machine, type: type)
+    }
+}
