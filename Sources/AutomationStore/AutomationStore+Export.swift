@@ -31,7 +31,9 @@ extension AutomationStore {
     private static func rowOrder(_ table: String, info: [Row], _ db: Database) throws -> String {
         let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [table]) ?? ""
         guard sql.uppercased().contains("WITHOUT ROWID") else { return "rowid" }
-        let key = info.filter { (($0["pk"] as Int?) ?? 0) > 0 }.sorted { ($0["pk"] as Int? ?? 0) < ($1["pk"] as Int? ?? 0) }
+        let key = info.filter { (($0["pk"] as Int?) ?? 0) > 0 }.sorted {
+            ($0["pk"] as Int? ?? 0) < ($1["pk"] as Int? ?? 0)
+        }
         return key.map { "\"\(($0["name"] as String?) ?? "")\"" }.joined(separator: ", ")
     }
 

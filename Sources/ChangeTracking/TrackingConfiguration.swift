@@ -90,7 +90,8 @@ public struct TrackingConfiguration: Sendable {
         if let frequency = request.servicesFrequency {
             settings.frequencies["WindowsServices"] = Int(frequency.components.seconds)
         }
-        let version = try await store.saveTrackingSettings(settings, account: account.account.name, jobId: jobId, at: now())
+        let version = try await store.saveTrackingSettings(
+            settings, account: account.account.name, jobId: jobId, at: now())
         let enabledFiles = settings.files.filter(\.enabled).count
         let enabledKeys = settings.registry.filter(\.enabled).count
         await sink.write(

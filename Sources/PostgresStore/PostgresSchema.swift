@@ -189,8 +189,9 @@ enum PostgresSchema {
     ]
 
     /// Every table the migrations create, for `check`.
-    static let tables = [
-        "workspace", "account", "job", "job_status", "job_stream", "runbook", "schedule", "schedule_fire",
-        "scheduler_checkpoint", "token", "node",
-    ] + changeTrackingTables
+    static let tables =
+        [
+            "workspace", "account", "job", "job_status", "job_stream", "runbook", "schedule", "schedule_fire",
+            "scheduler_checkpoint", "token", "node",
+        ] + changeTrackingTables
 }

@@ -36,7 +36,8 @@ extension PostgresStore {
                     status_seq = COALESCE((SELECT MAX(seq) FROM job_status WHERE job_id = job.id), 1),
                     stream_seq = COALESCE((SELECT MAX(seq) FROM job_stream WHERE job_id = job.id), 0)
                 """, logger: logger)
-            for name in ["workspace", "account", "schedule", "gateway", "machine", "configuration_change", "heartbeat"] {
+            for name in ["workspace", "account", "schedule", "gateway", "machine", "configuration_change", "heartbeat"]
+            {
                 try await connection.query(
                     PostgresQuery(
                         unsafeSQL: """

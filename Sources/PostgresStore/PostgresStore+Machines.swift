@@ -216,7 +216,8 @@ extension PostgresStore: MachineStoring {
             guard let solution = try columns.optionalText("solution") else { continue }
             guard let kind = Solution(rawValue: solution) else {
                 throw ColumnProblem(
-                    column: "solution", message: "holds '\(StoredColumns.clip(solution))', which this version does not know")
+                    column: "solution",
+                    message: "holds '\(StoredColumns.clip(solution))', which this version does not know")
             }
             machine.solutions[kind] = try columns.date("enabled_at")
         }

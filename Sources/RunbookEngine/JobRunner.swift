@@ -42,7 +42,8 @@ public struct JobRunner: Sendable {
         interruption: String = "interrupted before it finished"
     ) {
         self.init(
-            recorder: AsyncAutomationStore(store), tracking: AsyncAutomationStore(store), logStore: store, clock: clock, now: now, logger: logger,
+            recorder: AsyncAutomationStore(store), tracking: AsyncAutomationStore(store), logStore: store, clock: clock,
+            now: now, logger: logger,
             actions: actions, makeID: makeID, streamCap: streamCap, stopPoll: stopPoll, interruption: interruption)
     }
 

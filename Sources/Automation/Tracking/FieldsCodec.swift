@@ -2,16 +2,17 @@ import Foundation
 
 /// How an item's fields are stored: `key US value RS key US value` (ASCII unit and record
 /// separators), keys sorted. Decoding is a byte split, many times faster than JSON for the
-/// 100,000-row snapshots a scan reads back. Text holding a separator (or ESC) is stored as
-/// JSON instead, recognisable by its leading `{`.
+/// 100,000-row snapshots a scan reads back. Text holding a separator, ESC or NUL is stored as
+/// JSON instead, recognisable by its leading `{`: JSON escapes NUL, which SQLite's text reads
+/// would cut the value at and PostgreSQL's text cannot hold.
 public enum FieldsCodec {
     private static let unit: UInt8 = 0x1F
     private static let record: UInt8 = 0x1E
 
     public static func encode(_ fields: [String: String]) throws -> String {
+        func special(_ byte: UInt8) -> Bool { byte == unit || byte == record || byte == 0x1B || byte == 0 }
         let needsJSON = fields.contains { key, value in
-            key.utf8.contains { $0 == unit || $0 == record || $0 == 0x1B } || key.hasPrefix("{")
-                || value.utf8.contains { $0 == unit || $0 == record || $0 == 0x1B }
+            key.utf8.contains(where: special) || key.hasPrefix("{") || value.utf8.contains(where: special)
         }
         if needsJSON || fields.isEmpty { return try json(fields) }
         var bytes: [UInt8] = []
