@@ -39,6 +39,12 @@ case "kql-compile":
 case "job-page":
     // runbook-bench job-page SQLITE_FOLDER POSTGRES_URL
     try await JobPageFigures.run(sqliteFolder: folder, postgresURL: arguments[3])
+case "scan-commit":
+    // runbook-bench scan-commit SQLITE_FOLDER POSTGRES_URL [ROWS] [ROUNDS]
+    try await ScanCommitFigures.run(
+        sqliteFolder: folder, postgresURL: arguments[3],
+        rows: arguments.count > 4 ? Int(arguments[4]) ?? 100_000 : 100_000,
+        rounds: arguments.count > 5 ? Int(arguments[5]) ?? 5 : 5)
 case "load":
     try LoadBenchmark.run(folder: folder, rounds: number ?? 15)
 default:

@@ -167,7 +167,7 @@ struct TrackingTarget: ParsableArguments {
     @OptionGroup var store: StoreOptions
 
     func settings() async throws -> TrackingSettings {
-        try await store.withService(create: true) { service in
+        try await store.withService(create: false, account: true) { service in
             try await Self.settings(account: account, in: service).1.settings
         }
     }

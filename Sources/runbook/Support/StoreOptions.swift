@@ -71,17 +71,22 @@ struct StoreOptions: ParsableArguments {
         return service
     }
 
-    /// For commands whose use cases run on either kind of store (tokens): the embedded store
-    /// (created if `create`, else it must exist), or the PostgreSQL database while `body` runs.
-    func withService<T: Sendable>(create: Bool, _ body: (AutomationService) async throws -> T) async throws -> T {
+    /// For commands whose use cases run on either kind of store: the embedded store (created if
+    /// `create`, else it must exist), or the PostgreSQL database while `body` runs. A writer
+    /// (`create`), or a reader of the account's resources (`account`), gets the default account
+    /// when the store has none.
+    func withService<T: Sendable>(
+        create: Bool, account: Bool = false, _ body: (AutomationService) async throws -> T
+    ) async throws -> T {
         guard case .postgres(let location) = try self.location() else {
-            return try await body(create ? try openWithAccount() : try openExisting())
+            let service = try create ? openWithAccount() : account ? openExistingWithAccount() : openExisting()
+            return try await body(service)
         }
         do {
             return try await AutomationService.withShared(location) { service in
                 // A writer on a new database gets the embedded store's default account, so the
                 // API's paths (runbook-local / automation-default) work from the start.
-                if create,
+                if create || account,
                     try await service.ensureSharedAccount(DefaultSetup.account, workspace: DefaultSetup.workspace)
                 {
                     Terminal.note(
