@@ -27,7 +27,7 @@ enum ScanCommitFigures {
             for _ in 0..<rounds {
                 for (label, store) in stores {
                     _ = try await store.removeMachine(named: "bench")
-                    try await store.registerMachine(machine, replace: false, at: Date())
+                    try await store.registerMachine(try machine(), replace: false, at: Date())
                     let first = try await time {
                         try await commit(store, baseline, recordChanges: false, expected: 0)
                     }
@@ -52,23 +52,35 @@ enum ScanCommitFigures {
         }
     }
 
-    static let machine = Machine(
-        name: "bench", os: OperatingSystem("Debian 12")!, subscription: "s", resourceGroup: "g",
-        location: Region("EastUS2")!, source: .linuxRoot("/nonexistent"))
+    struct Unknown: Error {}
+
+    static func known<T>(_ value: T?) throws -> T {
+        guard let value else { throw Unknown() }
+        return value
+    }
+
+    static func machine() throws -> Machine {
+        Machine(
+            name: "bench", os: try known(OperatingSystem("Debian 12")), subscription: "s", resourceGroup: "g",
+            location: try known(Region("EastUS2")), source: .linuxRoot("/nonexistent"))
+    }
 
     static func prepare(_ store: any TrackingStoring) async throws {
         guard try await store.accounts().isEmpty else { return }
         try await store.createAccount(
-            Account(name: "bench", subscription: "s", resourceGroup: "g", region: Region("EastUS2")!, workspace: "w"),
-            workspace: Workspace(name: "w", subscription: "s", resourceGroup: "g", region: Region("EastUS")!),
+            Account(
+                name: "bench", subscription: "s", resourceGroup: "g", region: try known(Region("EastUS2")),
+                workspace: "w"),
+            workspace: Workspace(name: "w", subscription: "s", resourceGroup: "g", region: try known(Region("EastUS"))),
             makeDefault: true, at: Date())
     }
 
     /// File items with a Linux file item's fields and realistic sizes.
     static func items(_ count: Int) -> [ItemChange] {
         (0..<count).map { index in
+            let path = "/srv/data/d\(index / 1000)/file-\(index).conf"
             let fields = [
-                "FileSystemPath": "/srv/data/d\(index / 1000)/file-\(index).conf",
+                "FileSystemPath": path,
                 "Size": "\(1024 + index % 7000)",
                 "DateModified": "2026-11-\(10 + index % 18)T12:\(10 + index % 50):00Z",
                 "DateCreated": "2026-11-01T08:00:00Z",
@@ -76,7 +88,7 @@ enum ScanCommitFigures {
                 "Owner": "root", "Group": "root", "Mode": "0644",
             ]
             return ItemChange(
-                type: .files, key: fields["FileSystemPath"]!, category: .added, fieldsChanged: [], current: fields,
+                type: .files, key: path, category: .added, fieldsChanged: [], current: fields,
                 previous: [:])
         }
     }

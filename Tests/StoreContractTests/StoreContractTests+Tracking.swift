@@ -4,9 +4,9 @@ import Testing
 
 /// Machines and Change Tracking: the same behaviour on every store.
 extension StoreContractTests {
-    static func machine(_ name: String, gateway: String? = nil) -> Machine {
+    static func machine(_ name: String, gateway: String? = nil) throws -> Machine {
         Machine(
-            name: name, os: OperatingSystem("Ubuntu 22.04")!, subscription: "s", resourceGroup: "g",
+            name: name, os: try #require(OperatingSystem("Ubuntu 22.04")), subscription: "s", resourceGroup: "g",
             location: Region.test("EastUS2"), tags: ["env": "prod"],
             network: MachineNetwork(route: gateway == nil ? .direct : .gateway, gateway: gateway),
             source: .linuxRoot("/srv/\(name)"))
@@ -23,7 +23,7 @@ extension StoreContractTests {
             await #expect(throws: StoreError.self) {
                 try await store.registerMachine(Self.machine("web1"), replace: false, at: now)
             }
-            var changed = Self.machine("web1")
+            var changed = try Self.machine("web1")
             changed.tags = ["env": "test"]
             try await store.registerMachine(changed, replace: true, at: now.addingTimeInterval(60))
             let web1 = try #require(try await store.machine(named: "web1"))
