@@ -29,7 +29,9 @@ extension AutomationService {
         let callTimeout = Duration.seconds(min(15, max(5, half)))
         try await PostgresStore.withStore(at: location, logger: logger, callTimeout: callTimeout) { store in
             let runner = JobRunner(
-                recorder: store.recorder(node: settings.id), tracking: store, logStore: nil, logger: logger,
+                recorder: store.recorder(node: settings.id), tracking: store,
+                logStore: PostgresLogQueries(store: store),
+                logger: logger,
                 stopPoll: .milliseconds(250),
                 interruption: "node \(settings.id) was shut down and its \(grace)s grace period ran out")
             let tick = SchedulerTick(
@@ -44,7 +46,7 @@ extension AutomationService {
             // The default account on a new database (serve's API paths work at once), on the
             // node's own connection.
             if let (account, workspace) = defaultAccount,
-                try await AutomationService(shared: store).ensureSharedAccount(account, workspace: workspace)
+                try await AutomationService(postgres: store).ensureSharedAccount(account, workspace: workspace)
             {
                 logger.notice("created the default Automation account", metadata: ["account": "\(account.name)"])
             }
@@ -52,7 +54,7 @@ extension AutomationService {
             let node = NodeService(
                 store: store, tick: tick, runner: runner, settings: settings, logger: logger, wakeup: wakeup,
                 timeLimit: { job in await scheduleTimeLimit(job, store) })
-            let others = try companions?(AutomationService(shared: store), wakeup) ?? []
+            let others = try companions?(AutomationService(postgres: store), wakeup) ?? []
             var configuration = ServiceGroupConfiguration(
                 services: [.init(service: node, successTerminationBehavior: .gracefullyShutdownGroup)] + others
                     + retentionServices(store, retention: retention, logger: logger),
@@ -97,7 +99,8 @@ extension AutomationService {
                 }
                 let prepared = try JobRunner.prepare(loaded, parameters: parameters)
                 let runner = JobRunner(
-                    recorder: store, tracking: store, logStore: nil, logger: Logger(label: "runbook.engine"))
+                    recorder: store, tracking: store, logStore: PostgresLogQueries(store: store),
+                    logger: Logger(label: "runbook.engine"))
                 return try await runner.create(prepared)
             }
         } catch let error as ServiceError {

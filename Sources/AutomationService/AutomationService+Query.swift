@@ -58,7 +58,9 @@ extension AutomationService {
         let compiled = try compile(request)
         let compileTime = compileStart.duration(to: clock.now)
         let executeStart = clock.now
-        let table = try await store.runLogQuery(compiled, rowLimit: request.rowLimit, timeLimit: request.timeLimit)
+        guard let logQueries else { throw ServiceError.unavailable(Self.embeddedOnly) }
+        let table = try await logQueries.runLogQuery(
+            compiled, timespan: request.timespan, rowLimit: request.rowLimit, timeLimit: request.timeLimit)
         let executeTime = executeStart.duration(to: clock.now)
         let partial: String? =
             switch table.stopped {

@@ -11,7 +11,7 @@ extension AutomationService {
         _ location: PostgresLocation, _ body: (AutomationService) async throws -> T
     ) async throws -> T {
         try await PostgresStore.withStore(at: location) { store in
-            try await body(AutomationService(shared: store))
+            try await body(AutomationService(postgres: store))
         }
     }
 

@@ -11,6 +11,8 @@ public struct AutomationService: Sendable {
     /// command line's synchronous use cases, the portal's change pages and Log Analytics. Nil on
     /// PostgreSQL.
     let embedded: AutomationStore?
+    /// Where KQL queries run: the embedded store, or a snapshot of PostgreSQL's rows.
+    let logQueries: (any LogQuerying)?
     let now: @Sendable () -> Date
     let cache = ServiceCache()
     /// The row limit of a query through the API (`runbook serve --query-row-limit`); more rows
@@ -28,15 +30,20 @@ public struct AutomationService: Sendable {
     ) {
         self.embedded = store
         self.stores = stores
+        self.logQueries = store
         self.now = now
     }
 
     /// A service over a shared store (PostgreSQL) only: the async use cases (the API's accounts,
     /// runbooks, jobs, schedules and tokens) work; those that need the embedded store are
     /// `ServiceError.unavailable`.
-    public init(shared stores: any AutomationStoring, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        shared stores: any AutomationStoring, logQueries: (any LogQuerying)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.embedded = nil
         self.stores = stores
+        self.logQueries = logQueries
         self.now = now
     }
 
@@ -53,7 +60,7 @@ public struct AutomationService: Sendable {
 
     /// What a service over PostgreSQL cannot do yet, and what to do instead.
     public static let embeddedOnly =
-        "Log Analytics queries (KQL), the portal's machine and change pages, and 'runbook apply' run on the "
-        + "embedded store only so far; PostgreSQL holds accounts, runbooks, schedules, jobs, tokens, machines, "
-        + "tracking settings, snapshots and changes: run this against a store folder (--store DIR)"
+        "the portal's machine and change pages, 'runbook apply', 'init' and 'account' run on the embedded store "
+        + "only so far; PostgreSQL holds accounts, runbooks, schedules, jobs, tokens, machines, tracking "
+        + "settings, snapshots and changes, and answers KQL: run this against a store folder (--store DIR)"
 }

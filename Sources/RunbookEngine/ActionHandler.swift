@@ -19,37 +19,16 @@ public struct ActionContext: Sendable {
     public let jobId: String
     /// Where machines, tracking settings, snapshots and changes live (either store).
     public let store: any TrackingStoring
-    /// The embedded store, where Log Analytics queries run; nil on PostgreSQL.
-    let logStore: AutomationStore?
+    /// Where a step's Log Analytics query (`query` input) runs.
+    let logStore: any LogQuerying
     let recorder: any JobRecording
     public let sink: JobStreamWriter
     public let now: @Sendable () -> Date
-
-    /// The store a step's Log Analytics query (`query` input) runs in.
-    var queryStore: AutomationStore {
-        get throws {
-            guard let logStore else { throw ActionUnavailable.logQueriesNeedEmbeddedStore }
-            return logStore
-        }
-    }
 
     /// Remembers machines the job acted on, for the job's record.
     public func recordTargets(_ names: [String]) async throws {
         guard !names.isEmpty else { return }
         try await recorder.addTargets(job: jobId, names)
-    }
-}
-
-/// An action this store cannot run.
-public enum ActionUnavailable: Error, CustomStringConvertible {
-    case logQueriesNeedEmbeddedStore
-
-    public var description: String {
-        switch self {
-        case .logQueriesNeedEmbeddedStore:
-            "a step's 'query' input runs KQL, which runs in the embedded store only so far; on PostgreSQL "
-                + "use the step's filters (machine, type, category, since) instead of a query"
-        }
     }
 }
 

@@ -16,8 +16,8 @@ public struct JobRunner: Sendable {
     public var recorder: any JobRecording { store }
     /// Where change-tracking actions read and write machines, snapshots and changes.
     let tracking: any TrackingStoring
-    /// The embedded store Log Analytics queries run in (`query` inputs); nil on PostgreSQL.
-    let logStore: AutomationStore?
+    /// Where a step's Log Analytics query (`query` input) runs.
+    let logStore: any LogQuerying
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     let logger: Logger
@@ -48,12 +48,11 @@ public struct JobRunner: Sendable {
     }
 
     /// A runner that records jobs through `recorder` (a PostgreSQL node's fenced view) and
-    /// keeps change tracking in `tracking`; a step with a Log Analytics query needs `logStore`
-    /// and fails without it.
+    /// keeps change tracking in `tracking`; a step's Log Analytics query runs in `logStore`.
     public init(
         recorder: any JobRecording,
         tracking: any TrackingStoring,
-        logStore: AutomationStore?,
+        logStore: any LogQuerying,
         clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger,

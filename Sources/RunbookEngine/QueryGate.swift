@@ -20,7 +20,8 @@ enum QueryGate {
             let compiled = try KQL.compile(
                 text, schema: LogAnalyticsSchema.schema,
                 options: KQLOptions(now: now, timespan: timespan, rowLimit: 10_000))
-            return try await context.queryStore.runLogQuery(compiled, rowLimit: 10_000, timeLimit: .seconds(300))
+            return try await context.logStore.runLogQuery(
+                compiled, timespan: timespan, rowLimit: 10_000, timeLimit: .seconds(300))
         } catch let diagnostic as KQLDiagnostic {
             await context.sink.write(.error, "query: \(diagnostic.description)")
             return nil

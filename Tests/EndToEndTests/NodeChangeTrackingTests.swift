@@ -25,9 +25,27 @@ extension NodeFaultTests {
             let scan = try cli.run("run", "scan")
             try #require(scan.status == 0 && scan.stdout.contains("1 change(s) recorded"), "\(scan.stdout)")
         }
-        defer { cluster.tearDown() }
+        defer {
+            cluster.tearDown()
+            for folder in ["-contoso", "-web9", "-reports"] {
+                try? FileManager.default.removeItem(atPath: cluster.cli.store + folder)
+            }
+        }
         let cli = cluster.cli
-        for command in [["changes", "--json"], ["inventory", "--json"], ["machine", "list", "--json"]] {
+        // The same answers from either store, KQL included (it runs over a snapshot of the
+        // database's rows, read within the query's timespan).
+        let queries = [
+            "ConfigurationChange | project TimeGenerated, Computer, FileSystemPath, ChangeCategory, FieldsChanged",
+            "ConfigurationData | summarize count() by Computer, ConfigDataType | order by Computer asc, ConfigDataType asc",
+            "ConfigurationData | where ConfigDataType == 'Software' | project Computer, SoftwareName, CurrentVersion",
+            "Heartbeat | summarize arg_max(TimeGenerated, *) by Computer | project Computer, OSType, Solutions",
+            "AzureDiagnostics | where Category == 'JobLogs' | summarize count() by ResultType | order by ResultType asc",
+            "ConfigurationChange | join kind=inner (Heartbeat | distinct Computer) on Computer | count",
+        ]
+        let commands =
+            [["changes", "--json"], ["inventory", "--json"], ["machine", "list", "--json"]]
+            + queries.map { ["query", $0, "--json"] } + [["query", "--timespan", "1h", "Heartbeat | count", "--json"]]
+        for command in commands {
             let embedded = try cli.run(command)
             let copied = try cli.run(command + ["--store", cluster.url])
             #expect(copied.status == 0, "\(copied.stderr)")
@@ -59,6 +77,28 @@ extension NodeFaultTests {
             try await cluster.count("SELECT COUNT(*) FROM heartbeat WHERE computer = 'contoso-lnx01'") >= 3,
             "a heartbeat per scan: two copied, one from the node")
 
+        // A step's KQL query runs on the node too, over the database's rows.
+        let reports = cli.store + "-reports"
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        let report = reports + "/report.yaml"
+        try """
+        name: report
+        steps:
+          - name: report
+            action: report-changes
+            with:
+              since: 1d
+              query: "ConfigurationChange | where FileSystemPath == '/etc/hosts' | project Computer, ChangeCategory"
+        """.write(toFile: report, atomically: false, encoding: .utf8)
+        let reported = try Self.queue(cli, [report], cluster)
+        let reportEnded = try await cluster.wait(seconds: 60) {
+            try await cluster.count("SELECT COUNT(*) FROM job WHERE id = '\(reported)' AND status = 'Completed'") == 1
+        }
+        try #require(reportEnded, "\(cluster.log("a"))")
+        let reportOutput = try cli.run("jobs", "output", reported, "--store", cluster.url)
+        #expect(
+            reportOutput.stdout.contains("Computer=contoso-lnx01, ChangeCategory=Modified"), "\(reportOutput.stdout)")
+
         // A machine registered straight into the database gets its baseline from a node.
         let tree = cli.store + "-web9"
         try FileManager.default.createDirectory(atPath: tree + "/etc", withIntermediateDirectories: true)
@@ -67,10 +107,7 @@ extension NodeFaultTests {
             "machine", "register", "web9", "--os", "Debian 12", "--source", "linux-root:\(tree)", "--standard-rules",
             "--store", cluster.url)
         #expect(registered.status == 0, "\(registered.stderr)")
-        let enable = try cli.run("run", "enable-tracking", "-p", "machines=web9", "--store", cluster.url, "--json")
-        try #require(enable.status == 0, "\(enable.stderr)")
-        let enabling = try #require(
-            (try JSONSerialization.jsonObject(with: Data(enable.stdout.utf8)) as? [String: Any])?["id"] as? String)
+        let enabling = try Self.queue(cli, ["enable-tracking", "-p", "machines=web9"], cluster)
         let enabled = try await cluster.wait(seconds: 60) {
             try await cluster.count("SELECT COUNT(*) FROM job WHERE id = '\(enabling)' AND status = 'Completed'") == 1
         }
@@ -86,6 +123,14 @@ extension NodeFaultTests {
             try cli.run("inventory", "--machine", "web9", "--store", cluster.url, "--json").stdout)
         #expect(!inventory.isEmpty, "web9's baseline is stored")
         #expect(try await cluster.runTwice().isEmpty)
+    }
+
+    /// Queues `runbook run ARGUMENTS` on the cluster's database; returns the job's id.
+    static func queue(_ cli: CLI, _ arguments: [String], _ cluster: Cluster) throws -> String {
+        let result = try cli.run(["run"] + arguments + ["--store", cluster.url, "--json"])
+        try #require(result.status == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        return try #require(object?["id"] as? String)
     }
 
     static func json(_ text: String) throws -> [NSDictionary] {

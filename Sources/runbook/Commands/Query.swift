@@ -49,7 +49,10 @@ extension RunbookCommand {
 
         func run() async throws {
             let queryText = try readQuery()
-            let service = try store.openExisting()
+            try await store.withService(create: false) { service in try await run(queryText, on: service) }
+        }
+
+        private func run(_ queryText: String, on service: AutomationService) async throws {
             var request = LogQuery(text: queryText, rowLimit: limit, timeLimit: .seconds(timeout))
             do {
                 if let timespan { request.timespan = try QueryTimespan.parse(timespan, now: Date()) }

@@ -1,0 +1,40 @@
+import Automation
+import Foundation
+import KQL
+
+/// Where a compiled KQL query runs: the embedded store itself, or a snapshot of a shared
+/// store's Log Analytics rows (`LogQuerySnapshot`).
+public protocol LogQuerying: Sendable {
+    /// Runs `query`; `timespan` is the one it was compiled with (a store may read only the rows
+    /// inside it). Rows stop at `rowLimit`; past `timeLimit` the answer is partial.
+    func runLogQuery(_ query: CompiledQuery, timespan: DateInterval?, rowLimit: Int, timeLimit: Duration)
+        async throws -> KQLResultTable
+}
+
+extension AutomationStore: LogQuerying {
+    public func runLogQuery(_ query: CompiledQuery, timespan: DateInterval?, rowLimit: Int, timeLimit: Duration)
+        async throws -> KQLResultTable
+    {
+        try await runLogQuery(query, rowLimit: rowLimit, timeLimit: timeLimit)
+    }
+}
+
+extension LogAnalyticsSchema {
+    /// The embedded store's tables each Log Analytics table reads.
+    static let storeTables: [String: [String]] = [
+        configurationChange.source: ["configurationChange", "machine"],
+        configurationData.source: ["configurationData", "machine", "machineScan"],
+        heartbeat.source: ["heartbeat"],
+        azureDiagnostics.source: ["jobStatus", "jobStream", "job", "account"],
+    ]
+
+    /// The store tables a compiled query reads: those of each Log Analytics table whose source
+    /// its SQL names (the compiler writes a table's source into the SQL as it is).
+    public static func storeTables(readBy query: CompiledQuery) -> Set<String> {
+        var tables = Set<String>()
+        for (source, names) in storeTables where query.sql.contains(source) {
+            tables.formUnion(names)
+        }
+        return tables
+    }
+}

@@ -1,0 +1,148 @@
+import Automation
+import Foundation
+import PostgresNIO
+
+/// The rows Log Analytics' tables read, for a KQL query run over a snapshot of them (the query
+/// language compiles to SQLite's SQL: AutomationStore's `LogQuerySnapshot` runs it). Named with
+/// the embedded store's tables and columns, so the same compiled query reads them unchanged.
+extension PostgresStore {
+    /// One table to read: its embedded name, its SELECT (columns aliased with the embedded
+    /// store's names) and how each column is decoded.
+    struct LogTableRead {
+        var name: String
+        var select: String
+        var columns: [(name: String, kind: ColumnKind)]
+        /// The column the query's timespan limits (nil: every row is read).
+        var time: String?
+    }
+
+    enum ColumnKind { case integer, text, bytesText, date }
+
+    /// Every table a Log Analytics query may read, by the embedded store's name.
+    static let logTableReads: [String: LogTableRead] = [
+        "configurationChange": LogTableRead(
+            name: "configurationChange",
+            select: """
+                SELECT id, computer, time_generated, config_change_type, change_category, item_key, fields_changed,
+                    current, previous, svc_change_type, job_id FROM configuration_change
+                """,
+            columns: [
+                ("id", .integer), ("computer", .text), ("timeGenerated", .date), ("configChangeType", .text),
+                ("changeCategory", .text), ("itemKey", .text), ("fieldsChanged", .text), ("current", .bytesText),
+                ("previous", .bytesText), ("svcChangeType", .text), ("jobId", .text),
+            ], time: "time_generated"),
+        "machine": LogTableRead(
+            name: "machine",
+            select: "SELECT id, name, family, location, subscription, resource_group FROM machine",
+            columns: [
+                ("id", .integer), ("name", .text), ("family", .text), ("location", .text), ("subscription", .text),
+                ("resourceGroup", .text),
+            ], time: nil),
+        "configurationData": LogTableRead(
+            name: "configurationData",
+            select: "SELECT machine_id, config_data_type, item_key, fields, time_generated FROM configuration_data",
+            columns: [
+                ("machineId", .integer), ("configDataType", .text), ("itemKey", .text), ("fields", .bytesText),
+                ("timeGenerated", .date),
+            ], time: nil),
+        "machineScan": LogTableRead(
+            name: "machineScan",
+            select: "SELECT machine_id, last_started_at, last_ended_at, scans FROM machine_scan",
+            columns: [("machineId", .integer), ("lastStartedAt", .date), ("lastEndedAt", .date), ("scans", .integer)],
+            time: nil),
+        "heartbeat": LogTableRead(
+            name: "heartbeat",
+            select: """
+                SELECT id, computer, time_generated, os_type, os_name, solutions, subscription, resource_group,
+                    location, route, source_kind, machine_id FROM heartbeat
+                """,
+            columns: [
+                ("id", .integer), ("computer", .text), ("timeGenerated", .date), ("osType", .text), ("osName", .text),
+                ("solutions", .text), ("subscription", .text), ("resourceGroup", .text), ("location", .text),
+                ("route", .text), ("sourceKind", .text), ("machineId", .integer),
+            ], time: "time_generated"),
+        "jobStatus": LogTableRead(
+            name: "jobStatus", select: "SELECT job_id, seq, status, at FROM job_status",
+            columns: [("jobId", .text), ("seq", .integer), ("status", .text), ("at", .date)], time: "at"),
+        "jobStream": LogTableRead(
+            name: "jobStream", select: "SELECT job_id, seq, stream, at, message FROM job_stream",
+            columns: [("jobId", .text), ("seq", .integer), ("stream", .text), ("at", .date), ("message", .bytesText)],
+            time: "at"),
+        "job": LogTableRead(
+            name: "job",
+            select: "SELECT id, runbook_name, account_name, exception, start_reason, started_by FROM job",
+            columns: [
+                ("id", .text), ("runbookName", .text), ("accountName", .text), ("exception", .bytesText),
+                ("startReason", .text), ("startedBy", .text),
+            ], time: nil),
+        "account": LogTableRead(
+            name: "account", select: "SELECT name, subscription, resource_group FROM account",
+            columns: [("name", .text), ("subscription", .text), ("resourceGroup", .text)], time: nil),
+    ]
+
+    /// The named tables' rows, those with a time limited to `timespan` (the query limits them
+    /// the same way; reading fewer only saves time). Jobs are read only when their status or
+    /// stream rows are, and only those. Fails past `timeout`, like any call.
+    public func logTables(_ names: Set<String>, timespan: DateInterval?, timeout: Duration) async throws
+        -> [StoreTable]
+    {
+        let reads = names.sorted().compactMap { Self.logTableReads[$0] }
+        let logger = logger
+        return try await transaction(timeout: timeout) { connection in
+            // One snapshot of every table: a scan committing meanwhile is wholly in or out.
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            var tables: [StoreTable] = []
+            for read in reads {
+                tables.append(try await Self.read(read, timespan: timespan, names: names, connection, logger))
+            }
+            return tables
+        }
+    }
+
+    private static func read(
+        _ read: LogTableRead, timespan: DateInterval?, names: Set<String>, _ connection: PostgresConnection,
+        _ logger: Logger
+    ) async throws -> StoreTable {
+        var sql = read.select
+        var binds = PostgresBindings()
+        var clauses: [String] = []
+        if let time = read.time, let timespan {
+            binds.append(timespan.start)
+            binds.append(timespan.end)
+            clauses.append("\(time) >= $1 AND \(time) <= $2")
+        }
+        if read.name == "job", names.contains("jobStatus") || names.contains("jobStream") {
+            var window = ""
+            if let timespan {
+                binds.append(timespan.start)
+                binds.append(timespan.end)
+                window = " AND at >= $\(binds.count - 1) AND at <= $\(binds.count)"
+            }
+            clauses.append(
+                "(EXISTS (SELECT 1 FROM job_status s WHERE s.job_id = job.id\(window)) "
+                    + "OR EXISTS (SELECT 1 FROM job_stream t WHERE t.job_id = job.id\(window)))")
+        }
+        if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+        var rows: [[StoreValue]] = []
+        for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
+            let cells = row.makeRandomAccess()
+            var values: [StoreValue] = []
+            values.reserveCapacity(read.columns.count)
+            for (index, column) in read.columns.enumerated() {
+                let cell = cells[index]
+                guard cell.bytes != nil else {
+                    values.append(.null)
+                    continue
+                }
+                switch column.kind {
+                case .integer: values.append(.integer(try cell.decode(Int64.self)))
+                case .text: values.append(.text(try cell.decode(String.self)))
+                case .date: values.append(.date(try cell.decode(Date.self)))
+                case .bytesText: values.append(.text(String(decoding: try cell.decode(Data.self), as: UTF8.self)))
+                }
+            }
+            rows.append(values)
+        }
+        return StoreTable(name: read.name, columns: read.columns.map(\.name), rows: rows)
+    }
+}
