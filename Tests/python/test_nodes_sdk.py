@@ -6,6 +6,7 @@ is killed, the other recovers it after the lease and says so through the API (is
 The server comes from RUNBOOK_TEST_POSTGRES_URL (.ci/run starts one); each run gets a schema of
 its own. Without the URL the tests are skipped with that reason."""
 
+import datetime
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import uuid
 import pytest
 from azure.core.exceptions import HttpResponseError
 from azure.mgmt.automation import AutomationClient
+from azure.monitor.query import LogsQueryClient, LogsQueryStatus
 from azure.mgmt.automation.models import (
     AutomationAccountCreateOrUpdateParameters, JobCreateParameters, RunbookAssociationProperty,
     RunbookCreateOrUpdateParameters, Sku,
@@ -76,6 +78,7 @@ class Node:
              "--tls-key", os.path.join(folder, "tls.key")],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
         self.url = None
+        self.certificate = os.path.join(folder, "tls.crt")
         deadline = time.time() + 60
         while time.time() < deadline and self.url is None:
             line = self.process.stdout.readline()
@@ -204,14 +207,22 @@ def test_the_jobs_of_a_killed_node_are_recovered_by_the_other(cluster):
     assert wait(clients[survivor], after, {"Completed", "Failed"}).status == "Completed"
 
 
-def test_tracking_and_log_queries_say_they_need_the_embedded_store(cluster):
+def test_log_queries_are_answered_on_a_node_by_azures_client(cluster):
+    """KQL on PostgreSQL, through azure-monitor-query: the jobs the nodes ran are in
+    AzureDiagnostics, as a workspace linked to the account has them."""
     url, nodes, clients = cluster
-    import requests
-
     node = nodes["a"] if nodes["a"].process.poll() is None else nodes["b"]
     token = clients["a"]._config.credential.token
-    answer = requests.post(
-        node.url + "/v1/workspaces/shared-logs/query", json={"query": "ConfigurationChange | take 1"},
-        headers={"Authorization": "Bearer " + token}, timeout=30)
-    assert answer.status_code == 501
-    assert "embedded store" in answer.json()["error"]["message"]
+    logs = LogsQueryClient(StaticTokenCredential(token), endpoint=node.url, connection_verify=node.certificate)
+    answer = logs.query_workspace(
+        "workspace-default",
+        "AzureDiagnostics | where Category == 'JobLogs' and ResultType == 'Completed' | summarize n = count()",
+        timespan=datetime.timedelta(hours=1))
+    assert answer.status == LogsQueryStatus.SUCCESS
+    completed = json.loads(cli(url, "jobs", "list", "--status", "Completed", "--limit", "1000", "--json"))
+    assert answer.tables[0].rows[0][0] == len(completed) > 0
+    empty = logs.query_workspace("workspace-default", "ConfigurationChange | count", timespan=None)
+    assert empty.tables[0].rows[0][0] == 0
+    with pytest.raises(HttpResponseError) as refused:
+        logs.query_workspace("workspace-default", "ConfigurationChange | where", timespan=None)
+    assert refused.value.status_code == 400
