@@ -49,6 +49,7 @@ enum ScanCommitFigures {
             }
             let ratio = median(times["PostgreSQL"]?.baseline ?? []) / median(times["SQLite"]?.baseline ?? [])
             print(String(format: "PostgreSQL / SQLite, baseline: %.2fx", ratio))
+            try await LogQueryStoreFigures.run(sqlite: sqlite.store, postgres: postgres, rounds: rounds)
         }
     }
 

@@ -17,7 +17,7 @@ struct PostgresLogQueries: LogQuerying {
         let tables: [StoreTable]
         do {
             tables = try await store.logTables(
-                LogAnalyticsSchema.storeTables(readBy: query), timespan: timespan, timeout: timeLimit)
+                LogAnalyticsSchema.storeTables(readBy: query), sql: query.sql, timespan: timespan, timeout: timeLimit)
         } catch let error as StoreError where ContinuousClock.now - start >= timeLimit {
             throw ServiceError.invalid(
                 "the rows this query reads could not be read from PostgreSQL within its time limit of "

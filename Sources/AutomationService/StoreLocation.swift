@@ -32,9 +32,9 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// What a PostgreSQL store serves today, for commands that refuse to run on one.
     public static let postgresSupport =
         "on PostgreSQL these commands work so far: serve and scheduler (as nodes), run (queues a job for the "
-        + "nodes), jobs, publish, runbooks, schedule, token, machine, tracking, changes, inventory, nodes list "
-        + "and store migrate|check; the others (query, apply, init, account, portal pages for changes) use the "
-        + "embedded store only: give a folder with --store or RUNBOOK_STORE for this command"
+        + "nodes), jobs, publish, runbooks, schedule, token, machine, tracking, changes, inventory, query, "
+        + "nodes list and store migrate|check; the others (apply, init, account) use the embedded store only: "
+        + "give a folder with --store or RUNBOOK_STORE for this command"
 }
 
 /// `runbook store migrate` and `runbook store check`, for either kind of store.

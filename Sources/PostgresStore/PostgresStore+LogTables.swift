@@ -10,7 +10,10 @@ extension PostgresStore {
     /// store's names) and how each column is decoded.
     struct LogTableRead {
         var name: String
-        var select: String
+        /// The PostgreSQL table.
+        var from: String
+        /// Each column's embedded name and how it is decoded; its PostgreSQL name is the
+        /// embedded one in snake_case.
         var columns: [(name: String, kind: ColumnKind)]
         /// The column the query's timespan limits (nil: every row is read).
         var time: String?
@@ -22,10 +25,7 @@ extension PostgresStore {
     static let logTableReads: [String: LogTableRead] = [
         "configurationChange": LogTableRead(
             name: "configurationChange",
-            select: """
-                SELECT id, computer, time_generated, config_change_type, change_category, item_key, fields_changed,
-                    current, previous, svc_change_type, job_id FROM configuration_change
-                """,
+            from: "configuration_change",
             columns: [
                 ("id", .integer), ("computer", .text), ("timeGenerated", .date), ("configChangeType", .text),
                 ("changeCategory", .text), ("itemKey", .text), ("fieldsChanged", .text), ("current", .bytesText),
@@ -33,58 +33,56 @@ extension PostgresStore {
             ], time: "time_generated"),
         "machine": LogTableRead(
             name: "machine",
-            select: "SELECT id, name, family, location, subscription, resource_group FROM machine",
+            from: "machine",
             columns: [
                 ("id", .integer), ("name", .text), ("family", .text), ("location", .text), ("subscription", .text),
                 ("resourceGroup", .text),
             ], time: nil),
         "configurationData": LogTableRead(
             name: "configurationData",
-            select: "SELECT machine_id, config_data_type, item_key, fields, time_generated FROM configuration_data",
+            from: "configuration_data",
             columns: [
                 ("machineId", .integer), ("configDataType", .text), ("itemKey", .text), ("fields", .bytesText),
                 ("timeGenerated", .date),
             ], time: nil),
         "machineScan": LogTableRead(
             name: "machineScan",
-            select: "SELECT machine_id, last_started_at, last_ended_at, scans FROM machine_scan",
+            from: "machine_scan",
             columns: [("machineId", .integer), ("lastStartedAt", .date), ("lastEndedAt", .date), ("scans", .integer)],
             time: nil),
         "heartbeat": LogTableRead(
             name: "heartbeat",
-            select: """
-                SELECT id, computer, time_generated, os_type, os_name, solutions, subscription, resource_group,
-                    location, route, source_kind, machine_id FROM heartbeat
-                """,
+            from: "heartbeat",
             columns: [
                 ("id", .integer), ("computer", .text), ("timeGenerated", .date), ("osType", .text), ("osName", .text),
                 ("solutions", .text), ("subscription", .text), ("resourceGroup", .text), ("location", .text),
                 ("route", .text), ("sourceKind", .text), ("machineId", .integer),
             ], time: "time_generated"),
         "jobStatus": LogTableRead(
-            name: "jobStatus", select: "SELECT job_id, seq, status, at FROM job_status",
+            name: "jobStatus", from: "job_status",
             columns: [("jobId", .text), ("seq", .integer), ("status", .text), ("at", .date)], time: "at"),
         "jobStream": LogTableRead(
-            name: "jobStream", select: "SELECT job_id, seq, stream, at, message FROM job_stream",
+            name: "jobStream", from: "job_stream",
             columns: [("jobId", .text), ("seq", .integer), ("stream", .text), ("at", .date), ("message", .bytesText)],
             time: "at"),
         "job": LogTableRead(
             name: "job",
-            select: "SELECT id, runbook_name, account_name, exception, start_reason, started_by FROM job",
+            from: "job",
             columns: [
                 ("id", .text), ("runbookName", .text), ("accountName", .text), ("exception", .bytesText),
                 ("startReason", .text), ("startedBy", .text),
             ], time: nil),
         "account": LogTableRead(
-            name: "account", select: "SELECT name, subscription, resource_group FROM account",
+            name: "account", from: "account",
             columns: [("name", .text), ("subscription", .text), ("resourceGroup", .text)], time: nil),
     ]
 
     /// The named tables' rows, those with a time limited to `timespan` (the query limits them
-    /// the same way; reading fewer only saves time). Jobs are read only when their status or
-    /// stream rows are, and only those. Fails past `timeout`, like any call.
-    public func logTables(_ names: Set<String>, timespan: DateInterval?, timeout: Duration) async throws
-        -> [StoreTable]
+    /// the same way; reading fewer only saves time), and of each only the columns `sql` names
+    /// (the compiled query: a column it never names is never read). Jobs are read only when
+    /// their status or stream rows are, and only those. Fails past `timeout`, like any call.
+    public func logTables(_ names: Set<String>, sql: String, timespan: DateInterval?, timeout: Duration)
+        async throws -> [StoreTable]
     {
         let reads = names.sorted().compactMap { Self.logTableReads[$0] }
         let logger = logger
@@ -93,7 +91,10 @@ extension PostgresStore {
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             var tables: [StoreTable] = []
             for read in reads {
-                tables.append(try await Self.read(read, timespan: timespan, names: names, connection, logger))
+                var used = read
+                used.columns = read.columns.filter { sql.contains($0.name) }
+                if used.columns.isEmpty { used.columns = [read.columns[0]] }  // a table needs a column
+                tables.append(try await Self.read(used, timespan: timespan, names: names, connection, logger))
             }
             return tables
         }
@@ -103,7 +104,9 @@ extension PostgresStore {
         _ read: LogTableRead, timespan: DateInterval?, names: Set<String>, _ connection: PostgresConnection,
         _ logger: Logger
     ) async throws -> StoreTable {
-        var sql = read.select
+        var sql =
+            "SELECT " + read.columns.map { CopiedTables.snakeCase($0.name) }.joined(separator: ", ") + " FROM "
+            + read.from
         var binds = PostgresBindings()
         var clauses: [String] = []
         if let time = read.time, let timespan {
