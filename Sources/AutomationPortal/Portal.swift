@@ -155,11 +155,8 @@ public struct Portal: Sendable {
         return response
     }
 
-    /// The first page after signing in: the machines, or the runbooks on a store that keeps no
-    /// machines (PostgreSQL, whose machine and change pages say why they are empty).
-    private var landing: String {
-        Self.root + (service.keepsMachines ? "/machines" : "/runbooks")
-    }
+    /// The first page after signing in: the machines.
+    private var landing: String { Self.root + "/machines" }
 
     private var clearedCookie: String {
         "\(Self.cookieName)=; Path=\(Self.root); HttpOnly; SameSite=Strict; Max-Age=0" + (secure ? "; Secure" : "")

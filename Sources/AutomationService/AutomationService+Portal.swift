@@ -7,23 +7,13 @@ import Foundation
 /// of changes with their counts over time, one change, and enabling tracking on ticked machines.
 extension AutomationService {
     public func changePage(_ query: ChangePageQuery) async throws(ServiceError) -> [ChangeRow] {
-        let store = try self.store
-        do {
-            return try await Self.blocking { try store.changePage(query) }
-        } catch {
-            throw Self.storeError(error)
-        }
+        try await storeCall { try await stores.changePage(query) }
     }
 
     public func change(id: Int64) async throws(ServiceError) -> ChangeRow {
-        let store = try self.store
-        let found: ChangeRow?
-        do {
-            found = try await Self.blocking { try store.change(id: id) }
-        } catch {
-            throw Self.storeError(error)
+        guard let found = try await storeCall({ try await stores.change(id: id) }) else {
+            throw .notFound(kind: "change", name: String(id), hint: "")
         }
-        guard let found else { throw .notFound(kind: "change", name: String(id), hint: "") }
         return found
     }
 
@@ -31,48 +21,29 @@ extension AutomationService {
     public func changeCounts(_ query: ChangePageQuery, from: Date, to: Date, bucketSeconds: Int64)
         async throws(ServiceError) -> [ChangeCount]
     {
-        let store = try self.store
-        do {
-            return try await Self.blocking {
-                try store.changeCounts(query, from: from, to: to, bucketSeconds: bucketSeconds)
-            }
-        } catch {
-            throw Self.storeError(error)
+        try await storeCall {
+            try await stores.changeCounts(query, from: from, to: to, bucketSeconds: bucketSeconds)
         }
     }
 
     /// The number of changes in each slot (a type and a time range), one per slot.
     public func changeCounts(_ slots: [ChangeSlot]) async throws(ServiceError) -> [Int] {
-        let store = try self.store
-        do {
-            return try await Self.blocking { try store.changeCounts(slots) }
-        } catch {
-            throw Self.storeError(error)
-        }
+        try await storeCall { try await stores.changeCounts(slots) }
     }
 
     /// The oldest and newest time of the changes the query's filters select.
     public func changeSpan(_ query: ChangePageQuery) async throws(ServiceError) -> (Date, Date)? {
-        let store = try self.store
-        do {
-            return try await Self.blocking { try store.changeSpan(query) }
-        } catch {
-            throw Self.storeError(error)
-        }
+        try await storeCall { try await stores.changeSpan(query) }.map { ($0.first, $0.last) }
     }
 
     /// A page of the machine list, filtered to a subscription and location when given.
     public func machineList(subscription: String?, location: String?, offset: Int, limit: Int)
         async throws(ServiceError) -> (rows: [MachineListRow], matching: Int, total: Int)
     {
-        let store = try self.store
-        do {
-            return try await Self.blocking {
-                try store.machineList(subscription: subscription, location: location, offset: offset, limit: limit)
-            }
-        } catch {
-            throw Self.storeError(error)
+        let page = try await storeCall {
+            try await stores.machineList(subscription: subscription, location: location, offset: offset, limit: limit)
         }
+        return (page.rows, page.matching, page.total)
     }
 
     /// One machine's result of an enablement from the portal.
@@ -95,7 +66,7 @@ extension AutomationService {
             workspace: workspace)
         let outcome: EnablementOutcome
         do {
-            outcome = try await TrackingEnablement(store: store, now: now).enable(request, jobId: nil, sink: sink)
+            outcome = try await TrackingEnablement(store: stores, now: now).enable(request, jobId: nil, sink: sink)
         } catch {
             throw Self.storeError(error)
         }
@@ -132,17 +103,4 @@ public actor CollectingSink: StreamSink {
     public func write(_ kind: StreamKind, _ message: String) {
         records.append((kind, message))
     }
-}
-
-extension AutomationService {
-    /// The portal's reads that have no store protocol yet (pages of changes, counts, the
-    /// machine list) run off Swift's cooperative pool: a request never blocks one of its
-    /// threads on SQLite. They move to async store protocols with the PostgreSQL store.
-    static func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            portalQueue.async { continuation.resume(with: Result { try work() }) }
-        }
-    }
-
-    private static let portalQueue = DispatchQueue(label: "runbook.portal.store", attributes: .concurrent)
 }

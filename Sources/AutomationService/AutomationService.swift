@@ -55,12 +55,9 @@ public struct AutomationService: Sendable {
         }
     }
 
-    /// Whether machines, change tracking and Log Analytics are served (the embedded store).
-    public var keepsMachines: Bool { embedded != nil }
-
     /// What a service over PostgreSQL cannot do yet, and what to do instead.
     public static let embeddedOnly =
-        "the portal's machine and change pages, 'runbook apply', 'init' and 'account' run on the embedded store "
-        + "only so far; PostgreSQL holds accounts, runbooks, schedules, jobs, tokens, machines, tracking "
-        + "settings, snapshots and changes, and answers KQL: run this against a store folder (--store DIR)"
+        "'runbook apply', 'init' and 'account' run on the embedded store only so far; PostgreSQL holds "
+        + "accounts, runbooks, schedules, jobs, tokens, machines, tracking settings, snapshots and changes, "
+        + "and answers KQL: run this against a store folder (--store DIR)"
 }

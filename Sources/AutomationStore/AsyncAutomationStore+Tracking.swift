@@ -76,3 +76,51 @@ extension AsyncAutomationStore: ChangeTrackingStoring {
         try store.inventory(machine: machine, type: type)
     }
 }
+
+// The portal's reads run off Swift's cooperative pool (a request never blocks one of its threads
+// on SQLite): each is the synchronous store's read, on a queue of its own.
+extension AsyncAutomationStore: ChangePageReading {
+    public func changePage(_ query: ChangePageQuery) async throws -> [ChangeRow] {
+        try await Self.blocking { [store] in try store.changePage(query) }
+    }
+
+    public func change(id: Int64) async throws -> ChangeRow? {
+        try await Self.blocking { [store] in try store.change(id: id) }
+    }
+
+    public func changeCounts(_ query: ChangePageQuery, from: Date, to: Date, bucketSeconds: Int64) async throws
+        -> [ChangeCount]
+    {
+        try await Self.blocking { [store] in
+            try store.changeCounts(query, from: from, to: to, bucketSeconds: bucketSeconds)
+        }
+    }
+
+    public func changeCounts(_ slots: [ChangeSlot]) async throws -> [Int] {
+        try await Self.blocking { [store] in try store.changeCounts(slots) }
+    }
+
+    public func changeSpan(_ query: ChangePageQuery) async throws -> ChangeSpan? {
+        try await Self.blocking { [store] in
+            try store.changeSpan(query).map { ChangeSpan(first: $0.0, last: $0.1) }
+        }
+    }
+
+    public func machineList(subscription: String?, location: String?, offset: Int, limit: Int) async throws
+        -> MachineListPage
+    {
+        try await Self.blocking { [store] in
+            let page = try store.machineList(
+                subscription: subscription, location: location, offset: offset, limit: limit)
+            return MachineListPage(rows: page.rows, matching: page.matching, total: page.total)
+        }
+    }
+
+    static func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            portalQueue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    private static let portalQueue = DispatchQueue(label: "runbook.portal.store", attributes: .concurrent)
+}

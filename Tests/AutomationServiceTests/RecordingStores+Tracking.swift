@@ -51,3 +51,20 @@ extension RecordingStores {
         try await inner.inventory(machine: machine, type: type)
     }
 }
+
+extension RecordingStores {
+    func changePage(_ query: ChangePageQuery) async throws -> [ChangeRow] { try await inner.changePage(query) }
+    func change(id: Int64) async throws -> ChangeRow? { try await inner.change(id: id) }
+    func changeCounts(_ query: ChangePageQuery, from: Date, to: Date, bucketSeconds: Int64) async throws
+        -> [ChangeCount]
+    {
+        try await inner.changeCounts(query, from: from, to: to, bucketSeconds: bucketSeconds)
+    }
+    func changeCounts(_ slots: [ChangeSlot]) async throws -> [Int] { try await inner.changeCounts(slots) }
+    func changeSpan(_ query: ChangePageQuery) async throws -> ChangeSpan? { try await inner.changeSpan(query) }
+    func machineList(subscription: String?, location: String?, offset: Int, limit: Int) async throws
+        -> MachineListPage
+    {
+        try await inner.machineList(subscription: subscription, location: location, offset: offset, limit: limit)
+    }
+}

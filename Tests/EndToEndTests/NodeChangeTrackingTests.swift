@@ -7,24 +7,7 @@ import Testing
 extension NodeFaultTests {
     @Test(.enabled(if: server != nil, skipNote), .timeLimit(.minutes(4)))
     func aScanOnANodeDiffsAgainstTheCopiedSnapshot() async throws {
-        var contoso = ""
-        let cluster = try Cluster(server: try #require(Self.server)) { cli in
-            // The README's walkthrough on the embedded store, its account the default one (the
-            // cluster's setup made another first): a baseline, then a change scanned.
-            contoso = cli.store + "-contoso"
-            try FileManager.default.copyItem(atPath: CLI.packageRoot + "/examples/contoso", toPath: contoso)
-            for arguments in [
-                ["apply", contoso + "/automation.yaml"], ["account", "set-default", "contoso-automation"],
-                ["run", "enable-tracking"], ["run", "configure-tracking"], ["run", "scan"],
-            ] {
-                let result = try cli.run(arguments)
-                try #require(result.status == 0, "\(arguments): \(result.stderr)")
-            }
-            try "127.0.0.1 localhost\n10.0.0.9 db\n".write(
-                toFile: contoso + "/machines/contoso-lnx01/etc/hosts", atomically: false, encoding: .utf8)
-            let scan = try cli.run("run", "scan")
-            try #require(scan.status == 0 && scan.stdout.contains("1 change(s) recorded"), "\(scan.stdout)")
-        }
+        let (cluster, contoso) = try Self.contosoCluster()
         defer {
             cluster.tearDown()
             for folder in ["-contoso", "-web9", "-reports"] {
@@ -123,6 +106,64 @@ extension NodeFaultTests {
             try cli.run("inventory", "--machine", "web9", "--store", cluster.url, "--json").stdout)
         #expect(!inventory.isEmpty, "web9's baseline is stored")
         #expect(try await cluster.runTwice().isEmpty)
+    }
+
+    /// A cluster whose database holds the README's walkthrough, copied from the embedded store
+    /// (its account the default one: the cluster's setup made another first): a baseline, then
+    /// a change to /etc/hosts scanned. Returns the cluster and the machines' folder.
+    static func contosoCluster() throws -> (Cluster, String) {
+        var contoso = ""
+        let cluster = try Cluster(server: try #require(server)) { cli in
+            contoso = cli.store + "-contoso"
+            try FileManager.default.copyItem(atPath: CLI.packageRoot + "/examples/contoso", toPath: contoso)
+            for arguments in [
+                ["apply", contoso + "/automation.yaml"], ["account", "set-default", "contoso-automation"],
+                ["run", "enable-tracking"], ["run", "configure-tracking"], ["run", "scan"],
+            ] {
+                let result = try cli.run(arguments)
+                try #require(result.status == 0, "\(arguments): \(result.stderr)")
+            }
+            try "127.0.0.1 localhost\n10.0.0.9 db\n".write(
+                toFile: contoso + "/machines/contoso-lnx01/etc/hosts", atomically: false, encoding: .utf8)
+            let scan = try cli.run("run", "scan")
+            try #require(scan.status == 0 && scan.stdout.contains("1 change(s) recorded"), "\(scan.stdout)")
+        }
+        return (cluster, contoso)
+    }
+
+    /// The portal on a PostgreSQL node: every page answers, with the database's machines,
+    /// changes, inventory and settings.
+    @Test(.enabled(if: server != nil, skipNote), .timeLimit(.minutes(3)))
+    func thePortalsPagesAnswerOnANode() async throws {
+        let (cluster, _) = try Self.contosoCluster()
+        defer {
+            cluster.tearDown()
+            try? FileManager.default.removeItem(atPath: cluster.cli.store + "-contoso")
+        }
+        let made = try cluster.cli.run("token", "create", "portal", "--json", "--store", cluster.url)
+        let token = try #require(
+            (try JSONSerialization.jsonObject(with: Data(made.stdout.utf8)) as? [String: Any])?["token"] as? String)
+        let server = try PortalServer.start(
+            cluster.cli, options: ["--store", cluster.url, "--node", "portal", "--lease", "3"])
+        defer { server.stop() }
+        let (cookie, _) = try server.signIn(token)
+        let changeId = try #require(try await cluster.column("SELECT id::text FROM configuration_change").first)
+        for path in [
+            "/portal/machines", "/portal/machines?all=1", "/portal/changes", "/portal/changes?range=24h&type=Files",
+            "/portal/changes?q=HOSTS", "/portal/changes/\(changeId)", "/portal/inventory",
+            "/portal/inventory?type=Files", "/portal/tracking", "/portal/runbooks", "/portal/jobs", "/portal/schedules",
+        ] {
+            let page = try server.request(path, cookie: cookie)
+            #expect(page.status == 200, "\(path): \(page.status) \(page.body.prefix(300))")
+        }
+        let machines = try server.request("/portal/machines?all=1", cookie: cookie)
+        for name in ["contoso-web01", "contoso-sql01", "contoso-lnx01"] {
+            #expect(machines.body.contains(name), "\(name)")
+        }
+        #expect(try server.request("/portal/changes", cookie: cookie).body.contains("/etc/hosts"))
+        #expect(try server.request("/portal/changes?q=HOSTS", cookie: cookie).body.contains("/etc/hosts"))
+        #expect(try server.request("/portal/inventory?type=Files", cookie: cookie).body.contains("/etc/hosts"))
+        #expect(try server.request("/portal/changes/999999", cookie: cookie).status == 404)
     }
 
     /// Queues `runbook run ARGUMENTS` on the cluster's database; returns the job's id.

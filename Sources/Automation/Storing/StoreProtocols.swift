@@ -104,7 +104,7 @@ public protocol TokenStoring: Sendable {
 
 /// Everything the application layer asks of a store.
 public typealias AutomationStoring = AccountStoring & JobStoring & JobHistoryReading & JobPurging & RunbookStoring
-    & ScheduleStoring & TokenStoring & MachineStoring & ChangeTrackingStoring
+    & ScheduleStoring & TokenStoring & MachineStoring & ChangeTrackingStoring & ChangePageReading
 
 /// A token with the hash its secret must match (for authentication only).
 public struct TokenCredential: Sendable, Hashable {

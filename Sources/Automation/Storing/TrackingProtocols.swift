@@ -54,6 +54,50 @@ public protocol ChangeTrackingStoring: Sendable {
     func inventory(machine: String?, type: ConfigType?) async throws -> [InventoryRow]
 }
 
+/// The portal's reads of changes and machines: keyset pages, counts for the timeline chart,
+/// and the machine list.
+public protocol ChangePageReading: Sendable {
+    /// A page of `ConfigurationChange` rows, newest first, after the query's cursor.
+    func changePage(_ query: ChangePageQuery) async throws -> [ChangeRow]
+    func change(id: Int64) async throws -> ChangeRow?
+    /// Counts per (bucket, type) of the changes the query's filters select between `from` and
+    /// `to` (its cursor and limit ignored), in buckets of `bucketSeconds` aligned on 1970.
+    func changeCounts(_ query: ChangePageQuery, from: Date, to: Date, bucketSeconds: Int64) async throws
+        -> [ChangeCount]
+    /// The number of changes of each slot's type in its time range, one per slot.
+    func changeCounts(_ slots: [ChangeSlot]) async throws -> [Int]
+    /// The oldest and newest change times the filters select (nil when none).
+    func changeSpan(_ query: ChangePageQuery) async throws -> ChangeSpan?
+    /// A page of machines by name (only those in `subscription` and `location` when both are
+    /// given), how many match, and how many exist.
+    func machineList(subscription: String?, location: String?, offset: Int, limit: Int) async throws
+        -> MachineListPage
+}
+
+/// The oldest and newest change time.
+public struct ChangeSpan: Sendable, Hashable {
+    public var first: Date
+    public var last: Date
+
+    public init(first: Date, last: Date) {
+        self.first = first
+        self.last = last
+    }
+}
+
+/// A page of the machine list.
+public struct MachineListPage: Sendable, Hashable {
+    public var rows: [MachineListRow]
+    public var matching: Int
+    public var total: Int
+
+    public init(rows: [MachineListRow], matching: Int, total: Int) {
+        self.rows = rows
+        self.matching = matching
+        self.total = total
+    }
+}
+
 /// Everything machines and Change Tracking ask of a store.
 public typealias TrackingStoring = AccountStoring & MachineStoring & ChangeTrackingStoring
 
