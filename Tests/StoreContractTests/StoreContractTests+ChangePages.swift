@@ -36,7 +36,8 @@ extension StoreContractTests {
             #expect(first.map(\.change.key) == ["/Etc/Item4", "/Etc/Item3"])
             let second = try await store.changePage(ChangePageQuery(machine: "web1", before: first.last?.id, limit: 2))
             #expect(second.map(\.change.key) == ["/Etc/Item2", "/Etc/Item1"])
-            #expect(try await store.changePage(ChangePageQuery(before: 999_999, limit: 3)).count == 3)  // no such cursor
+            // A cursor row that does not exist is no cursor.
+            #expect(try await store.changePage(ChangePageQuery(before: 999_999, limit: 3)).count == 3)
             #expect(try await store.changePage(ChangePageQuery(type: .software)).count == 2)
             #expect(try await store.changePage(ChangePageQuery(text: "etc/item")).count == 5)  // case ignored
             #expect(try await store.changePage(ChangePageQuery(text: "100%")).isEmpty)  // % is literal
