@@ -2,10 +2,11 @@ import Automation
 import AutomationStore
 import Foundation
 
-/// Automation files: account, workspace, gateways, machines and schedules in one transaction.
+/// Automation files: account, workspace, gateways, machines and schedules in one transaction, on
+/// either store.
 extension AutomationService {
     /// Applies a validated automation file: all of it, or nothing.
-    public func apply(_ file: AutomationFile) throws(ServiceError) -> ApplySummary {
-        try storeCall { try store.apply(file, at: now()) }
+    public func apply(_ file: AutomationFile) async throws(ServiceError) -> ApplySummary {
+        try await storeCall { try await stores.apply(file, at: now()) }
     }
 }

@@ -93,15 +93,29 @@ extension AutomationService {
         }
     }
 
-    /// The shipped runbooks of a folder that are not published yet (the default setup and
-    /// `apply`): an author's later edits are published explicitly, never behind their back.
-    public func publishUnpublished(from library: RunbookLibrary) -> [Published] {
+    /// `publishUnpublished` for the embedded store's default setup, which is synchronous (it
+    /// runs as the store opens).
+    func publishUnpublishedEmbedded(from library: RunbookLibrary) -> [Published] {
         library.names().compactMap { name -> Published? in
             guard (try? store.runbookResource(named: name))?.flatMap(\.published) == nil,
                 let loaded = try? library.load(name)
             else { return nil }
             return try? publishEmbedded(loaded, from: loaded.path)
         }
+    }
+
+    /// The shipped runbooks of a folder that are not published yet (the default setup, `init`
+    /// and `apply`): an author's later edits are published explicitly, never behind their back.
+    public func publishUnpublished(from library: RunbookLibrary) async -> [Published] {
+        var published: [Published] = []
+        for name in library.names() {
+            guard (try? await stores.runbookResource(named: name))?.flatMap(\.published) == nil,
+                let loaded = try? library.load(name),
+                let item = try? await publish(loaded, from: loaded.path)
+            else { continue }
+            published.append(item)
+        }
+        return published
     }
 
     public func runbook(named name: String) async throws(ServiceError) -> RunbookResource {

@@ -42,7 +42,7 @@ extension AutomationService {
         guard created else { return nil }
         // The shipped runbooks become the account's published runbooks, as the portal's
         // tutorial runbooks are there from the start.
-        return publishUnpublished(from: runbooks)
+        return publishUnpublishedEmbedded(from: runbooks)
     }
 
     /// Runs a synchronous store call, its errors in the service's terms.

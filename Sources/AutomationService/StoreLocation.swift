@@ -32,8 +32,8 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// What a PostgreSQL store serves today, for commands that refuse to run on one.
     public static let postgresSupport =
         "on PostgreSQL these commands work so far: serve and scheduler (as nodes), run (queues a job for the "
-        + "nodes), jobs, publish, runbooks, schedule, token, machine, tracking, changes, inventory, query, "
-        + "nodes list and store migrate|check; the others (apply, init, account) use the embedded store only: "
+        + "nodes), jobs, apply, publish, runbooks, schedule, token, machine, tracking, changes, inventory, "
+        + "query, nodes list and store migrate|check; the others (init, account) use the embedded store only: "
         + "give a folder with --store or RUNBOOK_STORE for this command"
 }
 

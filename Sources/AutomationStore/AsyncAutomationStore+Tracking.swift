@@ -39,6 +39,12 @@ extension AsyncAutomationStore: MachineStoring {
     public func scopes() async throws -> [TrackingScope] { try store.scopes() }
 }
 
+extension AsyncAutomationStore: AutomationFileApplying {
+    public func apply(_ file: AutomationFile, at now: Date) async throws -> ApplySummary {
+        try store.apply(file, at: now)
+    }
+}
+
 extension AsyncAutomationStore: ChangeTrackingStoring {
     public func trackingSettings(account: String) async throws -> TrackingSettingsVersion {
         let (settings, version, changedAt) = try store.trackingSettings(account: account)

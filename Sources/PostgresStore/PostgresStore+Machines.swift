@@ -32,40 +32,49 @@ extension PostgresStore: MachineStoring {
 
     public func registerMachine(_ machine: Machine, replace: Bool, at now: Date) async throws {
         let logger = logger
+        try await transaction { connection in
+            let stored = try await Self.register(machine, replace: replace, at: now, connection, logger)
+            guard stored else { throw StoreError.alreadyExists(kind: "machine", name: machine.name) }
+        }
+    }
+
+    /// Registers or (with `replace`) updates a machine in the caller's transaction; false when
+    /// the name is taken and `replace` is not given. A gateway it names must exist.
+    static func register(
+        _ machine: Machine, replace: Bool, at now: Date, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> Bool {
         let tags = try JSONText.encode(machine.tags)
         let rules = try JSONText.encode(machine.network.rules)
-        try await transaction { connection in
-            if let gateway = machine.network.gateway {
-                let known = try await connection.rows("SELECT name FROM gateway ORDER BY name", logger: logger).map {
-                    try $0.decode(String.self)
-                }
-                guard known.contains(gateway) else {
-                    throw StoreError.notFound(
-                        kind: "Log Analytics gateway", name: gateway, hint: Suggestion.hint(for: gateway, among: known))
-                }
+        if let gateway = machine.network.gateway {
+            let known = try await connection.rows("SELECT name FROM gateway ORDER BY name", logger: logger).map {
+                try $0.decode(String.self)
             }
-            let onConflict =
-                replace
-                ? """
-                DO UPDATE SET os = excluded.os, family = excluded.family, subscription = excluded.subscription,
-                    resource_group = excluded.resource_group, location = excluded.location, tags = excluded.tags,
-                    route = excluded.route, gateway = excluded.gateway,
-                    operations_manager = excluded.operations_manager, rules = excluded.rules,
-                    source_kind = excluded.source_kind, source_path = excluded.source_path
-                """ : "DO NOTHING"
-            let stored = try await connection.rows(
-                """
-                INSERT INTO machine (name, os, family, subscription, resource_group, location, tags, route, gateway,
-                    operations_manager, rules, source_kind, source_path, registered_at)
-                VALUES (\(machine.name), \(machine.os), \(machine.family.rawValue), \(machine.subscription),
-                    \(machine.resourceGroup), \(machine.location.name), \(tags)::jsonb,
-                    \(machine.network.route.rawValue), \(machine.network.gateway),
-                    \(machine.network.operationsManager), \(rules)::jsonb, \(machine.source.kind),
-                    \(machine.source.path), \(now))
-                ON CONFLICT (name) \(unescaped: onConflict) RETURNING 1
-                """, logger: logger)
-            guard !stored.isEmpty else { throw StoreError.alreadyExists(kind: "machine", name: machine.name) }
+            guard known.contains(gateway) else {
+                throw StoreError.notFound(
+                    kind: "Log Analytics gateway", name: gateway, hint: Suggestion.hint(for: gateway, among: known))
+            }
         }
+        let onConflict =
+            replace
+            ? """
+            DO UPDATE SET os = excluded.os, family = excluded.family, subscription = excluded.subscription,
+                resource_group = excluded.resource_group, location = excluded.location, tags = excluded.tags,
+                route = excluded.route, gateway = excluded.gateway,
+                operations_manager = excluded.operations_manager, rules = excluded.rules,
+                source_kind = excluded.source_kind, source_path = excluded.source_path
+            """ : "DO NOTHING"
+        let stored = try await connection.rows(
+            """
+            INSERT INTO machine (name, os, family, subscription, resource_group, location, tags, route, gateway,
+                operations_manager, rules, source_kind, source_path, registered_at)
+            VALUES (\(machine.name), \(machine.os), \(machine.family.rawValue), \(machine.subscription),
+                \(machine.resourceGroup), \(machine.location.name), \(tags)::jsonb,
+                \(machine.network.route.rawValue), \(machine.network.gateway),
+                \(machine.network.operationsManager), \(rules)::jsonb, \(machine.source.kind),
+                \(machine.source.path), \(now))
+            ON CONFLICT (name) \(unescaped: onConflict) RETURNING 1
+            """, logger: logger)
+        return !stored.isEmpty
     }
 
     public func removeMachine(named name: String) async throws -> Bool {

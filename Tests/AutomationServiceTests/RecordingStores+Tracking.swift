@@ -68,3 +68,9 @@ extension RecordingStores {
         try await inner.machineList(subscription: subscription, location: location, offset: offset, limit: limit)
     }
 }
+
+extension RecordingStores {
+    func apply(_ file: AutomationFile, at now: Date) async throws -> ApplySummary {
+        try await inner.apply(file, at: now)
+    }
+}

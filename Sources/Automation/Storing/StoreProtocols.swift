@@ -102,9 +102,16 @@ public protocol TokenStoring: Sendable {
     func markTokenUsed(id: String, at now: Date, unlessUsedAfter since: Date) async throws -> Bool
 }
 
+/// `runbook apply`: an automation file's workspace, account, gateways, machines and schedules
+/// in one transaction (existing items of the same name updated), all of it or nothing.
+public protocol AutomationFileApplying: Sendable {
+    func apply(_ file: AutomationFile, at now: Date) async throws -> ApplySummary
+}
+
 /// Everything the application layer asks of a store.
 public typealias AutomationStoring = AccountStoring & JobStoring & JobHistoryReading & JobPurging & RunbookStoring
     & ScheduleStoring & TokenStoring & MachineStoring & ChangeTrackingStoring & ChangePageReading
+    & AutomationFileApplying
 
 /// A token with the hash its secret must match (for authentication only).
 public struct TokenCredential: Sendable, Hashable {

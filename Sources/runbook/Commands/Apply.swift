@@ -56,15 +56,21 @@ extension RunbookCommand {
                 Terminal.raw(DiagnosticError(problems).description)
                 throw ExitCode(65)
             }
-            let service = try store.open()
+            // The file may name its own account: no default one is made first.
+            try await store.withService(create: true, account: false) { service in
+                try await apply(parsed, on: service)
+            }
+        }
+
+        private func apply(_ parsed: AutomationFile, on service: AutomationService) async throws {
             // The runbooks the schedules start are published (those not published yet), so a
             // scheduler started in any folder runs them.
-            for item in service.publishUnpublished(from: runbooks.library) {
+            for item in await service.publishUnpublished(from: runbooks.library) {
                 Terminal.out("published runbook \(item.runbook.name)")
             }
             let summary: ApplySummary
             do {
-                summary = try service.apply(parsed)
+                summary = try await service.apply(parsed)
             } catch {
                 Terminal.error("\(file): \(error.description); nothing was applied")
                 throw ExitCode(65)

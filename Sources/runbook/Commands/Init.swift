@@ -94,7 +94,7 @@ extension RunbookCommand {
                     + "(\(workspaceRegion)), profile \(profile.rawValue).")
             // As the default setup does: the shipped runbooks become published runbooks.
             let library = RunbookLibrary(folder: RunbookFolderOptions.defaultFolder)
-            let published = service.publishUnpublished(from: library)
+            let published = await service.publishUnpublished(from: library)
             if !published.isEmpty {
                 Terminal.out("Published \(published.count) runbooks from \(library.folder)/.")
             }

@@ -72,21 +72,23 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// For commands whose use cases run on either kind of store: the embedded store (created if
-    /// `create`, else it must exist), or the PostgreSQL database while `body` runs. A writer
-    /// (`create`), or a reader of the account's resources (`account`), gets the default account
-    /// when the store has none.
+    /// `create`, else it must exist), or the PostgreSQL database while `body` runs. With
+    /// `account` (by default, a writer's), a store without an account gets the default one.
     func withService<T: Sendable>(
-        create: Bool, account: Bool = false, _ body: (AutomationService) async throws -> T
+        create: Bool, account: Bool? = nil, _ body: (AutomationService) async throws -> T
     ) async throws -> T {
+        let account = account ?? create
         guard case .postgres(let location) = try self.location() else {
-            let service = try create ? openWithAccount() : account ? openExistingWithAccount() : openExisting()
+            let service =
+                try create
+                ? (account ? openWithAccount() : open()) : (account ? openExistingWithAccount() : openExisting())
             return try await body(service)
         }
         do {
             return try await AutomationService.withShared(location) { service in
                 // A writer on a new database gets the embedded store's default account, so the
                 // API's paths (runbook-local / automation-default) work from the start.
-                if create || account,
+                if account,
                     try await service.ensureSharedAccount(DefaultSetup.account, workspace: DefaultSetup.workspace)
                 {
                     Terminal.note(
