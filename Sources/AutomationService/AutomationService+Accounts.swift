@@ -84,19 +84,21 @@ extension AutomationService {
     }
 
     /// Adds an account linked to its workspace (Azure's region pairs checked by the store).
-    public func addAccount(_ account: Account, workspace: Workspace, makeDefault: Bool) throws(ServiceError) {
-        try storeCall { try store.createAccount(account, workspace: workspace, makeDefault: makeDefault, at: now()) }
+    public func addAccount(_ account: Account, workspace: Workspace, makeDefault: Bool) async throws(ServiceError) {
+        try await storeCall {
+            try await stores.createAccount(account, workspace: workspace, makeDefault: makeDefault, at: now())
+        }
     }
 
-    public func setDefaultAccount(_ name: String) throws(ServiceError) {
-        try storeCall { try store.setDefaultAccount(name) }
+    public func setDefaultAccount(_ name: String) async throws(ServiceError) {
+        try await storeCall { try await stores.setDefaultAccount(name) }
     }
 
     /// Sets the limits profile of the named (or default) account; returns its name and the
     /// profile it had.
-    public func setProfile(_ profile: LimitsProfile, account name: String?) throws(ServiceError) -> (
+    public func setProfile(_ profile: LimitsProfile, account name: String?) async throws(ServiceError) -> (
         account: String, previous: LimitsProfile?
     ) {
-        try storeCall { try store.setProfile(profile, account: name) }
+        try await storeCall { try await stores.setProfile(profile, account: name) }
     }
 }

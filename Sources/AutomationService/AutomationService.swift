@@ -57,7 +57,6 @@ public struct AutomationService: Sendable {
 
     /// What a service over PostgreSQL cannot do yet, and what to do instead.
     public static let embeddedOnly =
-        "'runbook init' and 'account' run on the embedded store only so far; PostgreSQL holds accounts, "
-        + "runbooks, schedules, jobs, tokens, machines, tracking settings, snapshots and changes, and answers "
-        + "KQL: run this against a store folder (--store DIR)"
+        "this needs the embedded store itself (a job run in the foreground, the source of a store copy): "
+        + "run it against a store folder (--store DIR)"
 }

@@ -31,10 +31,9 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// What a PostgreSQL store serves today, for commands that refuse to run on one.
     public static let postgresSupport =
-        "on PostgreSQL these commands work so far: serve and scheduler (as nodes), run (queues a job for the "
-        + "nodes), jobs, apply, publish, runbooks, schedule, token, machine, tracking, changes, inventory, "
-        + "query, nodes list and store migrate|check; the others (init, account) use the embedded store only: "
-        + "give a folder with --store or RUNBOOK_STORE for this command"
+        "this use of the command needs the embedded store: give a folder with --store or RUNBOOK_STORE (every "
+        + "command takes a PostgreSQL URL; 'store copy' copies from a folder, and a node runs the jobs: 'run' "
+        + "queues them there)"
 }
 
 /// `runbook store migrate` and `runbook store check`, for either kind of store.

@@ -39,6 +39,16 @@ extension AsyncAutomationStore: MachineStoring {
     public func scopes() async throws -> [TrackingScope] { try store.scopes() }
 }
 
+extension AsyncAutomationStore: AccountSettingStoring {
+    public func setDefaultAccount(_ name: String) async throws { try store.setDefaultAccount(name) }
+
+    public func setProfile(_ profile: LimitsProfile, account name: String?) async throws -> (
+        account: String, previous: LimitsProfile?
+    ) {
+        try store.setProfile(profile, account: name)
+    }
+}
+
 extension AsyncAutomationStore: AutomationFileApplying {
     public func apply(_ file: AutomationFile, at now: Date) async throws -> ApplySummary {
         try store.apply(file, at: now)

@@ -74,3 +74,12 @@ extension RecordingStores {
         try await inner.apply(file, at: now)
     }
 }
+
+extension RecordingStores {
+    func setDefaultAccount(_ name: String) async throws { try await inner.setDefaultAccount(name) }
+    func setProfile(_ profile: LimitsProfile, account name: String?) async throws -> (
+        account: String, previous: LimitsProfile?
+    ) {
+        try await inner.setProfile(profile, account: name)
+    }
+}

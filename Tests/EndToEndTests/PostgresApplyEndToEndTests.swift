@@ -30,3 +30,28 @@ extension PostgresStoreEndToEndTests {
         #expect(runbooks.stdout.contains("nightly-scan"), "the runbooks the schedules start are published")
     }
 }
+
+extension PostgresStoreEndToEndTests {
+    @Test(.enabled(if: serverURL != nil, skipNote))
+    func initAndAccountCommandsWorkOnPostgreSQL() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let url = try Self.freshURL()
+        let first = try cli.run("init", "--store", url)
+        #expect(first.status == 0 && first.stdout.contains("No local machine is registered"), "\(first.stdout)")
+        #expect(try cli.run("init", "--store", url).status == 73)
+        let added = try cli.run(
+            "init", "--account", "ops", "--subscription", "s1", "--resource-group", "rg", "--region", "EastUS2",
+            "--workspace", "ws2", "--workspace-region", "EastUS", "--store", url)
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try cli.run("account", "set-default", "ops", "--store", url).status == 0)
+        let profile = try cli.run("account", "set", "--profile", "extended", "--store", url)
+        #expect(profile.stdout.contains("Account 'ops': limits profile azure -> extended."), "\(profile.stdout)")
+        let shown = try cli.run("account", "show", "--store", url)
+        #expect(shown.stdout.contains("Automation account: ops (default)"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("Limits profile:   extended"), "\(shown.stdout)")
+        let unknown = try cli.run("account", "set-default", "nope", "--store", url)
+        #expect(unknown.status == 1 && unknown.stderr.contains("no Automation account named 'nope'"))
+        #expect(try cli.run("machine", "list", "--store", url).stdout.contains("No machines registered."))
+    }
+}

@@ -34,3 +34,30 @@ extension StoreContractTests {
         }
     }
 }
+
+extension StoreContractTests {
+    @Test(arguments: StoreKind.available) func theDefaultAccountAndProfilesChange(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.createAccount(Self.account("ops"), workspace: Self.workspace, makeDefault: false, at: now)
+            try await store.createAccount(Self.account("dev"), workspace: Self.workspace, makeDefault: false, at: now)
+            #expect(try await store.defaultAccount()?.account.name == "ops")
+            try await store.setDefaultAccount("dev")
+            #expect(try await store.accounts().filter(\.isDefault).map(\.account.name) == ["dev"])
+            await #expect(throws: StoreError.self) { try await store.setDefaultAccount("nope") }
+            #expect(try await store.defaultAccount()?.account.name == "dev")
+            let changed = try await store.setProfile(.extended, account: nil)
+            #expect(changed.account == "dev" && changed.previous == .azure)
+            #expect(try await store.setProfile(.extended, account: "dev").previous == .extended)
+            #expect(try await store.setProfile(.azure, account: "ops").previous == .azure)
+            await #expect(throws: StoreError.self) { try await store.setProfile(.azure, account: "nope") }
+            // Concurrent changes of the default leave exactly one.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for name in ["ops", "dev", "ops", "dev", "ops", "dev"] {
+                    group.addTask { try await store.setDefaultAccount(name) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.accounts().filter(\.isDefault).count == 1)
+        }
+    }
+}

@@ -16,6 +16,17 @@ public protocol AccountStoring: Sendable {
     func createAccount(_ account: Account, workspace: Workspace, makeDefault: Bool, at now: Date) async throws
 }
 
+/// An account's settings: which account is the default, and its limits profile.
+public protocol AccountSettingStoring: Sendable {
+    /// Makes the named account the default one; an unknown name is `StoreError.notFound`.
+    func setDefaultAccount(_ name: String) async throws
+    /// Sets the named (or the default) account's limits profile; returns its name and the
+    /// profile it had. No such account is `StoreError.notFound` with a hint.
+    func setProfile(_ profile: LimitsProfile, account name: String?) async throws -> (
+        account: String, previous: LimitsProfile?
+    )
+}
+
 /// Jobs: recorded, read, and asked to stop, suspend or resume (`JobLifecycle` decides, the store
 /// applies the decision in one transaction).
 public protocol JobStoring: Sendable {
@@ -109,7 +120,8 @@ public protocol AutomationFileApplying: Sendable {
 }
 
 /// Everything the application layer asks of a store.
-public typealias AutomationStoring = AccountStoring & JobStoring & JobHistoryReading & JobPurging & RunbookStoring
+public typealias AutomationStoring = AccountStoring & AccountSettingStoring & JobStoring & JobHistoryReading
+    & JobPurging & RunbookStoring
     & ScheduleStoring & TokenStoring & MachineStoring & ChangeTrackingStoring & ChangePageReading
     & AutomationFileApplying
 

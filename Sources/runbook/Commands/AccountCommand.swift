@@ -36,10 +36,11 @@ extension RunbookCommand.AccountCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let service = try store.openExistingWithAccount()
-            let state = try await service.account(namedOrDefault: name)
+            let (state, names) = try await store.withService(create: false, account: true) { service in
+                (try await service.account(namedOrDefault: name), try await service.accounts().map(\.account.name))
+            }
             guard let state else {
-                let hint = Suggestion.hint(for: name ?? "", among: try await service.accounts().map(\.account.name))
+                let hint = Suggestion.hint(for: name ?? "", among: names)
                 Terminal.error("no Automation account named '\(name ?? "")'\(hint)")
                 throw ExitCode(1)
             }
@@ -74,7 +75,7 @@ extension RunbookCommand.AccountCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let states = try await store.openExistingWithAccount().accounts()
+            let states = try await store.withService(create: false, account: true) { try await $0.accounts() }
             if json {
                 try JSONOutput.print(
                     states.map {
@@ -102,7 +103,7 @@ extension RunbookCommand.AccountCommand {
 
         func run() async throws {
             do {
-                try store.openExisting().setDefaultAccount(name)
+                try await store.withService(create: false) { try await $0.setDefaultAccount(name) }
             } catch let error as ServiceError {
                 Terminal.error(error.description)
                 throw ExitCode(1)

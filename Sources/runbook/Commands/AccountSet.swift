@@ -25,7 +25,9 @@ extension RunbookCommand.AccountCommand {
         func run() async throws {
             let changed: (account: String, previous: LimitsProfile?)
             do {
-                changed = try store.openExisting().setProfile(profile, account: name)
+                changed = try await store.withService(create: false) { service in
+                    try await service.setProfile(profile, account: name)
+                }
             } catch let error as ServiceError {
                 Terminal.error(error.description)
                 throw ExitCode(1)

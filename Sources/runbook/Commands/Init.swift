@@ -58,12 +58,29 @@ extension RunbookCommand {
         }
 
         func run() async throws {
-            let service = try store.open()
+            try await store.withService(create: true, account: false) { service in try await initialize(service) }
+        }
+
+        private func initialize(_ service: AutomationService) async throws {
+            let location = try store.location()
             if isDefaultSetup {
-                guard let line = try DefaultSetup.ensure(service, profile: profile) else {
+                let line: String?
+                if case .postgres = location {
+                    var account = DefaultSetup.account
+                    account.profile = profile
+                    line =
+                        try await service.ensureSharedAccount(account, workspace: DefaultSetup.workspace)
+                        ? "Created the default Automation account '\(DefaultSetup.accountName)' (EastUS2, profile "
+                            + "\(profile.rawValue)) linked to workspace '\(DefaultSetup.workspaceName)' (EastUS) in "
+                            + "\(location). No local machine is registered in a shared database (each node would scan "
+                            + "its own host): register machines with 'runbook machine register'." : nil
+                } else {
+                    line = try DefaultSetup.ensure(service, profile: profile)
+                }
+                guard let line else {
                     let existing = try await service.defaultAccount()?.account
                     Terminal.error(
-                        "the store at \(self.store.resolvedFolder) already holds the account "
+                        "the store at \(location) already holds the account "
                             + "'\(existing?.name ?? "?")' (profile \(existing?.profile.rawValue ?? "?")); nothing was "
                             + "changed. To change its limits profile: runbook account set --profile "
                             + "\(profile.rawValue). To add another account: runbook init --account NAME "
@@ -72,6 +89,7 @@ extension RunbookCommand {
                     throw ExitCode(73)
                 }
                 Terminal.out(line)
+                if case .postgres = location { await publishShippedRunbooks(service) }
                 return
             }
             guard let account, let subscription, let resourceGroup, let region = region.flatMap(Region.init),
@@ -84,7 +102,7 @@ extension RunbookCommand {
                 name: workspace, subscription: workspaceSubscription ?? subscription,
                 resourceGroup: workspaceResourceGroup ?? resourceGroup, region: workspaceRegion)
             do {
-                try service.addAccount(newAccount, workspace: newWorkspace, makeDefault: makeDefault)
+                try await service.addAccount(newAccount, workspace: newWorkspace, makeDefault: makeDefault)
             } catch {
                 Terminal.error(error.description)
                 throw ExitCode(65)
@@ -92,7 +110,11 @@ extension RunbookCommand {
             Terminal.out(
                 "Created Automation account '\(account)' (\(region)) linked to workspace '\(workspace)' "
                     + "(\(workspaceRegion)), profile \(profile.rawValue).")
-            // As the default setup does: the shipped runbooks become published runbooks.
+            await publishShippedRunbooks(service)
+        }
+
+        /// As the default setup does: the shipped runbooks become published runbooks.
+        private func publishShippedRunbooks(_ service: AutomationService) async {
             let library = RunbookLibrary(folder: RunbookFolderOptions.defaultFolder)
             let published = await service.publishUnpublished(from: library)
             if !published.isEmpty {

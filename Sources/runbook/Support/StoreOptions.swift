@@ -28,11 +28,11 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    /// Commands other than `runbook store` run on the embedded store only, for now: a
-    /// PostgreSQL URL is refused with what it serves (exit 69, EX_UNAVAILABLE).
+    /// The uses that need the embedded store itself (a foreground run, the source of `store
+    /// copy`) refuse a PostgreSQL URL, saying why (exit 69, EX_UNAVAILABLE).
     private func refusePostgres() throws {
         guard case .postgres(let location) = try self.location() else { return }
-        Terminal.error("this command cannot use the PostgreSQL store \(location) yet; \(StoreLocation.postgresSupport)")
+        Terminal.error("this command cannot use the PostgreSQL store \(location): \(StoreLocation.postgresSupport)")
         throw ExitCode(69)
     }
 
