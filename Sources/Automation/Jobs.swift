@@ -15,6 +15,12 @@ public enum JobStatus: String, Sendable, Hashable, CaseIterable, Codable {
 
     public var isFinal: Bool { self == .completed || self == .failed || self == .stopped }
 
+    /// Whether a scan of a job stored in this status may commit (the stores' fence): only while
+    /// the job runs; one that ended or was suspended meanwhile belongs to no runner any more.
+    public static func scanMayCommit(_ stored: String) -> Bool {
+        stored == JobStatus.running.rawValue || stored == JobStatus.stopping.rawValue
+    }
+
     /// Every status a job can still leave.
     public static let unfinished = allCases.filter { !$0.isFinal }
 

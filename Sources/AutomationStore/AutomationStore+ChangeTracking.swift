@@ -113,7 +113,8 @@ extension AutomationStore {
     /// Records one scan of a machine in one transaction: the snapshot rows that changed, the
     /// change records, the new file index (nil: unchanged) and the scan mark. A scan that dies
     /// before this commits leaves the previous snapshot intact. Writing only what changed keeps
-    /// a rescan of an unchanged machine nearly free.
+    /// a rescan of an unchanged machine nearly free. A scan of a job that is no longer Running
+    /// (stopped, or recovered from a stuck process and ended) commits nothing: `.stopped`.
     ///
     /// `expectedScans`: the machine's scan count when the changes were computed (0: never
     /// scanned). When another scan of the machine committed since, nothing is written and the
@@ -134,6 +135,13 @@ extension AutomationStore {
                         try Int.fetchOne(
                             db, sql: "SELECT scans FROM machineScan WHERE machineId = ?", arguments: [machineId]) ?? 0
                     guard scans == expectedScans else { return .stale }
+                }
+                // The fence: a job that ended meanwhile (recovered from a stuck process) records nothing.
+                if let jobId,
+                    let status = try String.fetchOne(db, sql: "SELECT status FROM job WHERE id = ?", arguments: [jobId]),
+                    !JobStatus.scanMayCommit(status)
+                {
+                    throw ScanStopped()
                 }
                 guard proceed() else { throw ScanStopped() }
                 try Self.writeScan(

@@ -123,6 +123,16 @@ extension PostgresStore: ChangeTrackingStoring {
                         ).first?.decode(Int.self) ?? 0
                     guard scans == expected else { return .stale }
                 }
+                // The fence: a job recovered from its node meanwhile (a partition, a paused
+                // process) has ended, and records nothing; the share lock keeps recovery off the
+                // job until this commit ends.
+                if let jobId = record.jobId,
+                    let status = try await connection.rows(
+                        "SELECT status FROM job WHERE id = \(jobId) FOR SHARE", logger: logger
+                    ).first?.decode(String.self), !JobStatus.scanMayCommit(status)
+                {
+                    throw ScanStopped()
+                }
                 guard proceed() else { throw ScanStopped() }
                 try await Self.writeScan(record, machineId: machineId, connection, logger)
                 guard proceed() else { throw ScanStopped() }

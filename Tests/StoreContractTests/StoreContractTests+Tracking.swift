@@ -203,3 +203,34 @@ extension StoreContractTests {
         }
     }
 }
+
+extension StoreContractTests {
+    /// The fence: a scan whose job ended meanwhile (recovered from its node) records nothing.
+    @Test(arguments: StoreKind.available) func aScanOfAnEndedJobCommitsNothing(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.createAccount(Self.account("ops"), workspace: Self.workspace, makeDefault: true, at: now)
+            try await store.registerMachine(try Self.machine("web1"), replace: false, at: now)
+            try await store.createJob(Self.job("11111111-0000-0000-0000-000000000001", status: .running))
+            try await store.createJob(Self.job("11111111-0000-0000-0000-000000000002", status: .failed))
+            let item = ItemChange(
+                type: .files, key: "/etc/hosts", category: .added, fieldsChanged: [], current: ["Size": "1"],
+                previous: [:])
+            func record(_ job: String?) -> ScanRecord {
+                ScanRecord(
+                    machine: "web1", changes: [item], recordChanges: false, fileIndex: nil, startedAt: Self.now,
+                    endedAt: Self.now, jobId: job, expectedScans: 0)
+            }
+            #expect(
+                try await store.commitScan(record("11111111-0000-0000-0000-000000000002"), proceed: { true })
+                    == .stopped)
+            #expect(try await store.lastScan(machine: "web1") == nil)
+            #expect(
+                try await store.commitScan(record("11111111-0000-0000-0000-000000000001"), proceed: { true })
+                    == .committed)
+            // A job id the store does not hold (a scan outside the job history) is not fenced.
+            var later = record("11111111-0000-0000-0000-00000000000f")
+            later.expectedScans = 1
+            #expect(try await store.commitScan(later, proceed: { true }) == .committed)
+        }
+    }
+}

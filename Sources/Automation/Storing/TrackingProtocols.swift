@@ -47,6 +47,8 @@ public protocol ChangeTrackingStoring: Sendable {
     /// Records one scan of a machine in one transaction (see `ScanRecord`). When the machine's
     /// scan count is no longer `record.expectedScans`, nothing is written: `.stale`. `proceed` is
     /// asked inside the transaction before and after the writes; false rolls back: `.stopped`.
+    /// The fence: when `record.jobId` names a stored job that is not Running (it was stopped,
+    /// or recovered from a node or process that lost it), nothing is written: `.stopped`.
     func commitScan(_ record: ScanRecord, proceed: @escaping @Sendable () -> Bool) async throws -> ScanCommit
     /// `ConfigurationChange` rows, newest first; an unreadable row is reported and skipped.
     func changes(_ filter: ChangeFilter) async throws -> [ChangeRow]
