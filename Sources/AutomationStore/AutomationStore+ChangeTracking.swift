@@ -138,7 +138,8 @@ extension AutomationStore {
                 }
                 // The fence: a job that ended meanwhile (recovered from a stuck process) records nothing.
                 if let jobId,
-                    let status = try String.fetchOne(db, sql: "SELECT status FROM job WHERE id = ?", arguments: [jobId]),
+                    let status = try String.fetchOne(
+                        db, sql: "SELECT status FROM job WHERE id = ?", arguments: [jobId]),
                     !JobStatus.scanMayCommit(status)
                 {
                     throw ScanStopped()
