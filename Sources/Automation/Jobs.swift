@@ -15,10 +15,11 @@ public enum JobStatus: String, Sendable, Hashable, CaseIterable, Codable {
 
     public var isFinal: Bool { self == .completed || self == .failed || self == .stopped }
 
-    /// Whether a scan of a job stored in this status may commit (the stores' fence): only while
-    /// the job runs; one that ended or was suspended meanwhile belongs to no runner any more.
+    /// Whether a scan of a job stored in this status may commit (the stores' fence): while the
+    /// job runs, including when a stop or suspend is asked for (the step ends first); one that
+    /// ended or was suspended meanwhile belongs to no runner any more.
     public static func scanMayCommit(_ stored: String) -> Bool {
-        stored == JobStatus.running.rawValue || stored == JobStatus.stopping.rawValue
+        [JobStatus.running, .stopping, .suspending].contains { $0.rawValue == stored }
     }
 
     /// Every status a job can still leave.

@@ -32,18 +32,7 @@ extension PostgresStore: AccountStoring {
             let taken = try await connection.rows(
                 "SELECT 1 FROM account WHERE name = \(account.name)", logger: logger)
             guard taken.isEmpty else { throw StoreError.alreadyExists(kind: "Automation account", name: account.name) }
-            let workspaceRows = try await connection.rows(
-                """
-                INSERT INTO workspace (name, subscription, resource_group, region, created_at)
-                VALUES (\(workspace.name), \(workspace.subscription), \(workspace.resourceGroup),
-                    \(workspace.region.name), \(now))
-                ON CONFLICT (name) DO UPDATE SET subscription = excluded.subscription,
-                    resource_group = excluded.resource_group, region = excluded.region
-                RETURNING id
-                """, logger: logger)
-            guard let workspaceId = try workspaceRows.first?.decode(Int64.self) else {
-                throw StoreError.invalid("workspace '\(workspace.name)' was not stored")
-            }
+            let (workspaceId, _) = try await Self.upsertWorkspace(workspace, at: now, connection, logger)
             let isFirst = try await connection.rows("SELECT 1 FROM account LIMIT 1", logger: logger).isEmpty
             if makeDefault {
                 try await connection.query("UPDATE account SET is_default = false WHERE is_default", logger: logger)
@@ -56,6 +45,26 @@ extension PostgresStore: AccountStoring {
                     \(workspaceId), \(account.profile.rawValue), \(makeDefault || isFirst), \(now))
                 """, logger: logger)
         }
+    }
+
+    /// Creates the workspace or updates its settings, in the caller's transaction; returns its
+    /// id and whether it was created.
+    static func upsertWorkspace(
+        _ workspace: Workspace, at now: Date, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> (id: Int64, created: Bool) {
+        let rows = try await connection.rows(
+            """
+            INSERT INTO workspace (name, subscription, resource_group, region, created_at)
+            VALUES (\(workspace.name), \(workspace.subscription), \(workspace.resourceGroup),
+                \(workspace.region.name), \(now))
+            ON CONFLICT (name) DO UPDATE SET subscription = excluded.subscription,
+                resource_group = excluded.resource_group, region = excluded.region
+            RETURNING id, xmax = 0
+            """, logger: logger)
+        guard let stored = try rows.first?.decode((Int64, Bool).self) else {
+            throw StoreError.invalid("workspace '\(workspace.name)' was not stored")
+        }
+        return stored
     }
 
     static func account(_ row: StoredColumns) throws -> AccountState {

@@ -17,19 +17,7 @@ extension PostgresStore: AutomationFileApplying {
             }
             var workspaceId: Int64?
             if let workspace = file.workspace {
-                let row = try await connection.rows(
-                    """
-                    INSERT INTO workspace (name, subscription, resource_group, region, created_at)
-                    VALUES (\(workspace.name), \(workspace.subscription), \(workspace.resourceGroup),
-                        \(workspace.region.name), \(now))
-                    ON CONFLICT (name) DO UPDATE SET subscription = excluded.subscription,
-                        resource_group = excluded.resource_group, region = excluded.region
-                    RETURNING id, xmax = 0
-                    """, logger: logger
-                ).first
-                guard let (id, inserted) = try row?.decode((Int64, Bool).self) else {
-                    throw StoreError.invalid("workspace '\(workspace.name)' was not stored")
-                }
+                let (id, inserted) = try await Self.upsertWorkspace(workspace, at: now, connection, logger)
                 workspaceId = id
                 note(inserted, "workspace \(workspace.name)")
             }
