@@ -156,7 +156,8 @@ let package = Package(
         .testTarget(
             name: "StoreContractTests",
             dependencies: [
-                "Automation", "AutomationStore", "PostgresStore", .product(name: "Logging", package: "swift-log"),
+                "Automation", "AutomationStore", "ChangeTracking", "PostgresStore",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -61,10 +61,10 @@ extension AsyncAutomationStore: ChangeTrackingStoring {
         return TrackingSettingsVersion(settings: settings, version: version, changedAt: changedAt)
     }
 
-    public func saveTrackingSettings(_ settings: TrackingSettings, account: String, jobId: String?, at now: Date)
-        async throws -> Int
-    {
-        try store.saveTrackingSettings(settings, account: account, jobId: jobId, at: now)
+    public func saveTrackingSettings(
+        _ settings: TrackingSettings, account: String, basedOn version: Int?, jobId: String?, at now: Date
+    ) async throws -> Int? {
+        try store.saveTrackingSettings(settings, account: account, basedOn: version, jobId: jobId, at: now)
     }
 
     public func lastScan(machine: String) async throws -> ScanMark? { try store.lastScan(machine: machine) }

@@ -26,16 +26,19 @@ extension AutomationStore {
         }
     }
 
-    /// Stores a new settings version; returns its number.
-    public func saveTrackingSettings(_ settings: TrackingSettings, account: String, jobId: String?, at now: Date) throws
-        -> Int
-    {
+    /// Stores a new settings version; returns its number. With `basedOn`, only when the current
+    /// version is still that one: nil when another was saved meanwhile (nothing stored).
+    @discardableResult
+    public func saveTrackingSettings(
+        _ settings: TrackingSettings, account: String, basedOn expected: Int? = nil, jobId: String?, at now: Date
+    ) throws -> Int? {
         try writer.write { db in
             let accountId = try Self.accountId(account, db: db)
             let version =
                 try Int.fetchOne(
                     db, sql: "SELECT COALESCE(MAX(version), 0) FROM trackingSettings WHERE accountId = ?",
                     arguments: [accountId]) ?? 0
+            if let expected, expected != version { return nil }
             try db.execute(
                 sql:
                     "INSERT INTO trackingSettings (accountId, version, changedAt, settings, jobId) VALUES (?, ?, ?, ?, ?)",

@@ -37,16 +37,19 @@ public struct Scanner: Sendable {
     /// A stop (Ctrl-C, SIGTERM, `jobs stop`) cancels the calling task; it is honoured at every
     /// point up to the commit of each machine, which it rolls back if it arrives during it.
     /// `progress` hears how far the scan is, from the scanning threads, until a last `finished`.
+    /// `leaseNode`: the node running the job (its commits check it still holds the job's lease).
     public func scan(
         _ machines: [MachineState], account: AccountState, jobId: String?, sink: some StreamSink,
-        progress: ScanProgress.Observer? = nil
+        progress: ScanProgress.Observer? = nil, leaseNode: String? = nil
     ) async throws -> ScanOutcome {
         let stopped = OnceFlag()
         let reporter = progress.map { ScanProgressReporter(machines: machines.count, observer: $0) }
         // Finished whatever happens, so a terminal line showing the scan goes away.
         defer { reporter?.finish() }
         return try await withTaskCancellationHandler {
-            try await scan(machines, account: account, jobId: jobId, sink: sink, stopped: stopped, progress: reporter)
+            try await scan(
+                machines, account: account, jobId: jobId, sink: sink, stopped: stopped, progress: reporter,
+                leaseNode: leaseNode)
         } onCancel: {
             stopped.set()
         }
@@ -54,7 +57,7 @@ public struct Scanner: Sendable {
 
     func scan(
         _ machines: [MachineState], account: AccountState, jobId: String?, sink: some StreamSink, stopped: OnceFlag,
-        progress: ScanProgressReporter? = nil
+        progress: ScanProgressReporter? = nil, leaseNode: String? = nil
     ) async throws -> ScanOutcome {
         var outcome = ScanOutcome()
         let settings = try await store.trackingSettings(account: account.account.name).settings
@@ -95,7 +98,8 @@ public struct Scanner: Sendable {
             progress?.startStoring()
             let current = collected.items.sorted(by: InventoryItem.ordered)
             switch try await commit(
-                machine.name, current, collected, context: context, started: started, jobId: jobId, stopped: stopped)
+                machine.name, current, collected, context: context, started: started, jobId: jobId, stopped: stopped,
+                leaseNode: leaseNode)
             {
             case .committed(let changes, let baseline, let ended):
                 outcome.scanned.append(machine.name)
@@ -107,6 +111,9 @@ public struct Scanner: Sendable {
                         collected, ended.timeIntervalSince(started)))
             case .stopped:
                 await sink.write(.warning, "\(machine.name): scan interrupted; the previous snapshot is kept")
+                outcome.failed.append(machine.name)
+            case .refused(let reason):
+                await sink.write(.error, "\(machine.name): \(reason); the previous snapshot is kept")
                 outcome.failed.append(machine.name)
             case .contended:
                 await sink.write(
@@ -123,18 +130,26 @@ public struct Scanner: Sendable {
         case committed([ItemChange], baseline: Bool, ended: Date)
         case stopped
         case contended
+        /// An item no store can keep whole: nothing was stored.
+        case refused(String)
     }
 
     /// Diffs against the stored snapshot and commits, on the condition that no other scan of
     /// the machine committed in between; if one did, diffs again against what it stored.
     private func commit(
         _ machine: String, _ current: [InventoryItem], _ collected: Collected, context: ScanContext, started: Date,
-        jobId: String?, stopped: OnceFlag
+        jobId: String?, stopped: OnceFlag, leaseNode: String?
     ) async throws -> Committed {
         for attempt in 0..<Self.maxCommitAttempts {
             // The version first, then the snapshot: a commit in between makes this attempt stale, never wrong.
             let mark = try await store.lastScan(machine: machine)
             let changes = try await diff(machine: machine, current: current, unchangedFiles: collected.unchangedFiles)
+            // A NUL in an item's name (a crafted package database or registry export): SQLite's
+            // text reads would cut the name there and PostgreSQL's text cannot hold it.
+            if let bad = changes.first(where: { $0.key.utf8.contains(0) }) {
+                let shown = bad.key.replacingOccurrences(of: "\u{0}", with: "\\0")
+                return .refused("the \(bad.type.rawValue) item '\(shown)' has a NUL byte in its name")
+            }
             let ended = now()
             // Every entry reused and none gone: the stored index is already right (unless
             // another scan wrote its own since).
@@ -146,7 +161,7 @@ public struct Scanner: Sendable {
             let record = ScanRecord(
                 machine: machine, changes: changes, recordChanges: mark != nil,
                 fileIndex: indexUnchanged ? nil : collected.index, startedAt: started, endedAt: ended, jobId: jobId,
-                expectedScans: mark?.scans ?? 0)
+                expectedScans: mark?.scans ?? 0, leaseNode: leaseNode)
             let result = try await store.commitScan(record, proceed: { !stopped.isSet })
             switch result {
             case .committed: return .committed(changes, baseline: mark == nil, ended: ended)

@@ -39,6 +39,34 @@ public struct TrackingConfiguration: Sendable {
         self.now = now
     }
 
+    /// How often a change is re-read and re-applied when other changes keep being saved first.
+    static let maxSaveAttempts = 8
+
+    /// The settings with the request's changes made.
+    static func applying(_ request: ConfigurationRequest, to current: TrackingSettings) -> TrackingSettings {
+        var settings = current
+        settings.files.removeAll { item in request.remove.contains(item.name) }
+        settings.registry.removeAll { item in request.remove.contains(item.name) }
+        for file in request.files {
+            settings.files.removeAll { $0.name == file.name }
+            settings.files.append(file)
+        }
+        if request.enableDefaultRegistryKeys {
+            let defaults = Set(AzureDefaults.registryKeys.map(\.key))
+            for index in settings.registry.indices where defaults.contains(settings.registry[index].key) {
+                settings.registry[index].enabled = true
+            }
+        }
+        for key in request.registry {
+            settings.registry.removeAll { $0.name == key.name }
+            settings.registry.append(key)
+        }
+        if let frequency = request.servicesFrequency {
+            settings.frequencies["WindowsServices"] = Int(frequency.components.seconds)
+        }
+        return settings
+    }
+
     /// Applies the request; returns false (with Error lines) when anything is refused, and then stores nothing.
     public func apply(_ request: ConfigurationRequest, jobId: String?, sink: some StreamSink) async throws -> Bool {
         guard let account = try await store.account(namedOrDefault: request.account) else {
@@ -59,39 +87,37 @@ public struct TrackingConfiguration: Sendable {
                 problems.append("services frequency \(DurationText.format(frequency)) is outside Azure's 10s to 30m")
             }
         }
-        var settings = try await store.trackingSettings(account: account.account.name).settings
-        let known = Set(
-            settings.files.map(\.name) + settings.registry.map(\.name) + request.files.map(\.name)
-                + request.registry.map(\.name))
-        for name in request.remove where !known.contains(name) {
-            problems.append(
-                "no tracked item named '\(name)' to remove\(Suggestion.hint(for: name, among: Array(known)))")
-        }
-        guard problems.isEmpty else {
-            for problem in problems { await sink.write(.error, problem) }
-            return false
-        }
-        settings.files.removeAll { item in request.remove.contains(item.name) }
-        settings.registry.removeAll { item in request.remove.contains(item.name) }
-        for file in request.files {
-            settings.files.removeAll { $0.name == file.name }
-            settings.files.append(file)
-        }
-        if request.enableDefaultRegistryKeys {
-            let defaults = Set(AzureDefaults.registryKeys.map(\.key))
-            for index in settings.registry.indices where defaults.contains(settings.registry[index].key) {
-                settings.registry[index].enabled = true
+        // Read, change, save on the condition that no other change was saved meanwhile (another
+        // node's configure step): a lost update would drop that change silently.
+        var saved: (settings: TrackingSettings, version: Int)?
+        for _ in 0..<Self.maxSaveAttempts {
+            let current = try await store.trackingSettings(account: account.account.name)
+            let known = Set(
+                current.settings.files.map(\.name) + current.settings.registry.map(\.name) + request.files.map(\.name)
+                    + request.registry.map(\.name))
+            for name in request.remove where !known.contains(name) {
+                problems.append(
+                    "no tracked item named '\(name)' to remove\(Suggestion.hint(for: name, among: Array(known)))")
+            }
+            guard problems.isEmpty else {
+                for problem in problems { await sink.write(.error, problem) }
+                return false
+            }
+            let settings = Self.applying(request, to: current.settings)
+            if let version = try await store.saveTrackingSettings(
+                settings, account: account.account.name, basedOn: current.version, jobId: jobId, at: now())
+            {
+                saved = (settings, version)
+                break
             }
         }
-        for key in request.registry {
-            settings.registry.removeAll { $0.name == key.name }
-            settings.registry.append(key)
+        guard let (settings, version) = saved else {
+            await sink.write(
+                .error,
+                "the tracking settings of '\(account.account.name)' kept changing under this change "
+                    + "\(Self.maxSaveAttempts) times (other configure steps at once); nothing was stored, run it again")
+            return false
         }
-        if let frequency = request.servicesFrequency {
-            settings.frequencies["WindowsServices"] = Int(frequency.components.seconds)
-        }
-        let version = try await store.saveTrackingSettings(
-            settings, account: account.account.name, jobId: jobId, at: now())
         let enabledFiles = settings.files.filter(\.enabled).count
         let enabledKeys = settings.registry.filter(\.enabled).count
         await sink.write(

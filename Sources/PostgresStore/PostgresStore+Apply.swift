@@ -16,13 +16,16 @@ extension PostgresStore: AutomationFileApplying {
                 if inserted { summary.created.append(what) } else { summary.updated.append(what) }
             }
             var workspaceId: Int64?
+            // The account table's lock first, as createAccount takes it: the same order, no deadlock.
+            if file.account != nil {
+                try await connection.query("LOCK TABLE account IN EXCLUSIVE MODE", logger: logger)
+            }
             if let workspace = file.workspace {
                 let (id, inserted) = try await Self.upsertWorkspace(workspace, at: now, connection, logger)
                 workspaceId = id
                 note(inserted, "workspace \(workspace.name)")
             }
             if let account = file.account, let workspaceId {
-                try await connection.query("LOCK TABLE account IN EXCLUSIVE MODE", logger: logger)
                 let isFirst = try await connection.rows("SELECT 1 FROM account LIMIT 1", logger: logger).isEmpty
                 let row = try await connection.rows(
                     """

@@ -26,15 +26,23 @@ extension PostgresStore: ChangeTrackingStoring {
         }
     }
 
-    public func saveTrackingSettings(_ settings: TrackingSettings, account: String, jobId: String?, at now: Date)
-        async throws -> Int
-    {
+    public func saveTrackingSettings(
+        _ settings: TrackingSettings, account: String, basedOn expected: Int?, jobId: String?, at now: Date
+    ) async throws -> Int? {
         let logger = logger
         let text = try JSONText.encode(settings)
         return try await transaction { connection in
             let accountId = try await Self.accountId(account, connection, logger)
             // The account row's lock: two saves of one account number their versions in turn.
             try await connection.query("SELECT 1 FROM account WHERE id = \(accountId) FOR UPDATE", logger: logger)
+            if let expected {
+                let current =
+                    try await connection.rows(
+                        "SELECT COALESCE(MAX(version), 0) FROM tracking_settings WHERE account_id = \(accountId)",
+                        logger: logger
+                    ).first?.decode(Int.self) ?? 0
+                guard current == expected else { return nil }
+            }
             let rows = try await connection.rows(
                 """
                 INSERT INTO tracking_settings (account_id, version, changed_at, settings, job_id)
@@ -123,18 +131,9 @@ extension PostgresStore: ChangeTrackingStoring {
                         ).first?.decode(Int.self) ?? 0
                     guard scans == expected else { return .stale }
                 }
-                // The fence: a job recovered from its node meanwhile (a partition, a paused
-                // process) has ended, and records nothing; the share lock keeps recovery off the
-                // job until this commit ends.
-                if let jobId = record.jobId,
-                    let status = try await connection.rows(
-                        "SELECT status FROM job WHERE id = \(jobId) FOR SHARE", logger: logger
-                    ).first?.decode(String.self), !JobStatus.scanMayCommit(status)
-                {
-                    throw ScanStopped()
-                }
                 guard proceed() else { throw ScanStopped() }
                 try await Self.writeScan(record, machineId: machineId, connection, logger)
+                try await Self.checkFence(record, connection, logger)
                 guard proceed() else { throw ScanStopped() }
                 return .committed
             }
@@ -146,6 +145,23 @@ extension PostgresStore: ChangeTrackingStoring {
     /// Thrown inside the commit transaction to roll it back when the scan was stopped.
     private struct ScanStopped: Error {}
 
+    /// The fence, last before the commit: a job recovered from its node meanwhile (a partition,
+    /// a paused process) has ended or moved to another node, and this scan records nothing. The
+    /// key-share lock keeps recovery (`FOR UPDATE SKIP LOCKED`) off the job until the commit
+    /// ends, and lets the node's heartbeat renew the lease meanwhile.
+    private static func checkFence(_ record: ScanRecord, _ connection: PostgresConnection, _ logger: Logger)
+        async throws
+    {
+        guard let jobId = record.jobId,
+            let row = try await connection.rows(
+                "SELECT status, lease_node FROM job WHERE id = \(jobId) FOR KEY SHARE", logger: logger
+            ).first
+        else { return }
+        let (status, lease) = try row.decode((String, String?).self)
+        guard JobStatus.scanMayCommit(status) else { throw ScanStopped() }
+        if let node = record.leaseNode, lease != node { throw ScanStopped() }
+    }
+
     /// Rows per statement: each statement carries its rows as arrays (`unnest`), so a baseline
     /// of 100,000 items is a few round trips, not 100,000.
     static let scanBatch = 5000
@@ -153,8 +169,20 @@ extension PostgresStore: ChangeTrackingStoring {
     private static func writeScan(
         _ record: ScanRecord, machineId: Int64, _ connection: PostgresConnection, _ logger: Logger
     ) async throws {
+        // An item key PostgreSQL's text cannot hold fails the scan in words, not SQLSTATE.
+        if let bad = record.changes.first(where: { $0.key.utf8.contains(0) }) {
+            throw StoreError.invalid(
+                "\(record.machine): the \(bad.type.rawValue) item '\(bad.key.replacingOccurrences(of: "\u{0}", with: "\\0"))' "
+                    + "has a NUL byte in its name, which PostgreSQL cannot store; nothing of this scan was stored")
+        }
         let removed = record.changes.filter { $0.category == .removed }
-        let stored = record.changes.filter { $0.category != .removed }
+        // Two items of one type and key (a package of two architectures): the last one is the
+        // snapshot's row, as SQLite's INSERT OR REPLACE keeps it.
+        var lastOf: [String: Int] = [:]
+        for (index, change) in record.changes.enumerated() where change.category != .removed {
+            lastOf[change.type.rawValue + "\u{0}" + change.key] = index
+        }
+        let stored = lastOf.values.sorted().map { record.changes[$0] }
         for batch in stride(from: 0, to: removed.count, by: scanBatch) {
             let slice = removed[batch..<min(batch + scanBatch, removed.count)]
             let types = slice.map(\.type.rawValue)

@@ -17,6 +17,8 @@ extension PostgresStore {
         var columns: [(name: String, kind: ColumnKind)]
         /// The column the query's timespan limits (nil: every row is read).
         var time: String?
+        /// The embedded table's row order (its rowid, or its key without one), in PostgreSQL's names.
+        var order: String
     }
 
     enum ColumnKind { case integer, text, bytesText, date }
@@ -30,26 +32,26 @@ extension PostgresStore {
                 ("id", .integer), ("computer", .text), ("timeGenerated", .date), ("configChangeType", .text),
                 ("changeCategory", .text), ("itemKey", .text), ("fieldsChanged", .text), ("current", .bytesText),
                 ("previous", .bytesText), ("svcChangeType", .text), ("jobId", .text),
-            ], time: "time_generated"),
+            ], time: "time_generated", order: "id"),
         "machine": LogTableRead(
             name: "machine",
             from: "machine",
             columns: [
                 ("id", .integer), ("name", .text), ("family", .text), ("location", .text), ("subscription", .text),
                 ("resourceGroup", .text),
-            ], time: nil),
+            ], time: nil, order: "id"),
         "configurationData": LogTableRead(
             name: "configurationData",
             from: "configuration_data",
             columns: [
                 ("machineId", .integer), ("configDataType", .text), ("itemKey", .text), ("fields", .bytesText),
                 ("timeGenerated", .date),
-            ], time: nil),
+            ], time: nil, order: "machine_id, config_data_type, item_key"),
         "machineScan": LogTableRead(
             name: "machineScan",
             from: "machine_scan",
             columns: [("machineId", .integer), ("lastStartedAt", .date), ("lastEndedAt", .date), ("scans", .integer)],
-            time: nil),
+            time: nil, order: "machine_id"),
         "heartbeat": LogTableRead(
             name: "heartbeat",
             from: "heartbeat",
@@ -57,24 +59,25 @@ extension PostgresStore {
                 ("id", .integer), ("computer", .text), ("timeGenerated", .date), ("osType", .text), ("osName", .text),
                 ("solutions", .text), ("subscription", .text), ("resourceGroup", .text), ("location", .text),
                 ("route", .text), ("sourceKind", .text), ("machineId", .integer),
-            ], time: "time_generated"),
+            ], time: "time_generated", order: "id"),
         "jobStatus": LogTableRead(
             name: "jobStatus", from: "job_status",
-            columns: [("jobId", .text), ("seq", .integer), ("status", .text), ("at", .date)], time: "at"),
+            columns: [("jobId", .text), ("seq", .integer), ("status", .text), ("at", .date)], time: "at",
+            order: "job_id, seq"),
         "jobStream": LogTableRead(
             name: "jobStream", from: "job_stream",
             columns: [("jobId", .text), ("seq", .integer), ("stream", .text), ("at", .date), ("message", .bytesText)],
-            time: "at"),
+            time: "at", order: "job_id, seq"),
         "job": LogTableRead(
             name: "job",
             from: "job",
             columns: [
                 ("id", .text), ("runbookName", .text), ("accountName", .text), ("exception", .bytesText),
                 ("startReason", .text), ("startedBy", .text),
-            ], time: nil),
+            ], time: nil, order: "created_at, id"),
         "account": LogTableRead(
             name: "account", from: "account",
-            columns: [("name", .text), ("subscription", .text), ("resourceGroup", .text)], time: nil),
+            columns: [("name", .text), ("subscription", .text), ("resourceGroup", .text)], time: nil, order: "id"),
     ]
 
     /// The named tables' rows, those with a time limited to `timespan` (the query limits them
@@ -109,23 +112,30 @@ extension PostgresStore {
             + read.from
         var binds = PostgresBindings()
         var clauses: [String] = []
-        if let time = read.time, let timespan {
-            binds.append(timespan.start)
-            binds.append(timespan.end)
+        // The query compares times at the millisecond the embedded store keeps: a millisecond
+        // more either side, so no row it keeps is left unread (it filters again).
+        let window = timespan.map {
+            ($0.start.addingTimeInterval(-0.001), $0.end.addingTimeInterval(0.001))
+        }
+        if let time = read.time, let (start, end) = window {
+            binds.append(start)
+            binds.append(end)
             clauses.append("\(time) >= $1 AND \(time) <= $2")
         }
         if read.name == "job", names.contains("jobStatus") || names.contains("jobStream") {
-            var window = ""
-            if let timespan {
-                binds.append(timespan.start)
-                binds.append(timespan.end)
-                window = " AND at >= $\(binds.count - 1) AND at <= $\(binds.count)"
+            var within = ""
+            if let (start, end) = window {
+                binds.append(start)
+                binds.append(end)
+                within = " AND at >= $\(binds.count - 1) AND at <= $\(binds.count)"
             }
             clauses.append(
-                "(EXISTS (SELECT 1 FROM job_status s WHERE s.job_id = job.id\(window)) "
-                    + "OR EXISTS (SELECT 1 FROM job_stream t WHERE t.job_id = job.id\(window)))")
+                "(EXISTS (SELECT 1 FROM job_status s WHERE s.job_id = job.id\(within)) "
+                    + "OR EXISTS (SELECT 1 FROM job_stream t WHERE t.job_id = job.id\(within)))")
         }
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+        // In the embedded table's order, so a query without a sort sees rows as it would there.
+        sql += " ORDER BY " + read.order
         var rows: [[StoreValue]] = []
         for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
             let cells = row.makeRandomAccess()

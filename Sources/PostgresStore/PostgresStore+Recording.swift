@@ -180,6 +180,8 @@ public struct NodeJobRecorder: JobRecording {
     public let store: PostgresStore
     public let node: String
 
+    public var leaseNode: String? { node }
+
     public func stepBoundary(job id: String, entering: [JobStatus], step: Int, at now: Date) async throws
         -> JobStepRequests
     {

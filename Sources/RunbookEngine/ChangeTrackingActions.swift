@@ -65,7 +65,7 @@ struct ScanAction: ActionHandler {
         let outcome = try await Scanner(store: context.store, now: context.now)
             .scan(
                 selection.selected, account: account, jobId: context.jobId, sink: context.sink,
-                progress: context.sink.progress)
+                progress: context.sink.progress, leaseNode: context.recorder.leaseNode)
         try await context.recordTargets(outcome.scanned + outcome.failed + selection.refused.map(\.name))
         let failed = outcome.failed + selection.refused.map(\.name)
         await context.sink.write(

@@ -30,10 +30,10 @@ extension RecordingStores {
     func trackingSettings(account: String) async throws -> TrackingSettingsVersion {
         try await inner.trackingSettings(account: account)
     }
-    func saveTrackingSettings(_ settings: TrackingSettings, account: String, jobId: String?, at now: Date)
-        async throws -> Int
-    {
-        try await inner.saveTrackingSettings(settings, account: account, jobId: jobId, at: now)
+    func saveTrackingSettings(
+        _ settings: TrackingSettings, account: String, basedOn version: Int?, jobId: String?, at now: Date
+    ) async throws -> Int? {
+        try await inner.saveTrackingSettings(settings, account: account, basedOn: version, jobId: jobId, at: now)
     }
     func lastScan(machine: String) async throws -> ScanMark? { try await inner.lastScan(machine: machine) }
     func fileIndex(machine: String) async throws -> [String: FileIndexEntry] {

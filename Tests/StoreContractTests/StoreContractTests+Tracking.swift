@@ -1,4 +1,5 @@
 import Automation
+import ChangeTracking
 import Foundation
 import Testing
 
@@ -78,13 +79,18 @@ extension StoreContractTests {
             #expect(initial.version == 0 && initial.changedAt == nil && initial.settings == .initial)
             var settings = TrackingSettings.initial
             settings.files.removeAll()
-            #expect(try await store.saveTrackingSettings(settings, account: "ops", jobId: "j", at: now) == 1)
+            #expect(
+                try await store.saveTrackingSettings(settings, account: "ops", basedOn: 0, jobId: "j", at: now) == 1)
+            // Computed from version 0, saved after version 1: refused, nothing stored.
+            #expect(
+                try await store.saveTrackingSettings(.initial, account: "ops", basedOn: 0, jobId: nil, at: now) == nil)
             let stored = try await store.trackingSettings(account: "ops")
             #expect(stored.settings == settings && stored.version == 1 && stored.changedAt == now)
             let versions = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<8 {
                     group.addTask {
-                        try await store.saveTrackingSettings(.initial, account: "ops", jobId: nil, at: Self.now)
+                        try await store.saveTrackingSettings(
+                            .initial, account: "ops", basedOn: nil, jobId: nil, at: Self.now) ?? 0
                     }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
@@ -231,6 +237,59 @@ extension StoreContractTests {
             var later = record("11111111-0000-0000-0000-00000000000f")
             later.expectedScans = 1
             #expect(try await store.commitScan(later, proceed: { true }) == .committed)
+        }
+    }
+}
+
+extension StoreContractTests {
+    /// Configure steps on several nodes at once: each change is in the final settings (a save
+    /// computed from an older version is refused and re-applied, never lost).
+    @Test(arguments: StoreKind.available) func concurrentConfigurationsLoseNoChange(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.createAccount(Self.account("ops"), workspace: Self.workspace, makeDefault: true, at: now)
+            let configuration = TrackingConfiguration(store: store, now: { Self.now })
+            let applied = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<6 {
+                    group.addTask {
+                        let file = TrackedFile(name: "file-\(index)", os: .linux, path: "/srv/file-\(index)")
+                        return try await configuration.apply(
+                            ConfigurationRequest(files: [file]), jobId: nil, sink: DiscardingSink())
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(applied.allSatisfy { $0 })
+            let stored = try await store.trackingSettings(account: "ops")
+            #expect(stored.version == 6)
+            #expect(Set(stored.settings.files.map(\.name)).isSuperset(of: (0..<6).map { "file-\($0)" }))
+        }
+    }
+}
+
+/// A stream sink that keeps nothing.
+struct DiscardingSink: StreamSink {
+    func write(_ kind: StreamKind, _ message: String) async {}
+}
+
+extension StoreContractTests {
+    /// Two items of one type and key in one scan (a package installed for two architectures):
+    /// the last is the snapshot's row on every store, and both changes are recorded.
+    @Test(arguments: StoreKind.available) func aKeyTwiceInOneScanKeepsTheLast(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.createAccount(Self.account("ops"), workspace: Self.workspace, makeDefault: true, at: now)
+            try await store.registerMachine(try Self.machine("web1"), replace: false, at: now)
+            let changes = ["1.0 amd64", "1.0 i386"].map { version in
+                ItemChange(
+                    type: .software, key: "libc6", category: .added, fieldsChanged: [],
+                    current: ["CurrentVersion": version], previous: [:])
+            }
+            let record = ScanRecord(
+                machine: "web1", changes: changes, recordChanges: true, fileIndex: nil, startedAt: now, endedAt: now,
+                jobId: nil, expectedScans: 0)
+            #expect(try await store.commitScan(record, proceed: { true }) == .committed)
+            #expect(
+                try await store.snapshot(machine: "web1", files: []).map(\.fields) == [["CurrentVersion": "1.0 i386"]])
+            #expect(try await store.changes(ChangeFilter()).count == 2)
         }
     }
 }

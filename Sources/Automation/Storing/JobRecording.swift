@@ -22,6 +22,9 @@ public protocol JobRecording: JobStoring, AccountStoring {
     func claimResume(job id: String) async throws -> Bool
     /// Adds machine names to the job's targets (sorted, without repeats).
     func addTargets(job id: String, _ names: [String]) async throws
+    /// The node whose lease this view's writes check (a PostgreSQL node's fenced view); nil
+    /// for a store's own view.
+    var leaseNode: String? { get }
 }
 
 /// What was asked of a job from elsewhere, as a step boundary reads it.
@@ -44,4 +47,8 @@ public struct JobStreamUsage: Sendable, Hashable {
         self.bytes = bytes
         self.truncated = truncated
     }
+}
+
+extension JobRecording {
+    public var leaseNode: String? { nil }
 }

@@ -35,8 +35,11 @@ public protocol ChangeTrackingStoring: Sendable {
     /// The account's current settings and version (0: never configured, Azure's initial settings).
     func trackingSettings(account: String) async throws -> TrackingSettingsVersion
     /// Stores a new settings version; returns its number (versions of one account never repeat).
-    func saveTrackingSettings(_ settings: TrackingSettings, account: String, jobId: String?, at now: Date)
-        async throws -> Int
+    /// With `basedOn`, only when the account's current version is still that one (the settings
+    /// were computed from it): nil when another version was saved meanwhile, nothing stored.
+    func saveTrackingSettings(
+        _ settings: TrackingSettings, account: String, basedOn version: Int?, jobId: String?, at now: Date
+    ) async throws -> Int?
     func lastScan(machine: String) async throws -> ScanMark?
     func fileIndex(machine: String) async throws -> [String: FileIndexEntry]
     /// Keys of a machine's stored file items, without their fields.
@@ -47,8 +50,9 @@ public protocol ChangeTrackingStoring: Sendable {
     /// Records one scan of a machine in one transaction (see `ScanRecord`). When the machine's
     /// scan count is no longer `record.expectedScans`, nothing is written: `.stale`. `proceed` is
     /// asked inside the transaction before and after the writes; false rolls back: `.stopped`.
-    /// The fence: when `record.jobId` names a stored job that is not Running (it was stopped,
-    /// or recovered from a node or process that lost it), nothing is written: `.stopped`.
+    /// The fence: when `record.jobId` names a stored job that is not running (it ended, or was
+    /// recovered from a node or process that lost it), or that is leased to another node than
+    /// `record.leaseNode`, nothing is written: `.stopped`.
     func commitScan(_ record: ScanRecord, proceed: @escaping @Sendable () -> Bool) async throws -> ScanCommit
     /// `ConfigurationChange` rows, newest first; an unreadable row is reported and skipped.
     func changes(_ filter: ChangeFilter) async throws -> [ChangeRow]
@@ -131,10 +135,12 @@ public struct ScanRecord: Sendable {
     public var jobId: String?
     /// The machine's scan count when the changes were computed (0: never scanned); nil: do not check.
     public var expectedScans: Int?
+    /// The node whose lease on the job the commit checks (a PostgreSQL node's scan); nil: none.
+    public var leaseNode: String?
 
     public init(
         machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: [String: FileIndexEntry]?,
-        startedAt: Date, endedAt: Date, jobId: String?, expectedScans: Int?
+        startedAt: Date, endedAt: Date, jobId: String?, expectedScans: Int?, leaseNode: String? = nil
     ) {
         self.machine = machine
         self.changes = changes
@@ -144,6 +150,7 @@ public struct ScanRecord: Sendable {
         self.endedAt = endedAt
         self.jobId = jobId
         self.expectedScans = expectedScans
+        self.leaseNode = leaseNode
     }
 }
 

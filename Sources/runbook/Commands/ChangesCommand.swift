@@ -34,6 +34,7 @@ extension RunbookCommand {
             if let category, ChangeCategory(caseInsensitive: category) == nil {
                 throw ValidationError("unknown category '\(category)'; one of: Added, Removed, Modified")
             }
+            guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
             if let since, TimeArgument.date(since, now: Date()) == nil {
                 throw ValidationError("--since '\(since)' is neither a duration (30m, 1h, 2d) nor an ISO 8601 time")
             }

@@ -38,7 +38,8 @@ extension RunbookCommand {
                 renewed every third of it), takes waiting jobs into its free slots and runs passes
                 (each fire is claimed once, whichever node sees it first). When a node stops
                 heartbeating, another recovers its jobs after their lease, naming it. 'runbook nodes
-                list' shows the nodes. Change-tracking actions need the embedded store.
+                list' shows the nodes. A node runs change-tracking steps too: it scans machines whose
+                folders it can reach (a 'local' machine is the node's own host).
 
                 Examples:
                   runbook scheduler                     # until Ctrl-C; wakes at each fire time

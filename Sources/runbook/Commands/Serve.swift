@@ -29,9 +29,8 @@ extension RunbookCommand {
                 sharing that database (as 'runbook scheduler' is): every node serves the same account, \
                 a job started through any node's API waits in New for the first free slot of any node, \
                 and a node's jobs are recovered by another after --lease seconds without its heartbeat. \
-                On PostgreSQL the API serves accounts, runbooks, jobs, schedules and job schedules; \
-                machines, change tracking and Log Analytics queries need the embedded store and answer \
-                501 there. --tls-self-signed needs a store folder: give --tls-cert and --tls-key.
+                The API, Log Analytics' queries and the portal read and write the database as they do \
+                a folder. --tls-self-signed needs a store folder: give --tls-cert and --tls-key.
 
                 Examples:
                   runbook serve --tls-self-signed
