@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The API's job list at 1,000,000 jobs on SQLite and on PostgreSQL, side by side (issue 12):
 # runbook-bench job-page calls JobStoring.jobPage (what GET .../jobs runs) 200 times per query
-# on each store. Needs postgresql-15 (a throwaway server) and sqlite3.
+# on each store, then `runbook jobs list --limit 50` as a whole process on each (hyperfine).
+# Needs postgresql-15 (a throwaway server), sqlite3 and hyperfine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product runbook --product runbook-bench >/dev/null 2>&1 ||
@@ -40,3 +41,13 @@ ANALYZE job;
 SQL
 echo "1,000,000 jobs in each store; 200 calls per query (release build)"
 "$bin/runbook-bench" job-page "$store" "$server"
+
+# The whole command, side by side: process start, opening the store (SQLite's file, or a
+# connection and its migrations check on PostgreSQL), the page and the table printed.
+echo
+echo "runbook jobs list --limit 50, whole process"
+hyperfine -N --warmup 3 --runs 30 \
+    -n "SQLite" "$bin/runbook jobs list --limit 50 --store $store" \
+    -n "PostgreSQL" "$bin/runbook jobs list --limit 50 --store $server" \
+    -n "SQLite, Failed" "$bin/runbook jobs list --limit 50 --status Failed --store $store" \
+    -n "PostgreSQL, Failed" "$bin/runbook jobs list --limit 50 --status Failed --store $server"
