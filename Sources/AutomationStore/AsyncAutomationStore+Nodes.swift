@@ -17,9 +17,17 @@ extension AsyncAutomationStore: NodeStoring {
     static let unfinished = JobStatus.unfinishedSQL
     static let final = JobStatus.finalSQL
 
-    public func registerNode(id: String, host: String, pid: Int) async throws {
+    public func registerNode(id: String, host: String, pid: Int, lease: Duration) async throws {
         try await write { db in
             let now = Date()
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT host, pid, heartbeatAt FROM node WHERE id = ?", arguments: [id]),
+                let otherHost = row["host"] as String?, let otherPid = row["pid"] as Int?,
+                let heartbeat = row["heartbeatAt"] as Date?,
+                otherHost != host || otherPid != pid, heartbeat >= now.addingTimeInterval(-lease.inSeconds)
+            {
+                throw StoreError.nodeInUse(id: id, host: otherHost, pid: otherPid)
+            }
             try db.execute(
                 sql: """
                     INSERT INTO node (id, host, pid, startedAt, heartbeatAt) VALUES (?, ?, ?, ?, ?)

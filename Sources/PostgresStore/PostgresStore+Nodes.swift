@@ -7,13 +7,23 @@ import PostgresNIO
 /// nodes never take the same job and adding nodes adds throughput.
 extension PostgresStore: NodeStoring {
 
-    public func registerNode(id: String, host: String, pid: Int) async throws {
-        try await rows(
+    /// One statement: the row is taken over only when its process is this one or has been
+    /// silent for a lease (the conflict's WHERE), so two processes starting under one id
+    /// cannot both win.
+    public func registerNode(id: String, host: String, pid: Int, lease: Duration) async throws {
+        let taken = try await rows(
             """
             INSERT INTO node (id, host, pid, started_at, heartbeat_at) VALUES (\(id), \(host), \(pid), now(), now())
             ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, started_at = excluded.started_at,
                 heartbeat_at = excluded.heartbeat_at
+            WHERE (node.host = excluded.host AND node.pid = excluded.pid)
+                OR node.heartbeat_at < now() - make_interval(secs => \(lease.inSeconds))
+            RETURNING 1
             """)
+        guard taken.isEmpty else { return }
+        let holder = try await rows("SELECT host, pid FROM node WHERE id = \(id)").first
+        let (otherHost, otherPid) = try holder?.decode((String, Int).self) ?? ("?", 0)
+        throw StoreError.nodeInUse(id: id, host: otherHost, pid: otherPid)
     }
 
     public func heartbeat(node id: String, lease: Duration) async throws -> [String] {

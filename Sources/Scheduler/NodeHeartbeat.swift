@@ -22,7 +22,7 @@ public struct NodeHeartbeat: Service {
     public func run() async throws {
         var log = logger
         log[metadataKey: "node.id"] = "\(settings.id)"
-        guard await NodeService.register(store, settings, log) else { return }
+        guard try await NodeService.register(store, settings, log) else { return }
         log.info("node registered", metadata: ["lease.seconds": "\(settings.lease.components.seconds)"])
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
@@ -34,7 +34,7 @@ public struct NodeHeartbeat: Service {
                 }
             } catch StoreError.notFound {
                 // The node's row is gone (deleted by hand): register again.
-                _ = await NodeService.register(store, settings, log)
+                _ = try? await NodeService.register(store, settings, log)
             } catch {
                 log.error("heartbeat failed", metadata: ["error": "\(error)"])
             }

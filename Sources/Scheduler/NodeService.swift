@@ -104,7 +104,7 @@ public struct NodeService: Service {
         var named = logger
         named[metadataKey: "node.id"] = "\(settings.id)"
         let log = named
-        guard await Self.register(store, settings, log) else { return }
+        guard try await Self.register(store, settings, log) else { return }
         log.info(
             "node started",
             metadata: [
@@ -122,13 +122,22 @@ public struct NodeService: Service {
     /// Registers, retrying while the store is unreachable (it answered the start-up probe, then
     /// went away); false when the process is asked to stop first. A node whose database does not
     /// answer at all when it starts exits with the reason before it gets here (`runNode`).
-    static func register(_ store: any NodeStoring, _ settings: NodeSettings, _ log: Logger) async -> Bool {
+    /// An id another live process holds is thrown: the node does not start.
+    static func register(_ store: any NodeStoring, _ settings: NodeSettings, _ log: Logger) async throws -> Bool {
         while true {
             do {
                 try await store.registerNode(
                     id: settings.id, host: ProcessInfo.processInfo.hostName,
-                    pid: Int(ProcessInfo.processInfo.processIdentifier))
+                    pid: Int(ProcessInfo.processInfo.processIdentifier), lease: settings.lease)
                 return true
+            } catch let error as StoreError {
+                if case .nodeInUse = error { throw error }
+                log.error("node could not register; retrying", metadata: ["error": "\(error)"])
+                do {
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.heartbeat) }
+                } catch {
+                    return false
+                }
             } catch {
                 log.error("node could not register; retrying", metadata: ["error": "\(error)"])
                 do {
@@ -311,7 +320,7 @@ public struct NodeService: Service {
             // The node's row is gone (deleted by hand): register again; the next round renews.
             try? await store.registerNode(
                 id: settings.id, host: ProcessInfo.processInfo.hostName,
-                pid: Int(ProcessInfo.processInfo.processIdentifier))
+                pid: Int(ProcessInfo.processInfo.processIdentifier), lease: settings.lease)
             round.error = "the node's row was missing; registered again"
             return round
         } catch {

@@ -77,7 +77,7 @@ import Testing
     }
 
     /// Polls `condition` every 200 ms until it holds or `seconds` pass.
-    private func wait(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+    func wait(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if (try? condition()) == true { return true }
@@ -86,7 +86,7 @@ import Testing
         return try condition()
     }
 
-    private func nodes(_ cli: CLI) throws -> [String: [String]] {
+    func nodes(_ cli: CLI) throws -> [String: [String]] {
         let listed = try cli.run("nodes", "list", "--json")
         let nodes = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
         return Dictionary(

@@ -95,3 +95,26 @@ extension StoreContractTests {
         }
     }
 }
+
+extension StoreContractTests {
+    /// Two live processes under one node id would each think they hold the other's jobs: the
+    /// second is refused until the first has been silent for a lease.
+    @Test(arguments: StoreKind.available) func aNodeIdHeldByALiveProcessIsRefused(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.registerNode(id: "a", host: "host-a", pid: 41, lease: .seconds(30))
+            do {
+                try await store.registerNode(id: "a", host: "host-b", pid: 42, lease: .seconds(30))
+                Issue.record("a second live process took node id 'a'")
+            } catch let error as StoreError {
+                guard case .nodeInUse(let id, let host, let pid) = error else { throw error }
+                #expect(id == "a" && host == "host-a" && pid == 41)
+            }
+            // The same process registering again (its row deleted, a restart) is itself.
+            try await store.registerNode(id: "a", host: "host-a", pid: 41, lease: .seconds(30))
+            // Silent for longer than the lease: the id is free.
+            try await Task.sleep(for: .milliseconds(300))
+            try await store.registerNode(id: "a", host: "host-b", pid: 42, lease: .milliseconds(100))
+            #expect(try await store.nodes().first { $0.id == "a" }?.pid == 42)
+        }
+    }
+}

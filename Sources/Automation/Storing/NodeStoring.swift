@@ -11,8 +11,10 @@ import Foundation
 /// clock, so a node whose clock is wrong neither recovers another's jobs early nor keeps its own
 /// too long. Callers give lengths, never times.
 public protocol NodeStoring: Sendable {
-    /// Records the node (or its restart under the same id) with a heartbeat now.
-    func registerNode(id: String, host: String, pid: Int) async throws
+    /// Records the node (or its restart under the same id) with a heartbeat now. An id whose
+    /// row another process (host and pid) heartbeated within `lease` is `StoreError.nodeInUse`:
+    /// two live processes under one id would each think they hold the other's jobs.
+    func registerNode(id: String, host: String, pid: Int, lease: Duration) async throws
     /// Renews the node's heartbeat and the leases of the jobs it holds, for `lease` from now.
     /// Returns the jobs it still holds: a job recovered by another node meanwhile, or whose
     /// lease already expired (a renewal that came too late, a released job), is not among them,
@@ -69,5 +71,12 @@ public enum LeaseExpiry {
         return "\(who) did not renew its lease on this job in time: the lease expired at "
             + "\(expired.formatted(time)) while it was \(status.rawValue), and the node's next heartbeat came "
             + "at \(heartbeat.formatted(time)) (the store was out of its reach, or it was paused)"
+    }
+}
+
+extension NodeStoring {
+    /// Registers with a 30-second lease (the nodes' default).
+    public func registerNode(id: String, host: String, pid: Int) async throws {
+        try await registerNode(id: id, host: host, pid: pid, lease: .seconds(30))
     }
 }

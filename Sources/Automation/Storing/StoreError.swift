@@ -12,6 +12,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
     case leaseLost(job: String, node: String)
     /// A status change for a job that already ended (recovered while its process was paused).
     case alreadyEnded(job: String, status: JobStatus)
+    /// A node id another live process holds (it heartbeats within its lease).
+    case nodeInUse(id: String, host: String, pid: Int)
 
     public var description: String {
         switch self {
@@ -25,6 +27,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
             return "\(row.table) row '\(row.key)' in the store cannot be read: \(row.problem)"
         case .leaseLost(let job, let node):
             return "job \(job) is no longer held by node \(node): its lease expired and another node recovered it"
+        case .nodeInUse(let id, let host, let pid):
+            return "the node id '\(id)' is in use by process \(pid) on \(host), which heartbeats within its lease; "
+                + "give this process another --node, or stop that one and wait a lease"
         case .alreadyEnded(let job, let status):
             return "job \(job) already ended (\(status.rawValue)); an ended job does not change again"
         }

@@ -116,7 +116,7 @@ extension RunbookCommand {
                     "poll.seconds": "\(poll)", "grace.seconds": "\(grace)", "concurrency": "\(concurrency)",
                     "retention": "\(retention)", "store": "\(self.store.resolvedFolder)",
                 ])
-            try await ServiceGroup(configuration: configuration).run()
+            try await Terminal.runDaemon(ServiceGroup(configuration: configuration))
             logger.info("scheduler stopped")
         }
 

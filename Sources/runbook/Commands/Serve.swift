@@ -119,7 +119,7 @@ extension RunbookCommand {
                 ]
                     + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             configuration.maximumGracefulShutdownDuration = .milliseconds(Int(grace * 1000))
-            try await ServiceGroup(configuration: configuration).run()
+            try await Terminal.runDaemon(ServiceGroup(configuration: configuration))
             logger.info("serve stopped")
         }
 

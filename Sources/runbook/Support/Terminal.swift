@@ -2,6 +2,7 @@ import ArgumentParser
 import Automation
 import AutomationService
 import Foundation
+import ServiceLifecycle
 
 /// The one place that writes to the terminal. Text for people has its control characters made
 /// visible (`TerminalText`): names and values come from scanned machines and files, and an
@@ -27,6 +28,17 @@ enum Terminal {
         } catch {
             Terminal.error(error.description)
             throw ExitCode(error.exitCode)
+        }
+    }
+
+    /// Runs a daemon's service group; a store error that ends it (a node id another live
+    /// process holds) is said in words, exit 74, as on PostgreSQL.
+    static func runDaemon(_ group: ServiceGroup) async throws {
+        do {
+            try await group.run()
+        } catch let error as StoreError {
+            Terminal.error(error.description)
+            throw ExitCode(74)
         }
     }
 
