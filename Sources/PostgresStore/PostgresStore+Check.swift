@@ -48,6 +48,9 @@ extension PostgresStore {
             ("account", "cfpu"), ("workspace", "pu"), ("job", "cfp"), ("node", "cp"), ("job_status", "cfp"),
             ("job_stream", "cfp"),
             ("runbook", "cp"), ("schedule", "pu"), ("schedule_fire", "cp"), ("token", "cpu"),
+            ("gateway", "cpu"), ("machine", "cpu"), ("machine_solution", "cfp"), ("tracking_scope", "cfp"),
+            ("tracking_settings", "cfp"), ("configuration_data", "cfp"), ("configuration_change", "cp"),
+            ("machine_scan", "cfp"), ("file_index", "cfp"), ("heartbeat", "cp"),
         ]
         let kinds = try await rows(
             """
