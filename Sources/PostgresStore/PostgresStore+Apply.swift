@@ -42,14 +42,7 @@ extension PostgresStore: AutomationFileApplying {
                 note(try row?.decode(Bool.self) ?? false, "account \(account.name)")
             }
             for gateway in file.gateways {
-                let rules = try JSONText.encode(gateway.rules)
-                let row = try await connection.rows(
-                    """
-                    INSERT INTO gateway (name, rules) VALUES (\(gateway.name), \(rules)::jsonb)
-                    ON CONFLICT (name) DO UPDATE SET rules = excluded.rules RETURNING xmax = 0
-                    """, logger: logger
-                ).first
-                note(try row?.decode(Bool.self) ?? false, "gateway \(gateway.name)")
+                note(try await Self.save(gateway, connection, logger), "gateway \(gateway.name)")
             }
             for machine in file.machines {
                 let existed = try await !connection.rows(

@@ -260,23 +260,15 @@ extension PostgresStore: ChangeTrackingStoring {
             """, logger: logger)
     }
 
+    /// The portal's filters (`changeFilter`, as SQLite's `changes` reuses its `changeClauses`)
+    /// and a job.
     public func changes(_ filter: ChangeFilter) async throws -> [ChangeRow] {
-        var clauses: [String] = []
-        var binds = PostgresBindings()
-        func bind(_ clause: String, _ value: some PostgresEncodable & Sendable) throws {
-            try binds.append(value)
-            clauses.append(clause.replacingOccurrences(of: "?", with: "$\(binds.count)"))
-        }
-        if let machine = filter.machine { try bind("computer = ?", machine) }
-        if let type = filter.type { try bind("config_change_type = ?", type.rawValue) }
-        if let category = filter.category { try bind("change_category = ?", category.rawValue) }
-        if let since = filter.since { try bind("time_generated >= ?", since) }
-        if let jobId = filter.jobId { try bind("job_id = ?", jobId) }
-        var sql = "SELECT * FROM configuration_change"
-        if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
-        sql += " ORDER BY time_generated DESC, id DESC"
+        var clauses = try Self.changeFilter(
+            ChangePageQuery(machine: filter.machine, type: filter.type, category: filter.category, since: filter.since))
+        if let jobId = filter.jobId { try clauses.add("job_id = ?", jobId) }
+        var sql = "SELECT * FROM configuration_change" + clauses.whereClause + " ORDER BY time_generated DESC, id DESC"
         if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
-        let rows = try await rows(PostgresQuery(unsafeSQL: sql, binds: binds))
+        let rows = try await rows(PostgresQuery(unsafeSQL: sql, binds: clauses.binds))
         return readable(rows, table: "configuration_change", key: "item_key", Self.changeRow)
     }
 

@@ -6,8 +6,8 @@ import PostgresNIO
 /// language compiles to SQLite's SQL: AutomationStore's `LogQuerySnapshot` runs it). Named with
 /// the embedded store's tables and columns, so the same compiled query reads them unchanged.
 extension PostgresStore {
-    /// One table to read: its embedded name, its SELECT (columns aliased with the embedded
-    /// store's names) and how each column is decoded.
+    /// One table to read: its embedded name, its PostgreSQL table, its columns and how each is
+    /// decoded.
     struct LogTableRead {
         var name: String
         /// The PostgreSQL table.
@@ -22,6 +22,9 @@ extension PostgresStore {
     }
 
     enum ColumnKind { case integer, text, bytesText, date }
+
+    /// The rows a KQL query may read on PostgreSQL: about 15 s of reading, well under a gigabyte.
+    public static let logRowCap = 2_000_000
 
     /// Every table a Log Analytics query may read, by the embedded store's name.
     static let logTableReads: [String: LogTableRead] = [
@@ -84,28 +87,35 @@ extension PostgresStore {
     /// the same way; reading fewer only saves time), and of each only the columns `sql` names
     /// (the compiled query: a column it never names is never read). Jobs are read only when
     /// their status or stream rows are, and only those. Fails past `timeout`, like any call.
-    public func logTables(_ names: Set<String>, sql: String, timespan: DateInterval?, timeout: Duration)
-        async throws -> [StoreTable]
-    {
+    /// At most `rowCap` rows in all: a query over more (no timespan on a large table) is refused
+    /// in words, not held in memory until the process is killed.
+    public func logTables(
+        _ names: Set<String>, sql: String, timespan: DateInterval?, timeout: Duration,
+        rowCap: Int = PostgresStore.logRowCap
+    ) async throws -> [StoreTable] {
         let reads = names.sorted().compactMap { Self.logTableReads[$0] }
         let logger = logger
         return try await transaction(timeout: timeout) { connection in
             // One snapshot of every table: a scan committing meanwhile is wholly in or out.
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             var tables: [StoreTable] = []
+            var left = rowCap
             for read in reads {
                 var used = read
                 used.columns = read.columns.filter { sql.contains($0.name) }
                 if used.columns.isEmpty { used.columns = [read.columns[0]] }  // a table needs a column
-                tables.append(try await Self.read(used, timespan: timespan, names: names, connection, logger))
+                let table = try await Self.read(
+                    used, timespan: timespan, names: names, cap: (left, of: rowCap), connection, logger)
+                left -= table.rows.count
+                tables.append(table)
             }
             return tables
         }
     }
 
     private static func read(
-        _ read: LogTableRead, timespan: DateInterval?, names: Set<String>, _ connection: PostgresConnection,
-        _ logger: Logger
+        _ read: LogTableRead, timespan: DateInterval?, names: Set<String>, cap: (left: Int, of: Int),
+        _ connection: PostgresConnection, _ logger: Logger
     ) async throws -> StoreTable {
         var sql =
             "SELECT " + read.columns.map { CopiedTables.snakeCase($0.name) }.joined(separator: ", ") + " FROM "
@@ -138,6 +148,11 @@ extension PostgresStore {
         sql += " ORDER BY " + read.order
         var rows: [[StoreValue]] = []
         for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
+            guard rows.count < cap.left else {
+                throw StoreError.invalid(
+                    "the query reads more than \(cap.of) rows of PostgreSQL's tables (\(read.name) and others "
+                        + "within its timespan); give it a shorter timespan, or run it against a store folder")
+            }
             let cells = row.makeRandomAccess()
             var values: [StoreValue] = []
             values.reserveCapacity(read.columns.count)

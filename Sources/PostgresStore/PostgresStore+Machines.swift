@@ -82,12 +82,20 @@ extension PostgresStore: MachineStoring {
     }
 
     public func saveGateway(_ gateway: Gateway) async throws {
+        let logger = logger
+        try await transaction { connection in _ = try await Self.save(gateway, connection, logger) }
+    }
+
+    /// Creates or updates a gateway in the caller's transaction; true when it was created.
+    static func save(_ gateway: Gateway, _ connection: PostgresConnection, _ logger: Logger) async throws -> Bool {
         let rules = try JSONText.encode(gateway.rules)
-        _ = try await rows(
+        let row = try await connection.rows(
             """
             INSERT INTO gateway (name, rules) VALUES (\(gateway.name), \(rules)::jsonb)
-            ON CONFLICT (name) DO UPDATE SET rules = excluded.rules
-            """)
+            ON CONFLICT (name) DO UPDATE SET rules = excluded.rules RETURNING xmax = 0
+            """, logger: logger
+        ).first
+        return try row?.decode(Bool.self) ?? false
     }
 
     public func gateways() async throws -> [Gateway] {
