@@ -33,7 +33,8 @@ enum LogQueryStoreFigures {
                             LogAnalyticsSchema.storeTables(readBy: compiled), sql: compiled.sql, timespan: timespan,
                             timeout: .seconds(300))
                         _ = try await LogQuerySnapshot.run(
-                            compiled, tables: tables, rowLimit: 30_000, deadline: .now + .seconds(300))
+                            compiled, tables: tables, rowLimit: 30_000,
+                            budget: KQLBudget(deadline: .now + .seconds(300)))
                     })
             }
             let (a, b) = (ScanCommitFigures.median(onSQLite), ScanCommitFigures.median(onPostgres))

@@ -48,13 +48,30 @@ public enum ParameterValues {
         }
     }
 
-    /// Binds given text values to a runbook's parameters; every problem is reported.
+    /// Values a job may be given: a runbook declares far fewer (Azure allows 50).
+    public static let maxGiven = 1_000
+
+    /// Binds given text values to a runbook's parameters; every problem is reported (unknown
+    /// names: the first few, and a count of the rest).
     public static func bind(_ given: [String: String], to runbook: Runbook) -> Result<[String: Value], ParameterError> {
+        guard given.count <= maxGiven else {
+            return .failure(
+                ParameterError(
+                    runbook: runbook.name,
+                    problems: [
+                        "\(given.count) parameter values were given; at most \(maxGiven) are accepted "
+                            + "(runbook '\(runbook.name)' declares \(runbook.parameters.count))"
+                    ]))
+        }
         var problems: [String] = []
         var bound: [String: Value] = [:]
-        for name in given.keys.sorted() where runbook.parameter(named: name) == nil {
+        let unknown = given.keys.filter { runbook.parameter(named: $0) == nil }.sorted()
+        for name in unknown.prefix(ParameterError.maxShown) {
             let hint = Suggestion.hint(for: name, among: runbook.parameters.map(\.name))
             problems.append("runbook '\(runbook.name)' has no parameter \(Quoted.clip(name))\(hint)")
+        }
+        if unknown.count > ParameterError.maxShown {
+            problems.append("... and \(unknown.count - ParameterError.maxShown) more parameters it does not declare")
         }
         for spec in runbook.parameters {
             if let text = given[spec.name] {
@@ -83,6 +100,9 @@ public enum ParameterValues {
 public struct ParameterError: Error, Sendable, CustomStringConvertible {
     public var runbook: String
     public var problems: [String]
+
+    /// Unknown names an error lists; the rest are counted.
+    public static let maxShown = 20
 
     public var description: String { problems.map { "error: \($0)" }.joined(separator: "\n") }
 }

@@ -32,17 +32,22 @@ public struct Portal: Sendable {
 
     /// Answers one request whose path starts with `/portal`. `body` is nil when it was larger
     /// than `maxFormBytes`.
+    /// `origin`, `referer` and `host` are the request's headers: a sign-in posted from another
+    /// site is refused.
     public func answer(
-        method: String, path: String, query: String, cookieHeader: String?, body: Data?
+        method: String, path: String, query: String, cookieHeader: String?, body: Data?,
+        origin: String? = nil, referer: String? = nil, host: String? = nil
     ) async -> (status: Int, headers: [(String, String)], body: Data) {
         var response = await route(
-            method: method, path: path, query: query, cookieHeader: cookieHeader, body: body)
+            method: method, path: path, query: query, cookieHeader: cookieHeader, body: body,
+            origin: origin, referer: referer, host: host)
         response.headers += PortalResponse.securityHeaders
         return (response.status, response.headers, response.body)
     }
 
     private func route(
-        method: String, path: String, query: String, cookieHeader: String?, body: Data?
+        method: String, path: String, query: String, cookieHeader: String?, body: Data?, origin: String?,
+        referer: String?, host: String?
     ) async -> PortalResponse {
         guard let all = PortalRequest.segments(path), all.first == "portal" else {
             return notFound("This address is not a portal page.")
@@ -57,7 +62,18 @@ public struct Portal: Sendable {
         case ("GET", "assets"): return asset(request.segments.dropFirst().first ?? "")
         case ("GET", "signin"): return signInPage(error: nil)
         case ("POST", "signin"):
+            guard SignInGuard.sameSite(origin: origin, referer: referer, host: host) else {
+                return self.error(
+                    403, "Request refused", "A sign-in must come from this portal's own sign-in page (Origin).")
+            }
             request.form = PortalRequest.pairs(String(decoding: body ?? Data(), as: UTF8.self))
+            guard let sent = request.value(SignInGuard.field), let kept = request.cookies[SignInGuard.cookieName],
+                PortalSessions.same(sent, kept)
+            else {
+                return signInPage(
+                    error: "The sign-in form's security token is missing or old (CSRF). Sign in again from this page.",
+                    status: 403)
+            }
             return await signIn(request)
         default: break
         }
@@ -131,21 +147,29 @@ public struct Portal: Sendable {
 
     // MARK: Sign-in
 
+    /// The sign-in page, with a fresh pre-session token in a cookie and in the form: a sign-in
+    /// posted without both (from another site's page) is refused.
     private func signInPage(error: String?, status: Int = 200, clearCookie: Bool = false) -> PortalResponse {
+        let token = PortalSessions.randomToken()
         var response = PortalResponse.html(
-            templates.render("signin", ["title": "Sign in", "error": error as Any, "signedOut": true]), status: status)
+            templates.render(
+                "signin",
+                ["title": "Sign in", "error": error as Any, "signedOut": true, "signinToken": token]),
+            status: status)
         if clearCookie { response.headers.append(("Set-Cookie", clearedCookie)) }
+        response.headers.append(("Set-Cookie", SignInGuard.cookie(token, secure: secure)))
         return response
     }
 
     private func signIn(_ request: PortalRequest) async -> PortalResponse {
         let text = (request.value("token") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let found: TokenInfo
         do {
-            _ = try await service.authenticate(authorization: "Bearer " + text)
+            found = try await service.authenticate(authorization: "Bearer " + text)
         } catch {
             return signInPage(error: error.description, status: 401)
         }
-        let session = await sessions.create(bearer: text)
+        let session = await sessions.create(bearer: text, tokenId: found.id)
         var response = PortalResponse.redirect(landing)
         var cookie =
             "\(Self.cookieName)=\(session.id); Path=\(Self.root); HttpOnly; SameSite=Strict; "

@@ -8,6 +8,9 @@ struct PortalSession: Sendable {
     var id: String
     var csrf: String
     var bearer: String
+    /// The token's public id: sessions are counted per token.
+    var tokenId: String
+    var createdAt: Date
     var expiresAt: Date
 }
 
@@ -18,6 +21,9 @@ actor PortalSessions {
     static let lifetime: TimeInterval = 8 * 3600
     /// Sessions kept at most; the oldest is dropped first, so a flood of sign-ins costs memory once.
     static let capacity = 10_000
+    /// Sessions one token may hold: its own oldest goes first, so signing in again and again
+    /// with one token never signs anyone else out.
+    static let perToken = 20
 
     private var sessions: [String: PortalSession] = [:]
     private let now: @Sendable () -> Date
@@ -26,8 +32,14 @@ actor PortalSessions {
         self.now = now
     }
 
-    func create(bearer: String) -> PortalSession {
+    func create(bearer: String, tokenId: String) -> PortalSession {
         let now = now()
+        let own = sessions.values.filter { $0.tokenId == tokenId }
+        if own.count >= Self.perToken {
+            for session in own.sorted(by: { $0.createdAt < $1.createdAt }).prefix(own.count - Self.perToken + 1) {
+                sessions[session.id] = nil
+            }
+        }
         if sessions.count >= Self.capacity {
             sessions = sessions.filter { $0.value.expiresAt > now }
             if sessions.count >= Self.capacity,
@@ -37,7 +49,7 @@ actor PortalSessions {
             }
         }
         let session = PortalSession(
-            id: Self.randomToken(), csrf: Self.randomToken(), bearer: bearer,
+            id: Self.randomToken(), csrf: Self.randomToken(), bearer: bearer, tokenId: tokenId, createdAt: now,
             expiresAt: now.addingTimeInterval(Self.lifetime))
         sessions[session.id] = session
         return session

@@ -38,7 +38,7 @@ extension ARMAPI {
                 status: error.httpStatus, code: error.httpStatus == 404 ? "WorkspaceNotFoundError" : error.azureCode,
                 message: error.description)
         }
-        var logQuery = LogQuery(text: text, rowLimit: service.queryRowLimit)
+        var logQuery = LogQuery(text: text, rowLimit: service.queryRowLimit, caller: request.token)
         if let wait = prefer.wait { logQuery.timeLimit = .seconds(wait) }
         do {
             if let timespan, !timespan.isEmpty {
@@ -51,8 +51,13 @@ extension ARMAPI {
         } catch let error as ServiceError {
             // A bad query is Log Analytics' BadArgumentError; anything else keeps its own status.
             guard case .invalid = error else {
-                return LogQueryDocuments.error(
+                var response = LogQueryDocuments.error(
                     status: error.httpStatus, code: error.azureCode, message: error.description)
+                if case .tooManyRequests(_, let seconds) = error {
+                    response.headers.append(("Retry-After", "\(seconds)"))
+                }
+                if case .storeUnreachable = error { response.headers.append(("Retry-After", "5")) }
+                return response
             }
             return LogQueryDocuments.badArgument(error.description)
         } catch {

@@ -22,8 +22,11 @@ public struct ARMRequest: Sendable {
 
     /// The body as JSON; Azure's clients always send JSON for JSON operations.
     public func json() throws(ServiceError) -> JSONValue {
-        guard let value = JSONValue.parse(body) else {
-            throw .invalid("the request body is not valid JSON", target: "body")
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(bytes: body)
+        } catch {
+            throw .invalid("the request body is not valid JSON: \(error)", target: "body")
         }
         guard case .object = value else { throw .invalid("the request body must be a JSON object", target: "body") }
         return value
@@ -64,16 +67,29 @@ public struct ARMResponse: Sendable {
         ARMResponse(status: 202, headers: [("Location", location), ("Retry-After", "1")], body: Data())
     }
 
+    /// The longest error message a response carries; longer ones are cut and say so.
+    public static let maxErrorMessageBytes = 16 * 1024
+
     /// Azure's error body: `{"error": {"code", "message", "target"?}}`.
     public static func error(_ error: ServiceError) -> ARMResponse {
         var fields: [(String, JSONValue)] = [
-            ("code", .string(error.azureCode)), ("message", .string(error.description)),
+            ("code", .string(error.azureCode)), ("message", .string(bounded(error.description))),
         ]
         if case .invalid(_, let target, _) = error, let target { fields.append(("target", .string(target))) }
         var response = json(.object([("error", .object(fields))]), status: error.httpStatus)
         if error.httpStatus == 401 { response.headers.append(("WWW-Authenticate", "Bearer")) }
         // The store is down: Azure's clients retry a 503 after this many seconds.
         if error.httpStatus == 503 { response.headers.append(("Retry-After", "5")) }
+        if case .tooManyRequests(_, let seconds) = error { response.headers.append(("Retry-After", "\(seconds)")) }
         return response
+    }
+
+    /// A message cut at a line (or character) boundary past ``maxErrorMessageBytes``.
+    static func bounded(_ message: String) -> String {
+        guard message.utf8.count > maxErrorMessageBytes else { return message }
+        var kept = String(decoding: message.utf8.prefix(maxErrorMessageBytes), as: UTF8.self)
+        if let lastLine = kept.lastIndex(of: "\n") { kept = String(kept[..<lastLine]) }
+        let left = message.utf8.count - kept.utf8.count
+        return kept + "\n... (\(left) more bytes of this message left out)"
     }
 }

@@ -90,33 +90,6 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
         out += "\""
     }
-
-    /// Parses a request body; nil when it is not JSON.
-    public static func parse(_ data: Data) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: data)
-    }
-}
-
-extension JSONValue: Decodable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let number = try? container.decode(Int.self) {
-            self = .int(number)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if let text = try? container.decode(String.self) {
-            self = .string(text)
-        } else if let items = try? container.decode([JSONValue].self) {
-            self = .array(items)
-        } else {
-            let dictionary = try container.decode([String: JSONValue].self)
-            self = .object(dictionary.keys.sorted().map { ($0, dictionary[$0] ?? .null) })
-        }
-    }
 }
 
 /// Azure's time format, in UTC.

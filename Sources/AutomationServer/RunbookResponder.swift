@@ -30,7 +30,9 @@ struct RunbookResponder: HTTPResponder {
             body = (try? await request.collectBody(upTo: Portal.maxFormBytes)).map { Data($0.readableBytesView) }
         }
         let answer = await portal.answer(
-            method: request.method.rawValue, path: path, query: query, cookieHeader: cookie, body: body)
+            method: request.method.rawValue, path: path, query: query, cookieHeader: cookie, body: body,
+            origin: request.headers[.origin], referer: request.headers[.referer],
+            host: request.head.authority)
         var headers = HTTPFields()
         for (name, value) in answer.headers {
             if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }

@@ -32,7 +32,8 @@ public enum SelfSignedCertificate {
                     .ipAddress(ASN1OctetString(contentBytes: ArraySlice([UInt8](repeating: 0, count: 15) + [1]))),
                 ])
             }, issuerPrivateKey: Certificate.PrivateKey(key))
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let keyData = Data(key.pemRepresentation.utf8)
         guard FileManager.default.createFile(atPath: keyPath, contents: keyData, attributes: [.posixPermissions: 0o600])
         else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: keyPath]) }

@@ -17,7 +17,7 @@ extension AutomationService {
                 }
                 return try await AsyncAutomationStore(try AutomationStore.open(folder: folder)).nodes()
             case .postgres(let location):
-                return try await PostgresStore.withStore(at: location) { try await $0.nodes() }
+                return try await PostgresStore.withStore(at: location, requireExisting: true) { try await $0.nodes() }
             }
         } catch {
             throw storeError(error)

@@ -12,18 +12,22 @@ public struct LogQuery: Sendable {
     public var rowLimit: Int
     /// A query still running after this long is interrupted and answers partially.
     public var timeLimit: Duration
+    /// Who asks (the API's and the portal's token): queries run at most a few at once per token
+    /// and overall; nil (the command line's own process) is not limited.
+    public var caller: TokenInfo?
 
     public static let defaultRowLimit = 30_000
     public static let defaultTimeLimit = Duration.seconds(60)
 
     public init(
         text: String, timespan: DateInterval? = nil, rowLimit: Int = LogQuery.defaultRowLimit,
-        timeLimit: Duration = LogQuery.defaultTimeLimit
+        timeLimit: Duration = LogQuery.defaultTimeLimit, caller: TokenInfo? = nil
     ) {
         self.text = text
         self.timespan = timespan
         self.rowLimit = rowLimit
         self.timeLimit = timeLimit
+        self.caller = caller
     }
 }
 
@@ -53,15 +57,39 @@ extension AutomationService {
         guard request.rowLimit > 0 else {
             throw ServiceError.invalid("the row limit must be at least 1", target: "limit")
         }
-        let clock = ContinuousClock()
-        let compileStart = clock.now
-        let compiled = try compile(request)
-        let compileTime = compileStart.duration(to: clock.now)
-        let executeStart = clock.now
         guard let logQueries else { throw ServiceError.unavailable(Self.embeddedOnly) }
-        let table = try await logQueries.runLogQuery(
-            compiled, timespan: request.timespan, rowLimit: request.rowLimit, timeLimit: request.timeLimit)
-        let executeTime = executeStart.duration(to: clock.now)
+        return try await queryLimiter.run("queries", token: request.caller) {
+            let clock = ContinuousClock()
+            let compileStart = clock.now
+            let compiled = try compile(request)
+            let compileTime = compileStart.duration(to: clock.now)
+            let executeStart = clock.now
+            // The budget stops the run at its deadline even inside one long function call, and a
+            // cancelled request (a client gone, the server stopping) ends it at once.
+            let budget = KQLBudget(deadline: executeStart.advanced(by: request.timeLimit))
+            let table: KQLResultTable
+            do {
+                table = try await withTaskCancellationHandler {
+                    try await logQueries.runLogQuery(
+                        compiled, timespan: request.timespan, rowLimit: request.rowLimit, timeLimit: request.timeLimit,
+                        budget: budget)
+                } onCancel: {
+                    budget.cancel()
+                }
+            } catch let error as KQLExecutionError {
+                if budget.isCancelled { throw CancellationError() }
+                throw ServiceError.invalid(error.description, target: "query")
+            }
+            let executeTime = executeStart.duration(to: clock.now)
+            return Self.result(
+                table, compiled, request, compileTime: compileTime, executeTime: executeTime)
+        }
+    }
+
+    private static func result(
+        _ table: KQLResultTable, _ compiled: CompiledQuery, _ request: LogQuery, compileTime: Duration,
+        executeTime: Duration
+    ) -> LogQueryResult {
         let partial: String? =
             switch table.stopped {
             case .rowLimit:
@@ -70,6 +98,9 @@ extension AutomationService {
             case .deadline:
                 "The query ran past its time limit of \(request.timeLimit.components.seconds) s; the rows found "
                     + "until then are returned"
+            case .resultBytes:
+                "The rows reached \(KQLBudget.defaultMaxResultBytes >> 20) MiB, the limit on a query's result; the "
+                    + "rows that fit are returned"
             case nil: nil
             }
         return LogQueryResult(

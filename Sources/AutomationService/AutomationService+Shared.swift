@@ -8,9 +8,9 @@ extension AutomationService {
     /// Connects (a connection problem is `StoreError.cannotOpen` in plain words), brings the
     /// schema up to date, and gives `body` the service until it returns.
     public static func withShared<T: Sendable>(
-        _ location: PostgresLocation, _ body: (AutomationService) async throws -> T
+        _ location: PostgresLocation, mustExist: Bool = false, _ body: (AutomationService) async throws -> T
     ) async throws -> T {
-        try await PostgresStore.withStore(at: location) { store in
+        try await PostgresStore.withStore(at: location, requireExisting: mustExist) { store in
             try await body(AutomationService(postgres: store))
         }
     }

@@ -15,6 +15,8 @@ public struct AutomationService: Sendable {
     let logQueries: (any LogQuerying)?
     let now: @Sendable () -> Date
     let cache = ServiceCache()
+    /// Log Analytics queries through the API and the portal, a few at once (docs/SECURITY.md).
+    let queryLimiter = WorkLimiter(.queries)
     /// The row limit of a query through the API (`runbook serve --query-row-limit`); more rows
     /// make a partial answer, as Azure's limits do.
     public var queryRowLimit = LogQuery.defaultRowLimit

@@ -10,9 +10,9 @@ import PostgresStore
 struct PostgresLogQueries: LogQuerying {
     let store: PostgresStore
 
-    func runLogQuery(_ query: CompiledQuery, timespan: DateInterval?, rowLimit: Int, timeLimit: Duration)
-        async throws -> KQLResultTable
-    {
+    func runLogQuery(
+        _ query: CompiledQuery, timespan: DateInterval?, rowLimit: Int, timeLimit: Duration, budget: KQLBudget
+    ) async throws -> KQLResultTable {
         let start = ContinuousClock.now
         let tables: [StoreTable]
         do {
@@ -24,7 +24,7 @@ struct PostgresLogQueries: LogQuerying {
                     + "\(timeLimit.components.seconds) s (narrow its timespan, or check that PostgreSQL is "
                     + "reachable: \(error))", target: "timespan")
         }
-        return try await LogQuerySnapshot.run(query, tables: tables, rowLimit: rowLimit, deadline: start + timeLimit)
+        return try await LogQuerySnapshot.run(query, tables: tables, rowLimit: rowLimit, budget: budget)
     }
 }
 

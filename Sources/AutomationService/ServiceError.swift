@@ -19,12 +19,15 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
     case unavailable(String)
     /// The store cannot be reached now (a PostgreSQL server down or cut off): try again later.
     case storeUnreachable(String)
+    /// Too much costly work at once (queries past their concurrency limit): try again after
+    /// `retryAfter` seconds.
+    case tooManyRequests(String, retryAfter: Int)
 
     public var description: String {
         switch self {
         case .notFound(let kind, let name, let hint): "no \(kind) named '\(name)'\(hint)"
         case .conflict(let message), .unauthorized(let message), .forbidden(let message), .unavailable(let message),
-            .storeUnreachable(let message):
+            .storeUnreachable(let message), .tooManyRequests(let message, _):
             message
         case .invalid(let message, _, let diagnostics):
             diagnostics.isEmpty ? message : message + "\n" + diagnostics.map(\.description).joined(separator: "\n")
@@ -32,7 +35,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
     }
 
     /// sysexits: 65 data error, 66 no input, 69 unavailable, 73 cannot create (exists), 74 I/O error,
-    /// 77 no permission.
+    /// 75 temporary failure (try again), 77 no permission.
     public var exitCode: Int32 {
         switch self {
         case .notFound: 1
@@ -41,6 +44,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
         case .unauthorized, .forbidden: 77
         case .unavailable: 69
         case .storeUnreachable: 74
+        case .tooManyRequests: 75
         }
     }
 
@@ -53,6 +57,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
         case .forbidden: 403
         case .unavailable: 501
         case .storeUnreachable: 503
+        case .tooManyRequests: 429
         }
     }
 
@@ -66,6 +71,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
         case .forbidden: "AuthorizationFailed"
         case .unavailable: "NotImplemented"
         case .storeUnreachable: "ServiceUnavailable"
+        case .tooManyRequests: "TooManyRequests"
         }
     }
 }

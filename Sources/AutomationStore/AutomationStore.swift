@@ -17,6 +17,7 @@ public final class AutomationStore: Sendable {
     /// Wraps an open database and brings its schema up to date. `reportUnreadable` hears of
     /// each row that listings and recovery skip because it cannot be read.
     public init(writer: any DatabaseWriter, reportUnreadable: @escaping UnreadableRowReport = { _ in }) throws {
+        SQLiteHeap.installed
         self.writer = writer
         self.reportUnreadable = reportUnreadable
         try Migrations.migrator.migrate(writer)
@@ -30,11 +31,15 @@ public final class AutomationStore: Sendable {
     {
         let path = (folder as NSString).appendingPathComponent(fileName)
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try PrivateFiles.createFolder(folder)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.foreignKeysEnabled = true
             return try MigrationLock.withLock(beside: path) {
+                for file in [path, path + "-wal", path + "-shm"]
+                where file == path || FileManager.default.fileExists(atPath: file) {
+                    PrivateFiles.ensurePrivate(file)
+                }
                 let pool = try DatabasePool(path: path, configuration: configuration)
                 return try AutomationStore(writer: pool, reportUnreadable: reportUnreadable)
             }

@@ -17,7 +17,7 @@ import Foundation
 enum MigrationLock {
     static func withLock<T>(beside databasePath: String, _ body: () throws -> T) throws -> T {
         let path = databasePath + ".lock"
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw StoreError.cannotOpen(
                 path: databasePath, reason: "cannot open its lock file \(path): \(String(cString: strerror(errno)))")

@@ -94,6 +94,7 @@ extension Compiler {
                 }
             }
             selects.append(branch.relation.select(items: items))
+            try checkBudget(bytes: selects.reduce(0) { $0 + $1.utf8.count }, at: SourceRange(offset: 0, length: 0))
         }
         let alias = try nextAlias()
         return Relation(

@@ -41,7 +41,15 @@ extension Compiler {
         return text.contains(".") || text.contains("e") ? text : text + ".0"
     }
 
+    /// An expression's SQL, refused when it has grown past the compile budget (each use of a
+    /// `let` name inlines what it stands for, so ten `let`s can double a string ten times).
     mutating func scalar(_ expr: Expr, in relation: Relation?) throws(KQLDiagnostic) -> Scalar {
+        let result = try buildScalar(expr, in: relation)
+        try checkBudget(result.sql, at: expr.range)
+        return result
+    }
+
+    private mutating func buildScalar(_ expr: Expr, in relation: Relation?) throws(KQLDiagnostic) -> Scalar {
         switch expr {
         case .name(let name, let range):
             if let column = relation?.column(named: name) { return Scalar(sql: column.sql, type: column.type) }

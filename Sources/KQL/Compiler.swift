@@ -9,6 +9,10 @@ struct Compiler {
     /// A column whose SQL grew past this is materialized by a subquery before it is used again, so
     /// `extend a = b + b | extend c = a + a | ...` does not double the SQL at each step.
     static let maxInlineSQL = 4_096
+    /// The compile budget: SQL a query may compile to, counting every expansion of a `let`
+    /// (`let x1 = x0 | union x0;` doubles it). Past it the query is refused while compiling,
+    /// before the string (or SQLite's parse of it) costs memory.
+    static let maxSQLBytes = 512 * 1024
 
     let schema: KQLSchema
     let options: KQLOptions
@@ -42,6 +46,18 @@ struct Compiler {
     mutating func bind(_ value: KQLValue) -> String {
         arguments.append(value)
         return "?\(arguments.count)"
+    }
+
+    /// Refuses SQL past the compile budget, pointing at the part of the query that built it.
+    func checkBudget(_ sql: String, at range: SourceRange) throws(KQLDiagnostic) {
+        try checkBudget(bytes: sql.utf8.count, at: range)
+    }
+
+    func checkBudget(bytes: Int, at range: SourceRange) throws(KQLDiagnostic) {
+        guard bytes > Self.maxSQLBytes else { return }
+        throw error(
+            "the query compiles to more than \(Self.maxSQLBytes / 1024) KiB of SQL, the compile budget (each use of a "
+                + "'let' name counts as what it stands for); simplify it", range)
     }
 
     mutating func nextAlias() throws(KQLDiagnostic) -> String {
@@ -78,6 +94,7 @@ struct Compiler {
         let cap = options.rowLimit < Int.max ? options.rowLimit + 1 : Int.max
         result.limit = min(result.limit ?? cap, cap)
         let sql = result.select(items: result.columns.map(\.sql))
+        try checkBudget(sql, at: SourceRange(offset: 0, length: 0))
         let (positional, values) = Self.positionalParameters(sql, arguments)
         return CompiledQuery(
             sql: positional, arguments: values,
@@ -160,8 +177,10 @@ struct Compiler {
                 order.append(.init(sql: "\(alias).o\(index)", descending: key.descending, nullsFirst: key.nullsFirst))
             }
         }
+        let inner = relation.select(items: items)
+        try checkBudget(inner, at: SourceRange(offset: 0, length: 0))
         var wrapped = Relation(
-            from: "(\(relation.select(items: items))) AS \(alias)",
+            from: "(\(inner)) AS \(alias)",
             columns: relation.columns.enumerated().map {
                 .init(name: $0.element.name, type: $0.element.type, sql: "\(alias).c\($0.offset)")
             })
@@ -169,8 +188,14 @@ struct Compiler {
         return wrapped
     }
 
-    /// The relation, wrapped first when a column's SQL has grown long.
+    /// The relation, wrapped first when a column's SQL has grown long. The subquery is marked
+    /// so that SQLite keeps it (`OFFSET 0`): its query flattener would otherwise put each
+    /// column's expression back wherever the outer query names it, and `extend a = strcat(a, a)`
+    /// forty times would build an expression tree of 2^40 nodes while preparing (it took 24 GB).
     mutating func compact(_ relation: Relation) throws(KQLDiagnostic) -> Relation {
-        relation.columns.contains { $0.sql.utf8.count > Self.maxInlineSQL } ? try wrap(relation) : relation
+        guard relation.columns.contains(where: { $0.sql.utf8.count > Self.maxInlineSQL }) else { return relation }
+        var kept = relation
+        kept.keepAsSubquery = true
+        return try wrap(kept)
     }
 }

@@ -6,6 +6,9 @@ import GRDBSQLite
 public struct KQLExecutionError: Error, CustomStringConvertible, LocalizedError, Sendable {
     public var message: String
 
+    /// The run was cancelled (its client went away, or the server is stopping).
+    public static let cancelled = KQLExecutionError(message: "the query was cancelled")
+
     public var description: String { "query failed: \(message)" }
     public var errorDescription: String? { description }
 }
@@ -13,35 +16,47 @@ public struct KQLExecutionError: Error, CustomStringConvertible, LocalizedError,
 /// Runs a ``CompiledQuery`` on a connection.
 public enum KQLExecutor {
     /// Registers ``KQLFunctions``, runs the statement and converts its rows. Stops after
-    /// `rowLimit` rows (`stopped: .rowLimit`), or when `deadline` passes while SQLite works
-    /// (`stopped: .deadline`, with the rows produced until then).
+    /// `rowLimit` rows (`stopped: .rowLimit`), when `deadline` passes while SQLite works
+    /// (`stopped: .deadline`, with the rows produced until then), or at the budget's result
+    /// bytes (`stopped: .resultBytes`).
     public static func run(
         _ query: CompiledQuery, in db: Database, rowLimit: Int, deadline: ContinuousClock.Instant? = nil
     ) throws(KQLExecutionError) -> KQLResultTable {
-        KQLFunctions.register(on: db)
+        try run(query, in: db, rowLimit: rowLimit, budget: KQLBudget(deadline: deadline))
+    }
+
+    /// As above, under `budget`'s limits (its deadline, value and result sizes, cancellation).
+    public static func run(
+        _ query: CompiledQuery, in db: Database, rowLimit: Int, budget: KQLBudget
+    ) throws(KQLExecutionError) -> KQLResultTable {
+        KQLFunctions.register(on: db, budget: budget)
         var rows: [[KQLValue]] = []
         var stopped: KQLStop?
-        let watch = deadline.map(DeadlineWatch.init)
-        if let watch, let connection = db.sqliteConnection {
-            let context = Unmanaged.passUnretained(watch).toOpaque()
+        let connection = db.sqliteConnection
+        var previousLength: Int32 = -1
+        if let connection {
+            let context = Unmanaged.passUnretained(budget).toOpaque()
             sqlite3_progress_handler(
                 connection, 1_000,
                 { context in
                     guard let context else { return 0 }
-                    return Unmanaged<DeadlineWatch>.fromOpaque(context).takeUnretainedValue().expired() ? 1 : 0
+                    return Unmanaged<KQLBudget>.fromOpaque(context).takeUnretainedValue().exhausted() ? 1 : 0
                 }, context)
+            previousLength = sqlite3_limit(connection, SQLITE_LIMIT_LENGTH, Int32(clamping: budget.maxValueBytes))
         }
         defer {
-            if watch != nil, let connection = db.sqliteConnection {
+            if let connection {
                 sqlite3_progress_handler(connection, 0, nil, nil)
+                sqlite3_limit(connection, SQLITE_LIMIT_LENGTH, previousLength)
             }
         }
         do {
-            try withExtendedLifetime(watch) {
+            try withExtendedLifetime(budget) {
                 let statement = try db.makeStatement(sql: query.sql)
                 statement.arguments = StatementArguments(query.arguments.map(databaseValue))
                 let cursor = try Row.fetchCursor(statement)
                 let types = query.columns.map(\.type)
+                var resultBytes = 0
                 while let row = try cursor.next() {
                     if rows.count >= rowLimit {
                         stopped = .rowLimit
@@ -50,13 +65,26 @@ public enum KQLExecutor {
                     var values: [KQLValue] = []
                     values.reserveCapacity(types.count)
                     for (index, type) in types.enumerated() {
-                        values.append(value(row[index] as DatabaseValue, type))
+                        let value = value(row[index] as DatabaseValue, type)
+                        resultBytes += value.approximateBytes
+                        values.append(value)
+                    }
+                    if resultBytes > budget.maxResultBytes {
+                        stopped = .resultBytes
+                        break
                     }
                     rows.append(values)
                 }
             }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT && watch?.didExpire == true {
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+            if budget.isCancelled { throw KQLExecutionError.cancelled }
+            guard budget.didExpire else { throw KQLExecutionError(message: error.message ?? "\(error)") }
             stopped = .deadline
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_TOOBIG {
+            throw KQLExecutionError(
+                message:
+                    "a value grew past \(ByteText.describe(budget.maxValueBytes)), the limit on one value in a query "
+                    + "(a string built by replace_string or strcat, or a list from make_list or make_set)")
         } catch let error as DatabaseError {
             throw KQLExecutionError(message: error.message ?? "\(error)")
         } catch {
@@ -104,18 +132,21 @@ public enum KQLExecutor {
     }
 }
 
-/// The progress handler's view of the deadline.
-final class DeadlineWatch: @unchecked Sendable {
-    let deadline: ContinuousClock.Instant
-    private(set) var didExpire = false
-
-    init(_ deadline: ContinuousClock.Instant) {
-        self.deadline = deadline
+/// Sizes in words: `1 MiB`, `64 MiB`, `512 KiB`.
+enum ByteText {
+    static func describe(_ bytes: Int) -> String {
+        if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
     }
+}
 
-    /// Called by SQLite on the connection's thread only.
-    func expired() -> Bool {
-        if ContinuousClock.now >= deadline { didExpire = true }
-        return didExpire
+extension KQLValue {
+    /// About what the value holds in memory, for the result's byte limit.
+    var approximateBytes: Int {
+        switch self {
+        case .string(let text), .dynamic(let text), .guid(let text): 16 + text.utf8.count
+        default: 16
+        }
     }
 }

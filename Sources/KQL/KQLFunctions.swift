@@ -14,11 +14,11 @@ import Synchronization
 /// `kql_ts_text(seconds)` (`1.02:03:04`); `kql_real_text`, `kql_tolong`, `kql_toreal`,
 /// `kql_todatetime`.
 public enum KQLFunctions {
-    public static func register(on db: Database) {
-        for function in functions() { db.add(function: function) }
+    public static func register(on db: Database, budget: KQLBudget = KQLBudget()) {
+        for function in functions(budget) { db.add(function: function) }
     }
 
-    static func functions() -> [DatabaseFunction] {
+    static func functions(_ budget: KQLBudget) -> [DatabaseFunction] {
         let cache = RegexCache()
         return [
             DatabaseFunction("kql_has", argumentCount: 2, pure: true) { values in
@@ -40,7 +40,7 @@ public enum KQLFunctions {
                 else {
                     return false
                 }
-                return try cache.program(pattern).matches(text)
+                return try cache.program(pattern).matches(text, budget: budget)
             },
             DatabaseFunction("kql_split", argumentCount: -1, pure: true) { values in
                 guard values.count >= 2, let text = String.fromDatabaseValue(values[0]),

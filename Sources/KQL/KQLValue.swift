@@ -75,4 +75,6 @@ public enum KQLStop: String, Sendable, Hashable {
     case rowLimit
     /// The deadline passed while the statement ran; the result has the rows produced until then.
     case deadline
+    /// The rows reached the result's byte limit; the result has the rows that fit.
+    case resultBytes
 }

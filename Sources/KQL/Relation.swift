@@ -31,6 +31,8 @@ struct Relation: Sendable {
     /// The table's row key while the rows are still the table's own (only filtered and
     /// projected); nil after anything else.
     var rowKey: String?
+    /// As a subquery, not merged into the query around it (`OFFSET 0` stops SQLite's flattener).
+    var keepAsSubquery = false
 
     /// Nothing but projection and filters: a `where`, `summarize` or `distinct` can be added.
     var isPlain: Bool { groupBy == nil && !distinct && limit == nil }
@@ -47,7 +49,12 @@ struct Relation: Sendable {
         if !filters.isEmpty { sql += " WHERE " + Self.conjunction(filters) }
         if let groupBy, !groupBy.isEmpty { sql += " GROUP BY " + groupBy.joined(separator: ", ") }
         if !order.isEmpty { sql += " ORDER BY " + order.map(\.clause).joined(separator: ", ") }
-        if let limit { sql += " LIMIT \(limit)" }
+        if let limit {
+            sql += " LIMIT \(limit)"
+        } else if keepAsSubquery {
+            sql += " LIMIT -1"
+        }
+        if keepAsSubquery { sql += " OFFSET 0" }
         return sql
     }
 

@@ -64,6 +64,12 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
                         url: text,
                         problem: "schema must be lower-case letters, digits and _ (at most 63), not a letter first")
                 }
+                guard !Self.isSystemSchema(name) else {
+                    throw PostgresLocationError(
+                        url: text,
+                        problem: "schema '\(name)' is PostgreSQL's own (pg_catalog, information_schema and pg_* are); "
+                            + "name a schema of your own")
+                }
                 schema = name
             case "sslmode":
                 guard let mode = item.value.flatMap(TLSMode.init(rawValue:)) else {
@@ -83,6 +89,11 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     }
 
     static let form = "postgresql://USER@HOST:PORT/DATABASE"
+
+    /// PostgreSQL's own schemas, which a store must never write into.
+    static func isSystemSchema(_ name: String) -> Bool {
+        name == "information_schema" || name.hasPrefix("pg_")
+    }
 
     /// A schema name that needs no quoting: it is spliced into `search_path` and DDL.
     static func isPlainName(_ name: String) -> Bool {

@@ -55,6 +55,18 @@ extension PostgresStore {
         }
     }
 
+    /// Whether the schema the URL names holds a store (its migrations table), without creating
+    /// anything: commands that only read refuse a database or schema without one.
+    func holdsStore() async throws -> Bool {
+        do {
+            let rows = try await client.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
+            for try await found in rows.decode(Bool.self) { return found }
+            return false
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
     private static func applyMigrations(_ connection: PostgresConnection, schema: String, logger: Logger)
         async throws -> MigrationReport
     {

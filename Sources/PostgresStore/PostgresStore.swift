@@ -46,7 +46,8 @@ public final class PostgresStore: Sendable {
     /// and the reason), runs the pool, applies the migrations unless `migrate` is false, and
     /// gives the store to `body`; the pool stops when `body` returns.
     public static func withStore<T: Sendable>(
-        at location: PostgresLocation, migrate: Bool = true, logger: Logger = Logger(label: "runbook.postgres"),
+        at location: PostgresLocation, migrate: Bool = true, requireExisting: Bool = false,
+        logger: Logger = Logger(label: "runbook.postgres"),
         reportUnreadable: @escaping UnreadableRowReport = { _ in }, callTimeout: Duration = .seconds(15),
         _ body: (PostgresStore) async throws -> T
     ) async throws -> T {
@@ -56,6 +57,12 @@ public final class PostgresStore: Sendable {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await store.run() }
             defer { group.cancelAll() }
+            if requireExisting, try await !store.holdsStore() {
+                throw StoreError.notFound(
+                    kind: "store", name: location.description,
+                    hint: " (the database or schema holds no runbook store; a command that writes, such as "
+                        + "'runbook init' or 'runbook store migrate', creates one)")
+            }
             if migrate { try await store.migrate() }
             return try await body(store)
         }

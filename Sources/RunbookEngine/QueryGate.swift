@@ -20,8 +20,13 @@ enum QueryGate {
             let compiled = try KQL.compile(
                 text, schema: LogAnalyticsSchema.schema,
                 options: KQLOptions(now: now, timespan: timespan, rowLimit: 10_000))
-            return try await context.logStore.runLogQuery(
-                compiled, timespan: timespan, rowLimit: 10_000, timeLimit: .seconds(300))
+            let budget = KQLBudget(deadline: ContinuousClock.now.advanced(by: .seconds(300)))
+            return try await withTaskCancellationHandler {
+                try await context.logStore.runLogQuery(
+                    compiled, timespan: timespan, rowLimit: 10_000, timeLimit: .seconds(300), budget: budget)
+            } onCancel: {
+                budget.cancel()
+            }
         } catch let diagnostic as KQLDiagnostic {
             await context.sink.write(.error, "query: \(diagnostic.description)")
             return nil

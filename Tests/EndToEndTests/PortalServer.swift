@@ -56,9 +56,12 @@ struct PortalServer {
     }
 
     /// One request with curl; `form` is sent url-encoded as a POST.
-    func request(_ path: String, form: [(String, String)]? = nil, cookie: String? = nil) throws -> Answer {
+    func request(
+        _ path: String, form: [(String, String)]? = nil, cookie: String? = nil, headers: [String] = []
+    ) throws -> Answer {
         var arguments = ["-sS", "-k", "-i", "--max-time", "60"]
         if let cookie { arguments += ["-H", "Cookie: " + cookie] }
+        for header in headers { arguments += ["-H", header] }
         if let form {
             arguments += ["-X", "POST"]
             if form.isEmpty { arguments += ["--data", ""] }
@@ -87,9 +90,22 @@ struct PortalServer {
         return Answer(status: status, headers: headers, body: String(text[split.upperBound...]))
     }
 
+    /// Posts the sign-in form as a browser does: the sign-in page first (its pre-session cookie
+    /// and form field), then the form with both; `headers` adds to the post (an `Origin`).
+    func postSignIn(_ token: String, headers: [String] = []) throws -> Answer {
+        let page = try request("/portal/signin")
+        guard let setCookie = page.headers("set-cookie").first(where: { $0.hasPrefix("runbook_signin=") }),
+            let pair = setCookie.split(separator: ";").first,
+            let range = page.body.range(of: #"name="signin_token" value="[^"]+""#, options: .regularExpression)
+        else { throw CLIError(message: "the sign-in page has no pre-session token: \(page.headers)") }
+        let field = String(page.body[range].dropFirst(#"name="signin_token" value=""#.count).dropLast())
+        return try request(
+            "/portal/signin", form: [("token", token), ("signin_token", field)], cookie: String(pair), headers: headers)
+    }
+
     /// Signs in; returns the `Cookie` header value and the page's CSRF token.
     func signIn(_ token: String) throws -> (cookie: String, csrf: String) {
-        let answer = try request("/portal/signin", form: [("token", token)])
+        let answer = try postSignIn(token)
         guard answer.status == 303, let setCookie = answer.header("set-cookie"),
             let pair = setCookie.split(separator: ";").first
         else { throw CLIError(message: "sign-in failed: \(answer.status) \(answer.body)") }

@@ -104,7 +104,7 @@ import Testing
         ] {
             let expected =
                 foundation.firstMatch(in: subject, range: NSRange(subject.startIndex..., in: subject)) != nil
-            #expect(program.matches(subject) == expected, "\(pattern) on \(subject)")
+            #expect(try program.matches(subject) == expected, "\(pattern) on \(subject)")
         }
     }
 }

@@ -22,7 +22,7 @@ extension Portal {
             return render("logs", request, values)
         }
         do {
-            var query = LogQuery(text: text, rowLimit: Self.logRowLimit, timeLimit: .seconds(30))
+            var query = LogQuery(text: text, rowLimit: Self.logRowLimit, timeLimit: .seconds(30), caller: request.token)
             query.timespan = try QueryTimespan.parse(span, now: Date())
             let result = try await service.query(query)
             values["columns"] = result.table.columns.map { ["name": $0.name, "type": $0.type.rawValue] }

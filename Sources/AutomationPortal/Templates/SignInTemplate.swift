@@ -7,6 +7,7 @@ enum SignInTemplate {
           {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
           <label for="token">Token</label>
           <input id="token" name="token" type="password" autocomplete="off" required autofocus>
+          <input type="hidden" name="signin_token" value="{{signinToken}}">
           <button type="submit" class="primary">Sign in</button>
         </form>
         {{/content}}{{/layout}}

@@ -10,8 +10,9 @@ import KQL
 /// within its timespan (docs/PERFORMANCE.md).
 public enum LogQuerySnapshot {
     public static func run(
-        _ query: CompiledQuery, tables: [StoreTable], rowLimit: Int, deadline: ContinuousClock.Instant
+        _ query: CompiledQuery, tables: [StoreTable], rowLimit: Int, budget: KQLBudget
     ) async throws -> KQLResultTable {
+        SQLiteHeap.installed
         let database = try DatabaseQueue()
         try await database.write { db in
             for table in tables { try load(table, db) }
@@ -22,7 +23,7 @@ public enum LogQuerySnapshot {
                     with: Result {
                         let db = try access.get()
                         LogAnalyticsFunctions.register(on: db)
-                        return try KQLExecutor.run(query, in: db, rowLimit: rowLimit, deadline: deadline)
+                        return try KQLExecutor.run(query, in: db, rowLimit: rowLimit, budget: budget)
                     })
             }
         }

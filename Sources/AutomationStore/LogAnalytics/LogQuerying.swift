@@ -6,16 +6,21 @@ import KQL
 /// store's Log Analytics rows (`LogQuerySnapshot`).
 public protocol LogQuerying: Sendable {
     /// Runs `query`; `timespan` is the one it was compiled with (a store may read only the rows
-    /// inside it). Rows stop at `rowLimit`; past `timeLimit` the answer is partial.
-    func runLogQuery(_ query: CompiledQuery, timespan: DateInterval?, rowLimit: Int, timeLimit: Duration)
-        async throws -> KQLResultTable
+    /// inside it). Rows stop at `rowLimit`; past `timeLimit` (the budget's deadline) the answer
+    /// is partial; the budget's other limits hold too.
+    func runLogQuery(
+        _ query: CompiledQuery, timespan: DateInterval?, rowLimit: Int, timeLimit: Duration, budget: KQLBudget
+    ) async throws -> KQLResultTable
 }
 
 extension AutomationStore: LogQuerying {
-    public func runLogQuery(_ query: CompiledQuery, timespan: DateInterval?, rowLimit: Int, timeLimit: Duration)
-        async throws -> KQLResultTable
-    {
-        try await runLogQuery(query, rowLimit: rowLimit, timeLimit: timeLimit)
+    public func runLogQuery(
+        _ query: CompiledQuery, timespan: DateInterval?, rowLimit: Int, timeLimit: Duration, budget: KQLBudget
+    ) async throws -> KQLResultTable {
+        try await asyncRead { db in
+            LogAnalyticsFunctions.register(on: db)
+            return try KQLExecutor.run(query, in: db, rowLimit: rowLimit, budget: budget)
+        }
     }
 }
 

@@ -1,3 +1,5 @@
+import GRDB
+
 /// A pattern compiled for a Pike VM (a Thompson NFA simulation): matching costs
 /// O(pattern × subject) whatever the pattern, so `(a+)+$` cannot backtrack catastrophically.
 /// `matches` searches (like Kusto's `matches regex`, unanchored unless the pattern says `^`/`$`).
@@ -86,8 +88,12 @@ struct RegexProgram: Sendable {
         RegexCharSet.word.contains(value, caseless: false)
     }
 
-    /// Whether the pattern occurs in `text`.
-    func matches(_ text: String) -> Bool {
+    /// Thread steps between two looks at the budget: a look costs a clock read.
+    static let stepsPerCheck = 1 << 16
+
+    /// Whether the pattern occurs in `text`. The cost is the pattern's size times the text's
+    /// length, so a long text looks at `budget` as it goes and stops when the query must.
+    func matches(_ text: String, budget: KQLBudget? = nil) throws(DatabaseError) -> Bool {
         let subject = Array(text.unicodeScalars.map(\.value))
         let count = instructions.count
         var current = [Int]()
@@ -121,8 +127,14 @@ struct RegexProgram: Sendable {
             }
             return false
         }
+        var steps = 0
         for position in 0...subject.count {
             if add(0, position, &current, &onCurrent) { return true }
+            steps += current.count + 1
+            if steps >= Self.stepsPerCheck, let budget {
+                steps = 0
+                try budget.check()
+            }
             guard position < subject.count else { break }
             let value = subject[position]
             next.removeAll(keepingCapacity: true)

@@ -59,6 +59,7 @@ extension RunbookCommand {
 
         func validate() throws {
             if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
+            do { try ListenAddress.validate(address) } catch { throw ValidationError(error.description) }
             if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
             if tlsSelfSigned && tlsCert != nil {
                 throw ValidationError("--tls-self-signed makes its own certificate; leave out --tls-cert and --tls-key")
@@ -89,6 +90,13 @@ extension RunbookCommand {
 
         func run() async throws {
             DaemonServices.bootstrapLogging()
+            // Before anything starts or registers: a port in use is said at once.
+            do {
+                try ListenAddress.probe(address, port: port ?? (usesTLS ? 8443 : 8080))
+            } catch {
+                Terminal.error(error.description)
+                throw ExitCode(69)
+            }
             if case .postgres(let location) = try store.location() {
                 try await serveNode(location)
                 return

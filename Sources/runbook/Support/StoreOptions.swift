@@ -85,7 +85,7 @@ struct StoreOptions: ParsableArguments {
             return try await body(service)
         }
         do {
-            return try await AutomationService.withShared(location) { service in
+            return try await AutomationService.withShared(location, mustExist: !create) { service in
                 // A writer on a new database gets the embedded store's default account, so the
                 // API's paths (runbook-local / automation-default) work from the start.
                 if account,
@@ -98,6 +98,9 @@ struct StoreOptions: ParsableArguments {
                 }
                 return try await body(service)
             }
+        } catch StoreError.notFound(let kind, let name, let hint) where kind == "store" {
+            Terminal.error("no store at \(name)\(hint)")
+            throw ExitCode(66)
         } catch let error as StoreError {
             Terminal.error(error.description)
             throw ExitCode(74)
@@ -118,7 +121,9 @@ struct StoreOptions: ParsableArguments {
             return
         }
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            // The owner's alone, whatever the umask: it will hold token hashes and job output.
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             Terminal.error("cannot create the store folder \(folder): \(PlainError.reason(error))")
             throw ExitCode(74)
