@@ -12,7 +12,7 @@ struct Compiler {
     /// The compile budget: SQL a query may compile to, counting every expansion of a `let`
     /// (`let x1 = x0 | union x0;` doubles it). Past it the query is refused while compiling,
     /// before the string (or SQLite's parse of it) costs memory.
-    static let maxSQLBytes = 512 * 1024
+    static let maxSQLBytes = 4 << 20
 
     let schema: KQLSchema
     let options: KQLOptions
@@ -56,7 +56,7 @@ struct Compiler {
     func checkBudget(bytes: Int, at range: SourceRange) throws(KQLDiagnostic) {
         guard bytes > Self.maxSQLBytes else { return }
         throw error(
-            "the query compiles to more than \(Self.maxSQLBytes / 1024) KiB of SQL, the compile budget (each use of a "
+            "the query compiles to more than \(Self.maxSQLBytes >> 20) MiB of SQL, the compile budget (each use of a "
                 + "'let' name counts as what it stands for); simplify it", range)
     }
 

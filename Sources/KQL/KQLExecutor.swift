@@ -29,6 +29,7 @@ public enum KQLExecutor {
     public static func run(
         _ query: CompiledQuery, in db: Database, rowLimit: Int, budget: KQLBudget
     ) throws(KQLExecutionError) -> KQLResultTable {
+        if budget.isCancelled { throw .cancelled }
         KQLFunctions.register(on: db, budget: budget)
         var rows: [[KQLValue]] = []
         var stopped: KQLStop?
@@ -42,7 +43,7 @@ public enum KQLExecutor {
                     guard let context else { return 0 }
                     return Unmanaged<KQLBudget>.fromOpaque(context).takeUnretainedValue().exhausted() ? 1 : 0
                 }, context)
-            previousLength = sqlite3_limit(connection, SQLITE_LIMIT_LENGTH, Int32(clamping: budget.maxValueBytes))
+            previousLength = sqlite3_limit(connection, SQLITE_LIMIT_LENGTH, -1)
         }
         defer {
             if let connection {
@@ -53,7 +54,15 @@ public enum KQLExecutor {
         do {
             try withExtendedLifetime(budget) {
                 let statement = try db.makeStatement(sql: query.sql)
-                statement.arguments = StatementArguments(query.arguments.map(databaseValue))
+                // The query's own literals are bound first (the query text is bounded on its own),
+                // and a literal longer than the cap raises it to its own length: the cap is for
+                // what the statement makes.
+                try statement.setArguments(StatementArguments(query.arguments.map(databaseValue)))
+                let longestLiteral = query.arguments.map(\.approximateBytes).max() ?? 0
+                if let connection {
+                    sqlite3_limit(
+                        connection, SQLITE_LIMIT_LENGTH, Int32(clamping: max(budget.maxValueBytes, longestLiteral)))
+                }
                 let cursor = try Row.fetchCursor(statement)
                 let types = query.columns.map(\.type)
                 var resultBytes = 0

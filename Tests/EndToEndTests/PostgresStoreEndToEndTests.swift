@@ -56,6 +56,10 @@ import Testing
         let cli = CLI()
         defer { cli.cleanUp() }
         let url = try Self.freshURL()
+        // A schema without a store is refused by a command that only reads (nothing created).
+        let refused = try cli.run("nodes", "list", "--store", url)
+        #expect(refused.status == 66 && refused.stderr.contains("holds no runbook store"), "\(refused.stderr)")
+        #expect(try cli.run("store", "migrate", "--store", url).status == 0)
         let empty = try cli.run("nodes", "list", "--store", url)
         #expect(empty.status == 0, "\(empty.stderr)")
         #expect(empty.stdout.hasPrefix("No nodes have registered with "))
