@@ -96,21 +96,28 @@ extension AutomationService {
     /// `publishUnpublished` for the embedded store's default setup, which is synchronous (it
     /// runs as the store opens).
     func publishUnpublishedEmbedded(from library: RunbookLibrary) -> [Published] {
-        library.names().compactMap { name -> Published? in
-            guard (try? store.runbookResource(named: name))?.flatMap(\.published) == nil,
-                let loaded = try? library.load(name)
+        Self.defaultRunbooks(library).compactMap { name, load -> Published? in
+            guard (try? store.runbookResource(named: name))?.flatMap(\.published) == nil, let loaded = load()
             else { return nil }
             return try? publishEmbedded(loaded, from: loaded.path)
         }
+    }
+
+    /// The runbooks a new account starts with: the folder's, or where the folder holds none (the
+    /// binary run outside the repository), the ones the binary ships.
+    static func defaultRunbooks(_ library: RunbookLibrary) -> [(String, () -> LoadedRunbook?)] {
+        let names = library.names()
+        guard names.isEmpty else { return names.map { name in (name, { try? library.load(name) }) } }
+        return ShippedRunbooks.names.map { name in (name, { try? ShippedRunbooks.load(name) }) }
     }
 
     /// The shipped runbooks of a folder that are not published yet (the default setup, `init`
     /// and `apply`): an author's later edits are published explicitly, never behind their back.
     public func publishUnpublished(from library: RunbookLibrary) async -> [Published] {
         var published: [Published] = []
-        for name in library.names() {
+        for (name, load) in Self.defaultRunbooks(library) {
             guard (try? await stores.runbookResource(named: name))?.flatMap(\.published) == nil,
-                let loaded = try? library.load(name),
+                let loaded = load(),
                 let item = try? await publish(loaded, from: loaded.path)
             else { continue }
             published.append(item)

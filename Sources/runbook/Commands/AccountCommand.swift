@@ -36,10 +36,16 @@ extension RunbookCommand.AccountCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let (state, names) = try await store.withService(create: false, account: true) { service in
+            let (state, names) = try await store.withService(create: false) { service in
                 (try await service.account(namedOrDefault: name), try await service.accounts().map(\.account.name))
             }
             guard let state else {
+                if names.isEmpty {
+                    Terminal.error(
+                        "the store holds no Automation account yet: 'runbook init' creates the default one "
+                            + "(so does any command that writes, such as 'runbook run enable-tracking')")
+                    throw ExitCode(66)
+                }
                 let hint = Suggestion.hint(for: name ?? "", among: names)
                 Terminal.error("no Automation account named '\(name ?? "")'\(hint)")
                 throw ExitCode(1)
@@ -75,12 +81,16 @@ extension RunbookCommand.AccountCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let states = try await store.withService(create: false, account: true) { try await $0.accounts() }
+            let states = try await store.withService(create: false) { try await $0.accounts() }
             if json {
                 try JSONOutput.print(
                     states.map {
                         AccountDocument(account: $0.account, workspace: $0.workspace, isDefault: $0.isDefault)
                     })
+                return
+            }
+            guard !states.isEmpty else {
+                Terminal.out("No Automation accounts yet ('runbook init' creates the default one).")
                 return
             }
             var table = Table(headers: ["ACCOUNT", "REGION", "WORKSPACE", "WORKSPACE REGION", "PROFILE", "DEFAULT"])

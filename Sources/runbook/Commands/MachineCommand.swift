@@ -42,7 +42,7 @@ extension RunbookCommand.MachineCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let machines = try await store.withService(create: false, account: true) { try await $0.machines() }
+            let machines = try await store.withService(create: false) { try await $0.machines() }
             if json {
                 try JSONOutput.print(machines.map(MachineDocument.init))
                 return
@@ -67,7 +67,7 @@ extension RunbookCommand.MachineCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let found = try await store.withService(create: false, account: true) { service in
+            let found = try await store.withService(create: false) { service in
                 (try await service.machine(named: name), try await service.machineNames())
             }
             guard let state = found.0 else {

@@ -108,6 +108,8 @@ extension RunbookCommand.Run {
         // Found as without a URL: a path, or NAME.yaml in the runbooks folder (file types and
         // sizes checked there); else the store's published version.
         let file = try RunbookInput.loadFile(name, library: runbooks.library)
+        // The account first, as on a folder: a job queued before it exists could only fail.
+        try await store.withService(create: true) { _ in }
         let job: Job
         do {
             job = try await AutomationService.queueJob(

@@ -22,7 +22,7 @@ extension RunbookCommand.Tracking {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let found = try await store.withService(create: false, account: true) { service in
+            let found = try await store.withService(create: false) { service in
                 try await TrackingTarget.settings(account: account, in: service)
             }
             let (state, current) = found

@@ -167,7 +167,7 @@ struct TrackingTarget: ParsableArguments {
     @OptionGroup var store: StoreOptions
 
     func settings() async throws -> TrackingSettings {
-        try await store.withService(create: false, account: true) { service in
+        try await store.withService(create: false) { service in
             try await Self.settings(account: account, in: service).1.settings
         }
     }
@@ -177,8 +177,16 @@ struct TrackingTarget: ParsableArguments {
         -> (AccountState, TrackingSettingsVersion)
     {
         guard let state = try await service.account(namedOrDefault: account) else {
-            Terminal.error("no Automation account '\(account ?? "")'")
-            throw ExitCode(1)
+            if let account {
+                let names = try await service.accounts().map(\.account.name)
+                Terminal.error(
+                    "no Automation account named '\(account)'" + Suggestion.hint(for: account, among: names))
+                throw ExitCode(1)
+            }
+            Terminal.error(
+                "the store holds no Automation account yet: 'runbook init' creates the default one "
+                    + "(so does any command that writes, such as 'runbook run enable-tracking')")
+            throw ExitCode(66)
         }
         return (state, try await service.trackingSettings(account: state.account.name))
     }

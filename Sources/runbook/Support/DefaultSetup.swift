@@ -52,7 +52,8 @@ enum DefaultSetup {
             }, runbooks: library)
         guard let published else { return nil }
         let profileNote = profile == .azure ? "" : ", profile \(profile.rawValue)"
-        let publishedNote = published.isEmpty ? "" : "; published \(published.count) runbooks from \(library.folder)/"
+        let source = library.names().isEmpty ? "the binary's shipped runbooks" : "\(library.folder)/"
+        let publishedNote = published.isEmpty ? "" : "; published \(published.count) runbooks from \(source)"
         return "Created the default Automation account '\(accountName)' (EastUS2\(profileNote)) linked to "
             + "workspace '\(workspaceName)' (EastUS); \(machineNote)\(publishedNote)."
     }

@@ -72,16 +72,17 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// For commands whose use cases run on either kind of store: the embedded store (created if
-    /// `create`, else it must exist), or the PostgreSQL database while `body` runs. With
-    /// `account` (by default, a writer's), a store without an account gets the default one.
+    /// `create`, else it must exist), or the PostgreSQL database while `body` runs. A writer
+    /// (`create`, unless `account` is false) gives a store without an account the default one;
+    /// a command that only reads never creates anything.
     func withService<T: Sendable>(
         create: Bool, account: Bool? = nil, _ body: (AutomationService) async throws -> T
     ) async throws -> T {
-        let account = account ?? create
+        let account = create && (account ?? true)
         guard case .postgres(let location) = try self.location() else {
             let service =
                 try create
-                ? (account ? openWithAccount() : open()) : (account ? openExistingWithAccount() : openExisting())
+                ? (account ? openWithAccount() : open()) : openExisting()
             return try await body(service)
         }
         do {
@@ -91,10 +92,13 @@ struct StoreOptions: ParsableArguments {
                 if account,
                     try await service.ensureSharedAccount(DefaultSetup.account, workspace: DefaultSetup.workspace)
                 {
+                    let library = RunbookLibrary(folder: RunbookFolderOptions.defaultFolder)
+                    let published = await service.publishUnpublished(from: library)
+                    let source = library.names().isEmpty ? "the binary's shipped runbooks" : "\(library.folder)/"
                     Terminal.note(
                         "created the default Automation account '\(DefaultSetup.accountName)' (resource group "
                             + "'\(DefaultSetup.resourceGroup)', subscription \(DefaultSetup.subscription)) in \(location)"
-                    )
+                            + (published.isEmpty ? "" : "; published \(published.count) runbooks from \(source)"))
                 }
                 return try await body(service)
             }
@@ -138,13 +142,6 @@ struct StoreOptions: ParsableArguments {
         return service
     }
 
-    /// Opens an existing store for a command that reads the account's resources; a store
-    /// without an account yet gets the default one, as every store made by a writer has.
-    func openExistingWithAccount() throws -> AutomationService {
-        let service = try openExisting()
-        if let line = try DefaultSetup.ensure(service) { Terminal.note(line) }
-        return service
-    }
 }
 
 /// `--runbooks DIR`, for commands that load runbooks by name.

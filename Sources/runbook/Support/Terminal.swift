@@ -165,6 +165,14 @@ enum JSONOutput {
             var single = encoder.singleValueContainer()
             try single.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
         }
-        Terminal.exact(String(decoding: try encoder.encode(value), as: UTF8.self))
+        Terminal.exact(compactEmpty(String(decoding: try encoder.encode(value), as: UTF8.self)))
+    }
+
+    /// Foundation pretty-prints an empty list or object over three lines (`[`, a blank line,
+    /// `]`); written `[]` and `{}` here. A raw line break only ever stands between tokens
+    /// (strings escape theirs), so this never touches a value.
+    static func compactEmpty(_ text: String) -> String {
+        text.replacingOccurrences(of: #"\[\n\s*\n\s*\]"#, with: "[]", options: .regularExpression)
+            .replacingOccurrences(of: #"\{\n\s*\n\s*\}"#, with: "{}", options: .regularExpression)
     }
 }

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+/// What a new user hit in the second tour (issue 21), through the binary.
+@Suite struct SecondTourEndToEndTests {
+    /// Item 8: outside the repository the main command works (the shipped runbooks come from the
+    /// binary), and item 1's rule holds on a folder too: reading never creates an account.
+    @Test func theMainCommandWorksFromAnyFolder() throws {
+        var cli = CLI()
+        defer { cli.cleanUp() }
+        let elsewhere = NSTemporaryDirectory() + "runbook-elsewhere-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: elsewhere) }
+        cli.directory = elsewhere
+        let result = try cli.run("run", "enable-tracking")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("published 6 runbooks from the binary's shipped runbooks"), "\(result.stderr)")
+        #expect(result.stdout.contains("Completed"))
+        let listed = try cli.run("runbooks", "list")
+        for name in ["enable-tracking", "scan", "configure-tracking"] { #expect(listed.stdout.contains(name)) }
+    }
+
+    @Test func readingCommandsNeverCreateTheAccount() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run("store", "migrate").status == 0)
+        for arguments in [["account", "show"], ["tracking", "show"]] {
+            let result = try cli.run(arguments)
+            #expect(result.status == 66, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("holds no Automation account yet"), "\(result.stderr)")
+        }
+        #expect(try cli.run("machine", "list").stdout.contains("No machines"))
+        #expect(try cli.run("account", "list", "--json").stdout.contains("[]"))
+    }
+
+    /// Item 1: the first run on a new PostgreSQL database makes the account (and publishes the
+    /// shipped runbooks) before it queues the job, so a node runs it to Completed.
+    @Test(.enabled(if: PostgresStoreEndToEndTests.serverURL != nil, PostgresStoreEndToEndTests.skipNote))
+    func theFirstRunOnANewPostgreSQLDatabaseCompletes() throws {
+        var cli = CLI()
+        defer { cli.cleanUp() }
+        cli.directory = NSTemporaryDirectory()
+        let url = try PostgresStoreEndToEndTests.freshURL()
+        let queued = try cli.run("run", "enable-tracking", "--store", url, "--json")
+        #expect(queued.status == 0, "\(queued.stderr)")
+        #expect(queued.stderr.contains("created the default Automation account"), "\(queued.stderr)")
+        let pass = try cli.run("scheduler", "--once", "--store", url)
+        #expect(pass.status == 0, "\(pass.stderr)")
+        let shown = try cli.run("jobs", "show", "latest", "--store", url)
+        #expect(shown.stdout.contains("Completed"), "\(shown.stdout)\(shown.stderr)")
+        #expect(!shown.stdout.contains("no usable Automation account"))
+    }
+}
