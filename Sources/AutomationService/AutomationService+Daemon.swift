@@ -13,7 +13,7 @@ extension AutomationService {
     /// `retention` nil keeps all history.
     public func daemonServices(
         library: RunbookLibrary, poll: Double, concurrency: Int, grace: Double, retention: Duration?,
-        logger: Logger, inbox: JobInbox? = nil, node: NodeSettings? = nil
+        logger: Logger, inbox: JobInbox? = nil, node: NodeSettings? = nil, nodeRegistered: Bool = false
     ) throws(ServiceError) -> (tick: SchedulerTick, services: [ServiceGroupConfiguration.ServiceConfiguration]) {
         let store = try self.store
         let runner = JobRunner(
@@ -34,10 +34,18 @@ extension AutomationService {
             // period, and no other node recovers jobs that are finishing.
             services.insert(
                 .init(
-                    service: NodeHeartbeat(store: AsyncAutomationStore(store), settings: node, logger: logger),
+                    service: NodeHeartbeat(
+                        store: AsyncAutomationStore(store), settings: node, logger: logger, registered: nodeRegistered),
                     successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "node"), at: 0)
         }
         return (tick, services)
+    }
+
+    /// Registers this process as a node of the embedded store before its services start (an
+    /// id another live process holds is `StoreError.nodeInUse`); pass `nodeRegistered: true`
+    /// to `daemonServices` then.
+    public func registerNode(_ settings: NodeSettings, logger: Logger) async throws -> Bool {
+        try await NodeService.register(AsyncAutomationStore(try store), settings, logger)
     }
 
     /// History retention over `store` (none when `retention` is nil: all history is kept).

@@ -50,10 +50,15 @@ extension AutomationService {
             {
                 logger.notice("created the default Automation account", metadata: ["account": "\(account.name)"])
             }
+            // Registered before anything starts: an id another live process holds is refused
+            // before `serve` says it is serving.
+            var named = logger
+            named[metadataKey: "node.id"] = "\(settings.id)"
+            guard try await NodeService.register(store, settings, named) else { return }
             let wakeup = NodeWakeup()
             let node = NodeService(
                 store: store, tick: tick, runner: runner, settings: settings, logger: logger, wakeup: wakeup,
-                timeLimit: { job in await scheduleTimeLimit(job, store) })
+                timeLimit: { job in await scheduleTimeLimit(job, store) }, registered: true)
             let others = try companions?(AutomationService(postgres: store), wakeup) ?? []
             var configuration = ServiceGroupConfiguration(
                 services: [.init(service: node, successTerminationBehavior: .gracefullyShutdownGroup)] + others

@@ -21,20 +21,43 @@ extension AsyncAutomationStore: NodeStoring {
         try await write { db in
             let now = Date()
             if let row = try Row.fetchOne(
-                db, sql: "SELECT host, pid, heartbeatAt FROM node WHERE id = ?", arguments: [id]),
+                db, sql: "SELECT host, pid, heartbeatAt, stoppedAt FROM node WHERE id = ?", arguments: [id]),
                 let otherHost = row["host"] as String?, let otherPid = row["pid"] as Int?,
-                let heartbeat = row["heartbeatAt"] as Date?,
+                let heartbeat = row["heartbeatAt"] as Date?, row["stoppedAt"] as Date? == nil,
                 otherHost != host || otherPid != pid, heartbeat >= now.addingTimeInterval(-lease.inSeconds)
             {
                 throw StoreError.nodeInUse(id: id, host: otherHost, pid: otherPid)
             }
             try db.execute(
                 sql: """
-                    INSERT INTO node (id, host, pid, startedAt, heartbeatAt) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO node (id, host, pid, startedAt, heartbeatAt, leaseSeconds) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid,
-                        startedAt = excluded.startedAt, heartbeatAt = excluded.heartbeatAt
-                    """, arguments: [id, host, pid, now, now])
+                        startedAt = excluded.startedAt, heartbeatAt = excluded.heartbeatAt,
+                        leaseSeconds = excluded.leaseSeconds, stoppedAt = NULL
+                    """, arguments: [id, host, pid, now, now, lease.inSeconds])
+            try Self.pruneStoppedNodes(db, now: now)
         }
+    }
+
+    public func stopNode(id: String) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE node SET stoppedAt = ? WHERE id = ?", arguments: [Date(), id])
+        }
+    }
+
+    /// Stopped nodes past their retention that hold no unfinished job leave the list (ended jobs
+    /// let go of their lease's node first: the row is history, not a reference).
+    static func pruneStoppedNodes(_ db: Database, now: Date) throws {
+        let cutoff = now.addingTimeInterval(-NodeInfo.stoppedRetention)
+        try db.execute(
+            sql: """
+                UPDATE job SET leaseNode = NULL, leaseExpiresAt = NULL
+                WHERE status IN \(Self.final) AND leaseNode IN (SELECT id FROM node WHERE stoppedAt < ?)
+                """, arguments: [cutoff])
+        try db.execute(
+            sql: """
+                DELETE FROM node WHERE stoppedAt < ? AND NOT EXISTS (SELECT 1 FROM job WHERE leaseNode = node.id)
+                """, arguments: [cutoff])
     }
 
     public func heartbeat(node id: String, lease: Duration) async throws -> [String] {
@@ -150,7 +173,8 @@ extension AsyncAutomationStore: NodeStoring {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT node.id, node.host, node.pid, node.startedAt, node.heartbeatAt,
+                    SELECT node.id, node.host, node.pid, node.startedAt, node.heartbeatAt, node.leaseSeconds,
+                        node.stoppedAt,
                         (SELECT group_concat(id, char(10)) FROM (SELECT id FROM job WHERE leaseNode = node.id
                             AND status NOT IN \(Self.final) ORDER BY id)) AS jobs
                     FROM node ORDER BY node.id
@@ -160,7 +184,9 @@ extension AsyncAutomationStore: NodeStoring {
                 return NodeInfo(
                     id: try stored.text("id"), host: try stored.text("host"), pid: try stored.integer("pid"),
                     startedAt: try stored.date("startedAt"), heartbeatAt: try stored.date("heartbeatAt"),
-                    jobs: (try stored.optionalText("jobs"))?.split(separator: "\n").map(String.init) ?? [])
+                    jobs: (try stored.optionalText("jobs"))?.split(separator: "\n").map(String.init) ?? [],
+                    leaseSeconds: Double.fromDatabaseValue(stored.value("leaseSeconds")) ?? 30,
+                    stoppedAt: try stored.optionalDate("stoppedAt"))
             }
         }
     }

@@ -139,6 +139,13 @@ enum Migrations {
             }
             try db.create(index: "job_lease", on: "job", columns: ["leaseNode", "leaseExpiresAt"])
         }
+        migrator.registerMigration("v13-node-stop") { db in
+            // A clean stop frees the node's id at once; the lease tells a stale node from a live one.
+            try db.alter(table: "node") { t in
+                t.add(column: "stoppedAt", .datetime)
+                t.add(column: "leaseSeconds", .double).notNull().defaults(to: 30)
+            }
+        }
         return migrator
     }
 

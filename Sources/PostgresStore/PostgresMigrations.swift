@@ -15,6 +15,7 @@ enum PostgresMigrations {
         ),
         ("v2-nodes-and-leases", PostgresSchema.nodes),
         ("v3-machines-and-change-tracking", PostgresSchema.changeTracking),
+        ("v4-node-stop", PostgresSchema.nodeStop),
     ]
 
     static var names: [String] { all.map(\.name) }

@@ -166,6 +166,14 @@ enum PostgresSchema {
         """
     ]
 
+    /// A clean stop frees the node's id at once; the lease tells a stale node from a live one.
+    static let nodeStop = [
+        """
+        ALTER TABLE node ADD COLUMN stopped_at timestamptz,
+            ADD COLUMN lease_seconds double precision NOT NULL DEFAULT 30 CHECK (lease_seconds > 0)
+        """
+    ]
+
     static let nodes = [
         // A node: a process with an id and a heartbeat.
         """

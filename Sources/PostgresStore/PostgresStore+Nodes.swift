@@ -13,14 +13,18 @@ extension PostgresStore: NodeStoring {
     public func registerNode(id: String, host: String, pid: Int, lease: Duration) async throws {
         let taken = try await rows(
             """
-            INSERT INTO node (id, host, pid, started_at, heartbeat_at) VALUES (\(id), \(host), \(pid), now(), now())
+            INSERT INTO node (id, host, pid, started_at, heartbeat_at, lease_seconds)
+            VALUES (\(id), \(host), \(pid), now(), now(), \(lease.inSeconds))
             ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, started_at = excluded.started_at,
-                heartbeat_at = excluded.heartbeat_at
-            WHERE (node.host = excluded.host AND node.pid = excluded.pid)
+                heartbeat_at = excluded.heartbeat_at, lease_seconds = excluded.lease_seconds, stopped_at = NULL
+            WHERE (node.host = excluded.host AND node.pid = excluded.pid) OR node.stopped_at IS NOT NULL
                 OR node.heartbeat_at < now() - make_interval(secs => \(lease.inSeconds))
             RETURNING 1
             """)
-        guard taken.isEmpty else { return }
+        if !taken.isEmpty {
+            try await pruneStoppedNodes()
+            return
+        }
         let holder = try await rows("SELECT host, pid FROM node WHERE id = \(id)").first
         let (otherHost, otherPid) = try holder?.decode((String, Int).self) ?? ("?", 0)
         throw StoreError.nodeInUse(id: id, host: otherHost, pid: otherPid)
@@ -137,9 +141,35 @@ extension PostgresStore: NodeStoring {
         }
     }
 
+    public func stopNode(id: String) async throws {
+        _ = try await rows("UPDATE node SET stopped_at = now() WHERE id = \(id)")
+    }
+
+    /// Stopped nodes past their retention that hold no unfinished job leave the list (ended jobs
+    /// let go of the node first), in one transaction.
+    func pruneStoppedNodes() async throws {
+        let logger = logger
+        let retention = NodeInfo.stoppedRetention
+        try await transaction { connection in
+            var release: PostgresQuery = """
+                UPDATE job SET lease_node = NULL, lease_expires_at = NULL
+                WHERE lease_node IN (
+                    SELECT id FROM node WHERE stopped_at < now() - make_interval(secs => \(retention)))
+                """
+            release.sql += " AND status IN \(JobStatus.finalSQL)"
+            try await connection.query(release, logger: logger)
+            try await connection.query(
+                """
+                DELETE FROM node WHERE stopped_at < now() - make_interval(secs => \(retention))
+                    AND NOT EXISTS (SELECT 1 FROM job WHERE job.lease_node = node.id)
+                """, logger: logger)
+        }
+    }
+
     public func nodes() async throws -> [NodeInfo] {
         var query: PostgresQuery = """
-            SELECT node.id, node.host, node.pid, node.started_at, node.heartbeat_at,
+            SELECT node.id, node.host, node.pid, node.started_at, node.heartbeat_at, node.lease_seconds,
+                node.stopped_at,
                 COALESCE(array_agg(job.id::text ORDER BY job.id) FILTER (WHERE job.id IS NOT NULL), '{}') AS jobs
             FROM node LEFT JOIN job ON job.lease_node = node.id
             """
@@ -148,7 +178,9 @@ extension PostgresStore: NodeStoring {
             NodeInfo(
                 id: try row.text("id"), host: try row.text("host"), pid: try row.integer("pid"),
                 startedAt: try row.date("started_at"), heartbeatAt: try row.date("heartbeat_at"),
-                jobs: try row.decode([String].self, "jobs", "a list of job ids"))
+                jobs: try row.decode([String].self, "jobs", "a list of job ids"),
+                leaseSeconds: try row.decode(Double.self, "lease_seconds", "a number"),
+                stoppedAt: try row.optionalDate("stopped_at"))
         }
     }
 }

@@ -12,17 +12,22 @@ public struct NodeHeartbeat: Service {
     let store: any NodeStoring
     let settings: NodeSettings
     let logger: Logger
+    /// Registered before the group started (`runbook serve` checks its id before it listens).
+    let registered: Bool
 
-    public init(store: any NodeStoring, settings: NodeSettings, logger: Logger) {
+    public init(store: any NodeStoring, settings: NodeSettings, logger: Logger, registered: Bool = false) {
         self.store = store
         self.settings = settings
         self.logger = logger
+        self.registered = registered
     }
 
     public func run() async throws {
         var log = logger
         log[metadataKey: "node.id"] = "\(settings.id)"
-        guard try await NodeService.register(store, settings, log) else { return }
+        if !registered {
+            guard try await NodeService.register(store, settings, log) else { return }
+        }
         log.info("node registered", metadata: ["lease.seconds": "\(settings.lease.components.seconds)"])
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
@@ -40,6 +45,8 @@ public struct NodeHeartbeat: Service {
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.heartbeat) }
         }
+        // A clean stop frees the id at once for the next process (none waits out a lease).
+        try? await store.stopNode(id: settings.id)
     }
 
 }

@@ -59,12 +59,15 @@ public struct NodeService: Service {
     /// The time limit a claimed job runs under (a schedule's `timeout`), or nil.
     let timeLimit: @Sendable (Job) async -> Duration?
     let now: @Sendable () -> Date
+    /// Registered before the group started (`runbook serve` checks its id before it listens).
+    let registered: Bool
 
     public init(
         store: any NodeStoring, tick: SchedulerTick, runner: JobRunner, settings: NodeSettings, logger: Logger,
         wakeup: NodeWakeup? = nil, timeLimit: @escaping @Sendable (Job) async -> Duration? = { _ in nil },
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, registered: Bool = false
     ) {
+        self.registered = registered
         self.store = store
         self.tick = tick
         self.runner = runner
@@ -104,7 +107,9 @@ public struct NodeService: Service {
         var named = logger
         named[metadataKey: "node.id"] = "\(settings.id)"
         let log = named
-        guard try await Self.register(store, settings, log) else { return }
+        if !registered {
+            guard try await Self.register(store, settings, log) else { return }
+        }
         log.info(
             "node started",
             metadata: [
@@ -116,6 +121,8 @@ public struct NodeService: Service {
             shuttingDown.set()
             log.info("shutting down: no new claims or passes; running jobs may finish within the grace period")
         }
+        // A clean stop frees the id at once for the next process (none waits out a lease).
+        try? await store.stopNode(id: settings.id)
         log.info("node stopped")
     }
 
@@ -123,7 +130,8 @@ public struct NodeService: Service {
     /// went away); false when the process is asked to stop first. A node whose database does not
     /// answer at all when it starts exits with the reason before it gets here (`runNode`).
     /// An id another live process holds is thrown: the node does not start.
-    static func register(_ store: any NodeStoring, _ settings: NodeSettings, _ log: Logger) async throws -> Bool {
+    public static func register(_ store: any NodeStoring, _ settings: NodeSettings, _ log: Logger) async throws -> Bool
+    {
         while true {
             do {
                 try await store.registerNode(

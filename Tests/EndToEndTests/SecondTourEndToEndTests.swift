@@ -50,4 +50,23 @@ import Testing
         #expect(shown.stdout.contains("Completed"), "\(shown.stdout)\(shown.stderr)")
         #expect(!shown.stdout.contains("no usable Automation account"))
     }
+
+    /// Item 3: a clean stop frees the node id at once, and a refusal comes before "Serving".
+    @Test func aCleanStopFreesTheNodeIdAndRefusalsComeBeforeServing() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run("init").status == 0)
+        let scheduler = try cli.start(["scheduler", "--node", "a", "--poll", "0.2"])
+        #expect(cli.waitFor { (try? cli.run("nodes", "list").stdout.contains("live")) == true })
+        scheduler.terminate()
+        scheduler.waitUntilExit()
+        #expect(try cli.run("nodes", "list").stdout.contains("stopped"))
+        let server = try PortalServer.start(cli, options: ["--node", "a"])
+        defer { server.stop() }
+        let second = try cli.run("serve", "--node", "a", "--port", "0")
+        #expect(second.status == 74)
+        #expect(second.stderr.contains("the node id 'a' is in use"), "\(second.stderr)")
+        #expect(!second.stdout.contains("Serving"), "\(second.stdout)")
+        #expect(!second.stderr.contains("CancellationError"))
+    }
 }

@@ -118,3 +118,28 @@ extension StoreContractTests {
         }
     }
 }
+
+extension StoreContractTests {
+    /// A clean stop frees the id at once (issue 21, item 3), and the node is listed as stopped
+    /// (item 11); a silent one is stale once its lease has passed.
+    @Test(arguments: StoreKind.available) func aCleanStopFreesTheIdAtOnce(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.registerNode(id: "a", host: "host-a", pid: 41, lease: .seconds(30))
+            let live = try #require(try await store.nodes().first { $0.id == "a" })
+            #expect(live.state(at: Date()) == .live)
+            #expect(live.leaseSeconds == 30)
+            try await store.stopNode(id: "a")
+            let stopped = try #require(try await store.nodes().first { $0.id == "a" })
+            #expect(stopped.state(at: Date()) == .stopped)
+            #expect(stopped.stoppedAt != nil)
+            // Another process takes the id at once, and is live again.
+            try await store.registerNode(id: "a", host: "host-b", pid: 42, lease: .seconds(30))
+            let taken = try #require(try await store.nodes().first { $0.id == "a" })
+            #expect(taken.pid == 42 && taken.stoppedAt == nil)
+            // Killed (no stop): stale once silent for its lease.
+            try await store.registerNode(id: "b", host: "host-b", pid: 43, lease: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await store.nodes().first { $0.id == "b" }?.state(at: Date()) == .stale)
+        }
+    }
+}

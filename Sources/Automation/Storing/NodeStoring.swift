@@ -34,10 +34,23 @@ public protocol NodeStoring: Sendable {
     func recoverExpiredLeases() async throws -> [RecoveredJob]
     /// Every node with its last heartbeat and the unfinished jobs it holds.
     func nodes() async throws -> [NodeInfo]
+    /// Records a clean stop: the id is free at once for the next process (no lease to wait
+    /// out), and `nodes` shows the node as stopped. Stopped nodes that hold no job are pruned
+    /// once they have been stopped for `NodeInfo.stoppedRetention`, when a node registers.
+    func stopNode(id: String) async throws
 }
 
 /// A node as the store knows it.
 public struct NodeInfo: Sendable, Hashable {
+    /// Whether a node is running: it heartbeats (live), it stopped heartbeating without saying
+    /// so and its lease has passed (stale: killed, hung, cut off), or it stopped cleanly.
+    public enum State: String, Sendable, Hashable, Codable, CaseIterable {
+        case live, stale, stopped
+    }
+
+    /// How long a cleanly stopped node stays listed.
+    public static let stoppedRetention: TimeInterval = 7 * 86_400
+
     public var id: String
     public var host: String
     public var pid: Int
@@ -45,14 +58,28 @@ public struct NodeInfo: Sendable, Hashable {
     public var heartbeatAt: Date
     /// Unfinished jobs it holds a lease on, by id.
     public var jobs: [String]
+    /// The lease it registered with: silent for longer than this, it is stale.
+    public var leaseSeconds: Double
+    /// When it stopped cleanly; nil while it runs (or if it died).
+    public var stoppedAt: Date?
 
-    public init(id: String, host: String, pid: Int, startedAt: Date, heartbeatAt: Date, jobs: [String]) {
+    public init(
+        id: String, host: String, pid: Int, startedAt: Date, heartbeatAt: Date, jobs: [String],
+        leaseSeconds: Double = 30, stoppedAt: Date? = nil
+    ) {
         self.id = id
         self.host = host
         self.pid = pid
         self.startedAt = startedAt
         self.heartbeatAt = heartbeatAt
         self.jobs = jobs
+        self.leaseSeconds = leaseSeconds
+        self.stoppedAt = stoppedAt
+    }
+
+    public func state(at now: Date) -> State {
+        if stoppedAt != nil { return .stopped }
+        return now.timeIntervalSince(heartbeatAt) > leaseSeconds ? .stale : .live
     }
 }
 

@@ -29,7 +29,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
             return "job \(job) is no longer held by node \(node): its lease expired and another node recovered it"
         case .nodeInUse(let id, let host, let pid):
             return "the node id '\(id)' is in use by process \(pid) on \(host), which heartbeats within its lease; "
-                + "give this process another --node, or stop that one and wait a lease"
+                + "give this process another --node, or stop that one (a clean stop frees the id at once; "
+                + "a killed process's id is free once its lease has passed)"
         case .alreadyEnded(let job, let status):
             return "job \(job) already ended (\(status.rawValue)); an ended job does not change again"
         }

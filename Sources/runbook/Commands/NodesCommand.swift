@@ -16,6 +16,10 @@ extension RunbookCommand {
                 expire. Nodes share a PostgreSQL store across hosts; on the embedded store they are \
                 the processes of one host.
 
+                STATE: live (heartbeating), stale (silent for longer than its lease: killed, hung \
+                or cut off; its jobs are recovered), stopped (it stopped cleanly; its id is free at \
+                once). Stopped nodes are listed for 7 days, then pruned.
+
                 Examples:
                   runbook nodes list
                   runbook nodes list --store postgresql://runbook@db1:5432/automation
@@ -48,10 +52,12 @@ extension RunbookCommand {
                     Terminal.out("No nodes have registered with \(location).")
                     return
                 }
-                var table = Table(headers: ["NODE", "HOST", "PID", "STARTED", "LAST HEARTBEAT", "JOBS"])
+                let now = Date()
+                var table = Table(headers: ["NODE", "STATE", "HOST", "PID", "STARTED", "LAST HEARTBEAT", "JOBS"])
                 for node in nodes {
                     table.rows.append([
-                        node.id, node.host, String(node.pid), Terminal.time(node.startedAt),
+                        node.id, node.state(at: now).rawValue, node.host, String(node.pid),
+                        Terminal.time(node.startedAt),
                         Terminal.time(node.heartbeatAt), node.jobs.isEmpty ? "-" : node.jobs.joined(separator: ", "),
                     ])
                 }
@@ -69,6 +75,9 @@ struct NodeDocument: Encodable {
     var startedAt: Date
     var heartbeatAt: Date
     var jobs: [String]
+    var state: NodeInfo.State
+    var stoppedAt: Date?
+    var leaseSeconds: Double
 
     init(_ node: NodeInfo) {
         id = node.id
@@ -77,5 +86,26 @@ struct NodeDocument: Encodable {
         startedAt = node.startedAt
         heartbeatAt = node.heartbeatAt
         jobs = node.jobs
+        state = node.state(at: Date())
+        stoppedAt = node.stoppedAt
+        leaseSeconds = node.leaseSeconds
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        // Every key always present (null when empty), as every document's schema says.
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(host, forKey: .host)
+        try container.encode(pid, forKey: .pid)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(heartbeatAt, forKey: .heartbeatAt)
+        try container.encode(jobs, forKey: .jobs)
+        try container.encode(state, forKey: .state)
+        try container.encode(stoppedAt, forKey: .stoppedAt)
+        try container.encode(leaseSeconds, forKey: .leaseSeconds)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, host, pid, startedAt, heartbeatAt, jobs, state, stoppedAt, leaseSeconds
     }
 }

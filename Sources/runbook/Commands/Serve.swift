@@ -112,10 +112,20 @@ extension RunbookCommand {
                 tls = RunbookServer.TLSFiles(certificate: tlsCert, key: tlsKey)
             }
             let inbox = JobInbox()
+            let settings = nodeOptions.settings(poll: poll, concurrency: concurrency)
+            // The node id before anything listens: a refusal never follows "Serving".
+            do {
+                guard try await service.registerNode(settings, logger: Logger(label: "runbook.scheduler")) else {
+                    return
+                }
+            } catch let error as StoreError {
+                Terminal.error(error.description)
+                throw ExitCode(74)
+            }
             let (_, services) = try service.daemonServices(
                 library: runbooks.library, poll: poll, concurrency: concurrency, grace: grace,
                 retention: DaemonServices.retention(retention), logger: Logger(label: "runbook.scheduler"),
-                inbox: inbox, node: nodeOptions.settings(poll: poll, concurrency: concurrency))
+                inbox: inbox, node: settings, nodeRegistered: true)
             let server = RunbookServer(
                 host: address, port: port ?? (tls == nil ? 8080 : 8443), tls: tls, service: service,
                 submission: inbox, logger: Logger(label: "runbook.http"))
