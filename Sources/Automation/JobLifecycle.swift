@@ -14,7 +14,7 @@ public enum JobLifecycle {
     public static func stop(_ status: JobStatus, owned: Bool) -> StopDecision {
         if status.isFinal { return .alreadyFinal(status) }
         if !owned && (status == .suspended || status == .resuming) {
-            return .stopNow(exception: "stopped while \(status.rawValue.lowercased()) ('runbook jobs stop')")
+            return .stopNow(exception: "Stop requested: the job was stopped while \(status.rawValue.lowercased())")
         }
         return .request(enterStopping: status != .stopping)
     }

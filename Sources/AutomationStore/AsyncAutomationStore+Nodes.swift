@@ -151,12 +151,7 @@ extension AsyncAutomationStore: NodeStoring {
                     // was suspending) would be Suspended, and a resumed process could start it again
                     // (nothing fences a Suspended job): it waits until its process resumes or dies.
                     guard [.running, .stopping].contains(status) else { continue }
-                    // Last seen alive: its node's last heartbeat while it held the job (a long step
-                    // writes nothing), if that is later than its last record.
-                    let seen = min(try stored.date("heartbeatAt"), try stored.date("leaseExpiresAt"))
-                    if let ending = try store.recoverExpired(
-                        db, job: id, status: status, reason: reason, seen: seen, at: now)
-                    {
+                    if let ending = try store.recoverExpired(db, job: id, status: status, reason: reason, at: now) {
                         recovered.append(RecoveredJob(id: id, status: ending))
                     }
                 } catch let problem as RowProblem {

@@ -27,8 +27,8 @@ extension AsyncAutomationStore: JobRecording {
         try await write { db in try AutomationStore.appendStream(db, job: id, entries) }
     }
 
-    public func stopRequested(job id: String) async throws -> Bool {
-        try await read { db in try AutomationStore.stopRequested(db, job: id) }
+    public func pendingRequests(job id: String) async throws -> JobStepRequests {
+        try await read { db in try AutomationStore.pendingRequests(db, job: id) }
     }
 
     public func streamUsage(job id: String) async throws -> [StreamKind: JobStreamUsage] {

@@ -89,17 +89,16 @@ extension AutomationStore {
     /// Recovers a job whose lease expired (its node stopped heartbeating), in the caller's
     /// transaction; nil when it moved on since it was read.
     func recoverExpired(
-        _ db: Database, job id: String, status: JobStatus, reason: String, seen: Date, at now: Date
+        _ db: Database, job id: String, status: JobStatus, reason: String, at now: Date
     ) throws -> JobStatus? {
         guard let record = try JobRecord.fetchOne(db, key: id), record.status == status.rawValue else { return nil }
-        return try Self.recover(db, record, status: status, reason: reason, seen: seen, at: now)
+        return try Self.recover(db, record, status: status, reason: reason, at: now)
     }
 
     /// What recovery does to an unfinished job nobody runs any more: `JobLifecycle.recover`
     /// decides; its process and lease are let go.
-    /// `seen`: when it was last known to run, besides its own records (its node's last heartbeat).
     private static func recover(
-        _ db: Database, _ record: JobRecord, status: JobStatus, reason: String, seen: Date? = nil, at now: Date
+        _ db: Database, _ record: JobRecord, status: JobStatus, reason: String, at now: Date
     ) throws -> JobStatus {
         let id = record.id
         let committed = try committedWork(db, job: id)
@@ -115,9 +114,10 @@ extension AutomationStore {
                 record.ownerHost = nil
             }
         case .stopped(let exception), .failed(let exception):
-            let end = max(try lastActivity(db, job: id, record: record), seen ?? .distantPast)
+            // It ends when it is marked ended, as its status history says: a long step writes
+            // nothing, so its last record may be long before it stopped running.
             try transition(db, job: id, to: decision.status, at: now) { record in
-                record.endedAt = end
+                record.endedAt = now
                 record.exception = exception
             }
         }
@@ -128,22 +128,6 @@ extension AutomationStore {
     /// The job is no node's any more (it ended, or waits Suspended for a resume).
     static func releaseLease(_ db: Database, job id: String) throws {
         try db.execute(sql: "UPDATE job SET leaseNode = NULL, leaseExpiresAt = NULL WHERE id = ?", arguments: [id])
-    }
-
-    /// The last time the job was seen doing something: its latest status change, stream record
-    /// or committed change. Its duration runs to there; the status history keeps the time of
-    /// recovery itself.
-    static func lastActivity(_ db: Database, job id: String, record: JobRecord) throws -> Date {
-        let row = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT MAX(
-                    COALESCE((SELECT MAX(at) FROM jobStatus WHERE jobId = ?1), ''),
-                    COALESCE((SELECT MAX(at) FROM jobStream WHERE jobId = ?1), ''),
-                    COALESCE((SELECT MAX(timeGenerated) FROM configurationChange WHERE jobId = ?1), '')) AS at
-                """, arguments: [id])
-        let seen = row.flatMap { try? StoredRow($0).optionalDate("at") }
-        return [seen, record.startedAt, record.createdAt].compactMap { $0 }.max() ?? record.createdAt
     }
 
     /// What the job committed before its process died, as a clause of its exception: a scan

@@ -28,17 +28,21 @@ extension AutomationStore {
         }
     }
 
-    public func stopRequested(job id: String) throws -> Bool {
-        try writer.read { db in try Self.stopRequested(db, job: id) }
+    public func pendingRequests(job id: String) throws -> JobStepRequests {
+        try writer.read { db in try Self.pendingRequests(db, job: id) }
     }
 
-    static func stopRequested(_ db: Database, job id: String) throws -> Bool {
+    static func pendingRequests(_ db: Database, job id: String) throws -> JobStepRequests {
         // Whether a stop was asked, not when: a value that is not a date still counts. A job that
         // already ended (recovered while its process was paused) stops its runner too.
-        try Bool.fetchOne(
-            db,
-            sql: """
-                SELECT stopRequestedAt IS NOT NULL OR status IN \(JobStatus.finalSQL) FROM job WHERE id = ?
-                """, arguments: [id]) ?? false
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT stopRequestedAt IS NOT NULL OR status IN \(JobStatus.finalSQL) AS stop,
+                        suspendRequestedAt IS NOT NULL AS suspend FROM job WHERE id = ?
+                    """, arguments: [id])
+        else { return JobStepRequests(stop: false, suspend: false) }
+        return JobStepRequests(stop: row["stop"] as Bool? ?? false, suspend: row["suspend"] as Bool? ?? false)
     }
 }

@@ -96,10 +96,7 @@ extension PostgresStore: NodeStoring {
             let now = try await connection.rows("SELECT now()", logger: logger).first?.decode(Date.self) ?? Date()
             var query: PostgresQuery = """
                 SELECT job.id, job.status, job.checkpoint_step, job.lease_expires_at, node.id AS node, node.host,
-                    node.pid, node.heartbeat_at,
-                    GREATEST((SELECT MAX(at) FROM job_status WHERE job_id = job.id),
-                        (SELECT MAX(at) FROM job_stream WHERE job_id = job.id), job.started_at, job.created_at,
-                        LEAST(node.heartbeat_at, job.lease_expires_at)) AS last_activity
+                    node.pid, node.heartbeat_at
                 FROM job JOIN node ON node.id = job.lease_node
                 WHERE job.lease_expires_at < now()
                 """
@@ -127,11 +124,12 @@ extension PostgresStore: NodeStoring {
                 case .stopped(let exception), .failed(let exception):
                     try await Self.transition(
                         expired.id, to: decision.status, at: now, exception: .set(exception), connection, logger)
-                    // It ended when it was last seen: its last record, or its node's last heartbeat
-                    // that held it (a long step writes nothing); the history keeps the recovery's time.
+                    // It ends when it is marked ended, as its status history says: a long step writes
+                    // nothing, so its last record (or its node's last heartbeat) may be long before
+                    // it stopped running; the exception says when the node went silent.
                     try await connection.query(
                         """
-                        UPDATE job SET ended_at = \(expired.lastActivity), lease_node = NULL, lease_expires_at = NULL
+                        UPDATE job SET ended_at = \(now), lease_node = NULL, lease_expires_at = NULL
                         WHERE id = \(expired.id)
                         """, logger: logger)
                 }
@@ -190,14 +188,12 @@ private struct ExpiredLease {
     var id: String
     var status: JobStatus
     var checkpointStep: Int?
-    var lastActivity: Date
     var reason: String
 
     init(_ row: StoredColumns) throws {
         id = try row.text("id")
         status = try row.enumeration(JobStatus.self, "status")
         checkpointStep = try row.optionalInteger("checkpoint_step")
-        lastActivity = try row.date("last_activity")
         reason = LeaseExpiry.reason(
             node: try row.text("node"), pid: try row.integer("pid"), host: try row.text("host"),
             heartbeat: try row.date("heartbeat_at"), expired: try row.date("lease_expires_at"), status: status)

@@ -27,9 +27,16 @@ extension PostgresStore: JobRecording {
         try await Self.appendStream(self, job: id, entries, fence: nil)
     }
 
-    public func stopRequested(job id: String) async throws -> Bool {
-        try await rows("SELECT stop_requested_at IS NOT NULL FROM job WHERE id = \(id)").first?.decode(Bool.self)
-            ?? false
+    public func pendingRequests(job id: String) async throws -> JobStepRequests {
+        guard
+            let row = try await rows(
+                """
+                SELECT stop_requested_at IS NOT NULL, suspend_requested_at IS NOT NULL FROM job WHERE id = \(id)
+                """
+            ).first
+        else { return JobStepRequests(stop: false, suspend: false) }
+        let (stop, suspend) = try row.decode((Bool, Bool).self)
+        return JobStepRequests(stop: stop, suspend: suspend)
     }
 
     public func streamUsage(job id: String) async throws -> [StreamKind: JobStreamUsage] {
@@ -202,7 +209,9 @@ public struct NodeJobRecorder: JobRecording {
         try await PostgresStore.appendStream(store, job: id, entries, fence: node)
     }
 
-    public func stopRequested(job id: String) async throws -> Bool { try await store.stopRequested(job: id) }
+    public func pendingRequests(job id: String) async throws -> JobStepRequests {
+        try await store.pendingRequests(job: id)
+    }
 
     public func streamUsage(job id: String) async throws -> [StreamKind: JobStreamUsage] {
         try await store.streamUsage(job: id)

@@ -213,25 +213,35 @@ public struct JobRunner: Sendable {
         sink: JobStreamWriter
     ) async -> Ending {
         let limit = prepared.timeLimit ?? prepared.runbook.timeout ?? Self.defaultJobTimeout
+        let cursor = StepCursor()
         let work: @Sendable () async -> TimeLimit.Outcome<Ending> = {
             await TimeLimit.run(limit, clock: self.clock) {
-                await self.runSteps(prepared, jobId: jobId, from: first, firstBoundary: firstBoundary, sink: sink)
+                await self.runSteps(
+                    prepared, jobId: jobId, from: first, firstBoundary: firstBoundary, sink: sink, cursor: cursor)
             }
         }
         let result: TimeLimit.Outcome<Ending>
         if let stopPoll {
-            guard
-                let raced = await StopWatch.race(
-                    work, poll: stopPoll, clock: clock,
-                    stopped: {
-                        (try? await self.store.stopRequested(job: jobId)) ?? false
-                    })
-            else {
-                let message = "job stopped: stop requested ('runbook jobs stop')"
-                await sink.write(.error, message)
+            let none = JobStepRequests(stop: false, suspend: false)
+            switch await StopWatch.race(
+                work, poll: stopPoll, clock: clock,
+                asked: { (try? await self.store.pendingRequests(job: jobId)) ?? none })
+            {
+            case .finished(let raced):
+                result = raced
+            case .stopped:
+                // A stop is the account's decision, not an error of the runbook's: said in words.
+                let message = "Stop requested: the job was stopped during step \(cursor.current.index + 1)"
+                await sink.write(.warning, message)
                 return Ending(status: .stopped, exception: message)
+            case .suspended:
+                let (index, name) = cursor.current
+                let reason =
+                    "Suspend requested: suspended during step \(index + 1) '\(name)'; a resume runs that step again "
+                    + "from its start"
+                await sink.write(.warning, reason)
+                return .suspended(before: index, reason)
             }
-            result = raced
         } else {
             result = await work()
         }
@@ -255,7 +265,7 @@ public struct JobRunner: Sendable {
     /// `firstBoundary`: what was asked before the first step (read when the job entered Running).
     private func runSteps(
         _ prepared: PreparedJob, jobId: String, from first: Int, firstBoundary: JobStepRequests,
-        sink: JobStreamWriter
+        sink: JobStreamWriter, cursor: StepCursor
     ) async -> Ending {
         let steps = prepared.runbook.steps
         let context = ActionContext(
@@ -273,15 +283,16 @@ public struct JobRunner: Sendable {
                 return Ending(status: .failed, exception: "the job's checkpoint could not be stored: \(error)")
             }
             if asked.stop {
-                let message = "job stopped before step \(index + 1): stop requested ('runbook jobs stop')"
-                await sink.write(.error, message)
+                let message = "Stop requested: the job was stopped before step \(index + 1)"
+                await sink.write(.warning, message)
                 return Ending(status: .stopped, exception: message)
             }
             if asked.suspend {
-                let reason = "suspended before step \(index + 1) '\(step.name)' as requested ('runbook jobs suspend')"
+                let reason = "Suspend requested: suspended before step \(index + 1) '\(step.name)'"
                 await sink.write(.warning, reason)
                 return .suspended(before: index, reason)
             }
+            cursor.enter(index, step.name)
             await sink.write(.progress, "Step \(index + 1) of \(steps.count): \(step.name)")
             await sink.write(.verbose, "Starting step '\(step.name)' (action \(step.action))")
             let result = await runStep(step, inputs: prepared.stepInputs[index], context: context)
@@ -336,7 +347,11 @@ public struct JobRunner: Sendable {
         let work: @Sendable () async -> StepResult = {
             do {
                 return try await handler.run(inputs, context: context)
+            } catch is CancellationError {
+                // Stopped, suspended, timed out or shut down: the job's ending says which, in words.
+                return .failed("cancelled")
             } catch {
+                if Task.isCancelled { return .failed("cancelled") }
                 await context.sink.write(.error, "\(error)")
                 return .failed("\(error)")
             }

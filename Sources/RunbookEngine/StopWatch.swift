@@ -1,12 +1,24 @@
-/// Races a job's work against stop requests polled from the store.
+import Automation
+import Synchronization
+
+/// Races a job's work against stop and suspend requests polled from the store: a request
+/// made from another process takes effect while a long step runs (a `wait`, a scan), not only
+/// at the next step boundary.
 enum StopWatch {
-    /// The work's result, or nil when a stop was requested first (the work is then cancelled).
+    enum Outcome<T: Sendable>: Sendable {
+        case finished(T)
+        /// A stop was requested (or the job ended elsewhere); the work was cancelled.
+        case stopped
+        /// A suspend was requested; the work was cancelled during the step it was running.
+        case suspended
+    }
+
     static func race<T: Sendable>(
         _ work: @escaping @Sendable () async -> T, poll: Duration, clock: any Clock<Duration>,
-        stopped: @escaping @Sendable () async -> Bool
-    ) async -> T? {
-        await withTaskGroup(of: T??.self) { group in
-            group.addTask { .some(await work()) }
+        asked: @escaping @Sendable () async -> JobStepRequests
+    ) async -> Outcome<T> {
+        await withTaskGroup(of: Outcome<T>?.self) { group in
+            group.addTask { .finished(await work()) }
             group.addTask {
                 while !Task.isCancelled {
                     do {
@@ -14,18 +26,29 @@ enum StopWatch {
                     } catch {
                         return nil
                     }
-                    if await stopped() { return .some(nil) }
+                    let requests = await asked()
+                    if requests.stop { return .stopped }
+                    if requests.suspend { return .suspended }
                 }
                 return nil
             }
-            var result: T? = nil
+            var result: Outcome<T>?
             while let next = await group.next() {
-                guard let finished = next else { continue }
-                result = finished
+                guard let outcome = next else { continue }
+                result = outcome
                 break
             }
             group.cancelAll()
-            return result
+            return result ?? .stopped
         }
     }
+}
+
+/// The step a job is running, for a suspend that interrupts it (the resume starts there).
+final class StepCursor: Sendable {
+    private let state = Mutex<(index: Int, name: String)>((0, ""))
+
+    func enter(_ index: Int, _ name: String) { state.withLock { $0 = (index, name) } }
+
+    var current: (index: Int, name: String) { state.withLock { $0 } }
 }

@@ -15,7 +15,8 @@ import Testing
         } else if status == .suspended || status == .resuming {
             // Nobody runs it: stopped at once, and says from which status.
             #expect(
-                unowned == .stopNow(exception: "stopped while \(status.rawValue.lowercased()) ('runbook jobs stop')"))
+                unowned
+                    == .stopNow(exception: "Stop requested: the job was stopped while \(status.rawValue.lowercased())"))
             #expect(owned == .request(enterStopping: true))
         } else {
             #expect(owned == .request(enterStopping: status != .stopping))

@@ -361,8 +361,58 @@ enum Fixtures {
         #expect(try other.requestStop(job: id, at: Date()) == .requested)
         let job = try await running.value
         #expect(job.status == .stopped)
-        #expect(job.exception == "job stopped: stop requested ('runbook jobs stop')")
+        #expect(job.exception == "Stop requested: the job was stopped during step 1")
         #expect(try store.statusHistory(job: id).map(\.status) == [.new, .activating, .running, .stopping, .stopped])
         #expect(try other.requestStop(job: id, at: Date()) == .alreadyFinal(.stopped))
+    }
+}
+
+/// A long `wait` ends promptly on a stop or a suspend from another process (issue 21, items 6
+/// and 7), and neither writes a Swift error to the Error stream.
+@Suite struct LongStepRequestTests {
+    let folder = NSTemporaryDirectory() + "runbook-long-" + UUID().uuidString
+
+    func start(_ store: AutomationStore) throws -> (Task<Job, any Error>, JobRunner) {
+        let yaml = "name: slow\nsteps:\n  - { name: pause, action: wait, with: { seconds: 120 } }\n"
+        let runbook = try RunbookLoader.parse(Array(yaml.utf8), label: "slow.yaml")
+        let loaded = LoadedRunbook(
+            runbook: runbook, path: "x", content: yaml, digest: String(repeating: "0", count: 64))
+        let runner = JobRunner(
+            store: store, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            stopPoll: .milliseconds(20))
+        let prepared = try JobRunner.prepare(loaded, parameters: [:])
+        return (Task { try await runner.run(prepared) }, runner)
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aSuspendInterruptsAWaitAndTheResumeRunsItAgain() async throws {
+        let store = try AutomationStore.open(folder: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (running, _) = try start(store)
+        while try store.jobs(JobFilter()).first?.status != .running { try await Task.sleep(for: .milliseconds(5)) }
+        let other = try AutomationStore.open(folder: folder)
+        let id = try #require(try other.jobs(JobFilter()).first?.id)
+        _ = try other.requestSuspend(job: id, at: Date())
+        let job = try await running.value
+        #expect(job.status == .suspended)
+        #expect(job.checkpointStep == 0)
+        #expect(
+            job.exception
+                == "Suspend requested: suspended during step 1 'pause'; a resume runs that step again from its start")
+        #expect(try store.streams(job: id, kind: .error).isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aStopInterruptsAWaitWithoutAnError() async throws {
+        let store = try AutomationStore.open(folder: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (running, _) = try start(store)
+        while try store.jobs(JobFilter()).first?.status != .running { try await Task.sleep(for: .milliseconds(5)) }
+        let other = try AutomationStore.open(folder: folder)
+        let id = try #require(try other.jobs(JobFilter()).first?.id)
+        #expect(try other.requestStop(job: id, at: Date()) == .requested)
+        let job = try await running.value
+        #expect(job.status == .stopped)
+        let errors = try store.streams(job: id, kind: .error)
+        #expect(errors.isEmpty, "\(errors.map(\.message))")
+        #expect(!(try store.streams(job: id).contains { $0.message.contains("CancellationError") }))
     }
 }

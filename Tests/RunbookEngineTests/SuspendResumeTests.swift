@@ -130,7 +130,7 @@ struct Floods: ActionHandler {
         let suspended = try await runner.run(try prepared(middle: "fail"))
         #expect(suspended.status == .suspended)
         #expect(suspended.checkpointStep == 2)
-        #expect(suspended.exception?.contains("suspended before step 3 'last' as requested") == true)
+        #expect(suspended.exception == "Suspend requested: suspended before step 3 'last'")
         #expect(try outputs(store, suspended.id) == ["one", "asked to suspend"])
         #expect(
             try store.statusHistory(job: suspended.id).map(\.status) == [
@@ -151,7 +151,7 @@ struct Floods: ActionHandler {
         #expect(try store.requestStop(job: toStop.id, at: Date()) == .requested)
         let stopped = try await runner.start(toStop, job)
         #expect(stopped.status == .stopped)
-        #expect(stopped.exception == "job stopped before step 1: stop requested ('runbook jobs stop')")
+        #expect(stopped.exception == "Stop requested: the job was stopped before step 1")
         #expect(try outputs(store, stopped.id).isEmpty)
         #expect(try store.statusHistory(job: stopped.id).map(\.status) == [.new, .stopping, .stopped])
 

@@ -60,7 +60,10 @@ import Testing
             #expect(running.status == .failed)
             #expect(running.exception?.hasPrefix("node a (pid 41 on host-a) stopped heartbeating at ") == true)
             #expect(running.exception?.contains("while it was Running; marked Failed by recovery") == true)
-            #expect(running.endedAt == Self.t0)  // its last activity, not the time of recovery
+            // It ends when recovery marks it, as its status history says (issue 21, item 5).
+            let marked = try #require(try await store.statusHistory(job: "running").last?.at)
+            #expect(running.endedAt == marked)
+            #expect(running.endedAt != Self.t0)
             let waiting = try #require(try await store.job(exactly: "waiting"))
             #expect(waiting.status == .suspended && waiting.checkpointStep == 0)
             #expect(try await store.job(exactly: "stopping")?.status == .stopped)

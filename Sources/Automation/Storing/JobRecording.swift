@@ -14,8 +14,9 @@ public protocol JobRecording: JobStoring, AccountStoring {
     func transition(job id: String, to status: JobStatus, at now: Date, exception: String?) async throws
     /// Appends stream records in order; returns them with their sequence numbers.
     func appendStream(job id: String, _ entries: [(StreamKind, Date, String)]) async throws -> [StreamRecord]
-    /// Whether a stop was asked for (from another process or node).
-    func stopRequested(job id: String) async throws -> Bool
+    /// What was asked of the job from another process or node while a step runs: a stop (also
+    /// reported for a job that already ended elsewhere), or a suspend.
+    func pendingRequests(job id: String) async throws -> JobStepRequests
     /// Bytes stored per stream and whether it was truncated, so a resumed job keeps its caps.
     func streamUsage(job id: String) async throws -> [StreamKind: JobStreamUsage]
     /// Takes a Resuming job for this process; false when another took it first.
