@@ -1,8 +1,10 @@
 """The portal in a real browser: headless Chromium (Debian's chromium and chromium-driver)
 driven by selenium, against a real `runbook serve --tls-self-signed` on a store made from the
 Contoso example. The tests run in order, as one person's session: sign in, enable, scan,
-drift, review, stop; then a read-only token. Each failure leaves a screenshot in
-Tests/python/screenshots/; the change timeline's screenshot goes to docs/images/."""
+drift, review, stop; then a read-only token. Each failure leaves a screenshot in a temporary
+folder (printed; $RUNBOOK_SCREENSHOTS chooses another). The README's images are refreshed only on
+request: scripts/refresh-screenshots.sh sets $RUNBOOK_DOC_IMAGES to docs/images; otherwise they
+go to the temporary folder too, and the tests never write into the repository."""
 
 import http.client
 import os
@@ -25,7 +27,8 @@ from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 SUBSCRIPTION = "7f3c2a10-5b8e-4d2a-9c61-3e0f4a1b2c3d"
-SCREENSHOTS = os.path.join(ROOT, "Tests", "python", "screenshots")
+SCREENSHOTS = os.environ.get("RUNBOOK_SCREENSHOTS") or tempfile.mkdtemp(prefix="runbook-screenshots-")
+DOC_IMAGES = os.environ.get("RUNBOOK_DOC_IMAGES") or SCREENSHOTS
 HOSTILE = "<script>alert(1)</script>"
 
 
@@ -88,7 +91,9 @@ def screenshot_on_failure(request):
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed and "browser" in request.fixturenames:
         os.makedirs(SCREENSHOTS, exist_ok=True)
-        request.getfixturevalue("browser").save_screenshot(os.path.join(SCREENSHOTS, request.node.name + ".png"))
+        path = os.path.join(SCREENSHOTS, request.node.name + ".png")
+        request.getfixturevalue("browser").save_screenshot(path)
+        print(f"screenshot of the failure: {path}")
 
 
 def wait_for(driver, condition, seconds=60):
@@ -176,8 +181,8 @@ def test_changes_appear_in_the_timeline_after_drift(portal, browser):
     assert "/etc/hosts" in keys
     bars = browser.find_elements(By.CSS_SELECTOR, "svg#timeline rect")
     assert bars, "the chart has no bars"
-    os.makedirs(os.path.join(ROOT, "docs", "images"), exist_ok=True)
-    browser.save_screenshot(os.path.join(ROOT, "docs", "images", "portal-change-timeline.png"))
+    os.makedirs(DOC_IMAGES, exist_ok=True)
+    browser.save_screenshot(os.path.join(DOC_IMAGES, "portal-change-timeline.png"))
 
 
 def test_the_hostile_file_name_renders_as_text(portal, browser):

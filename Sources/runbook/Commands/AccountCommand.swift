@@ -1,6 +1,7 @@
 import ArgumentParser
 import Automation
 import AutomationService
+import Foundation
 
 extension RunbookCommand {
     struct AccountCommand: AsyncParsableCommand {
@@ -27,12 +28,29 @@ struct AccountDocument: Encodable {
     }
 }
 
+extension RunbookCommand.AccountCommand.Show {
+    /// The self-signed certificate `serve --tls-self-signed` made in the store folder, when
+    /// there is one and the URL is https.
+    var certificate: String? {
+        guard url.hasPrefix("https://"), case .folder = try? store.location() else { return nil }
+        let path = URL(fileURLWithPath: store.resolvedFolder).appendingPathComponent("tls.crt").standardizedFileURL.path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+}
+
 extension RunbookCommand.AccountCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one account (default: the default account).")
 
         @Argument(help: "Account name.") var name: String?
         @Flag(help: "Print JSON.") var json = false
+        @Flag(
+            help: ArgumentHelp(
+                "Print a Python snippet that drives 'runbook serve' with Azure's SDKs, with this account's names.",
+                discussion: "Set RUNBOOK_TOKEN to a token of 'runbook token create NAME' before running it."))
+        var client = false
+        @Option(help: "The server's address for --client (what 'runbook serve' printed).")
+        var url = "https://127.0.0.1:8443"
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -53,6 +71,10 @@ extension RunbookCommand.AccountCommand {
             if json {
                 try JSONOutput.print(
                     AccountDocument(account: state.account, workspace: state.workspace, isDefault: state.isDefault))
+                return
+            }
+            if client {
+                Terminal.exact(ClientSnippet.python(state.account, url: url, certificate: certificate))
                 return
             }
             let account = state.account

@@ -129,7 +129,8 @@ extension RunbookCommand {
             let server = RunbookServer(
                 host: address, port: port ?? (tls == nil ? 8080 : 8443), tls: tls, service: service,
                 submission: inbox, logger: Logger(label: "runbook.http"))
-            let application = try server.application(onRunning: announce(tls))
+            let account = try await service.account(namedOrDefault: nil)?.account ?? DefaultSetup.account
+            let application = try server.application(onRunning: announce(tls, account: account))
             var configuration = ServiceGroupConfiguration(
                 services: [
                     .init(
@@ -142,17 +143,19 @@ extension RunbookCommand {
         }
 
         /// Prints where the server listens once it does: written at once (not buffered), since
-        /// scripts and tests wait for this line to learn the port.
-        private func announce(_ tls: RunbookServer.TLSFiles?) -> @Sendable (Int) async -> Void {
+        /// scripts and tests wait for this line to learn the port. The lines say what a client
+        /// needs: the base URL, the certificate to trust, and the default account's names.
+        private func announce(_ tls: RunbookServer.TLSFiles?, account: Account) -> @Sendable (Int) async -> Void {
             let scheme = tls == nil ? "http" : "https"
             let address = self.address
-            let certificate = tls?.certificate
+            let certificate = tls.map { URL(fileURLWithPath: $0.certificate).standardizedFileURL.path }
             return { bound in
                 var lines =
                     "Serving \(scheme)://\(address):\(bound) (Azure Automation ARM API, api-version 2024-10-23)\n"
                 if let certificate {
                     lines += "TLS certificate: \(certificate) (clients: REQUESTS_CA_BUNDLE=\(certificate))\n"
                 }
+                lines += ClientSnippet.summary(account, url: "\(scheme)://\(address):\(bound)")
                 FileHandle.standardOutput.write(Data(lines.utf8))
             }
         }
@@ -167,7 +170,11 @@ extension RunbookCommand {
             }
             let tls = tlsCert.flatMap { cert in tlsKey.map { RunbookServer.TLSFiles(certificate: cert, key: $0) } }
             let (host, port, rowLimit) = (address, self.port ?? (tls == nil ? 8080 : 8443), queryRowLimit)
-            let onRunning = announce(tls)
+            // The account a client names: the database's default, or the one the node creates.
+            let existing = try? await AutomationService.withShared(location) { service in
+                try await service.account(namedOrDefault: nil)?.account
+            }
+            let onRunning = announce(tls, account: (existing ?? nil) ?? DefaultSetup.account)
             do {
                 try await AutomationService.runNode(
                     location, library: runbooks.library,
