@@ -18,7 +18,11 @@ public enum ParameterValues {
         guard let allowed else { return nil }
         let elements = type == .list ? (value.listValue ?? []) : [value]
         for element in elements where !allowed.contains(element) {
-            return "parameter \(Quoted.clip(name)): \(Quoted.clip(element.description)) is not allowed; allowed: "
+            let hint =
+                Suggestion.closest(to: element.description, among: allowed.map(\.description))
+                .map { " (did you mean '\($0)'?)" } ?? ""
+            return
+                "parameter \(Quoted.clip(name)): \(Quoted.clip(element.description)) is not allowed\(hint); allowed: "
                 + allowed.map(\.description).joined(separator: ", ")
         }
         return nil

@@ -9,6 +9,11 @@ extension RunbookCommand {
     /// and completion scripts (clean exits) go to stdout exactly as ArgumentParser prints them;
     /// exit codes are ArgumentParser's (64 for a usage error).
     static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let unknown = CommandHints.unknownCommand(arguments) {
+            FileHandle.standardError.write(Data((TerminalText.escaped("error: " + unknown) + "\n").utf8))
+            Foundation.exit(64)
+        }
         do {
             var command = try await asyncParseAsRoot(nil)
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -18,7 +23,8 @@ extension RunbookCommand {
             }
         } catch {
             let code = exitCode(for: error)
-            let text = fullMessage(for: error)
+            var text = fullMessage(for: error)
+            if let hint = CommandHints.runParameterHint(arguments, message: text) { text += "\n" + hint }
             if !text.isEmpty {
                 if code == .success {
                     print(text)

@@ -69,4 +69,24 @@ import Testing
         #expect(!second.stdout.contains("Serving"), "\(second.stdout)")
         #expect(!second.stderr.contains("CancellationError"))
     }
+
+    /// Item 12: a mistyped command, a runbook parameter given as an option, and a value close to
+    /// an allowed one each get a suggestion.
+    @Test func mistakesGetSuggestions() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let command = try cli.run("jbos", "list")
+        #expect(command.status == 64)
+        #expect(
+            command.stderr.contains("unknown command 'jbos' for 'runbook' (did you mean 'jobs'?)"), "\(command.stderr)")
+        let nested = try cli.run("schedule", "lsit")
+        #expect(nested.stderr.contains("(did you mean 'list'?)"), "\(nested.stderr)")
+        let option = try cli.run("run", "scan", "--machines", "web01")
+        #expect(option.status == 64)
+        #expect(option.stderr.contains("-p machines=web01"), "\(option.stderr)")
+        let value = try cli.run("run", "enable-tracking", "-p", "solutions=Inventori")
+        #expect(value.stderr.contains("'Inventori' is not allowed (did you mean 'Inventory'?)"), "\(value.stderr)")
+        let help = try cli.run("machine", "register", "--help")
+        #expect(help.stdout.contains("every command takes"), "\(help.stdout)")
+    }
 }

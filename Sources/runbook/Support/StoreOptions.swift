@@ -9,8 +9,8 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .customLong("store"),
         help: ArgumentHelp(
-            "Folder of the store (automation.sqlite), or postgresql://USER@HOST:PORT/DB for the commands that "
-                + "serve one (serve, scheduler, run, jobs, publish, runbooks, schedule, token, nodes, store). Default: $RUNBOOK_STORE, else .runbook",
+            "Folder of the store (automation.sqlite), or postgresql://USER@HOST:PORT/DB: every command takes "
+                + "either (the few uses that need the file itself say so). Default: $RUNBOOK_STORE, else .runbook",
             valueName: "dir"))
     var folder: String?
 
