@@ -5,9 +5,15 @@ import GRDB
 /// Bearer tokens of the HTTP API. The store keeps a token's SHA-256 secret hash, never the
 /// secret; each change is one transaction.
 extension AutomationStore {
-    /// Stores a new token; a token of the same name is `StoreError.alreadyExists`.
+    /// Stores a new token; a usable token of the same name is `StoreError.alreadyExists`. A
+    /// revoked or expired one gives its name up: it is kept as `NAME@ID`.
     public func createToken(_ token: TokenInfo, secretHash: String) async throws {
         try await asyncWrite { db in
+            try db.execute(
+                sql: """
+                    UPDATE token SET name = name || '@' || id
+                    WHERE name = ? AND (revokedAt IS NOT NULL OR (expiresAt IS NOT NULL AND expiresAt <= ?))
+                    """, arguments: [token.name, token.createdAt])
             let taken = try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM token WHERE name = ?)", arguments: [token.name])
             if taken == true { throw StoreError.alreadyExists(kind: "token", name: token.name) }

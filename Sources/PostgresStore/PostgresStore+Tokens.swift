@@ -4,14 +4,31 @@ import PostgresNIO
 
 /// Bearer tokens: each change is one statement; a taken name is the unique key's refusal.
 extension PostgresStore: TokenStoring {
+    /// A revoked or expired token of the same name gives it up (kept as `NAME@ID`), in the same
+    /// transaction as the insert.
     public func createToken(_ token: TokenInfo, secretHash: String) async throws {
         do {
-            try await client.query(
-                """
-                INSERT INTO token (id, name, secret_hash, role, created_at, expires_at, revoked_at, last_used_at)
-                VALUES (\(token.id), \(token.name), \(secretHash), \(token.role.rawValue), \(token.createdAt),
-                    \(token.expiresAt), \(token.revokedAt), \(token.lastUsedAt))
-                """, logger: logger)
+            let logger = logger
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    """
+                    UPDATE token SET name = name || '@' || id
+                    WHERE name = \(token.name) AND (revoked_at IS NOT NULL
+                        OR (expires_at IS NOT NULL AND expires_at <= \(token.createdAt)))
+                    """, logger: logger)
+                try await connection.query(
+                    """
+                    INSERT INTO token (id, name, secret_hash, role, created_at, expires_at, revoked_at, last_used_at)
+                    VALUES (\(token.id), \(token.name), \(secretHash), \(token.role.rawValue), \(token.createdAt),
+                        \(token.expiresAt), \(token.revokedAt), \(token.lastUsedAt))
+                    """, logger: logger)
+            }
+        } catch let error as PostgresTransactionError {
+            let cause = error.closureError ?? error.beginError ?? error.commitError ?? error
+            if Self.isUniqueViolation(cause, constraint: "token_name_key") {
+                throw StoreError.alreadyExists(kind: "token", name: token.name)
+            }
+            throw Self.storeError(cause)
         } catch {
             if Self.isUniqueViolation(error, constraint: "token_name_key") {
                 throw StoreError.alreadyExists(kind: "token", name: token.name)

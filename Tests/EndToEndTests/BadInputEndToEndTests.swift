@@ -120,7 +120,8 @@ import Testing
         let cli = try seededCLI()
         defer { cli.cleanUp() }
         let pair = try cli.run(
-            "init", "--account", "a", "--subscription", "s", "--resource-group", "g", "--region", "WestUS",
+            "init", "--account", "a", "--subscription", "11111111-1111-1111-1111-111111111111", "--resource-group", "g",
+            "--region", "WestUS",
             "--workspace", "w", "--workspace-region", "EastUS")
         #expect(pair.status == 65)
         #expect(
@@ -128,8 +129,10 @@ import Testing
                 "a workspace in EastUS cannot be linked to an Automation account in WestUS; a workspace in EastUS links to an account in EastUS2"
             ))
         let subscriptions = try cli.run(
-            "init", "--account", "a", "--subscription", "s1", "--resource-group", "g", "--region", "EastUS2",
-            "--workspace", "w", "--workspace-region", "EastUS", "--workspace-subscription", "s2")
+            "init", "--account", "a", "--subscription", "11111111-1111-1111-1111-111111111111", "--resource-group", "g",
+            "--region", "EastUS2",
+            "--workspace", "w", "--workspace-region", "EastUS", "--workspace-subscription",
+            "22222222-2222-2222-2222-222222222222")
         #expect(subscriptions.status == 65)
         #expect(subscriptions.stderr.contains("an account links only to a workspace in its own subscription"))
         let accounts = try AutomationStore.open(folder: cli.store).accounts()

@@ -149,12 +149,13 @@ extension CLI {
         }
         for arguments in [
             [
-                "init", "--account", "a", "--subscription", "s", "--resource-group", "g", "--region", "EastUS2",
+                "init", "--account", "a", "--subscription", "11111111-1111-1111-1111-111111111111", "--resource-group",
+                "g", "--region", "EastUS2",
                 "--workspace", "w", "--workspace-region", "EastUS", "--profile", "extended",
             ],
             [
                 "machine", "register", "big", "--os", "Debian 12", "--source", "linux-root:\(tree)", "--standard-rules",
-                "--subscription", "s", "--location", "EastUS2",
+                "--subscription", "11111111-1111-1111-1111-111111111111", "--location", "EastUS2",
             ],
             ["run", "enable-tracking", "-p", "machines=big"],
             ["run", "bench/bench-configure.yaml"],

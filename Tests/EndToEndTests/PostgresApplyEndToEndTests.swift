@@ -41,7 +41,8 @@ extension PostgresStoreEndToEndTests {
         #expect(first.status == 0 && first.stdout.contains("No local machine is registered"), "\(first.stdout)")
         #expect(try cli.run("init", "--store", url).status == 73)
         let added = try cli.run(
-            "init", "--account", "ops", "--subscription", "s1", "--resource-group", "rg", "--region", "EastUS2",
+            "init", "--account", "ops", "--subscription", "11111111-1111-1111-1111-111111111111", "--resource-group",
+            "rg", "--region", "EastUS2",
             "--workspace", "ws2", "--workspace-region", "EastUS", "--store", url)
         #expect(added.status == 0, "\(added.stderr)")
         #expect(try cli.run("account", "set-default", "ops", "--store", url).status == 0)

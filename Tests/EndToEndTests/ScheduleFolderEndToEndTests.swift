@@ -41,7 +41,7 @@ import Testing
         #expect(shown.stdout.contains("2030-01-01T01:00:00Z  failed: runbook 'hello': no published runbook"))
         #expect(shown.stdout.contains("2030-01-01T00:00:00Z  started job "))
         let listed = try cli.run("schedule", "list")
-        #expect(listed.stdout.contains("LAST RESULT"))
+        #expect(listed.stdout.contains("LAST"))
         #expect(listed.stdout.contains("failed: runbook 'hello'"))
     }
 

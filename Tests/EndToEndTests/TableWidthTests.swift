@@ -28,8 +28,10 @@ import Testing
 
     @Test func columnsStopAtTheirMinimum() {
         let lines = table.render(width: 10).split(separator: "\n")
-        // Each column keeps at least Table.minimumColumn characters (or its header's width).
-        #expect(lines[1].hasPrefix("contos…lnx01  Files  "))
+        // Each column keeps at least Table.minimumColumn characters (or its header's width), and
+        // what tells the row apart (lnx01, not the shared contoso-).
+        #expect(lines[1].contains("…lnx01"), "\(lines[1])")
+        #expect(lines[1].contains("Files"))
         #expect(lines[1].count > 10)
     }
 
@@ -40,5 +42,46 @@ import Testing
         // Standard output is a file here, not a terminal: COLUMNS does not apply.
         let shown = try cli.run("tracking", "show")
         #expect(shown.stdout.contains("HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Group Policy"))
+    }
+}
+
+/// Issue 21, item 9: shortening gives way where the values are alike, never inside the part
+/// that tells rows apart; prose wraps at the terminal's width.
+@Suite struct TableShorteningTests {
+    @Test func theDistinctPartOfEachCellStays() {
+        let keys = [
+            #"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Run"#,
+            #"HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\Microsoft\Windows\CurrentVersion\Run"#,
+            #"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\RunOnce"#,
+        ]
+        let shortened = TableShortening.shortened(keys, to: 36)
+        #expect(shortened.allSatisfy { $0.count <= 36 }, "\(shortened)")
+        #expect(Set(shortened).count == 3, "rows must stay apart: \(shortened)")
+        #expect(shortened[1].contains("Wow6432Node"), "\(shortened)")
+        #expect(shortened[2].hasSuffix("RunOnce"), "\(shortened)")
+        #expect(!shortened.contains { $0.contains("……") })
+    }
+
+    @Test func aTableOfTheseFitsAHundredColumns() {
+        var table = Table(headers: ["NAME", "GROUP", "ENABLED", "KEY"])
+        for index in 0..<20 {
+            table.rows.append([
+                "Context menu handlers (32-bit) \(index)", "Explorer", "yes",
+                #"HKEY_LOCAL_MACHINE\Software\Wow6432Node\Classes\*\ShellEx\ContextMenuHandlers\"# + "h\(index)",
+            ])
+        }
+        let lines = table.render(width: 100).split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= 100 })
+        #expect(Set(lines).count == lines.count)
+        #expect(lines[1].hasSuffix("h0"))
+    }
+
+    @Test func proseWrapsAtTheWidthWithAnIndent() {
+        let line = "  scope: " + Array(repeating: "word", count: 40).joined(separator: " ")
+        let wrapped = TextWrap.wrap(line, width: 60).split(separator: "\n")
+        #expect(wrapped.count > 1)
+        #expect(wrapped.allSatisfy { $0.count <= 60 })
+        #expect(wrapped.dropFirst().allSatisfy { $0.hasPrefix("      word") })
+        #expect(TextWrap.wrap(line, width: nil) == line)
     }
 }

@@ -22,9 +22,12 @@ extension RunbookCommand {
                 Terminal.out(ActionCatalog.markdownReference())
                 return
             }
+            let width = Terminal.columns
             for action in ActionCatalog.all where name == nil || action.name == name {
-                Terminal.out("\(action.name): \(action.summary)")
-                Terminal.out(lines(action.inputs, indent: "  ").joined(separator: "\n") + "\n")
+                Terminal.out(TextWrap.wrap("\(action.name): \(action.summary)", width: width))
+                Terminal.out(
+                    lines(action.inputs, indent: "  ").map { TextWrap.wrap($0, width: width) }.joined(separator: "\n")
+                        + "\n")
             }
         }
 

@@ -18,7 +18,7 @@ extension RunbookCommand {
                 UKSouth, WestEurope, USGovVirginia and USGovArizona link to themselves).
 
                 Example:
-                  runbook init --account ops --subscription 1111 --resource-group ops-rg \\
+                  runbook init --account ops --subscription 11111111-2222-3333-4444-555555555555 --resource-group ops-rg \\
                       --region WestEurope --workspace ops-logs --workspace-region WestEurope
                 """))
 
@@ -51,6 +51,13 @@ extension RunbookCommand {
             if !missing.isEmpty { throw ValidationError("missing " + missing.joined(separator: ", ")) }
             for (name, kind) in [(account, "--account: account"), (workspace, "--workspace: workspace")] {
                 if let name, let problem = ResourceName.problem(name, kind: kind) { throw ValidationError(problem) }
+            }
+            for (option, text) in [
+                ("--subscription", subscription), ("--workspace-subscription", workspaceSubscription),
+            ] {
+                if let text, let problem = SubscriptionId.problem(text) {
+                    throw ValidationError("\(option): \(problem)")
+                }
             }
             for text in [region, workspaceRegion].compactMap({ $0 }) where Region(text) == nil {
                 throw ValidationError("unknown Azure region '\(text)'\(Region.hint(for: text))")

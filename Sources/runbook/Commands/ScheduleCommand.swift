@@ -32,7 +32,18 @@ extension RunbookCommand.ScheduleCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List schedules with their next fire time.")
 
+        /// `2026-12-31 23:00` in UTC: fires fall on minutes, and the header says the zone.
+        static func minute(_ date: Date) -> String {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+            return String(
+                format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
+                parts.minute ?? 0)
+        }
+
         @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var layout: TableLayout
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -50,7 +61,7 @@ extension RunbookCommand.ScheduleCommand {
                 return
             }
             var table = Table(
-                headers: ["NAME", "FREQUENCY", "ZONE", "ENABLED", "NEXT FIRE (UTC)", "LAST RESULT", "RUNBOOKS"])
+                headers: ["NAME", "FREQUENCY", "ZONE", "ON", "NEXT FIRE (UTC)", "LAST", "RUNBOOKS"])
             var invalid: [(String, [String])] = []
             for schedule in schedules {
                 // A schedule stored out of bounds (by an older version, or by hand) is listed, not fatal.
@@ -59,7 +70,7 @@ extension RunbookCommand.ScheduleCommand {
                 let next = problems.isEmpty ? schedule.recurrence.nextFire(after: Date()) : nil
                 let nextText =
                     !problems.isEmpty
-                    ? "invalid" : !schedule.enabled ? "- (disabled)" : next.map { $0.formatted(.iso8601) } ?? "none"
+                    ? "invalid" : !schedule.enabled ? "- (disabled)" : next.map(Self.minute) ?? "none"
                 table.rows.append([
                     schedule.name, ScheduleText.frequency(schedule.recurrence), schedule.recurrence.timeZone,
                     schedule.enabled ? "yes" : "no", nextText,
@@ -67,7 +78,7 @@ extension RunbookCommand.ScheduleCommand {
                     schedule.links.map(\.runbook).joined(separator: ", "),
                 ])
             }
-            Terminal.out(table.render())
+            Terminal.out(table.render(width: layout.width))
             for (name, problems) in invalid {
                 Terminal.warning(ScheduleText.invalid(name, problems))
             }

@@ -156,6 +156,13 @@ extension RunbookCommand.ScheduleCommand {
                 try await save(schedule, problems: problems, service)
             }
             let next = recurrence.nextFire(after: now)
+            if start != nil, startTime < now {
+                // Fires before now are not made up (Azure starts a schedule at its next occurrence).
+                Terminal.note(
+                    "the start \(startTime.formatted(.iso8601)) is in the past: the schedule first fires at "
+                        + (next.map { ScheduleTime.local($0, timeZone: timeZone) } ?? "no time (it has expired)")
+                        + "; the fires before now are not run")
+            }
             Terminal.out(
                 "Schedule '\(name)' \(replace ? "saved" : "created"): \(ScheduleText.frequency(recurrence)) in \(timeZone); "
                     + "next fire \(next.map { ScheduleTime.local($0, timeZone: timeZone) + " (" + $0.formatted(.iso8601) + ")" } ?? "none")."

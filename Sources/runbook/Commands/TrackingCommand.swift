@@ -55,10 +55,11 @@ extension RunbookCommand.Tracking {
             lines.append(registry.render(width: layout.width))
             lines.append("")
             lines.append(
-                "Frequencies: "
-                    + current.settings.frequencies.sorted { $0.key < $1.key }.map {
-                        "\($0.key) \(DurationText.format(.seconds($0.value)))"
-                    }.joined(separator: ", "))
+                TextWrap.wrap(
+                    "Frequencies: "
+                        + current.settings.frequencies.sorted { $0.key < $1.key }.map {
+                            "\($0.key) \(DurationText.format(.seconds($0.value)))"
+                        }.joined(separator: ", "), width: layout.width))
             Terminal.out(lines.joined(separator: "\n"))
         }
     }

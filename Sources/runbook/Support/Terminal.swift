@@ -86,7 +86,7 @@ struct Table {
     var headers: [String]
     var rows: [[String]] = []
     /// Columns never shortened below this many characters when fitting a width.
-    static let minimumColumn = 12
+    static let minimumColumn = 10
 
     /// The rows under their headers; with a `width`, the widest columns are shortened in the
     /// middle (`/etc/nginx/…/default.conf`) until a line fits.
@@ -97,10 +97,11 @@ struct Table {
             ([headers[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
         }
         if let width { widths = Self.fit(widths, headers: headers, into: width) }
-        rows = rows.map { row in
-            row.enumerated().map { column, cell in
-                column < widths.count ? Self.shortened(cell, to: widths[column]) : cell
-            }
+        for column in widths.indices {
+            let cells = rows.map { column < $0.count ? $0[column] : "" }
+            guard cells.contains(where: { $0.count > widths[column] }) else { continue }
+            let shortened = TableShortening.shortened(cells, to: widths[column])
+            for index in rows.indices where column < rows[index].count { rows[index][column] = shortened[index] }
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
@@ -128,13 +129,6 @@ struct Table {
         return widths
     }
 
-    /// `/etc/nginx/sites-available/default.conf` in 24 characters: `/etc/nginx/…default.conf`.
-    static func shortened(_ text: String, to width: Int) -> String {
-        guard text.count > width, width > 1 else { return text }
-        let tail = (width - 1) / 2
-        let head = width - 1 - tail
-        return String(text.prefix(head)) + "…" + String(text.suffix(tail))
-    }
 }
 
 /// `--wide`: tables fit the terminal unless asked not to; output to a pipe is never shortened.
