@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "StoreContractTests",
             dependencies: [
-                "Automation", "AutomationStore", "ChangeTracking", "PostgresStore",
+                "Automation", "AutomationStore", "ChangeTracking", "PostgresStore", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -196,7 +196,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "runbook", "Automation", "AutomationServer", "AutomationService", "ChangeTracking",
-                "PostgresStore", "Scheduler", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "PostgresStore", "Scheduler", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
     ],

@@ -1,5 +1,6 @@
 import Automation
 import Foundation
+import TestSupport
 import Testing
 
 @testable import PostgresStore
@@ -7,12 +8,9 @@ import Testing
 /// `runbook store migrate|check` on a real PostgreSQL (RUNBOOK_TEST_POSTGRES_URL, as .ci/run
 /// sets it), commands refusing a PostgreSQL URL, and connection errors, through the binary.
 @Suite struct PostgresStoreEndToEndTests {
-    static let serverURL: String? = {
-        let value = ProcessInfo.processInfo.environment["RUNBOOK_TEST_POSTGRES_URL"] ?? ""
-        return value.isEmpty ? nil : value
-    }()
-    static let skipNote: Comment =
-        "RUNBOOK_TEST_POSTGRES_URL is unset: runbook store on PostgreSQL is not tested (scripts/postgres-test-server.sh)"
+    /// The tests' server (`TestPostgres`: RUNBOOK_TEST_POSTGRES_URL, or one this process starts).
+    static var serverURL: String? { TestPostgres.url }
+    static let skipNote = Comment(rawValue: TestPostgres.skipNote)
 
     /// The test server's database with a schema of the test's own (the server is a throwaway
     /// one, so the schema is left there).
@@ -147,7 +145,10 @@ import Testing
         let again = try cli.run("publish", examples, "--store", url)
         #expect(again.stdout.contains("'hello' is already published") && !again.stderr.contains("created"))
         let list = try cli.run("runbooks", "list", "--store", url)
-        #expect(list.status == 0 && list.stdout.contains("hello  Published"), "\(list.stdout)")
+        // The shipped runbooks were published with the account; hello beside them.
+        #expect(
+            list.status == 0 && list.stdout.contains(#/hello +Published/#) && list.stdout.contains("enable-tracking"),
+            "\(list.stdout)")
         let made = try cli.run(
             "schedule", "create", "hourly", "--frequency", "Hour", "--runbook", "hello", "--store", url)
         #expect(made.status == 0, "\(made.stderr)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Azure's own Python clients (azure-mgmt-automation 2.0.0, azure-core) and schemathesis against
@@ -6,6 +7,8 @@ import Testing
 /// scripts/install-test-tools.sh puts in .build-venv.
 @Suite(.serialized) struct PythonClientTests {
     @Test(.timeLimit(.minutes(10))) func azureSDKDrivesTheServer() async throws {
+        // The PostgreSQL server (given, or started now) is in the environment the clients inherit.
+        _ = TestPostgres.url
         guard let python = TestTools.path("python"), TestTools.path("pytest") != nil else {
             Issue.record(Comment(rawValue: TestTools.missing("pytest and azure-mgmt-automation")))
             return

@@ -2,6 +2,7 @@ import Automation
 import AutomationStore
 import Foundation
 import Logging
+import TestSupport
 import Testing
 
 @testable import PostgresStore
@@ -19,14 +20,10 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
-    static let postgresURL: String? = {
-        let value = ProcessInfo.processInfo.environment["RUNBOOK_TEST_POSTGRES_URL"] ?? ""
-        return value.isEmpty ? nil : value
-    }()
+    /// The tests' server (`TestPostgres`: RUNBOOK_TEST_POSTGRES_URL, or one this process starts).
+    static var postgresURL: String? { TestPostgres.url }
 
-    static let skipNote =
-        "RUNBOOK_TEST_POSTGRES_URL is unset: the PostgreSQL store is not tested (scripts/postgres-test-server.sh "
-        + "start prints a URL; .ci/run sets it)"
+    static let skipNote = TestPostgres.skipNote
 
     /// The kinds this run can test.
     static var available: [StoreKind] { postgresURL == nil ? [.sqlite, .sqliteFile] : allCases }
