@@ -126,7 +126,7 @@ extension StoreContractTests {
         try await kind.withStore { store async throws in
             try await store.registerNode(id: "a", host: "host-a", pid: 41, lease: .seconds(30))
             let live = try #require(try await store.nodes().first { $0.id == "a" })
-            #expect(live.state(at: Date()) == .live)
+            #expect(live.stoppedAt == nil && live.state(at: live.heartbeatAt) == .live)
             #expect(live.leaseSeconds == 30)
             try await store.stopNode(id: "a")
             let stopped = try #require(try await store.nodes().first { $0.id == "a" })

@@ -18,7 +18,8 @@ extension RunbookCommand {
                 UKSouth, WestEurope, USGovVirginia and USGovArizona link to themselves).
 
                 Example:
-                  runbook init --account ops --subscription 11111111-2222-3333-4444-555555555555 --resource-group ops-rg \\
+                  runbook init --account ops --resource-group ops-rg \\
+                      --subscription 11111111-2222-3333-4444-555555555555 \\
                       --region WestEurope --workspace ops-logs --workspace-region WestEurope
                 """))
 
