@@ -4,6 +4,13 @@ extension Compiler {
         _ left: Relation, kind: JoinKind, right rightTabular: Tabular, on keys: [JoinKey]
     ) throws(KQLDiagnostic) -> Relation {
         let right = try relation(rightTabular)
+        // Each self-join doubles the columns: refused before naming them costs anything (SQLite
+        // allows 2,000 columns in a result).
+        guard left.columns.count + right.columns.count <= Self.maxColumns else {
+            throw error(
+                "the join would have \(left.columns.count + right.columns.count) columns; at most \(Self.maxColumns) "
+                    + "are allowed (project the columns you need before joining)", keys.first?.rightRange ?? .init(offset: 0, length: 0))
+        }
         for key in keys {
             guard let leftColumn = left.column(named: key.left) else {
                 throw unknownColumn(key.left, key.leftRange, in: left)
@@ -50,8 +57,9 @@ extension Compiler {
             var result = Relation(
                 from: "\(leftWrapped.from) \(kind == .leftouter ? "LEFT JOIN" : "JOIN") \(rightFrom) ON \(condition)",
                 columns: leftWrapped.columns)
+            var names = UniqueNames(result.columns.map(\.name))
             for column in rightWrapped.columns {
-                result.columns.append(.init(name: result.uniqueName(column.name), type: column.type, sql: column.sql))
+                result.columns.append(.init(name: names.claim(column.name), type: column.type, sql: column.sql))
             }
             return result
         }

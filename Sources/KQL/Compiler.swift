@@ -13,6 +13,8 @@ struct Compiler {
     /// (`let x1 = x0 | union x0;` doubles it). Past it the query is refused while compiling,
     /// before the string (or SQLite's parse of it) costs memory.
     static let maxSQLBytes = 4 << 20
+    /// Columns a relation may have (SQLite's own limit on a result).
+    static let maxColumns = 2_000
 
     let schema: KQLSchema
     let options: KQLOptions

@@ -64,10 +64,31 @@ struct Relation: Sendable {
 
     /// `name`, or `name1`, `name2`, ... when a column already has it.
     func uniqueName(_ name: String, excluding: Set<String> = []) -> String {
-        let taken = Set(columns.map(\.name)).union(excluding)
-        guard taken.contains(name) else { return name }
-        var suffix = 1
+        var names = UniqueNames(columns.map(\.name) + Array(excluding))
+        return names.claim(name)
+    }
+}
+
+/// Names handed out without repeats (`name`, then `name1`, `name2`, ...): one set for many
+/// claims, and the next suffix kept per name, so naming n columns costs O(n), not O(n^2).
+struct UniqueNames {
+    private var taken: Set<String>
+    private var nextSuffix: [String: Int] = [:]
+
+    init(_ names: some Sequence<String>) {
+        taken = Set(names)
+    }
+
+    mutating func claim(_ name: String) -> String {
+        guard taken.contains(name) else {
+            taken.insert(name)
+            return name
+        }
+        var suffix = nextSuffix[name] ?? 1
         while taken.contains("\(name)\(suffix)") { suffix += 1 }
-        return "\(name)\(suffix)"
+        nextSuffix[name] = suffix + 1
+        let unique = "\(name)\(suffix)"
+        taken.insert(unique)
+        return unique
     }
 }

@@ -92,4 +92,26 @@ import Testing
         let subject = String(repeating: "e", count: 100_000) + "x"
         #expect(try program.matches(subject, budget: KQLBudget(deadline: .now + .seconds(600))))
     }
+
+    /// Each self-join doubles the columns; naming them cost the square of their number (72 s
+    /// for nine levels, found by the fuzzer). Refused at SQLite's column limit, in linear time.
+    @Test func selfJoinsStopAtTheColumnLimit() throws {
+        var text = "let x0 = ConfigurationChange;\n"
+        for index in 1...12 {
+            text += "let x\(index) = x\(index - 1) | join kind=inner (x\(index - 1)) on Computer;\n"
+        }
+        text += "x12 | count"
+        #expect {
+            try Fixture.compile(text)
+        } throws: { error in
+            "\(error)".contains("at most 2000 are allowed")
+        }
+        // Below the limit, repeated names get numbered once each.
+        let compiled = try Fixture.compile(
+            "ConfigurationChange | join kind=inner (ConfigurationChange) on Computer "
+                + "| join kind=inner (ConfigurationChange) on Computer")
+        let names = compiled.columns.map(\.name)
+        #expect(Set(names).count == names.count)
+        #expect(names.contains("Computer2"))
+    }
 }
