@@ -136,7 +136,10 @@ let package = Package(
         // The mutation fuzzer (Fuzz/README.md); scripts/fuzz.sh runs it, .ci/run a bounded run.
         .executableTarget(
             name: "runbook-fuzz",
-            dependencies: ["Automation", "ChangeTracking"],
+            dependencies: [
+                "Automation", "AutomationServer", "AutomationService", "AutomationStore", "ChangeTracking", "KQL",
+                "RunbookEngine",
+            ],
             path: "Fuzz/runbook-fuzz"
         ),
         // Test doubles shared by test targets (a clock that moves only when a test says so).

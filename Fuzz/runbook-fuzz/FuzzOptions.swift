@@ -8,7 +8,13 @@ struct FuzzOptions {
     var target: String?
     var corpus = "Fuzz/corpus"
     var timeLimit: TimeInterval = 20
+    /// Resident memory, in MB, past which the run stops (a blow-up).
+    var memoryLimitMB = 2048
     var lastInputPath = ".build/fuzz-last-input"
+    /// One input to run once (with `--target`), as a finding's last-input file holds it.
+    var replay: String?
+    /// The seed the replayed input was made from: the API target picks its route by it.
+    var seedName: String?
 
     init(arguments: [String]) { self.arguments = arguments }
 
@@ -32,6 +38,13 @@ struct FuzzOptions {
                     return usage("--time-limit takes seconds, 0 to 3600")
                 }
                 result.timeLimit = number
+            case "--memory-limit":
+                guard let number = Int(value), number >= 64, number <= 1 << 20 else {
+                    return usage("--memory-limit takes megabytes, 64 to 1048576")
+                }
+                result.memoryLimitMB = number
+            case "--replay": result.replay = value
+            case "--seed-name": result.seedName = value
             default: return usage("unknown option \(flag)")
             }
         }
@@ -42,17 +55,19 @@ struct FuzzOptions {
         FileHandle.standardError.write(
             Data(
                 ("fuzz: \(message)\nusage: runbook-fuzz [--cases N] [--seed S] [--target NAME] [--corpus DIR] "
-                    + "[--time-limit SECONDS] [--last-input FILE]\n").utf8))
+                    + "[--time-limit SECONDS] [--memory-limit MB] [--last-input FILE]\n"
+                    + "       runbook-fuzz --target NAME --replay FILE [--seed-name SEED]\n").utf8))
         return nil
     }
 }
 
 enum FuzzCorpus {
-    /// Seed files of one target, sorted by name so that a seed gives the same run everywhere.
-    static func seeds(at folder: String) -> [[UInt8]] {
+    /// Seed files of one target with their names, sorted by name so that a seed gives the
+    /// same run everywhere.
+    static func seeds(at folder: String) -> [(name: String, bytes: [UInt8])] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.sorted().compactMap { name in
-            FileManager.default.contents(atPath: folder + "/" + name).map { Array($0) }
+            FileManager.default.contents(atPath: folder + "/" + name).map { (name, Array($0)) }
         }
     }
 

@@ -20,34 +20,24 @@ enum MachineFolderTargets {
     }
 
     static let all: [FuzzTarget] = [
-        FuzzTarget(name: "dpkg", corpus: "dpkg") { bytes in
+        FuzzTarget(name: "dpkg", corpus: "dpkg") { bytes, _ in
             write(bytes, "linux/var/lib/dpkg/status")
             _ = CollectorFuzzing.linux(root: scratch + "/linux")
         },
-        FuzzTarget(name: "systemd", corpus: "systemd") { bytes in
+        FuzzTarget(name: "systemd", corpus: "systemd") { bytes, _ in
             write(bytes, "linux/lib/systemd/system/fuzz.service")
             write(Array("fuzz.service=active\n".utf8), "linux/var/lib/systemd/unit-states.txt")
             _ = CollectorFuzzing.linux(root: scratch + "/linux")
         },
-        FuzzTarget(name: "reg", corpus: "reg") { bytes in
+        FuzzTarget(name: "reg", corpus: "reg") { bytes, _ in
             write(bytes, "windows/registry/HKLM-FUZZ.reg")
-            blocking { await CollectorFuzzing.windows(folder: scratch + "/windows") }
+            _ = blocking { await CollectorFuzzing.windows(folder: scratch + "/windows") }
         },
-        FuzzTarget(name: "state", corpus: "state") { bytes in
+        FuzzTarget(name: "state", corpus: "state") { bytes, _ in
             write(bytes, "windows/services-state.txt")
             write(bytes, "linux/var/lib/systemd/unit-states.txt")
-            blocking { await CollectorFuzzing.windows(folder: scratch + "/windows") }
+            _ = blocking { await CollectorFuzzing.windows(folder: scratch + "/windows") }
             _ = CollectorFuzzing.linux(root: scratch + "/linux")
         },
     ]
-
-    /// Runs async collector work to completion from the synchronous fuzz loop.
-    static func blocking(_ work: @escaping @Sendable () async -> Int) {
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            _ = await work()
-            done.signal()
-        }
-        done.wait()
-    }
 }

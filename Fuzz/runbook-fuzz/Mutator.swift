@@ -28,7 +28,8 @@ struct Mutator {
         return bytes
     }
 
-    private func mutateOnce(_ input: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
+    /// One byte-level or line-level change.
+    func mutateOnce(_ input: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
         var bytes = input
         let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &random)
         switch Int.random(in: 0..<9, using: &random) {
@@ -52,8 +53,15 @@ struct Mutator {
             // A line repeated many times: deep lists, long key runs, quadratic parsers.
             let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             guard let line = lines.randomElement(using: &random) else { break }
-            let copies = [2, 10, 1000, 20_000].randomElement(using: &random) ?? 2
-            let block = Array(repeating: Array(line) + [UInt8(ascii: "\n")], count: copies).joined()
+            // At most about 4 MiB of copies: a long line (a KQL literal) is repeated fewer times.
+            let copies = min(
+                [2, 10, 1000, 20_000].randomElement(using: &random) ?? 2, max(1, (4 << 20) / (line.count + 1)))
+            var block: [UInt8] = []
+            block.reserveCapacity(copies * (line.count + 1))
+            for _ in 0..<copies {
+                block += line
+                block.append(UInt8(ascii: "\n"))
+            }
             let start = bytes[position...].firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.count
             bytes.insert(contentsOf: block, at: start)
         case 6 where bytes.count > 1:
