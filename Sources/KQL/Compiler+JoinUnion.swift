@@ -9,7 +9,8 @@ extension Compiler {
         guard left.columns.count + right.columns.count <= Self.maxColumns else {
             throw error(
                 "the join would have \(left.columns.count + right.columns.count) columns; at most \(Self.maxColumns) "
-                    + "are allowed (project the columns you need before joining)", keys.first?.rightRange ?? .init(offset: 0, length: 0))
+                    + "are allowed (project the columns you need before joining)",
+                keys.first?.rightRange ?? .init(offset: 0, length: 0))
         }
         for key in keys {
             guard let leftColumn = left.column(named: key.left) else {
