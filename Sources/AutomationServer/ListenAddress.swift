@@ -40,21 +40,13 @@ public enum ListenAddress {
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = UInt16(port).bigEndian
             _ = inet_pton(AF_INET6, literal, &address.sin6_addr)
-            result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
-                }
-            }
+            result = bindTo(descriptor, address)
         } else {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = UInt16(port).bigEndian
             _ = inet_pton(AF_INET, literal, &address.sin_addr)
-            result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
+            result = bindTo(descriptor, address)
         }
         guard result != 0 else { return }
         let code = errno
@@ -66,6 +58,15 @@ public enum ListenAddress {
         default: reason = String(cString: strerror(code))
         }
         throw ListenError(description: "cannot listen on \(host):\(port): \(reason)")
+    }
+
+    /// `bind` with an IPv4 or IPv6 socket address.
+    private static func bindTo<Address>(_ descriptor: Int32, _ address: Address) -> Int32 {
+        withUnsafePointer(to: address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<Address>.size))
+            }
+        }
     }
 
     static func isIPv4(_ text: String) -> Bool {

@@ -372,7 +372,9 @@ enum Fixtures {
 @Suite struct LongStepRequestTests {
     let folder = NSTemporaryDirectory() + "runbook-long-" + UUID().uuidString
 
-    func start(_ store: AutomationStore) throws -> (Task<Job, any Error>, JobRunner) {
+    /// Starts the 120 s wait as a job and, once it runs, returns it with its id and a second
+    /// connection to the store (as another process has).
+    func start(_ store: AutomationStore) async throws -> (Task<Job, any Error>, String, AutomationStore) {
         let yaml = "name: slow\nsteps:\n  - { name: pause, action: wait, with: { seconds: 120 } }\n"
         let runbook = try RunbookLoader.parse(Array(yaml.utf8), label: "slow.yaml")
         let loaded = LoadedRunbook(
@@ -381,16 +383,16 @@ enum Fixtures {
             store: store, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             stopPoll: .milliseconds(20))
         let prepared = try JobRunner.prepare(loaded, parameters: [:])
-        return (Task { try await runner.run(prepared) }, runner)
+        let running = Task { try await runner.run(prepared) }
+        while try store.jobs(JobFilter()).first?.status != .running { try await Task.sleep(for: .milliseconds(5)) }
+        let other = try AutomationStore.open(folder: folder)
+        return (running, try #require(try other.jobs(JobFilter()).first?.id), other)
     }
 
     @Test(.timeLimit(.minutes(1))) func aSuspendInterruptsAWaitAndTheResumeRunsItAgain() async throws {
         let store = try AutomationStore.open(folder: folder)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (running, _) = try start(store)
-        while try store.jobs(JobFilter()).first?.status != .running { try await Task.sleep(for: .milliseconds(5)) }
-        let other = try AutomationStore.open(folder: folder)
-        let id = try #require(try other.jobs(JobFilter()).first?.id)
+        let (running, id, other) = try await start(store)
         _ = try other.requestSuspend(job: id, at: Date())
         let job = try await running.value
         #expect(job.status == .suspended)
@@ -404,10 +406,7 @@ enum Fixtures {
     @Test(.timeLimit(.minutes(1))) func aStopInterruptsAWaitWithoutAnError() async throws {
         let store = try AutomationStore.open(folder: folder)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (running, _) = try start(store)
-        while try store.jobs(JobFilter()).first?.status != .running { try await Task.sleep(for: .milliseconds(5)) }
-        let other = try AutomationStore.open(folder: folder)
-        let id = try #require(try other.jobs(JobFilter()).first?.id)
+        let (running, id, other) = try await start(store)
         #expect(try other.requestStop(job: id, at: Date()) == .requested)
         let job = try await running.value
         #expect(job.status == .stopped)

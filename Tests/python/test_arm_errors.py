@@ -27,10 +27,11 @@ def client_with(server, token):
     return AutomationClient(StaticTokenCredential(token), SUBSCRIPTION, base_url=server.url, retry_total=0)
 
 
-def raw(server, method, path, body=None, token=None, headers=None):
+def raw_response(server, method, path, body=None, token=None, headers=None, timeout=30):
+    """One request over its own connection: the status, the headers and the body."""
     host, port = server.url.split("//")[1].split(":")
     context = ssl.create_default_context(cafile=server.certificate)
-    connection = http.client.HTTPSConnection(host, int(port), context=context, timeout=30)
+    connection = http.client.HTTPSConnection(host, int(port), context=context, timeout=timeout)
     all_headers = dict(headers or {})
     if token:
         all_headers["Authorization"] = f"Bearer {token}"
@@ -38,7 +39,12 @@ def raw(server, method, path, body=None, token=None, headers=None):
     response = connection.getresponse()
     data = response.read()
     connection.close()
-    return response.status, data
+    return response.status, dict(response.getheaders()), data
+
+
+def raw(server, method, path, body=None, token=None, headers=None):
+    status, _, data = raw_response(server, method, path, body, token, headers)
+    return status, data
 
 
 def job_count(server):

@@ -13,7 +13,7 @@ import uuid
 import pytest
 
 from conftest import ACCOUNT, RESOURCE_GROUP, SUBSCRIPTION, runbook, serve, stop
-from test_arm_errors import AA, azure_error, raw
+from test_arm_errors import AA, azure_error, raw, raw_response
 
 # Grows a value to 1,000,000 characters, then runs a regex over it: one SQLite step that costs
 # seconds; only the budget's deadline inside the regex stops it.
@@ -22,13 +22,19 @@ HEAVY = ('Heartbeat | take 1 | extend a="eeeeeeeeee" | extend b=replace_string(a
          '| where d matches regex "e{0,1000}x" | count')
 
 
-@pytest.fixture(scope="module")
-def bounded():
-    store = tempfile.mkdtemp(prefix="runbook-bounded-")
+def serve_scanned(prefix):
+    """`runbook serve` on a new store whose host was scanned once (the tables have rows)."""
+    store = tempfile.mkdtemp(prefix=prefix)
     runbook(store, "run", "enable-tracking")
     runbook(store, "run", "scan")
     started = serve(store)
     started.workspace = json.loads(runbook(store, "account", "show", "--json").stdout)["workspaceId"]
+    return started
+
+
+@pytest.fixture(scope="module")
+def bounded():
+    started = serve_scanned("runbook-bounded-")
     yield started
     stop(started)
 
@@ -39,23 +45,6 @@ def query(server, token, text, wait=6):
                headers={"Content-Type": "application/json", "Prefer": f"wait={wait}"})
 
 
-def raw_with_headers(server, method, path, body=None, token=None, headers=None):
-    import http.client
-    import ssl
-
-    host, port = server.url.split("//")[1].split(":")
-    context = ssl.create_default_context(cafile=server.certificate)
-    connection = http.client.HTTPSConnection(host, int(port), context=context, timeout=60)
-    all_headers = dict(headers or {})
-    if token:
-        all_headers["Authorization"] = f"Bearer {token}"
-    connection.request(method, path, body=body, headers=all_headers)
-    response = connection.getresponse()
-    data = response.read()
-    connection.close()
-    return response.status, dict(response.getheaders()), data
-
-
 def test_a_reader_cannot_starve_a_contributor(bounded):
     reader = bounded.token("bounded-reader", role="reader")
     other_reader = bounded.token("bounded-reader-2", role="reader")
@@ -63,10 +52,10 @@ def test_a_reader_cannot_starve_a_contributor(bounded):
     answers = []
 
     def heavy(token):
-        status, headers, data = raw_with_headers(
+        status, headers, data = raw_response(
             bounded, "POST", f"/v1/workspaces/{bounded.workspace}/query",
             body=json.dumps({"query": HEAVY}).encode(), token=token,
-            headers={"Content-Type": "application/json", "Prefer": "wait=6"})
+            headers={"Content-Type": "application/json", "Prefer": "wait=6"}, timeout=60)
         answers.append((token, status, headers, data))
 
     threads = [threading.Thread(target=heavy, args=(reader,)) for _ in range(6)]
@@ -133,11 +122,7 @@ def test_a_value_past_its_cap_and_a_query_past_its_compile_budget(bounded):
 
 
 def test_sigterm_ends_the_server_while_a_query_runs():
-    store = tempfile.mkdtemp(prefix="runbook-sigterm-")
-    runbook(store, "run", "enable-tracking")
-    runbook(store, "run", "scan")
-    started = serve(store)
-    started.workspace = json.loads(runbook(store, "account", "show", "--json").stdout)["workspaceId"]
+    started = serve_scanned("runbook-sigterm-")
     reader = started.token("sigterm-reader", role="reader")
     thread = threading.Thread(target=lambda: _swallow(lambda: query(started, reader, HEAVY, wait=600)))
     thread.start()
