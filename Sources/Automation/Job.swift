@@ -25,13 +25,18 @@ public struct Job: Sendable, Codable, Hashable {
     public var checkpointStep: Int?
     /// Which version ran: `published`, or the file it was loaded from (an author's test run).
     public var runbookSource: String?
+    /// How many times recovery put it back in New after its process or node died.
+    public var restarts: Int
+    /// How many restarts it may have (`JobRestarts`); 0: none.
+    public var restartLimit: Int
 
     public init(
         id: String, runbookName: String, runbookDigest: String, runbookContent: String,
         parameters: [String: Value], startReason: StartReason, startedBy: String? = nil, accountName: String?,
         targets: [String] = [], status: JobStatus = .new, createdAt: Date, startedAt: Date? = nil,
         endedAt: Date? = nil, exception: String? = nil, logVerbose: Bool, logProgress: Bool,
-        checkpointStep: Int? = nil, runbookSource: String? = nil
+        checkpointStep: Int? = nil, runbookSource: String? = nil, restarts: Int = 0,
+        restartLimit: Int = JobRestarts.defaultLimit
     ) {
         self.id = id
         self.runbookName = runbookName
@@ -51,6 +56,8 @@ public struct Job: Sendable, Codable, Hashable {
         self.logProgress = logProgress
         self.checkpointStep = checkpointStep
         self.runbookSource = runbookSource
+        self.restarts = restarts
+        self.restartLimit = restartLimit
     }
 
     /// The step (1-based) a resume starts with, while the job is Suspended or Resuming.

@@ -50,11 +50,15 @@ public enum JobLifecycle {
         case suspend(beforeStep: Int, exception: String)
         /// A stop had been asked for: Stopped.
         case stopped(exception: String)
+        /// Cut off in the middle of a step that may run again, with restarts left: back to New,
+        /// run again by the next claim from the start of step `fromStep` (1-based).
+        case restart(fromStep: Int, exception: String)
         /// Cut off in the middle of a step: Failed.
         case failed(exception: String)
 
         public var status: JobStatus {
             switch self {
+            case .restart: .new
             case .suspend: .suspended
             case .stopped: .stopped
             case .failed: .failed
@@ -64,8 +68,10 @@ public enum JobLifecycle {
 
     /// What recovery does with a job whose process died; `diedBecause` says which process and
     /// where, `committed` lists what the job had already stored (empty, or `; before that...`).
+    /// `restarts` is how many times it was restarted already, `restartLimit` how many it may be.
     public static func recover(
-        job id: String, status: JobStatus, checkpointStep: Int?, diedBecause died: String, committed: String
+        job id: String, status: JobStatus, checkpointStep: Int?, diedBecause died: String, committed: String,
+        restarts: Int, restartLimit: Int
     ) -> RecoveryDecision {
         switch status {
         case .new, .activating, .suspending, .resuming:
@@ -76,6 +82,16 @@ public enum JobLifecycle {
                     + "from there" + committed)
         case .stopping:
             return .stopped(exception: "\(died); marked Stopped by recovery, as was asked" + committed)
+        case .running where restarts < restartLimit:
+            let step = (checkpointStep ?? 0) + 1
+            let label = JobRestarts.label(restart: restarts + 1, of: restartLimit)
+            return .restart(
+                fromStep: step,
+                exception: "\(died); put back in New by recovery (\(label)): the next node to claim it runs it again "
+                    + "from step \(step)" + committed)
+        case .running where restartLimit > 0:
+            return .failed(
+                exception: "\(died); marked Failed by recovery after \(restarts) restart(s), its limit" + committed)
         default:
             return .failed(exception: "\(died); marked Failed by recovery" + committed)
         }

@@ -11,6 +11,9 @@ public struct Runbook: Sendable {
     public var logProgress: Bool
     /// Whole-job time limit; nil means the engine's default.
     public var timeout: Duration?
+    /// How many times a job cut off by its process or node dying is put back in New and run
+    /// again from the interrupted step (every action can run again: see `JobRestarts`).
+    public var restarts: Int
 
     public init(
         name: String,
@@ -19,7 +22,8 @@ public struct Runbook: Sendable {
         steps: [Step],
         logVerbose: Bool = false,
         logProgress: Bool = false,
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        restarts: Int = JobRestarts.defaultLimit
     ) {
         self.name = name
         self.description = description
@@ -28,6 +32,7 @@ public struct Runbook: Sendable {
         self.logVerbose = logVerbose
         self.logProgress = logProgress
         self.timeout = timeout
+        self.restarts = restarts
     }
 
     public func parameter(named name: String) -> ParameterSpec? {

@@ -2,7 +2,9 @@ import YAML
 
 /// Turns a YAML node tree into a `Runbook`, reporting every problem in one pass.
 struct RunbookDecoder {
-    static let topKeys = ["name", "description", "parameters", "steps", "logVerbose", "logProgress", "timeout"]
+    static let topKeys = [
+        "name", "description", "parameters", "steps", "logVerbose", "logProgress", "timeout", "restarts",
+    ]
     static let parameterKeys = ["type", "default", "required", "allowed", "description"]
     static let stepKeys = ["name", "action", "with", "continueOnError", "onError", "timeout", "retry"]
     static let retryKeys = ["attempts", "delay"]
@@ -28,10 +30,13 @@ struct RunbookDecoder {
         let logVerbose = root["logVerbose"].flatMap { sink.bool($0, "'logVerbose'") } ?? false
         let logProgress = root["logProgress"].flatMap { sink.bool($0, "'logProgress'") } ?? false
         let timeout = root["timeout"].flatMap { sink.duration($0, "'timeout'") }
+        let restarts =
+            root["restarts"].flatMap { sink.int($0, "'restarts'", range: JobRestarts.allowed) }
+            ?? JobRestarts.defaultLimit
         guard !sink.hasErrors, let name else { return nil }
         return Runbook(
             name: name, description: description, parameters: parameters, steps: steps, logVerbose: logVerbose,
-            logProgress: logProgress, timeout: timeout)
+            logProgress: logProgress, timeout: timeout, restarts: restarts)
     }
 
     private mutating func decodeName(_ root: Node, expectedName: String?) -> String? {

@@ -86,7 +86,8 @@ extension AutomationService {
     /// finds it), else the published version in the store. Parameters are checked before
     /// anything is recorded.
     public static func queueJob(
-        on location: PostgresLocation, runbook name: String, file: LoadedRunbook?, parameters: [String: String]
+        on location: PostgresLocation, runbook name: String, file: LoadedRunbook?, parameters: [String: String],
+        restartLimit: Int? = nil
     ) async throws(ServiceError) -> Job {
         do {
             return try await PostgresStore.withStore(at: location) { store in
@@ -102,7 +103,8 @@ extension AutomationService {
                         kind: "runbook", name: name,
                         hint: ": no such runbook file, and not published in \(location)")
                 }
-                let prepared = try JobRunner.prepare(loaded, parameters: parameters)
+                var prepared = try JobRunner.prepare(loaded, parameters: parameters)
+                prepared.restartLimit = restartLimit
                 let runner = JobRunner(
                     recorder: store, tracking: store, logStore: PostgresLogQueries(store: store),
                     logger: Logger(label: "runbook.engine"))

@@ -12,7 +12,8 @@ import GRDB
 /// Running (or Stopping) job whose lease expired (its node hung, or was stopped with SIGSTOP) is
 /// ended by any node's heartbeat; a job whose process died is recovered at once, when the store
 /// is next opened on that host (`recoverOrphanedJobs`). Unlike on PostgreSQL, a stuck node's jobs
-/// that had not started are left to it: only an ended job is fenced here.
+/// that had not started are left to it, and its running ones are Failed, never restarted: only an
+/// ended job is fenced here.
 extension AsyncAutomationStore: NodeStoring {
     static let unfinished = JobStatus.unfinishedSQL
     static let final = JobStatus.finalSQL
@@ -151,7 +152,14 @@ extension AsyncAutomationStore: NodeStoring {
                     // was suspending) would be Suspended, and a resumed process could start it again
                     // (nothing fences a Suspended job): it waits until its process resumes or dies.
                     guard [.running, .stopping].contains(status) else { continue }
-                    if let ending = try store.recoverExpired(db, job: id, status: status, reason: reason, at: now) {
+                    // A restart is safe only when the node's process is gone: nothing here fences a
+                    // job that is not ended, so a stuck process that resumed could write over the
+                    // run that restarted it. A live (stuck) one's job is Failed.
+                    let owner = JobOwner(pid: try stored.integer("pid"), host: try stored.text("host"))
+                    let gone = owner.host == JobOwner.current.host && !owner.isAlive
+                    if let ending = try store.recoverExpired(
+                        db, job: id, status: status, reason: reason, at: now, mayRestart: gone)
+                    {
                         recovered.append(RecoveredJob(id: id, status: ending))
                     }
                 } catch let problem as RowProblem {

@@ -29,7 +29,8 @@ extension AutomationStore {
         var sql = """
             SELECT id, runbookName, runbookDigest, '' AS runbookContent, parameters, startReason, startedBy,
                 accountName, targets, status, createdAt, startedAt, endedAt, exception, logVerbose, logProgress,
-                ownerPid, ownerHost, stopRequestedAt, suspendRequestedAt, checkpointStep, runbookSource
+                ownerPid, ownerHost, stopRequestedAt, suspendRequestedAt, checkpointStep, runbookSource, restarts,
+                restartLimit
             FROM job
             """
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }

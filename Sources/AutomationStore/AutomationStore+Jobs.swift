@@ -16,15 +16,16 @@ extension AutomationStore {
             sql: """
                 INSERT INTO job (id, runbookName, runbookDigest, runbookContent, parameters, startReason, startedBy,
                     accountName, targets, status, createdAt, startedAt, endedAt, exception, logVerbose, logProgress,
-                    ownerPid, ownerHost, checkpointStep, runbookSource)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ownerPid, ownerHost, checkpointStep, runbookSource, restarts, restartLimit)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             job.id, job.runbookName, job.runbookDigest, StoredText.value(job.runbookContent),
             try JSONColumn.encode(job.parameters), job.startReason.rawValue, job.startedBy, job.accountName,
             try JSONColumn.encode(job.targets), job.status.rawValue, job.createdAt, job.startedAt, job.endedAt,
             StoredText.value(job.exception), job.logVerbose,
-            job.logProgress, owner.pid, owner.host, job.checkpointStep, job.runbookSource,
+            job.logProgress, owner.pid, owner.host, job.checkpointStep, job.runbookSource, job.restarts,
+            job.restartLimit,
         ])
         try db.cachedStatement(sql: "INSERT INTO jobStatus (jobId, seq, status, at) VALUES (?, 1, ?, ?)")
             .execute(arguments: [job.id, job.status.rawValue, job.createdAt])
@@ -231,7 +232,8 @@ extension AutomationStore {
             targets: try JSONColumn.encode(job.targets), status: job.status.rawValue, createdAt: job.createdAt,
             startedAt: job.startedAt, endedAt: job.endedAt, exception: job.exception, logVerbose: job.logVerbose,
             logProgress: job.logProgress, ownerPid: nil, ownerHost: nil, stopRequestedAt: nil,
-            suspendRequestedAt: nil, checkpointStep: job.checkpointStep, runbookSource: job.runbookSource)
+            suspendRequestedAt: nil, checkpointStep: job.checkpointStep, runbookSource: job.runbookSource,
+            restarts: job.restarts, restartLimit: job.restartLimit)
     }
 
     /// A record as a job; the enum and JSON columns are checked here, with the column named.
@@ -255,6 +257,7 @@ extension AutomationStore {
             startedBy: record.startedBy, accountName: record.accountName, targets: targets, status: status,
             createdAt: record.createdAt, startedAt: record.startedAt, endedAt: record.endedAt,
             exception: record.exception, logVerbose: record.logVerbose, logProgress: record.logProgress,
-            checkpointStep: record.checkpointStep, runbookSource: record.runbookSource)
+            checkpointStep: record.checkpointStep, runbookSource: record.runbookSource, restarts: record.restarts,
+            restartLimit: record.restartLimit)
     }
 }

@@ -87,24 +87,38 @@ extension AutomationStore {
     }
 
     /// Recovers a job whose lease expired (its node stopped heartbeating), in the caller's
-    /// transaction; nil when it moved on since it was read.
+    /// transaction; nil when it moved on since it was read. `mayRestart`: the node's process is
+    /// known to be gone, so a restart cannot race it.
     func recoverExpired(
-        _ db: Database, job id: String, status: JobStatus, reason: String, at now: Date
+        _ db: Database, job id: String, status: JobStatus, reason: String, at now: Date, mayRestart: Bool
     ) throws -> JobStatus? {
         guard let record = try JobRecord.fetchOne(db, key: id), record.status == status.rawValue else { return nil }
-        return try Self.recover(db, record, status: status, reason: reason, at: now)
+        return try Self.recover(db, record, status: status, reason: reason, at: now, mayRestart: mayRestart)
     }
 
     /// What recovery does to an unfinished job nobody runs any more: `JobLifecycle.recover`
     /// decides; its process and lease are let go.
     private static func recover(
-        _ db: Database, _ record: JobRecord, status: JobStatus, reason: String, at now: Date
+        _ db: Database, _ record: JobRecord, status: JobStatus, reason: String, at now: Date, mayRestart: Bool = true
     ) throws -> JobStatus {
         let id = record.id
         let committed = try committedWork(db, job: id)
         let decision = JobLifecycle.recover(
-            job: id, status: status, checkpointStep: record.checkpointStep, diedBecause: reason, committed: committed)
+            job: id, status: status, checkpointStep: record.checkpointStep, diedBecause: reason, committed: committed,
+            restarts: record.restarts, restartLimit: mayRestart ? record.restartLimit : 0)
         switch decision {
+        case .restart(let fromStep, let reason):
+            // No process owns it until a node claims it; the claim finds it New, unleased. Why
+            // it restarted goes to its Warning stream.
+            try transition(db, job: id, to: .new, at: now) { record in
+                record.checkpointStep = fromStep - 1
+                record.restarts += 1
+                record.stopRequestedAt = nil
+                record.suspendRequestedAt = nil
+                record.ownerPid = nil
+                record.ownerHost = nil
+            }
+            _ = try appendStream(db, job: id, [(.warning, now, reason)])
         case .suspend(let beforeStep, let exception):
             try transition(db, job: id, to: .suspended, at: now) { record in
                 record.checkpointStep = beforeStep - 1

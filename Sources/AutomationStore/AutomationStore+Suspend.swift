@@ -104,21 +104,29 @@ extension AutomationStore {
     static func claimResume(_ db: Database, job id: String, owner: JobOwner) throws -> Bool {
         do {
             try db.execute(
-                sql:
-                    "UPDATE job SET ownerPid = ?, ownerHost = ? WHERE id = ? AND status = 'Resuming' AND ownerPid IS NULL",
+                sql: """
+                    UPDATE job SET ownerPid = ?, ownerHost = ? WHERE id = ? AND ownerPid IS NULL
+                        AND (status = 'Resuming' OR (status = 'New' AND restarts > 0))
+                    """,
                 arguments: [owner.pid, owner.host, id])
             return db.changesCount == 1
         }
     }
 
-    /// Jobs waiting in Resuming for a process to claim them, oldest first.
+    /// Jobs waiting for a process to claim them and run them on from their checkpoint, oldest
+    /// first: queued resumes (Resuming), and jobs recovery restarted (New again, no owner). Here,
+    /// unlike on PostgreSQL, no node claims New jobs: the scheduler's pass takes them.
     public func queuedResumes() throws -> [String] {
         try writer.read { db in try Self.queuedResumes(db) }
     }
 
     static func queuedResumes(_ db: Database) throws -> [String] {
         try String.fetchAll(
-            db, sql: "SELECT id FROM job WHERE status = 'Resuming' AND ownerPid IS NULL ORDER BY createdAt")
+            db,
+            sql: """
+                SELECT id FROM job WHERE ownerPid IS NULL AND (status = 'Resuming' OR (status = 'New' AND restarts > 0))
+                ORDER BY createdAt
+                """)
     }
 
     /// Bytes stored per stream and whether it was truncated, so a resumed job keeps its caps.

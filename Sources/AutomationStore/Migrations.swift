@@ -146,6 +146,13 @@ enum Migrations {
                 t.add(column: "leaseSeconds", .double).notNull().defaults(to: 30)
             }
         }
+        migrator.registerMigration("v14-job-restarts") { db in
+            // A job cut off by its process dying goes back to New up to restartLimit times.
+            try db.alter(table: "job") { t in
+                t.add(column: "restarts", .integer).notNull().defaults(to: 0)
+                t.add(column: "restartLimit", .integer).notNull().defaults(to: 3)
+            }
+        }
         return migrator
     }
 

@@ -82,7 +82,8 @@ extension JobRecord {
             ownerHost: try row.optionalText("ownerHost"), stopRequestedAt: try row.optionalDate("stopRequestedAt"),
             suspendRequestedAt: try row.optionalDate("suspendRequestedAt"),
             checkpointStep: try row.optionalInteger("checkpointStep"),
-            runbookSource: try row.optionalText("runbookSource"))
+            runbookSource: try row.optionalText("runbookSource"), restarts: try row.integer("restarts"),
+            restartLimit: try row.integer("restartLimit"))
     }
 
     /// The exception may quote a runbook's message, NUL included: it is stored as `StoredText`.
@@ -109,6 +110,8 @@ extension JobRecord {
         container["suspendRequestedAt"] = suspendRequestedAt
         container["checkpointStep"] = checkpointStep
         container["runbookSource"] = runbookSource
+        container["restarts"] = restarts
+        container["restartLimit"] = restartLimit
     }
 }
 

@@ -104,6 +104,8 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var suspendRequestedAt: Date?
     var checkpointStep: Int?
     var runbookSource: String?
+    var restarts: Int
+    var restartLimit: Int
 
     enum Columns {
         static let id = Column(CodingKeys.id)

@@ -16,6 +16,7 @@ enum PostgresMigrations {
         ("v2-nodes-and-leases", PostgresSchema.nodes),
         ("v3-machines-and-change-tracking", PostgresSchema.changeTracking),
         ("v4-node-stop", PostgresSchema.nodeStop),
+        ("v5-job-restarts", PostgresSchema.jobRestarts),
     ]
 
     static var names: [String] { all.map(\.name) }

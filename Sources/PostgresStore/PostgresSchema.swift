@@ -174,6 +174,14 @@ enum PostgresSchema {
         """
     ]
 
+    /// A job cut off by its node dying goes back to New up to restart_limit times.
+    static let jobRestarts = [
+        """
+        ALTER TABLE job ADD COLUMN restarts integer NOT NULL DEFAULT 0 CHECK (restarts >= 0),
+            ADD COLUMN restart_limit integer NOT NULL DEFAULT 3 CHECK (restart_limit >= 0)
+        """
+    ]
+
     static let nodes = [
         // A node: a process with an id and a heartbeat.
         """

@@ -10,14 +10,14 @@ extension PostgresStore: ChangePageReading {
     public func changePage(_ query: ChangePageQuery) async throws -> [ChangeRow] {
         var filter = try Self.changeFilter(query)
         if let id = query.before {
-            try filter.binds.append(id)
+            filter.binds.append(id)
             let cursor = "$\(filter.binds.count)"
             // A cursor row that is gone (purged) is no cursor, as on SQLite.
             filter.clauses.append(
                 "(NOT EXISTS (SELECT 1 FROM configuration_change WHERE id = \(cursor)) OR (time_generated, id) < "
                     + "(SELECT time_generated, id FROM configuration_change WHERE id = \(cursor)))")
         }
-        try filter.binds.append(max(1, min(query.limit, 1000)))
+        filter.binds.append(max(1, min(query.limit, 1000)))
         let sql =
             "SELECT * FROM configuration_change" + filter.whereClause
             + " ORDER BY time_generated DESC, id DESC LIMIT $\(filter.binds.count)"
@@ -38,9 +38,9 @@ extension PostgresStore: ChangePageReading {
         let last = Int64(to.timeIntervalSince1970.rounded(.down))
         guard last >= first, (last - first) / width < 10_000 else { return [] }
         var filter = try Self.changeFilter(query)
-        try filter.binds.append(Date(timeIntervalSince1970: TimeInterval(first)))
+        filter.binds.append(Date(timeIntervalSince1970: TimeInterval(first)))
         filter.clauses.append("time_generated >= $\(filter.binds.count)")
-        try filter.binds.append(Date(timeIntervalSince1970: TimeInterval(last + width)))
+        filter.binds.append(Date(timeIntervalSince1970: TimeInterval(last + width)))
         filter.clauses.append("time_generated < $\(filter.binds.count)")
         let sql =
             "SELECT (floor(extract(epoch FROM time_generated))::bigint / \(width)) * \(width) AS bucket, "
@@ -61,9 +61,9 @@ extension PostgresStore: ChangePageReading {
         let starts = slots.map(\.from)
         let ends = slots.map(\.to)
         var binds = PostgresBindings()
-        try binds.append(types)
-        try binds.append(starts.map { $0.timeIntervalSince1970 })
-        try binds.append(ends.map { $0.timeIntervalSince1970 })
+        binds.append(types)
+        binds.append(starts.map { $0.timeIntervalSince1970 })
+        binds.append(ends.map { $0.timeIntervalSince1970 })
         let sql = """
             SELECT (SELECT COUNT(*) FROM configuration_change
                 WHERE config_change_type = s.t AND time_generated >= to_timestamp(s.a)

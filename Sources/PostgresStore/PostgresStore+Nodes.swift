@@ -95,8 +95,8 @@ extension PostgresStore: NodeStoring {
             // The database's time: the status history of a recovery, and what has expired.
             let now = try await connection.rows("SELECT now()", logger: logger).first?.decode(Date.self) ?? Date()
             var query: PostgresQuery = """
-                SELECT job.id, job.status, job.checkpoint_step, job.lease_expires_at, node.id AS node, node.host,
-                    node.pid, node.heartbeat_at
+                SELECT job.id, job.status, job.checkpoint_step, job.restarts, job.restart_limit, job.lease_expires_at,
+                    node.id AS node, node.host, node.pid, node.heartbeat_at
                 FROM job JOIN node ON node.id = job.lease_node
                 WHERE job.lease_expires_at < now()
                 """
@@ -110,8 +110,25 @@ extension PostgresStore: NodeStoring {
                 let expired = try ExpiredLease(StoredColumns(row))
                 let decision = JobLifecycle.recover(
                     job: expired.id, status: expired.status, checkpointStep: expired.checkpointStep,
-                    diedBecause: expired.reason, committed: "")
+                    diedBecause: expired.reason, committed: "", restarts: expired.restarts,
+                    restartLimit: expired.restartLimit)
                 switch decision {
+                case .restart(let fromStep, let reason):
+                    // Back to New, unowned and unleased: the next claim runs it again from the
+                    // interrupted step. Why it restarted goes to its Warning stream.
+                    try await Self.transition(expired.id, to: .new, at: now, exception: .keep, connection, logger)
+                    try await connection.query(
+                        """
+                        UPDATE job SET checkpoint_step = \(fromStep - 1), restarts = restarts + 1,
+                            stop_requested_at = NULL, suspend_requested_at = NULL, owner_pid = NULL, owner_host = NULL,
+                            lease_node = NULL, lease_expires_at = NULL, stream_seq = stream_seq + 1
+                        WHERE id = \(expired.id)
+                        """, logger: logger)
+                    try await connection.query(
+                        """
+                        INSERT INTO job_stream (job_id, seq, stream, at, message)
+                        SELECT id, stream_seq, 'Warning', \(now), \(Data(reason.utf8)) FROM job WHERE id = \(expired.id)
+                        """, logger: logger)
                 case .suspend(let beforeStep, let exception):
                     try await Self.transition(
                         expired.id, to: .suspended, at: now, exception: .set(exception), connection, logger)
@@ -188,12 +205,16 @@ private struct ExpiredLease {
     var id: String
     var status: JobStatus
     var checkpointStep: Int?
+    var restarts: Int
+    var restartLimit: Int
     var reason: String
 
     init(_ row: StoredColumns) throws {
         id = try row.text("id")
         status = try row.enumeration(JobStatus.self, "status")
         checkpointStep = try row.optionalInteger("checkpoint_step")
+        restarts = try row.integer("restarts")
+        restartLimit = try row.integer("restart_limit")
         reason = LeaseExpiry.reason(
             node: try row.text("node"), pid: try row.integer("pid"), host: try row.text("host"),
             heartbeat: try row.date("heartbeat_at"), expired: try row.date("lease_expires_at"), status: status)

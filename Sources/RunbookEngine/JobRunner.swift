@@ -113,24 +113,36 @@ public struct JobRunner: Sendable {
             id: id, runbookName: runbook.name, runbookDigest: prepared.loaded.digest,
             runbookContent: prepared.loaded.content, parameters: prepared.parameters, startReason: reason,
             startedBy: startedBy, accountName: accountName, createdAt: now, logVerbose: runbook.logVerbose,
-            logProgress: runbook.logProgress, runbookSource: prepared.loaded.path)
+            logProgress: runbook.logProgress, runbookSource: prepared.loaded.path,
+            restartLimit: prepared.restartLimit ?? runbook.restarts)
     }
 
-    /// Runs a job created by `create` until it ends or suspends; returns the stored job.
+    /// Runs a job created by `create` until it ends or suspends; returns the stored job. A job
+    /// that recovery restarted (its node died in the middle of a step) runs again from that step,
+    /// its earlier streams kept.
     public func start(
         _ job: Job, _ prepared: PreparedJob, observer: JobStreamWriter.Observer? = nil,
         progress: ScanProgress.Observer? = nil
     ) async throws -> Job {
+        let restarted = job.restarts > 0
         let sink = JobStreamWriter(
             jobId: job.id, store: store, now: now, keepVerbose: prepared.runbook.logVerbose,
-            keepProgress: prepared.runbook.logProgress, cap: streamCap, observer: observer, progress: progress)
-        return try await drive(job.id, prepared, from: 0, entering: [.activating, .running], sink: sink)
+            keepProgress: prepared.runbook.logProgress, cap: streamCap,
+            usage: restarted ? try await store.streamUsage(job: job.id) : [:], observer: observer, progress: progress)
+        let step = restarted ? min(job.checkpointStep ?? 0, prepared.runbook.steps.count) : 0
+        if restarted {
+            let label = JobRestarts.label(restart: job.restarts, of: job.restartLimit)
+            await sink.write(
+                .verbose, "Restarted (\(label)) before step \(step + 1) of \(prepared.runbook.steps.count)")
+        }
+        return try await drive(job.id, prepared, from: step, entering: [.activating, .running], sink: sink)
     }
 
     /// Resumes a Suspended job in this process from the step it stopped at, with the runbook
     /// content and parameters it recorded (Suspended -> Resuming -> Running). Also takes a job
-    /// already queued as Resuming by `runbook jobs resume --queue`; `claimed`: a node already
-    /// took it with its lease.
+    /// already queued as Resuming by `runbook jobs resume --queue`, or one recovery restarted
+    /// (New again, from the step its dead process was in); `claimed`: a node already took it
+    /// with its lease.
     public func resume(
         _ id: String, claimed: Bool = false, observer: JobStreamWriter.Observer? = nil,
         progress: ScanProgress.Observer? = nil
@@ -163,7 +175,13 @@ public struct JobRunner: Sendable {
             jobId: job.id, store: store, now: now, keepVerbose: job.logVerbose, keepProgress: job.logProgress,
             cap: streamCap, usage: try await store.streamUsage(job: job.id), observer: observer, progress: progress)
         let step = min(job.checkpointStep ?? 0, prepared.runbook.steps.count)
-        await sink.write(.verbose, "Resumed before step \(step + 1) of \(prepared.runbook.steps.count)")
+        let steps = prepared.runbook.steps.count
+        if job.status == .new {
+            let label = JobRestarts.label(restart: job.restarts, of: job.restartLimit)
+            await sink.write(.verbose, "Restarted (\(label)) before step \(step + 1) of \(steps)")
+            return try await drive(job.id, prepared, from: step, entering: [.activating, .running], sink: sink)
+        }
+        await sink.write(.verbose, "Resumed before step \(step + 1) of \(steps)")
         return try await drive(job.id, prepared, from: step, entering: [.running], sink: sink)
     }
 

@@ -9,6 +9,9 @@ public struct PreparedJob: Sendable {
     /// The job's time limit when the starter sets one (a schedule's timeout); otherwise the
     /// runbook's, or the engine's default.
     public var timeLimit: Duration?
+    /// How many restarts the job may have when the starter sets it (`runbook run --restarts`);
+    /// otherwise the runbook's `restarts`.
+    public var restartLimit: Int?
 
     public var runbook: Runbook { loaded.runbook }
 }

@@ -29,7 +29,7 @@ import Testing
         Job(
             id: id, runbookName: "r", runbookDigest: String(repeating: "a", count: 64), runbookContent: "name: r",
             parameters: ["machines": .list([.string("m1")])], startReason: .manual, accountName: nil, status: status,
-            createdAt: date, logVerbose: false, logProgress: false)
+            createdAt: date, logVerbose: false, logProgress: false, restartLimit: 0)
     }
 
     func tamper(_ store: AutomationStore, _ sql: String) throws {

@@ -183,11 +183,29 @@ import Testing
 @Suite struct RecoveryTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func job(_ id: String, status: JobStatus = .running, at date: Date) -> Job {
+    /// No restarts unless asked: these tests are about how recovery ends a job.
+    func job(_ id: String, status: JobStatus = .running, at date: Date, restartLimit: Int = 0) -> Job {
         Job(
             id: id, runbookName: "r", runbookDigest: String(repeating: "a", count: 64), runbookContent: "",
             parameters: [:], startReason: .manual, accountName: nil, status: status, createdAt: date,
-            logVerbose: false, logProgress: false)
+            logVerbose: false, logProgress: false, restartLimit: restartLimit)
+    }
+
+    /// Issue 21, item 4: a dead process's job cut off mid-step goes back to New with no owner,
+    /// so that a scheduler's claim runs it from that step; recovery leaves it alone after that.
+    @Test func aDeadProcessesRunningJobIsPutBackInNewForAScheduler() throws {
+        let store = try AutomationStore.inMemory()
+        let dead = JobOwner(pid: try deadPid(), host: JobOwner.current.host)
+        try store.createJob(job("j", at: now, restartLimit: 1), owner: dead)
+        _ = try store.stepBoundary(job: "j", step: 1, at: now)
+        #expect(try store.recoverOrphanedJobs(at: now) == [RecoveredJob(id: "j", status: .new)])
+        let job = try #require(try store.job("j"))
+        #expect(job.status == .new && job.restarts == 1 && job.checkpointStep == 1 && job.exception == nil)
+        let warning = try #require(try store.streams(job: "j").last)
+        #expect(warning.stream == .warning)
+        #expect(warning.message.contains("put back in New by recovery (restart 1 of 1)"))
+        #expect(try store.recoverOrphanedJobs(at: now).isEmpty)
+        #expect(try store.integrityCheck() == "ok")
     }
 
     /// The pid of a process that has exited.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Automation
@@ -42,7 +43,8 @@ import Testing
     @Test(arguments: JobStatus.allCases)
     func recovery(_ status: JobStatus) {
         let decision = JobLifecycle.recover(
-            job: "j1", status: status, checkpointStep: 2, diedBecause: "the process ended", committed: "")
+            job: "j1", status: status, checkpointStep: 2, diedBecause: "the process ended", committed: "",
+            restarts: 0, restartLimit: 0)
         switch status {
         case .new, .activating, .suspending, .resuming:
             #expect(decision.status == .suspended)
@@ -59,10 +61,42 @@ import Testing
         }
     }
 
+    @Test func aRunningJobIsRestartedFromItsStepWhileRestartsAreLeft() {
+        let first = JobLifecycle.recover(
+            job: "j1", status: .running, checkpointStep: 2, diedBecause: "node a died", committed: "",
+            restarts: 0, restartLimit: 3)
+        #expect(
+            first
+                == .restart(
+                    fromStep: 3,
+                    exception: "node a died; put back in New by recovery (restart 1 of 3): the next node to claim "
+                        + "it runs it again from step 3"))
+        #expect(first.status == .new)
+        let last = JobLifecycle.recover(
+            job: "j1", status: .running, checkpointStep: 2, diedBecause: "node a died", committed: "",
+            restarts: 3, restartLimit: 3)
+        #expect(last == .failed(exception: "node a died; marked Failed by recovery after 3 restart(s), its limit"))
+        // Restarts never change what happens to a job being stopped or not yet in a step.
+        for status in [JobStatus.stopping, .new, .activating, .suspending, .resuming] {
+            let withRestarts = JobLifecycle.recover(
+                job: "j1", status: status, checkpointStep: 2, diedBecause: "x", committed: "", restarts: 0,
+                restartLimit: 3)
+            let without = JobLifecycle.recover(
+                job: "j1", status: status, checkpointStep: 2, diedBecause: "x", committed: "", restarts: 0,
+                restartLimit: 0)
+            #expect(withRestarts == without)
+        }
+        let attempts = JobRestarts.attempts(
+            in: [.new, .running, .new, .running, .completed].enumerated().map {
+                JobStatusChange(status: $1, at: Date(timeIntervalSince1970: Double($0)))
+            })
+        #expect(attempts.map(\.restart) == [nil, nil, 1, nil, nil])
+    }
+
     @Test func recoveryWithoutACheckpointSuspendsBeforeTheFirstStep() {
         let decision = JobLifecycle.recover(
             job: "j1", status: .new, checkpointStep: nil, diedBecause: "x",
-            committed: "; before that it had committed: y")
+            committed: "; before that it had committed: y", restarts: 0, restartLimit: 3)
         guard case .suspend(let step, let exception) = decision else {
             Issue.record("expected a suspension")
             return

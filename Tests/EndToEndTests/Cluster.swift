@@ -63,7 +63,7 @@ final class Cluster: @unchecked Sendable {
         var environment = process.environment ?? [:]
         environment["RUNBOOK_LOG_LEVEL"] = "info"
         process.environment = environment
-        FileManager.default.createFile(atPath: "\(logs)/\(id).log", contents: nil)
+        _ = FileManager.default.createFile(atPath: "\(logs)/\(id).log", contents: nil)
         let log = FileHandle(forWritingAtPath: "\(logs)/\(id).log")
         process.standardOutput = log
         process.standardError = log
@@ -123,9 +123,13 @@ final class Cluster: @unchecked Sendable {
     }
 
     /// Jobs that entered Running more than once (run twice): must be none.
+    /// Jobs that ran more often than recovery restarted them.
     func runTwice() async throws -> [String] {
         try await column(
-            "SELECT job_id FROM job_status WHERE status = 'Running' GROUP BY job_id HAVING COUNT(*) > 1")
+            """
+            SELECT job_id FROM job_status JOIN job ON job.id = job_status.job_id WHERE job_status.status = 'Running'
+            GROUP BY job_id, job.restarts HAVING COUNT(*) > job.restarts + 1
+            """)
     }
 }
 

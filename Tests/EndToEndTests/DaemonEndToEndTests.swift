@@ -44,14 +44,26 @@ import Testing
         kill(daemon.processIdentifier, SIGKILL)
         daemon.waitUntilExit()
 
-        let restart = try cli.run("scheduler", "--once")
-        #expect(restart.status == 0)
-        #expect(restart.stderr.contains("was left unfinished by a process that ended; marked Failed"))
-        #expect(restart.stdout.contains("started 0 job(s)"))
+        // The next scheduler recovers the job (back to New, issue 21 item 4) and runs it again
+        // from its scan step, to the end; the fire is neither lost nor started twice.
+        let restart = try cli.start(["scheduler", "--poll", "0.1"])
+        #expect(try cli.waitFor { try store.jobs(.init(runbook: "scan")).first?.status == .completed })
+        kill(restart.processIdentifier, SIGTERM)
+        restart.waitUntilExit()
+        #expect(restart.terminationStatus == 0)
         let jobs = try store.jobs(.init(runbook: "scan"))
         #expect(jobs.count == 1)
-        #expect(jobs.first?.status == .failed)
-        #expect(jobs.first?.exception?.contains("ended while it was Running; marked Failed by recovery") == true)
+        let job = try #require(jobs.first)
+        #expect(job.status == .completed && job.restarts == 1 && job.exception == nil, "\(job)")
+        #expect(try store.lastScan(machine: "big") != nil)
+        let warnings = try store.streams(job: job.id, kind: .warning).map(\.message)
+        #expect(
+            warnings.contains {
+                $0.contains("ended while it was Running; put back in New by recovery (restart 1 of 3)")
+            })
+        let shown = try cli.run("jobs", "show", job.id)
+        #expect(shown.stdout.contains("Restarts:    1 of 3"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("New  (restart 1 of 3)"), "\(shown.stdout)")
         let fires = try store.fires(schedule: "soon")
         #expect(fires.count == 1)
         #expect(fires.first?.status == .started)

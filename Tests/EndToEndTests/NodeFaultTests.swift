@@ -107,17 +107,24 @@ import Testing
         try await Task.sleep(for: .seconds(1))
         let killedAt = Date()
         cluster.kill("victim")
+        // Recovered (back to New, issue 21 item 4) and run again on the survivor, from its step.
         let recovered = try await cluster.wait(seconds: 30) {
-            try await cluster.column("SELECT status FROM job WHERE id = '\(job)'") == ["Failed"]
+            try await cluster.column(
+                "SELECT status || ' ' || lease_node || ' ' || restarts FROM job WHERE id = '\(job)'")
+                == ["Running survivor 1"]
         }
         let seconds = Date().timeIntervalSince(killedAt)
         #expect(recovered, "\(cluster.log("survivor"))")
         // Within the lease (3 s) and a heartbeat (1 s) after the last renewal, with slack.
         #expect(seconds < 15, "recovered \(seconds) s after the kill")
-        let exception = try await cluster.column(
-            "SELECT convert_from(exception, 'UTF8') FROM job WHERE id = '\(job)'")
-        #expect(exception.first?.hasPrefix("node victim (pid ") == true, "\(exception)")
-        #expect(exception.first?.contains("stopped heartbeating") == true)
+        let warning = try await cluster.column(
+            "SELECT convert_from(message, 'UTF8') FROM job_stream WHERE job_id = '\(job)' AND stream = 'Warning'")
+        #expect(warning.first?.hasPrefix("node victim (pid ") == true, "\(warning)")
+        #expect(warning.first?.contains("stopped heartbeating") == true)
+        #expect(warning.first?.contains("put back in New by recovery (restart 1 of 3)") == true)
+        let timeline = try await cluster.column(
+            "SELECT string_agg(status, ' ' ORDER BY seq) FROM job_status WHERE job_id = '\(job)'")
+        #expect(timeline == ["New Activating Running New Activating Running"])
         #expect(cluster.log("survivor").contains("recovered a job whose node stopped heartbeating"))
         // Work goes on: a job queued now (as the API or a schedule would) runs on the survivor.
         let next = try cluster.queue("tick")

@@ -216,8 +216,8 @@ extension CLI {
             let process = cli.process(arguments)
             let out = cli.store + ".out-" + UUID().uuidString
             let err = cli.store + ".err-" + UUID().uuidString
-            FileManager.default.createFile(atPath: out, contents: nil)
-            FileManager.default.createFile(atPath: err, contents: nil)
+            _ = FileManager.default.createFile(atPath: out, contents: nil)
+            _ = FileManager.default.createFile(atPath: err, contents: nil)
             process.standardOutput = FileHandle(forWritingAtPath: out)
             process.standardError = FileHandle(forWritingAtPath: err)
             try process.run()

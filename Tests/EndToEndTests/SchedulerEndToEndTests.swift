@@ -47,11 +47,11 @@ import Testing
         #expect(try store.integrityCheck() == "ok")
     }
 
-    @Test func aKilledRunIsRecoveredAsFailed() throws {
+    @Test func aKilledRunWithoutRestartsIsRecoveredAsFailed() throws {
         let cli = CLI()
         defer { cli.cleanUp() }
         try cli.registerBigMachine()
-        let scan = try cli.start(["run", "scan", "-p", "machines=big"])
+        let scan = try cli.start(["run", "scan", "-p", "machines=big", "--restarts", "0"])
         // Wait until the job is Running, then kill -9 its process.
         let store = try AutomationStore.open(folder: cli.store)
         #expect(try cli.waitFor { try store.jobs(.init(runbook: "scan")).first?.status == .running })

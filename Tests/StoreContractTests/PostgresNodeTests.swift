@@ -26,7 +26,7 @@ import Testing
             try await store.registerNode(id: "a", host: "host-a", pid: 41)
             try await store.registerNode(id: "b", host: "host-b", pid: 42)
             for id in ["waiting", "running", "stopping"] {
-                try await store.createJob(StoreContractTests.job(id, at: Self.t0))
+                try await store.createJob(StoreContractTests.job(id, at: Self.t0, restartLimit: 0))
             }
             #expect(try await store.claimNewJobs(node: "a", limit: 10, lease: .seconds(30)).count == 3)
             try await store.execute("UPDATE job SET status = 'Running', checkpoint_step = 2 WHERE id = 'running'")
@@ -82,7 +82,7 @@ import Testing
     func aLeaseThatLapsedWhileItsNodeLivesIsRecoveredWithThatReason() async throws {
         try await withStore { store in
             try await store.registerNode(id: "a", host: "host-a", pid: 41)
-            try await store.createJob(StoreContractTests.job("j", status: .running, at: Self.t0))
+            try await store.createJob(StoreContractTests.job("j", status: .running, at: Self.t0, restartLimit: 0))
             #expect(try await store.claimNewJobs(node: "a", limit: 1, lease: .seconds(30)).isEmpty)  // not New
             try await store.execute("UPDATE job SET lease_node = 'a', lease_expires_at = now() - interval '5 s'")
             // The node's heartbeat comes back after its lease ran out: it renews nothing.

@@ -49,7 +49,7 @@ extension StoreContractTests {
         try await kind.withStore { store async throws in
             try await store.registerNode(id: "a", host: "host-a", pid: 41)
             try await store.registerNode(id: "b", host: "host-b", pid: 42)
-            try await store.createJob(Self.job("running", at: now))
+            try await store.createJob(Self.job("running", at: now, restartLimit: 0))
             #expect(try await store.claimNewJobs(node: "a", limit: 1, lease: .seconds(600)).count == 1)
             try await store.transition(job: "running", to: .running, at: now, exception: nil)
             #expect(try await store.recoverExpiredLeases().isEmpty)  // the lease holds
@@ -72,11 +72,88 @@ extension StoreContractTests {
             #expect(try await store.nodes().map(\.jobs) == [[], []])
         }
     }
+
+    /// Issue 21, item 4: a job cut off mid-step goes back to New, unleased, and another node's
+    /// claim runs it again from that step; each restart is in its timeline and Warning stream,
+    /// and past its limit it is Failed saying so.
+    @Test(arguments: StoreKind.available) func aSilentNodesRunningJobIsRestartedUpToItsLimit(kind: StoreKind)
+        async throws
+    {
+        // Nodes whose processes are gone, on this host: the embedded store restarts only those.
+        let host = ProcessInfo.processInfo.hostName
+        let gone = try Self.deadPid()
+        try await kind.withStore { store async throws in
+            try await store.registerNode(id: "a", host: host, pid: gone)
+            try await store.registerNode(id: "b", host: host, pid: gone)
+            try await store.createJob(Self.job("j", at: now, restartLimit: 2))
+            var holder = "a"
+            for attempt in 1...3 {
+                #expect(try await store.claimNewJobs(node: holder, limit: 1, lease: .seconds(600)).map(\.id) == ["j"])
+                _ = try await store.stepBoundary(job: "j", entering: [.activating, .running], step: 1, at: now)
+                #expect(try await store.heartbeat(node: holder, lease: .milliseconds(1)) == ["j"])
+                try await Task.sleep(for: .milliseconds(50))
+                let other = holder == "a" ? "b" : "a"
+                _ = try await store.heartbeat(node: other, lease: .seconds(30))
+                let recovered = try await store.recoverExpiredLeases()
+                let job = try #require(try await store.job(exactly: "j"))
+                if attempt <= 2 {
+                    #expect(recovered == [RecoveredJob(id: "j", status: .new)])
+                    #expect(job.status == .new && job.restarts == attempt && job.checkpointStep == 1, "\(job)")
+                    #expect(job.exception == nil)
+                    let warning = try #require(try await store.streams(job: "j", kind: .warning).last?.message)
+                    #expect(
+                        warning.contains("while it was Running; put back in New by recovery (restart \(attempt) of 2)"))
+                    #expect(warning.contains("runs it again from step 2"))
+                    // Unleased: no node holds it, the other node's claim takes it.
+                    #expect(try await store.nodes().allSatisfy { $0.jobs.isEmpty })
+                } else {
+                    #expect(recovered == [RecoveredJob(id: "j", status: .failed)])
+                    #expect(job.status == .failed && job.restarts == 2)
+                    #expect(job.exception?.contains("marked Failed by recovery after 2 restart(s), its limit") == true)
+                }
+                holder = other
+            }
+            let history = try await store.statusHistory(job: "j").map(\.status)
+            #expect(
+                history == [
+                    .new, .activating, .running, .new, .activating, .running, .new, .activating, .running, .failed,
+                ])
+            #expect(JobRestarts.attempts(in: try await store.statusHistory(job: "j")).compactMap(\.restart) == [1, 2])
+        }
+    }
 }
 
 /// What only the embedded store does: one host, one process per node, so a late heartbeat still
 /// renews, and a stuck node's unstarted jobs are left to it (nothing fences a Suspended job there).
 extension StoreContractTests {
+    /// The pid of a process that has exited.
+    static func deadPid() throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return Int(process.processIdentifier)
+    }
+
+    /// A node that is alive but silent (stopped with SIGSTOP) could write over a restarted run
+    /// when it resumes, and nothing fences an unended job here: its running job is Failed.
+    @Test func onOneHostAStuckButLiveNodesJobIsFailedNotRestarted() async throws {
+        try await StoreKind.sqlite.withStore { store async throws in
+            try await store.registerNode(
+                id: "stuck", host: ProcessInfo.processInfo.hostName, pid: Int(ProcessInfo.processInfo.processIdentifier)
+            )
+            try await store.createJob(Self.job("j", at: now))
+            #expect(try await store.claimNewJobs(node: "stuck", limit: 1, lease: .seconds(600)).count == 1)
+            _ = try await store.stepBoundary(job: "j", entering: [.activating, .running], step: 0, at: now)
+            #expect(try await store.heartbeat(node: "stuck", lease: .milliseconds(1)) == ["j"])
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(try await store.recoverExpiredLeases() == [RecoveredJob(id: "j", status: .failed)])
+            let job = try #require(try await store.job(exactly: "j"))
+            #expect(job.restarts == 0)
+            #expect(job.exception?.contains("while it was Running; marked Failed by recovery") == true)
+        }
+    }
+
     @Test func onOneHostALateHeartbeatRenewsAndUnstartedJobsWait() async throws {
         try await StoreKind.sqliteFile.withStore { store async throws in
             try await store.registerNode(id: "a", host: "host-a", pid: 41)

@@ -8,12 +8,15 @@ import Testing
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
     var now: Date { Self.now }
 
-    static func job(_ id: String, status: JobStatus = .new, at date: Date = now, runbook: String = "r") -> Job {
+    static func job(
+        _ id: String, status: JobStatus = .new, at date: Date = now, runbook: String = "r",
+        restartLimit: Int = JobRestarts.defaultLimit
+    ) -> Job {
         Job(
             id: id, runbookName: runbook, runbookDigest: String(repeating: "a", count: 64),
             runbookContent: "name: \(runbook)", parameters: ["n": .int(1)], startReason: .manual,
             accountName: nil, targets: ["web1"], status: status, createdAt: date, logVerbose: false,
-            logProgress: true)
+            logProgress: true, restartLimit: restartLimit)
     }
 
     static let workspace = Workspace(

@@ -56,7 +56,7 @@ extension Portal {
                     "history": history.map { ["status": $0.status.rawValue, "at": PortalFormat.time($0.at) as Any] },
                     "streams": streams.map(Self.streamValues), "hasStreams": !streams.isEmpty,
                     "earlier": all.count > streams.count
-                        ? "Showing the last \(streams.count) of \(all.count) records." : nil as String?,
+                        ? "Showing the last \(streams.count) of \(all.count) records." : nil as String? as Any,
                     "lastSeq": streams.last?.seq ?? 0, "live": unfinished,
                     "canStop": unfinished, "canSuspend": unfinished && job.status != .suspended,
                     "canResume": job.status == .suspended,

@@ -34,9 +34,9 @@ extension Portal {
                 [
                     "title": "Virtual machines", "machines": rows, "hasMachines": !rows.isEmpty, "showAll": showAll,
                     "range": shown > Self.machinePageSize && !rows.isEmpty
-                        ? "Machines \(offset + 1) to \(offset + rows.count) of \(shown)" : nil as String?,
-                    "previous": page > 0 ? base + String(page - 1) : nil as String?,
-                    "next": offset + rows.count < shown ? base + String(page + 1) : nil as String?,
+                        ? "Machines \(offset + 1) to \(offset + rows.count) of \(shown)" : nil as String? as Any,
+                    "previous": page > 0 ? base + String(page - 1) : nil as String? as Any,
+                    "next": offset + rows.count < shown ? base + String(page + 1) : nil as String? as Any,
                     "hiddenText":
                         (list.total == shown ? nil : "\(list.total - shown) other machine(s) hidden") as Any,
                     "account": account.map {

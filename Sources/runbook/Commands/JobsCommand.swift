@@ -121,6 +121,11 @@ extension RunbookCommand.JobsCommand {
             let parameters = job.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             lines.append("Parameters:  \(parameters.isEmpty ? "-" : parameters.joined(separator: " "))")
             if let exception = job.exception { lines.append("Exception:   \(exception)") }
+            if job.restarts > 0 {
+                lines.append(
+                    "Restarts:    \(job.restarts) of \(job.restartLimit) (its node or process died mid-step; "
+                        + "see its Warning stream)")
+            }
             if let step = job.resumesBeforeStep {
                 lines.append("Resumes:     before step \(step) ('runbook jobs resume \(job.id)')")
             }
@@ -128,10 +133,10 @@ extension RunbookCommand.JobsCommand {
                 lines.append("Schedule:    \(fire.scheduleName), fire time \(fire.fireTime.formatted(.iso8601))")
             }
             lines.append("Timeline:")
-            for change in history {
-                lines.append(
-                    "  \(change.at.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))  \(change.status.rawValue)"
-                )
+            for (change, restart) in JobRestarts.attempts(in: history) {
+                let at = change.at.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+                let attempt = restart.map { "  (\(JobRestarts.label(restart: $0, of: job.restartLimit)))" } ?? ""
+                lines.append("  \(at)  \(change.status.rawValue)\(attempt)")
             }
             let counts = Dictionary(grouping: streams, by: \.stream).mapValues(\.count)
             let summary = StreamKind.allCases.compactMap { kind in counts[kind].map { "\(kind.rawValue) \($0)" } }

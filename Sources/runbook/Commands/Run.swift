@@ -21,6 +21,10 @@ extension RunbookCommand {
                 Parameters: -p NAME=VALUE, once per parameter. Lists are comma-separated
                 (-p machines=web01,web02, or -p machines= for an empty list); booleans are true/false.
 
+                A job whose process or node dies in the middle of a step goes back to New and the
+                next scheduler or node that claims it runs it again from that step, at most
+                --restarts times (default: the runbook's 'restarts', else 3); then it is Failed.
+
                 Exit status: 0 Completed, 1 Failed or Stopped, 3 Suspended ('runbook jobs resume
                 latest' goes on), 65 invalid runbook or parameters (nothing is recorded), 64 usage
                 error, 66 a file named does not exist, 74 the store cannot be opened.
@@ -43,6 +47,12 @@ extension RunbookCommand {
         @Option(name: [.customShort("p"), .customLong("param")], help: "A parameter, NAME=VALUE (repeatable).")
         var parameters: [String] = []
 
+        @Option(
+            help: ArgumentHelp(
+                "How many times the job may be restarted when its process or node dies mid-step (0 to 10; 0: never).",
+                valueName: "N"))
+        var restarts: Int?
+
         @Flag(help: "Print the finished job as JSON (with its streams) instead of live lines.")
         var json = false
 
@@ -50,6 +60,11 @@ extension RunbookCommand {
         @OptionGroup var runbooks: RunbookFolderOptions
 
         func validate() throws {
+            if let restarts, !JobRestarts.allowed.contains(restarts) {
+                throw ValidationError(
+                    "--restarts \(restarts) is out of range (allowed: \(JobRestarts.allowed.lowerBound) to "
+                        + "\(JobRestarts.allowed.upperBound))")
+            }
             var seen = Set<String>()
             for parameter in parameters {
                 guard let equals = parameter.firstIndex(of: "="), equals != parameter.startIndex else {
@@ -85,17 +100,19 @@ extension RunbookCommand {
                 opened = service
                 loaded = try await RunbookInput.loadPublished(name, service: service, library: runbooks.library)
             }
-            let prepared: PreparedJob
+            var prepared: PreparedJob
             do {
                 prepared = try JobRunner.prepare(loaded, parameters: parameterValues)
+                prepared.restartLimit = restarts
             } catch {
                 Terminal.raw(error.description)
                 throw ExitCode(65)
             }
             let service = try opened ?? self.store.openWithAccount()
+            let job = prepared
             let logger = Logger(label: "runbook.engine")
             try await LiveJob.run(json: json, service: service) { observer, progress in
-                try await service.runForeground(prepared, logger: logger, observer: observer, progress: progress)
+                try await service.runForeground(job, logger: logger, observer: observer, progress: progress)
             }
         }
     }
@@ -113,7 +130,7 @@ extension RunbookCommand.Run {
         let job: Job
         do {
             job = try await AutomationService.queueJob(
-                on: location, runbook: name, file: file, parameters: parameterValues)
+                on: location, runbook: name, file: file, parameters: parameterValues, restartLimit: restarts)
         } catch {
             Terminal.error(error.description)
             // No such runbook or parameters that do not bind: 65, as without a URL; the store: 74.

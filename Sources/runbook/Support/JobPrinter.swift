@@ -45,13 +45,17 @@ struct JobDocument: Encodable {
     var exception: String?
     /// While Suspended or Resuming: the step (1-based) a resume starts with.
     var resumesBeforeStep: Int?
+    /// How many times recovery put it back in New, and how many it may be.
+    var restarts: Int
+    var restartLimit: Int
     var statusHistory: [JobStatusChange]?
     var streams: [StreamRecord]?
 
     enum CodingKeys: String, CodingKey {
         case id, runbook, runbookDigest, runbookSource, status, startReason, startedBy, account, parameters, targets,
             createdAt
-        case startedAt, endedAt, durationSeconds, exception, resumesBeforeStep, statusHistory, streams
+        case startedAt, endedAt, durationSeconds, exception, resumesBeforeStep, restarts, restartLimit, statusHistory,
+            streams
     }
 
     /// Every key is written, null when unset (schemas/json/job.schema.json).
@@ -73,6 +77,8 @@ struct JobDocument: Encodable {
         try container.encode(durationSeconds, forKey: .durationSeconds)
         try container.encode(exception, forKey: .exception)
         try container.encode(resumesBeforeStep, forKey: .resumesBeforeStep)
+        try container.encode(restarts, forKey: .restarts)
+        try container.encode(restartLimit, forKey: .restartLimit)
         // The timeline and streams are present when the command reads them (show, run).
         try container.encodeIfPresent(statusHistory, forKey: .statusHistory)
         try container.encodeIfPresent(streams, forKey: .streams)
@@ -96,6 +102,8 @@ struct JobDocument: Encodable {
         account = job.accountName
         parameters = job.parameters
         targets = job.targets
+        restarts = job.restarts
+        restartLimit = job.restartLimit
         createdAt = job.createdAt
         startedAt = job.startedAt
         endedAt = job.endedAt

@@ -65,8 +65,14 @@ struct StoreOptions: ParsableArguments {
         }
         // Jobs whose process died are ended, never left Running.
         for job in try service.recoverOrphanedJobs() {
-            let what = job.status == .suspended ? "Suspended ('runbook jobs resume' runs it)" : job.status.rawValue
-            Terminal.note("job \(job.id) was left unfinished by a process that ended; marked \(what)")
+            let what =
+                switch job.status {
+                case .suspended: "marked Suspended ('runbook jobs resume' runs it)"
+                case .new:
+                    "put back in New: 'runbook scheduler' or 'runbook serve' runs it again from the step it was in"
+                default: "marked \(job.status.rawValue)"
+                }
+            Terminal.note("job \(job.id) was left unfinished by a process that ended; \(what)")
         }
         return service
     }
