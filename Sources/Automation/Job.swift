@@ -29,6 +29,9 @@ public struct Job: Sendable, Codable, Hashable {
     public var restarts: Int
     /// How many restarts it may have (`JobRestarts`); 0: none.
     public var restartLimit: Int
+    /// Seconds left of the `wait` step it was suspended in the middle of; a resume waits only
+    /// these (nil: it was suspended at a boundary, or in another step).
+    public var waitRemaining: Double?
 
     public init(
         id: String, runbookName: String, runbookDigest: String, runbookContent: String,
@@ -36,7 +39,7 @@ public struct Job: Sendable, Codable, Hashable {
         targets: [String] = [], status: JobStatus = .new, createdAt: Date, startedAt: Date? = nil,
         endedAt: Date? = nil, exception: String? = nil, logVerbose: Bool, logProgress: Bool,
         checkpointStep: Int? = nil, runbookSource: String? = nil, restarts: Int = 0,
-        restartLimit: Int = JobRestarts.defaultLimit
+        restartLimit: Int = JobRestarts.defaultLimit, waitRemaining: Double? = nil
     ) {
         self.id = id
         self.runbookName = runbookName
@@ -58,6 +61,7 @@ public struct Job: Sendable, Codable, Hashable {
         self.runbookSource = runbookSource
         self.restarts = restarts
         self.restartLimit = restartLimit
+        self.waitRemaining = waitRemaining
     }
 
     /// The step (1-based) a resume starts with, while the job is Suspended or Resuming.

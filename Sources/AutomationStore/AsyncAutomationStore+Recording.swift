@@ -11,8 +11,13 @@ extension AsyncAutomationStore: JobRecording {
         try await write { db in try AutomationStore.stepBoundary(db, job: id, entering: entering, step: step, at: now) }
     }
 
-    public func suspend(job id: String, atStep step: Int, at now: Date, reason: String) async throws {
-        try await write { db in try AutomationStore.suspend(db, job: id, atStep: step, at: now, reason: reason) }
+    public func suspend(job id: String, atStep step: Int, at now: Date, reason: String, waitRemaining: Double?)
+        async throws
+    {
+        try await write { db in
+            try AutomationStore.suspend(
+                db, job: id, atStep: step, at: now, reason: reason, waitRemaining: waitRemaining)
+        }
     }
 
     public func transition(job id: String, to status: JobStatus, at now: Date, exception: String?) async throws {

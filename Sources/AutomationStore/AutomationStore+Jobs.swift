@@ -233,7 +233,7 @@ extension AutomationStore {
             startedAt: job.startedAt, endedAt: job.endedAt, exception: job.exception, logVerbose: job.logVerbose,
             logProgress: job.logProgress, ownerPid: nil, ownerHost: nil, stopRequestedAt: nil,
             suspendRequestedAt: nil, checkpointStep: job.checkpointStep, runbookSource: job.runbookSource,
-            restarts: job.restarts, restartLimit: job.restartLimit)
+            restarts: job.restarts, restartLimit: job.restartLimit, waitRemaining: job.waitRemaining)
     }
 
     /// A record as a job; the enum and JSON columns are checked here, with the column named.
@@ -258,6 +258,6 @@ extension AutomationStore {
             createdAt: record.createdAt, startedAt: record.startedAt, endedAt: record.endedAt,
             exception: record.exception, logVerbose: record.logVerbose, logProgress: record.logProgress,
             checkpointStep: record.checkpointStep, runbookSource: record.runbookSource, restarts: record.restarts,
-            restartLimit: record.restartLimit)
+            restartLimit: record.restartLimit, waitRemaining: record.waitRemaining)
     }
 }

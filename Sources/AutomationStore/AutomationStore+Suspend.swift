@@ -64,14 +64,21 @@ extension AutomationStore {
 
     /// Suspends a job before step `step` (the step a resume runs first). The job no longer
     /// belongs to its process, so recovery leaves it alone.
-    public func suspend(job id: String, atStep step: Int, at now: Date, reason: String) throws {
-        try writer.write { db in try Self.suspend(db, job: id, atStep: step, at: now, reason: reason) }
+    public func suspend(
+        job id: String, atStep step: Int, at now: Date, reason: String, waitRemaining: Double? = nil
+    ) throws {
+        try writer.write { db in
+            try Self.suspend(db, job: id, atStep: step, at: now, reason: reason, waitRemaining: waitRemaining)
+        }
     }
 
-    static func suspend(_ db: Database, job id: String, atStep step: Int, at now: Date, reason: String) throws {
+    static func suspend(
+        _ db: Database, job id: String, atStep step: Int, at now: Date, reason: String, waitRemaining: Double?
+    ) throws {
         do {
             try Self.transition(db, job: id, to: .suspended, at: now) { record in
                 record.checkpointStep = step
+                record.waitRemaining = waitRemaining
                 record.exception = reason
                 record.suspendRequestedAt = nil
                 record.ownerPid = nil

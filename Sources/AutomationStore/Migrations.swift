@@ -147,10 +147,12 @@ enum Migrations {
             }
         }
         migrator.registerMigration("v14-job-restarts") { db in
-            // A job cut off by its process dying goes back to New up to restartLimit times.
+            // A job cut off by its process dying goes back to New up to restartLimit times; a wait
+            // suspended in its middle keeps the seconds it has left.
             try db.alter(table: "job") { t in
                 t.add(column: "restarts", .integer).notNull().defaults(to: 0)
                 t.add(column: "restartLimit", .integer).notNull().defaults(to: 3)
+                t.add(column: "waitRemaining", .double)
             }
         }
         return migrator

@@ -83,7 +83,7 @@ extension JobRecord {
             suspendRequestedAt: try row.optionalDate("suspendRequestedAt"),
             checkpointStep: try row.optionalInteger("checkpointStep"),
             runbookSource: try row.optionalText("runbookSource"), restarts: try row.integer("restarts"),
-            restartLimit: try row.integer("restartLimit"))
+            restartLimit: try row.integer("restartLimit"), waitRemaining: try row.optionalDouble("waitRemaining"))
     }
 
     /// The exception may quote a runbook's message, NUL included: it is stored as `StoredText`.
@@ -112,6 +112,7 @@ extension JobRecord {
         container["runbookSource"] = runbookSource
         container["restarts"] = restarts
         container["restartLimit"] = restartLimit
+        container["waitRemaining"] = waitRemaining
     }
 }
 

@@ -106,6 +106,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var runbookSource: String?
     var restarts: Int
     var restartLimit: Int
+    var waitRemaining: Double?
 
     enum Columns {
         static let id = Column(CodingKeys.id)

@@ -67,6 +67,18 @@ struct StoredRow {
         }
     }
 
+    /// A number of seconds or the like: a real or a whole number, not negative, or NULL.
+    func optionalDouble(_ column: String) throws -> Double? {
+        let value = value(column)
+        switch value.storage {
+        case .null: return nil
+        case .int64(let number) where number >= 0: return Double(number)
+        case .double(let number) where number >= 0 && number.isFinite: return number
+        default:
+            throw RowProblem(column: column, message: "holds \(Self.shown(value)), which is not a number of seconds")
+        }
+    }
+
     func bool(_ column: String) throws -> Bool {
         let value = value(column)
         guard case .int64(let number) = value.storage, number == 0 || number == 1 else {

@@ -174,11 +174,13 @@ enum PostgresSchema {
         """
     ]
 
-    /// A job cut off by its node dying goes back to New up to restart_limit times.
+    /// A job cut off by its node dying goes back to New up to restart_limit times; a wait
+    /// suspended in its middle keeps the seconds it has left.
     static let jobRestarts = [
         """
         ALTER TABLE job ADD COLUMN restarts integer NOT NULL DEFAULT 0 CHECK (restarts >= 0),
-            ADD COLUMN restart_limit integer NOT NULL DEFAULT 3 CHECK (restart_limit >= 0)
+            ADD COLUMN restart_limit integer NOT NULL DEFAULT 3 CHECK (restart_limit >= 0),
+            ADD COLUMN wait_remaining double precision CHECK (wait_remaining >= 0)
         """
     ]
 

@@ -7,7 +7,7 @@ extension PostgresStore {
     static let jobListColumns = """
         id, runbook_name, runbook_digest, parameters::text AS parameters, start_reason, started_by, account_name,
         targets::text AS targets, status, created_at, started_at, ended_at, exception, log_verbose, log_progress,
-        checkpoint_step, runbook_source, owner_pid, restarts, restart_limit
+        checkpoint_step, runbook_source, owner_pid, restarts, restart_limit, wait_remaining
         """
 
     /// Inserts a job with its first status row (sequence 1), owned by this process; one
@@ -63,7 +63,7 @@ extension PostgresStore {
     public func streams(job id: String, kind: StreamKind?) async throws -> [StreamRecord] {
         var query: PostgresQuery = "SELECT seq, stream, at, message FROM job_stream WHERE job_id = \(id)"
         if let kind {
-            try query.binds.append(kind.rawValue)
+            query.binds.append(kind.rawValue)
             query.sql += " AND stream = $2"
         }
         query.sql += " ORDER BY seq"
@@ -95,7 +95,7 @@ extension PostgresStore {
             exception: try row.optionalBytesText("exception"), logVerbose: try row.bool("log_verbose"),
             logProgress: try row.bool("log_progress"), checkpointStep: try row.optionalInteger("checkpoint_step"),
             runbookSource: try row.optionalText("runbook_source"), restarts: try row.integer("restarts"),
-            restartLimit: try row.integer("restart_limit"))
+            restartLimit: try row.integer("restart_limit"), waitRemaining: try row.optionalDouble("wait_remaining"))
     }
 }
 

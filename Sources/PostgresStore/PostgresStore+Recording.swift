@@ -13,8 +13,11 @@ extension PostgresStore: JobRecording {
         try await Self.stepBoundary(self, job: id, entering: entering, step: step, at: now, fence: nil)
     }
 
-    public func suspend(job id: String, atStep step: Int, at now: Date, reason: String) async throws {
-        try await Self.suspend(self, job: id, atStep: step, at: now, reason: reason, fence: nil)
+    public func suspend(job id: String, atStep step: Int, at now: Date, reason: String, waitRemaining: Double?)
+        async throws
+    {
+        try await Self.suspend(
+            self, job: id, atStep: step, at: now, reason: reason, waitRemaining: waitRemaining, fence: nil)
     }
 
     public func transition(job id: String, to status: JobStatus, at now: Date, exception: String?) async throws {
@@ -112,7 +115,8 @@ extension PostgresStore {
     }
 
     static func suspend(
-        _ store: PostgresStore, job id: String, atStep step: Int, at now: Date, reason: String, fence: String?
+        _ store: PostgresStore, job id: String, atStep step: Int, at now: Date, reason: String,
+        waitRemaining: Double?, fence: String?
     ) async throws {
         let logger = store.logger
         try await store.transaction { connection in
@@ -121,7 +125,8 @@ extension PostgresStore {
             // Suspended jobs wait for a person, held by no process and no node.
             try await connection.query(
                 """
-                UPDATE job SET checkpoint_step = \(step), suspend_requested_at = NULL, owner_pid = NULL,
+                UPDATE job SET checkpoint_step = \(step), wait_remaining = \(waitRemaining),
+                    suspend_requested_at = NULL, owner_pid = NULL,
                     owner_host = NULL, lease_node = NULL, lease_expires_at = NULL
                 WHERE id = \(id)
                 """, logger: logger)
@@ -195,8 +200,11 @@ public struct NodeJobRecorder: JobRecording {
         try await PostgresStore.stepBoundary(store, job: id, entering: entering, step: step, at: now, fence: node)
     }
 
-    public func suspend(job id: String, atStep step: Int, at now: Date, reason: String) async throws {
-        try await PostgresStore.suspend(store, job: id, atStep: step, at: now, reason: reason, fence: node)
+    public func suspend(job id: String, atStep step: Int, at now: Date, reason: String, waitRemaining: Double?)
+        async throws
+    {
+        try await PostgresStore.suspend(
+            store, job: id, atStep: step, at: now, reason: reason, waitRemaining: waitRemaining, fence: node)
     }
 
     public func transition(job id: String, to status: JobStatus, at now: Date, exception: String?) async throws {

@@ -34,6 +34,7 @@ struct StoredColumns {
     func bool(_ column: String) throws -> Bool { try decode(Bool.self, column, "true or false") }
     func integer(_ column: String) throws -> Int { try decode(Int.self, column, "a whole number") }
     func optionalInteger(_ column: String) throws -> Int? { try decode(Int?.self, column, "a whole number") }
+    func optionalDouble(_ column: String) throws -> Double? { try decode(Double?.self, column, "a number") }
 
     /// UTF-8 text kept as bytes (it may hold NUL).
     func bytesText(_ column: String) throws -> String {

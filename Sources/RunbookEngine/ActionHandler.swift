@@ -24,6 +24,10 @@ public struct ActionContext: Sendable {
     let recorder: any JobRecording
     public let sink: JobStreamWriter
     public let now: @Sendable () -> Date
+    /// The running step, which a `wait` tells when it ends.
+    let cursor: StepCursor
+    /// A `wait` resumed in its middle waits these seconds instead of its own (first step only).
+    var resumedWait: Double?
 
     /// Remembers machines the job acted on, for the job's record.
     public func recordTargets(_ names: [String]) async throws {

@@ -182,13 +182,15 @@ public struct JobRunner: Sendable {
             return try await drive(job.id, prepared, from: step, entering: [.activating, .running], sink: sink)
         }
         await sink.write(.verbose, "Resumed before step \(step + 1) of \(steps)")
-        return try await drive(job.id, prepared, from: step, entering: [.running], sink: sink)
+        return try await drive(
+            job.id, prepared, from: step, entering: [.running], sink: sink, resumedWait: job.waitRemaining)
     }
 
     /// Running (through `entering`), the steps from `first`, then the ending: a final status
     /// or Suspended.
     private func drive(
-        _ id: String, _ prepared: PreparedJob, from first: Int, entering: [JobStatus], sink: JobStreamWriter
+        _ id: String, _ prepared: PreparedJob, from first: Int, entering: [JobStatus], sink: JobStreamWriter,
+        resumedWait: Double? = nil
     ) async throws -> Job {
         var log = logger
         log[metadataKey: "job.id"] = "\(id)"
@@ -197,13 +199,16 @@ public struct JobRunner: Sendable {
         // Entering Running is also the first step's boundary: one transaction for both. A job
         // asked to stop while it waited is not moved to Running; its first boundary ends it.
         let asked = try await store.stepBoundary(job: id, entering: entering, step: first, at: now())
-        var ending = await execute(prepared, jobId: id, from: first, firstBoundary: asked, sink: sink)
+        var ending = await execute(
+            prepared, jobId: id, from: first, firstBoundary: asked, sink: sink, resumedWait: resumedWait)
         let failures = await sink.storageFailures()
         if !failures.isEmpty {
             ending = Ending(status: .failed, exception: "stream records could not be stored: \(failures[0])")
         }
         if let step = ending.suspendedAt {
-            try await store.suspend(job: id, atStep: step, at: now(), reason: ending.exception ?? "suspended")
+            try await store.suspend(
+                job: id, atStep: step, at: now(), reason: ending.exception ?? "suspended",
+                waitRemaining: ending.waitRemaining)
         } else {
             try await store.transition(job: id, to: ending.status, at: now(), exception: ending.exception)
         }
@@ -219,6 +224,8 @@ public struct JobRunner: Sendable {
         var status: JobStatus
         var exception: String?
         var suspendedAt: Int?
+        /// Seconds left of the wait it was suspended in the middle of.
+        var waitRemaining: Double?
 
         static func suspended(before step: Int, _ reason: String) -> Ending {
             Ending(status: .suspended, exception: reason, suspendedAt: step)
@@ -228,14 +235,15 @@ public struct JobRunner: Sendable {
     /// Runs the steps within the job's time limit; returns how the job ends.
     private func execute(
         _ prepared: PreparedJob, jobId: String, from first: Int, firstBoundary: JobStepRequests,
-        sink: JobStreamWriter
+        sink: JobStreamWriter, resumedWait: Double?
     ) async -> Ending {
         let limit = prepared.timeLimit ?? prepared.runbook.timeout ?? Self.defaultJobTimeout
         let cursor = StepCursor()
         let work: @Sendable () async -> TimeLimit.Outcome<Ending> = {
             await TimeLimit.run(limit, clock: self.clock) {
                 await self.runSteps(
-                    prepared, jobId: jobId, from: first, firstBoundary: firstBoundary, sink: sink, cursor: cursor)
+                    prepared, jobId: jobId, from: first, firstBoundary: firstBoundary, sink: sink, cursor: cursor,
+                    resumedWait: resumedWait)
             }
         }
         let result: TimeLimit.Outcome<Ending>
@@ -254,11 +262,18 @@ public struct JobRunner: Sendable {
                 return Ending(status: .stopped, exception: message)
             case .suspended:
                 let (index, name) = cursor.current
-                let reason =
-                    "Suspend requested: suspended during step \(index + 1) '\(name)'; a resume runs that step again "
-                    + "from its start"
+                // A wait keeps what it has left; any other step runs again from its start.
+                let left = cursor.waitRemaining()
+                let resumes =
+                    left.map {
+                        "a resume waits the \(DurationText.format(.milliseconds(Int64(($0 * 1000).rounded(.up))))) it had left"
+                    }
+                    ?? "a resume runs that step again from its start"
+                let reason = "Suspend requested: suspended during step \(index + 1) '\(name)'; \(resumes)"
                 await sink.write(.warning, reason)
-                return .suspended(before: index, reason)
+                var ending = Ending.suspended(before: index, reason)
+                ending.waitRemaining = left
+                return ending
             }
         } else {
             result = await work()
@@ -283,12 +298,13 @@ public struct JobRunner: Sendable {
     /// `firstBoundary`: what was asked before the first step (read when the job entered Running).
     private func runSteps(
         _ prepared: PreparedJob, jobId: String, from first: Int, firstBoundary: JobStepRequests,
-        sink: JobStreamWriter, cursor: StepCursor
+        sink: JobStreamWriter, cursor: StepCursor, resumedWait: Double?
     ) async -> Ending {
         let steps = prepared.runbook.steps
-        let context = ActionContext(
-            jobId: jobId, store: tracking, logStore: logStore, recorder: store, sink: sink, now: now)
+        var context = ActionContext(
+            jobId: jobId, store: tracking, logStore: logStore, recorder: store, sink: sink, now: now, cursor: cursor)
         for index in steps.indices where index >= first {
+            context.resumedWait = index == first ? resumedWait : nil
             let step = steps[index]
             // The step boundary: where a requested stop or suspend takes effect at once, and the
             // checkpoint a resume starts from.

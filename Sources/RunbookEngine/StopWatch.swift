@@ -44,11 +44,31 @@ enum StopWatch {
     }
 }
 
-/// The step a job is running, for a suspend that interrupts it (the resume starts there).
+/// The step a job is running, for a suspend that interrupts it (the resume starts there), and
+/// when a `wait` in it ends, so that a suspended wait resumes with the time it has left.
 final class StepCursor: Sendable {
-    private let state = Mutex<(index: Int, name: String)>((0, ""))
+    private struct State {
+        var index = 0
+        var name = ""
+        var waitEnds: ContinuousClock.Instant?
+    }
 
-    func enter(_ index: Int, _ name: String) { state.withLock { $0 = (index, name) } }
+    private let state = Mutex(State())
 
-    var current: (index: Int, name: String) { state.withLock { $0 } }
+    func enter(_ index: Int, _ name: String) { state.withLock { $0 = State(index: index, name: name) } }
+
+    var current: (index: Int, name: String) { state.withLock { ($0.index, $0.name) } }
+
+    /// The running step is a wait that ends at `end`.
+    func waiting(until end: ContinuousClock.Instant) { state.withLock { $0.waitEnds = end } }
+
+    /// Seconds the running wait has left (nil when the step is not waiting).
+    func waitRemaining(at now: ContinuousClock.Instant = .now) -> Double? {
+        state.withLock { state in
+            state.waitEnds.map { end in
+                let left = now < end ? now.duration(to: end) : .zero
+                return Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
+            }
+        }
+    }
 }

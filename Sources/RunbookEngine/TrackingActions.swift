@@ -44,7 +44,8 @@ struct LogAction: ActionHandler {
     }
 }
 
-/// Waits; a stop, a time limit or a shutdown cancels the wait.
+/// Waits; a stop, a time limit or a shutdown cancels the wait. A wait suspended in its middle
+/// resumes with the time it had left.
 struct WaitAction: ActionHandler {
     let name = "wait"
     static let range = 0...86_400
@@ -53,7 +54,15 @@ struct WaitAction: ActionHandler {
         guard case .int(let seconds) = inputs["seconds"], Self.range.contains(seconds) else {
             return .failed("'seconds' must be a whole number from 0 to 86400")
         }
-        try await Task.sleep(for: .seconds(seconds))
+        var wait = Duration.seconds(seconds)
+        if let left = context.resumedWait, left <= Double(seconds) {
+            wait = .milliseconds(Int64((left * 1000).rounded(.up)))
+            await context.sink.write(
+                .verbose, "Waiting the \(DurationText.format(wait)) left of \(seconds)s (suspended in the middle)")
+        }
+        let end = ContinuousClock.now.advanced(by: wait)
+        context.cursor.waiting(until: end)
+        try await Task.sleep(until: end, clock: .continuous)
         return .succeeded
     }
 }

@@ -374,8 +374,11 @@ enum Fixtures {
 
     /// Starts the 120 s wait as a job and, once it runs, returns it with its id and a second
     /// connection to the store (as another process has).
-    func start(_ store: AutomationStore) async throws -> (Task<Job, any Error>, String, AutomationStore) {
-        let yaml = "name: slow\nsteps:\n  - { name: pause, action: wait, with: { seconds: 120 } }\n"
+    func start(_ store: AutomationStore, seconds: Int = 120) async throws -> (
+        Task<Job, any Error>, String, AutomationStore
+    ) {
+        let yaml =
+            "name: slow\nlogVerbose: true\nsteps:\n  - { name: pause, action: wait, with: { seconds: \(seconds) } }\n"
         let runbook = try RunbookLoader.parse(Array(yaml.utf8), label: "slow.yaml")
         let loaded = LoadedRunbook(
             runbook: runbook, path: "x", content: yaml, digest: String(repeating: "0", count: 64))
@@ -389,18 +392,30 @@ enum Fixtures {
         return (running, try #require(try other.jobs(JobFilter()).first?.id), other)
     }
 
-    @Test(.timeLimit(.minutes(1))) func aSuspendInterruptsAWaitAndTheResumeRunsItAgain() async throws {
+    /// The suspended wait keeps the time it has left, and the resume waits only that.
+    @Test(.timeLimit(.minutes(1))) func aSuspendInterruptsAWaitAndTheResumeWaitsWhatWasLeft() async throws {
         let store = try AutomationStore.open(folder: folder)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (running, id, other) = try await start(store)
+        let (running, id, other) = try await start(store, seconds: 4)
         _ = try other.requestSuspend(job: id, at: Date())
         let job = try await running.value
         #expect(job.status == .suspended)
         #expect(job.checkpointStep == 0)
+        let left = try #require(job.waitRemaining)
+        #expect(left > 0 && left < 4, "\(left)")
         #expect(
-            job.exception
-                == "Suspend requested: suspended during step 1 'pause'; a resume runs that step again from its start")
+            job.exception?.hasPrefix("Suspend requested: suspended during step 1 'pause'; a resume waits the ") == true,
+            "\(job.exception ?? "")")
         #expect(try store.streams(job: id, kind: .error).isEmpty)
+
+        let runner = JobRunner(
+            store: store, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            stopPoll: .milliseconds(20))
+        let resumed = try await runner.resume(id)
+        #expect(resumed.status == .completed)
+        let verbose = try store.streams(job: id, kind: .verbose).map(\.message)
+        #expect(
+            verbose.contains { $0.hasPrefix("Waiting the ") && $0.hasSuffix(" left of 4s (suspended in the middle)") })
     }
 
     @Test(.timeLimit(.minutes(1))) func aStopInterruptsAWaitWithoutAnError() async throws {

@@ -9,7 +9,9 @@ public protocol JobRecording: JobStoring, AccountStoring {
     /// `entering` and records `step` as its checkpoint; one transaction.
     func stepBoundary(job id: String, entering: [JobStatus], step: Int, at now: Date) async throws -> JobStepRequests
     /// Suspends a job before step `step`; it no longer belongs to a process or node.
-    func suspend(job id: String, atStep step: Int, at now: Date, reason: String) async throws
+    /// `waitRemaining`: the seconds a `wait` step suspended in its middle has left, which a
+    /// resume waits instead of the whole wait (nil otherwise).
+    func suspend(job id: String, atStep step: Int, at now: Date, reason: String, waitRemaining: Double?) async throws
     /// Moves a job to `status` with its status-history entry; start and end times with it.
     func transition(job id: String, to status: JobStatus, at now: Date, exception: String?) async throws
     /// Appends stream records in order; returns them with their sequence numbers.

@@ -127,7 +127,10 @@ extension RunbookCommand.JobsCommand {
                         + "see its Warning stream)")
             }
             if let step = job.resumesBeforeStep {
-                lines.append("Resumes:     before step \(step) ('runbook jobs resume \(job.id)')")
+                let left = job.waitRemaining.map {
+                    ", waiting the \(DurationText.format(.milliseconds(Int64(($0 * 1000).rounded(.up))))) left of its wait"
+                }
+                lines.append("Resumes:     before step \(step)\(left ?? "") ('runbook jobs resume \(job.id)')")
             }
             if let fire {
                 lines.append("Schedule:    \(fire.scheduleName), fire time \(fire.fireTime.formatted(.iso8601))")
