@@ -68,6 +68,16 @@ struct AutomationFileDecoder {
         return sink.string(value, "\(Quoted.clip(key)) of \(what)")
     }
 
+    /// A required subscription id, a GUID as Azure's are (reported at the value).
+    private mutating func subscription(_ node: Node, _ what: String) -> String? {
+        guard let text = required(node, "subscription", what) else { return nil }
+        if let problem = SubscriptionId.problem(text) {
+            sink.error(problem, at: node["subscription"]?.mark ?? node.mark)
+            return nil
+        }
+        return text
+    }
+
     /// A required `name` that follows `ResourceName`'s rule (reported at the value).
     private mutating func resourceName(_ node: Node, _ kind: String) -> String? {
         guard let name = required(node, "name", kind) else { return nil }
@@ -91,7 +101,7 @@ struct AutomationFileDecoder {
         guard sink.mapping(node, "'workspace'") != nil else { return nil }
         sink.checkKeys(of: node, known: Self.workspaceKeys, context: "workspace")
         let name = resourceName(node, "workspace")
-        let subscription = required(node, "subscription", "workspace")
+        let subscription = subscription(node, "workspace")
         let group = required(node, "resourceGroup", "workspace")
         let region = region(node, "region", "workspace")
         guard let name, let subscription, let group, let region else { return nil }
@@ -102,7 +112,7 @@ struct AutomationFileDecoder {
         guard sink.mapping(node, "'account'") != nil else { return nil }
         sink.checkKeys(of: node, known: Self.accountKeys, context: "account")
         let name = resourceName(node, "account")
-        let subscription = required(node, "subscription", "account")
+        let subscription = subscription(node, "account")
         let group = required(node, "resourceGroup", "account")
         let region = region(node, "region", "account")
         var profile = LimitsProfile.azure
@@ -153,7 +163,7 @@ struct AutomationFileDecoder {
             os = OperatingSystem(text)
             if os == nil { sink.error(OSCatalog.unsupportedMessage(text), at: osNode.mark) }
         }
-        let subscription = node["subscription"] == nil ? account?.subscription : required(node, "subscription", what)
+        let subscription = node["subscription"] == nil ? account?.subscription : subscription(node, what)
         let group = node["resourceGroup"] == nil ? account?.resourceGroup : required(node, "resourceGroup", what)
         let location = node["location"] == nil ? account?.region : region(node, "location", what)
         if subscription == nil || group == nil || location == nil,

@@ -26,14 +26,25 @@ import Testing
     }
 
     let workspace = """
-        workspace: { name: w, subscription: s1, resourceGroup: g, region: EastUS }
+        workspace: { name: w, subscription: 11111111-1111-1111-1111-111111111111, resourceGroup: g, region: EastUS }
 
         """
+
+    /// Issue 21, item 13: Azure's subscription ids are GUIDs, in a file as on `init`.
+    @Test func aSubscriptionThatIsNotAGuidIsLocated() {
+        let diagnostics = parse(
+            workspace + """
+                account: { name: a, subscription: 1111, resourceGroup: g, region: EastUS2 }
+                """)
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.mark == .init(line: 2, column: 35))
+        #expect(diagnostics.first?.message.hasPrefix("subscription '1111' is not a subscription id") == true)
+    }
 
     @Test func unsupportedOSIsLocated() {
         let diagnostics = parse(
             workspace + """
-                account: { name: a, subscription: s1, resourceGroup: g, region: EastUS2 }
+                account: { name: a, subscription: 11111111-1111-1111-1111-111111111111, resourceGroup: g, region: EastUS2 }
                 machines:
                   - name: old
                     os: Windows Server 2008
@@ -46,7 +57,9 @@ import Testing
 
     @Test func invalidRegionPairIsLocated() {
         let diagnostics = parse(
-            workspace + "account: { name: a, subscription: s1, resourceGroup: g, region: WestUS }\n")
+            workspace
+                + "account: { name: a, subscription: 11111111-1111-1111-1111-111111111111, resourceGroup: g, region: WestUS }\n"
+        )
         #expect(diagnostics.map(\.mark) == [.init(line: 2, column: 10)])
         #expect(
             diagnostics.first?.message
@@ -56,7 +69,9 @@ import Testing
 
     @Test func subscriptionMismatchIsLocated() {
         let diagnostics = parse(
-            workspace + "account: { name: a, subscription: s2, resourceGroup: g, region: EastUS2 }\n")
+            workspace
+                + "account: { name: a, subscription: 22222222-2222-2222-2222-222222222222, resourceGroup: g, region: EastUS2 }\n"
+        )
         #expect(
             diagnostics.first?.message.contains("an account links only to a workspace in its own subscription") == true)
     }
@@ -64,7 +79,7 @@ import Testing
     @Test func unknownKeysAndSourcesAreReported() {
         let diagnostics = parse(
             workspace + """
-                account: { name: a, subscription: s1, resourceGroup: g, region: EastUS2 }
+                account: { name: a, subscription: 11111111-1111-1111-1111-111111111111, resourceGroup: g, region: EastUS2 }
                 machines:
                   - name: m
                     os: Ubuntu 22.04

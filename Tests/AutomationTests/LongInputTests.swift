@@ -29,7 +29,8 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func aHugeUnknownRegionIsRefusedWithoutAHint() throws {
         let diagnostics = automationFileDiagnostics(
-            "workspace: { name: w, subscription: s1, resourceGroup: g, region: \(Self.huge) }\n")
+            "workspace: { name: w, subscription: 11111111-1111-1111-1111-111111111111, resourceGroup: g, region: \(Self.huge) }\n"
+        )
         let message = try #require(diagnostics.first?.message)
         #expect(message.hasPrefix("unknown Azure region 'xxx"))
         #expect(!message.contains("did you mean"))
@@ -93,11 +94,12 @@ import Testing
 
     @Test func aHugeRegionIsClippedInItsError() throws {
         let diagnostics = automationFileDiagnostics(
-            "workspace: { name: w, subscription: s1, resourceGroup: g, region: \(Self.huge) }\n")
+            "workspace: { name: w, subscription: 11111111-1111-1111-1111-111111111111, resourceGroup: g, region: \(Self.huge) }\n"
+        )
         let first = try #require(diagnostics.first)
         #expect(first.message == "unknown Azure region '\(Self.huge.prefix(80))…' (900000 characters)")
         #expect(first.mark.line == 1)
-        #expect(first.mark.column == 67)
+        #expect(first.mark.column == 101)
     }
 
     @Test func aHugeTimeoutIsClippedInItsError() throws {

@@ -31,7 +31,7 @@ import Testing
 
     @Test(arguments: [
         ("automation-invalid/unsupported-os.yaml", 5, 9),
-        ("automation-invalid/unknown-region.yaml", 1, 67),
+        ("automation-invalid/unknown-region.yaml", 1, 101),
     ])
     func invalidAutomationFilesAreLocated(_ file: String, _ line: Int, _ column: Int) throws {
         let error = #expect(throws: DiagnosticError.self) { try AutomationFile.load(path: Fixtures.path(file)) }

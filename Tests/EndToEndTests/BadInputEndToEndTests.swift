@@ -146,8 +146,8 @@ import Testing
         let file = cli.store + "-fleet.yaml"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try """
-        workspace: { name: w, subscription: s1, resourceGroup: g, region: EastUS }
-        account: { name: a, subscription: s1, resourceGroup: g, region: EastUS2 }
+        workspace: { name: w, subscription: 11111111-1111-1111-1111-111111111111, resourceGroup: g, region: EastUS }
+        account: { name: a, subscription: 11111111-1111-1111-1111-111111111111, resourceGroup: g, region: EastUS2 }
         machines:
           - name: old
             os: Windows Server 2003

@@ -76,6 +76,24 @@ import Testing
         #expect(lines[1].hasSuffix("h0"))
     }
 
+    /// `tracking show`'s registry keys: when they do not fit beside the other columns, each goes
+    /// on its own line, whole, so that "Run" and "Run (32-bit)" never read alike.
+    @Test func aLastColumnBelowKeepsEveryKeyWhole() {
+        let keys = [
+            #"HKEY_LOCAL_MACHINE\Software\Classes\Directory\ShellEx\ContextMenuHandlers"#,
+            #"HKEY_LOCAL_MACHINE\Software\Wow6432Node\Classes\Directory\ShellEx\ContextMenuHandlers"#,
+            #"HKEY_LOCAL_MACHINE\Software\Classes\Directory\Shellex\CopyHookHandlers"#,
+        ]
+        var table = Table(headers: ["REGISTRY ITEM", "GROUP", "ENABLED", "KEY"], lastColumnBelow: true)
+        for (index, key) in keys.enumerated() { table.rows.append(["item \(index)", "Explorer", "no", key]) }
+        let lines = table.render(width: 100).split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { $0.count <= 100 }, "\(lines)")
+        #expect(lines[1] == "  KEY")
+        for key in keys { #expect(lines.contains("  " + key), "\(lines)") }
+        // Wide enough for one line each: the usual table.
+        #expect(table.render(width: 200).split(separator: "\n").count == 4)
+    }
+
     @Test func proseWrapsAtTheWidthWithAnIndent() {
         let line = "  scope: " + Array(repeating: "word", count: 40).joined(separator: " ")
         let wrapped = TextWrap.wrap(line, width: 60).split(separator: "\n")

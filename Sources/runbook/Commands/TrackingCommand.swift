@@ -46,7 +46,9 @@ extension RunbookCommand.Tracking {
             }
             lines.append(current.settings.files.isEmpty ? "No file items." : files.render(width: layout.width))
             lines.append("")
-            var registry = Table(headers: ["REGISTRY ITEM", "GROUP", "ENABLED", "KEY"])
+            // A key's every part may tell two items apart (Wow6432Node, the last name): it goes
+            // on its own line rather than being cut.
+            var registry = Table(headers: ["REGISTRY ITEM", "GROUP", "ENABLED", "KEY"], lastColumnBelow: true)
             for key in current.settings.registry {
                 registry.rows.append([
                     key.name, key.group, key.enabled ? "yes" : "no", key.key + (key.value.map { " \\ \($0)" } ?? ""),

@@ -85,12 +85,46 @@ enum Terminal {
 struct Table {
     var headers: [String]
     var rows: [[String]] = []
+    /// When the line does not fit the width, the last column goes on a line of its own under
+    /// each row, indented, instead of being shortened: for long values whose every part may
+    /// tell rows apart (a registry key).
+    var lastColumnBelow = false
     /// Columns never shortened below this many characters when fitting a width.
     static let minimumColumn = 10
 
     /// The rows under their headers; with a `width`, the widest columns are shortened in the
     /// middle (`/etc/nginx/…/default.conf`) until a line fits.
     func render(width: Int? = nil) -> String {
+        if lastColumnBelow, let width, headers.count > 1, naturalWidth > width {
+            return renderBelow(width: width)
+        }
+        return renderLines(width: width)
+    }
+
+    /// The widest line without shortening.
+    private var naturalWidth: Int {
+        let widths = headers.indices.map { column in
+            ([headers[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
+        }
+        return widths.reduce(2 * max(0, widths.count - 1), +)
+    }
+
+    /// Every column but the last as a table; the last under each row, indented by two.
+    private func renderBelow(width: Int) -> String {
+        let last = headers.count - 1
+        let front = Table(headers: Array(headers.prefix(last)), rows: rows.map { Array($0.prefix(last)) })
+        let lines = front.renderLines(width: width).split(separator: "\n", omittingEmptySubsequences: false)
+        let details = TableShortening.shortened(
+            rows.map { TerminalText.escaped(last < $0.count ? $0[last] : "") }, to: max(Self.minimumColumn, width - 2))
+        var out = [String(lines[0]), "  " + headers[last]]
+        for (index, line) in lines.dropFirst().enumerated() {
+            out.append(String(line))
+            out.append("  " + details[index])
+        }
+        return out.joined(separator: "\n")
+    }
+
+    private func renderLines(width: Int?) -> String {
         // A cell is one line: a newline or an escape sequence in a scanned name is shown, not obeyed.
         var rows = rows.map { $0.map(TerminalText.escaped) }
         var widths = headers.indices.map { column in
