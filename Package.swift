@@ -57,21 +57,21 @@ let package = Package(
         .target(
             name: "ChangeTracking",
             dependencies: [
-                "Automation", "AutomationStore", "CFileSystem",
+                "Automation", "CFileSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "RunbookEngine",
             dependencies: [
-                "Automation", "AutomationStore", "ChangeTracking", "KQL",
+                "Automation", "ChangeTracking", "KQL",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "Scheduler",
             dependencies: [
-                "Automation", "AutomationStore", "RunbookEngine",
+                "Automation", "RunbookEngine",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "AutomationPortal",
             dependencies: [
-                "Automation", "AutomationService", "AutomationStore", "ChangeTracking", "KQL",
+                "Automation", "AutomationService", "ChangeTracking", "KQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -115,8 +115,8 @@ let package = Package(
         .executableTarget(
             name: "runbook",
             dependencies: [
-                "Automation", "AutomationServer", "AutomationService", "ChangeTracking", "KQL",
-                "PostgresStore", "RunbookEngine", "Scheduler",
+                "Automation", "AutomationServer", "AutomationService", "ChangeTracking", "KQL", "RunbookEngine",
+                "Scheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -126,8 +126,8 @@ let package = Package(
         .executableTarget(
             name: "runbook-bench",
             dependencies: [
-                "YAML", "Automation", "AutomationStore", "CYAML", "ChangeTracking", "KQL", "PostgresStore",
-                "RunbookEngine", "Scheduler",
+                "YAML", "Automation", "AutomationService", "AutomationStore", "CYAML", "ChangeTracking", "KQL",
+                "PostgresStore", "RunbookEngine", "Scheduler",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -159,8 +159,8 @@ let package = Package(
         .testTarget(
             name: "StoreContractTests",
             dependencies: [
-                "Automation", "AutomationStore", "ChangeTracking", "PostgresStore", "TestSupport",
-                .product(name: "Logging", package: "swift-log"),
+                "Automation", "AutomationService", "AutomationStore", "ChangeTracking", "KQL", "PostgresStore",
+                "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -174,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "ChangeTrackingTests",
             dependencies: [
-                "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine",
+                "Automation", "AutomationService", "AutomationStore", "ChangeTracking", "RunbookEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -182,7 +182,7 @@ let package = Package(
         .testTarget(
             name: "SchedulerTests",
             dependencies: [
-                "Automation", "AutomationStore", "RunbookEngine", "Scheduler", "TestSupport",
+                "Automation", "AutomationService", "AutomationStore", "RunbookEngine", "Scheduler", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
@@ -191,8 +191,8 @@ let package = Package(
         .testTarget(
             name: "RunbookEngineTests",
             dependencies: [
-                "Automation", "AutomationStore", "ChangeTracking", "RunbookEngine", "TestSupport",
-                .product(name: "Logging", package: "swift-log"),
+                "Automation", "AutomationService", "AutomationStore", "ChangeTracking", "KQL", "RunbookEngine",
+                "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

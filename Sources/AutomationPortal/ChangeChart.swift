@@ -1,5 +1,4 @@
 import Automation
-import AutomationStore
 import Foundation
 
 /// The timeline chart: counts per ConfigChangeType in time buckets, as stacked bars in an

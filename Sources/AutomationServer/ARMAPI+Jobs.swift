@@ -1,6 +1,5 @@
 import Automation
 import AutomationService
-import AutomationStore
 import Foundation
 
 extension ARMAPI {

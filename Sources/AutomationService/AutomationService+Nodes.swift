@@ -9,7 +9,7 @@ extension AutomationService {
     /// Nodes by id, on either store.
     public static func nodes(_ location: StoreLocation) async throws(ServiceError) -> [NodeInfo] {
         do {
-            switch location {
+            switch location.kind {
             case .folder(let folder):
                 let path = (folder as NSString).appendingPathComponent(AutomationStore.fileName)
                 guard FileManager.default.fileExists(atPath: path) else {

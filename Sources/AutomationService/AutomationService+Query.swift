@@ -45,6 +45,9 @@ extension AutomationService {
     /// The largest query text accepted: Azure refuses queries past about 1 MB as well.
     public static let maxQueryBytes = 1 << 20
 
+    /// The Log Analytics tables a query may read (the workspace's, on either store).
+    public static var logTableNames: [String] { LogAnalyticsSchema.tableNames }
+
     /// Compiles the KQL to the store's SQL and runs it there. Syntax and semantic errors come
     /// back as a located `KQLDiagnostic`; nothing a query says can change the store (it runs in
     /// a read-only transaction and its values are bound, never spliced into SQL).

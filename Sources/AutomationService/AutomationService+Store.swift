@@ -14,7 +14,9 @@ extension AutomationService {
     ) throws(ServiceError) -> AutomationService {
         do {
             let store = try AutomationStore.open(folder: folder) { reportUnreadable($0.description) }
-            return AutomationService(store: store)
+            var service = AutomationService(store: store)
+            service.folder = folder
+            return service
         } catch {
             throw storeError(error)
         }

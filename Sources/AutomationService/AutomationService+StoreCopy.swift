@@ -16,7 +16,26 @@ extension AutomationService {
     /// checkpoints), jobs (with status history and streams), tokens, machines and Change
     /// Tracking's records (`CopiedTables`) into an empty PostgreSQL store, in one transaction, and checks every table's count afterwards. Refused while a job
     /// runs: its process's ownership cannot move with it.
-    public func copyStore(to location: PostgresLocation) async throws(ServiceError) -> StoreCopyReport {
+    /// `runbook store copy`: from the embedded store at `source` into the PostgreSQL store at
+    /// `target`; both are checked before anything is opened (a database as the source is
+    /// `unavailable`, a folder as the target `invalid`).
+    public static func copyStore(
+        from source: StoreLocation, to target: StoreLocation, note: @escaping @Sendable (StoreNotice) -> Void
+    ) async throws(ServiceError) -> StoreCopyReport {
+        guard case .folder(let folder) = source.kind else {
+            throw .unavailable(
+                "this command cannot use the PostgreSQL store \(source): it copies the embedded store, which needs "
+                    + "the embedded store: give a folder with --store or RUNBOOK_STORE")
+        }
+        guard case .postgres(let location) = target.kind else {
+            throw .invalid(
+                "the copy goes to a PostgreSQL URL (postgresql://USER@HOST:PORT/DATABASE), not '\(target)'",
+                target: "--to")
+        }
+        return try await openFolder(folder, access: .read, note: note).copyStore(to: location)
+    }
+
+    func copyStore(to location: PostgresLocation) async throws(ServiceError) -> StoreCopyReport {
         do {
             let tables = try store.exportTables(CopiedTables.names)
             // Jobs waiting (New, Resuming) or parked (Suspended) move; a running one cannot.

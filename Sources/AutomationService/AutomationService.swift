@@ -1,6 +1,7 @@
 import Automation
 import AutomationStore
 import Foundation
+import KQL
 
 /// The application layer: the use cases the command line and the HTTP API share. Front ends
 /// parse, call one use case, and render; they never reach the store themselves.
@@ -14,6 +15,8 @@ public struct AutomationService: Sendable {
     /// Where KQL queries run: the embedded store, or a snapshot of PostgreSQL's rows.
     let logQueries: (any LogQuerying)?
     let now: @Sendable () -> Date
+    /// The embedded store's folder, when the service was opened on one.
+    var folder: String?
     let cache = ServiceCache()
     /// Log Analytics queries through the API and the portal, a few at once (docs/SECURITY.md).
     let queryLimiter = WorkLimiter(.queries)

@@ -10,6 +10,8 @@ import PostgresStore
 struct PostgresLogQueries: LogQuerying {
     let store: PostgresStore
 
+    var logSchema: KQLSchema { LogAnalyticsSchema.schema }
+
     func runLogQuery(
         _ query: CompiledQuery, timespan: DateInterval?, rowLimit: Int, timeLimit: Duration, budget: KQLBudget
     ) async throws -> KQLResultTable {

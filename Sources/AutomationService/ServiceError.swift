@@ -19,6 +19,8 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
     case unavailable(String)
     /// The store cannot be reached now (a PostgreSQL server down or cut off): try again later.
     case storeUnreachable(String)
+    /// No store where one was named, for a command that only reads (nothing was created).
+    case noStore(String)
     /// Too much costly work at once (queries past their concurrency limit): try again after
     /// `retryAfter` seconds.
     case tooManyRequests(String, retryAfter: Int)
@@ -27,7 +29,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
         switch self {
         case .notFound(let kind, let name, let hint): "no \(kind) named '\(name)'\(hint)"
         case .conflict(let message), .unauthorized(let message), .forbidden(let message), .unavailable(let message),
-            .storeUnreachable(let message), .tooManyRequests(let message, _):
+            .storeUnreachable(let message), .tooManyRequests(let message, _), .noStore(let message):
             message
         case .invalid(let message, _, let diagnostics):
             diagnostics.isEmpty ? message : message + "\n" + diagnostics.map(\.description).joined(separator: "\n")
@@ -44,6 +46,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
         case .unauthorized, .forbidden: 77
         case .unavailable: 69
         case .storeUnreachable: 74
+        case .noStore: 66
         case .tooManyRequests: 75
         }
     }
@@ -57,6 +60,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
         case .forbidden: 403
         case .unavailable: 501
         case .storeUnreachable: 503
+        case .noStore: 503
         case .tooManyRequests: 429
         }
     }
@@ -70,7 +74,7 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
         case .unauthorized: "AuthenticationFailed"
         case .forbidden: "AuthorizationFailed"
         case .unavailable: "NotImplemented"
-        case .storeUnreachable: "ServiceUnavailable"
+        case .storeUnreachable, .noStore: "ServiceUnavailable"
         case .tooManyRequests: "TooManyRequests"
         }
     }
@@ -83,7 +87,7 @@ extension ServiceError {
         case .notFound(let kind, let name, let hint): .notFound(kind: kind, name: name, hint: hint)
         case .alreadyExists: .conflict(error.description)
         case .ambiguousJob: .invalid(error.description)
-        case .cannotOpen: .storeUnreachable(error.description)
+        case .cannotOpen, .nodeInUse: .storeUnreachable(error.description)
         default: .invalid(error.description)
         }
     }

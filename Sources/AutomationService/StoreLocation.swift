@@ -5,35 +5,42 @@ import PostgresStore
 
 /// Where the store is, as `--store` or `RUNBOOK_STORE` says: a folder holding the embedded
 /// SQLite store (the default), or a PostgreSQL database (`postgresql://USER@HOST:PORT/DB`).
-public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
-    case folder(String)
-    case postgres(PostgresLocation)
+/// Which kind it is stays inside the service: front ends pass the location on and ask the
+/// service what differs (`AutomationService.jobsRunOnNodes`).
+public struct StoreLocation: Sendable, Hashable, CustomStringConvertible {
+    enum Kind: Sendable, Hashable {
+        case folder(String)
+        case postgres(PostgresLocation)
+    }
+
+    let kind: Kind
 
     /// A URL starting `postgresql://` (or `postgres://`) is a database; anything else a folder.
     public init(_ text: String) throws(ServiceError) {
         guard PostgresLocation.isURL(text) else {
-            self = .folder(text)
+            kind = .folder(text)
             return
         }
         do {
-            self = .postgres(try PostgresLocation(url: text))
+            kind = .postgres(try PostgresLocation(url: text))
         } catch {
             throw .invalid(error.description, target: "--store")
         }
     }
 
+    /// The embedded store's folder (where `serve --tls-self-signed` keeps its certificate); nil
+    /// for a database.
+    public var folder: String? {
+        if case .folder(let folder) = kind { return folder }
+        return nil
+    }
+
     public var description: String {
-        switch self {
+        switch kind {
         case .folder(let folder): folder
         case .postgres(let location): location.description
         }
     }
-
-    /// What a PostgreSQL store serves today, for commands that refuse to run on one.
-    public static let postgresSupport =
-        "this use of the command needs the embedded store: give a folder with --store or RUNBOOK_STORE (every "
-        + "command takes a PostgreSQL URL; 'store copy' copies from a folder, and a node runs the jobs: 'run' "
-        + "queues them there)"
 }
 
 /// `runbook store migrate` and `runbook store check`, for either kind of store.
@@ -49,7 +56,7 @@ extension AutomationService {
     /// changes nothing.
     public static func migrateStore(_ location: StoreLocation) async throws(ServiceError) -> StoreMigration {
         do {
-            switch location {
+            switch location.kind {
             case .folder(let folder):
                 _ = try AutomationStore.open(folder: folder)
                 return StoreMigration(applied: [], current: [])
@@ -66,7 +73,7 @@ extension AutomationService {
     /// constraints and indexes in PostgreSQL's catalog. Empty when all is well.
     public static func checkStore(_ location: StoreLocation) async throws(ServiceError) -> [String] {
         do {
-            switch location {
+            switch location.kind {
             case .folder(let folder):
                 let path = (folder as NSString).appendingPathComponent(AutomationStore.fileName)
                 guard FileManager.default.fileExists(atPath: path) else {

@@ -1,5 +1,4 @@
 import Automation
-import AutomationStore
 import Foundation
 
 public struct ScanOutcome: Sendable, Hashable {
@@ -23,11 +22,6 @@ public struct Scanner: Sendable {
 
     /// How often a machine's diff is redone when other scans of it keep committing first.
     static let maxCommitAttempts = 8
-
-    /// Over the embedded store.
-    public init(store: AutomationStore, now: @escaping @Sendable () -> Date) {
-        self.init(store: AsyncAutomationStore(store), now: now)
-    }
 
     public init(store: any ChangeTrackingStoring, now: @escaping @Sendable () -> Date) {
         self.store = store

@@ -1,5 +1,4 @@
 import Automation
-import AutomationStore
 import Foundation
 
 /// What a configure-tracking step asks for.
@@ -28,11 +27,6 @@ public struct ConfigurationRequest: Sendable {
 public struct TrackingConfiguration: Sendable {
     let store: any TrackingStoring
     let now: @Sendable () -> Date
-
-    /// Over the embedded store.
-    public init(store: AutomationStore, now: @escaping @Sendable () -> Date) {
-        self.init(store: AsyncAutomationStore(store), now: now)
-    }
 
     public init(store: any TrackingStoring, now: @escaping @Sendable () -> Date) {
         self.store = store

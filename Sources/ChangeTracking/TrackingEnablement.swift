@@ -1,5 +1,4 @@
 import Automation
-import AutomationStore
 import Foundation
 
 /// What an enable-tracking or disable-tracking step asks for.
@@ -38,11 +37,6 @@ public struct EnablementOutcome: Sendable, Hashable {
 public struct TrackingEnablement: Sendable {
     let store: any TrackingStoring
     let now: @Sendable () -> Date
-
-    /// Over the embedded store.
-    public init(store: AutomationStore, now: @escaping @Sendable () -> Date) {
-        self.init(store: AsyncAutomationStore(store), now: now)
-    }
 
     public init(store: any TrackingStoring, now: @escaping @Sendable () -> Date) {
         self.store = store

@@ -1,6 +1,6 @@
 import Automation
-import AutomationStore
 import Foundation
+import KQL
 
 /// The implementation of one catalog action.
 public protocol ActionHandler: Sendable {

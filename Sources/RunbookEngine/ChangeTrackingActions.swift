@@ -1,5 +1,4 @@
 import Automation
-import AutomationStore
 import ChangeTracking
 import Foundation
 

@@ -1,7 +1,7 @@
 import Automation
-import AutomationStore
 import ChangeTracking
 import Foundation
+import KQL
 import Logging
 
 /// Runs one runbook as a job: New -> Activating -> Running -> Completed | Failed | Stopped,
@@ -28,24 +28,6 @@ public struct JobRunner: Sendable {
     let stopPoll: Duration?
     /// Why a cancelled job stopped, as its exception says.
     let interruption: String
-
-    /// A runner on the embedded store: jobs and change tracking in one SQLite file.
-    public init(
-        store: AutomationStore,
-        clock: any Clock<Duration> = ContinuousClock(),
-        now: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger,
-        actions: [String: any ActionHandler] = BuiltinActions.byName,
-        makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
-        streamCap: Int = JobStreamWriter.defaultCap,
-        stopPoll: Duration? = nil,
-        interruption: String = "interrupted before it finished"
-    ) {
-        self.init(
-            recorder: AsyncAutomationStore(store), tracking: AsyncAutomationStore(store), logStore: store, clock: clock,
-            now: now, logger: logger,
-            actions: actions, makeID: makeID, streamCap: streamCap, stopPoll: stopPoll, interruption: interruption)
-    }
 
     /// A runner that records jobs through `recorder` (a PostgreSQL node's fenced view) and
     /// keeps change tracking in `tracking`; a step's Log Analytics query runs in `logStore`.

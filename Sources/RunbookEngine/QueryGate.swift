@@ -1,5 +1,4 @@
 import Automation
-import AutomationStore
 import Foundation
 import KQL
 
@@ -18,7 +17,7 @@ enum QueryGate {
         }
         do {
             let compiled = try KQL.compile(
-                text, schema: LogAnalyticsSchema.schema,
+                text, schema: context.logStore.logSchema,
                 options: KQLOptions(now: now, timespan: timespan, rowLimit: 10_000))
             let budget = KQLBudget(deadline: ContinuousClock.now.advanced(by: .seconds(300)))
             return try await withTaskCancellationHandler {

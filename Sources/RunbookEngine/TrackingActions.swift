@@ -55,13 +55,14 @@ struct WaitAction: ActionHandler {
             return .failed("'seconds' must be a whole number from 0 to 86400")
         }
         var wait = Duration.seconds(seconds)
+        var said = "Waiting \(seconds)s"
         if let left = context.resumedWait, left <= Double(seconds) {
             wait = .milliseconds(Int64((left * 1000).rounded(.up)))
-            await context.sink.write(
-                .verbose, "Waiting the \(DurationText.format(wait)) left of \(seconds)s (suspended in the middle)")
+            said = "Waiting the \(DurationText.format(wait)) left of \(seconds)s (suspended in the middle)"
         }
         let end = ContinuousClock.now.advanced(by: wait)
         context.cursor.waiting(until: end)
+        await context.sink.write(.verbose, said)
         try await Task.sleep(until: end, clock: .continuous)
         return .succeeded
     }

@@ -1,5 +1,4 @@
 import Automation
-import AutomationStore
 import Foundation
 import Logging
 import RunbookEngine
@@ -44,15 +43,6 @@ public struct SchedulerTick: Sendable {
     let logger: Logger
     /// Jobs of one pass that run at once; the others wait in New for a slot.
     let concurrency: Int
-
-    /// A pass over the embedded store.
-    public init(
-        store: AutomationStore, library: RunbookLibrary, runner: JobRunner, logger: Logger, concurrency: Int = 4
-    ) {
-        self.init(
-            passStore: AsyncAutomationStore(store), library: library, runner: runner, logger: logger,
-            concurrency: concurrency)
-    }
 
     /// A pass over any store (a PostgreSQL node's).
     public init(

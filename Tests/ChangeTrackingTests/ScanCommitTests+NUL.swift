@@ -1,4 +1,5 @@
 import Automation
+import AutomationService
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import Automation
+import AutomationService
 import AutomationStore
 import Foundation
 import Logging

@@ -17,7 +17,7 @@ extension PostgresStoreEndToEndTests {
             #expect(first.stdout.contains(line), "\(line): \(first.stdout)")
         }
         // The file names its own account: no default one was made first.
-        #expect(!first.stderr.contains("created the default Automation account"), "\(first.stderr)")
+        #expect(!first.stderr.contains("Created the default Automation account"), "\(first.stderr)")
         let again = try cli.run("apply", file, "--store", url)
         #expect(again.status == 0 && again.stdout.contains("updated machine contoso-lnx01"), "\(again.stdout)")
         let machines = try cli.run("machine", "list", "--json", "--store", url)

@@ -102,7 +102,7 @@ import Testing
             bad.stderr.contains("has no parameter 'nope'") && !bad.stderr.contains("error: error:"), "\(bad.stderr)")
         let missing = try cli.run("run", "no-such-runbook", "--store", url)
         #expect(missing.status == 65)
-        #expect(missing.stderr.contains("no runbook named 'no-such-runbook'"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("no runbook 'no-such-runbook'"), "\(missing.stderr)")
         let queued = try cli.run("run", "scan", "--store", url, "--json")
         #expect(queued.status == 0, "\(queued.stderr)")
         #expect(queued.stdout.contains("\"status\" : \"New\""), "\(queued.stdout)")
@@ -141,7 +141,7 @@ import Testing
         #expect(published.status == 0, "\(published.stderr)")
         #expect(published.stdout.contains("Published 'hello'") && published.stdout.contains("Published 'slow'"))
         // The first writer on a new database makes the default account, as a folder has it.
-        #expect(published.stderr.contains("created the default Automation account 'automation-default'"))
+        #expect(published.stderr.contains("Created the default Automation account 'automation-default'"))
         let again = try cli.run("publish", examples, "--store", url)
         #expect(again.stdout.contains("'hello' is already published") && !again.stderr.contains("created"))
         let list = try cli.run("runbooks", "list", "--store", url)

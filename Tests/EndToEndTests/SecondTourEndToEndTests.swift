@@ -43,7 +43,7 @@ import Testing
         let url = try PostgresStoreEndToEndTests.freshURL()
         let queued = try cli.run("run", "enable-tracking", "--store", url, "--json")
         #expect(queued.status == 0, "\(queued.stderr)")
-        #expect(queued.stderr.contains("created the default Automation account"), "\(queued.stderr)")
+        #expect(queued.stderr.contains("Created the default Automation account"), "\(queued.stderr)")
         // The account and the runbook exist before the job: a node can run it.
         #expect(try cli.run("account", "show", "--store", url).status == 0)
         #expect(try cli.run("runbooks", "list", "--store", url).stdout.contains("enable-tracking"))

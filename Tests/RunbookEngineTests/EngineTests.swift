@@ -1,4 +1,5 @@
 import Automation
+import AutomationService
 import AutomationStore
 import Foundation
 import Logging
@@ -392,17 +393,24 @@ enum Fixtures {
         return (running, try #require(try other.jobs(JobFilter()).first?.id), other)
     }
 
-    /// The suspended wait keeps the time it has left, and the resume waits only that.
-    @Test(.timeLimit(.minutes(1))) func aSuspendInterruptsAWaitAndTheResumeWaitsWhatWasLeft() async throws {
+    /// The suspended wait keeps the time it has left, and the resume waits only that (it says
+    /// so as it starts; then a stop ends it, so that nothing here depends on how fast it runs).
+    // A hang guard, not a speed check: the suite's synchronous end-to-end tests can hold the
+    // cooperative threads for minutes on two cores.
+    @Test(.timeLimit(.minutes(5))) func aSuspendInterruptsAWaitAndTheResumeWaitsWhatWasLeft() async throws {
         let store = try AutomationStore.open(folder: folder)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (running, id, other) = try await start(store, seconds: 4)
+        let (running, id, other) = try await start(store)
+        // Once the wait has begun (it says so), not before.
+        while try !store.streams(job: id, kind: .verbose).contains(where: { $0.message == "Waiting 120s" }) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         _ = try other.requestSuspend(job: id, at: Date())
         let job = try await running.value
         #expect(job.status == .suspended)
         #expect(job.checkpointStep == 0)
         let left = try #require(job.waitRemaining)
-        #expect(left > 0 && left < 4, "\(left)")
+        #expect(left > 0 && left < 120, "\(left)")
         #expect(
             job.exception?.hasPrefix("Suspend requested: suspended during step 1 'pause'; a resume waits the ") == true,
             "\(job.exception ?? "")")
@@ -411,14 +419,18 @@ enum Fixtures {
         let runner = JobRunner(
             store: store, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             stopPoll: .milliseconds(20))
-        let resumed = try await runner.resume(id)
-        #expect(resumed.status == .completed)
-        let verbose = try store.streams(job: id, kind: .verbose).map(\.message)
-        #expect(
-            verbose.contains { $0.hasPrefix("Waiting the ") && $0.hasSuffix(" left of 4s (suspended in the middle)") })
+        let resuming = Task { try await runner.resume(id) }
+        let said = { () throws -> Bool in
+            try store.streams(job: id, kind: .verbose).contains {
+                $0.message.hasPrefix("Waiting the ") && $0.message.hasSuffix(" left of 120s (suspended in the middle)")
+            }
+        }
+        while try !said() { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(try other.requestStop(job: id, at: Date()) == .requested)
+        #expect(try await resuming.value.status == .stopped)
     }
 
-    @Test(.timeLimit(.minutes(1))) func aStopInterruptsAWaitWithoutAnError() async throws {
+    @Test(.timeLimit(.minutes(5))) func aStopInterruptsAWaitWithoutAnError() async throws {
         let store = try AutomationStore.open(folder: folder)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (running, id, other) = try await start(store)

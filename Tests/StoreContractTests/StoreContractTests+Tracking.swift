@@ -1,4 +1,5 @@
 import Automation
+import AutomationService
 import ChangeTracking
 import Foundation
 import Testing

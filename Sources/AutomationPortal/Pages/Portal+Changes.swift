@@ -1,6 +1,5 @@
 import Automation
 import AutomationService
-import AutomationStore
 import Foundation
 
 /// Change tracking: the timeline chart, filters, a keyset-paged table and a change's detail.

@@ -1,5 +1,4 @@
 import AutomationService
-import AutomationStore
 import Foundation
 import KQL
 
@@ -14,7 +13,7 @@ extension Portal {
         let span = request.parameter("timespan") ?? "1d"
         var values: [String: Any] = [
             "title": "Logs", "query": text, "timespan": span,
-            "tables": LogAnalyticsSchema.tableNames.joined(separator: ", "),
+            "tables": AutomationService.logTableNames.joined(separator: ", "),
             "spans": ["1h", "1d", "7d", "30d"].map { ["value": $0, "selected": $0 == span] },
         ]
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

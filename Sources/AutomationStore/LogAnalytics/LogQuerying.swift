@@ -2,18 +2,11 @@ import Automation
 import Foundation
 import KQL
 
-/// Where a compiled KQL query runs: the embedded store itself, or a snapshot of a shared
-/// store's Log Analytics rows (`LogQuerySnapshot`).
-public protocol LogQuerying: Sendable {
-    /// Runs `query`; `timespan` is the one it was compiled with (a store may read only the rows
-    /// inside it). Rows stop at `rowLimit`; past `timeLimit` (the budget's deadline) the answer
-    /// is partial; the budget's other limits hold too.
-    func runLogQuery(
-        _ query: CompiledQuery, timespan: DateInterval?, rowLimit: Int, timeLimit: Duration, budget: KQLBudget
-    ) async throws -> KQLResultTable
-}
-
+/// KQL on the embedded store: the compiled SQL runs in the store's own database. (A shared
+/// store's rows are read into a snapshot instead: `LogQuerySnapshot`.)
 extension AutomationStore: LogQuerying {
+    public var logSchema: KQLSchema { LogAnalyticsSchema.schema }
+
     public func runLogQuery(
         _ query: CompiledQuery, timespan: DateInterval?, rowLimit: Int, timeLimit: Duration, budget: KQLBudget
     ) async throws -> KQLResultTable {

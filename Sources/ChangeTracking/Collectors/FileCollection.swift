@@ -1,5 +1,4 @@
 import Automation
-import AutomationStore
 import Foundation
 
 /// Files of a machine: walk every enabled item, reuse the checksum of files whose stat did not

@@ -1,5 +1,4 @@
 import Automation
-import AutomationStore
 import Foundation
 
 /// Everything one scan of one machine collected.

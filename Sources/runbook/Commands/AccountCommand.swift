@@ -32,8 +32,8 @@ extension RunbookCommand.AccountCommand.Show {
     /// The self-signed certificate `serve --tls-self-signed` made in the store folder, when
     /// there is one and the URL is https.
     var certificate: String? {
-        guard url.hasPrefix("https://"), case .folder = try? store.location() else { return nil }
-        let path = URL(fileURLWithPath: store.resolvedFolder).appendingPathComponent("tls.crt").standardizedFileURL.path
+        guard url.hasPrefix("https://"), let folder = (try? store.location())?.folder else { return nil }
+        let path = URL(fileURLWithPath: folder).appendingPathComponent("tls.crt").standardizedFileURL.path
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 }

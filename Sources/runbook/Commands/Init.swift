@@ -72,18 +72,10 @@ extension RunbookCommand {
         private func initialize(_ service: AutomationService) async throws {
             let location = try store.location()
             if isDefaultSetup {
-                let line: String?
-                if case .postgres = location {
-                    var account = DefaultSetup.account
-                    account.profile = profile
-                    line =
-                        try await service.ensureSharedAccount(account, workspace: DefaultSetup.workspace)
-                        ? "Created the default Automation account '\(DefaultSetup.accountName)' (EastUS2, profile "
-                            + "\(profile.rawValue)) linked to workspace '\(DefaultSetup.workspaceName)' (EastUS) in "
-                            + "\(location). No local machine is registered in a shared database (each node would scan "
-                            + "its own host): register machines with 'runbook machine register'." : nil
-                } else {
-                    line = try DefaultSetup.ensure(service, profile: profile)
+                let line = try await Terminal.exitOnError { () async throws(ServiceError) in
+                    try await service.ensureDefaultAccount(
+                        profile: profile, runbooks: RunbookLibrary(folder: RunbookFolderOptions.defaultFolder),
+                        in: location)
                 }
                 guard let line else {
                     let existing = try await service.defaultAccount()?.account
@@ -97,7 +89,6 @@ extension RunbookCommand {
                     throw ExitCode(73)
                 }
                 Terminal.out(line)
-                if case .postgres = location { await publishShippedRunbooks(service) }
                 return
             }
             guard let account, let subscription, let resourceGroup, let region = region.flatMap(Region.init),

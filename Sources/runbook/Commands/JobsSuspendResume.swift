@@ -71,30 +71,28 @@ extension RunbookCommand.JobsCommand {
 
         func run() async throws {
             Logs.bootstrap()
-            if case .postgres = try store.location() {
-                guard queue else {
+            try await store.withService(create: false) { service in
+                // Where the store's nodes run jobs, a resume is queued for them.
+                if service.jobsRunOnNodes && !queue {
                     Terminal.error(
-                        "on PostgreSQL the nodes run jobs: add --queue, and the first node with a free slot resumes it")
+                        "on this store the nodes run jobs: add --queue, and the first node with a free slot resumes it")
                     throw ExitCode(64)
                 }
-                try await store.withService(create: false) { service in try await queueResume(in: service) }
-                return
-            }
-            let service = try store.openExisting()
-            if queue {
-                try await queueResume(in: service)
-                return
-            }
-            let job = try await JobLookup.find(id, in: service)
-            let logger = Logger(label: "runbook.engine")
-            do {
-                try await LiveJob.run(json: json, service: service) { observer, progress in
-                    try await service.resumeForeground(
-                        id: job.id, logger: logger, observer: observer, progress: progress)
+                if queue {
+                    try await queueResume(in: service)
+                    return
                 }
-            } catch let error as ResumeError {
-                Terminal.error(error.description)
-                throw ExitCode(1)
+                let job = try await JobLookup.find(id, in: service)
+                let logger = Logger(label: "runbook.engine")
+                do {
+                    try await LiveJob.run(json: json, service: service) { observer, progress in
+                        try await service.resumeForeground(
+                            id: job.id, logger: logger, observer: observer, progress: progress)
+                    }
+                } catch let error as ResumeError {
+                    Terminal.error(error.description)
+                    throw ExitCode(1)
+                }
             }
         }
 

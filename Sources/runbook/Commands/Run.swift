@@ -3,7 +3,6 @@ import Automation
 import AutomationService
 import Foundation
 import Logging
-import PostgresStore
 import RunbookEngine
 
 extension RunbookCommand {
@@ -85,67 +84,55 @@ extension RunbookCommand {
 
         func run() async throws {
             Logs.bootstrap()
-            if case .postgres(let location) = try store.location() {
-                try await queue(on: location)
-                return
-            }
             // A file in the runbooks folder wins (an author's test run, like Azure's test pane);
-            // otherwise the published version. Input is checked before a job is recorded.
-            var opened: AutomationService?
-            let loaded: LoadedRunbook
-            if let file = try RunbookInput.loadFile(name, library: runbooks.library) {
-                loaded = file
-            } else {
-                let service = try self.store.openWithAccount()
-                opened = service
-                loaded = try await RunbookInput.loadPublished(name, service: service, library: runbooks.library)
+            // otherwise the published version. Input is checked before a job is recorded, and a
+            // file's before the store is opened.
+            let file = try RunbookInput.loadFile(name, library: runbooks.library)
+            let checked = try file.map(prepare)
+            try await store.withService(create: true) { service in
+                let prepared: PreparedJob
+                if let checked {
+                    prepared = checked
+                } else {
+                    prepared = try prepare(
+                        await RunbookInput.loadPublished(name, service: service, library: runbooks.library))
+                }
+                if service.jobsRunOnNodes {
+                    try await queue(prepared, on: service)
+                    return
+                }
+                let logger = Logger(label: "runbook.engine")
+                try await LiveJob.run(json: json, service: service) { observer, progress in
+                    try await service.runForeground(prepared, logger: logger, observer: observer, progress: progress)
+                }
             }
-            var prepared: PreparedJob
+        }
+
+        /// The runbook with its `-p` values bound (exit 65 when they do not fit).
+        private func prepare(_ loaded: LoadedRunbook) throws -> PreparedJob {
             do {
-                prepared = try JobRunner.prepare(loaded, parameters: parameterValues)
+                var prepared = try JobRunner.prepare(loaded, parameters: parameterValues)
                 prepared.restartLimit = restarts
+                return prepared
             } catch {
                 Terminal.raw(error.description)
                 throw ExitCode(65)
             }
-            let service = try opened ?? self.store.openWithAccount()
-            let job = prepared
-            let logger = Logger(label: "runbook.engine")
-            try await LiveJob.run(json: json, service: service) { observer, progress in
-                try await service.runForeground(job, logger: logger, observer: observer, progress: progress)
-            }
         }
-    }
-}
 
-extension RunbookCommand.Run {
-    /// On PostgreSQL the job is recorded in New and a node's free slot runs it (`runbook
-    /// scheduler --store URL`); this prints its id.
-    func queue(on location: PostgresLocation) async throws {
-        // Found as without a URL: a path, or NAME.yaml in the runbooks folder (file types and
-        // sizes checked there); else the store's published version.
-        let file = try RunbookInput.loadFile(name, library: runbooks.library)
-        // The account first, as on a folder: a job queued before it exists could only fail.
-        try await store.withService(create: true) { _ in }
-        let job: Job
-        do {
-            job = try await AutomationService.queueJob(
-                on: location, runbook: name, file: file, parameters: parameterValues, restartLimit: restarts)
-        } catch {
-            Terminal.error(error.description)
-            // No such runbook or parameters that do not bind: 65, as without a URL; the store: 74.
-            switch error {
-            case .notFound: throw ExitCode(65)
-            case .invalid(_, let target, _) where target != nil: throw ExitCode(65)
-            default: throw ExitCode(74)
+        /// Where the store's nodes run the jobs (a shared store), the job is only queued (New):
+        /// the first node with a free slot runs it. Prints its id.
+        private func queue(_ prepared: PreparedJob, on service: AutomationService) async throws {
+            let job = try await Terminal.exitOnError { () async throws(ServiceError) in
+                try await service.queueJob(prepared)
             }
-        }
-        if json {
-            try JSONOutput.print(["id": job.id, "status": job.status.rawValue, "runbookName": job.runbookName])
-        } else {
-            Terminal.out(
-                "Job \(job.id) queued (New) in \(location): the first node with a free slot runs it "
-                    + "('runbook nodes list' shows which).")
+            if json {
+                try JSONOutput.print(["id": job.id, "status": job.status.rawValue, "runbookName": job.runbookName])
+            } else {
+                Terminal.out(
+                    "Job \(job.id) queued (New) in \(try store.location()): the first node with a free slot runs it "
+                        + "('runbook nodes list' shows which).")
+            }
         }
     }
 }

@@ -3,7 +3,6 @@ import Automation
 import AutomationService
 import Foundation
 import Logging
-import PostgresStore
 import Scheduler
 import ServiceLifecycle
 
@@ -88,51 +87,36 @@ extension RunbookCommand {
 
         func run() async throws {
             DaemonServices.bootstrapLogging()
-            if case .postgres(let location) = try store.location() {
-                try await runNode(location)
-                return
-            }
-            let service = try store.openWithAccount()
+            let location = try store.location()
             let logger = Logger(label: "runbook.scheduler")
-            let (tick, services) = try service.daemonServices(
-                library: runbooks.library, poll: poll, concurrency: concurrency, grace: grace,
-                retention: DaemonServices.retention(retention), logger: logger,
-                node: nodeOptions.settings(poll: poll, concurrency: concurrency))
             if once || now != nil {
                 let date = now.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
-                let report = try await tick.tick(now: date)
-                for (name, problems) in report.invalid.sorted(by: { $0.key < $1.key }) {
+                let (invalid, report) = try await DaemonServices.exitOnError {
+                    try await AutomationService.runOnePass(
+                        at: location, library: runbooks.library, concurrency: concurrency, now: date, logger: logger,
+                        note: StoreOptions.say)
+                }
+                for (name, problems) in invalid.sorted(by: { $0.key < $1.key }) {
                     Terminal.warning(ScheduleText.invalid(name, problems))
                 }
-                Terminal.out("\(report)")
+                Terminal.out(report)
                 return
             }
-            var configuration = ServiceGroupConfiguration(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-            configuration.maximumGracefulShutdownDuration = .milliseconds(Int(grace * 1000))
             logger.info(
                 "scheduler started",
                 metadata: [
                     "poll.seconds": "\(poll)", "grace.seconds": "\(grace)", "concurrency": "\(concurrency)",
-                    "retention": "\(retention)", "store": "\(self.store.resolvedFolder)",
+                    "retention": "\(retention)", "store": "\(location)",
                 ])
-            try await Terminal.runDaemon(ServiceGroup(configuration: configuration))
-            logger.info("scheduler stopped")
-        }
-
-        /// This process as a node of a PostgreSQL store.
-        private func runNode(_ location: PostgresLocation) async throws {
-            let logger = Logger(label: "runbook.node")
-            let settings = nodeOptions.settings(poll: poll, concurrency: concurrency)
-            let date = once || now != nil ? now.flatMap { try? Date($0, strategy: .iso8601) } ?? Date() : nil
-            do {
-                try await AutomationService.runNode(
-                    location, library: runbooks.library, settings: settings, grace: grace,
-                    retention: DaemonServices.retention(retention), once: date, logger: logger)
-            } catch let error as StoreError {
-                Terminal.error(error.description)
-                throw ExitCode(74)
+            try await DaemonServices.exitOnError {
+                try await AutomationService.runDaemon(
+                    at: location,
+                    settings: .init(
+                        library: runbooks.library, node: nodeOptions.settings(poll: poll, concurrency: concurrency),
+                        grace: grace, retention: DaemonServices.retention(retention)),
+                    logger: logger, note: StoreOptions.say)
             }
+            logger.info("scheduler stopped")
         }
     }
 }

@@ -4,7 +4,6 @@ import AutomationServer
 import AutomationService
 import Foundation
 import Logging
-import PostgresStore
 import Scheduler
 import ServiceLifecycle
 
@@ -97,59 +96,58 @@ extension RunbookCommand {
                 Terminal.error(error.description)
                 throw ExitCode(69)
             }
-            if case .postgres(let location) = try store.location() {
-                try await serveNode(location)
-                return
+            let location = try store.location()
+            if tlsSelfSigned && location.folder == nil {
+                Terminal.error(
+                    "--tls-self-signed keeps its certificate in the store folder, and \(location) is a database: "
+                        + "give --tls-cert and --tls-key (the same files on every node)")
+                throw ExitCode(64)
             }
-            var service = try self.store.openWithAccount()
-            service.queryRowLimit = queryRowLimit
+            let given = tlsCert.flatMap { cert in tlsKey.map { RunbookServer.TLSFiles(certificate: cert, key: $0) } }
+            let selfSigned = tlsSelfSigned
             let logger = Logger(label: "runbook.serve")
-            var tls: RunbookServer.TLSFiles?
-            if tlsSelfSigned {
-                let files = try SelfSignedCertificate.ensure(in: self.store.resolvedFolder)
-                tls = RunbookServer.TLSFiles(certificate: files.certificate, key: files.key)
-            } else if let tlsCert, let tlsKey {
-                tls = RunbookServer.TLSFiles(certificate: tlsCert, key: tlsKey)
-            }
-            let inbox = JobInbox()
-            let settings = nodeOptions.settings(poll: poll, concurrency: concurrency)
-            // The node id before anything listens: a refusal never follows "Serving".
-            do {
-                guard try await service.registerNode(settings, logger: Logger(label: "runbook.scheduler")) else {
-                    return
+            let (host, port, rowLimit) = (address, self.port ?? (usesTLS ? 8443 : 8080), queryRowLimit)
+            let announce = announce
+            try await DaemonServices.exitOnError {
+                try await AutomationService.runDaemon(
+                    at: location,
+                    settings: .init(
+                        library: runbooks.library, node: nodeOptions.settings(poll: poll, concurrency: concurrency),
+                        grace: grace, retention: DaemonServices.retention(retention)),
+                    logger: Logger(label: "runbook.scheduler"), note: StoreOptions.say
+                ) { service, submission in
+                    var service = service
+                    service.queryRowLimit = rowLimit
+                    // A self-signed certificate is made (once) in the store folder, now that it exists.
+                    var tls = given
+                    if selfSigned, let folder = service.storeFolder {
+                        let files = try SelfSignedCertificate.ensure(in: folder)
+                        tls = RunbookServer.TLSFiles(certificate: files.certificate, key: files.key)
+                    }
+                    let served = tls
+                    // The account a client names: the store's default (made first when it had none).
+                    let account = try await service.account(namedOrDefault: nil)?.account ?? DefaultAccount.account
+                    let server = RunbookServer(
+                        host: host, port: port, tls: tls, service: service, submission: submission,
+                        logger: Logger(label: "runbook.http"))
+                    return [
+                        .init(
+                            service: try server.application(onRunning: { await announce(served, $0, account) }),
+                            successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "http")
+                    ]
                 }
-            } catch let error as StoreError {
-                Terminal.error(error.description)
-                throw ExitCode(74)
             }
-            let (_, services) = try service.daemonServices(
-                library: runbooks.library, poll: poll, concurrency: concurrency, grace: grace,
-                retention: DaemonServices.retention(retention), logger: Logger(label: "runbook.scheduler"),
-                inbox: inbox, node: settings, nodeRegistered: true)
-            let server = RunbookServer(
-                host: address, port: port ?? (tls == nil ? 8080 : 8443), tls: tls, service: service,
-                submission: inbox, logger: Logger(label: "runbook.http"))
-            let account = try await service.account(namedOrDefault: nil)?.account ?? DefaultSetup.account
-            let application = try server.application(onRunning: announce(tls, account: account))
-            var configuration = ServiceGroupConfiguration(
-                services: [
-                    .init(
-                        service: application, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "http")
-                ]
-                    + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-            configuration.maximumGracefulShutdownDuration = .milliseconds(Int(grace * 1000))
-            try await Terminal.runDaemon(ServiceGroup(configuration: configuration))
             logger.info("serve stopped")
         }
 
         /// Prints where the server listens once it does: written at once (not buffered), since
         /// scripts and tests wait for this line to learn the port. The lines say what a client
         /// needs: the base URL, the certificate to trust, and the default account's names.
-        private func announce(_ tls: RunbookServer.TLSFiles?, account: Account) -> @Sendable (Int) async -> Void {
-            let scheme = tls == nil ? "http" : "https"
+        private var announce: @Sendable (RunbookServer.TLSFiles?, Int, Account) async -> Void {
             let address = self.address
-            let certificate = tls.map { URL(fileURLWithPath: $0.certificate).standardizedFileURL.path }
-            return { bound in
+            return { tls, bound, account in
+                let scheme = tls == nil ? "http" : "https"
+                let certificate = tls.map { URL(fileURLWithPath: $0.certificate).standardizedFileURL.path }
                 var lines =
                     "Serving \(scheme)://\(address):\(bound) (Azure Automation ARM API, api-version 2024-10-23)\n"
                 if let certificate {
@@ -160,44 +158,5 @@ extension RunbookCommand {
             }
         }
 
-        /// The API on a node of a PostgreSQL store: the node's loop and the HTTP server in one group.
-        private func serveNode(_ location: PostgresLocation) async throws {
-            if tlsSelfSigned {
-                Terminal.error(
-                    "--tls-self-signed keeps its certificate in the store folder, and \(location) is a database: "
-                        + "give --tls-cert and --tls-key (the same files on every node)")
-                throw ExitCode(64)
-            }
-            let tls = tlsCert.flatMap { cert in tlsKey.map { RunbookServer.TLSFiles(certificate: cert, key: $0) } }
-            let (host, port, rowLimit) = (address, self.port ?? (tls == nil ? 8080 : 8443), queryRowLimit)
-            // The account a client names: the database's default, or the one the node creates.
-            let existing = try? await AutomationService.withShared(location) { service in
-                try await service.account(namedOrDefault: nil)?.account
-            }
-            let onRunning = announce(tls, account: (existing ?? nil) ?? DefaultSetup.account)
-            do {
-                try await AutomationService.runNode(
-                    location, library: runbooks.library,
-                    settings: nodeOptions.settings(poll: poll, concurrency: concurrency), grace: grace,
-                    retention: DaemonServices.retention(retention), once: nil,
-                    logger: Logger(label: "runbook.node"),
-                    defaultAccount: (DefaultSetup.account, DefaultSetup.workspace)
-                ) { service, submission in
-                    var service = service
-                    service.queryRowLimit = rowLimit
-                    let server = RunbookServer(
-                        host: host, port: port, tls: tls, service: service, submission: submission,
-                        logger: Logger(label: "runbook.http"))
-                    return [
-                        .init(
-                            service: try server.application(onRunning: onRunning),
-                            successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "http")
-                    ]
-                }
-            } catch let error as StoreError {
-                Terminal.error(error.description)
-                throw ExitCode(74)
-            }
-        }
     }
 }

@@ -39,24 +39,22 @@ extension RunbookCommand {
             @OptionGroup var store: StoreOptions
 
             func run() async throws {
-                let parsed: StoreLocation
+                let target: StoreLocation
                 do {
-                    parsed = try StoreLocation(to)
+                    target = try StoreLocation(to)
                 } catch {
                     Terminal.error("--to: \(error.description)")
                     throw ExitCode(64)
                 }
-                guard case .postgres(let target) = parsed else {
-                    Terminal.error("--to must be a PostgreSQL URL (postgresql://USER@HOST:PORT/DATABASE), not '\(to)'")
-                    throw ExitCode(64)
-                }
-                let service = try store.openExisting()
                 let report: StoreCopyReport
-                do {
-                    report = try await service.copyStore(to: target)
+                let source = try store.location()
+                do throws(ServiceError) {
+                    report = try await AutomationService.copyStore(from: source, to: target, note: StoreOptions.say)
                 } catch {
                     Terminal.error(error.description)
-                    throw ExitCode(error.exitCode == 1 ? 65 : 74)
+                    // The wrong kind of target is a usage error; a job that cannot move, data.
+                    if case .invalid(_, let field, _) = error, field == "--to" { throw ExitCode(64) }
+                    throw ExitCode(error.exitCode)
                 }
                 if json {
                     struct Document: Encodable {

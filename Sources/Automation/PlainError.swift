@@ -2,8 +2,8 @@ import Foundation
 
 /// Foundation's errors in plain words: `Permission denied`, not `Error Domain=NSCocoaErrorDomain
 /// Code=513 ... UserInfo={...}`.
-enum PlainError {
-    static func reason(_ error: any Error) -> String {
+public enum PlainError {
+    public static func reason(_ error: any Error) -> String {
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
             underlying.domain == NSPOSIXErrorDomain
