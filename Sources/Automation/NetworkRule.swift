@@ -42,7 +42,7 @@ public struct NetworkRule: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// The endpoints Azure Monitor agents must reach (DESIGN.md section 4).
+/// The endpoints Azure Monitor agents must reach (docs/AZURE.md).
 public enum AzureEndpoints {
     public static let hosts = [
         "*.ods.opinsights.azure.com", "*.oms.opinsights.azure.com", "*.blob.core.windows.net",

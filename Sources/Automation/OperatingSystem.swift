@@ -26,7 +26,7 @@ public struct OperatingSystem: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// The supported operating systems (DESIGN.md section 4).
+/// The supported operating systems (docs/AZURE.md).
 public enum OSCatalog {
     public static let windows: [String] = [
         "Windows Server 2025", "Windows Server 2022", "Windows Server 2019",

@@ -1,4 +1,4 @@
-/// Azure regions and the workspace-to-account link table (DESIGN.md section 4).
+/// Azure regions and the workspace-to-account link table (docs/AZURE.md).
 public struct Region: Sendable, Hashable, CustomStringConvertible, Codable {
     /// Display name as Azure's docs write it: `EastUS2`.
     public let name: String

@@ -22,7 +22,7 @@ public enum EnablementScope: String, Sendable, Hashable, CaseIterable, Codable {
     }
 }
 
-/// Which Azure limits apply (DESIGN.md section 4).
+/// Which Azure limits apply (docs/AZURE.md).
 public enum LimitsProfile: String, Sendable, Hashable, CaseIterable, Codable {
     /// Azure's limits: refusals are errors, caps are warnings.
     case azure

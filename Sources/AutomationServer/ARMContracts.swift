@@ -1,5 +1,5 @@
 /// What each operation answers on success, and what it takes and returns, as Azure's clients
-/// expect (../shared/reference/azure-api.md: job create answers 201 only, stop 200 only, the
+/// expect (docs/AZURE.md, "The ARM API": job create answers 201 only, stop 200 only, the
 /// content upload and publish 202 only). The OpenAPI document is written from this.
 struct ARMContract: Sendable {
     enum Body: Sendable { case none, json, text }

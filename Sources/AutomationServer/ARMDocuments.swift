@@ -3,7 +3,7 @@ import AutomationService
 import Foundation
 
 /// Azure's resource documents, field by field as azure-mgmt-automation 2.0.0 reads them
-/// (../shared/reference/azure-api.md section 3), with Azure's enum casing.
+/// (docs/AZURE.md, "The ARM API"), with Azure's enum casing.
 enum ARMDocuments {
     static func accountPath(_ state: AccountState) -> String {
         "/subscriptions/\(state.account.subscription)/resourceGroups/\(state.account.resourceGroup)"

@@ -2,7 +2,7 @@ import Automation
 import Foundation
 import GRDB
 
-/// Nodes on the embedded store (DESIGN section 8): `runbook scheduler` and `runbook serve` on a
+/// Nodes on the embedded store (docs/ARCHITECTURE.md, "Nodes"): `runbook scheduler` and `runbook serve` on a
 /// folder register, heartbeat and hold a lease on each job they run, as on PostgreSQL. Each
 /// operation is one write transaction (SQLite has one writer, so no two nodes take the same row);
 /// the store's clock is this host's.

@@ -125,7 +125,7 @@ enum Migrations {
         }
         migrator.registerMigration("v12-nodes") { db in
             // Nodes (scheduler and serve processes) and the lease each holds on a job it runs
-            // (DESIGN section 8): a job whose node stops heartbeating is recovered after it.
+            // (docs/ARCHITECTURE.md, "Nodes"): a job whose node stops heartbeating is recovered after it.
             try db.create(table: "node") { t in
                 t.primaryKey("id", .text)
                 t.column("host", .text).notNull()

@@ -1,6 +1,6 @@
 import Automation
 
-/// Azure's enablement prerequisites for one machine (DESIGN.md section 4).
+/// Azure's enablement prerequisites for one machine (docs/AZURE.md).
 public enum Prerequisites {
     /// Every missing prerequisite, each named; empty when the machine can be enabled.
     public static func problems(

@@ -5,7 +5,7 @@ import ServiceLifecycle
 
 /// The embedded scheduler's (and `runbook serve`'s) part as a node of its store: it registers,
 /// and every third of its lease heartbeats, which leases the jobs this process runs and renews
-/// those leases, then recovers the jobs of nodes that stopped heartbeating (DESIGN section 8).
+/// those leases, then recovers the jobs of nodes that stopped heartbeating (docs/ARCHITECTURE.md, "Nodes").
 /// Its jobs run in the scheduler's own slots (`SchedulerService`); the node that recovers a job
 /// whose lease lapsed (its process paused past the lease) logs it.
 public struct NodeHeartbeat: Service {

@@ -38,7 +38,7 @@ public struct NodeSettings: Sendable {
     }
 }
 
-/// One node over a shared store (DESIGN section 8). Its loop heartbeats (renewing the leases of
+/// One node over a shared store (docs/ARCHITECTURE.md, "Nodes"). Its loop heartbeats (renewing the leases of
 /// the jobs it runs), recovers jobs whose node stopped heartbeating, claims waiting jobs into its
 /// free slots (`FOR UPDATE SKIP LOCKED`: nodes never take the same job) and runs scheduler
 /// passes (each fire claimed once in the store). Jobs created by a pass, by the API or by

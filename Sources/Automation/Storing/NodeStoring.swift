@@ -1,6 +1,6 @@
 import Foundation
 
-/// Nodes sharing one store (DESIGN section 8): each `runbook serve` or `runbook scheduler`
+/// Nodes sharing one store (docs/ARCHITECTURE.md, "Nodes"): each `runbook serve` or `runbook scheduler`
 /// process registers with an id and renews a heartbeat; a job it runs is held by a lease it
 /// renews with that heartbeat. When a node stops heartbeating, any other node recovers its jobs
 /// once their leases expire, with the usual recovery rules (`JobLifecycle.recover`) and a reason

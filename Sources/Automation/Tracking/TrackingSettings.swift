@@ -87,7 +87,7 @@ public struct TrackedRegistryKey: Sendable, Hashable, Codable {
     }
 }
 
-/// Azure's documented defaults and limits (DESIGN.md section 4).
+/// Azure's documented defaults and limits (docs/AZURE.md).
 public enum AzureDefaults {
     /// Seconds between collections per kind.
     public static let frequencies: [String: Int] = [
