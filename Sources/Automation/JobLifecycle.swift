@@ -11,10 +11,12 @@ public enum JobLifecycle {
         case request(enterStopping: Bool)
     }
 
-    public static func stop(_ status: JobStatus, owned: Bool) -> StopDecision {
+    public static func stop(_ status: JobStatus, owned: Bool, by requester: JobRequester) -> StopDecision {
         if status.isFinal { return .alreadyFinal(status) }
         if !owned && (status == .suspended || status == .resuming) {
-            return .stopNow(exception: "Stop requested: the job was stopped while \(status.rawValue.lowercased())")
+            return .stopNow(
+                exception: JobRequester.asked("Stop", by: requester.phrase)
+                    + ": the job was stopped while \(status.rawValue.lowercased())")
         }
         return .request(enterStopping: status != .stopping)
     }
@@ -78,8 +80,8 @@ public enum JobLifecycle {
             let step = (checkpointStep ?? 0) + 1
             return .suspend(
                 beforeStep: step,
-                exception: "\(died); suspended by recovery before step \(step): 'runbook jobs resume \(id)' runs it "
-                    + "from there" + committed)
+                exception: "\(died); suspended by recovery before step \(step): a resume runs it from there"
+                    + committed)
         case .stopping:
             return .stopped(exception: "\(died); marked Stopped by recovery, as was asked" + committed)
         case .running where restarts < restartLimit:

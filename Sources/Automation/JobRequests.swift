@@ -1,3 +1,28 @@
+/// Who asked for a stop or a suspend, as the job's record says it: in the account's terms,
+/// whichever front end carried the request.
+public enum JobRequester: Sendable, Hashable {
+    case commandLine
+    /// Through the API with this token (its name).
+    case token(String)
+    /// Through the portal, signed in with this token (its name).
+    case portal(String)
+
+    /// "from the command line", "by token 'ci'", "by token 'ci' in the portal".
+    public var phrase: String {
+        switch self {
+        case .commandLine: "from the command line"
+        case .token(let name): "by token '\(name)'"
+        case .portal(let name): "by token '\(name)' in the portal"
+        }
+    }
+
+    /// "Stop requested from the command line" (or without who, for a request stored before
+    /// requests said who made them).
+    public static func asked(_ what: String, by phrase: String?) -> String {
+        phrase.map { "\(what) requested \($0)" } ?? "\(what) requested"
+    }
+}
+
 /// What asking a job to stop did.
 public enum JobStopOutcome: Sendable, Hashable {
     case requested

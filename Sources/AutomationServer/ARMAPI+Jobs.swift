@@ -90,17 +90,23 @@ extension ARMAPI {
             },
             ARMRoute("POST", Self.job + "/stop", "Job_Stop", writes: true) { request throws(ServiceError) in
                 _ = try await account(request)
-                try await service.stopJob(id: request.parameter("jobName"))
+                let id = request.parameter("jobName")
+                if let refusal = try await service.stopJob(id: id, by: request.requester).refusal(job: id) {
+                    throw refusal
+                }
                 return .empty(200)
             },
             ARMRoute("POST", Self.job + "/suspend", "Job_Suspend", writes: true) { request throws(ServiceError) in
                 _ = try await account(request)
-                try await service.suspendJob(id: request.parameter("jobName"))
+                let id = request.parameter("jobName")
+                if let refusal = try await service.suspendJob(id: id, by: request.requester).refusal(job: id) {
+                    throw refusal
+                }
                 return .empty(200)
             },
             ARMRoute("POST", Self.job + "/resume", "Job_Resume", writes: true) { request throws(ServiceError) in
                 _ = try await account(request)
-                try await service.resumeJob(id: request.parameter("jobName"))
+                _ = try await service.resumeJob(id: request.parameter("jobName"))
                 return .empty(200)
             },
             ARMRoute("GET", Self.job + "/streams", "JobStream_ListByJob") { request throws(ServiceError) in

@@ -18,6 +18,9 @@ public struct ARMRequest: Sendable {
 
     public func parameter(_ name: String) -> String { parameters[name] ?? "" }
 
+    /// Who asks, as a job's record names a request (the token's name).
+    var requester: JobRequester { .token(token?.name ?? "?") }
+
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 
     /// The body as JSON; Azure's clients always send JSON for JSON operations.

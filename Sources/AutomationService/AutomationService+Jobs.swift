@@ -83,52 +83,50 @@ extension AutomationService {
         return records.map { $0.message + "\n" }.joined()
     }
 
-    public func stopJob(id: String) async throws(ServiceError) {
+    /// Asks the job to stop, on behalf of `requester` (the job's record says who). The outcome
+    /// says what happened; a front end words it (`refusal` is the API's and the portal's).
+    public func stopJob(id: String, by requester: JobRequester) async throws(ServiceError) -> JobStopOutcome {
         let job = try await job(id: id)
-        let outcome: JobStopOutcome
-        do {
-            outcome = try await stores.requestStop(job: job.id, at: now())
-        } catch {
-            throw Self.storeError(error)
-        }
-        switch outcome {
-        case .requested, .stoppedNow: return
-        case .alreadyFinal(let status):
-            throw .conflict("job \(job.id) already ended (\(status.rawValue)); it cannot be stopped")
-        case .notFound: throw .notFound(kind: "job", name: id, hint: "")
-        }
+        let outcome = try await storeCall { try await stores.requestStop(job: job.id, at: now(), by: requester) }
+        if case .notFound = outcome { throw .notFound(kind: "job", name: id, hint: "") }
+        return outcome
     }
 
-    public func suspendJob(id: String) async throws(ServiceError) {
+    /// Asks the job to suspend at its next step boundary (or during a wait), on behalf of
+    /// `requester`.
+    public func suspendJob(id: String, by requester: JobRequester) async throws(ServiceError) -> JobSuspendOutcome {
         let job = try await job(id: id)
-        let outcome: JobSuspendOutcome
-        do {
-            outcome = try await stores.requestSuspend(job: job.id, at: now())
-        } catch {
-            throw Self.storeError(error)
-        }
-        switch outcome {
-        case .requested, .already: return
-        case .alreadyFinal(let status):
-            throw .conflict("job \(job.id) already ended (\(status.rawValue)); only an unfinished job suspends")
-        case .notFound: throw .notFound(kind: "job", name: id, hint: "")
-        }
+        let outcome = try await storeCall { try await stores.requestSuspend(job: job.id, at: now(), by: requester) }
+        if case .notFound = outcome { throw .notFound(kind: "job", name: id, hint: "") }
+        return outcome
     }
 
-    /// Queues the resume: the server's executor takes it at its next pass.
-    public func resumeJob(id: String) async throws(ServiceError) {
+    /// Queues the resume of a Suspended job (Resuming): the executor takes it at its next pass;
+    /// a job that is not Suspended is a conflict. Returns the job as queued.
+    public func resumeJob(id: String) async throws(ServiceError) -> Job {
         let job = try await job(id: id)
-        let outcome: JobResumeOutcome
-        do {
-            outcome = try await stores.queueResume(job: job.id, at: now())
-        } catch {
-            throw Self.storeError(error)
-        }
+        let outcome = try await storeCall { try await stores.queueResume(job: job.id, at: now()) }
         switch outcome {
-        case .queued: return
+        case .queued(let queued): return queued
         case .notSuspended(let status):
             throw .conflict("job \(job.id) is \(status.rawValue), not Suspended; only a suspended job resumes")
         case .notFound: throw .notFound(kind: "job", name: id, hint: "")
         }
+    }
+}
+
+extension JobStopOutcome {
+    /// A stop of a job that already ended, as a refusal (the API answers 409).
+    public func refusal(job id: String) -> ServiceError? {
+        guard case .alreadyFinal(let status) = self else { return nil }
+        return .conflict("job \(id) already ended (\(status.rawValue)); it cannot be stopped")
+    }
+}
+
+extension JobSuspendOutcome {
+    /// A suspend of a job that already ended, as a refusal.
+    public func refusal(job id: String) -> ServiceError? {
+        guard case .alreadyFinal(let status) = self else { return nil }
+        return .conflict("job \(id) already ended (\(status.rawValue)); only an unfinished job suspends")
     }
 }

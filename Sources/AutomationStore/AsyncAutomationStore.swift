@@ -89,12 +89,14 @@ extension AsyncAutomationStore: JobStoring {
         try await read { [store] db in try store.streams(db, job: id, kind: kind) }
     }
 
-    public func requestStop(job id: String, at now: Date) async throws -> JobStopOutcome {
-        try await write { db in try AutomationStore.requestStop(db, job: id, at: now) }
+    public func requestStop(job id: String, at now: Date, by requester: JobRequester) async throws -> JobStopOutcome {
+        try await write { db in try AutomationStore.requestStop(db, job: id, at: now, by: requester) }
     }
 
-    public func requestSuspend(job id: String, at now: Date) async throws -> JobSuspendOutcome {
-        try await write { db in try AutomationStore.requestSuspend(db, job: id, at: now) }
+    public func requestSuspend(job id: String, at now: Date, by requester: JobRequester) async throws
+        -> JobSuspendOutcome
+    {
+        try await write { db in try AutomationStore.requestSuspend(db, job: id, at: now, by: requester) }
     }
 
     public func queueResume(job id: String, at now: Date) async throws -> JobResumeOutcome {

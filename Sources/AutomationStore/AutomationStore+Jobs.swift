@@ -233,7 +233,8 @@ extension AutomationStore {
             startedAt: job.startedAt, endedAt: job.endedAt, exception: job.exception, logVerbose: job.logVerbose,
             logProgress: job.logProgress, ownerPid: nil, ownerHost: nil, stopRequestedAt: nil,
             suspendRequestedAt: nil, checkpointStep: job.checkpointStep, runbookSource: job.runbookSource,
-            restarts: job.restarts, restartLimit: job.restartLimit, waitRemaining: job.waitRemaining)
+            restarts: job.restarts, restartLimit: job.restartLimit, waitRemaining: job.waitRemaining,
+            requestedBy: nil)
     }
 
     /// A record as a job; the enum and JSON columns are checked here, with the column named.

@@ -10,17 +10,23 @@ extension AutomationStore {
 
     /// Asks the process running a job to suspend it at its next step boundary: the job moves to
     /// Suspending now. One transaction.
-    public func requestSuspend(job id: String, at now: Date) throws -> SuspendOutcome {
-        try writer.write { db in try Self.requestSuspend(db, job: id, at: now) }
+    public func requestSuspend(job id: String, at now: Date, by requester: JobRequester = .commandLine) throws
+        -> SuspendOutcome
+    {
+        try writer.write { db in try Self.requestSuspend(db, job: id, at: now, by: requester) }
     }
 
-    static func requestSuspend(_ db: Database, job id: String, at now: Date) throws -> SuspendOutcome {
+    static func requestSuspend(_ db: Database, job id: String, at now: Date, by requester: JobRequester) throws
+        -> SuspendOutcome
+    {
         guard let record = try JobRecord.fetchOne(db, key: id) else { return .notFound }
         switch JobLifecycle.suspend(JobStatus(rawValue: record.status) ?? .failed) {
         case .alreadyFinal(let status): return .alreadyFinal(status)
         case .already(let status): return .already(status)
         case .request:
-            try db.execute(sql: "UPDATE job SET suspendRequestedAt = ? WHERE id = ?", arguments: [now, id])
+            try db.execute(
+                sql: "UPDATE job SET suspendRequestedAt = ?, requestedBy = ? WHERE id = ?",
+                arguments: [now, requester.phrase, id])
             try Self.transition(db, job: id, to: .suspending, at: now)
             return .requested
         }
@@ -48,13 +54,14 @@ extension AutomationStore {
                 db.cachedStatement(
                     sql: """
                         SELECT stopRequestedAt IS NOT NULL OR status IN \(JobStatus.finalSQL) AS stop,
-                            suspendRequestedAt IS NOT NULL AS suspend
+                            suspendRequestedAt IS NOT NULL AS suspend, requestedBy
                         FROM job WHERE id = ?
                         """),
                 arguments: [id])
             let stored = row.map(StoredRow.init)
             let asked = PendingRequests(
-                stop: try stored?.bool("stop") ?? false, suspend: try stored?.bool("suspend") ?? false)
+                stop: try stored?.bool("stop") ?? false, suspend: try stored?.bool("suspend") ?? false,
+                requestedBy: try stored?.optionalText("requestedBy"))
             guard !asked.stop else { return asked }
             for status in entering { try Self.transition(db, job: id, to: status, at: now) }
             try db.cachedStatement(sql: "UPDATE job SET checkpointStep = ? WHERE id = ?").execute(arguments: [step, id])

@@ -153,6 +153,8 @@ enum Migrations {
                 t.add(column: "restarts", .integer).notNull().defaults(to: 0)
                 t.add(column: "restartLimit", .integer).notNull().defaults(to: 3)
                 t.add(column: "waitRemaining", .double)
+                // Who asked for the pending stop or suspend, in the account's terms.
+                t.add(column: "requestedBy", .text)
             }
         }
         return migrator

@@ -83,7 +83,8 @@ extension JobRecord {
             suspendRequestedAt: try row.optionalDate("suspendRequestedAt"),
             checkpointStep: try row.optionalInteger("checkpointStep"),
             runbookSource: try row.optionalText("runbookSource"), restarts: try row.integer("restarts"),
-            restartLimit: try row.integer("restartLimit"), waitRemaining: try row.optionalDouble("waitRemaining"))
+            restartLimit: try row.integer("restartLimit"), waitRemaining: try row.optionalDouble("waitRemaining"),
+            requestedBy: try row.optionalText("requestedBy"))
     }
 
     /// The exception may quote a runbook's message, NUL included: it is stored as `StoredText`.
@@ -113,6 +114,7 @@ extension JobRecord {
         container["restarts"] = restarts
         container["restartLimit"] = restartLimit
         container["waitRemaining"] = waitRemaining
+        container["requestedBy"] = requestedBy
     }
 }
 

@@ -107,6 +107,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var restarts: Int
     var restartLimit: Int
     var waitRemaining: Double?
+    var requestedBy: String?
 
     enum Columns {
         static let id = Column(CodingKeys.id)

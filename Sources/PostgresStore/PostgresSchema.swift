@@ -180,7 +180,8 @@ enum PostgresSchema {
         """
         ALTER TABLE job ADD COLUMN restarts integer NOT NULL DEFAULT 0 CHECK (restarts >= 0),
             ADD COLUMN restart_limit integer NOT NULL DEFAULT 3 CHECK (restart_limit >= 0),
-            ADD COLUMN wait_remaining double precision CHECK (wait_remaining >= 0)
+            ADD COLUMN wait_remaining double precision CHECK (wait_remaining >= 0),
+            ADD COLUMN requested_by text
         """
     ]
 

@@ -6,25 +6,29 @@ import PostgresNIO
 /// `JobLifecycle` decides, and the decision is applied in the same transaction. A concurrent
 /// request on the same job waits for the row lock and then decides on the status this one left.
 extension PostgresStore: JobStoring {
-    public func requestStop(job id: String, at now: Date) async throws -> JobStopOutcome {
+    public func requestStop(job id: String, at now: Date, by requester: JobRequester) async throws -> JobStopOutcome {
         let logger = logger
         return try await transaction { connection in
             guard let (status, owned) = try await Self.lockJob(id, connection, logger) else { return .notFound }
-            switch JobLifecycle.stop(status, owned: owned) {
+            switch JobLifecycle.stop(status, owned: owned, by: requester) {
             case .alreadyFinal(let status):
                 return .alreadyFinal(status)
             case .stopNow(let exception):
                 try await Self.transition(id, to: .stopped, at: now, exception: .set(exception), connection, logger)
                 return .stoppedNow
             case .request(let enterStopping):
-                try await connection.query("UPDATE job SET stop_requested_at = \(now) WHERE id = \(id)", logger: logger)
+                try await connection.query(
+                    "UPDATE job SET stop_requested_at = \(now), requested_by = \(requester.phrase) WHERE id = \(id)",
+                    logger: logger)
                 if enterStopping { try await Self.transition(id, to: .stopping, at: now, connection, logger) }
                 return .requested
             }
         }
     }
 
-    public func requestSuspend(job id: String, at now: Date) async throws -> JobSuspendOutcome {
+    public func requestSuspend(job id: String, at now: Date, by requester: JobRequester) async throws
+        -> JobSuspendOutcome
+    {
         let logger = logger
         return try await transaction { connection in
             guard let (status, _) = try await Self.lockJob(id, connection, logger) else { return .notFound }
@@ -33,7 +37,8 @@ extension PostgresStore: JobStoring {
             case .already(let status): return .already(status)
             case .request:
                 try await connection.query(
-                    "UPDATE job SET suspend_requested_at = \(now) WHERE id = \(id)", logger: logger)
+                    "UPDATE job SET suspend_requested_at = \(now), requested_by = \(requester.phrase) WHERE id = \(id)",
+                    logger: logger)
                 try await Self.transition(id, to: .suspending, at: now, connection, logger)
                 return .requested
             }

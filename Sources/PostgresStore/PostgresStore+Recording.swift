@@ -34,12 +34,13 @@ extension PostgresStore: JobRecording {
         guard
             let row = try await rows(
                 """
-                SELECT stop_requested_at IS NOT NULL, suspend_requested_at IS NOT NULL FROM job WHERE id = \(id)
+                SELECT stop_requested_at IS NOT NULL, suspend_requested_at IS NOT NULL, requested_by
+                FROM job WHERE id = \(id)
                 """
             ).first
         else { return JobStepRequests(stop: false, suspend: false) }
-        let (stop, suspend) = try row.decode((Bool, Bool).self)
-        return JobStepRequests(stop: stop, suspend: suspend)
+        let (stop, suspend, by) = try row.decode((Bool, Bool, String?).self)
+        return JobStepRequests(stop: stop, suspend: suspend, requestedBy: by)
     }
 
     public func streamUsage(job id: String) async throws -> [StreamKind: JobStreamUsage] {
@@ -88,7 +89,7 @@ extension PostgresStore {
             let row = try await connection.rows(
                 """
                 SELECT stop_requested_at IS NOT NULL AS stop, suspend_requested_at IS NOT NULL AS suspend,
-                    lease_node, targets::text AS targets
+                    requested_by, lease_node, targets::text AS targets
                 FROM job WHERE id = \(id) FOR UPDATE
                 """, logger: logger
             ).first
@@ -106,7 +107,9 @@ extension PostgresStore {
         let logger = store.logger
         return try await store.transaction { connection in
             let row = try await lockForWrite(id, fence: fence, connection, logger)
-            let asked = JobStepRequests(stop: try row.bool("stop"), suspend: try row.bool("suspend"))
+            let asked = JobStepRequests(
+                stop: try row.bool("stop"), suspend: try row.bool("suspend"),
+                requestedBy: try row.optionalText("requested_by"))
             guard !asked.stop else { return asked }
             for status in entering { try await transition(id, to: status, at: now, connection, logger) }
             try await connection.query("UPDATE job SET checkpoint_step = \(step) WHERE id = \(id)", logger: logger)
@@ -242,11 +245,13 @@ public struct NodeJobRecorder: JobRecording {
     public func streams(job id: String, kind: StreamKind?) async throws -> [StreamRecord] {
         try await store.streams(job: id, kind: kind)
     }
-    public func requestStop(job id: String, at now: Date) async throws -> JobStopOutcome {
-        try await store.requestStop(job: id, at: now)
+    public func requestStop(job id: String, at now: Date, by requester: JobRequester) async throws -> JobStopOutcome {
+        try await store.requestStop(job: id, at: now, by: requester)
     }
-    public func requestSuspend(job id: String, at now: Date) async throws -> JobSuspendOutcome {
-        try await store.requestSuspend(job: id, at: now)
+    public func requestSuspend(job id: String, at now: Date, by requester: JobRequester) async throws
+        -> JobSuspendOutcome
+    {
+        try await store.requestSuspend(job: id, at: now, by: requester)
     }
     public func queueResume(job id: String, at now: Date) async throws -> JobResumeOutcome {
         try await store.queueResume(job: id, at: now)

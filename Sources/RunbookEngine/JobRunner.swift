@@ -237,12 +237,13 @@ public struct JobRunner: Sendable {
             {
             case .finished(let raced):
                 result = raced
-            case .stopped:
+            case .stopped(let by):
                 // A stop is the account's decision, not an error of the runbook's: said in words.
-                let message = "Stop requested: the job was stopped during step \(cursor.current.index + 1)"
+                let message =
+                    JobRequester.asked("Stop", by: by) + ": the job was stopped during step \(cursor.current.index + 1)"
                 await sink.write(.warning, message)
                 return Ending(status: .stopped, exception: message)
-            case .suspended:
+            case .suspended(let by):
                 let (index, name) = cursor.current
                 // A wait keeps what it has left; any other step runs again from its start.
                 let left = cursor.waitRemaining()
@@ -251,7 +252,8 @@ public struct JobRunner: Sendable {
                         "a resume waits the \(DurationText.format(.milliseconds(Int64(($0 * 1000).rounded(.up))))) it had left"
                     }
                     ?? "a resume runs that step again from its start"
-                let reason = "Suspend requested: suspended during step \(index + 1) '\(name)'; \(resumes)"
+                let reason =
+                    JobRequester.asked("Suspend", by: by) + ": suspended during step \(index + 1) '\(name)'; \(resumes)"
                 await sink.write(.warning, reason)
                 var ending = Ending.suspended(before: index, reason)
                 ending.waitRemaining = left
@@ -299,12 +301,15 @@ public struct JobRunner: Sendable {
                 return Ending(status: .failed, exception: "the job's checkpoint could not be stored: \(error)")
             }
             if asked.stop {
-                let message = "Stop requested: the job was stopped before step \(index + 1)"
+                let message =
+                    JobRequester.asked("Stop", by: asked.requestedBy) + ": the job was stopped before step \(index + 1)"
                 await sink.write(.warning, message)
                 return Ending(status: .stopped, exception: message)
             }
             if asked.suspend {
-                let reason = "Suspend requested: suspended before step \(index + 1) '\(step.name)'"
+                let reason =
+                    JobRequester.asked("Suspend", by: asked.requestedBy)
+                    + ": suspended before step \(index + 1) '\(step.name)'"
                 await sink.write(.warning, reason)
                 return .suspended(before: index, reason)
             }
@@ -322,8 +327,8 @@ public struct JobRunner: Sendable {
                 await sink.write(.warning, "step '\(step.name)' failed: \(reason); continuing (onError: continue)")
             case .suspend:
                 let message =
-                    "step '\(step.name)' failed: \(reason); suspended before it (onError: suspend); "
-                    + "'runbook jobs resume \(jobId)' runs it again"
+                    "step '\(step.name)' failed: \(reason); suspended before it (onError: suspend); a resume runs it "
+                    + "again"
                 await sink.write(.warning, message)
                 return .suspended(before: index, message)
             case .fail:

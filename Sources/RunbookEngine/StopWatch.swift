@@ -7,10 +7,12 @@ import Synchronization
 enum StopWatch {
     enum Outcome<T: Sendable>: Sendable {
         case finished(T)
-        /// A stop was requested (or the job ended elsewhere); the work was cancelled.
-        case stopped
-        /// A suspend was requested; the work was cancelled during the step it was running.
-        case suspended
+        /// A stop was requested (or the job ended elsewhere), by whom when known; the work was
+        /// cancelled.
+        case stopped(by: String?)
+        /// A suspend was requested, by whom when known; the work was cancelled during the step
+        /// it was running.
+        case suspended(by: String?)
     }
 
     static func race<T: Sendable>(
@@ -27,8 +29,8 @@ enum StopWatch {
                         return nil
                     }
                     let requests = await asked()
-                    if requests.stop { return .stopped }
-                    if requests.suspend { return .suspended }
+                    if requests.stop { return .stopped(by: requests.requestedBy) }
+                    if requests.suspend { return .suspended(by: requests.requestedBy) }
                 }
                 return nil
             }
@@ -39,7 +41,7 @@ enum StopWatch {
                 break
             }
             group.cancelAll()
-            return result ?? .stopped
+            return result ?? .stopped(by: nil)
         }
     }
 }

@@ -138,13 +138,13 @@ final class RecordingStores: AutomationStoring {
         note()
         return try await inner.streams(job: id, kind: kind)
     }
-    func requestStop(job id: String, at now: Date) async throws -> JobStopOutcome {
+    func requestStop(job id: String, at now: Date, by requester: JobRequester) async throws -> JobStopOutcome {
         note()
-        return try await inner.requestStop(job: id, at: now)
+        return try await inner.requestStop(job: id, at: now, by: requester)
     }
-    func requestSuspend(job id: String, at now: Date) async throws -> JobSuspendOutcome {
+    func requestSuspend(job id: String, at now: Date, by requester: JobRequester) async throws -> JobSuspendOutcome {
         note()
-        return try await inner.requestSuspend(job: id, at: now)
+        return try await inner.requestSuspend(job: id, at: now, by: requester)
     }
     func queueResume(job id: String, at now: Date) async throws -> JobResumeOutcome {
         note()

@@ -51,10 +51,10 @@ import Testing
         #expect(try await stores.job(exactly: "j") == nil)  // exact ids only
         #expect(try await stores.jobPage(JobQuery(limit: 10)).map(\.id) == ["j2", "j1"])
         #expect(try await stores.streams(job: "j1", kind: nil).isEmpty)
-        #expect(try await stores.requestSuspend(job: "j1", at: now) == .requested)
+        #expect(try await stores.requestSuspend(job: "j1", at: now, by: .commandLine) == .requested)
         #expect(try await stores.job(exactly: "j1")?.status == .suspending)
-        #expect(try await stores.requestStop(job: "j2", at: now) == .alreadyFinal(.completed))
-        #expect(try await stores.requestStop(job: "nope", at: now) == .notFound)
+        #expect(try await stores.requestStop(job: "j2", at: now, by: .commandLine) == .alreadyFinal(.completed))
+        #expect(try await stores.requestStop(job: "nope", at: now, by: .commandLine) == .notFound)
         #expect(try await stores.queueResume(job: "j2", at: now) == .notSuspended(.completed))
     }
 

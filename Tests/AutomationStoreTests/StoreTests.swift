@@ -293,7 +293,7 @@ import Testing
         #expect(try store.requestStop(job: "j", at: now) == .stoppedNow)
         let stopped = try #require(try store.job("j"))
         #expect(stopped.status == .stopped)
-        #expect(stopped.exception == "Stop requested: the job was stopped while suspended")
+        #expect(stopped.exception == "Stop requested from the command line: the job was stopped while suspended")
     }
 
     @Test func purgeDeletesOldFinishedJobsOnly() throws {

@@ -9,15 +9,18 @@ import Testing
 
     @Test(arguments: JobStatus.allCases)
     func stop(_ status: JobStatus) {
-        let owned = JobLifecycle.stop(status, owned: true)
-        let unowned = JobLifecycle.stop(status, owned: false)
+        let owned = JobLifecycle.stop(status, owned: true, by: .commandLine)
+        let unowned = JobLifecycle.stop(status, owned: false, by: .commandLine)
         if status.isFinal {
             #expect(owned == .alreadyFinal(status))
         } else if status == .suspended || status == .resuming {
             // Nobody runs it: stopped at once, and says from which status.
             #expect(
                 unowned
-                    == .stopNow(exception: "Stop requested: the job was stopped while \(status.rawValue.lowercased())"))
+                    == .stopNow(
+                        exception:
+                            "Stop requested from the command line: the job was stopped while \(status.rawValue.lowercased())"
+                    ))
             #expect(owned == .request(enterStopping: true))
         } else {
             #expect(owned == .request(enterStopping: status != .stopping))
@@ -52,8 +55,8 @@ import Testing
                 decision
                     == .suspend(
                         beforeStep: 3,
-                        exception: "the process ended; suspended by recovery before step 3: "
-                            + "'runbook jobs resume j1' runs it from there"))
+                        exception: "the process ended; suspended by recovery before step 3: a resume runs it from there"
+                    ))
         case .stopping:
             #expect(decision == .stopped(exception: "the process ended; marked Stopped by recovery, as was asked"))
         default:

@@ -362,7 +362,7 @@ enum Fixtures {
         #expect(try other.requestStop(job: id, at: Date()) == .requested)
         let job = try await running.value
         #expect(job.status == .stopped)
-        #expect(job.exception == "Stop requested: the job was stopped during step 1")
+        #expect(job.exception == "Stop requested from the command line: the job was stopped during step 1")
         #expect(try store.statusHistory(job: id).map(\.status) == [.new, .activating, .running, .stopping, .stopped])
         #expect(try other.requestStop(job: id, at: Date()) == .alreadyFinal(.stopped))
     }
@@ -412,7 +412,9 @@ enum Fixtures {
         let left = try #require(job.waitRemaining)
         #expect(left > 0 && left < 120, "\(left)")
         #expect(
-            job.exception?.hasPrefix("Suspend requested: suspended during step 1 'pause'; a resume waits the ") == true,
+            job.exception?.hasPrefix(
+                "Suspend requested from the command line: suspended during step 1 'pause'; a resume waits the ")
+                == true,
             "\(job.exception ?? "")")
         #expect(try store.streams(job: id, kind: .error).isEmpty)
 

@@ -131,7 +131,7 @@ struct Floods: ActionHandler {
         let suspended = try await runner.run(try prepared(middle: "fail"))
         #expect(suspended.status == .suspended)
         #expect(suspended.checkpointStep == 2)
-        #expect(suspended.exception == "Suspend requested: suspended before step 3 'last'")
+        #expect(suspended.exception == "Suspend requested from the command line: suspended before step 3 'last'")
         #expect(try outputs(store, suspended.id) == ["one", "asked to suspend"])
         #expect(
             try store.statusHistory(job: suspended.id).map(\.status) == [
@@ -152,7 +152,7 @@ struct Floods: ActionHandler {
         #expect(try store.requestStop(job: toStop.id, at: Date()) == .requested)
         let stopped = try await runner.start(toStop, job)
         #expect(stopped.status == .stopped)
-        #expect(stopped.exception == "Stop requested: the job was stopped before step 1")
+        #expect(stopped.exception == "Stop requested from the command line: the job was stopped before step 1")
         #expect(try outputs(store, stopped.id).isEmpty)
         #expect(try store.statusHistory(job: stopped.id).map(\.status) == [.new, .stopping, .stopped])
 

@@ -46,7 +46,7 @@ extension StoreContractTests {
                 #expect(prefix == "aaaa" && matches == 2)
             }
 
-            _ = try await store.requestStop(job: "aaaa-1", at: now.addingTimeInterval(5))
+            _ = try await store.requestStop(job: "aaaa-1", at: now.addingTimeInterval(5), by: .commandLine)
             let timeline = try await store.statusHistory(job: "aaaa-1")
             #expect(timeline.map(\.status).first == .new && timeline.count == 2)
             #expect(timeline.first?.at == now)

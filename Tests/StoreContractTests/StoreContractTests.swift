@@ -133,19 +133,30 @@ import Testing
             try await store.createJob(Self.job("run", status: .running))
             try await store.createJob(Self.job("done", status: .completed))
             try await store.createJob(Self.job("held", status: .suspended))
-            #expect(try await store.requestSuspend(job: "run", at: now) == .requested)
+            #expect(try await store.requestSuspend(job: "run", at: now, by: .commandLine) == .requested)
             #expect(try await store.job(exactly: "run")?.status == .suspending)
-            #expect(try await store.requestSuspend(job: "run", at: now) == .already(.suspending))
+            #expect(try await store.requestSuspend(job: "run", at: now, by: .commandLine) == .already(.suspending))
             #expect(try await store.queueResume(job: "run", at: now) == .notSuspended(.suspending))
-            #expect(try await store.requestStop(job: "run", at: now) == .requested)
+            #expect(try await store.requestStop(job: "run", at: now, by: .token("ci")) == .requested)
             #expect(try await store.job(exactly: "run")?.status == .stopping)
-            #expect(try await store.requestStop(job: "run", at: now) == .requested)  // already Stopping
+            // The request says who asked, in the account's terms (issue 22, item 4).
+            #expect(
+                try await store.pendingRequests(job: "run")
+                    == JobStepRequests(stop: true, suspend: true, requestedBy: "by token 'ci'"))
+            #expect(try await store.requestStop(job: "run", at: now, by: .token("ci")) == .requested)  // already Stopping
             #expect(try await store.job(exactly: "run")?.status == .stopping)
-            #expect(try await store.requestStop(job: "done", at: now) == .alreadyFinal(.completed))
-            #expect(try await store.requestSuspend(job: "done", at: now) == .alreadyFinal(.completed))
-            #expect(try await store.requestStop(job: "nope", at: now) == .notFound)
-            #expect(try await store.requestSuspend(job: "nope", at: now) == .notFound)
+            #expect(try await store.requestStop(job: "done", at: now, by: .token("ci")) == .alreadyFinal(.completed))
+            #expect(try await store.requestSuspend(job: "done", at: now, by: .commandLine) == .alreadyFinal(.completed))
+            #expect(try await store.requestStop(job: "nope", at: now, by: .token("ci")) == .notFound)
+            #expect(try await store.requestSuspend(job: "nope", at: now, by: .commandLine) == .notFound)
             #expect(try await store.queueResume(job: "nope", at: now) == .notFound)
+            // A job no process runs stops at once, and its exception says who stopped it.
+            try await store.createJob(Self.job("parked", status: .running))
+            try await store.suspend(job: "parked", atStep: 0, at: now, reason: "asked", waitRemaining: nil)
+            #expect(try await store.requestStop(job: "parked", at: now, by: .portal("ops")) == .stoppedNow)
+            #expect(
+                try await store.job(exactly: "parked")?.exception
+                    == "Stop requested by token 'ops' in the portal: the job was stopped while suspended")
             guard case .queued(let resumed) = try await store.queueResume(job: "held", at: now) else {
                 Issue.record("a Suspended job is queued for resume")
                 return
@@ -161,7 +172,9 @@ import Testing
         try await kind.withStore { store async throws in
             try await store.createJob(Self.job("busy", status: .running))
             let outcomes = try await withThrowingTaskGroup(of: JobSuspendOutcome.self) { group in
-                for _ in 0..<12 { group.addTask { try await store.requestSuspend(job: "busy", at: Self.now) } }
+                for _ in 0..<12 {
+                    group.addTask { try await store.requestSuspend(job: "busy", at: Self.now, by: .commandLine) }
+                }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(outcomes.filter { $0 == .requested }.count == 1)

@@ -34,10 +34,13 @@ public protocol JobRecording: JobStoring, AccountStoring {
 public struct JobStepRequests: Sendable, Hashable {
     public var stop: Bool
     public var suspend: Bool
+    /// Who asked (`JobRequester.phrase`), when the request said.
+    public var requestedBy: String?
 
-    public init(stop: Bool, suspend: Bool) {
+    public init(stop: Bool, suspend: Bool, requestedBy: String? = nil) {
         self.stop = stop
         self.suspend = suspend
+        self.requestedBy = requestedBy
     }
 }
 

@@ -38,8 +38,8 @@ public protocol JobStoring: Sendable {
     func jobPage(_ query: JobQuery) async throws -> [Job]
     /// A job's stream records in the order they were written (one stream, or all).
     func streams(job id: String, kind: StreamKind?) async throws -> [StreamRecord]
-    func requestStop(job id: String, at now: Date) async throws -> JobStopOutcome
-    func requestSuspend(job id: String, at now: Date) async throws -> JobSuspendOutcome
+    func requestStop(job id: String, at now: Date, by requester: JobRequester) async throws -> JobStopOutcome
+    func requestSuspend(job id: String, at now: Date, by requester: JobRequester) async throws -> JobSuspendOutcome
     /// Suspended -> Resuming, for an executor to claim.
     func queueResume(job id: String, at now: Date) async throws -> JobResumeOutcome
 }

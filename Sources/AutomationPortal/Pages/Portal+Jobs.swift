@@ -108,11 +108,14 @@ extension Portal {
     }
 
     func jobAction(_ request: PortalRequest, id: String, action: String) async -> PortalResponse {
-        do {
+        do throws(ServiceError) {
+            let requester = JobRequester.portal(request.token?.name ?? "?")
             switch action {
-            case "stop": try await service.stopJob(id: id)
-            case "suspend": try await service.suspendJob(id: id)
-            case "resume": try await service.resumeJob(id: id)
+            case "stop":
+                if let refusal = try await service.stopJob(id: id, by: requester).refusal(job: id) { throw refusal }
+            case "suspend":
+                if let refusal = try await service.suspendJob(id: id, by: requester).refusal(job: id) { throw refusal }
+            case "resume": _ = try await service.resumeJob(id: id)
             default: return notFound("A job can be stopped, suspended or resumed.")
             }
             return .redirect(Self.root + "/jobs/" + PortalFormat.path(id) + "?done=" + action)

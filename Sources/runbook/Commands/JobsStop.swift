@@ -24,7 +24,10 @@ extension RunbookCommand.JobsCommand {
 
         private func stop(in service: AutomationService) async throws {
             let job = try await JobLookup.find(id, in: service)
-            switch try await service.requestStop(job: job.id) {
+            let outcome = try await Terminal.exitOnError { () async throws(ServiceError) in
+                try await service.stopJob(id: job.id, by: .commandLine)
+            }
+            switch outcome {
             case .notFound:
                 Terminal.error("no job with id '\(id)'")
                 throw ExitCode(1)

@@ -27,7 +27,10 @@ extension RunbookCommand.JobsCommand {
 
         private func suspend(in service: AutomationService) async throws {
             let job = try await JobLookup.find(id, in: service)
-            switch try await service.requestSuspend(job: job.id) {
+            let outcome = try await Terminal.exitOnError { () async throws(ServiceError) in
+                try await service.suspendJob(id: job.id, by: .commandLine)
+            }
+            switch outcome {
             case .notFound:
                 Terminal.error("no job with id '\(id)'")
                 throw ExitCode(1)
@@ -99,18 +102,11 @@ extension RunbookCommand.JobsCommand {
         /// Marks the job Resuming for a scheduler's next pass (or a node's claim).
         private func queueResume(in service: AutomationService) async throws {
             let job = try await JobLookup.find(id, in: service)
-            switch try await service.queueResume(job: job.id) {
-            case .queued(let queued):
-                Terminal.out(
-                    "Job \(queued.id) Resuming: a scheduler resumes it before step \((queued.checkpointStep ?? 0) + 1)."
-                )
-            case .notSuspended(let status):
-                Terminal.error(ResumeError.notSuspended(id: job.id, status: status).description)
-                throw ExitCode(1)
-            case .notFound:
-                Terminal.error("no job with id '\(id)'")
-                throw ExitCode(1)
+            let queued = try await Terminal.exitOnError { () async throws(ServiceError) in
+                try await service.resumeJob(id: job.id)
             }
+            Terminal.out(
+                "Job \(queued.id) Resuming: a scheduler resumes it before step \((queued.checkpointStep ?? 0) + 1).")
         }
     }
 }
