@@ -143,7 +143,8 @@ import Testing
             #expect(
                 try await store.pendingRequests(job: "run")
                     == JobStepRequests(stop: true, suspend: true, requestedBy: "by token 'ci'"))
-            #expect(try await store.requestStop(job: "run", at: now, by: .token("ci")) == .requested)  // already Stopping
+            // Already Stopping: requested again.
+            #expect(try await store.requestStop(job: "run", at: now, by: .token("ci")) == .requested)
             #expect(try await store.job(exactly: "run")?.status == .stopping)
             #expect(try await store.requestStop(job: "done", at: now, by: .token("ci")) == .alreadyFinal(.completed))
             #expect(try await store.requestSuspend(job: "done", at: now, by: .commandLine) == .alreadyFinal(.completed))
