@@ -1,3 +1,5 @@
+import Foundation
+
 /// Job statuses as Azure's REST API names them.
 public enum JobStatus: String, Sendable, Hashable, CaseIterable, Codable {
     case new = "New"
@@ -38,6 +40,11 @@ extension Duration {
     /// The duration in seconds, fractions included (a lease's length for SQL intervals).
     public var inSeconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+
+    /// The time this long before `date` (`--since 2d`, a retention's cutoff).
+    public func before(_ date: Date) -> Date {
+        date.addingTimeInterval(-inSeconds)
     }
 }
 

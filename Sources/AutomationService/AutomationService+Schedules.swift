@@ -21,10 +21,7 @@ extension AutomationService {
         } catch {
             throw Self.storeError(error)
         }
-        guard let found else {
-            let names = (try? await stores.scheduleNames()) ?? []
-            throw .notFound(kind: "schedule", name: name, hint: Suggestion.hint(for: name, among: names))
-        }
+        guard let found else { throw await scheduleNotFound(name) }
         return found
     }
 
@@ -72,39 +69,31 @@ extension AutomationService {
         try await storeCall { try await stores.scheduleNames() }
     }
 
-    /// Turns a schedule on or off; false when there is no such schedule.
-    public func enableSchedule(_ name: String, _ enabled: Bool) async throws(ServiceError) -> Bool {
-        try await storeCall { try await stores.setScheduleEnabled(name, enabled, at: now()) }
-    }
-
-    /// Deletes a schedule by name, even one whose stored definition cannot be read; false when
-    /// there is no such schedule.
-    public func removeSchedule(named name: String) async throws(ServiceError) -> Bool {
-        try await storeCall { try await stores.deleteSchedule(named: name) }
-    }
-
     /// Saves a schedule as given, links included; without `replace`, one of the same name is
     /// a conflict.
     public func createSchedule(_ schedule: Schedule, replace: Bool) async throws(ServiceError) {
         try await storeCall { try await stores.saveSchedule(schedule, replace: replace, at: now()) }
     }
 
+    /// Enables or disables a schedule, even one whose stored definition cannot be read; no such
+    /// schedule is `notFound` with a suggestion.
     public func setScheduleEnabled(_ name: String, _ enabled: Bool) async throws(ServiceError) {
-        _ = try await schedule(named: name)
-        do {
-            _ = try await stores.setScheduleEnabled(name, enabled, at: now())
-        } catch {
-            throw Self.storeError(error)
+        guard try await storeCall({ try await stores.setScheduleEnabled(name, enabled, at: now()) }) else {
+            throw await scheduleNotFound(name)
         }
     }
 
+    /// Deletes a schedule (its past jobs stay), even one whose stored definition cannot be read.
     public func deleteSchedule(named name: String) async throws(ServiceError) {
-        _ = try await schedule(named: name)
-        do {
-            _ = try await stores.deleteSchedule(named: name)
-        } catch {
-            throw Self.storeError(error)
+        guard try await storeCall({ try await stores.deleteSchedule(named: name) }) else {
+            throw await scheduleNotFound(name)
         }
+    }
+
+    /// No schedule named `name`, with the nearest names as a hint.
+    func scheduleNotFound(_ name: String) async -> ServiceError {
+        let names = (try? await stores.scheduleNames()) ?? []
+        return .notFound(kind: "schedule", name: name, hint: Suggestion.hint(for: name, among: names))
     }
 
     /// A link as Azure's job schedule.

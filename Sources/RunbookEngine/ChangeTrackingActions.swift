@@ -108,7 +108,7 @@ struct AssertNoChangesAction: ActionHandler {
         } else {
             do {
                 let duration = try DurationText.read(since)
-                filter.since = context.now().addingTimeInterval(-Double(duration.components.seconds))
+                filter.since = duration.before(context.now())
             } catch {
                 await context.sink.write(.error, "since: \(error), nor 'job'")
                 return .failed("invalid 'since'")
@@ -176,7 +176,7 @@ struct ReportChangesAction: ActionHandler {
         }
         let machines = Set(inputs["machines"]?.listValue?.compactMap(\.stringValue) ?? [])
         let rows = try await context.store.changes(
-            ChangeFilter(since: context.now().addingTimeInterval(-Double(duration.components.seconds)))
+            ChangeFilter(since: duration.before(context.now()))
         ).filter { machines.isEmpty || machines.contains($0.computer) }
         await context.sink.write(.output, "Changes in the last \(since): \(rows.count)")
         let grouped = Dictionary(grouping: rows) { "\($0.computer) \($0.change.type.rawValue)" }

@@ -13,7 +13,7 @@ enum QueryGate {
     static func run(_ text: String, since: Duration?, context: ActionContext) async throws -> KQLResultTable? {
         let now = context.now()
         let timespan = since.map {
-            DateInterval(start: now.addingTimeInterval(-Double($0.components.seconds)), end: now)
+            DateInterval(start: $0.before(now), end: now)
         }
         do {
             let compiled = try KQL.compile(

@@ -49,7 +49,7 @@ import Testing
         defer { cli.cleanUp() }
         let type = try cli.run("changes", "--type", "Filez")
         #expect(type.status == 64)
-        #expect(type.stderr.contains("unknown type 'Filez'"))
+        #expect(type.stderr.contains("The value 'Filez' is invalid for '--type <type>'"))
         let since = try cli.run("changes", "--since", "yesterday")
         #expect(since.status == 64)
         #expect(since.stderr.contains("is neither a duration"))

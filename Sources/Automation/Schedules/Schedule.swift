@@ -64,7 +64,7 @@ public struct Recurrence: Sendable, Hashable, Codable {
     /// Every `interval` units of the frequency (at least 1).
     public var interval: Int
     public var startTime: Date
-    public var expiryTime: Date?
+    @ExplicitNull public var expiryTime: Date?
     /// IANA zone in which wall-clock times, days and months are counted.
     public var timeZone: String
     /// Week frequency: the days it fires on (all days when empty).
@@ -74,7 +74,7 @@ public struct Recurrence: Sendable, Hashable, Codable {
     /// Month frequency: occurrences such as the first Monday.
     public var occurrences: [MonthlyOccurrence]
     /// Cron frequency: a 5-field expression evaluated in `timeZone`.
-    public var cron: String?
+    @ExplicitNull public var cron: String?
 
     public init(
         frequency: ScheduleFrequency, interval: Int = 1, startTime: Date, expiryTime: Date? = nil,
@@ -130,22 +130,5 @@ public struct Recurrence: Sendable, Hashable, Codable {
         }
         if frequency != .cron && cron != nil { problems.append("cron: only a Cron schedule has an expression") }
         return problems
-    }
-}
-
-// Every key is written, null when unset: a stable JSON shape for scripts
-// (schemas/json/schedule.schema.json); the synthesized decoder reads both forms.
-extension Recurrence {
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(frequency, forKey: .frequency)
-        try container.encode(interval, forKey: .interval)
-        try container.encode(startTime, forKey: .startTime)
-        try container.encode(expiryTime, forKey: .expiryTime)
-        try container.encode(timeZone, forKey: .timeZone)
-        try container.encode(weekDays, forKey: .weekDays)
-        try container.encode(monthDays, forKey: .monthDays)
-        try container.encode(occurrences, forKey: .occurrences)
-        try container.encode(cron, forKey: .cron)
     }
 }

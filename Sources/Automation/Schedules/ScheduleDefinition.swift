@@ -25,10 +25,10 @@ public struct ScheduleLink: Sendable, Hashable, Codable {
     /// The runbooks folder (absolute) the link was checked against when it was made: a daemon
     /// started from any folder loads the runbook from there, so the schedule runs the runbook
     /// its author checked. Nil for links made before it was recorded (the daemon's folder).
-    public var folder: String?
+    @ExplicitNull public var folder: String?
     /// Azure's job schedule id (a GUID the API's caller picks); links made elsewhere get one
     /// derived from their schedule and runbook.
-    public var jobScheduleId: String?
+    @ExplicitNull public var jobScheduleId: String?
 
     public init(
         runbook: String, parameters: [String: String] = [:], folder: String? = nil, jobScheduleId: String? = nil
@@ -49,7 +49,7 @@ public struct Schedule: Sendable, Hashable, Codable {
     public var misfire: MisfirePolicy
     public var overlap: OverlapPolicy
     /// Per-job time limit for the jobs it starts; nil: the runbook's or the engine's default.
-    public var timeoutSeconds: Int?
+    @ExplicitNull public var timeoutSeconds: Int?
     public var links: [ScheduleLink]
 
     public init(
@@ -91,30 +91,5 @@ public enum ScheduleLinks {
         case .success: return []
         case .failure(let error): return error.problems.map { "link to \(Quoted.clip(link.runbook)): \($0)" }
         }
-    }
-}
-
-// Every key is written, null when unset (schemas/json/schedule.schema.json).
-extension ScheduleLink {
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(runbook, forKey: .runbook)
-        try container.encode(parameters, forKey: .parameters)
-        try container.encode(folder, forKey: .folder)
-        try container.encode(jobScheduleId, forKey: .jobScheduleId)
-    }
-}
-
-extension Schedule {
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(name, forKey: .name)
-        try container.encode(description, forKey: .description)
-        try container.encode(recurrence, forKey: .recurrence)
-        try container.encode(enabled, forKey: .enabled)
-        try container.encode(misfire, forKey: .misfire)
-        try container.encode(overlap, forKey: .overlap)
-        try container.encode(timeoutSeconds, forKey: .timeoutSeconds)
-        try container.encode(links, forKey: .links)
     }
 }

@@ -70,7 +70,7 @@ public struct TrackedRegistryKey: Sendable, Hashable, Codable {
     /// Full key path, `HKEY_LOCAL_MACHINE\...`.
     public var key: String
     /// One value of the key; nil tracks every value of the key.
-    public var value: String?
+    @ExplicitNull public var value: String?
     /// Azure does not recurse into subkeys; `extended` allows it.
     public var recurse: Bool
 
@@ -172,17 +172,4 @@ public enum AzureDefaults {
             #"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Winlogon\Notify"#
         ),
     ].map { TrackedRegistryKey(name: $0.0, group: $0.1, enabled: false, key: $0.2) }
-}
-
-// Every key is written, null when unset (schemas/json/tracking.schema.json).
-extension TrackedRegistryKey {
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(name, forKey: .name)
-        try container.encode(group, forKey: .group)
-        try container.encode(enabled, forKey: .enabled)
-        try container.encode(key, forKey: .key)
-        try container.encode(value, forKey: .value)
-        try container.encode(recurse, forKey: .recurse)
-    }
 }

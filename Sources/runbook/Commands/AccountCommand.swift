@@ -104,25 +104,17 @@ extension RunbookCommand.AccountCommand {
 
         func run() async throws {
             let states = try await store.withService(create: false) { try await $0.accounts() }
-            if json {
-                try JSONOutput.print(
-                    states.map {
-                        AccountDocument(account: $0.account, workspace: $0.workspace, isDefault: $0.isDefault)
-                    })
-                return
-            }
-            guard !states.isEmpty else {
-                Terminal.out("No Automation accounts yet ('runbook init' creates the default one).")
-                return
-            }
-            var table = Table(headers: ["ACCOUNT", "REGION", "WORKSPACE", "WORKSPACE REGION", "PROFILE", "DEFAULT"])
-            for state in states {
-                table.rows.append([
+            try ListOutput<AccountState>(
+                headers: ["ACCOUNT", "REGION", "WORKSPACE", "WORKSPACE REGION", "PROFILE", "DEFAULT"],
+                empty: "No Automation accounts yet ('runbook init' creates the default one)."
+            ) { state in
+                [
                     state.account.name, state.account.region.name, state.workspace.name, state.workspace.region.name,
                     state.account.profile.rawValue, state.isDefault ? "yes" : "",
-                ])
+                ]
+            }.print(states, json: json, width: layout.width) {
+                AccountDocument(account: $0.account, workspace: $0.workspace, isDefault: $0.isDefault)
             }
-            Terminal.out(table.render(width: layout.width))
         }
     }
 

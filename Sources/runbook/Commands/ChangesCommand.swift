@@ -18,8 +18,8 @@ extension RunbookCommand {
                 """))
 
         @Option(help: "Only this machine (Computer).") var machine: String?
-        @Option(help: "Only this type: Files, Software, WindowsServices, Registry or Daemons.") var type: String?
-        @Option(help: "Only this category: Added, Removed or Modified.") var category: String?
+        @Option(help: "Only this type.") var type: ConfigType?
+        @Option(help: "Only this category.") var category: ChangeCategory?
         @Option(help: "Only changes since a duration ago (30m, 1h, 2d) or an ISO 8601 time.") var since: String?
         @Option(help: "At most this many rows.") var limit = 200
         @Flag(help: "Print JSON with Azure's column names.") var json = false
@@ -27,13 +27,6 @@ extension RunbookCommand {
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
-            if let type, ConfigType(caseInsensitive: type) == nil {
-                throw ValidationError(
-                    "unknown type '\(type)'; one of: " + ConfigType.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            if let category, ChangeCategory(caseInsensitive: category) == nil {
-                throw ValidationError("unknown category '\(category)'; one of: Added, Removed, Modified")
-            }
             guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
             if let since, TimeArgument.date(since, now: Date()) == nil {
                 throw ValidationError("--since '\(since)' is neither a duration (30m, 1h, 2d) nor an ISO 8601 time")
@@ -42,30 +35,22 @@ extension RunbookCommand {
 
         func run() async throws {
             let filter = ChangeFilter(
-                machine: machine, type: type.flatMap(ConfigType.init(caseInsensitive:)),
-                category: category.flatMap(ChangeCategory.init(caseInsensitive:)),
+                machine: machine, type: type, category: category,
                 since: since.flatMap { TimeArgument.date($0, now: Date()) }, limit: limit)
             let rows = try await store.withService(create: false) { service in
                 try await MachineLookup.check(filter.machine, in: service)
                 return try await service.changes(filter)
             }
-            if json {
-                try JSONOutput.print(rows.map(AzureColumns.change))
-                return
-            }
-            guard !rows.isEmpty else {
-                Terminal.out("No changes recorded. A machine's first scan is its baseline; scan again after a change.")
-                return
-            }
-            var table = Table(headers: ["TIME", "COMPUTER", "TYPE", "CATEGORY", "ITEM", "FIELDS CHANGED"])
-            for row in rows {
-                table.rows.append([
+            try ListOutput<ChangeRow>(
+                headers: ["TIME", "COMPUTER", "TYPE", "CATEGORY", "ITEM", "FIELDS CHANGED"],
+                empty: "No changes recorded. A machine's first scan is its baseline; scan again after a change."
+            ) { row in
+                [
                     Terminal.time(row.timeGenerated), row.computer, row.change.type.rawValue,
                     row.change.category.rawValue, row.change.key,
                     row.change.fieldsChanged.isEmpty ? "-" : row.change.fieldsChanged.joined(separator: ", "),
-                ])
-            }
-            Terminal.out(table.render(width: layout.width))
+                ]
+            }.print(rows, json: json, width: layout.width, document: AzureColumns.change)
         }
     }
 
@@ -74,40 +59,21 @@ extension RunbookCommand {
             abstract: "Query ConfigurationData: each machine's inventory from its latest scan.")
 
         @Option(help: "Only this machine (Computer).") var machine: String?
-        @Option(help: "Only this type: Files, Software, WindowsServices, Registry or Daemons.") var type: String?
+        @Option(help: "Only this type.") var type: ConfigType?
         @Flag(help: "Print JSON with Azure's column names.") var json = false
         @OptionGroup var layout: TableLayout
         @OptionGroup var store: StoreOptions
 
-        func validate() throws {
-            if let type, ConfigType(caseInsensitive: type) == nil {
-                throw ValidationError(
-                    "unknown type '\(type)'; one of: " + ConfigType.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-        }
-
         func run() async throws {
-            let type = type.flatMap(ConfigType.init(caseInsensitive:))
             let rows = try await store.withService(create: false) { service in
                 try await MachineLookup.check(machine, in: service)
                 return try await service.inventory(machine: machine, type: type)
             }
-            if json {
-                try JSONOutput.print(rows.map(AzureColumns.data))
-                return
-            }
-            guard !rows.isEmpty else {
-                Terminal.out("No inventory yet. Run: runbook run scan")
-                return
-            }
-            var table = Table(headers: ["COMPUTER", "TYPE", "ITEM", "VALUE"])
-            for row in rows {
-                table.rows.append([
-                    row.computer, row.item.type.rawValue, row.item.key,
-                    row.item.fields[row.item.type.valueColumn] ?? "",
-                ])
-            }
-            Terminal.out(table.render(width: layout.width))
+            try ListOutput<InventoryRow>(
+                headers: ["COMPUTER", "TYPE", "ITEM", "VALUE"], empty: "No inventory yet. Run: runbook run scan"
+            ) { row in
+                [row.computer, row.item.type.rawValue, row.item.key, row.item.fields[row.item.type.valueColumn] ?? ""]
+            }.print(rows, json: json, width: layout.width, document: AzureColumns.data)
         }
     }
 }
@@ -129,7 +95,7 @@ enum MachineLookup {
 enum TimeArgument {
     static func date(_ text: String, now: Date) -> Date? {
         if let duration = DurationText.parse(text) {
-            return now.addingTimeInterval(-Double(duration.components.seconds))
+            return duration.before(now)
         }
         return try? Date(text, strategy: .iso8601)
     }

@@ -56,28 +56,19 @@ extension RunbookCommand.JobsCommand {
                     try await service.jobs(matching: filter)
                 }
             }
-            if json {
-                try JSONOutput.print(jobs.map { JobDocument(job: $0) })
-                return
-            }
-            if jobs.isEmpty {
-                let filtered =
-                    runbook != nil || status != nil || reason != nil || schedule != nil || since != nil
-                    || until != nil
-                Terminal.out(
-                    filtered
-                        ? "No job matches these filters; 'runbook jobs list' shows every job."
-                        : "No jobs yet. Run one with: runbook run enable-tracking")
-                return
-            }
-            var table = Table(headers: ["ID", "RUNBOOK", "STATUS", "CREATED", "DURATION", "STARTED BY"])
-            for job in jobs {
-                table.rows.append([
+            let filtered =
+                runbook != nil || status != nil || reason != nil || schedule != nil || since != nil || until != nil
+            try ListOutput<Job>(
+                headers: ["ID", "RUNBOOK", "STATUS", "CREATED", "DURATION", "STARTED BY"],
+                empty: filtered
+                    ? "No job matches these filters; 'runbook jobs list' shows every job."
+                    : "No jobs yet. Run one with: runbook run enable-tracking"
+            ) { job in
+                [
                     String(job.id.prefix(8)), job.runbookName, job.status.rawValue, Terminal.time(job.createdAt),
                     Terminal.seconds(job.duration(now: Date())), job.startedBy ?? job.startReason.rawValue,
-                ])
-            }
-            Terminal.out(table.render(width: layout.width))
+                ]
+            }.print(jobs, json: json, width: layout.width) { JobDocument(job: $0) }
         }
     }
 

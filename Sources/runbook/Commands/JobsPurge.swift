@@ -22,7 +22,7 @@ extension RunbookCommand.JobsCommand {
 
         func run() async throws {
             let age = DurationText.parse(olderThan) ?? .zero
-            let cutoff = Date().addingTimeInterval(-Double(age.components.seconds))
+            let cutoff = age.before(Date())
             let deleted = try await store.withService(create: false) { service in
                 try await Terminal.exitOnError { () async throws(ServiceError) in
                     try await service.purgeJobs(before: cutoff)

@@ -43,19 +43,15 @@ extension RunbookCommand.MachineCommand {
 
         func run() async throws {
             let machines = try await store.withService(create: false) { try await $0.machines() }
-            if json {
-                try JSONOutput.print(machines.map(MachineDocument.init))
-                return
-            }
-            var table = Table(headers: ["NAME", "OS", "LOCATION", "ROUTE", "SOURCE", "TRACKING"])
-            for state in machines {
+            try ListOutput<MachineState>(
+                headers: ["NAME", "OS", "LOCATION", "ROUTE", "SOURCE", "TRACKING"], empty: "No machines registered."
+            ) { state in
                 let machine = state.machine
                 let route = machine.network.gateway.map { "gateway \($0)" } ?? machine.network.route.rawValue
-                table.rows.append([
+                return [
                     machine.name, machine.os, machine.location.name, route, machine.source.kind, state.trackingSummary,
-                ])
-            }
-            Terminal.out(machines.isEmpty ? "No machines registered." : table.render(width: layout.width))
+                ]
+            }.print(machines, json: json, width: layout.width, document: MachineDocument.init)
         }
     }
 

@@ -29,13 +29,20 @@ extension RunbookCommand.MachineCommand {
                 """))
 
         @Argument(help: "Machine name.") var name: String
-        @Option(help: "Operating system, e.g. \"Windows Server 2022\" or \"Ubuntu 22.04\".") var os: String
+        @Option(
+            help:
+                "Operating system, e.g. \"Windows Server 2022\" or \"Ubuntu 22.04\" (schemas/automation.schema.json lists the supported ones).",
+            transform: { text in
+                guard let os = OperatingSystem(text) else { throw ValidationError(OSCatalog.unsupportedMessage(text)) }
+                return os
+            })
+        var os: OperatingSystem
         @Option(help: "Where it is scanned from: local, linux-root:FOLDER or windows-folder:FOLDER.") var source: String
         @Option(help: "Subscription id (default: the default account's).") var subscription: String?
         @Option(help: "Resource group (default: the default account's).") var resourceGroup: String?
         @Option(help: "Azure region (default: the default account's).") var location: String?
         @Option(name: .customLong("tag"), help: "A tag, KEY=VALUE (repeatable).") var tags: [String] = []
-        @Option(help: "Network route: direct or gateway.") var route: String = "direct"
+        @Option(help: "Network route.") var route: MachineNetwork.Route = .direct
         @Option(help: "Log Analytics gateway name, for the gateway route.") var gateway: String?
         @Option(help: "Operations Manager management server the machine reports to.") var operationsManager: String?
         @Option(
@@ -47,15 +54,11 @@ extension RunbookCommand.MachineCommand {
 
         func validate() throws {
             if let problem = ResourceName.problem(name, kind: "machine") { throw ValidationError(problem) }
-            guard OperatingSystem(os) != nil else { throw ValidationError(OSCatalog.unsupportedMessage(os)) }
-            guard MachineNetwork.Route(rawValue: route) != nil else {
-                throw ValidationError("unknown route '\(route)'; expected direct or gateway")
-            }
-            if route == "gateway" && gateway == nil { throw ValidationError("the gateway route needs --gateway NAME") }
+            if route == .gateway && gateway == nil { throw ValidationError("the gateway route needs --gateway NAME") }
             if let location, Region(location) == nil {
                 throw ValidationError("unknown Azure region '\(location)'\(Region.hint(for: location))")
             }
-            for tag in tags where !tag.contains("=") { throw ValidationError("tag '\(tag)' is not KEY=VALUE") }
+            _ = try KeyValueArguments.parse(tags, what: "tag")
             for rule in rules {
                 if case .failure(let error) = NetworkRule.parse(rule) { throw ValidationError(error.description) }
             }
@@ -83,9 +86,11 @@ extension RunbookCommand.MachineCommand {
         }
 
         private func register(in service: AutomationService) async throws {
-            guard let defaults = try await service.defaultAccount()?.account, let os = OperatingSystem(os),
-                let routeValue = MachineNetwork.Route(rawValue: route)
-            else { throw ExitCode(1) }
+            guard let defaults = try await service.defaultAccount()?.account else {
+                Terminal.error("the store has no Automation account to register the machine under; run 'runbook init'")
+                throw ExitCode(1)
+            }
+            let routeValue = route
             let source = try parsedSource()
             if let problem = MachineSourceRules.mismatch(os: os, source: source) { throw ValidationError(problem) }
             var declared = rules.compactMap { try? NetworkRule.parse($0).get() }
@@ -97,11 +102,7 @@ extension RunbookCommand.MachineCommand {
                 name: name, os: os, subscription: subscription ?? defaults.subscription,
                 resourceGroup: resourceGroup ?? defaults.resourceGroup,
                 location: location.flatMap(Region.init) ?? defaults.region,
-                tags: Dictionary(
-                    tags.map { tag in
-                        let parts = tag.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                        return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-                    }, uniquingKeysWith: { _, last in last }),
+                tags: try KeyValueArguments.parse(tags, what: "tag"),
                 network: MachineNetwork(
                     route: routeValue, gateway: gateway, operationsManager: operationsManager,
                     rules: Array(Set(declared)).sorted { $0.description < $1.description }),

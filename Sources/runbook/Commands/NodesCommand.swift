@@ -44,24 +44,17 @@ extension RunbookCommand {
                     if case .notFound = error { throw ExitCode(66) }
                     throw ExitCode(74)
                 }
-                if json {
-                    try JSONOutput.print(nodes.map(NodeDocument.init))
-                    return
-                }
-                guard !nodes.isEmpty else {
-                    Terminal.out("No nodes have registered with \(location).")
-                    return
-                }
                 let now = Date()
-                var table = Table(headers: ["NODE", "STATE", "HOST", "PID", "STARTED", "LAST HEARTBEAT", "JOBS"])
-                for node in nodes {
-                    table.rows.append([
+                try ListOutput<NodeInfo>(
+                    headers: ["NODE", "STATE", "HOST", "PID", "STARTED", "LAST HEARTBEAT", "JOBS"],
+                    empty: "No nodes have registered with \(location)."
+                ) { node in
+                    [
                         node.id, node.state(at: now).rawValue, node.host, String(node.pid),
                         Terminal.time(node.startedAt),
                         Terminal.time(node.heartbeatAt), node.jobs.isEmpty ? "-" : node.jobs.joined(separator: ", "),
-                    ])
-                }
-                Terminal.out(table.render(width: layout.width))
+                    ]
+                }.print(nodes, json: json, width: layout.width, document: NodeDocument.init)
             }
         }
     }
@@ -76,7 +69,7 @@ struct NodeDocument: Encodable {
     var heartbeatAt: Date
     var jobs: [String]
     var state: NodeInfo.State
-    var stoppedAt: Date?
+    @ExplicitNull var stoppedAt: Date?
     var leaseSeconds: Double
 
     init(_ node: NodeInfo) {
@@ -89,20 +82,6 @@ struct NodeDocument: Encodable {
         state = node.state(at: Date())
         stoppedAt = node.stoppedAt
         leaseSeconds = node.leaseSeconds
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        // Every key always present (null when empty), as every document's schema says.
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(host, forKey: .host)
-        try container.encode(pid, forKey: .pid)
-        try container.encode(startedAt, forKey: .startedAt)
-        try container.encode(heartbeatAt, forKey: .heartbeatAt)
-        try container.encode(jobs, forKey: .jobs)
-        try container.encode(state, forKey: .state)
-        try container.encode(stoppedAt, forKey: .stoppedAt)
-        try container.encode(leaseSeconds, forKey: .leaseSeconds)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -64,23 +64,11 @@ extension RunbookCommand {
                     "--restarts \(restarts) is out of range (allowed: \(JobRestarts.allowed.lowerBound) to "
                         + "\(JobRestarts.allowed.upperBound))")
             }
-            var seen = Set<String>()
-            for parameter in parameters {
-                guard let equals = parameter.firstIndex(of: "="), equals != parameter.startIndex else {
-                    throw ValidationError("parameter '\(parameter)' is not NAME=VALUE")
-                }
-                let key = String(parameter[..<equals])
-                guard seen.insert(key).inserted else { throw ValidationError("parameter '\(key)' is given twice") }
-            }
+            _ = try KeyValueArguments.parse(parameters, what: "parameter")
         }
 
-        var parameterValues: [String: String] {
-            Dictionary(
-                parameters.map { parameter -> (String, String) in
-                    let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                    return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-                }, uniquingKeysWith: { _, last in last })
-        }
+        /// The `-p` values (checked by `validate`).
+        var parameterValues: [String: String] { (try? KeyValueArguments.parse(parameters, what: "parameter")) ?? [:] }
 
         func run() async throws {
             Logs.bootstrap()

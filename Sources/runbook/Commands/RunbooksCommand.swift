@@ -17,11 +17,11 @@ struct RunbookDocument: Encodable {
     var type: String
     var state: String
     var description: String
-    var publishedDigest: String?
-    var publishedAt: Date?
-    var publishedFrom: String?
-    var draftDigest: String?
-    var draftUpdatedAt: Date?
+    @ExplicitNull var publishedDigest: String?
+    @ExplicitNull var publishedAt: Date?
+    @ExplicitNull var publishedFrom: String?
+    @ExplicitNull var draftDigest: String?
+    @ExplicitNull var draftUpdatedAt: Date?
     var createdAt: Date
     var updatedAt: Date
     var content: String?
@@ -41,26 +41,6 @@ struct RunbookDocument: Encodable {
         content = withContent ? runbook.published?.content ?? runbook.draft?.content : nil
     }
 
-    enum CodingKeys: String, CodingKey {
-        case name, type, state, description, publishedDigest, publishedAt, publishedFrom, draftDigest
-        case draftUpdatedAt, createdAt, updatedAt, content
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(name, forKey: .name)
-        try container.encode(type, forKey: .type)
-        try container.encode(state, forKey: .state)
-        try container.encode(description, forKey: .description)
-        try container.encode(publishedDigest, forKey: .publishedDigest)
-        try container.encode(publishedAt, forKey: .publishedAt)
-        try container.encode(publishedFrom, forKey: .publishedFrom)
-        try container.encode(draftDigest, forKey: .draftDigest)
-        try container.encode(draftUpdatedAt, forKey: .draftUpdatedAt)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(updatedAt, forKey: .updatedAt)
-        try container.encodeIfPresent(content, forKey: .content)
-    }
 }
 
 extension RunbookCommand.Runbooks {
@@ -75,22 +55,15 @@ extension RunbookCommand.Runbooks {
             let runbooks = try await store.withService(create: false) { service in
                 try await Terminal.exitOnError { () async throws(ServiceError) in try await service.runbooks() }
             }
-            if json {
-                try JSONOutput.print(runbooks.map { RunbookDocument($0) })
-                return
-            }
-            guard !runbooks.isEmpty else {
-                Terminal.out("No runbooks published. Publish some with: runbook publish runbooks/")
-                return
-            }
-            var table = Table(headers: ["NAME", "STATE", "PUBLISHED (UTC)", "DIGEST", "FROM"])
-            for runbook in runbooks {
-                table.rows.append([
+            try ListOutput<RunbookResource>(
+                headers: ["NAME", "STATE", "PUBLISHED (UTC)", "DIGEST", "FROM"],
+                empty: "No runbooks published. Publish some with: runbook publish runbooks/"
+            ) { runbook in
+                [
                     runbook.name, runbook.state.rawValue, Terminal.time(runbook.published?.at),
                     runbook.published.map { String($0.digest.prefix(12)) } ?? "-", runbook.publishedFrom ?? "-",
-                ])
-            }
-            Terminal.out(table.render(width: layout.width))
+                ]
+            }.print(runbooks, json: json, width: layout.width) { RunbookDocument($0) }
         }
     }
 

@@ -226,9 +226,8 @@ extension RunbookCommand.ScheduleCommand {
         func run() async throws {
             let name = self.name
             try await store.withService(create: false) { service in
-                guard try await service.removeSchedule(named: name) else {
-                    _ = try await ScheduleLookup.find(name, in: service)
-                    return
+                try await Terminal.exitOnError { () async throws(ServiceError) in
+                    try await service.deleteSchedule(named: name)
                 }
                 Terminal.out("Deleted schedule '\(name)'.")
             }
@@ -245,9 +244,8 @@ enum ScheduleLookup {
     }
 
     static func setEnabled(_ name: String, _ enabled: Bool, service: AutomationService) async throws {
-        guard try await service.enableSchedule(name, enabled) else {
-            _ = try await find(name, in: service)
-            return
+        try await Terminal.exitOnError { () async throws(ServiceError) in
+            try await service.setScheduleEnabled(name, enabled)
         }
         Terminal.out("Schedule '\(name)' \(enabled ? "enabled" : "disabled").")
     }

@@ -25,8 +25,11 @@ extension RunbookCommand.ScheduleCommand {
                 """))
 
         @Argument(help: "Schedule name.") var name: String
-        @Option(help: "OneTime, Hour, Day, Week, Month; extensions: Minute (Azure's floor is one hour), Cron.")
-        var frequency: String
+        @Option(
+            help:
+                "How often: Azure's OneTime, Hour, Day, Week, Month; extensions: Minute (Azure's floor is one hour), Cron."
+        )
+        var frequency: ScheduleFrequency
         @Option(help: "Every N units of the frequency.") var interval = 1
         @Option(help: "First fire time (default: the next minute for Minute, else five minutes from now).")
         var start: String?
@@ -62,18 +65,11 @@ extension RunbookCommand.ScheduleCommand {
 
         func validate() throws {
             if let problem = ResourceName.problem(name, kind: "schedule") { throw ValidationError(problem) }
-            guard ScheduleFrequency(caseInsensitive: frequency) != nil else {
-                throw ValidationError(
-                    "unknown frequency '\(frequency)'; one of: "
-                        + ScheduleFrequency.allCases.map(\.rawValue).joined(separator: ", "))
-            }
             if runbook.count > 1 && !parameters.isEmpty {
                 throw ValidationError(
                     "-p applies to one runbook; create with one --runbook, then add links with --replace")
             }
-            for parameter in parameters where !parameter.contains("=") {
-                throw ValidationError("parameter '\(parameter)' is not NAME=VALUE")
-            }
+            _ = try KeyValueArguments.parse(parameters, what: "parameter")
             if let timeout {
                 do {
                     guard try DurationText.read(timeout) > .zero else {
@@ -87,7 +83,6 @@ extension RunbookCommand.ScheduleCommand {
 
         func run() async throws {
             var problems: [String] = []
-            let frequency = ScheduleFrequency(caseInsensitive: frequency) ?? .day
             let now = Date()
             // Without --start: the next whole minute for a Minute schedule (it fires every minute
             // from now); five minutes out for the others, as Azure's portal proposes.
@@ -138,11 +133,7 @@ extension RunbookCommand.ScheduleCommand {
             let recurrence = Recurrence(
                 frequency: frequency, interval: interval, startTime: startTime, expiryTime: expiryTime,
                 timeZone: timeZone, weekDays: days, monthDays: dates, occurrences: rules, cron: cron)
-            let values = Dictionary(
-                parameters.map { parameter -> (String, String) in
-                    let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                    return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-                }, uniquingKeysWith: { _, last in last })
+            let values = try KeyValueArguments.parse(parameters, what: "parameter")
             let links = runbook.map { ScheduleLink(runbook: $0, parameters: runbook.count == 1 ? values : [:]) }
             let schedule = Schedule(
                 name: name, description: description, recurrence: recurrence, enabled: !disabled, misfire: misfire,

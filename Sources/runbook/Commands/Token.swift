@@ -32,9 +32,9 @@ struct TokenDocument: Encodable {
     var role: String
     var state: String
     var createdAt: Date
-    var expiresAt: Date?
-    var revokedAt: Date?
-    var lastUsedAt: Date?
+    @ExplicitNull var expiresAt: Date?
+    @ExplicitNull var revokedAt: Date?
+    @ExplicitNull var lastUsedAt: Date?
 
     init(_ token: TokenInfo, at now: Date) {
         id = token.id
@@ -47,21 +47,6 @@ struct TokenDocument: Encodable {
         lastUsedAt = token.lastUsedAt
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, name, role, state, createdAt, expiresAt, revokedAt, lastUsedAt
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(role, forKey: .role)
-        try container.encode(state, forKey: .state)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(expiresAt, forKey: .expiresAt)
-        try container.encode(revokedAt, forKey: .revokedAt)
-        try container.encode(lastUsedAt, forKey: .lastUsedAt)
-    }
 }
 
 /// `token create --json`: the one time the token text is printed.
@@ -69,19 +54,8 @@ struct CreatedTokenDocument: Encodable {
     var id: String
     var name: String
     var role: String
-    var expiresAt: Date?
+    @ExplicitNull var expiresAt: Date?
     var token: String
-
-    enum CodingKeys: String, CodingKey { case id, name, role, expiresAt, token }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(role, forKey: .role)
-        try container.encode(expiresAt, forKey: .expiresAt)
-        try container.encode(token, forKey: .token)
-    }
 }
 
 extension RunbookCommand.Token {
@@ -165,23 +139,16 @@ extension RunbookCommand.Token {
                 }
             }
             let now = Date()
-            if json {
-                try JSONOutput.print(tokens.map { TokenDocument($0, at: now) })
-                return
-            }
-            guard !tokens.isEmpty else {
-                Terminal.out("No tokens. Create one with: runbook token create NAME")
-                return
-            }
-            var table = Table(headers: ["NAME", "ROLE", "CREATED", "EXPIRES", "LAST USED", "STATE"])
-            for token in tokens {
-                table.rows.append([
+            try ListOutput<TokenInfo>(
+                headers: ["NAME", "ROLE", "CREATED", "EXPIRES", "LAST USED", "STATE"],
+                empty: "No tokens. Create one with: runbook token create NAME"
+            ) { token in
+                [
                     token.name, token.role.rawValue, Terminal.time(token.createdAt),
                     token.expiresAt.map { Terminal.time($0) } ?? "never", Terminal.time(token.lastUsedAt),
                     token.state(at: now).rawValue,
-                ])
-            }
-            Terminal.out(table.render(width: layout.width))
+                ]
+            }.print(tokens, json: json, width: layout.width) { TokenDocument($0, at: now) }
         }
     }
 

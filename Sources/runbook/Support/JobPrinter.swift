@@ -31,58 +31,27 @@ struct JobDocument: Encodable {
     var runbook: String
     var runbookDigest: String
     /// `published`, or the file an author ran.
-    var runbookSource: String?
+    @ExplicitNull var runbookSource: String?
     var status: String
     var startReason: String
-    var startedBy: String?
-    var account: String?
+    @ExplicitNull var startedBy: String?
+    @ExplicitNull var account: String?
     var parameters: [String: Value]
     var targets: [String]
     var createdAt: Date
-    var startedAt: Date?
-    var endedAt: Date?
-    var durationSeconds: Double?
-    var exception: String?
+    @ExplicitNull var startedAt: Date?
+    @ExplicitNull var endedAt: Date?
+    @ExplicitNull var durationSeconds: Double?
+    @ExplicitNull var exception: String?
     /// While Suspended or Resuming: the step (1-based) a resume starts with.
-    var resumesBeforeStep: Int?
+    @ExplicitNull var resumesBeforeStep: Int?
     /// How many times recovery put it back in New, and how many it may be.
     var restarts: Int
     var restartLimit: Int
+    /// Every key above is written (null when unset), as schemas/json/job.schema.json says; the
+    /// timeline and streams only when the command reads them (show, run).
     var statusHistory: [JobStatusChange]?
     var streams: [StreamRecord]?
-
-    enum CodingKeys: String, CodingKey {
-        case id, runbook, runbookDigest, runbookSource, status, startReason, startedBy, account, parameters, targets,
-            createdAt
-        case startedAt, endedAt, durationSeconds, exception, resumesBeforeStep, restarts, restartLimit, statusHistory,
-            streams
-    }
-
-    /// Every key is written, null when unset (schemas/json/job.schema.json).
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(runbook, forKey: .runbook)
-        try container.encode(runbookDigest, forKey: .runbookDigest)
-        try container.encode(runbookSource, forKey: .runbookSource)
-        try container.encode(status, forKey: .status)
-        try container.encode(startReason, forKey: .startReason)
-        try container.encode(startedBy, forKey: .startedBy)
-        try container.encode(account, forKey: .account)
-        try container.encode(parameters, forKey: .parameters)
-        try container.encode(targets, forKey: .targets)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(startedAt, forKey: .startedAt)
-        try container.encode(endedAt, forKey: .endedAt)
-        try container.encode(durationSeconds, forKey: .durationSeconds)
-        try container.encode(exception, forKey: .exception)
-        try container.encode(resumesBeforeStep, forKey: .resumesBeforeStep)
-        try container.encode(restarts, forKey: .restarts)
-        try container.encode(restartLimit, forKey: .restartLimit)
-        // The timeline and streams are present when the command reads them (show, run).
-        try container.encodeIfPresent(statusHistory, forKey: .statusHistory)
-        try container.encodeIfPresent(streams, forKey: .streams)
-    }
 
     /// The job with its timeline (and its streams, `withStreams`) as `service` reads them.
     init(job: Job, service: AutomationService, withStreams: Bool = false) async throws {
