@@ -87,7 +87,8 @@ extension ServiceError {
         case .notFound(let kind, let name, let hint): .notFound(kind: kind, name: name, hint: hint)
         case .alreadyExists: .conflict(error.description)
         case .ambiguousJob: .invalid(error.description)
-        case .cannotOpen, .nodeInUse: .storeUnreachable(error.description)
+        case .cannotOpen, .nodeInUse, .unreachable: .storeUnreachable(error.description)
+        case .refused(StoreError.uniqueViolation, _, _): .conflict(error.description)
         default: .invalid(error.description)
         }
     }

@@ -74,21 +74,26 @@ extension PostgresStore {
         return "connecting to \(place) failed: \(error)"
     }
 
-    /// A failure of a statement, as a store error (constraint names and SQLSTATE kept: they
-    /// say what was refused).
+    /// A failure of a statement, typed: a lost or refused connection, or a server going down
+    /// (SQLSTATE classes 08 and 57, 53 out of resources), is `unreachable` (try again later);
+    /// anything else the server answered is `refused` with its SQLSTATE and constraint.
     static func storeError(_ error: any Error) -> any Error {
         guard let error = error as? PSQLError else { return error }
         guard let server = error.serverInfo else {
-            return StoreError.invalid("PostgreSQL connection failed (\(error.code))")
+            return StoreError.unreachable("the connection to PostgreSQL failed (\(error.code)); try again shortly")
         }
-        var text = "PostgreSQL refused the change: \(server[.message] ?? "no message")"
-        if let constraint = server[.constraintName] { text += " (constraint \(constraint))" }
-        return StoreError.invalid(text + " [SQLSTATE \(server[.sqlState] ?? "?")]")
+        let code = server[.sqlState] ?? "?"
+        let message = server[.message] ?? "no message"
+        if ["08", "57", "53"].contains(String(code.prefix(2))) {
+            return StoreError.unreachable(
+                "PostgreSQL cannot serve now: \(message) [SQLSTATE \(code)]; try again shortly")
+        }
+        return StoreError.refused(code: code, constraint: server[.constraintName], message: message)
     }
 
     /// Whether `error` is the unique key `constraint` refusing a duplicate.
     static func isUniqueViolation(_ error: any Error, constraint: String) -> Bool {
         guard let server = (error as? PSQLError)?.serverInfo else { return false }
-        return server[.sqlState] == "23505" && server[.constraintName] == constraint
+        return server[.sqlState] == StoreError.uniqueViolation && server[.constraintName] == constraint
     }
 }

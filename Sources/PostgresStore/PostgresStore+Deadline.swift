@@ -6,7 +6,7 @@ import Synchronization
 /// answer on one, as long as TCP does: minutes after a partition, forever if the server went
 /// away after start-up (postgres-nio issue 489). A node must instead notice within its lease,
 /// and a command must fail in plain words, so each call races a timer; on time-out the caller
-/// gets `StoreError.cannotOpen` naming the server, and the abandoned call ends when the network
+/// gets `StoreError.unreachable` naming the server, and the abandoned call ends when the network
 /// lets it (a transaction that never commits changes nothing).
 extension PostgresStore {
     func bounded<T: Sendable>(timeout: Duration? = nil, _ body: @escaping @Sendable () async throws -> T)
@@ -30,10 +30,9 @@ extension PostgresStore {
                 let timer = Task {
                     guard (try? await Task.sleep(for: timeout)) != nil else { return }
                     let seconds = timeout.components.seconds
-                    let timedOut = StoreError.cannotOpen(
-                        path: description,
-                        reason:
-                            "\(place) did not answer within \(seconds) seconds (is PostgreSQL running and reachable?)")
+                    let timedOut = StoreError.unreachable(
+                        "cannot open the store at \(description): \(place) did not answer within \(seconds) seconds "
+                            + "(is PostgreSQL running and reachable?)")
                     if once.resume(.failure(timedOut)) { work.cancel() }
                 }
                 tasks.set(work: work, timer: timer)

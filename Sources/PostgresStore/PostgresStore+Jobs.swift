@@ -16,11 +16,8 @@ extension PostgresStore {
         let logger = logger
         do {
             try await transaction { connection in try await Self.insert(job, owner: .current, connection, logger) }
-        } catch let error as StoreError {
-            if case .invalid(let text) = error, text.contains("job_pkey") {
-                throw StoreError.alreadyExists(kind: "job", name: job.id)
-            }
-            throw error
+        } catch StoreError.refused(StoreError.uniqueViolation, "job_pkey", _) {
+            throw StoreError.alreadyExists(kind: "job", name: job.id)
         }
     }
 

@@ -60,7 +60,7 @@ extension PostgresStore: SchedulerPassStoring {
                     }
                     return created
                 }
-            } catch let error as StoreError where attempt < 5 && "\(error)".contains("SQLSTATE 40P01") {
+            } catch let error as StoreError where attempt < 5 && error.isRetryable {
                 continue
             }
         }

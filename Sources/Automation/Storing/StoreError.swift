@@ -14,6 +14,12 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
     case alreadyEnded(job: String, status: JobStatus)
     /// A node id another live process holds (it heartbeats within its lease).
     case nodeInUse(id: String, host: String, pid: Int)
+    /// The store cannot be reached now: its server is down, the connection was lost, or it did
+    /// not answer in time. Worth trying again later.
+    case unreachable(String)
+    /// The database refused a statement: `code` is its SQLSTATE (matched by code, never by
+    /// text: 23505 a duplicate key, 40P01 a deadlock), `constraint` the constraint it names.
+    case refused(code: String, constraint: String?, message: String)
 
     public var description: String {
         switch self {
@@ -33,10 +39,26 @@ public enum StoreError: Error, Sendable, CustomStringConvertible, LocalizedError
                 + "a killed process's id is free once its lease has passed)"
         case .alreadyEnded(let job, let status):
             return "job \(job) already ended (\(status.rawValue)); an ended job does not change again"
+        case .unreachable(let reason): return reason
+        case .refused(let code, let constraint, let message):
+            return "PostgreSQL refused the change: \(message)" + (constraint.map { " (constraint \($0))" } ?? "")
+                + " [SQLSTATE \(code)]"
         }
     }
 
     public var errorDescription: String? { description }
+
+    /// SQLSTATE classes and codes the stores act on.
+    public static let uniqueViolation = "23505"
+    public static let deadlock = "40P01"
+    public static let serializationFailure = "40001"
+
+    /// Whether the same transaction may simply be tried again (a deadlock or a serialization
+    /// failure: the database rolled it back and another attempt can commit).
+    public var isRetryable: Bool {
+        guard case .refused(let code, _, _) = self else { return false }
+        return code == Self.deadlock || code == Self.serializationFailure
+    }
 }
 
 /// A stored row that could not be turned into a value: which table, which row, what is wrong.
