@@ -5,33 +5,33 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Every request goes through here: a request id, a bounded body, the bearer token, the
-/// api-version, the route table, Azure's error body, and one log line.
+/// Every request goes through here: a request id, the route (one walk of the route trie, 404
+/// and 405 here), the middleware (api-version, bearer token, bounded body), the handler,
+/// Azure's error body, and one log line.
 public struct ARMResponder: HTTPResponder {
     public typealias Context = BasicRequestContext
 
-    let routes: [ARMRoute]
-    let service: AutomationService
+    let router: ARMRouter
+    let middleware: [any ARMMiddleware]
     let logger: Logger
     /// Azure's ARM limit for a request body.
     public static let maxBodyBytes = 4 * 1024 * 1024
-    /// What Azure's SDKs and CLI send; 2024-10-23 is azure-mgmt-automation 2.0.0's.
-    public static let apiVersions: Set<String> = [
-        "2015-10-31", "2017-05-15-preview", "2018-01-15", "2018-06-30", "2019-06-01", "2020-01-13-preview",
-        "2021-06-22", "2022-08-08", "2023-05-15-preview", "2023-11-01", "2024-10-23",
-    ]
+    /// The api-versions served.
+    public static var apiVersions: Set<String> { APIVersionMiddleware.supported }
 
     public init(routes: [ARMRoute], service: AutomationService, logger: Logger) {
-        self.routes = routes
-        self.service = service
+        self.router = ARMRouter(routes)
+        self.middleware = [
+            APIVersionMiddleware(), AuthenticationMiddleware(service: service),
+            BodyLimitMiddleware(limit: Self.maxBodyBytes),
+        ]
         self.logger = logger
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
         let requestId = UUID().uuidString.lowercased()
-        var request = request
-        let (response, routeName) = await answer(&request, requestId: requestId)
+        let (response, routeName) = await answer(request, requestId: requestId)
         var headers = HTTPFields()
         for (name, value) in response.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
@@ -56,7 +56,7 @@ public struct ARMResponder: HTTPResponder {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
     }
 
-    private func answer(_ request: inout Request, requestId: String) async -> (ARMResponse, String) {
+    private func answer(_ request: Request, requestId: String) async -> (ARMResponse, String) {
         let target = request.head.path ?? "/"
         let (rawPath, rawQuery) = Self.split(target)
         let segments: [String]
@@ -65,66 +65,38 @@ public struct ARMResponder: HTTPResponder {
         } catch {
             return (.error(error), "-")
         }
-        let candidates = routes.compactMap { route in route.match(segments).map { (route, $0) } }
-        guard !candidates.isEmpty else {
+        guard let match = router.match(segments) else {
             return (.error(.notFound(kind: "API path", name: rawPath, hint: "")), "-")
         }
-        guard let (route, parameters) = candidates.first(where: { $0.0.method == request.method.rawValue }) else {
-            let allowed = Set(candidates.map(\.0.method)).sorted().joined(separator: ", ")
+        guard let (route, parameters) = match.route(for: request.method.rawValue) else {
+            let allowed = match.allowedMethods
             var response = ARMResponse.error(
                 .invalid("\(request.method.rawValue) is not supported on this path; allowed: \(allowed)"))
             response.status = 405
             response.headers.append(("Allow", allowed))
             return (response, "-")
         }
-        let query = Self.query(rawQuery)
-        if route.armVersioned {
-            guard let version = query["api-version"] else {
-                return (
-                    .error(.invalid("the api-version query parameter is required (2024-10-23)", target: "api-version")),
-                    route.operationId
-                )
-            }
-            guard Self.apiVersions.contains(version) else {
-                return (
-                    .error(
-                        .invalid(
-                            "api-version '\(version)' is not supported; supported: "
-                                + Self.apiVersions.sorted().joined(separator: ", "), target: "api-version")),
-                    route.operationId
-                )
-            }
-        }
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
-        var token: TokenInfo?
-        if route.operationId != "OpenAPI_Get" && route.operationId != "Health_Get" {
+        let exchange = ARMExchange(
+            request: request, route: route, parameters: parameters, segments: segments, rawPath: rawPath,
+            query: Self.query(rawQuery), headers: headers, requestId: requestId)
+        return (await Self.run(exchange, through: middleware[...]), route.operationId)
+    }
+
+    /// The middleware in order, then the route's handler; a thrown error is Azure's error body.
+    private static func run(_ exchange: ARMExchange, through rest: ArraySlice<any ARMMiddleware>) async
+        -> ARMResponse
+    {
+        guard let first = rest.first else {
             do {
-                let found = try await service.authenticate(authorization: headers["authorization"])
-                try service.authorize(found, write: route.writes)
-                token = found
+                return try await exchange.route.handler(exchange.armRequest)
             } catch {
-                return (.error(error), route.operationId)
+                return .error(error)
             }
         }
-        let body: Data
-        do {
-            let buffer = try await request.collectBody(upTo: Self.maxBodyBytes)
-            body = Data(buffer.readableBytesView)
-        } catch {
-            var response = ARMResponse.error(
-                .invalid("the request body is larger than \(Self.maxBodyBytes / 1024 / 1024) MiB", target: "body"))
-            response.status = 413
-            return (response, route.operationId)
-        }
-        let armRequest = ARMRequest(
-            method: request.method.rawValue, segments: segments, parameters: parameters, query: query,
-            headers: headers, body: body, token: token, requestId: requestId, path: rawPath)
-        do {
-            return (try await route.handler(armRequest), route.operationId)
-        } catch {
-            return (.error(error), route.operationId)
-        }
+        let remaining = rest.dropFirst()
+        return await first.handle(exchange) { await run($0, through: remaining) }
     }
 
     static func split(_ target: String) -> (String, String) {

@@ -2,7 +2,8 @@ import AutomationService
 
 /// One operation of the API: a method, a path template, whether it changes state (a reader
 /// token may not call it), and its handler. The table of routes is the one source of what is
-/// served: the responder matches it, and a test keeps schemas/openapi.json equal to it.
+/// served: the responder builds its trie from it (`ARMRouter`), and a test keeps
+/// schemas/openapi.json equal to it.
 public struct ARMRoute: Sendable {
     public enum Segment: Sendable, Equatable {
         case literal(String)
@@ -41,31 +42,5 @@ public struct ARMRoute: Sendable {
                 case .parameter(let name): "{\(name)}"
                 }
             }.joined(separator: "/")
-    }
-
-    /// ASCII letters compared without case (every literal of an ARM path is ASCII); cheaper
-    /// than Foundation's Unicode comparison, which every request made for every route.
-    static func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
-        for (x, y) in zip(a.utf8, b.utf8) where x != y {
-            guard x | 0x20 == y | 0x20, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(x | 0x20) else { return false }
-        }
-        return true
-    }
-
-    /// The path parameters when `segments` fit this template.
-    func match(_ segments: [String]) -> [String: String]? {
-        guard segments.count == template.count else { return nil }
-        var parameters: [String: String] = [:]
-        for (segment, part) in zip(segments, template) {
-            switch part {
-            case .literal(let text):
-                // ARM paths are case-insensitive in their fixed parts (resourcegroups works too).
-                guard Self.asciiCaseInsensitiveEqual(segment, text) else { return nil }
-            case .parameter(let name):
-                parameters[name] = segment
-            }
-        }
-        return parameters
     }
 }
