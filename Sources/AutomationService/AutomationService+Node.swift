@@ -93,7 +93,8 @@ extension AutomationService {
             case .postgres(let database):
                 return try await PostgresStore.withStore(at: database, logger: logger) { store in
                     let runner = JobRunner(
-                        recorder: store, tracking: store, logStore: PostgresLogQueries(store: store), logger: logger)
+                        recorder: store, jobs: store, tracking: store, logStore: PostgresLogQueries(store: store),
+                        logger: logger)
                     let tick = SchedulerTick(
                         passStore: store, library: library, runner: runner, logger: logger, concurrency: concurrency)
                     let (report, pending) = try await tick.claim(now: now)
@@ -118,7 +119,7 @@ extension AutomationService {
         let callTimeout = Duration.seconds(min(15, max(5, half)))
         try await PostgresStore.withStore(at: database, logger: logger, callTimeout: callTimeout) { store in
             let runner = JobRunner(
-                recorder: store.recorder(node: node.id), tracking: store,
+                recorder: store.recorder(node: node.id), jobs: store, tracking: store,
                 logStore: PostgresLogQueries(store: store),
                 logger: logger,
                 stopPoll: .milliseconds(250),

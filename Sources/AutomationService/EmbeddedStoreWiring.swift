@@ -25,7 +25,8 @@ extension JobRunner {
     ) {
         let wrapped = AsyncAutomationStore(store)
         self.init(
-            recorder: wrapped, tracking: wrapped, logStore: store, clock: clock, now: now, logger: logger,
+            recorder: wrapped, jobs: wrapped, tracking: wrapped, logStore: store, clock: clock, now: now,
+            logger: logger,
             actions: actions, makeID: makeID, streamCap: streamCap, stopPoll: stopPoll, interruption: interruption)
     }
 }

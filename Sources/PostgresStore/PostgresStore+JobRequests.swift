@@ -98,20 +98,32 @@ extension PostgresStore: JobStoring {
         case .set(let text): (setException, clearException) = (Data(text.utf8), false)
         case .clear: (setException, clearException) = (nil, true)
         }
-        let rows = try await connection.rows(
-            """
-            WITH changed AS (
-                UPDATE job SET status = \(status.rawValue),
-                    started_at = CASE WHEN \(status == .running) AND started_at IS NULL THEN \(now) ELSE started_at END,
-                    ended_at = CASE WHEN \(status.isFinal) THEN \(now) ELSE ended_at END,
-                    exception = CASE WHEN \(clearException) THEN NULL ELSE COALESCE(\(setException), exception) END,
-                    status_seq = status_seq + 1
-                WHERE id = \(id)
+        // An ended job never changes again (as on SQLite): a paused process whose job was
+        // recovered meanwhile cannot write over the recovery.
+        var query: PostgresQuery = try """
+        WITH changed AS (
+            UPDATE job SET status = \(status.rawValue),
+                started_at = CASE WHEN \(status == .running) AND started_at IS NULL THEN \(now) ELSE started_at END,
+                ended_at = CASE WHEN \(status.isFinal) THEN \(now) ELSE ended_at END,
+                exception = CASE WHEN \(clearException) THEN NULL ELSE COALESCE(\(setException), exception) END,
+                status_seq = status_seq + 1
+            WHERE id = \(id)
+        """
+        query.binds.append(now)
+        query.sql += """
+                 AND status NOT IN \(JobStatus.finalSQL)
                 RETURNING id, status, status_seq
             )
-            INSERT INTO job_status (job_id, seq, status, at) SELECT id, status_seq, status, \(now) FROM changed
+            INSERT INTO job_status (job_id, seq, status, at)
+            SELECT id, status_seq, status, $\(query.binds.count) FROM changed
             RETURNING seq
-            """, logger: logger)
-        guard !rows.isEmpty else { throw StoreError.notFound(kind: "job", name: id, hint: "") }
+            """
+        let rows = try await connection.rows(query, logger: logger)
+        guard rows.isEmpty else { return }
+        if let ended = try await connection.rows("SELECT status FROM job WHERE id = \(id)", logger: logger).first {
+            throw StoreError.alreadyEnded(
+                job: id, status: JobStatus(rawValue: try ended.decode(String.self)) ?? .failed)
+        }
+        throw StoreError.notFound(kind: "job", name: id, hint: "")
     }
 }

@@ -238,29 +238,6 @@ public struct NodeJobRecorder: JobRecording {
     public func addTargets(job id: String, _ names: [String]) async throws {
         try await PostgresStore.addTargets(store, job: id, names, fence: node)
     }
-
-    public func createJob(_ job: Job) async throws { try await store.createJob(job) }
-    public func job(exactly id: String) async throws -> Job? { try await store.job(exactly: id) }
-    public func jobPage(_ query: JobQuery) async throws -> [Job] { try await store.jobPage(query) }
-    public func streams(job id: String, kind: StreamKind?) async throws -> [StreamRecord] {
-        try await store.streams(job: id, kind: kind)
-    }
-    public func requestStop(job id: String, at now: Date, by requester: JobRequester) async throws -> JobStopOutcome {
-        try await store.requestStop(job: id, at: now, by: requester)
-    }
-    public func requestSuspend(job id: String, at now: Date, by requester: JobRequester) async throws
-        -> JobSuspendOutcome
-    {
-        try await store.requestSuspend(job: id, at: now, by: requester)
-    }
-    public func queueResume(job id: String, at now: Date) async throws -> JobResumeOutcome {
-        try await store.queueResume(job: id, at: now)
-    }
-    public func accounts() async throws -> [AccountState] { try await store.accounts() }
-    public func defaultAccount() async throws -> AccountState? { try await store.defaultAccount() }
-    public func createAccount(_ account: Account, workspace: Workspace, makeDefault: Bool, at now: Date) async throws {
-        try await store.createAccount(account, workspace: workspace, makeDefault: makeDefault, at: now)
-    }
 }
 
 extension PostgresStore: SchedulerStoring {

@@ -12,8 +12,10 @@ public struct JobRunner: Sendable {
 
     /// Where the job's statuses, boundaries and streams are recorded.
     let store: any JobRecording
-    /// Where this runner records its jobs.
+    /// Where this runner records its jobs as they run (a node's fenced view on PostgreSQL).
     public var recorder: any JobRecording { store }
+    /// Where it creates and reads jobs, and finds the default account.
+    public let jobs: any JobStoring & AccountStoring
     /// Where change-tracking actions read and write machines, snapshots and changes.
     let tracking: any TrackingStoring
     /// Where a step's Log Analytics query (`query` input) runs.
@@ -29,10 +31,12 @@ public struct JobRunner: Sendable {
     /// Why a cancelled job stopped, as its exception says.
     let interruption: String
 
-    /// A runner that records jobs through `recorder` (a PostgreSQL node's fenced view) and
-    /// keeps change tracking in `tracking`; a step's Log Analytics query runs in `logStore`.
+    /// A runner that records jobs through `recorder` (a PostgreSQL node's fenced view), creates
+    /// and reads them in `jobs`, and keeps change tracking in `tracking`; a step's Log Analytics
+    /// query runs in `logStore`.
     public init(
         recorder: any JobRecording,
+        jobs: any JobStoring & AccountStoring,
         tracking: any TrackingStoring,
         logStore: any LogQuerying,
         clock: any Clock<Duration> = ContinuousClock(),
@@ -48,6 +52,7 @@ public struct JobRunner: Sendable {
         self.streamCap = streamCap
         self.stopPoll = stopPoll
         self.store = recorder
+        self.jobs = jobs
         self.tracking = tracking
         self.logStore = logStore
         self.clock = clock
@@ -74,8 +79,8 @@ public struct JobRunner: Sendable {
     {
         let job = makeJob(
             prepared, reason: reason, startedBy: startedBy,
-            accountName: try await store.defaultAccount()?.account.name)
-        try await store.createJob(job)
+            accountName: try await jobs.defaultAccount()?.account.name)
+        try await jobs.createJob(job)
         return job
     }
 
@@ -129,17 +134,17 @@ public struct JobRunner: Sendable {
         _ id: String, claimed: Bool = false, observer: JobStreamWriter.Observer? = nil,
         progress: ScanProgress.Observer? = nil
     ) async throws -> Job {
-        guard let job = try await store.job(exactly: id) else {
+        guard let job = try await jobs.job(exactly: id) else {
             throw StoreError.notFound(kind: "job", name: id, hint: "")
         }
         if job.status == .suspended,
-            case .notSuspended(let status) = try await store.queueResume(job: job.id, at: now())
+            case .notSuspended(let status) = try await jobs.queueResume(job: job.id, at: now())
         {
             throw ResumeError.notSuspended(id: job.id, status: status)
         }
         let taken = try await claimed ? true : store.claimResume(job: job.id)
         guard taken else {
-            let status = try await store.job(exactly: job.id)?.status ?? job.status
+            let status = try await jobs.job(exactly: job.id)?.status ?? job.status
             throw status == .resuming
                 ? ResumeError.takenByAnotherProcess(id: job.id) : ResumeError.notSuspended(id: job.id, status: status)
         }
@@ -195,7 +200,7 @@ public struct JobRunner: Sendable {
             try await store.transition(job: id, to: ending.status, at: now(), exception: ending.exception)
         }
         log.info("job ended", metadata: ["job.status": "\(ending.status.rawValue)"])
-        guard let stored = try await store.job(exactly: id) else {
+        guard let stored = try await jobs.job(exactly: id) else {
             throw StoreError.notFound(kind: "job", name: id, hint: "")
         }
         return stored

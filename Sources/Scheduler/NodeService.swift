@@ -356,7 +356,7 @@ public struct NodeService: Service {
                 log.error("job could not be run", metadata: ["job.id": "\(job.id)", "error": "\(error)"])
                 // A job that never started must not wait in New forever under this node's lease.
                 // (Only while it is still New: an error after its end was recorded changes nothing.)
-                if job.status == .new, (try? await runner.recorder.job(exactly: job.id))?.status == .new {
+                if job.status == .new, (try? await runner.jobs.job(exactly: job.id))?.status == .new {
                     try? await runner.recorder.transition(
                         job: job.id, to: .failed, at: Date(), exception: "the job could not be started: \(error)")
                 }

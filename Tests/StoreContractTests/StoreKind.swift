@@ -13,7 +13,7 @@ import Testing
 /// scripts/postgres-test-server.sh). Without it the PostgreSQL cases are not generated and
 /// `PostgresAvailabilityTests` shows as skipped, saying why.
 /// What both stores implement: the application layer's protocols and the scheduler pass.
-typealias ContractStore = AutomationStoring & SchedulerPassStoring & NodeStoring & JobRecording
+typealias ContractStore = AutomationStoring & SchedulerStoring & NodeStoring & JobRecording
 
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite, sqliteFile, postgresql

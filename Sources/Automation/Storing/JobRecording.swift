@@ -2,9 +2,10 @@ import Foundation
 
 /// What the job engine records while it runs a job: status transitions, step boundaries
 /// (where stop and suspend requests take effect), stream records and targets. Both stores
-/// implement it; a node's view of the PostgreSQL store also fences every write with the node's
-/// lease, so a node whose job was recovered elsewhere cannot write to it any more.
-public protocol JobRecording: JobStoring, AccountStoring {
+/// implement it; a node's view of the PostgreSQL store (`NodeJobRecorder`) also fences every
+/// write with the node's lease, so a node whose job was recovered elsewhere cannot write to it
+/// any more. Creating and reading jobs is `JobStoring`'s, unfenced.
+public protocol JobRecording: Sendable {
     /// Reads the stop and suspend requests and, unless a stop was asked, moves the job through
     /// `entering` and records `step` as its checkpoint; one transaction.
     func stepBoundary(job id: String, entering: [JobStatus], step: Int, at now: Date) async throws -> JobStepRequests

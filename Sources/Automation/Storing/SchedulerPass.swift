@@ -81,7 +81,7 @@ public struct FirePlan: Sendable {
 }
 
 /// What a scheduler reads and writes: its passes, the runbooks links start, and the jobs it runs.
-public protocol SchedulerStoring: SchedulerPassStoring, RunbookStoring, JobRecording {
+public protocol SchedulerStoring: SchedulerPassStoring, RunbookStoring, JobRecording, JobStoring, AccountStoring {
     /// Jobs queued to resume (Resuming, held by no process or node), oldest first.
     func queuedResumes() async throws -> [String]
 }
