@@ -180,7 +180,8 @@ extension StoreContractTests {
         try await kind.withStore { store async throws in
             try await store.registerNode(id: "a", host: "host-a", pid: 41, lease: .seconds(30))
             do {
-                try await store.registerNode(id: "a", host: "host-b", pid: 42, lease: .seconds(30))
+                // A lease of an hour: a suite that starves this task for a while must not free the id.
+                try await store.registerNode(id: "a", host: "host-b", pid: 42, lease: .seconds(3600))
                 Issue.record("a second live process took node id 'a'")
             } catch let error as StoreError {
                 guard case .nodeInUse(let id, let host, let pid) = error else { throw error }
