@@ -70,6 +70,13 @@ public struct Job: Sendable, Codable, Hashable {
         return (checkpointStep ?? 0) + 1
     }
 
+    /// `waitRemaining` as a duration, within what a wait can be (0 to a day): the stored number
+    /// is data, and a hand-edited one (NaN, 1e300) must not trap where it is turned into time.
+    public var waitLeft: Duration? {
+        guard let seconds = waitRemaining, seconds.isFinite else { return nil }
+        return .milliseconds(Int64((min(max(seconds, 0), 86_400) * 1000).rounded(.up)))
+    }
+
     /// Time from start to end, or to `now` while running.
     public func duration(now: Date) -> TimeInterval? {
         guard let startedAt else { return nil }

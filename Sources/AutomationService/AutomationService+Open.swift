@@ -120,7 +120,8 @@ extension AutomationService {
         var account = DefaultAccount.account
         account.profile = profile
         let profileNote = profile == .azure ? "" : ", profile \(profile.rawValue)"
-        let source = runbooks.names().isEmpty ? "the binary's shipped runbooks" : "\(runbooks.folder)/"
+        // Listed only when something was published (not on every writing command's start).
+        var source: String { runbooks.names().isEmpty ? "the binary's shipped runbooks" : "\(runbooks.folder)/" }
         if embedded != nil {
             var machineNote = ""
             let published = try ensureDefaultSetup(

@@ -27,7 +27,7 @@ public struct ActionContext: Sendable {
     /// The running step, which a `wait` tells when it ends.
     let cursor: StepCursor
     /// A `wait` resumed in its middle waits these seconds instead of its own (first step only).
-    var resumedWait: Double?
+    var resumedWait: Duration?
 
     /// Remembers machines the job acted on, for the job's record.
     public func recordTargets(_ names: [String]) async throws {

@@ -170,14 +170,14 @@ public struct JobRunner: Sendable {
         }
         await sink.write(.verbose, "Resumed before step \(step + 1) of \(steps)")
         return try await drive(
-            job.id, prepared, from: step, entering: [.running], sink: sink, resumedWait: job.waitRemaining)
+            job.id, prepared, from: step, entering: [.running], sink: sink, resumedWait: job.waitLeft)
     }
 
     /// Running (through `entering`), the steps from `first`, then the ending: a final status
     /// or Suspended.
     private func drive(
         _ id: String, _ prepared: PreparedJob, from first: Int, entering: [JobStatus], sink: JobStreamWriter,
-        resumedWait: Double? = nil
+        resumedWait: Duration? = nil
     ) async throws -> Job {
         var log = logger
         log[metadataKey: "job.id"] = "\(id)"
@@ -222,7 +222,7 @@ public struct JobRunner: Sendable {
     /// Runs the steps within the job's time limit; returns how the job ends.
     private func execute(
         _ prepared: PreparedJob, jobId: String, from first: Int, firstBoundary: JobStepRequests,
-        sink: JobStreamWriter, resumedWait: Double?
+        sink: JobStreamWriter, resumedWait: Duration?
     ) async -> Ending {
         let limit = prepared.timeLimit ?? prepared.runbook.timeout ?? Self.defaultJobTimeout
         let cursor = StepCursor()
@@ -287,7 +287,7 @@ public struct JobRunner: Sendable {
     /// `firstBoundary`: what was asked before the first step (read when the job entered Running).
     private func runSteps(
         _ prepared: PreparedJob, jobId: String, from first: Int, firstBoundary: JobStepRequests,
-        sink: JobStreamWriter, cursor: StepCursor, resumedWait: Double?
+        sink: JobStreamWriter, cursor: StepCursor, resumedWait: Duration?
     ) async -> Ending {
         let steps = prepared.runbook.steps
         var context = ActionContext(

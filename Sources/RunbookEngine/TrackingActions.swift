@@ -56,8 +56,8 @@ struct WaitAction: ActionHandler {
         }
         var wait = Duration.seconds(seconds)
         var said = "Waiting \(seconds)s"
-        if let left = context.resumedWait, left <= Double(seconds) {
-            wait = .milliseconds(Int64((left * 1000).rounded(.up)))
+        if let left = context.resumedWait, left <= wait {
+            wait = left
             said = "Waiting the \(DurationText.format(wait)) left of \(seconds)s (suspended in the middle)"
         }
         let end = ContinuousClock.now.advanced(by: wait)

@@ -96,6 +96,23 @@ import Testing
         #expect(attempts.map(\.restart) == [nil, nil, 1, nil, nil])
     }
 
+    /// A stored wait remainder is data: a hand-edited one turns into time without trapping.
+    @Test func aStoredWaitRemainderIsKeptWithinADay() {
+        func left(_ seconds: Double?) -> Duration? {
+            Job(
+                id: "j", runbookName: "r", runbookDigest: "", runbookContent: "", parameters: [:],
+                startReason: .manual, accountName: nil, createdAt: Date(), logVerbose: false, logProgress: false,
+                waitRemaining: seconds
+            ).waitLeft
+        }
+        #expect(left(nil) == nil)
+        #expect(left(.nan) == nil)
+        #expect(left(.infinity) == nil)
+        #expect(left(1e300) == .seconds(86_400))
+        #expect(left(-5) == .zero)
+        #expect(left(14.2) == .milliseconds(14_200))
+    }
+
     @Test func recoveryWithoutACheckpointSuspendsBeforeTheFirstStep() {
         let decision = JobLifecycle.recover(
             job: "j1", status: .new, checkpointStep: nil, diedBecause: "x",

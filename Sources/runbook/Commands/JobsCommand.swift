@@ -118,9 +118,7 @@ extension RunbookCommand.JobsCommand {
                         + "see its Warning stream)")
             }
             if let step = job.resumesBeforeStep {
-                let left = job.waitRemaining.map {
-                    ", waiting the \(DurationText.format(.milliseconds(Int64(($0 * 1000).rounded(.up))))) left of its wait"
-                }
+                let left = job.waitLeft.map { ", waiting the \(DurationText.format($0)) left of its wait" }
                 lines.append("Resumes:     before step \(step)\(left ?? "") ('runbook jobs resume \(job.id)')")
             }
             if let fire {

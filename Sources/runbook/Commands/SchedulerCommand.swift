@@ -111,9 +111,9 @@ extension RunbookCommand {
             try await DaemonServices.exitOnError {
                 try await AutomationService.runDaemon(
                     at: location,
-                    settings: .init(
-                        library: runbooks.library, node: nodeOptions.settings(poll: poll, concurrency: concurrency),
-                        grace: grace, retention: DaemonServices.retention(retention)),
+                    settings: DaemonServices.settings(
+                        nodeOptions, runbooks: runbooks, poll: poll, concurrency: concurrency, grace: grace,
+                        retention: retention),
                     logger: logger, note: StoreOptions.say)
             }
             logger.info("scheduler stopped")

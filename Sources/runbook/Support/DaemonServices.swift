@@ -11,6 +11,16 @@ enum DaemonServices {
         text == "off" ? nil : DurationText.parse(text)
     }
 
+    /// What `runbook scheduler` and `runbook serve` run with, from their shared options.
+    static func settings(
+        _ nodeOptions: NodeOptions, runbooks: RunbookFolderOptions, poll: Double, concurrency: Int, grace: Double,
+        retention: String
+    ) -> AutomationService.DaemonSettings {
+        AutomationService.DaemonSettings(
+            library: runbooks.library, node: nodeOptions.settings(poll: poll, concurrency: concurrency), grace: grace,
+            retention: Self.retention(retention))
+    }
+
     /// Runs a daemon's use case; a service error that ends it (a node id another live process
     /// holds, a store that cannot be reached) is said in one line, with its exit status.
     static func exitOnError<T>(_ body: () async throws -> T) async throws -> T {
