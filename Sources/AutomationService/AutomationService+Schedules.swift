@@ -69,9 +69,58 @@ extension AutomationService {
         try await storeCall { try await stores.scheduleNames() }
     }
 
-    /// Saves a schedule as given, links included; without `replace`, one of the same name is
-    /// a conflict.
+    /// One thing wrong with a schedule to create. `unpublishedRunbook` names the runbook of a
+    /// link that is not published, so a front end can say how to publish it.
+    public struct ScheduleProblem: Sendable, Equatable, CustomStringConvertible {
+        public var message: String
+        public var unpublishedRunbook: String?
+        public var description: String { message }
+    }
+
+    /// Everything wrong with a schedule before it is saved: its name, recurrence and policies,
+    /// and each link checked against the published runbook it starts (a schedule starts the
+    /// published version, so a scheduler started anywhere runs what was checked here).
+    public func problems(of schedule: Schedule) async throws(ServiceError) -> [ScheduleProblem] {
+        var problems: [ScheduleProblem] = []
+        if let problem = ResourceName.problem(schedule.name, kind: "schedule") {
+            problems.append(ScheduleProblem(message: problem))
+        }
+        problems += schedule.problems().map { ScheduleProblem(message: $0) }
+        for link in schedule.links {
+            let resource: RunbookResource
+            do {
+                resource = try await runbook(named: link.runbook)
+            } catch .notFound(let kind, let name, let hint) {
+                let missing = ServiceError.notFound(kind: kind, name: name, hint: hint)
+                problems.append(
+                    ScheduleProblem(
+                        message: "link to '\(link.runbook)': \(missing.description)", unpublishedRunbook: link.runbook))
+                continue
+            }
+            guard resource.published != nil else {
+                problems.append(
+                    ScheduleProblem(
+                        message: "link to '\(link.runbook)': runbook '\(link.runbook)' is not published",
+                        unpublishedRunbook: link.runbook))
+                continue
+            }
+            do {
+                let runbook = try await publishedRunbook(named: link.runbook).runbook
+                problems += ScheduleLinks.problems(link, runbook: runbook).map { ScheduleProblem(message: $0) }
+            } catch {
+                problems.append(ScheduleProblem(message: "link to '\(link.runbook)': \(error.description)"))
+            }
+        }
+        return problems
+    }
+
+    /// Creates a schedule with its links after checking it whole (`problems(of:)`); without
+    /// `replace`, one of the same name is a conflict.
     public func createSchedule(_ schedule: Schedule, replace: Bool) async throws(ServiceError) {
+        let problems = try await problems(of: schedule)
+        guard problems.isEmpty else {
+            throw .invalid(problems.map(\.message).joined(separator: "; "), target: "schedule")
+        }
         try await storeCall { try await stores.saveSchedule(schedule, replace: replace, at: now()) }
     }
 

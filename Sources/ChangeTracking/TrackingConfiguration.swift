@@ -9,10 +9,13 @@ public struct ConfigurationRequest: Sendable {
     public var enableDefaultRegistryKeys: Bool
     public var remove: [String]
     public var servicesFrequency: Duration?
+    /// Changes to some fields of existing items, made on the settings current at the save.
+    public var edits: [TrackedItemEdit]
 
     public init(
         account: String? = nil, files: [TrackedFile] = [], registry: [TrackedRegistryKey] = [],
-        enableDefaultRegistryKeys: Bool = false, remove: [String] = [], servicesFrequency: Duration? = nil
+        enableDefaultRegistryKeys: Bool = false, remove: [String] = [], servicesFrequency: Duration? = nil,
+        edits: [TrackedItemEdit] = []
     ) {
         self.account = account
         self.files = files
@@ -20,6 +23,7 @@ public struct ConfigurationRequest: Sendable {
         self.enableDefaultRegistryKeys = enableDefaultRegistryKeys
         self.remove = remove
         self.servicesFrequency = servicesFrequency
+        self.edits = edits
     }
 }
 
@@ -35,6 +39,27 @@ public struct TrackingConfiguration: Sendable {
 
     /// How often a change is re-read and re-applied when other changes keep being saved first.
     static let maxSaveAttempts = 8
+
+    /// The request with its edits made into whole items of these settings (a renamed item's
+    /// old name removed); each edit that cannot be made adds a problem.
+    static func resolvingEdits(
+        _ request: ConfigurationRequest, on settings: TrackingSettings, problems: inout [String]
+    ) -> ConfigurationRequest {
+        var resolved = request
+        resolved.edits = []
+        for edit in request.edits {
+            switch edit.outcome(on: settings) {
+            case .file(let file):
+                resolved.files.append(file)
+                if file.name != edit.name { resolved.remove.append(edit.name) }
+            case .registry(let key):
+                resolved.registry.append(key)
+                if key.name != edit.name { resolved.remove.append(edit.name) }
+            case .refused(let problem): problems.append(problem)
+            }
+        }
+        return resolved
+    }
 
     /// The settings with the request's changes made.
     static func applying(_ request: ConfigurationRequest, to current: TrackingSettings) -> TrackingSettings {
@@ -68,24 +93,27 @@ public struct TrackingConfiguration: Sendable {
             return false
         }
         let profile = account.account.profile
-        var problems: [String] = []
-        for file in request.files {
-            problems += TrackingRules.problems(file, profile: profile).map { "file item '\(file.name)': \($0)" }
-        }
-        for key in request.registry {
-            problems += TrackingRules.problems(key, profile: profile).map { "registry item '\(key.name)': \($0)" }
-        }
+        var requestProblems: [String] = []
         if let frequency = request.servicesFrequency {
             let seconds = Int(frequency.components.seconds)
             if !AzureDefaults.servicesFrequencyRange.contains(seconds) {
-                problems.append("services frequency \(DurationText.format(frequency)) is outside Azure's 10s to 30m")
+                requestProblems.append(
+                    "services frequency \(DurationText.format(frequency)) is outside Azure's 10s to 30m")
             }
         }
         // Read, change, save on the condition that no other change was saved meanwhile (another
-        // node's configure step): a lost update would drop that change silently.
+        // node's configure step, another user's edit): a lost update would drop that change silently.
         var saved: (settings: TrackingSettings, version: Int)?
         for _ in 0..<Self.maxSaveAttempts {
             let current = try await store.trackingSettings(account: account.account.name)
+            var problems = requestProblems
+            let resolved = Self.resolvingEdits(request, on: current.settings, problems: &problems)
+            for file in resolved.files {
+                problems += TrackingRules.problems(file, profile: profile).map { "file item '\(file.name)': \($0)" }
+            }
+            for key in resolved.registry {
+                problems += TrackingRules.problems(key, profile: profile).map { "registry item '\(key.name)': \($0)" }
+            }
             let known = Set(
                 current.settings.files.map(\.name) + current.settings.registry.map(\.name) + request.files.map(\.name)
                     + request.registry.map(\.name))
@@ -97,7 +125,7 @@ public struct TrackingConfiguration: Sendable {
                 for problem in problems { await sink.write(.error, problem) }
                 return false
             }
-            let settings = Self.applying(request, to: current.settings)
+            let settings = Self.applying(resolved, to: current.settings)
             if let version = try await store.saveTrackingSettings(
                 settings, account: account.account.name, basedOn: current.version, jobId: jobId, at: now())
             {

@@ -267,6 +267,68 @@ extension StoreContractTests {
     }
 }
 
+extension StoreContractTests {
+    /// Edits change only the fields they name, on the settings current at the save: two users
+    /// editing different fields of one item at once both keep their change; a rename replaces
+    /// the item; an edit of a missing item, or one that mixes registry and file fields, stores nothing.
+    @Test(arguments: StoreKind.available) func editsChangeTheirFieldsOnTheCurrentSettings(kind: StoreKind)
+        async throws
+    {
+        try await kind.withStore { store async throws in
+            try await store.createAccount(Self.account("ops"), workspace: Self.workspace, makeDefault: true, at: now)
+            let configuration = TrackingConfiguration(store: store, now: { Self.now })
+            let hosts = TrackedFile(name: "hosts", os: .linux, path: "/etc/hosts")
+            #expect(
+                try await configuration.apply(ConfigurationRequest(files: [hosts]), jobId: nil, sink: DiscardingSink()))
+            let edits = [
+                TrackedItemEdit(name: "hosts", enabled: false), TrackedItemEdit(name: "hosts", group: "Network"),
+                TrackedItemEdit(name: "hosts", uploadContent: true),
+            ]
+            let applied = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for edit in edits {
+                    group.addTask {
+                        try await configuration.apply(
+                            ConfigurationRequest(edits: [edit]), jobId: nil, sink: DiscardingSink())
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(applied == [true, true, true])
+            var stored = try await store.trackingSettings(account: "ops").settings.files
+            #expect(stored.count == 1)
+            #expect(
+                stored.first?.enabled == false && stored.first?.group == "Network"
+                    && stored.first?.uploadContent == true)
+
+            #expect(
+                try await configuration.apply(
+                    ConfigurationRequest(edits: [TrackedItemEdit(name: "hosts", rename: "etc-hosts")]), jobId: nil,
+                    sink: DiscardingSink()))
+            stored = try await store.trackingSettings(account: "ops").settings.files
+            #expect(stored.map(\.name) == ["etc-hosts"])
+            #expect(stored.first?.group == "Network")
+
+            let version = try await store.trackingSettings(account: "ops").version
+            let sink = CollectingLines()
+            let refused = try await configuration.apply(
+                ConfigurationRequest(edits: [
+                    TrackedItemEdit(name: "etc-host", enabled: true), TrackedItemEdit(name: "etc-hosts", key: "HKEY_X"),
+                ]), jobId: nil, sink: sink)
+            #expect(!refused)
+            let lines = await sink.lines
+            #expect(lines.contains { $0.contains("no tracked item named 'etc-host'") && $0.contains("etc-hosts") })
+            #expect(lines.contains { $0.contains("'etc-hosts' is a file item") })
+            #expect(try await store.trackingSettings(account: "ops").version == version)
+        }
+    }
+}
+
+/// A stream sink that keeps the lines it is given.
+actor CollectingLines: StreamSink {
+    var lines: [String] = []
+    func write(_ kind: StreamKind, _ message: String) async { lines.append(message) }
+}
+
 /// A stream sink that keeps nothing.
 struct DiscardingSink: StreamSink {
     func write(_ kind: StreamKind, _ message: String) async {}

@@ -30,55 +30,19 @@ extension RunbookCommand {
                 Terminal.raw(error.description)
                 throw ExitCode(65)
             }
-            // Schedule links are checked against the runbooks as 'runbook run' would bind them.
-            var problems: [Diagnostic] = []
-            for schedule in parsed.schedules {
-                for link in schedule.links {
-                    do {
-                        for problem in ScheduleLinks.problems(
-                            link, runbook: try runbooks.library.load(link.runbook).runbook)
-                        {
-                            problems.append(
-                                parsed.linkDiagnostic(
-                                    schedule: schedule.name, file: file,
-                                    message: "schedule '\(schedule.name)': \(problem)"))
-                        }
-                    } catch {
-                        let text = error.description.replacingOccurrences(of: "error: ", with: "")
-                        problems.append(
-                            parsed.linkDiagnostic(
-                                schedule: schedule.name, file: file,
-                                message: "schedule '\(schedule.name)': link to '\(link.runbook)': \(text)"))
-                    }
-                }
-            }
+            // Checked before a store is opened: a file with problems creates none.
+            let problems = AutomationService.linkProblems(of: parsed, path: file, runbooks: runbooks.library)
             guard problems.isEmpty else {
                 Terminal.raw(DiagnosticError(problems).description)
                 throw ExitCode(65)
             }
             // The file may name its own account: no default one is made first.
             try await store.withService(create: true, account: false) { service in
-                try await apply(parsed, on: service)
-            }
-        }
-
-        private func apply(_ parsed: AutomationFile, on service: AutomationService) async throws {
-            // The runbooks the schedules start are published (those not published yet), so a
-            // scheduler started in any folder runs them.
-            for item in await service.publishUnpublished(from: runbooks.library) {
-                Terminal.out("published runbook \(item.runbook.name)")
-            }
-            let summary: ApplySummary
-            do {
-                summary = try await service.apply(parsed)
-            } catch {
-                Terminal.error("\(file): \(error.description); nothing was applied")
-                throw ExitCode(65)
-            }
-            for item in summary.created { Terminal.out("created \(item)") }
-            for item in summary.updated { Terminal.out("updated \(item)") }
-            for machine in parsed.machines {
-                for line in try await service.applyFutureScopes(to: machine.name) { Terminal.out(line) }
+                let applied = try await service.apply(parsed, path: file, runbooks: runbooks.library)
+                for name in applied.published { Terminal.out("published runbook \(name)") }
+                for item in applied.summary.created { Terminal.out("created \(item)") }
+                for item in applied.summary.updated { Terminal.out("updated \(item)") }
+                for line in applied.scopeLines { Terminal.out(line) }
             }
         }
     }

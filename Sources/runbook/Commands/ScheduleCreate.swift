@@ -140,9 +140,7 @@ extension RunbookCommand.ScheduleCommand {
                 overlap: overlap,
                 timeoutSeconds: timeout.flatMap(DurationText.parse).map { Int($0.components.seconds) },
                 links: links)
-            problems += schedule.problems()
-            // A schedule starts the published version: a link is checked against it, so a
-            // scheduler started in any folder runs what was checked here.
+            // The service checks the rest (recurrence, policies, links against the published runbooks).
             try await store.withService(create: true) { service in
                 try await save(schedule, problems: problems, service)
             }
@@ -160,18 +158,12 @@ extension RunbookCommand.ScheduleCommand {
             )
         }
 
-        /// Checks each link against the published runbook it starts, then saves the schedule.
+        /// Saves the schedule after the service checks it whole (links against the published
+        /// runbooks); every problem is printed, with how to publish a runbook found in the folder.
         private func save(_ schedule: Schedule, problems: [String], _ service: AutomationService) async throws {
             var problems = problems
-            let links = schedule.links
-            for link in links {
-                do {
-                    problems += ScheduleLinks.problems(
-                        link, runbook: try await service.publishedRunbook(named: link.runbook).runbook)
-                } catch {
-                    problems.append(
-                        "link to '\(link.runbook)': \(Self.unpublished(error, link.runbook, runbooks.library))")
-                }
+            for problem in try await service.problems(of: schedule) {
+                problems.append(problem.unpublishedRunbook.flatMap(publishHint) ?? problem.message)
             }
             guard problems.isEmpty else {
                 for problem in problems { Terminal.error("schedule '\(name)': \(problem)") }
@@ -184,18 +176,13 @@ extension RunbookCommand.ScheduleCommand {
                 throw ExitCode(error.exitCode == 74 ? 74 : 1)
             }
         }
-    }
-}
 
-extension RunbookCommand.ScheduleCommand.Create {
-    /// Why a link's runbook cannot be started, with how to publish it when a file is at hand.
-    static func unpublished(_ error: ServiceError, _ name: String, _ library: RunbookLibrary) -> String {
-        let file = library.path(for: name)
-        guard FileManager.default.fileExists(atPath: file) else { return error.description }
-        if case .notFound = error {
-            return "runbook '\(name)' is not published; publish it first: runbook publish \(file)"
+        /// How to publish a linked runbook whose file is in the runbooks folder.
+        private func publishHint(_ name: String) -> String? {
+            let file = runbooks.library.path(for: name)
+            guard FileManager.default.fileExists(atPath: file) else { return nil }
+            return "link to '\(name)': runbook '\(name)' is not published; publish it first: runbook publish \(file)"
         }
-        return error.description
     }
 }
 

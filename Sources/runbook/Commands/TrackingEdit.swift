@@ -90,6 +90,7 @@ extension RunbookCommand.Tracking {
                 Examples:
                   runbook tracking set linux-conf --enabled false
                   runbook tracking set hosts --path /etc/hosts --upload-content true
+                  runbook tracking set hosts --rename etc-hosts
                   runbook tracking set --services-frequency 10m
                 """))
 
@@ -102,11 +103,16 @@ extension RunbookCommand.Tracking {
         @Option(help: "File items: true or false.") var uploadContent: Bool?
         @Option(help: "Registry items: the new key.") var key: String?
         @Option(help: "The group shown with the item.") var group: String?
+        @Option(help: "A new name for the item.") var rename: String?
         @Option(help: "Windows services collection frequency, 10s to 30m (Azure's range).")
         var servicesFrequency: String?
         @OptionGroup var target: TrackingTarget
 
         func validate() throws {
+            let itemOptions = [enabled, path, pathType, recurse, links, uploadContent, key, group, rename] as [Any?]
+            if name == nil && itemOptions.contains(where: { $0 != nil }) {
+                throw ValidationError("the item options change one item: name it, such as 'runbook tracking set hosts'")
+            }
             if name == nil && servicesFrequency == nil {
                 throw ValidationError("name an item to change, or give --services-frequency")
             }
@@ -117,35 +123,17 @@ extension RunbookCommand.Tracking {
         }
 
         func run() async throws {
-            var request = ConfigurationRequest(
-                account: target.account, servicesFrequency: servicesFrequency.flatMap(DurationText.parse))
-            if let name {
-                let settings = try await target.settings()
-                if var file = settings.files.first(where: { $0.name == name }) {
-                    if key != nil { throw ValidationError("--key applies to registry items; '\(name)' is a file item") }
-                    file.enabled = enabled ?? file.enabled
-                    file.path = path ?? file.path
-                    file.pathType = pathType ?? file.pathType
-                    file.recurse = recurse ?? file.recurse
-                    file.links = links ?? file.links
-                    file.uploadContent = uploadContent ?? file.uploadContent
-                    file.group = group ?? file.group
-                    request.files = [file]
-                } else if var item = settings.registry.first(where: { $0.name == name }) {
-                    if path != nil || pathType != nil || recurse != nil || links != nil || uploadContent != nil {
-                        throw ValidationError("'\(name)' is a registry item; --path and the file options do not apply")
-                    }
-                    item.enabled = enabled ?? item.enabled
-                    item.key = key ?? item.key
-                    item.group = group ?? item.group
-                    request.registry = [item]
-                } else {
-                    let names = settings.files.map(\.name) + settings.registry.map(\.name)
-                    Terminal.error("no tracked item named '\(name)'\(Suggestion.hint(for: name, among: names))")
-                    throw ExitCode(1)
-                }
+            // The fields given change on the settings current when the change is saved, so an
+            // edit saved meanwhile by someone else is kept.
+            let edits = name.map {
+                TrackedItemEdit(
+                    name: $0, rename: rename, enabled: enabled, group: group, path: path, pathType: pathType,
+                    recurse: recurse, links: links, uploadContent: uploadContent, key: key)
             }
-            try await target.apply(request)
+            try await target.apply(
+                ConfigurationRequest(
+                    account: target.account, servicesFrequency: servicesFrequency.flatMap(DurationText.parse),
+                    edits: edits.map { [$0] } ?? []))
         }
     }
 
@@ -165,12 +153,6 @@ extension RunbookCommand.Tracking {
 struct TrackingTarget: ParsableArguments {
     @Option(help: "Automation account (default: the default account).") var account: String?
     @OptionGroup var store: StoreOptions
-
-    func settings() async throws -> TrackingSettings {
-        try await store.withService(create: false) { service in
-            try await Self.settings(account: account, in: service).1.settings
-        }
-    }
 
     /// The account (named, or the default one) and its tracking settings; exit 1 without one.
     static func settings(account: String?, in service: AutomationService) async throws
