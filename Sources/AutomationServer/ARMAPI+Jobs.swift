@@ -16,31 +16,11 @@ extension ARMAPI {
         [
             ARMRoute("PUT", Self.job, "Job_Create", writes: true) { request throws(ServiceError) in
                 let (state, path) = try await account(request)
-                let properties = try request.json()["properties"] ?? .object([])
-                guard let runbook = properties["runbook"]?["name"]?.string else {
-                    throw .invalid("properties.runbook.name is required", target: "properties.runbook.name")
-                }
-                var parameters: [String: String] = [:]
-                if case .object(let pairs) = properties["parameters"] ?? .object([]) {
-                    for (key, value) in pairs {
-                        switch value {
-                        case .string(let text): parameters[key] = text
-                        case .int(let number): parameters[key] = String(number)
-                        case .bool(let flag): parameters[key] = String(flag)
-                        default:
-                            throw .invalid(
-                                "parameter '\(Quoted.clip(key))' must be a string (Azure sends parameters as strings)",
-                                target: "properties.parameters")
-                        }
-                    }
-                } else {
-                    throw .invalid(
-                        "properties.parameters must be an object of strings", target: "properties.parameters")
-                }
+                let body = try request.decode(JobCreateBody.self)
                 _ = state
                 let job = try await service.startJob(
-                    runbook: runbook, parameters: parameters, jobId: request.parameter("jobName"),
-                    runOn: properties["runOn"]?.string, startedBy: request.token.map { "token \($0.name)" },
+                    runbook: body.runbook, parameters: body.parameters, jobId: request.parameter("jobName"),
+                    runOn: body.runOn, startedBy: request.token.map { "token \($0.name)" },
                     submission: submission)
                 return .json(ARMDocuments.job(job, account: path), status: 201)
             },

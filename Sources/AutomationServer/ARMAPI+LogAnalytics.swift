@@ -14,11 +14,13 @@ extension ARMAPI {
                 guard case .object = JSONValue.parse(request.body) ?? .null else {
                     return LogQueryDocuments.badArgument("the request body must be a JSON object with a 'query'")
                 }
-                let body = try request.json()
-                guard let text = body["query"]?.string else {
-                    return LogQueryDocuments.badArgument("the request body has no 'query' string")
+                let body: LogQueryBody
+                do throws(ServiceError) {
+                    body = try request.decode(LogQueryBody.self)
+                } catch {
+                    return LogQueryDocuments.badArgument(error.description)
                 }
-                return await query(request, text: text, timespan: body["timespan"]?.string)
+                return await query(request, text: body.query, timespan: body.timespan)
             },
             ARMRoute("GET", Self.queryPath, "Query_Get", armVersioned: false) { request throws(ServiceError) in
                 guard let text = request.query["query"] else {

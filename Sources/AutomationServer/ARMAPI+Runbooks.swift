@@ -35,14 +35,10 @@ extension ARMAPI {
             },
             ARMRoute("PUT", Self.runbook, "Runbook_CreateOrUpdate", writes: true) { request throws(ServiceError) in
                 let (_, path) = try await account(request)
-                let properties = try request.json()["properties"] ?? .object([])
-                guard let type = properties["runbookType"]?.string else {
-                    throw .invalid("properties.runbookType is required ('Yaml')", target: "properties.runbookType")
-                }
+                let body = try request.decode(RunbookBody.self)
                 let (runbook, created) = try await service.saveRunbook(
-                    name: request.parameter("runbookName"), type: type, description: properties["description"]?.string,
-                    logVerbose: properties["logVerbose"].flatMap(Self.bool),
-                    logProgress: properties["logProgress"].flatMap(Self.bool))
+                    name: request.parameter("runbookName"), type: body.type, description: body.description,
+                    logVerbose: body.logVerbose, logProgress: body.logProgress)
                 return .json(ARMDocuments.runbook(runbook, account: path), status: created ? 201 : 200)
             },
             ARMRoute("DELETE", Self.runbook, "Runbook_Delete", writes: true) { request throws(ServiceError) in
@@ -97,13 +93,5 @@ extension ARMAPI {
                 return .empty(200)
             },
         ]
-    }
-
-    static func bool(_ value: JSONValue) -> Bool? {
-        switch value {
-        case .bool(let flag): flag
-        case .string(let text): Bool(text.lowercased())
-        default: nil
-        }
     }
 }

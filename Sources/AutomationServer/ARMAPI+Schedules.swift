@@ -12,7 +12,7 @@ extension ARMAPI {
         [
             ARMRoute("PUT", Self.schedule, "Schedule_CreateOrUpdate", writes: true) { request throws(ServiceError) in
                 let (_, path) = try await account(request)
-                let schedule = try Self.schedule(request.parameter("scheduleName"), try request.json())
+                let schedule = try request.decode(ScheduleBody.self).schedule(named: request.parameter("scheduleName"))
                 let created = try await service.saveSchedule(schedule)
                 let stored = try await service.schedule(named: schedule.name)
                 return .json(
@@ -21,13 +21,9 @@ extension ARMAPI {
             },
             ARMRoute("PATCH", Self.schedule, "Schedule_Update", writes: true) { request throws(ServiceError) in
                 let (_, path) = try await account(request)
-                let body = try request.json()
                 let name = request.parameter("scheduleName")
-                if let enabled = body["properties"]?["isEnabled"] {
-                    guard let flag = Self.bool(enabled) else {
-                        throw .invalid("properties.isEnabled is true or false", target: "properties.isEnabled")
-                    }
-                    try await service.setScheduleEnabled(name, flag)
+                if let enabled = try request.decode(ScheduleUpdateBody.self).isEnabled {
+                    try await service.setScheduleEnabled(name, enabled)
                 }
                 let stored = try await service.schedule(named: name)
                 return .json(
@@ -60,30 +56,10 @@ extension ARMAPI {
         [
             ARMRoute("PUT", Self.jobSchedule, "JobSchedule_Create", writes: true) { request throws(ServiceError) in
                 let (_, path) = try await account(request)
-                let properties = try request.json()["properties"] ?? .object([])
-                guard let schedule = properties["schedule"]?["name"]?.string else {
-                    throw .invalid("properties.schedule.name is required", target: "properties.schedule.name")
-                }
-                guard let runbook = properties["runbook"]?["name"]?.string else {
-                    throw .invalid("properties.runbook.name is required", target: "properties.runbook.name")
-                }
-                if let runOn = properties["runOn"]?.string, !runOn.isEmpty {
-                    throw .invalid(
-                        "runOn '\(Quoted.clip(runOn))': hybrid worker groups are not supported",
-                        target: "properties.runOn")
-                }
-                var parameters: [String: String] = [:]
-                if case .object(let pairs) = properties["parameters"] ?? .object([]) {
-                    for (key, value) in pairs {
-                        guard let text = value.string else {
-                            throw .invalid(
-                                "parameter '\(Quoted.clip(key))' must be a string", target: "properties.parameters")
-                        }
-                        parameters[key] = text
-                    }
-                }
+                let body = try request.decode(JobScheduleBody.self)
                 let link = try await service.createJobSchedule(
-                    id: request.parameter("jobScheduleId"), schedule: schedule, runbook: runbook, parameters: parameters
+                    id: request.parameter("jobScheduleId"), schedule: body.schedule, runbook: body.runbook,
+                    parameters: body.parameters
                 )
                 return .json(ARMDocuments.jobSchedule(link, account: path), status: 201)
             },
@@ -114,93 +90,5 @@ extension ARMAPI {
                 return .empty(200)
             },
         ]
-    }
-
-    /// Azure's schedule body as a schedule: frequency, interval (number or string), start,
-    /// expiry, time zone and advancedSchedule (weekDays, monthDays, monthlyOccurrences).
-    static func schedule(_ name: String, _ body: JSONValue) throws(ServiceError) -> Schedule {
-        guard let properties = body["properties"] else {
-            throw .invalid("properties is required", target: "properties")
-        }
-        guard let frequencyText = properties["frequency"]?.string,
-            let frequency = ScheduleFrequency(caseInsensitive: frequencyText), frequency != .cron
-        else {
-            throw .invalid(
-                "properties.frequency is one of OneTime, Day, Hour, Week, Month, Minute", target: "properties.frequency"
-            )
-        }
-        var interval = 1
-        switch properties["interval"] {
-        case .int(let number): interval = number
-        case .string(let text):
-            guard let number = Int(text) else {
-                throw .invalid(
-                    "properties.interval '\(Quoted.clip(text))' is not a whole number", target: "properties.interval")
-            }
-            interval = number
-        case .number(let number):
-            guard let exact = Int(exactly: number) else {
-                throw .invalid("properties.interval is not a whole number", target: "properties.interval")
-            }
-            interval = exact
-        case nil, .null: interval = 1
-        default: throw .invalid("properties.interval is a number", target: "properties.interval")
-        }
-        guard let startText = properties["startTime"]?.string, let start = AzureTime.parse(startText) else {
-            throw .invalid("properties.startTime is required, an ISO 8601 time", target: "properties.startTime")
-        }
-        var expiry: Date?
-        if let text = properties["expiryTime"]?.string {
-            guard let parsed = AzureTime.parse(text) else {
-                throw .invalid(
-                    "properties.expiryTime '\(Quoted.clip(text))' is not an ISO 8601 time",
-                    target: "properties.expiryTime")
-            }
-            // Azure's "never": 9999-12-31T23:59:59.9999999.
-            expiry = parsed.timeIntervalSince1970 >= 253_402_300_000 ? nil : parsed
-        }
-        let zone = properties["timeZone"]?.string ?? "UTC"
-        let advanced = properties["advancedSchedule"] ?? .null
-        var weekDays: [Weekday] = []
-        if case .array(let items) = advanced["weekDays"] ?? .array([]) {
-            for item in items {
-                guard let text = item.string, let day = Weekday(name: text) else {
-                    throw .invalid(
-                        "advancedSchedule.weekDays holds a day that is not Monday to Sunday",
-                        target: "properties.advancedSchedule.weekDays")
-                }
-                weekDays.append(day)
-            }
-        }
-        var monthDays: [Int] = []
-        if case .array(let items) = advanced["monthDays"] ?? .array([]) {
-            for item in items {
-                guard case .int(let day) = item else {
-                    throw .invalid(
-                        "advancedSchedule.monthDays holds numbers (1 to 31, -1 for the last day)",
-                        target: "properties.advancedSchedule.monthDays")
-                }
-                monthDays.append(day)
-            }
-        }
-        var occurrences: [MonthlyOccurrence] = []
-        if case .array(let items) = advanced["monthlyOccurrences"] ?? .array([]) {
-            for item in items {
-                guard case .int(let occurrence) = item["occurrence"] ?? .null, let text = item["day"]?.string,
-                    let day = Weekday(name: text)
-                else {
-                    throw .invalid(
-                        "advancedSchedule.monthlyOccurrences holds {occurrence: 1..5 or -1, day: Monday..Sunday}",
-                        target: "properties.advancedSchedule.monthlyOccurrences")
-                }
-                occurrences.append(MonthlyOccurrence(occurrence: occurrence, day: day))
-            }
-        }
-        let recurrence = Recurrence(
-            frequency: frequency, interval: interval, startTime: start, expiryTime: expiry, timeZone: zone,
-            weekDays: weekDays, monthDays: monthDays, occurrences: occurrences)
-        return Schedule(
-            name: name, description: properties["description"]?.string ?? "", recurrence: recurrence,
-            enabled: properties["isEnabled"].flatMap(bool) ?? true)
     }
 }

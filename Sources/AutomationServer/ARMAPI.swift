@@ -50,10 +50,7 @@ public struct ARMAPI: Sendable {
             },
             ARMRoute("PUT", Self.account, "AutomationAccount_CreateOrUpdate", writes: true) {
                 request throws(ServiceError) in
-                let body = try request.json()
-                guard let location = body["location"]?.string else {
-                    throw .invalid("'location' is required: the Azure region of the account", target: "location")
-                }
+                let location = try request.decode(AccountBody.self).location
                 let (state, created) = try await service.createAccount(
                     subscription: request.parameter("subscriptionId"),
                     resourceGroup: request.parameter("resourceGroupName"),
