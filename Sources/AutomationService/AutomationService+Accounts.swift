@@ -7,7 +7,7 @@ extension AutomationService {
     public func accounts() async throws(ServiceError) -> [AccountState] {
         if let cached = cache.accounts(now: now()) { return cached }
         do {
-            let accounts = try await stores.accounts()
+            let accounts = try await accountStore.accounts()
             cache.store(accounts: accounts, now: now())
             return accounts
         } catch {
@@ -63,7 +63,7 @@ extension AutomationService {
         let workspace = Workspace(
             name: name + "-logs", subscription: subscription, resourceGroup: resourceGroup, region: workspaceRegion)
         do {
-            try await stores.createAccount(account, workspace: workspace, makeDefault: false, at: now())
+            try await accountStore.createAccount(account, workspace: workspace, makeDefault: false, at: now())
         } catch {
             throw Self.storeError(error)
         }
@@ -76,22 +76,22 @@ extension AutomationService {
 extension AutomationService {
     /// The named account, or the default one when `name` is nil; nil when there is none.
     public func account(namedOrDefault name: String?) async throws(ServiceError) -> AccountState? {
-        try await storeCall { try await stores.account(namedOrDefault: name) }
+        try await storeCall { try await accountStore.account(namedOrDefault: name) }
     }
 
     public func defaultAccount() async throws(ServiceError) -> AccountState? {
-        try await storeCall { try await stores.defaultAccount() }
+        try await storeCall { try await accountStore.defaultAccount() }
     }
 
     /// Adds an account linked to its workspace (Azure's region pairs checked by the store).
     public func addAccount(_ account: Account, workspace: Workspace, makeDefault: Bool) async throws(ServiceError) {
         try await storeCall {
-            try await stores.createAccount(account, workspace: workspace, makeDefault: makeDefault, at: now())
+            try await accountStore.createAccount(account, workspace: workspace, makeDefault: makeDefault, at: now())
         }
     }
 
     public func setDefaultAccount(_ name: String) async throws(ServiceError) {
-        try await storeCall { try await stores.setDefaultAccount(name) }
+        try await storeCall { try await accountStore.setDefaultAccount(name) }
     }
 
     /// Sets the limits profile of the named (or default) account; returns its name and the
@@ -99,6 +99,6 @@ extension AutomationService {
     public func setProfile(_ profile: LimitsProfile, account name: String?) async throws(ServiceError) -> (
         account: String, previous: LimitsProfile?
     ) {
-        try await storeCall { try await stores.setProfile(profile, account: name) }
+        try await storeCall { try await accountStore.setProfile(profile, account: name) }
     }
 }

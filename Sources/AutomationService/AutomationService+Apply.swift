@@ -51,7 +51,7 @@ extension AutomationService {
         let published = await publishUnpublished(from: runbooks).map(\.runbook.name)
         let summary: ApplySummary
         do {
-            summary = try await stores.apply(file, at: now())
+            summary = try await fileStore.apply(file, at: now())
         } catch {
             let failure = Self.storeError(error)
             if case .storeUnreachable = failure { throw failure }

@@ -15,7 +15,7 @@ extension AutomationService {
         library: RunbookLibrary, poll: Double, concurrency: Int, grace: Double, retention: Duration?,
         logger: Logger, inbox: JobInbox? = nil, node: NodeSettings? = nil, nodeRegistered: Bool = false
     ) throws(ServiceError) -> (tick: SchedulerTick, services: [ServiceGroupConfiguration.ServiceConfiguration]) {
-        let store = try self.store
+        let store = try embeddedStore
         let runner = JobRunner(
             store: store, logger: logger, stopPoll: .milliseconds(250),
             interruption: "the scheduler was shut down and its \(grace)s grace period ran out")
@@ -45,7 +45,7 @@ extension AutomationService {
     /// id another live process holds is `StoreError.nodeInUse`); pass `nodeRegistered: true`
     /// to `daemonServices` then.
     public func registerNode(_ settings: NodeSettings, logger: Logger) async throws -> Bool {
-        try await NodeService.register(AsyncAutomationStore(try store), settings, logger)
+        try await NodeService.register(AsyncAutomationStore(try embeddedStore), settings, logger)
     }
 
     /// History retention over `store` (none when `retention` is nil: all history is kept).

@@ -25,6 +25,6 @@ extension AutomationService {
     }
 
     private func foregroundRunner(logger: Logger) throws(ServiceError) -> JobRunner {
-        JobRunner(store: try store, now: now, logger: logger, stopPoll: .milliseconds(250))
+        JobRunner(store: try embeddedStore, now: now, logger: logger, stopPoll: .milliseconds(250))
     }
 }

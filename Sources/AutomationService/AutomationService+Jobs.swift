@@ -28,19 +28,19 @@ extension AutomationService {
             throw .invalid(error.problems.joined(separator: "; "), target: "properties.parameters")
         }
         let id = jobId.lowercased()
-        let account = try? await stores.defaultAccount()?.account.name
+        let account = try? await jobStore.defaultAccount()?.account.name
         let job = JobRunner.newJob(
             prepared, id: id, reason: .manual, startedBy: startedBy, accountName: account, at: now())
         do {
-            if try await stores.job(exactly: id) != nil {
+            if try await jobStore.job(exactly: id) != nil {
                 throw ServiceError.conflict("a job named '\(id)' already exists; job names are unique")
             }
-            try await stores.createJob(job)
+            try await jobStore.createJob(job)
         } catch let error as ServiceError {
             throw error
         } catch {
             // Two creates of one name at once: the second loses on the primary key.
-            if (try? await stores.job(exactly: id)) != nil {
+            if (try? await jobStore.job(exactly: id)) != nil {
                 throw .conflict("a job named '\(id)' already exists; job names are unique")
             }
             throw Self.storeError(error)
@@ -52,7 +52,7 @@ extension AutomationService {
     public func job(id: String) async throws(ServiceError) -> Job {
         let found: Job?
         do {
-            found = try await stores.job(exactly: id.lowercased())
+            found = try await jobStore.job(exactly: id.lowercased())
         } catch {
             throw Self.storeError(error)
         }
@@ -62,7 +62,7 @@ extension AutomationService {
 
     public func jobs(_ query: JobQuery) async throws(ServiceError) -> [Job] {
         do {
-            return try await stores.jobPage(query)
+            return try await jobStore.jobPage(query)
         } catch {
             throw Self.storeError(error)
         }
@@ -71,7 +71,7 @@ extension AutomationService {
     public func streams(job id: String, kind: StreamKind? = nil) async throws(ServiceError) -> [StreamRecord] {
         let job = try await job(id: id)
         do {
-            return try await stores.streams(job: job.id, kind: kind)
+            return try await jobStore.streams(job: job.id, kind: kind)
         } catch {
             throw Self.storeError(error)
         }
@@ -87,7 +87,7 @@ extension AutomationService {
     /// says what happened; a front end words it (`refusal` is the API's and the portal's).
     public func stopJob(id: String, by requester: JobRequester) async throws(ServiceError) -> JobStopOutcome {
         let job = try await job(id: id)
-        let outcome = try await storeCall { try await stores.requestStop(job: job.id, at: now(), by: requester) }
+        let outcome = try await storeCall { try await jobStore.requestStop(job: job.id, at: now(), by: requester) }
         if case .notFound = outcome { throw .notFound(kind: "job", name: id, hint: "") }
         return outcome
     }
@@ -96,7 +96,7 @@ extension AutomationService {
     /// `requester`.
     public func suspendJob(id: String, by requester: JobRequester) async throws(ServiceError) -> JobSuspendOutcome {
         let job = try await job(id: id)
-        let outcome = try await storeCall { try await stores.requestSuspend(job: job.id, at: now(), by: requester) }
+        let outcome = try await storeCall { try await jobStore.requestSuspend(job: job.id, at: now(), by: requester) }
         if case .notFound = outcome { throw .notFound(kind: "job", name: id, hint: "") }
         return outcome
     }
@@ -105,7 +105,7 @@ extension AutomationService {
     /// a job that is not Suspended is a conflict. Returns the job as queued.
     public func resumeJob(id: String) async throws(ServiceError) -> Job {
         let job = try await job(id: id)
-        let outcome = try await storeCall { try await stores.queueResume(job: job.id, at: now()) }
+        let outcome = try await storeCall { try await jobStore.queueResume(job: job.id, at: now()) }
         switch outcome {
         case .queued(let queued): return queued
         case .notSuspended(let status):

@@ -6,25 +6,25 @@ import Foundation
 /// On either store.
 extension AutomationService {
     public func machines() async throws(ServiceError) -> [MachineState] {
-        try await storeCall { try await stores.machines() }
+        try await storeCall { try await machineStore.machines() }
     }
 
     public func machine(named name: String) async throws(ServiceError) -> MachineState? {
-        try await storeCall { try await stores.machine(named: name) }
+        try await storeCall { try await machineStore.machine(named: name) }
     }
 
     public func machineNames() async throws(ServiceError) -> [String] {
-        try await storeCall { try await stores.machineNames() }
+        try await storeCall { try await machineStore.machineNames() }
     }
 
     /// Registers a machine; with `replace`, one of the same name is updated (its tracking kept).
     public func registerMachine(_ machine: Machine, replace: Bool) async throws(ServiceError) {
-        try await storeCall { try await stores.registerMachine(machine, replace: replace, at: now()) }
+        try await storeCall { try await machineStore.registerMachine(machine, replace: replace, at: now()) }
     }
 
     /// False when no machine has that name.
     public func removeMachine(named name: String) async throws(ServiceError) -> Bool {
-        try await storeCall { try await stores.removeMachine(named: name) }
+        try await storeCall { try await machineStore.removeMachine(named: name) }
     }
 
     /// Enables the solutions whose future scope covers the machine; one line per change.

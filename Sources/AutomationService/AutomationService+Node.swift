@@ -171,8 +171,8 @@ extension AutomationService {
     public func queueJob(_ prepared: PreparedJob) async throws(ServiceError) -> Job {
         let job = JobRunner.newJob(
             prepared, id: UUID().uuidString.lowercased(), reason: .manual, startedBy: nil,
-            accountName: try await storeCall { try await stores.defaultAccount()?.account.name }, at: now())
-        try await storeCall { try await stores.createJob(job) }
+            accountName: try await storeCall { try await jobStore.defaultAccount()?.account.name }, at: now())
+        try await storeCall { try await jobStore.createJob(job) }
         return job
     }
 

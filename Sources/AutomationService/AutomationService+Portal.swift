@@ -7,11 +7,11 @@ import Foundation
 /// of changes with their counts over time, one change, and enabling tracking on ticked machines.
 extension AutomationService {
     public func changePage(_ query: ChangePageQuery) async throws(ServiceError) -> [ChangeRow] {
-        try await storeCall { try await stores.changePage(query) }
+        try await storeCall { try await pageStore.changePage(query) }
     }
 
     public func change(id: Int64) async throws(ServiceError) -> ChangeRow {
-        guard let found = try await storeCall({ try await stores.change(id: id) }) else {
+        guard let found = try await storeCall({ try await pageStore.change(id: id) }) else {
             throw .notFound(kind: "change", name: String(id), hint: "")
         }
         return found
@@ -22,18 +22,18 @@ extension AutomationService {
         async throws(ServiceError) -> [ChangeCount]
     {
         try await storeCall {
-            try await stores.changeCounts(query, from: from, to: to, bucketSeconds: bucketSeconds)
+            try await pageStore.changeCounts(query, from: from, to: to, bucketSeconds: bucketSeconds)
         }
     }
 
     /// The number of changes in each slot (a type and a time range), one per slot.
     public func changeCounts(_ slots: [ChangeSlot]) async throws(ServiceError) -> [Int] {
-        try await storeCall { try await stores.changeCounts(slots) }
+        try await storeCall { try await pageStore.changeCounts(slots) }
     }
 
     /// The oldest and newest time of the changes the query's filters select.
     public func changeSpan(_ query: ChangePageQuery) async throws(ServiceError) -> (Date, Date)? {
-        try await storeCall { try await stores.changeSpan(query) }.map { ($0.first, $0.last) }
+        try await storeCall { try await pageStore.changeSpan(query) }.map { ($0.first, $0.last) }
     }
 
     /// A page of the machine list, filtered to a subscription and location when given.
@@ -41,7 +41,8 @@ extension AutomationService {
         async throws(ServiceError) -> (rows: [MachineListRow], matching: Int, total: Int)
     {
         let page = try await storeCall {
-            try await stores.machineList(subscription: subscription, location: location, offset: offset, limit: limit)
+            try await pageStore.machineList(
+                subscription: subscription, location: location, offset: offset, limit: limit)
         }
         return (page.rows, page.matching, page.total)
     }

@@ -58,16 +58,17 @@ extension AutomationService {
     {
         let name = loaded.runbook.name
         do {
-            if let existing = try await stores.runbookResource(named: name),
+            if let existing = try await runbookStore.runbookResource(named: name),
                 existing.published?.digest == loaded.digest, existing.draft == nil
             {
                 return Published(runbook: existing, changed: false)
             }
-            _ = try await stores.saveRunbook(
+            _ = try await runbookStore.saveRunbook(
                 name: name, type: "Yaml", description: loaded.runbook.description,
                 logVerbose: loaded.runbook.logVerbose, logProgress: loaded.runbook.logProgress, at: now())
-            _ = try await stores.saveDraft(runbook: name, content: loaded.content, digest: loaded.digest, at: now())
-            guard let stored = try await stores.publishDraft(runbook: name, from: source, at: now()) else {
+            _ = try await runbookStore.saveDraft(
+                runbook: name, content: loaded.content, digest: loaded.digest, at: now())
+            guard let stored = try await runbookStore.publishDraft(runbook: name, from: source, at: now()) else {
                 throw ServiceError.notFound(kind: "runbook", name: name, hint: " (deleted while it was published)")
             }
             return Published(runbook: stored, changed: true)
@@ -116,7 +117,7 @@ extension AutomationService {
     public func publishUnpublished(from library: RunbookLibrary) async -> [Published] {
         var published: [Published] = []
         for (name, load) in Self.defaultRunbooks(library) {
-            guard (try? await stores.runbookResource(named: name))?.flatMap(\.published) == nil,
+            guard (try? await runbookStore.runbookResource(named: name))?.flatMap(\.published) == nil,
                 let loaded = load(),
                 let item = try? await publish(loaded, from: loaded.path)
             else { continue }
@@ -128,12 +129,12 @@ extension AutomationService {
     public func runbook(named name: String) async throws(ServiceError) -> RunbookResource {
         let found: RunbookResource?
         do {
-            found = try await stores.runbookResource(named: name)
+            found = try await runbookStore.runbookResource(named: name)
         } catch {
             throw Self.storeError(error)
         }
         guard let found else {
-            let names = (try? await stores.runbookNames()) ?? []
+            let names = (try? await runbookStore.runbookNames()) ?? []
             throw .notFound(kind: "runbook", name: name, hint: Suggestion.hint(for: name, among: names))
         }
         return found
@@ -146,7 +147,7 @@ extension AutomationService {
 
     public func runbooks(after: String? = nil, limit: Int = 1000) async throws(ServiceError) -> [RunbookResource] {
         do {
-            return try await stores.runbookResources(after: after, limit: limit)
+            return try await runbookStore.runbookResources(after: after, limit: limit)
         } catch {
             throw Self.storeError(error)
         }
@@ -155,7 +156,7 @@ extension AutomationService {
     public func deleteRunbook(named name: String) async throws(ServiceError) {
         let deleted: Bool
         do {
-            deleted = try await stores.deleteRunbook(named: name)
+            deleted = try await runbookStore.deleteRunbook(named: name)
         } catch {
             throw Self.storeError(error)
         }
@@ -217,7 +218,7 @@ extension AutomationService {
                     + " (YAML runbooks, see docs/RUNBOOKS.md)", target: "properties.runbookType")
         }
         do {
-            let (runbook, outcome) = try await stores.saveRunbook(
+            let (runbook, outcome) = try await runbookStore.saveRunbook(
                 name: name, type: supported, description: description, logVerbose: logVerbose,
                 logProgress: logProgress, at: now())
             return (runbook, outcome == .created)
@@ -240,7 +241,7 @@ extension AutomationService {
                 target: "content", diagnostics: [])
         }
         do {
-            _ = try await stores.saveDraft(
+            _ = try await runbookStore.saveDraft(
                 runbook: name, content: content, digest: ContentDigest.sha256Hex(bytes), at: now())
         } catch {
             throw Self.storeError(error)
@@ -250,7 +251,7 @@ extension AutomationService {
     public func publishDraft(runbook name: String) async throws(ServiceError) -> RunbookResource {
         _ = try await runbook(named: name)
         do {
-            guard let published = try await stores.publishDraft(runbook: name, from: "api", at: now()) else {
+            guard let published = try await runbookStore.publishDraft(runbook: name, from: "api", at: now()) else {
                 throw ServiceError.notFound(kind: "runbook", name: name, hint: "")
             }
             return published

@@ -8,7 +8,7 @@ import Foundation
 extension AutomationService {
     public func schedules() async throws(ServiceError) -> [Schedule] {
         do {
-            return try await stores.schedules()
+            return try await scheduleStore.schedules()
         } catch {
             throw Self.storeError(error)
         }
@@ -17,7 +17,7 @@ extension AutomationService {
     public func schedule(named name: String) async throws(ServiceError) -> Schedule {
         let found: Schedule?
         do {
-            found = try await stores.schedule(named: name)
+            found = try await scheduleStore.schedule(named: name)
         } catch {
             throw Self.storeError(error)
         }
@@ -51,7 +51,7 @@ extension AutomationService {
         let existing = try? await self.schedule(named: schedule.name)
         if let existing { schedule.links = existing.links }
         do {
-            try await stores.saveSchedule(schedule, replace: existing != nil, at: now())
+            try await scheduleStore.saveSchedule(schedule, replace: existing != nil, at: now())
         } catch StoreError.alreadyExists where existing == nil {
             return .lostRace
         } catch {
@@ -62,11 +62,11 @@ extension AutomationService {
 
     /// The schedule of this name, or nil (a front end that words its own not-found).
     public func findSchedule(named name: String) async throws(ServiceError) -> Schedule? {
-        try await storeCall { try await stores.schedule(named: name) }
+        try await storeCall { try await scheduleStore.schedule(named: name) }
     }
 
     public func scheduleNames() async throws(ServiceError) -> [String] {
-        try await storeCall { try await stores.scheduleNames() }
+        try await storeCall { try await scheduleStore.scheduleNames() }
     }
 
     /// One thing wrong with a schedule to create. `unpublishedRunbook` names the runbook of a
@@ -121,27 +121,27 @@ extension AutomationService {
         guard problems.isEmpty else {
             throw .invalid(problems.map(\.message).joined(separator: "; "), target: "schedule")
         }
-        try await storeCall { try await stores.saveSchedule(schedule, replace: replace, at: now()) }
+        try await storeCall { try await scheduleStore.saveSchedule(schedule, replace: replace, at: now()) }
     }
 
     /// Enables or disables a schedule, even one whose stored definition cannot be read; no such
     /// schedule is `notFound` with a suggestion.
     public func setScheduleEnabled(_ name: String, _ enabled: Bool) async throws(ServiceError) {
-        guard try await storeCall({ try await stores.setScheduleEnabled(name, enabled, at: now()) }) else {
+        guard try await storeCall({ try await scheduleStore.setScheduleEnabled(name, enabled, at: now()) }) else {
             throw await scheduleNotFound(name)
         }
     }
 
     /// Deletes a schedule (its past jobs stay), even one whose stored definition cannot be read.
     public func deleteSchedule(named name: String) async throws(ServiceError) {
-        guard try await storeCall({ try await stores.deleteSchedule(named: name) }) else {
+        guard try await storeCall({ try await scheduleStore.deleteSchedule(named: name) }) else {
             throw await scheduleNotFound(name)
         }
     }
 
     /// No schedule named `name`, with the nearest names as a hint.
     func scheduleNotFound(_ name: String) async -> ServiceError {
-        let names = (try? await stores.scheduleNames()) ?? []
+        let names = (try? await scheduleStore.scheduleNames()) ?? []
         return .notFound(kind: "schedule", name: name, hint: Suggestion.hint(for: name, among: names))
     }
 
@@ -203,7 +203,7 @@ extension AutomationService {
 
     private func replace(_ schedule: Schedule) async throws(ServiceError) {
         do {
-            try await stores.saveSchedule(schedule, replace: true, at: now())
+            try await scheduleStore.saveSchedule(schedule, replace: true, at: now())
         } catch {
             throw Self.storeError(error)
         }

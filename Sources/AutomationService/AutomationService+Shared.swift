@@ -20,8 +20,8 @@ extension AutomationService {
     /// nodes starting together create it once.
     public func ensureSharedAccount(_ account: Account, workspace: Workspace) async throws(ServiceError) -> Bool {
         do {
-            guard try await stores.accounts().isEmpty else { return false }
-            try await stores.createAccount(account, workspace: workspace, makeDefault: true, at: now())
+            guard try await accountStore.accounts().isEmpty else { return false }
+            try await accountStore.createAccount(account, workspace: workspace, makeDefault: true, at: now())
             return true
         } catch StoreError.alreadyExists {
             return false

@@ -25,7 +25,7 @@ extension AutomationService {
     /// Ends (or suspends) the jobs whose process died, each with the reason; returns them. Called
     /// as a command starts: a job owned by this very process id is an earlier process's.
     public func recoverOrphanedJobs() throws(ServiceError) -> [RecoveredJob] {
-        try storeCall { try store.recoverOrphanedJobs(at: now(), atStart: true) }
+        try storeCall { try store.recoverOrphanedJobs(at: now(), host: JobOwner.current.host, atStart: true) }
     }
 
     /// Creates the default account and workspace when the store has no account yet, with the

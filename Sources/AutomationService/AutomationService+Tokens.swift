@@ -29,7 +29,7 @@ extension AutomationService {
         let (id, secret) = ApiToken.generate()
         let token = TokenInfo(id: id, name: name, role: role, createdAt: now, expiresAt: expiresAt)
         do {
-            try await stores.createToken(token, secretHash: ApiToken.hash(secret: secret))
+            try await tokenStore.createToken(token, secretHash: ApiToken.hash(secret: secret))
         } catch {
             throw Self.storeError(error)
         }
@@ -53,7 +53,7 @@ extension AutomationService {
     /// Every token by name (never a secret: the store has none).
     public func tokens() async throws(ServiceError) -> [TokenInfo] {
         do {
-            return try await stores.tokens()
+            return try await tokenStore.tokens()
         } catch {
             throw Self.storeError(error)
         }
@@ -63,12 +63,12 @@ extension AutomationService {
     public func revokeToken(named name: String) async throws(ServiceError) {
         let revoked: Bool
         do {
-            revoked = try await stores.revokeToken(named: name, at: now())
+            revoked = try await tokenStore.revokeToken(named: name, at: now())
         } catch {
             throw Self.storeError(error)
         }
         guard revoked else {
-            let names = ((try? await stores.tokens()) ?? []).map(\.name)
+            let names = ((try? await tokenStore.tokens()) ?? []).map(\.name)
             throw .notFound(kind: "token", name: name, hint: Suggestion.hint(for: name, among: names))
         }
         cache.clear()
@@ -95,7 +95,7 @@ extension AutomationService {
             credential = cached
         } else {
             do {
-                credential = try await stores.tokenCredential(id: id)
+                credential = try await tokenStore.tokenCredential(id: id)
             } catch {
                 // A store that cannot be reached says nothing about the token: try again later (503).
                 let failure = Self.storeError(error)
@@ -125,7 +125,7 @@ extension AutomationService {
         if token.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.tokenUseInterval }) ?? true {
             // A failed write must not fail a request that is otherwise allowed.
             let since = now.addingTimeInterval(-Self.tokenUseInterval)
-            if (try? await stores.markTokenUsed(id: token.id, at: now, unlessUsedAfter: since)) == true {
+            if (try? await tokenStore.markTokenUsed(id: token.id, at: now, unlessUsedAfter: since)) == true {
                 token.lastUsedAt = now
             }
         }

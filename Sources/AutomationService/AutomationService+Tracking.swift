@@ -7,7 +7,7 @@ import Foundation
 extension AutomationService {
     /// The account's settings with their version and when they last changed (nil: Azure's initial ones).
     public func trackingSettings(account: String) async throws(ServiceError) -> TrackingSettingsVersion {
-        try await storeCall { try await stores.trackingSettings(account: account) }
+        try await storeCall { try await trackingStore.trackingSettings(account: account) }
     }
 
     /// Applies a change of tracked items through the configure-tracking rules; false (with
@@ -18,11 +18,11 @@ extension AutomationService {
 
     /// `ConfigurationChange` rows, newest first.
     public func changes(_ filter: ChangeFilter) async throws(ServiceError) -> [ChangeRow] {
-        try await storeCall { try await stores.changes(filter) }
+        try await storeCall { try await trackingStore.changes(filter) }
     }
 
     /// `ConfigurationData` rows from each machine's latest scan.
     public func inventory(machine: String?, type: ConfigType?) async throws(ServiceError) -> [InventoryRow] {
-        try await storeCall { try await stores.inventory(machine: machine, type: type) }
+        try await storeCall { try await trackingStore.inventory(machine: machine, type: type) }
     }
 }

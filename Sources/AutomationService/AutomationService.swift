@@ -52,8 +52,26 @@ public struct AutomationService: Sendable {
         self.now = now
     }
 
-    /// The embedded store, for the use cases only it serves so far.
-    public var store: AutomationStore {
+    // Each file of use cases reaches the store through the views below, each the narrow
+    // protocols of one concern; the union `stores` is for wiring (the runner, copy, defaults).
+    var accountStore: any AccountStoring & AccountSettingStoring { stores }
+    var jobStore: any JobStoring & AccountStoring { stores }
+    var historyStore: any JobHistoryReading & JobPurging & JobStoring { stores }
+    var runbookStore: any RunbookStoring { stores }
+    var scheduleStore: any ScheduleStoring { stores }
+    var tokenStore: any TokenStoring { stores }
+    var machineStore: any MachineStoring { stores }
+    var trackingStore: any ChangeTrackingStoring & AccountStoring { stores }
+    var pageStore: any ChangePageReading { stores }
+    var fileStore: any AutomationFileApplying { stores }
+
+    /// What only the embedded store does, for the use cases that need it.
+    var store: any EmbeddedStoreOperations {
+        get throws(ServiceError) { try embeddedStore }
+    }
+
+    /// The SQLite store itself, for wiring the runner, the scheduler and the node.
+    var embeddedStore: AutomationStore {
         get throws(ServiceError) {
             guard let embedded else { throw .unavailable(Self.embeddedOnly) }
             return embedded
