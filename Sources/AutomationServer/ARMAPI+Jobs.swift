@@ -132,7 +132,7 @@ extension ARMAPI {
         case "properties/status":
             guard JobStatus(rawValue: clause.value) != nil else {
                 throw .invalid(
-                    "$filter: unknown job status '\(Quoted.clip(clause.value))'; one of "
+                    "$filter: unknown job status \(Quoted.clip(clause.value)); one of "
                         + JobStatus.allCases.map(\.rawValue).joined(separator: ", "), target: "$filter")
             }
             field = .status
@@ -163,7 +163,7 @@ extension ARMAPI {
                 if clause.value != "Any" {
                     guard StreamKind(rawValue: clause.value) != nil else {
                         throw .invalid(
-                            "$filter: unknown stream type '\(Quoted.clip(clause.value))'; one of Any, "
+                            "$filter: unknown stream type \(Quoted.clip(clause.value)); one of Any, "
                                 + StreamKind.allCases.map(\.rawValue).joined(separator: ", "), target: "$filter")
                     }
                     let equal = record.stream.rawValue == clause.value

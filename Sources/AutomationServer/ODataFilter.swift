@@ -27,19 +27,19 @@ struct ODataFilter {
             let value = try takeValue(&rest)
             guard let isTime = fields[field] else {
                 throw .invalid(
-                    "$filter: unknown field '\(Quoted.clip(field))'; filterable: "
+                    "$filter: unknown field \(Quoted.clip(field)); filterable: "
                         + fields.keys.sorted().joined(separator: ", "), target: "$filter")
             }
             guard operators.contains(op) else {
                 throw .invalid(
-                    "$filter: unknown operator '\(Quoted.clip(op))' after \(field); use eq, ne, ge, gt, le or lt",
+                    "$filter: unknown operator \(Quoted.clip(op)) after \(field); use eq, ne, ge, gt, le or lt",
                     target: "$filter")
             }
             var date: Date?
             if isTime {
                 guard let parsed = AzureTime.parse(value.trimmingCharacters(in: CharacterSet(charactersIn: "'"))) else {
                     throw .invalid(
-                        "$filter: \(field) takes an ISO 8601 time, not '\(Quoted.clip(value))'", target: "$filter")
+                        "$filter: \(field) takes an ISO 8601 time, not \(Quoted.clip(value))", target: "$filter")
                 }
                 date = parsed
             } else {
@@ -55,7 +55,7 @@ struct ODataFilter {
             if joiner.isEmpty { break }
             guard joiner.lowercased() == "and" else {
                 throw .invalid(
-                    "$filter: clauses are joined with 'and', found '\(Quoted.clip(joiner))'", target: "$filter")
+                    "$filter: clauses are joined with 'and', found \(Quoted.clip(joiner))", target: "$filter")
             }
             guard !rest.isEmpty else { throw .invalid("$filter ends after 'and'", target: "$filter") }
         }

@@ -49,7 +49,7 @@ extension AutomationService {
         if let problem = ResourceName.problem(name, kind: "account") { throw .invalid(problem, target: "name") }
         guard let region = Region(location) else {
             throw .invalid(
-                "unknown Azure region '\(Quoted.clip(location))'\(Region.hint(for: location))", target: "location")
+                "unknown Azure region \(Quoted.clip(location))\(Region.hint(for: location))", target: "location")
         }
         guard let workspaceRegion = region.workspacePartners.first else {
             let allowed = Region.workspaceToAccount.map(\.account)

@@ -200,7 +200,7 @@ extension AutomationService {
         guard let first = name.unicodeScalars.first, ("a"..."z").contains(first) || ("A"..."Z").contains(first),
             allowed, name.count <= 63
         else {
-            return "runbook name '\(Quoted.clip(name))' is not valid: it starts with a letter and holds only letters, "
+            return "runbook name \(Quoted.clip(name)) is not valid: it starts with a letter and holds only letters, "
                 + "digits, '-' and '_' (at most 63 characters)"
         }
         return nil
@@ -213,7 +213,7 @@ extension AutomationService {
         guard let supported = RunbookResource.supportedTypes.first(where: { $0.lowercased() == type.lowercased() })
         else {
             throw .invalid(
-                "Runbook type '\(Quoted.clip(type))' is not supported; supported types: "
+                "Runbook type \(Quoted.clip(type)) is not supported; supported types: "
                     + RunbookResource.supportedTypes.joined(separator: ", ")
                     + " (YAML runbooks, see docs/RUNBOOKS.md)", target: "properties.runbookType")
         }

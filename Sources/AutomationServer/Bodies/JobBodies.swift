@@ -18,7 +18,7 @@ struct JobCreateBody: Decodable {
             try properties?.parameters(
                 "parameters", notAnObject: "properties.parameters must be an object of strings"
             ) {
-                "parameter '\(Quoted.clip($0))' must be a string (Azure sends parameters as strings)"
+                "parameter \(Quoted.clip($0)) must be a string (Azure sends parameters as strings)"
             } ?? [:]
         runOn = try properties?.text("runOn")
     }
@@ -43,12 +43,12 @@ struct JobScheduleBody: Decodable {
         runbook = try properties?.object("runbook")?.text("name") ?? ""
         if let runOn = try properties?.text("runOn"), !runOn.isEmpty {
             throw BodyFieldError(
-                message: "runOn '\(Quoted.clip(runOn))': hybrid worker groups are not supported",
+                message: "runOn \(Quoted.clip(runOn)): hybrid worker groups are not supported",
                 target: "properties.runOn")
         }
         parameters =
             try properties?.parameters(
                 "parameters", stringsOnly: true, notAnObject: "properties.parameters must be an object of strings"
-            ) { "parameter '\(Quoted.clip($0))' must be a string" } ?? [:]
+            ) { "parameter \(Quoted.clip($0)) must be a string" } ?? [:]
     }
 }

@@ -32,7 +32,7 @@ struct ScheduleBody: Decodable {
         if let text = try properties.text("expiryTime") {
             guard let parsed = AzureTime.parse(text) else {
                 throw BodyFieldError(
-                    message: "properties.expiryTime '\(Quoted.clip(text))' is not an ISO 8601 time",
+                    message: "properties.expiryTime \(Quoted.clip(text)) is not an ISO 8601 time",
                     target: "properties.expiryTime")
             }
             // Azure's "never": 9999-12-31T23:59:59.9999999.
@@ -55,7 +55,7 @@ struct ScheduleBody: Decodable {
         if let text = try? properties.decode(String.self, forKey: key) {
             guard let number = Int(text) else {
                 throw BodyFieldError(
-                    message: "properties.interval '\(Quoted.clip(text))' is not a whole number",
+                    message: "properties.interval \(Quoted.clip(text)) is not a whole number",
                     target: "properties.interval")
             }
             return number
