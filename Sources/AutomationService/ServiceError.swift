@@ -14,8 +14,8 @@ public enum ServiceError: Error, Sendable, CustomStringConvertible, Equatable {
     case unauthorized(String)
     /// Valid credentials without the right (a read-only token that starts a job).
     case forbidden(String)
-    /// Not served by this store: change tracking, inventory and Log Analytics need the embedded
-    /// store (PostgreSQL does not hold them yet); the message says what to use instead.
+    /// Not served here: what needs the embedded store itself (a job run in the foreground, the
+    /// source of `store copy`) asked of a shared one; the message says what to use instead.
     case unavailable(String)
     /// The store cannot be reached now (a PostgreSQL server down or cut off): try again later.
     case storeUnreachable(String)
@@ -89,6 +89,12 @@ extension ServiceError {
         case .ambiguousJob: .invalid(error.description)
         case .cannotOpen, .nodeInUse, .unreachable: .storeUnreachable(error.description)
         case .refused(StoreError.uniqueViolation, _, _): .conflict(error.description)
+        // The job moved on under the request (another node holds it, or it ended): the
+        // request contradicts the current state, as a stop of an ended job does.
+        case .leaseLost, .alreadyEnded: .conflict(error.description)
+        // A deadlock or serialization failure that outlived the store's own retries: the
+        // request was right, the moment was not; the client retries after Retry-After.
+        case .refused where error.isRetryable: .storeUnreachable(error.description)
         default: .invalid(error.description)
         }
     }

@@ -28,7 +28,8 @@ extension AutomationStore {
     /// Jobs left unfinished by a process that has died (on this host) each get a status that
     /// says what happened, in its own transaction; returns their ids. What could not have done
     /// anything yet, or was being suspended or resumed, is Suspended at its checkpoint so that
-    /// `runbook jobs resume` runs it; a job cut off in the middle of a step is Failed; a job
+    /// `runbook jobs resume` runs it; a job cut off in the middle of a step goes back to New to
+    /// run again from that step (its runbook's `restarts:` times at most, then Failed); a job
     /// being stopped is Stopped. An ended job's end is its last recorded activity, not the time
     /// of recovery (nobody knows when the process died), and its exception lists what it had
     /// already committed (a scan's changes commit before the job's final status). A job row
