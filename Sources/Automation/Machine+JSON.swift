@@ -10,6 +10,7 @@ extension MachineSource: Codable {
         case .local: "local"
         case .linuxRoot: "linuxRoot"
         case .windowsFolder: "windowsFolder"
+        case .agent: "agent"
         }
     }
 
@@ -27,6 +28,7 @@ extension MachineSource: Codable {
         case ("local", _): self = .local
         case ("linuxRoot", .some(let path)): self = .linuxRoot(path)
         case ("windowsFolder", .some(let path)): self = .windowsFolder(path)
+        case ("agent", _): self = .agent
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .kind, in: container, debugDescription: "unknown source kind '\(kind)' or missing path")

@@ -69,18 +69,21 @@ public enum MachineSource: Sendable, Hashable, CustomStringConvertible {
     case linuxRoot(String)
     /// A folder standing for a Windows machine (`.reg` exports, drive folders, service states).
     case windowsFolder(String)
+    /// A machine with `runbook agent` on it: the agent collects and sends; the server never reads it.
+    case agent
 
     public var kind: String {
         switch self {
         case .local: return "local"
         case .linuxRoot: return "linux-root"
         case .windowsFolder: return "windows-folder"
+        case .agent: return "agent"
         }
     }
 
     public var path: String? {
         switch self {
-        case .local: return nil
+        case .local, .agent: return nil
         case .linuxRoot(let path), .windowsFolder(let path): return path
         }
     }
@@ -94,6 +97,7 @@ public enum MachineSource: Sendable, Hashable, CustomStringConvertible {
         case ("local", _): self = .local
         case ("linux-root", .some(let path)): self = .linuxRoot(path)
         case ("windows-folder", .some(let path)): self = .windowsFolder(path)
+        case ("agent", _): self = .agent
         default: return nil
         }
     }

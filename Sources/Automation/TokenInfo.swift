@@ -1,9 +1,11 @@
 import Foundation
 
-/// What a token may do: read only, or also start, stop and change things.
+/// What a token may do: read only, or also start, stop and change things; an agent token only
+/// enrols machines (`runbook agent --token`) and is refused by the API and the portal.
 public enum TokenRole: String, Sendable, Hashable, Codable, CaseIterable {
     case reader
     case contributor
+    case agent
 
     /// Whether requests that change state are allowed.
     public var canWrite: Bool { self == .contributor }

@@ -62,7 +62,10 @@ struct AuthenticationMiddleware: ARMMiddleware {
     static let open: Set<String> = ["OpenAPI_Get", "Health_Get"]
 
     func handle(_ exchange: ARMExchange, next: @Sendable (ARMExchange) async -> ARMResponse) async -> ARMResponse {
-        guard !Self.open.contains(exchange.route.operationId) else { return await next(exchange) }
+        // The agent's routes check the agent's own credential (or enrolment token) themselves.
+        guard !Self.open.contains(exchange.route.operationId), !exchange.route.operationId.hasPrefix("Agent_") else {
+            return await next(exchange)
+        }
         var exchange = exchange
         do {
             let found = try await service.authenticate(authorization: exchange.headers["authorization"])
@@ -75,11 +78,14 @@ struct AuthenticationMiddleware: ARMMiddleware {
     }
 }
 
-/// The body, read whole up to Azure's ARM limit (413 past it).
+/// The body, read whole up to Azure's ARM limit, or an agent upload's (413 past it).
 struct BodyLimitMiddleware: ARMMiddleware {
-    let limit: Int
+    let armLimit: Int
+    /// An agent's upload may carry a whole machine's inventory (docs/SECURITY.md).
+    static let agentUploadLimit = 64 * 1024 * 1024
 
     func handle(_ exchange: ARMExchange, next: @Sendable (ARMExchange) async -> ARMResponse) async -> ARMResponse {
+        let limit = exchange.route.operationId == "Agent_Upload" ? Self.agentUploadLimit : armLimit
         var exchange = exchange
         do {
             let buffer = try await exchange.request.collectBody(upTo: limit)

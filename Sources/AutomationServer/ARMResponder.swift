@@ -23,7 +23,7 @@ public struct ARMResponder: HTTPResponder {
         self.router = ARMRouter(routes)
         self.middleware = [
             APIVersionMiddleware(), AuthenticationMiddleware(service: service),
-            BodyLimitMiddleware(limit: Self.maxBodyBytes),
+            BodyLimitMiddleware(armLimit: Self.maxBodyBytes),
         ]
         self.logger = logger
     }

@@ -50,7 +50,7 @@ public struct RunbookServer {
         -> some ApplicationProtocol
     {
         let api = ARMAPI(service: service, submission: submission)
-        let arm = ARMResponder(routes: api.routes, service: service, logger: logger)
+        let arm = ARMResponder(routes: api.routes + api.agentRoutes, service: service, logger: logger)
         let portal = try Portal(service: service, submission: submission, secure: tls != nil, logger: logger)
         let responder = RunbookResponder(arm: arm, portal: portal)
         // A client that opens a connection and sends nothing is dropped after a minute;

@@ -77,7 +77,19 @@ extension AutomationService {
     /// The token an `Authorization` header carries (`Bearer rbk_ID_SECRET`), or `.unauthorized`
     /// saying which check failed, never echoing what was sent. Records the use at most once a
     /// `tokenUseInterval`.
+    /// An agent token only enrols machines: the API and the portal refuse it.
     public func authenticate(authorization: String?) async throws(ServiceError) -> TokenInfo {
+        let token = try await verifiedToken(authorization: authorization)
+        guard token.role != .agent else {
+            throw .forbidden(
+                "the token '\(token.name)' is an agent token: it only enrols machines (runbook agent --token); "
+                    + "use a reader or contributor token for the API")
+        }
+        return token
+    }
+
+    /// The token of an `Authorization` header, whatever its role, checked as `authenticate` does.
+    func verifiedToken(authorization: String?) async throws(ServiceError) -> TokenInfo {
         let header = (authorization ?? "").trimmingCharacters(in: .whitespaces)
         guard !header.isEmpty else {
             throw .unauthorized(

@@ -1,3 +1,4 @@
+import Automation
 import GRDB
 
 /// Named migrations; a landed migration is never edited, only followed by a new one.
@@ -157,7 +158,60 @@ enum Migrations {
                 t.add(column: "requestedBy", .text)
             }
         }
+        migrator.registerMigration("v15-agents") { db in
+            // Machines with `runbook agent` on them, and the tokens that enrol them.
+            try rebuild(
+                db, table: "token",
+                replacing: ["role IN ('reader', 'contributor')": "role IN ('reader', 'contributor', 'agent')"])
+            try rebuild(
+                db, table: "machine",
+                replacing: [
+                    "sourceKind IN ('local', 'linux-root', 'windows-folder')":
+                        "sourceKind IN ('local', 'linux-root', 'windows-folder', 'agent')",
+                    "sourceKind = 'local' OR sourcePath IS NOT NULL":
+                        "sourceKind IN ('local', 'agent') OR sourcePath IS NOT NULL",
+                ])
+            try db.create(table: "agent") { t in
+                t.column("machineId", .integer).primaryKey().references("machine", onDelete: .cascade)
+                t.column("credentialId", .text).notNull().unique()
+                // Only the SHA-256 of the agent's secret.
+                t.column("secretHash", .text).notNull().check(sql: "length(secretHash) = 64")
+                t.column("enrolledAt", .datetime).notNull()
+                t.column("version", .text).notNull()
+                t.column("route", .text).notNull().check(sql: "route IN ('direct', 'gateway')")
+                t.column("address", .text).notNull()
+                t.column("lastSeenAt", .datetime)
+                t.column("lastSequence", .integer).notNull().defaults(to: 0)
+                t.column("droppedBatches", .integer).notNull().defaults(to: 0)
+                t.column("revokedAt", .datetime)
+            }
+        }
         return migrator
+    }
+
+    /// Changes CHECK constraints of a table the way SQLite allows: a new table from the stored
+    /// definition with the texts replaced, the rows copied, the old table dropped and the new
+    /// one renamed, its indexes made again (foreign keys are checked once the migration ends).
+    private static func rebuild(_ db: Database, table: String, replacing: [String: String]) throws {
+        guard
+            var definition = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
+        else { throw StoreError.invalid("migration: no table \(table)") }
+        for (old, new) in replacing {
+            guard definition.contains(old) else { throw StoreError.invalid("migration: \(table) has no '\(old)'") }
+            definition = definition.replacingOccurrences(of: old, with: new)
+        }
+        let indexes = try String.fetchAll(
+            db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            arguments: [table])
+        let rebuilt = table + "_rebuilt"
+        definition = definition.replacingOccurrences(
+            of: "CREATE TABLE \"\(table)\"", with: "CREATE TABLE \"\(rebuilt)\"")
+        try db.execute(sql: definition)
+        try db.execute(sql: "INSERT INTO \"\(rebuilt)\" SELECT * FROM \"\(table)\"")
+        try db.execute(sql: "DROP TABLE \"\(table)\"")
+        try db.execute(sql: "ALTER TABLE \"\(rebuilt)\" RENAME TO \"\(table)\"")
+        for index in indexes { try db.execute(sql: index) }
     }
 
     private static func createChangeTracking(_ db: Database) throws {

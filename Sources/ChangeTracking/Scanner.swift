@@ -63,6 +63,11 @@ public struct Scanner: Sendable {
                 outcome.failed.append(machine.name)
                 continue
             }
+            if case .agent = machine.source {
+                // Its agent collects on its own schedule; each upload is diffed as a scan would be.
+                await sink.write(.output, "\(machine.name): reports through its agent; not scanned by the server")
+                continue
+            }
             guard state.solutions[.changeTracking] != nil || state.solutions[.inventory] != nil else {
                 await sink.write(
                     .warning, "\(machine.name): tracking is not enabled; skipped (run enable-tracking first)")
@@ -187,6 +192,7 @@ public struct Scanner: Sendable {
             case .local: "/"
             case .linuxRoot(let root): root
             case .windowsFolder(let folder): folder
+            case .agent: ""
             }
         // Opened once: every read of this machine goes through this descriptor. A machine folder
         // that has gone (unmounted, moved) is a failed scan, not an empty machine: an empty
@@ -210,6 +216,10 @@ public struct Scanner: Sendable {
             return await LinuxCollector(root: root, isLocal: false).collect(context)
         case .windowsFolder:
             return await WindowsCollector(root: root, machine: machine.name).collect(context)
+        case .agent:
+            var failed = Collected()
+            failed.errors.append("\(machine.name): reports through its agent; the server does not read it")
+            return failed
         }
     }
 

@@ -17,6 +17,7 @@ enum PostgresMigrations {
         ("v3-machines-and-change-tracking", PostgresSchema.changeTracking),
         ("v4-node-stop", PostgresSchema.nodeStop),
         ("v5-job-restarts", PostgresSchema.jobRestarts),
+        ("v6-agents", PostgresSchema.agents),
     ]
 
     static var names: [String] { all.map(\.name) }

@@ -185,6 +185,46 @@ enum PostgresSchema {
         """
     ]
 
+    /// Machines with `runbook agent` on them, and the tokens that enrol them. The CHECKs that
+    /// name the allowed roles and source kinds are replaced (found by their text, since
+    /// PostgreSQL named them).
+    static let agents = [
+        """
+        DO $$
+        DECLARE name text;
+        BEGIN
+            FOR name IN SELECT conname FROM pg_constraint
+                WHERE contype = 'c' AND ((conrelid = 'token'::regclass AND pg_get_constraintdef(oid) LIKE '%role%')
+                    OR (conrelid = 'machine'::regclass AND pg_get_constraintdef(oid) LIKE '%source_kind%'))
+            LOOP
+                EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I',
+                    CASE WHEN name LIKE 'token%' THEN 'token' ELSE 'machine' END, name);
+            END LOOP;
+        END $$
+        """,
+        "ALTER TABLE token ADD CONSTRAINT token_role_check CHECK (role IN ('reader', 'contributor', 'agent'))",
+        """
+        ALTER TABLE machine ADD CONSTRAINT machine_source_kind_check
+            CHECK (source_kind IN ('local', 'linux-root', 'windows-folder', 'agent')),
+            ADD CONSTRAINT machine_source_path_check CHECK (source_kind IN ('local', 'agent') OR source_path IS NOT NULL)
+        """,
+        """
+        CREATE TABLE agent (
+            machine_id bigint PRIMARY KEY REFERENCES machine (id) ON DELETE CASCADE,
+            credential_id text COLLATE "C" NOT NULL UNIQUE,
+            secret_hash text NOT NULL CHECK (length(secret_hash) = 64),
+            enrolled_at timestamptz NOT NULL,
+            version text NOT NULL,
+            route text NOT NULL CHECK (route IN ('direct', 'gateway')),
+            address text NOT NULL,
+            last_seen_at timestamptz,
+            last_sequence bigint NOT NULL DEFAULT 0 CHECK (last_sequence >= 0),
+            dropped_batches bigint NOT NULL DEFAULT 0 CHECK (dropped_batches >= 0),
+            revoked_at timestamptz
+        )
+        """,
+    ]
+
     static let nodes = [
         // A node: a process with an id and a heartbeat.
         """

@@ -231,4 +231,28 @@ final class RecordingStores: AutomationStoring {
         note()
         return try await inner.markTokenUsed(id: id, at: now, unlessUsedAfter: since)
     }
+    func enrollAgent(_ machine: Machine, agent: AgentInfo, secretHash: String, at now: Date) async throws {
+        note()
+        try await inner.enrollAgent(machine, agent: agent, secretHash: secretHash, at: now)
+    }
+    func agentCredential(id: String) async throws -> AgentCredential? {
+        note()
+        return try await inner.agentCredential(id: id)
+    }
+    func agents() async throws -> [AgentInfo] {
+        note()
+        return try await inner.agents()
+    }
+    func agentSeen(machine: String, beat: AgentBeat, at now: Date) async throws {
+        note()
+        try await inner.agentSeen(machine: machine, beat: beat, at: now)
+    }
+    func setAgentSequence(machine: String, _ sequence: Int64) async throws {
+        note()
+        try await inner.setAgentSequence(machine: machine, sequence)
+    }
+    func revokeAgent(machine: String, at now: Date) async throws -> Bool {
+        note()
+        return try await inner.revokeAgent(machine: machine, at: now)
+    }
 }

@@ -1,0 +1,76 @@
+import Automation
+import AutomationService
+import Foundation
+
+/// The routes `runbook agent` uses, beside the ARM API on the same listener (same TLS). They
+/// are not ARM operations (not in the OpenAPI document): an agent token may only enrol, an
+/// agent's credential may only read its configuration and write its own machine's data, and an
+/// ARM token is refused here as an agent credential is refused by the ARM routes.
+extension ARMAPI {
+    static let agentBase = "agent/v1"
+
+    var agentRoutes: [ARMRoute] {
+        [
+            ARMRoute("POST", Self.agentBase + "/enroll", "Agent_Enroll", writes: true, armVersioned: false) {
+                request throws(ServiceError) in
+                let facts = try Self.decodeAgent(AgentEnrolment.self, request)
+                let enrolled = try await service.enrollAgent(
+                    authorization: request.header("authorization"), facts,
+                    address: facts.addresses.first ?? "unknown")
+                return try Self.agentJSON(enrolled, status: 201)
+            },
+            ARMRoute("GET", Self.agentBase + "/configuration", "Agent_Configuration", armVersioned: false) {
+                request throws(ServiceError) in
+                let agent = try await service.authenticateAgent(authorization: request.header("authorization"))
+                let configuration = try await service.agentConfiguration(for: agent)
+                let etag = "\"\(configuration.version)-\(configuration.enabled ? 1 : 0)\""
+                if request.header("if-none-match") == etag {
+                    return ARMResponse(status: 304, headers: [("ETag", etag)], body: Data())
+                }
+                var response = try Self.agentJSON(configuration)
+                response.headers.append(("ETag", etag))
+                return response
+            },
+            ARMRoute("POST", Self.agentBase + "/batches", "Agent_Upload", writes: true, armVersioned: false) {
+                request throws(ServiceError) in
+                let agent = try await service.authenticateAgent(authorization: request.header("authorization"))
+                let batch = try Self.decodeAgent(AgentBatch.self, request)
+                return try Self.agentJSON(try await service.storeAgentBatch(batch, from: agent))
+            },
+            ARMRoute("POST", Self.agentBase + "/heartbeat", "Agent_Heartbeat", writes: true, armVersioned: false) {
+                request throws(ServiceError) in
+                let agent = try await service.authenticateAgent(authorization: request.header("authorization"))
+                let beat = try Self.decodeAgent(AgentHeartbeat.self, request)
+                try await service.agentHeartbeat(beat, from: agent, address: beat.gateway ?? agent.address)
+                return .empty(204)
+            },
+        ]
+    }
+
+    /// The agent's JSON (dates as ISO 8601), checked by the bounded reader first.
+    static func decodeAgent<Body: Decodable>(_ type: Body.Type, _ request: ARMRequest) throws(ServiceError) -> Body {
+        _ = try request.json()
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(Body.self, from: request.body)
+        } catch let error as DecodingError {
+            throw ARMRequest.invalid(error)
+        } catch {
+            throw .invalid("the request body cannot be read: \(error)", target: "body")
+        }
+    }
+
+    static func agentJSON(_ value: some Encodable, status: Int = 200) throws(ServiceError) -> ARMResponse {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            return ARMResponse(
+                status: status, headers: [("Content-Type", "application/json; charset=utf-8")],
+                body: try encoder.encode(value))
+        } catch {
+            throw .invalid("the answer cannot be written: \(error)")
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import Automation
+import Foundation
+
+/// Machines with `runbook agent` on them: enrolment, configuration, uploads and heartbeats, on
+/// either store. An upload is diffed against the stored snapshot exactly as a folder scan is,
+/// so changes, inventory, KQL and the portal see agent machines and folder machines alike.
+extension AutomationService {
+    var agentStore: any AgentStoring & MachineStoring & ChangeTrackingStoring & AccountStoring { stores }
+
+    /// Azure's full inventory: every 10 hours.
+    public static let fullInventorySeconds = 10 * 3600
+    /// The most items one upload may carry (a machine of the extended profile, whole).
+    public static let maxBatchItems = 200_000
+
+    /// Enrols a machine: the agent token is checked, the machine registered (or re-enrolled)
+    /// in the default account's subscription and region, and a credential for this agent alone
+    /// returned. `address` is where the request came from (a gateway's address on that route).
+    public func enrollAgent(authorization: String?, _ facts: AgentEnrolment, address: String)
+        async throws(ServiceError) -> AgentEnrolled
+    {
+        let token = try await verifiedToken(authorization: authorization)
+        guard token.role == .agent else {
+            throw .forbidden(
+                "the token '\(token.name)' is a \(token.role.rawValue) token; enrolment takes an agent token "
+                    + "(runbook token create NAME --role agent)")
+        }
+        if let problem = ResourceName.problem(facts.name, kind: "machine") { throw .invalid(problem, target: "name") }
+        guard let os = OperatingSystem(facts.os), os.family == .linux else {
+            throw .invalid(
+                "os '\(Quoted.clip(facts.os))' is not a Linux distribution of the catalog (runbook machine register --help lists them)",
+                target: "os")
+        }
+        guard facts.version.count <= 64, facts.addresses.count <= 64, (facts.gateway ?? "").count <= 255 else {
+            throw .invalid("version, addresses or gateway is longer than allowed", target: "body")
+        }
+        guard let account = try await defaultAccount() else {
+            throw .conflict("the store holds no Automation account yet: 'runbook init' creates the default one")
+        }
+        let gatewayName = facts.gateway.map(Self.gatewayName)
+        let network =
+            gatewayName.map {
+                MachineNetwork(route: .gateway, gateway: $0, rules: [NetworkRule(.outbound, port: 8080, peer: $0)])
+            } ?? MachineNetwork(route: .direct, rules: AzureEndpoints.directRules)
+        let machine = Machine(
+            name: facts.name, os: os, subscription: account.account.subscription,
+            resourceGroup: account.account.resourceGroup, location: account.account.region,
+            tags: ["enrolledBy": token.name], network: network, source: .agent)
+        let (id, secret) = ApiToken.generate()
+        let agent = AgentInfo(
+            machine: facts.name, credentialId: id, enrolledAt: now(), version: facts.version,
+            route: network.route, address: address)
+        try await storeCall {
+            try await agentStore.enrollAgent(
+                machine, agent: agent, secretHash: ApiToken.hash(secret: secret), at: now())
+        }
+        // A scope that enables solutions on future machines takes this one in now.
+        _ = try? await applyFutureScopes(to: facts.name)
+        return AgentEnrolled(machine: facts.name, credential: AgentCredentialText.make(id: id, secret: secret))
+    }
+
+    /// A gateway as the machine's record names it: its HOST:PORT, as a resource name.
+    static func gatewayName(_ address: String) -> String {
+        let kept = address.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        return "gateway-" + String(kept.prefix(50))
+    }
+
+    /// The agent an `Authorization: Agent rba_ID_SECRET` header carries, while its machine is
+    /// registered and its credential not revoked.
+    public func authenticateAgent(authorization: String?) async throws(ServiceError) -> AgentInfo {
+        let header = (authorization ?? "").trimmingCharacters(in: .whitespaces)
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "agent",
+            let (id, secret) = AgentCredentialText.parse(parts[1].trimmingCharacters(in: .whitespaces))
+        else {
+            throw .unauthorized("no agent credential: send 'Authorization: Agent rba_ID_SECRET' (runbook agent enrols)")
+        }
+        let credential = try await storeCall { try await agentStore.agentCredential(id: id) }
+        let matches = ApiToken.constantTimeEqual(
+            ApiToken.hash(secret: secret), credential?.secretHash ?? String(repeating: "0", count: 64))
+        guard let credential, matches else {
+            throw .unauthorized("invalid agent credential: unknown, wrong, or its machine was removed; enrol again")
+        }
+        guard credential.agent.revokedAt == nil else {
+            throw .unauthorized("agent credential revoked: the agent of '\(credential.agent.machine)' must enrol again")
+        }
+        return credential.agent
+    }
+
+    /// What the agent collects now: the default account's settings with their version.
+    public func agentConfiguration(for agent: AgentInfo) async throws(ServiceError) -> AgentConfiguration {
+        guard let account = try await defaultAccount() else { throw .conflict("the store holds no Automation account") }
+        let settings = try await trackingSettings(account: account.account.name)
+        let state = try await storeCall { try await agentStore.machine(named: agent.machine) }
+        let enabled = state.map { $0.solutions[.changeTracking] != nil || $0.solutions[.inventory] != nil } ?? false
+        return AgentConfiguration(
+            version: settings.version, settings: settings.settings, profile: account.account.profile,
+            enabled: enabled, fullInventorySeconds: Self.fullInventorySeconds)
+    }
+
+    /// Stores one upload: checked whole first (nothing is stored from a bad one), then diffed
+    /// against the stored snapshot and committed as a scan of the machine.
+    public func storeAgentBatch(_ batch: AgentBatch, from agent: AgentInfo) async throws(ServiceError)
+        -> AgentBatchResult
+    {
+        try Self.check(batch, now: now())
+        let last = agent.lastSequence
+        if batch.sequence <= last { return AgentBatchResult(outcome: .duplicate, changes: 0, lastSequence: last) }
+        if batch.sequence != last + 1 && !batch.full {
+            return AgentBatchResult(outcome: .resend, changes: 0, lastSequence: last)
+        }
+        let configuration = try await agentConfiguration(for: agent)
+        guard configuration.enabled else {
+            return AgentBatchResult(outcome: .notEnabled, changes: 0, lastSequence: last)
+        }
+        if batch.configurationVersion != configuration.version {
+            return AgentBatchResult(outcome: .reconfigure, changes: 0, lastSequence: last)
+        }
+        let changes = try await commitAgentBatch(batch, machine: agent.machine)
+        try await storeCall { try await agentStore.setAgentSequence(machine: agent.machine, batch.sequence) }
+        return AgentBatchResult(outcome: .stored, changes: changes, lastSequence: batch.sequence)
+    }
+
+    /// The refusals of an upload, before anything is read or stored.
+    static func check(_ batch: AgentBatch, now: Date) throws(ServiceError) {
+        guard batch.sequence > 0 else { throw .invalid("sequence starts at 1", target: "sequence") }
+        guard batch.items.count + batch.removed.count <= maxBatchItems else {
+            throw .invalid("an upload carries at most \(maxBatchItems) items", target: "items")
+        }
+        guard batch.collectedAt.timeIntervalSince(now) < 300 else {
+            throw .invalid(
+                "collectedAt is in the future (more than 5 minutes ahead of the service)", target: "collectedAt")
+        }
+        var seen = Set<AgentItemKey>()
+        for item in batch.items {
+            let key = AgentItemKey(type: item.type, key: item.key)
+            if let problem = itemProblem(key, fields: item.fields) { throw .invalid(problem, target: "items") }
+            guard seen.insert(key).inserted else {
+                throw .invalid("the \(item.type.rawValue) item \(Quoted.clip(item.key)) is sent twice", target: "items")
+            }
+        }
+        for key in batch.removed {
+            if let problem = itemProblem(key, fields: [:]) { throw .invalid(problem, target: "removed") }
+        }
+    }
+
+    static func itemProblem(_ key: AgentItemKey, fields: [String: String]) -> String? {
+        if key.key.isEmpty || key.key.utf8.count > 4096 {
+            return "a \(key.type.rawValue) item's name is empty or longer than 4096 bytes"
+        }
+        if key.key.utf8.contains(0) || fields.contains(where: { $0.key.utf8.contains(0) || $0.value.utf8.contains(0) })
+        {
+            return
+                "the \(key.type.rawValue) item \(Quoted.clip(key.key.replacingOccurrences(of: "\u{0}", with: "\\0"))) has a NUL byte"
+        }
+        if key.type == .files && !key.key.hasPrefix("/") {
+            return "the file item \(Quoted.clip(key.key)) is not an absolute path"
+        }
+        if key.type == .files && key.key.split(separator: "/").contains("..") {
+            return "the file item \(Quoted.clip(key.key)) has a '..' segment"
+        }
+        if fields.count > 64 || fields.contains(where: { $0.key.utf8.count > 256 || $0.value.utf8.count > 128 * 1024 })
+        {
+            return "the \(key.type.rawValue) item \(Quoted.clip(key.key)) has too many or too long fields"
+        }
+        return nil
+    }
+
+    /// Diffs the upload against the stored snapshot and commits it, again on a conflicting
+    /// commit; returns the number of changes recorded.
+    private func commitAgentBatch(_ batch: AgentBatch, machine: String) async throws(ServiceError) -> Int {
+        let store = agentStore
+        for _ in 0..<8 {
+            let committed: Int? = try await storeCall {
+                let mark = try await store.lastScan(machine: machine)
+                let storedFiles = try await store.fileKeys(machine: machine)
+                let touched = Set(batch.items.map { AgentItemKey(type: $0.type, key: $0.key) } + batch.removed)
+                let files =
+                    batch.full && batch.types.contains(.files)
+                    ? storedFiles : Set(touched.filter { $0.type == .files }.map(\.key)).intersection(storedFiles)
+                let stored = try await store.snapshot(machine: machine, files: files)
+                let previous = stored.filter { item in
+                    batch.full
+                        ? batch.types.contains(item.type)
+                        : touched.contains(AgentItemKey(type: item.type, key: item.key))
+                }
+                let current = batch.items.sorted(by: InventoryItem.ordered)
+                let changes = SnapshotDiff.changes(previous: previous, current: current)
+                let started = batch.collectedAt
+                let record = ScanRecord(
+                    machine: machine, changes: changes, recordChanges: mark != nil, fileIndex: nil,
+                    startedAt: started, endedAt: max(started, now()), jobId: nil, expectedScans: mark?.scans ?? 0)
+                switch try await store.commitScan(record, proceed: { true }) {
+                case .committed: return mark == nil ? 0 : changes.count
+                case .stale, .stopped: return nil
+                }
+            }
+            if let committed { return committed }
+        }
+        throw .conflict("other uploads of '\(machine)' kept committing first; send it again")
+    }
+
+    /// Records a heartbeat.
+    public func agentHeartbeat(_ beat: AgentHeartbeat, from agent: AgentInfo, address: String)
+        async throws(ServiceError)
+    {
+        let record = AgentBeat(
+            version: String(beat.version.prefix(64)), route: beat.gateway == nil ? .direct : .gateway,
+            address: address, droppedBatches: max(0, beat.droppedBatches))
+        try await storeCall { try await agentStore.agentSeen(machine: agent.machine, beat: record, at: now()) }
+    }
+
+    public func agents() async throws(ServiceError) -> [AgentInfo] {
+        try await storeCall { try await agentStore.agents() }
+    }
+
+    /// Revokes a machine's agent credential at once.
+    public func revokeAgent(machine: String) async throws(ServiceError) {
+        guard try await storeCall({ try await agentStore.revokeAgent(machine: machine, at: now()) }) else {
+            let names = ((try? await agentStore.agents()) ?? []).map(\.machine)
+            throw .notFound(kind: "agent machine", name: machine, hint: Suggestion.hint(for: machine, among: names))
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import AsyncHTTPClient
+import Automation
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// The agent's HTTP side: every request to the service's /agent/v1 routes, straight or through
+/// a gateway (`--proxy`, an HTTP CONNECT tunnel: TLS stays between agent and service).
+final class AgentClient: Sendable {
+    let server: URL
+    let http: HTTPClient
+    /// The largest answer the agent reads (a configuration with its tracked items).
+    static let maxResponseBytes = 8 * 1024 * 1024
+
+    init(server: URL, proxy: URL?, caFile: String?) throws {
+        self.server = server
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let caFile { tls.trustRoots = .file(caFile) }
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls, timeout: .init(connect: .seconds(10), read: .seconds(60)))
+        if let proxy, let host = proxy.host {
+            configuration.proxy = .server(host: host, port: proxy.port ?? 8080)
+        }
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    /// An answer: its status, body and `Retry-After` seconds.
+    struct Answer {
+        var status: Int
+        var body: Data
+        var retryAfter: Int?
+        var etag: String?
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, authorization: String?, body: Data? = nil, etag: String? = nil)
+        async throws -> Answer
+    {
+        var request = HTTPClientRequest(url: server.appendingPathComponent(path).absoluteString)
+        request.method = method
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+        request.headers.add(name: "User-Agent", value: "runbook-agent/\(AgentVersion.text)")
+        if let etag { request.headers.add(name: "If-None-Match", value: etag) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await http.execute(request, timeout: .seconds(120))
+        let buffer = try await response.body.collect(upTo: Self.maxResponseBytes)
+        return Answer(
+            status: Int(response.status.code), body: Data(buffer.readableBytesView),
+            retryAfter: response.headers.first(name: "Retry-After").flatMap { Int($0) },
+            etag: response.headers.first(name: "ETag"))
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    /// The service's error message of a refusal, or the status.
+    static func message(_ answer: Answer) -> String {
+        struct Body: Decodable {
+            struct Inner: Decodable { var message: String }
+            var error: Inner
+        }
+        if let body = try? JSONDecoder().decode(Body.self, from: answer.body) { return body.error.message }
+        return "HTTP \(answer.status)"
+    }
+}
+
+/// The agent's version, reported at enrolment and in each heartbeat.
+public enum AgentVersion {
+    public static let text = "1.0.0"
+}

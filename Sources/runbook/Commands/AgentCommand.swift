@@ -1,0 +1,155 @@
+import ArgumentParser
+import Automation
+import AutomationService
+import Foundation
+import MachineAgent
+
+extension RunbookCommand {
+    struct AgentCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "agent",
+            abstract: "Run the agent of this machine, or manage agents (list, revoke).",
+            subcommands: [AgentRun.self, AgentList.self, AgentRevoke.self], defaultSubcommand: AgentRun.self)
+    }
+
+    struct AgentRun: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Report this machine to a 'runbook serve': enrol, collect, spool and upload what changed.",
+            discussion: Help.reflow(
+                """
+                One foreground process per machine (docs/AGENTS.md has a systemd unit). The first \
+                start enrols: --token is an agent token ('runbook token create NAME --role agent' on \
+                the service), and the service registers the machine and returns a credential for this \
+                agent alone, kept in --state (mode 0600); later starts need no token. The agent then \
+                asks for the account's tracking settings every 3 minutes, collects the tracked files, \
+                packages and daemons on Azure's schedule (software and daemons every 5 minutes, files \
+                every 15, a full inventory every 10 hours; --interval overrides), keeps what changed \
+                in a spool in --state and uploads it in order; a heartbeat goes every minute. Nothing \
+                collected is lost while the service or the network is down, within --spool-max.
+
+                --proxy sends everything through a Log Analytics gateway ('runbook gateway'), an HTTP \
+                CONNECT tunnel: TLS stays between the agent and the service.
+
+                Examples:
+                  runbook agent --server https://automation.example:8443 --ca service.pem \\
+                      --token rbk_... --state /var/lib/runbook-agent
+                  runbook agent --server https://10.0.0.3:8443 --ca ca.pem --state /var/lib/runbook-agent \\
+                      --proxy http://10.0.0.2:8080
+                """))
+
+        @Option(help: ArgumentHelp("The service: https://HOST[:PORT] of 'runbook serve'.", valueName: "url"))
+        var server: String
+        @Option(help: "An agent token, for the first start (enrolment).") var token: String?
+        @Option(help: ArgumentHelp("Folder of the agent's credential, state and spool.", valueName: "dir"))
+        var state: String
+        @Option(help: ArgumentHelp("PEM certificate(s) to trust for the service.", valueName: "file")) var ca: String?
+        @Option(help: ArgumentHelp("A Log Analytics gateway to go through: http://HOST:PORT.", valueName: "url"))
+        var proxy: String?
+        @Option(help: "The machine's name (default: the host name).") var name: String?
+        @Option(help: ArgumentHelp("The folder that stands for / (tests and demos).", valueName: "dir"))
+        var root = "/"
+        @Option(help: "Collect every DURATION instead of Azure's frequencies (at least 1s).") var interval: String?
+        @Option(help: "The spool's cap in bytes; past it the oldest upload is dropped.") var spoolMax = 100_000_000
+
+        func validate() throws {
+            guard let url = URL(string: server), let scheme = url.scheme, ["https", "http"].contains(scheme),
+                url.host != nil
+            else { throw ValidationError("--server '\(server)' is not https://HOST[:PORT]") }
+            if let proxy {
+                guard let url = URL(string: proxy), url.scheme == "http", url.host != nil else {
+                    throw ValidationError("--proxy '\(proxy)' is not http://HOST:PORT")
+                }
+            }
+            if let interval {
+                guard let duration = DurationText.parse(interval), duration >= .seconds(1) else {
+                    throw ValidationError(
+                        "--interval '\(interval)' is not a duration of at least 1s, such as 30s or 5m")
+                }
+            }
+            guard spoolMax >= 65_536 else { throw ValidationError("--spool-max is at least 65536 bytes") }
+            if let ca, !FileManager.default.isReadableFile(atPath: ca) {
+                throw ValidationError("--ca \(ca) cannot be read")
+            }
+        }
+
+        func run() async throws {
+            guard let serverURL = URL(string: server) else { throw ExitCode(64) }
+            let every = interval.flatMap(DurationText.parse)
+            let settings = AgentSettings(
+                server: serverURL, token: token, state: state, caFile: ca, proxy: proxy.flatMap(URL.init(string:)),
+                name: name ?? ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init)
+                    ?? "localhost",
+                root: root, interval: every, spoolMax: spoolMax,
+                // With --interval (demos, tests) the settings are asked for as often (an unchanged
+                // answer is a 304 of a few bytes); else every 3 minutes.
+                configurationPoll: every.map { min($0, .seconds(180)) } ?? .seconds(180))
+            let agent = MachineAgent(settings: settings) { line in
+                Terminal.out(line)
+                // A long-running process's log: each line as it happens, even into a file or a pipe.
+                fflush(nil)
+            }
+            let task = Task { try await agent.run() }
+            let stop = StopSignal(onSignal: { task.cancel() })
+            do {
+                try await task.value
+            } catch let error as AgentError {
+                Terminal.error(error.description)
+                throw ExitCode(77)
+            }
+            _ = stop
+        }
+    }
+
+    struct AgentList: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the machines that report through an agent.")
+
+        @Flag(help: "JSON for scripts.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let agents = try await store.withService(create: false) { service in try await service.agents() }
+            if json {
+                let rows = agents.map { agent -> [String: String] in
+                    [
+                        "machine": agent.machine, "version": agent.version, "route": agent.route.rawValue,
+                        "address": agent.address,
+                        "lastSeen": agent.lastSeenAt.map { $0.formatted(.iso8601) } ?? "",
+                        "enrolled": agent.enrolledAt.formatted(.iso8601), "lastUpload": String(agent.lastSequence),
+                        "droppedUploads": String(agent.droppedBatches),
+                        "revoked": agent.revokedAt == nil ? "no" : "yes",
+                    ]
+                }
+                let data = try JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys, .prettyPrinted])
+                Terminal.out(String(decoding: data, as: UTF8.self))
+                return
+            }
+            guard !agents.isEmpty else {
+                Terminal.out("No agent machines. Enrol one: runbook agent --server URL --token TOKEN --state DIR")
+                return
+            }
+            for agent in agents {
+                let seen = agent.lastSeenAt.map { "last heartbeat \($0.formatted(.iso8601))" } ?? "never seen"
+                Terminal.out(
+                    "\(agent.machine)  \(agent.route.rawValue)  agent \(agent.version)  \(seen)  uploads \(agent.lastSequence)"
+                        + (agent.droppedBatches > 0 ? "  dropped \(agent.droppedBatches)" : "")
+                        + (agent.revokedAt != nil ? "  REVOKED" : ""))
+            }
+        }
+    }
+
+    struct AgentRevoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "revoke",
+            abstract: "Make a machine's agent credential useless at once (the agent must enrol again).")
+
+        @Argument(help: "The machine's name.") var name: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await store.withService(create: false) { service in try await service.revokeAgent(machine: name) }
+            Terminal.out("The agent of '\(name)' can no longer report; it must enrol again with a new agent token.")
+        }
+    }
+}
