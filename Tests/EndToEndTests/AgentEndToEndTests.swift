@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+/// `runbook agent` against a real `runbook serve` over TLS on loopback: enrolment, drift that
+/// reaches ConfigurationChange once across a service killed with kill -9, the credentials'
+/// boundaries (an agent token on the ARM API, an ARM token on the agent's routes), bad uploads
+/// refused whole, and a revoked agent stopping.
+@Suite(.serialized) struct AgentEndToEndTests {
+    /// A folder that stands for a Debian machine's `/`.
+    static func machineRoot(_ base: String) throws -> String {
+        let root = base + "/root"
+        for folder in ["etc", "var/lib/dpkg"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
+        }
+        try "ID=debian\nVERSION_ID=\"12\"\n".write(toFile: root + "/etc/os-release", atomically: true, encoding: .utf8)
+        try "Package: hello\nStatus: install ok installed\nVersion: 1.0\nArchitecture: amd64\n\n".write(
+            toFile: root + "/var/lib/dpkg/status", atomically: true, encoding: .utf8)
+        try "a=1\n".write(toFile: root + "/etc/app.conf", atomically: true, encoding: .utf8)
+        return root
+    }
+
+    /// Waits up to a minute for `condition`, asking every 200 ms.
+    static func eventually(_ what: String, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if try condition() { return }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        Issue.record("timed out waiting for \(what)")
+        throw CLIError(message: "timed out waiting for \(what)")
+    }
+
+    static func json(_ text: String) -> [[String: Any]] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] ?? []
+    }
+
+    /// Modified rows of /etc/app.conf in ConfigurationChange.
+    static func modifications(_ cli: CLI) throws -> Int {
+        let result = try cli.run("changes", "--machine", "web7", "--json")
+        return json(result.stdout).filter {
+            ($0["ChangeCategory"] as? String) == "Modified" && ($0["FileSystemPath"] as? String) == "/etc/app.conf"
+        }.count
+    }
+
+    /// One request with curl: status and body.
+    static func curl(_ url: String, method: String = "GET", authorization: String?, body: String? = nil) throws -> (
+        Int, String
+    ) {
+        var arguments = ["-sS", "-k", "-o", "-", "-w", "\n%{http_code}", "--max-time", "30", "-X", method]
+        if let authorization { arguments += ["-H", "Authorization: " + authorization] }
+        if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
+        arguments.append(url)
+        let result = try TestTools.run("/usr/bin/curl", arguments)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test(.timeLimit(.minutes(5))) func anAgentsDriftReachesConfigurationChangeOnceAcrossAKilledService() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run("init").status == 0)
+        #expect(try cli.run("tracking", "add", "file", "app", "--path", "/etc/app.conf").status == 0)
+        let base = cli.store + "-agent"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let root = try Self.machineRoot(base)
+        var server = try PortalServer.start(cli, tls: true)
+        defer { server.stop() }
+        let port = String(server.url.split(separator: ":").last ?? "")
+        let enrolment = try server.token("enrol", role: "agent")
+
+        // An agent token is no key to the ARM API.
+        let account =
+            server.url + "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/"
+            + "runbook-local/providers/Microsoft.Automation/automationAccounts/automation-default?api-version=2024-10-23"
+        let (armStatus, armBody) = try Self.curl(account, authorization: "Bearer " + enrolment)
+        #expect(armStatus == 403 && armBody.contains("agent token"), "\(armStatus) \(armBody)")
+
+        let agent = cli.process([
+            "agent", "--server", server.url, "--ca", cli.store + "/tls.crt", "--token", enrolment, "--state",
+            base + "/state", "--root", root, "--name", "web7", "--interval", "1s",
+        ])
+        let agentErrors = Pipe()
+        agent.standardOutput = FileHandle.nullDevice
+        agent.standardError = agentErrors
+        try agent.run()
+        defer { if agent.isRunning { agent.terminate() } }
+        try Self.eventually("the enrolment") {
+            Self.json(try cli.run("agent", "list", "--json").stdout).contains { ($0["machine"] as? String) == "web7" }
+        }
+        let identity = try String(contentsOfFile: base + "/state/identity.json", encoding: .utf8)
+        let mode = try FileManager.default.attributesOfItem(atPath: base + "/state/identity.json")[.posixPermissions]
+        #expect((mode as? Int) == 0o600)
+        #expect(try cli.run("run", "enable-tracking", "-p", "machines=web7").status == 0)
+        // The first upload is the machine's baseline; the next carries the drift.
+        try Self.eventually("the baseline") {
+            try cli.run("inventory", "--machine", "web7").stdout.contains("/etc/app.conf")
+        }
+        try "a=2\n".write(toFile: root + "/etc/app.conf", atomically: true, encoding: .utf8)
+        try Self.eventually("the first change") { try Self.modifications(cli) == 1 }
+
+        // The service dies; the agent keeps collecting into its spool, and the change arrives
+        // once the service is back on the same port.
+        kill(server.process.processIdentifier, SIGKILL)
+        server.process.waitUntilExit()
+        try "a=3\n".write(toFile: root + "/etc/app.conf", atomically: true, encoding: .utf8)
+        Thread.sleep(forTimeInterval: 3)
+        server = try PortalServer.start(cli, tls: true, options: ["--port", port])
+        try Self.eventually("the change made while the service was down") { try Self.modifications(cli) == 2 }
+        Thread.sleep(forTimeInterval: 3)
+        #expect(try Self.modifications(cli) == 2, "a retried upload recorded its changes twice")
+
+        // The agent's routes: an ARM token is not an agent credential; bad uploads store nothing.
+        let batches = server.url + "/agent/v1/batches"
+        let contributor = try server.token("ops")
+        let (wrongStatus, _) = try Self.curl(
+            batches, method: "POST", authorization: "Bearer " + contributor, body: "{}")
+        #expect(wrongStatus == 401)
+        guard let range = identity.range(of: #"rba_[A-Za-z0-9_-]+"#, options: .regularExpression) else {
+            Issue.record("no credential in \(identity)")
+            return
+        }
+        let credential = "Agent " + identity[range]
+        let before = try cli.run("changes", "--json").stdout
+        for item in [#""key":"etc/relative""#, #""key":"/etc/a\u0000b""#, #""key":"/etc/../../x""#] {
+            let body =
+                #"{"sequence":999,"full":false,"configurationVersion":1,"collectedAt":"2026-01-01T00:00:00Z","#
+                + #""items":[{"type":"Files",\#(item),"fields":{}}],"removed":[],"types":[]}"#
+            let (status, answer) = try Self.curl(batches, method: "POST", authorization: credential, body: body)
+            #expect(status == 400, "\(item): \(status) \(answer)")
+        }
+        #expect(try cli.run("changes", "--json").stdout == before)
+
+        // Revoked: the agent's next request is refused and it stops, saying why.
+        #expect(try cli.run("agent", "revoke", "web7").status == 0)
+        try Self.eventually("the revoked agent to stop") { !agent.isRunning }
+        #expect(agent.terminationStatus == 77)
+        let said = String(decoding: agentErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.contains("refused this agent's credential"), "\(said)")
+    }
+}
