@@ -21,7 +21,7 @@ extension RunbookCommand {
                 at /openapi.json.
 
                 A non-loopback address needs TLS: --tls-cert and --tls-key, or --tls-self-signed, \
-                which makes a certificate for localhost and 127.0.0.1 in the store folder and prints \
+                which makes a certificate for localhost, 127.0.0.1 and an IPv4 --address in the store folder and prints \
                 its path (trust it with REQUESTS_CA_BUNDLE=PATH for Azure's Python SDK).
 
                 With --store postgresql://USER@HOST:PORT/DB the process is also a node of several \
@@ -121,7 +121,7 @@ extension RunbookCommand {
                     // A self-signed certificate is made (once) in the store folder, now that it exists.
                     var tls = given
                     if selfSigned, let folder = service.storeFolder {
-                        let files = try SelfSignedCertificate.ensure(in: folder)
+                        let files = try SelfSignedCertificate.ensure(in: folder, address: host)
                         tls = RunbookServer.TLSFiles(certificate: files.certificate, key: files.key)
                     }
                     let served = tls
