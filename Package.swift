@@ -128,12 +128,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `runbook gateway`: the Log Analytics gateway, a CONNECT-only forward proxy on POSIX sockets.
+        .target(name: "LogGateway"),
         .executableTarget(
             name: "runbook",
             dependencies: [
                 "Automation", "AutomationServer", "AutomationService", "ChangeTracking", "KQL", "MachineAgent",
                 "RunbookEngine",
                 "Scheduler",
+                "LogGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -212,6 +215,7 @@ let package = Package(
                 "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "GatewayTests", dependencies: ["LogGateway"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

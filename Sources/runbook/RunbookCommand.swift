@@ -20,7 +20,7 @@ struct RunbookCommand: AsyncParsableCommand {
             MachineCommand.self, Apply.self,
             JobsCommand.self, Tracking.self, Changes.self, Inventory.self, Query.self, ScheduleCommand.self,
             SchedulerCommand.self,
-            Serve.self, AgentCommand.self,
+            Serve.self, Gateway.self, AgentCommand.self,
             Token.self, StoreCommand.self, NodesCommand.self,
         ]
     )

@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+
+/// Several hosts on this machine (network namespaces joined by a bridge, scripts/netns-lab.sh):
+/// the service on 10.77.0.3:443, a gateway on 10.77.0.2:8080, an agent that reaches the service
+/// directly and one whose firewall lets it reach only the gateway. Needs root, iproute2 and
+/// nftables, which .ci/run installs.
+@Suite(.serialized) struct NetworkLabEndToEndTests {
+    /// Runs `argv` in a namespace; waits for it.
+    static func exec(_ namespace: String, _ arguments: [String]) throws -> CLI.Result {
+        try TestTools.run("/usr/sbin/ip", ["netns", "exec", namespace] + arguments)
+    }
+
+    /// Starts `argv` in a namespace (output to `log`), returning the process.
+    static func start(_ namespace: String, _ arguments: [String], log: String, environment: [String: String] = [:])
+        throws -> Process
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        process.arguments = ["netns", "exec", namespace] + arguments
+        var variables = ProcessInfo.processInfo.environment
+        for (name, value) in environment { variables[name] = value }
+        variables.removeValue(forKey: "RUNBOOK_PATH")
+        process.environment = variables
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    @Test(.timeLimit(.minutes(5))) func agentsReportDirectlyAndThroughTheGatewayAcrossNamespaces() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/nft") else {
+            Issue.record("this test needs root and nftables (.ci/run installs them)")
+            return
+        }
+        let lab = "rb" + String(UInt32.random(in: 0..<1_000_000))
+        let script = CLI.packageRoot + "/scripts/netns-lab.sh"
+        _ = try? TestTools.run(script, ["down", lab])
+        let up = try TestTools.run(script, ["up", lab])
+        #expect(up.status == 0, "\(up.stderr)")
+        var processes: [Process] = []
+        defer {
+            for process in processes where process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+            _ = try? TestTools.run(script, ["down", lab])
+        }
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let base = cli.store + "-lab"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        #expect(try cli.run("init").status == 0)
+        #expect(try cli.run("tracking", "add", "file", "app", "--path", "/etc/app.conf").status == 0)
+        let token = try Self.token(cli)
+        let environment = ["RUNBOOK_STORE": cli.store]
+
+        processes.append(
+            try Self.start(
+                "\(lab)-svc",
+                [CLI.binary, "serve", "--address", "10.77.0.3", "--port", "443", "--tls-self-signed", "--poll", "0.2"],
+                log: base + "/serve.log", environment: environment))
+        processes.append(
+            try Self.start(
+                "\(lab)-gw", [CLI.binary, "gateway", "--listen", "10.77.0.2:8080", "--allow", "10.77.0.3"],
+                log: base + "/gateway.log"))
+        try AgentEndToEndTests.eventually("the service") {
+            try FileManager.default.fileExists(atPath: cli.store + "/tls.crt")
+                && (Self.exec(
+                    "\(lab)-a1",
+                    [
+                        "curl", "-sS", "-o", "/dev/null", "--max-time", "2", "--cacert", cli.store + "/tls.crt",
+                        "https://10.77.0.3/healthz",
+                    ]
+                ).status == 0)
+        }
+
+        // a2 cannot reach the service but through the gateway, which refuses anything but
+        // CONNECT to an allowed host's port 443.
+        let direct = try Self.exec("\(lab)-a2", ["curl", "-sS", "--max-time", "3", "-k", "https://10.77.0.3/healthz"])
+        #expect(direct.status != 0)
+        let tunnelled = try Self.exec(
+            "\(lab)-a2",
+            [
+                "curl", "-sS", "--max-time", "5", "-p", "-x", "http://10.77.0.2:8080", "--cacert",
+                cli.store + "/tls.crt",
+                "https://10.77.0.3/healthz",
+            ])
+        #expect(tunnelled.status == 0 && tunnelled.stdout.contains("ok"), "\(tunnelled.stdout)")
+        let otherPort = try Self.exec(
+            "\(lab)-a2",
+            ["curl", "-sS", "--max-time", "5", "-p", "-x", "http://10.77.0.2:8080", "http://10.77.0.3:22/"])
+        #expect(otherPort.status != 0 && otherPort.stdout.contains("403"), "\(otherPort.stdout)")
+        let plain = try Self.exec(
+            "\(lab)-a2",
+            [
+                "curl", "-sS", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}", "-x",
+                "http://10.77.0.2:8080", "http://10.77.0.3/",
+            ])
+        #expect(plain.stdout == "405", "\(plain.stdout)")
+
+        var roots: [String: String] = [:]
+        for (host, options) in [("a1", [String]()), ("a2", ["--proxy", "http://10.77.0.2:8080"])] {
+            let root = try AgentEndToEndTests.machineRoot(base + "/" + host)
+            roots[host] = root
+            processes.append(
+                try Self.start(
+                    "\(lab)-\(host)",
+                    [
+                        CLI.binary, "agent", "--server", "https://10.77.0.3", "--ca", cli.store + "/tls.crt", "--token",
+                        token, "--state", base + "/\(host)-state", "--root", root, "--name", "lab-\(host)",
+                        "--interval", "1s",
+                    ] + options, log: base + "/\(host).log"))
+        }
+        try AgentEndToEndTests.eventually("both enrolments") {
+            AgentEndToEndTests.json(try cli.run("agent", "list", "--json").stdout).count == 2
+        }
+        let agents = AgentEndToEndTests.json(try cli.run("agent", "list", "--json").stdout)
+        #expect(agents.first { ($0["machine"] as? String) == "lab-a2" }?["route"] as? String == "gateway")
+        #expect(agents.first { ($0["machine"] as? String) == "lab-a1" }?["route"] as? String == "direct")
+        let enable = try cli.run("run", "enable-tracking", "-p", "machines=lab-a1,lab-a2")
+        #expect(enable.status == 0, "\(enable.stdout) \(enable.stderr)")
+        try AgentEndToEndTests.eventually("both baselines") {
+            let inventory = try cli.run("inventory", "--json").stdout
+            return inventory.contains("lab-a1") && inventory.contains("lab-a2")
+        }
+        for root in roots.values {
+            try "a=2\n".write(toFile: root + "/etc/app.conf", atomically: true, encoding: .utf8)
+        }
+        try AgentEndToEndTests.eventually("a change from each machine") {
+            let rows = AgentEndToEndTests.json(try cli.run("changes", "--json").stdout)
+            let computers = Set(rows.compactMap { $0["Computer"] as? String })
+            return computers.isSuperset(of: ["lab-a1", "lab-a2"])
+        }
+        let gatewayLog = (try? String(contentsOfFile: base + "/gateway.log", encoding: .utf8)) ?? ""
+        #expect(gatewayLog.contains("event=103"), "\(gatewayLog)")
+        #expect(gatewayLog.contains("event=105") && gatewayLog.contains("event=104"), "\(gatewayLog)")
+    }
+
+    /// An agent token's text.
+    static func token(_ cli: CLI) throws -> String {
+        let result = try cli.run("token", "create", "lab", "--role", "agent", "--json")
+        guard let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+            let token = object["token"] as? String
+        else { throw CLIError(message: "token create failed: \(result.stderr)") }
+        return token
+    }
+}
