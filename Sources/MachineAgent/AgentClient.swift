@@ -25,8 +25,10 @@ final class AgentClient: Sendable {
                 tls.certificateVerification = .noHostnameVerification
             }
         }
+        // A short connect timeout: the client keeps retrying a refused connection until it
+        // ends, and the agent's loop (collection included) waits for it meanwhile.
         var configuration = HTTPClient.Configuration(
-            tlsConfiguration: tls, timeout: .init(connect: .seconds(10), read: .seconds(60)))
+            tlsConfiguration: tls, timeout: .init(connect: .seconds(2), read: .seconds(60)))
         if let proxy, let host = proxy.host {
             configuration.proxy = .server(host: host, port: proxy.port ?? 8080)
         }

@@ -57,12 +57,21 @@ public final class MachineAgent: Sendable {
                 + (settings.proxy.map { " through the gateway \($0.absoluteString)" } ?? ""))
         while !Task.isCancelled {
             let now = Date()
+            // Collecting never waits for the network: while the service cannot be reached, what
+            // changed goes to the spool under the last settings the agent has.
+            do {
+                if try await collectIfDue(&run, at: now) { try folder.write(run.state, folder.statePath) }
+            } catch let error as AgentError {
+                throw error
+            } catch {
+                say("collection failed: \(error)")
+            }
             if now >= run.nextAttempt {
                 do {
                     if now >= run.nextConfiguration { try await fetchConfiguration(client, &run) }
-                    if try await collectIfDue(&run, at: now) { try folder.write(run.state, folder.statePath) }
                     try await drain(client, &run)
-                    if now >= run.nextHeartbeat {
+                    // Back after an outage: say so at once (with what the spool had to drop).
+                    if now >= run.nextHeartbeat || run.offline {
                         try await heartbeat(client, &run)
                         run.nextHeartbeat = now.addingTimeInterval(seconds(settings.heartbeat))
                     }
@@ -290,8 +299,9 @@ public final class MachineAgent: Sendable {
 
     /// Sends the spooled uploads in order; each leaves the spool once the service stored it.
     private func drain(_ client: AgentClient, _ run: inout Run) async throws {
-        if dropped.take() > 0 {
-            run.state.droppedBatches += 1
+        let drops = dropped.take()
+        if drops > 0 {
+            run.state.droppedBatches += Int64(drops)
             run.state.needsFull = true
             try folder.write(run.state, folder.statePath)
         }

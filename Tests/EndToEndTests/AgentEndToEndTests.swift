@@ -138,3 +138,115 @@ import Testing
         #expect(said.contains("refused this agent's credential"), "\(said)")
     }
 }
+
+extension AgentEndToEndTests {
+    /// A started `runbook agent` on `root` with state in `state`, every second.
+    static func startAgent(_ cli: CLI, url: String, token: String, state: String, root: String, extra: [String] = [])
+        throws -> Process
+    {
+        let agent = cli.process(
+            [
+                "agent", "--server", url, "--ca", cli.store + "/tls.crt", "--token", token, "--state", state, "--root",
+                root, "--name", "web7", "--interval", "1s",
+            ] + extra)
+        agent.standardOutput = FileHandle.nullDevice
+        agent.standardError = FileHandle.nullDevice
+        try agent.run()
+        return agent
+    }
+
+    /// kill -9 of the agent at any moment (before, during or after an upload): each change is
+    /// recorded once, none is lost and none doubled.
+    @Test(.timeLimit(.minutes(5))) func anAgentKilledAtAnyMomentLosesAndDoublesNothing() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run("init").status == 0)
+        #expect(try cli.run("tracking", "add", "file", "app", "--path", "/etc/app.conf").status == 0)
+        let base = cli.store + "-agent"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let root = try Self.machineRoot(base)
+        let server = try PortalServer.start(cli, tls: true)
+        defer { server.stop() }
+        let token = try server.token("enrol", role: "agent")
+        var agent = try Self.startAgent(cli, url: server.url, token: token, state: base + "/state", root: root)
+        defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL) } }
+        try Self.eventually("the enrolment") {
+            Self.json(try cli.run("agent", "list", "--json").stdout).count == 1
+        }
+        #expect(try cli.run("run", "enable-tracking", "-p", "machines=web7").status == 0)
+        try Self.eventually("the baseline") {
+            try cli.run("inventory", "--machine", "web7").stdout.contains("/etc/app.conf")
+        }
+        for round in 1...4 {
+            try "a=\(round + 1)\n".write(toFile: root + "/etc/app.conf", atomically: true, encoding: .utf8)
+            Thread.sleep(forTimeInterval: Double.random(in: 0.2...1.6))
+            kill(agent.processIdentifier, SIGKILL)
+            agent.waitUntilExit()
+            agent = try Self.startAgent(cli, url: server.url, token: token, state: base + "/state", root: root)
+            try Self.eventually("change \(round)") { try Self.modifications(cli) >= round }
+            #expect(try Self.modifications(cli) == round)
+        }
+        Thread.sleep(forTimeInterval: 3)
+        #expect(try Self.modifications(cli) == 4)
+    }
+
+    /// Past --spool-max the oldest uploads are dropped while the service is down; once it is
+    /// back the agent sends everything, the inventory is the machine's as it is now, and the
+    /// heartbeat says how many uploads were dropped.
+    @Test(.timeLimit(.minutes(5))) func aFullSpoolDropsTheOldestAndTheServiceCatchesUpWholly() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run("init").status == 0)
+        #expect(try cli.run("tracking", "add", "file", "bench", "--path", "/etc/bench/*").status == 0)
+        let base = cli.store + "-agent"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let root = try Self.machineRoot(base)
+        try FileManager.default.createDirectory(atPath: root + "/etc/bench", withIntermediateDirectories: true)
+        func rewrite(_ round: Int) throws {
+            for index in 0..<300 {
+                try String(repeating: "\(round)", count: 64).write(
+                    toFile: root + "/etc/bench/f\(index)", atomically: false, encoding: .utf8)
+            }
+        }
+        try rewrite(0)
+        var server = try PortalServer.start(cli, tls: true)
+        defer { server.stop() }
+        let port = String(server.url.split(separator: ":").last ?? "")
+        let token = try server.token("enrol", role: "agent")
+        let agent = try Self.startAgent(
+            cli, url: server.url, token: token, state: base + "/state", root: root, extra: ["--spool-max", "65536"])
+        defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL) } }
+        try Self.eventually("the enrolment") {
+            Self.json(try cli.run("agent", "list", "--json").stdout).count == 1
+        }
+        #expect(try cli.run("run", "enable-tracking", "-p", "machines=web7").status == 0)
+        try Self.eventually("the baseline") {
+            try cli.run("inventory", "--machine", "web7", "--json").stdout.contains("/etc/bench/f299")
+        }
+        kill(server.process.processIdentifier, SIGKILL)
+        server.process.waitUntilExit()
+        for round in 1...4 {
+            try rewrite(round)
+            Thread.sleep(forTimeInterval: 1.5)
+        }
+        server = try PortalServer.start(cli, tls: true, options: ["--port", port])
+        try Self.eventually("the dropped uploads in the heartbeat") {
+            let agents = Self.json(try cli.run("agent", "list", "--json").stdout)
+            return (agents.first?["droppedUploads"] as? String).flatMap(Int.init).map { $0 > 0 } ?? false
+        }
+        // The inventory catches up with the files as they are now (the last round's content).
+        let expected = try Self.checksum(root + "/etc/bench/f7")
+        try Self.eventually("the inventory as the machine is now") {
+            let rows = Self.json(try cli.run("inventory", "--machine", "web7", "--json").stdout)
+            return rows.contains {
+                ($0["FileSystemPath"] as? String) == "/etc/bench/f7"
+                    && ($0["FileContentChecksum"] as? String) == expected
+            }
+        }
+    }
+
+    static func checksum(_ path: String) throws -> String {
+        let result = try TestTools.run("/usr/bin/sha256sum", [path])
+        return String(result.stdout.prefix(64))
+    }
+}

@@ -34,8 +34,8 @@ extension RunbookCommand {
                 Examples:
                   runbook agent --server https://automation.example:8443 --ca service.pem \\
                       --token rbk_... --state /var/lib/runbook-agent
-                  runbook agent --server https://10.0.0.3:8443 --ca ca.pem --state /var/lib/runbook-agent \\
-                      --proxy http://10.0.0.2:8080
+                  runbook agent --server https://10.0.0.3:8443 --ca ca.pem \\
+                      --state /var/lib/runbook-agent --proxy http://10.0.0.2:8080
                 """))
 
         @Option(help: ArgumentHelp("The service: https://HOST[:PORT] of 'runbook serve'.", valueName: "url"))
