@@ -30,6 +30,9 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "YAML", dependencies: ["CYAML"]),
+        // zlib from the system (Debian zlib1g-dev): the agents' gzip uploads.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Gzip", dependencies: ["CZlib"]),
         .target(
             name: "Automation",
             dependencies: [
@@ -104,7 +107,7 @@ let package = Package(
         .target(
             name: "AutomationServer",
             dependencies: [
-                "Automation", "AutomationService", "AutomationPortal", "KQL",
+                "Automation", "AutomationService", "AutomationPortal", "Gzip", "KQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -119,7 +122,7 @@ let package = Package(
         .target(
             name: "MachineAgent",
             dependencies: [
-                "Automation", "ChangeTracking",
+                "Automation", "ChangeTracking", "Gzip",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -215,6 +218,7 @@ let package = Package(
                 "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "GzipTests", dependencies: ["Gzip"]),
         .testTarget(name: "GatewayTests", dependencies: ["LogGateway"]),
         .testTarget(
             name: "EndToEndTests",

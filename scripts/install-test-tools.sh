@@ -9,14 +9,16 @@ export DEBIAN_FRONTEND=noninteractive
 if [ "$(id -u)" = 0 ] && [ "${INSTALL_SYSTEM_PACKAGES:-yes}" != no ]; then
     apt-get update
     # libyaml-dev: the YAML parser (system library target CYAML), found by pkg-config;
+    # zlib1g-dev: gzip of the agents' uploads (system library target CZlib);
     # libsqlite3-dev: the store (GRDB); python3-venv: the virtual environment below;
     # sqlite3: tests tamper with a store the way a person editing it by hand would;
     # postgresql-15: the PostgreSQL store's tests (scripts/postgres-test-server.sh starts one);
-    # iproute2: the node partition test's network namespace;
+    # iproute2, nftables: the node partition test's network namespace and the agents' lab
+    # (scripts/netns-lab.sh);
     # curl: the portal's page tests; openssl: the certificate the SDK test's nodes share;
     # chromium, chromium-driver: the portal's browser tests.
-    apt-get install -y --no-install-recommends libyaml-dev pkg-config libsqlite3-dev python3-venv sqlite3 \
-        postgresql-15 iproute2 curl openssl chromium chromium-driver
+    apt-get install -y --no-install-recommends libyaml-dev zlib1g-dev pkg-config libsqlite3-dev python3-venv \
+        sqlite3 postgresql-15 iproute2 nftables curl openssl chromium chromium-driver
 fi
 
 venv=.build-venv

@@ -1,6 +1,7 @@
 import Automation
 import AutomationService
 import Foundation
+import Gzip
 
 /// The routes `runbook agent` uses, beside the ARM API on the same listener (same TLS). They
 /// are not ARM operations (not in the OpenAPI document): an agent token may only enrol, an
@@ -8,6 +9,8 @@ import Foundation
 /// ARM token is refused here as an agent credential is refused by the ARM routes.
 extension ARMAPI {
     static let agentBase = "agent/v1"
+    /// An agent's upload, inflated (docs/SECURITY.md).
+    static let maxAgentBodyBytes = 64 * 1024 * 1024
 
     var agentRoutes: [ARMRoute] {
         [
@@ -49,6 +52,17 @@ extension ARMAPI {
 
     /// The agent's JSON (dates as ISO 8601), checked by the bounded reader first.
     static func decodeAgent<Body: Decodable>(_ type: Body.Type, _ request: ARMRequest) throws(ServiceError) -> Body {
+        var request = request
+        if let encoding = request.header("content-encoding"), !encoding.isEmpty, encoding != "identity" {
+            guard encoding.lowercased() == "gzip" else {
+                throw .invalid("Content-Encoding '\(Quoted.clip(encoding))' is not gzip", target: "Content-Encoding")
+            }
+            do {
+                request.body = try Gzip.decompress(request.body, maxBytes: Self.maxAgentBodyBytes)
+            } catch {
+                throw .invalid("\(error)", target: "body")
+            }
+        }
         _ = try request.json()
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Automation
 import Foundation
+import Gzip
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -57,7 +58,13 @@ final class AgentClient: Sendable {
         if let etag { request.headers.add(name: "If-None-Match", value: etag) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
+            // Uploads are JSON, which gzip makes several times smaller; tiny bodies go as they are.
+            if body.count > 512 {
+                request.headers.add(name: "Content-Encoding", value: "gzip")
+                request.body = .bytes(ByteBuffer(bytes: Gzip.compress(body)))
+            } else {
+                request.body = .bytes(ByteBuffer(bytes: body))
+            }
         }
         let response = try await http.execute(request, timeout: .seconds(120))
         let buffer = try await response.body.collect(upTo: Self.maxResponseBytes)
