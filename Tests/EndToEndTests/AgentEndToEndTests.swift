@@ -128,6 +128,19 @@ import Testing
             let (status, answer) = try Self.curl(batches, method: "POST", authorization: credential, body: body)
             #expect(status == 400, "\(item): \(status) \(answer)")
         }
+        // A small gzip body that inflates past the cap is refused before it is held.
+        let bomb = base + "/bomb.gz"
+        let made = try TestTools.run("/bin/sh", ["-c", "head -c 100000000 /dev/zero | gzip -c > '\(bomb)'"])
+        #expect(made.status == 0)
+        let bombed = try TestTools.run(
+            "/usr/bin/curl",
+            [
+                "-sS", "-k", "-o", "-", "-w", "\n%{http_code}", "--max-time", "30", "-H",
+                "Authorization: " + credential,
+                "-H", "Content-Type: application/json", "-H", "Content-Encoding: gzip", "--data-binary", "@" + bomb,
+                batches,
+            ])
+        #expect(bombed.stdout.hasSuffix("400") && bombed.stdout.contains("inflates to more than"), "\(bombed.stdout)")
         #expect(try cli.run("changes", "--json").stdout == before)
 
         // Revoked: the agent's next request is refused and it stops, saying why.
