@@ -1,4 +1,5 @@
 import Automation
+import Foundation
 
 /// Azure's enablement prerequisites for one machine (docs/AZURE.md).
 public enum Prerequisites {
@@ -16,6 +17,8 @@ public enum Prerequisites {
     }
 
     static func network(machine: Machine, gateways: [String: Gateway]) -> [String] {
+        // An agent's route is not declared but observed: its heartbeats (`agentProblems`).
+        if case .agent = machine.source { return [] }
         let declared = Set(machine.network.rules)
         var problems: [String] = []
         func require(_ rule: NetworkRule, on holder: String, declared: Set<NetworkRule>, why: String) {
@@ -78,5 +81,24 @@ public enum Prerequisites {
             }
         }
         return rules
+    }
+
+    /// How recently an agent machine must have reached the service to be enabled: its
+    /// heartbeat is every minute.
+    public static let agentWindow: TimeInterval = 300
+
+    /// The network prerequisite of an agent machine: its agent reached the service within the
+    /// window, by the route it recorded.
+    public static func agentProblems(_ agent: AgentInfo?, machine: String, now: Date) -> [String] {
+        guard let agent else { return ["no agent is enrolled for '\(machine)'"] }
+        if agent.revokedAt != nil { return ["the agent of '\(machine)' was revoked; it must enrol again"] }
+        guard let seen = agent.lastSeenAt, now.timeIntervalSince(seen) <= agentWindow else {
+            let when = agent.lastSeenAt.map { "since \($0.formatted(.iso8601))" } ?? "ever"
+            return [
+                "its agent has not reached the service \(when) (route \(agent.route.rawValue)); "
+                    + "a heartbeat every minute is expected: check the agent and its way to the service"
+            ]
+        }
+        return []
     }
 }

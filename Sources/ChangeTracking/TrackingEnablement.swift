@@ -59,8 +59,9 @@ public struct TrackingEnablement: Sendable {
         let solutions = request.solutions.map(\.rawValue).joined(separator: ", ")
         for state in selection {
             let machine = state.machine
-            let problems = Prerequisites.problems(
-                machine: machine, account: account, workspace: workspace, gateways: gateways)
+            let problems =
+                Prerequisites.problems(machine: machine, account: account, workspace: workspace, gateways: gateways)
+                + (try await agentProblems(machine))
             if !problems.isEmpty {
                 for problem in problems { await sink.write(.error, "\(machine.name): \(problem)") }
                 outcome.failed.append(machine.name)
@@ -131,8 +132,10 @@ public struct TrackingEnablement: Sendable {
             guard TargetSelection.reason(excluding: state.machine, spec: spec, account: pair.account) == nil else {
                 continue
             }
-            let problems = Prerequisites.problems(
-                machine: state.machine, account: pair.account, workspace: pair.workspace, gateways: gateways)
+            let problems =
+                Prerequisites.problems(
+                    machine: state.machine, account: pair.account, workspace: pair.workspace, gateways: gateways)
+                + (try await agentProblems(state.machine))
             if problems.isEmpty {
                 try await store.enable([scope.solution], on: [name], account: pair.account.name, jobId: nil, at: now())
                 lines.append("\(name): enabled \(scope.solution.rawValue) (scope: all available and future machines)")
@@ -203,5 +206,13 @@ public struct TrackingEnablement: Sendable {
         var line = "\(verb) \(outcome.succeeded.count) of \(total) machine\(total == 1 ? "" : "s")"
         if !outcome.failed.isEmpty { line += "; failed: " + outcome.failed.joined(separator: ", ") }
         await sink.write(.output, line)
+    }
+
+    /// An agent machine's route is met when its agent reached the service lately (on a store
+    /// that keeps agents; both stores do).
+    func agentProblems(_ machine: Machine) async throws -> [String] {
+        guard case .agent = machine.source, let agents = store as? any AgentStoring else { return [] }
+        let agent = try await agents.agents().first { $0.machine == machine.name }
+        return Prerequisites.agentProblems(agent, machine: machine.name, now: now())
     }
 }
