@@ -263,3 +263,46 @@ extension AgentEndToEndTests {
         return String(result.stdout.prefix(64))
     }
 }
+
+extension AgentEndToEndTests {
+    /// The settings change while the service is down and the agent has spooled uploads under
+    /// the old ones: the service answers `reconfigure`, the agent collects under the new
+    /// settings and sends everything, so no item of the old settings is stored with the new.
+    @Test(.timeLimit(.minutes(5))) func settingsChangedWhileTheServiceWasDownAreNeverMixed() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run("init").status == 0)
+        #expect(try cli.run("tracking", "add", "file", "app", "--path", "/etc/app.conf").status == 0)
+        let base = cli.store + "-agent"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let root = try Self.machineRoot(base)
+        try "old\n".write(toFile: root + "/etc/other.conf", atomically: true, encoding: .utf8)
+        var server = try PortalServer.start(cli, tls: true)
+        defer { server.stop() }
+        let port = String(server.url.split(separator: ":").last ?? "")
+        let token = try server.token("enrol", role: "agent")
+        let agent = try Self.startAgent(cli, url: server.url, token: token, state: base + "/state", root: root)
+        defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL) } }
+        try Self.eventually("the enrolment") { Self.json(try cli.run("agent", "list", "--json").stdout).count == 1 }
+        #expect(try cli.run("run", "enable-tracking", "-p", "machines=web7").status == 0)
+        try Self.eventually("the baseline") {
+            try cli.run("inventory", "--machine", "web7").stdout.contains("/etc/app.conf")
+        }
+        kill(server.process.processIdentifier, SIGKILL)
+        server.process.waitUntilExit()
+        // Spooled under the old settings: a change of app.conf.
+        try "a=9\n".write(toFile: root + "/etc/app.conf", atomically: true, encoding: .utf8)
+        Thread.sleep(forTimeInterval: 2.5)
+        // The new settings track other.conf instead.
+        #expect(try cli.run("tracking", "remove", "app").status == 0)
+        #expect(try cli.run("tracking", "add", "file", "other", "--path", "/etc/other.conf").status == 0)
+        server = try PortalServer.start(cli, tls: true, options: ["--port", port])
+        try Self.eventually("the inventory under the new settings") {
+            let rows = Self.json(try cli.run("inventory", "--machine", "web7", "--json").stdout)
+            let paths = Set(rows.compactMap { $0["FileSystemPath"] as? String })
+            return paths == ["/etc/other.conf"]
+        }
+        // The change collected under the old settings was never stored as a modification.
+        #expect(try Self.modifications(cli) == 0)
+    }
+}
