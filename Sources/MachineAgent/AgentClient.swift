@@ -101,3 +101,35 @@ final class AgentClient: Sendable {
 public enum AgentVersion {
     public static let text = "1.0.0"
 }
+
+extension AgentClient {
+    /// A failed request in plain words, and whether trying again can help: an untrusted
+    /// certificate stays untrusted, so the agent stops and says what to give it.
+    func describe(_ error: any Error) -> (text: String, permanent: Bool) {
+        let raw = "\(error)"
+        let place = "\(server.host ?? "?"):\(server.port ?? (server.scheme == "http" ? 80 : 443))"
+        if raw.contains("CERTIFICATE_VERIFY_FAILED") || raw.contains("failedToValidateHostname")
+            || raw.contains("unableToValidateCertificate")
+        {
+            return (
+                "the service's certificate at \(place) is not trusted: give --ca with it "
+                    + "('runbook serve --tls-self-signed' prints its path)", true
+            )
+        }
+        if raw.contains("Connection refused") || raw.contains("errno: 111") {
+            return ("nothing answers at \(place) (connection refused)", false)
+        }
+        if raw.contains("invalidProxyResponse") {
+            return (
+                "the gateway refused the tunnel to \(place) (a gateway tunnels only to allowed hosts' port 443)", false
+            )
+        }
+        if raw.contains("remoteConnectionClosed") {
+            return ("the service at \(place) closed the connection (is it https, and the right port?)", false)
+        }
+        if raw.contains("connectTimeout") || raw.contains("Timeout") {
+            return ("no answer from \(place) in time", false)
+        }
+        return (raw, false)
+    }
+}

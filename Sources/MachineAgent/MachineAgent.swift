@@ -83,7 +83,9 @@ public final class MachineAgent: Sendable {
                 } catch let retry as RetryLater {
                     backOff(&run, reason: retry.reason, after: retry.seconds)
                 } catch {
-                    backOff(&run, reason: "\(error)", after: nil)
+                    let (text, permanent) = client.describe(error)
+                    if permanent { throw AgentError.refused(text) }
+                    backOff(&run, reason: text, after: nil)
                 }
             }
             try? await Task.sleep(for: .milliseconds(200))
@@ -96,7 +98,7 @@ public final class MachineAgent: Sendable {
         run.backoff = min(run.backoff * 2, 300)
         run.nextAttempt = Date().addingTimeInterval(max(0.2, min(wait, 300)))
         if !run.offline {
-            say("the service cannot be reached (\(reason)); collecting into the spool and trying again")
+            say("the service cannot be reached: \(reason); collecting into the spool and trying again")
         }
         run.offline = true
     }
@@ -137,7 +139,9 @@ public final class MachineAgent: Sendable {
                     body: try AgentClient.encoder.encode(facts))
                 if answer.status < 500 && answer.status != 429 { break }
             } catch {
-                say("enrolment: the service cannot be reached (\(error)); trying again")
+                let (text, permanent) = client.describe(error)
+                if permanent { throw AgentError.refused("enrolment: \(text)") }
+                say("enrolment: \(text); trying again")
             }
             try await Task.sleep(for: .seconds(wait))
             wait = min(wait * 2, 300)
@@ -164,7 +168,7 @@ public final class MachineAgent: Sendable {
         case 401, 403:
             throw AgentError.refused(
                 "the service refused this agent's credential: \(AgentClient.message(answer)); "
-                    + "remove \(folder.identityPath) and enrol again with a new --token")
+                    + "remove \(folder.identityPath) and start it again with --token and an agent token")
         case 429, 500...599:
             throw RetryLater(reason: AgentClient.message(answer), seconds: answer.retryAfter)
         default: return
@@ -187,6 +191,9 @@ public final class MachineAgent: Sendable {
         }
         if !configuration.enabled && run.configuration?.enabled != false {
             say("Change Tracking is not enabled on this machine yet (runbook run enable-tracking); waiting")
+        }
+        if configuration.enabled && run.configuration?.enabled == false {
+            say("Change Tracking is enabled on this machine: collecting")
         }
         run.configuration = configuration
         run.etag = answer.etag
@@ -322,8 +329,8 @@ public final class MachineAgent: Sendable {
             switch result.outcome {
             case .stored, .duplicate:
                 try? FileManager.default.removeItem(atPath: item.path)
-                if result.outcome == .stored && result.changes > 0 {
-                    say("upload \(item.sequence): \(result.changes) change(s) recorded")
+                if result.outcome == .stored {
+                    say("upload \(item.sequence) stored: \(result.changes) change(s) recorded")
                 }
             case .resend, .reconfigure, .notEnabled:
                 folder.clearSpool()

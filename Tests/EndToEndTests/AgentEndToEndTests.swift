@@ -245,7 +245,7 @@ extension AgentEndToEndTests {
         server = try PortalServer.start(cli, tls: true, options: ["--port", port])
         try Self.eventually("the dropped uploads in the heartbeat") {
             let agents = Self.json(try cli.run("agent", "list", "--json").stdout)
-            return (agents.first?["droppedUploads"] as? String).flatMap(Int.init).map { $0 > 0 } ?? false
+            return (agents.first?["droppedUploads"] as? Int).map { $0 > 0 } ?? false
         }
         // The inventory catches up with the files as they are now (the last round's content).
         let expected = try Self.checksum(root + "/etc/bench/f7")

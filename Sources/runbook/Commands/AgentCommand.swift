@@ -8,7 +8,8 @@ extension RunbookCommand {
     struct AgentCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "agent",
-            abstract: "Run the agent of this machine, or manage agents (list, revoke).",
+            abstract:
+                "Run the agent of this machine ('runbook agent run --help' lists its options), or list and revoke agents.",
             subcommands: [AgentRun.self, AgentList.self, AgentRevoke.self], defaultSubcommand: AgentRun.self)
     }
 
@@ -29,12 +30,13 @@ extension RunbookCommand {
                 collected is lost while the service or the network is down, within --spool-max.
 
                 --proxy sends everything through a Log Analytics gateway ('runbook gateway'), an HTTP \
-                CONNECT tunnel: TLS stays between the agent and the service.
+                CONNECT tunnel: TLS stays between the agent and the service. A gateway tunnels to port \
+                443 only, as Azure's does: the service listens there ('runbook serve --port 443').
 
                 Examples:
                   runbook agent --server https://automation.example:8443 --ca service.pem \\
                       --token rbk_... --state /var/lib/runbook-agent
-                  runbook agent --server https://10.0.0.3:8443 --ca ca.pem \\
+                  runbook agent --server https://10.0.0.3 --ca ca.pem \\
                       --state /var/lib/runbook-agent --proxy http://10.0.0.2:8080
                 """))
 
@@ -50,12 +52,19 @@ extension RunbookCommand {
         @Option(help: ArgumentHelp("The folder that stands for / (tests and demos).", valueName: "dir"))
         var root = "/"
         @Option(help: "Collect every DURATION instead of Azure's frequencies (at least 1s).") var interval: String?
-        @Option(help: "The spool's cap in bytes; past it the oldest upload is dropped.") var spoolMax = 100_000_000
+        @Option(help: "The spool's cap, a number of bytes (at least 65536); past it the oldest upload is dropped.")
+        var spoolMax = 100_000_000
 
         func validate() throws {
             guard let url = URL(string: server), let scheme = url.scheme, ["https", "http"].contains(scheme),
-                url.host != nil
+                let host = url.host, url.path.isEmpty || url.path == "/"
             else { throw ValidationError("--server '\(server)' is not https://HOST[:PORT]") }
+            // Plain http only where nothing can listen in: this machine.
+            if scheme == "http" && !(host == "localhost" || host.hasPrefix("127.") || host == "::1") {
+                throw ValidationError(
+                    "--server '\(server)': the agent speaks https to the service (http only on this machine's loopback)"
+                )
+            }
             if let proxy {
                 guard let url = URL(string: proxy), url.scheme == "http", url.host != nil else {
                     throw ValidationError("--proxy '\(proxy)' is not http://HOST:PORT")
@@ -93,6 +102,8 @@ extension RunbookCommand {
             let stop = StopSignal(onSignal: { task.cancel() })
             do {
                 try await task.value
+            } catch is CancellationError {
+                // SIGINT or SIGTERM before the agent had enrolled: a stop, not a failure.
             } catch let error as AgentError {
                 Terminal.error(error.description)
                 throw ExitCode(77)
@@ -111,18 +122,10 @@ extension RunbookCommand {
         func run() async throws {
             let agents = try await store.withService(create: false) { service in try await service.agents() }
             if json {
-                let rows = agents.map { agent -> [String: String] in
-                    [
-                        "machine": agent.machine, "version": agent.version, "route": agent.route.rawValue,
-                        "address": agent.address,
-                        "lastSeen": agent.lastSeenAt.map { $0.formatted(.iso8601) } ?? "",
-                        "enrolled": agent.enrolledAt.formatted(.iso8601), "lastUpload": String(agent.lastSequence),
-                        "droppedUploads": String(agent.droppedBatches),
-                        "revoked": agent.revokedAt == nil ? "no" : "yes",
-                    ]
-                }
-                let data = try JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys, .prettyPrinted])
-                Terminal.out(String(decoding: data, as: UTF8.self))
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.dateEncodingStrategy = .iso8601
+                Terminal.exact(String(decoding: try encoder.encode(agents.map(AgentRow.init)), as: UTF8.self))
                 return
             }
             guard !agents.isEmpty else {
@@ -149,7 +152,32 @@ extension RunbookCommand {
 
         func run() async throws {
             try await store.withService(create: false) { service in try await service.revokeAgent(machine: name) }
-            Terminal.out("The agent of '\(name)' can no longer report; it must enrol again with a new agent token.")
+            Terminal.out("The agent of '\(name)' can no longer report; it must enrol again with an agent token.")
         }
+    }
+}
+
+/// One agent as `runbook agent list --json` prints it.
+struct AgentRow: Encodable {
+    var machine: String
+    var version: String
+    var route: String
+    var address: String
+    @ExplicitNull var lastSeen: Date?
+    var enrolled: Date
+    var lastUpload: Int64
+    var droppedUploads: Int64
+    var revoked: Bool
+
+    init(_ agent: AgentInfo) {
+        machine = agent.machine
+        version = agent.version
+        route = agent.route.rawValue
+        address = agent.address
+        lastSeen = agent.lastSeenAt
+        enrolled = agent.enrolledAt
+        lastUpload = agent.lastSequence
+        droppedUploads = agent.droppedBatches
+        revoked = agent.revokedAt != nil
     }
 }

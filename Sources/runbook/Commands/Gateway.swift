@@ -38,7 +38,7 @@ extension RunbookCommand {
         var listen = "127.0.0.1:8080"
         @Option(
             help: ArgumentHelp(
-                "A destination agents may reach: HOST[:PORT], *.DOMAIN for any name under it; port 443 unless given.",
+                "A destination agents may reach: HOST, or *.DOMAIN for any name under it; always its port 443 (the service must listen there).",
                 valueName: "host[:port]"))
         var allow: [String] = []
         @Option(
