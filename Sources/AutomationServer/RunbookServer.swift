@@ -53,9 +53,12 @@ public struct RunbookServer {
         let arm = ARMResponder(routes: api.routes + api.agentRoutes, service: service, logger: logger)
         let portal = try Portal(service: service, submission: submission, secure: tls != nil, logger: logger)
         let responder = RunbookResponder(arm: arm, portal: portal)
-        // A client that opens a connection and sends nothing is dropped after a minute;
-        // it holds one connection, never a thread.
-        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))
+        // A client that opens a connection and sends nothing is dropped after 150 s; it holds
+        // one connection, never a thread. Longer than an agent's heartbeat (60 s) and its own
+        // idle close (120 s), so an agent's connection is kept from one minute to the next
+        // (a new one costs a TLS handshake, several KB) and it is the agent that closes first,
+        // never the service as a request arrives.
+        let http = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(150)))
         let server: HTTPServerBuilder
         if let tls {
             let configuration = TLSConfiguration.makeServerConfiguration(

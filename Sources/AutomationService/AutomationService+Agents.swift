@@ -103,21 +103,29 @@ extension AutomationService {
         -> AgentBatchResult
     {
         try Self.check(batch, now: now())
-        let last = agent.lastSequence
-        if batch.sequence <= last { return AgentBatchResult(outcome: .duplicate, changes: 0, lastSequence: last) }
-        if batch.sequence != last + 1 && !batch.full {
-            return AgentBatchResult(outcome: .resend, changes: 0, lastSequence: last)
+        var last = agent.lastSequence
+        // Each round decides on the last stored upload it knows; the commit stores the upload
+        // only if that is still the last one (see `AgentSequenceStep`), else it reads it again.
+        for _ in 0..<8 {
+            if batch.sequence <= last { return AgentBatchResult(outcome: .duplicate, changes: 0, lastSequence: last) }
+            if batch.sequence != last + 1 && !batch.full {
+                return AgentBatchResult(outcome: .resend, changes: 0, lastSequence: last)
+            }
+            let configuration = try await agentConfiguration(for: agent)
+            guard configuration.enabled else {
+                return AgentBatchResult(outcome: .notEnabled, changes: 0, lastSequence: last)
+            }
+            if batch.configurationVersion != configuration.version {
+                return AgentBatchResult(outcome: .reconfigure, changes: 0, lastSequence: last)
+            }
+            let step = AgentSequenceStep(previous: last, next: batch.sequence)
+            switch try await commitAgentBatch(batch, agent: agent, step: step) {
+            case .stored(let changes):
+                return AgentBatchResult(outcome: .stored, changes: changes, lastSequence: batch.sequence)
+            case .overtaken(let stored): last = stored
+            }
         }
-        let configuration = try await agentConfiguration(for: agent)
-        guard configuration.enabled else {
-            return AgentBatchResult(outcome: .notEnabled, changes: 0, lastSequence: last)
-        }
-        if batch.configurationVersion != configuration.version {
-            return AgentBatchResult(outcome: .reconfigure, changes: 0, lastSequence: last)
-        }
-        let changes = try await commitAgentBatch(batch, machine: agent.machine)
-        try await storeCall { try await agentStore.setAgentSequence(machine: agent.machine, batch.sequence) }
-        return AgentBatchResult(outcome: .stored, changes: changes, lastSequence: batch.sequence)
+        throw .conflict("other uploads of '\(agent.machine)' kept committing first; send it again")
     }
 
     /// The refusals of an upload, before anything is read or stored.
@@ -165,36 +173,55 @@ extension AutomationService {
         return nil
     }
 
-    /// Diffs the upload against the stored snapshot and commits it, again on a conflicting
-    /// commit; returns the number of changes recorded.
-    private func commitAgentBatch(_ batch: AgentBatch, machine: String) async throws(ServiceError) -> Int {
+    private enum AgentCommit {
+        /// Stored, with the number of changes recorded.
+        case stored(Int)
+        /// Another upload of the agent was stored first: the last stored sequence now.
+        case overtaken(Int64)
+    }
+
+    /// Diffs the upload against the stored snapshot and commits it, again when another scan
+    /// of the machine committed first.
+    private func commitAgentBatch(_ batch: AgentBatch, agent: AgentInfo, step: AgentSequenceStep)
+        async throws(ServiceError) -> AgentCommit
+    {
         let store = agentStore
+        let machine = agent.machine
+        let touched = Set(batch.items.map { AgentItemKey(type: $0.type, key: $0.key) } + batch.removed)
+        let touchedFiles = Set(touched.filter { $0.type == .files }.map(\.key))
+        let current = batch.items.sorted(by: InventoryItem.ordered)
         for _ in 0..<8 {
             let committed: Int? = try await storeCall {
                 let mark = try await store.lastScan(machine: machine)
-                let storedFiles = try await store.fileKeys(machine: machine)
-                let touched = Set(batch.items.map { AgentItemKey(type: $0.type, key: $0.key) } + batch.removed)
+                // Only a full inventory of files needs every stored file; an upload of changes
+                // reads the files it names (a machine of 100,000 files, an upload of one: one).
                 let files =
                     batch.full && batch.types.contains(.files)
-                    ? storedFiles : Set(touched.filter { $0.type == .files }.map(\.key)).intersection(storedFiles)
+                    ? try await store.fileKeys(machine: machine) : touchedFiles
                 let stored = try await store.snapshot(machine: machine, files: files)
                 let previous = stored.filter { item in
                     batch.full
                         ? batch.types.contains(item.type)
                         : touched.contains(AgentItemKey(type: item.type, key: item.key))
                 }
-                let current = batch.items.sorted(by: InventoryItem.ordered)
                 let changes = SnapshotDiff.changes(previous: previous, current: current)
                 let started = batch.collectedAt
                 let record = ScanRecord(
                     machine: machine, changes: changes, recordChanges: mark != nil, fileIndex: nil,
-                    startedAt: started, endedAt: max(started, now()), jobId: nil, expectedScans: mark?.scans ?? 0)
+                    startedAt: started, endedAt: max(started, now()), jobId: nil, expectedScans: mark?.scans ?? 0,
+                    agentSequence: step)
                 switch try await store.commitScan(record, proceed: { true }) {
                 case .committed: return mark == nil ? 0 : changes.count
                 case .stale, .stopped: return nil
                 }
             }
-            if let committed { return committed }
+            if let committed { return .stored(committed) }
+            // Stale: another scan of the machine committed (diff again), or another upload of
+            // this agent was stored (the caller decides again on the sequence).
+            guard let fresh = try await storeCall({ try await store.agentCredential(id: agent.credentialId) }) else {
+                throw .notFound(kind: "agent machine", name: machine, hint: "")
+            }
+            if fresh.agent.lastSequence != step.previous { return .overtaken(fresh.agent.lastSequence) }
         }
         throw .conflict("other uploads of '\(machine)' kept committing first; send it again")
     }

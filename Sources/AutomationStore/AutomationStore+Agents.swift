@@ -70,16 +70,6 @@ extension AutomationStore {
         }
     }
 
-    public func setAgentSequence(machine: String, _ sequence: Int64) async throws {
-        try await asyncWrite { db in
-            try db.execute(
-                sql: """
-                    UPDATE agent SET lastSequence = ?
-                    WHERE machineId = (SELECT id FROM machine WHERE name = ?) AND lastSequence < ?
-                    """, arguments: [sequence, machine, sequence])
-        }
-    }
-
     public func revokeAgent(machine: String, at now: Date) async throws -> Bool {
         try await asyncWrite { db in
             try db.execute(
@@ -132,10 +122,6 @@ extension AsyncAutomationStore: AgentStoring {
 
     public func agentSeen(machine: String, beat: AgentBeat, at now: Date) async throws {
         try await store.agentSeen(machine: machine, beat: beat, at: now)
-    }
-
-    public func setAgentSequence(machine: String, _ sequence: Int64) async throws {
-        try await store.setAgentSequence(machine: machine, sequence)
     }
 
     public func revokeAgent(machine: String, at now: Date) async throws -> Bool {

@@ -128,7 +128,7 @@ extension AutomationStore {
     public func commitScan(
         machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: [String: FileIndexEntry]?,
         startedAt: Date, endedAt: Date, jobId: String?, expectedScans: Int? = nil,
-        proceed: @escaping @Sendable () -> Bool = { true }
+        agentSequence: AgentSequenceStep? = nil, proceed: @escaping @Sendable () -> Bool = { true }
     ) throws -> ScanCommit {
         do {
             return try writer.write { db in
@@ -138,6 +138,12 @@ extension AutomationStore {
                         try Int.fetchOne(
                             db, sql: "SELECT scans FROM machineScan WHERE machineId = ?", arguments: [machineId]) ?? 0
                     guard scans == expectedScans else { return .stale }
+                }
+                if let step = agentSequence {
+                    try db.execute(
+                        sql: "UPDATE agent SET lastSequence = ? WHERE machineId = ? AND lastSequence = ?",
+                        arguments: [step.next, machineId, step.previous])
+                    guard db.changesCount == 1 else { return .stale }
                 }
                 // The fence: a job that ended meanwhile (recovered from a stuck process) records nothing.
                 if let jobId,

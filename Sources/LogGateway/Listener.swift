@@ -112,6 +112,7 @@ enum Listener {
             close(fd)
             return .none
         }
+        Socket.setNoDelay(fd)
         return .connection(fd, Socket.address(of: storage))
     }
 }

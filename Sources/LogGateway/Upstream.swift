@@ -44,6 +44,7 @@ enum Upstream {
             info.ai_family, info.ai_socktype | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
             info.ai_protocol)
         guard fd >= 0 else { return .failed(String(cString: strerror(errno))) }
+        Socket.setNoDelay(fd)
         if Glibc.connect(fd, info.ai_addr, info.ai_addrlen) == 0 { return .connected(fd) }
         var code = errno
         if code == EINPROGRESS || code == EINTR {

@@ -28,8 +28,12 @@ final class AgentClient: Sendable {
         }
         // A short connect timeout: the client keeps retrying a refused connection until it
         // ends, and the agent's loop (collection included) waits for it meanwhile.
+        // The pool keeps an idle connection 120 s: longer than the heartbeat (60 s), so the
+        // connection lasts from one minute to the next instead of a TLS handshake every other
+        // minute, and shorter than the service's idle close (150 s), so the agent closes first.
         var configuration = HTTPClient.Configuration(
-            tlsConfiguration: tls, timeout: .init(connect: .seconds(2), read: .seconds(60)))
+            tlsConfiguration: tls, timeout: .init(connect: .seconds(2), read: .seconds(60)),
+            connectionPool: .init(idleTimeout: .seconds(120)))
         if let proxy, let host = proxy.host {
             configuration.proxy = .server(host: host, port: proxy.port ?? 8080)
         }

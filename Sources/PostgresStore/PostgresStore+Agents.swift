@@ -73,14 +73,6 @@ extension PostgresStore: AgentStoring {
         }
     }
 
-    public func setAgentSequence(machine: String, _ sequence: Int64) async throws {
-        _ = try await rows(
-            """
-            UPDATE agent SET last_sequence = \(sequence)
-            WHERE machine_id = (SELECT id FROM machine WHERE name = \(machine)) AND last_sequence < \(sequence)
-            """)
-    }
-
     public func revokeAgent(machine: String, at now: Date) async throws -> Bool {
         try await !rows(
             """

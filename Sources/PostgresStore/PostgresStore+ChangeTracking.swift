@@ -131,6 +131,14 @@ extension PostgresStore: ChangeTrackingStoring {
                         ).first?.decode(Int.self) ?? 0
                     guard scans == expected else { return .stale }
                 }
+                if let step = record.agentSequence {
+                    let advanced = try await connection.rows(
+                        """
+                        UPDATE agent SET last_sequence = \(step.next)
+                        WHERE machine_id = \(machineId) AND last_sequence = \(step.previous) RETURNING 1
+                        """, logger: logger)
+                    guard !advanced.isEmpty else { return .stale }
+                }
                 guard proceed() else { throw ScanStopped() }
                 try await Self.writeScan(record, machineId: machineId, connection, logger)
                 try await Self.checkFence(record, connection, logger)

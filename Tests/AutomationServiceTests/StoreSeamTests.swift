@@ -247,10 +247,6 @@ final class RecordingStores: AutomationStoring {
         note()
         try await inner.agentSeen(machine: machine, beat: beat, at: now)
     }
-    func setAgentSequence(machine: String, _ sequence: Int64) async throws {
-        note()
-        try await inner.setAgentSequence(machine: machine, sequence)
-    }
     func revokeAgent(machine: String, at now: Date) async throws -> Bool {
         note()
         return try await inner.revokeAgent(machine: machine, at: now)

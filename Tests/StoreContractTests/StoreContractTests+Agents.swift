@@ -21,7 +21,7 @@ extension StoreContractTests {
 
     /// Enrolment registers the machine with its credential; re-enrolment replaces the
     /// credential and keeps the machine; a folder machine's name is not taken over; heartbeats,
-    /// the upload sequence (never going back) and revocation; a removed machine's credential
+    /// the upload sequence (advanced only by a scan from the last stored upload) and revocation; a removed machine's credential
     /// is gone with it.
     @Test(arguments: StoreKind.available) func agentsEnrolReportAndAreRevoked(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
@@ -53,8 +53,22 @@ extension StoreContractTests {
                 machine: "web1",
                 beat: AgentBeat(version: "1.1.0", route: .gateway, address: "10.0.0.2", droppedBatches: 2),
                 at: now.addingTimeInterval(60))
-            try await store.setAgentSequence(machine: "web1", 5)
-            try await store.setAgentSequence(machine: "web1", 3)
+            // An upload's scan advances the sequence only from the last stored upload.
+            func upload(_ step: AgentSequenceStep, key: String) async throws -> ScanCommit {
+                let item = InventoryItem(type: .software, key: key, fields: ["version": "1"])
+                let change = ItemChange(
+                    type: .software, key: key, category: .added, fieldsChanged: [], current: item.fields, previous: [:])
+                return try await store.commitScan(
+                    ScanRecord(
+                        machine: "web1", changes: [change], recordChanges: false, fileIndex: nil, startedAt: now,
+                        endedAt: now, jobId: nil, expectedScans: nil, agentSequence: step), proceed: { true })
+            }
+            #expect(try await upload(AgentSequenceStep(previous: 0, next: 5), key: "a") == .committed)
+            #expect(try await upload(AgentSequenceStep(previous: 0, next: 6), key: "b") == .stale)
+            #expect(try await upload(AgentSequenceStep(previous: 5, next: 3), key: "c") == .committed)
+            #expect(try await store.snapshot(machine: "web1", files: []).map(\.key) == ["a", "c"])
+            #expect(try await store.agentCredential(id: "id2")?.agent.lastSequence == 3)
+            #expect(try await upload(AgentSequenceStep(previous: 3, next: 5), key: "d") == .committed)
             let seen = try #require(try await store.agents().first)
             #expect(seen.version == "1.1.0" && seen.route == .gateway && seen.droppedBatches == 2)
             #expect(seen.lastSequence == 5)

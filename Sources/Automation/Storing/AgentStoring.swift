@@ -76,8 +76,6 @@ public protocol AgentStoring: Sendable {
     func agents() async throws -> [AgentInfo]
     /// Records a heartbeat: the agent's row, and a Heartbeat row for Log Analytics.
     func agentSeen(machine: String, beat: AgentBeat, at now: Date) async throws
-    /// Records that the upload numbered `sequence` is stored.
-    func setAgentSequence(machine: String, _ sequence: Int64) async throws
     /// Makes the agent's credential useless at once. False: no agent on that machine.
     func revokeAgent(machine: String, at now: Date) async throws -> Bool
 }

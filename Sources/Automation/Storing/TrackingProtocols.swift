@@ -52,7 +52,8 @@ public protocol ChangeTrackingStoring: Sendable {
     /// asked inside the transaction before and after the writes; false rolls back: `.stopped`.
     /// The fence: when `record.jobId` names a stored job that is not running (it ended, or was
     /// recovered from a node or process that lost it), or that is leased to another node than
-    /// `record.leaseNode`, nothing is written: `.stopped`.
+    /// `record.leaseNode`, nothing is written: `.stopped`. With `record.agentSequence`, the
+    /// machine's agent must have its `previous` upload as the last stored, else `.stale`.
     func commitScan(_ record: ScanRecord, proceed: @escaping @Sendable () -> Bool) async throws -> ScanCommit
     /// `ConfigurationChange` rows, newest first; an unreadable row is reported and skipped.
     func changes(_ filter: ChangeFilter) async throws -> [ChangeRow]
@@ -137,10 +138,13 @@ public struct ScanRecord: Sendable {
     public var expectedScans: Int?
     /// The node whose lease on the job the commit checks (a PostgreSQL node's scan); nil: none.
     public var leaseNode: String?
+    /// An agent's upload: its place in the agent's sequence, checked and advanced in the commit.
+    public var agentSequence: AgentSequenceStep?
 
     public init(
         machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: [String: FileIndexEntry]?,
-        startedAt: Date, endedAt: Date, jobId: String?, expectedScans: Int?, leaseNode: String? = nil
+        startedAt: Date, endedAt: Date, jobId: String?, expectedScans: Int?, leaseNode: String? = nil,
+        agentSequence: AgentSequenceStep? = nil
     ) {
         self.machine = machine
         self.changes = changes
@@ -151,6 +155,7 @@ public struct ScanRecord: Sendable {
         self.jobId = jobId
         self.expectedScans = expectedScans
         self.leaseNode = leaseNode
+        self.agentSequence = agentSequence
     }
 }
 

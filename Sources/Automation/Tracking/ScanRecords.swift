@@ -47,10 +47,25 @@ public struct ScanMark: Sendable, Hashable {
     }
 }
 
+/// An agent's upload in its numbered sequence: its scan commits only while the machine's agent
+/// has `previous` as its last stored upload, and records `next` in the same transaction;
+/// otherwise nothing is written (`.stale`). Two copies of one upload (a resend racing its
+/// original) can then never both be stored.
+public struct AgentSequenceStep: Sendable, Hashable {
+    public var previous: Int64
+    public var next: Int64
+
+    public init(previous: Int64, next: Int64) {
+        self.previous = previous
+        self.next = next
+    }
+}
+
 /// What `commitScan` did.
 public enum ScanCommit: Sendable, Hashable {
     case committed
-    /// Another scan of the machine committed after the changes were computed: nothing written.
+    /// Another scan of the machine committed after the changes were computed, or another
+    /// upload of its agent was stored (`ScanRecord.agentSequence`): nothing written.
     case stale
     /// The scan was stopped before its transaction committed: nothing written.
     case stopped
