@@ -220,6 +220,7 @@ let package = Package(
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"]),
         .testTarget(name: "GatewayTests", dependencies: ["LogGateway"]),
+        .testTarget(name: "MachineAgentTests", dependencies: ["MachineAgent", "Automation"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

@@ -36,11 +36,7 @@ extension AutomationService {
         guard let account = try await defaultAccount() else {
             throw .conflict("the store holds no Automation account yet: 'runbook init' creates the default one")
         }
-        let gatewayName = facts.gateway.map(Self.gatewayName)
-        let network =
-            gatewayName.map {
-                MachineNetwork(route: .gateway, gateway: $0, rules: [NetworkRule(.outbound, port: 8080, peer: $0)])
-            } ?? MachineNetwork(route: .direct, rules: AzureEndpoints.directRules)
+        let network = Self.agentNetwork(gateway: facts.gateway)
         let machine = Machine(
             name: facts.name, os: os, subscription: account.account.subscription,
             resourceGroup: account.account.resourceGroup, location: account.account.region,
@@ -56,6 +52,14 @@ extension AutomationService {
         // A scope that enables solutions on future machines takes this one in now.
         _ = try? await applyFutureScopes(to: facts.name)
         return AgentEnrolled(machine: facts.name, credential: AgentCredentialText.make(id: id, secret: secret))
+    }
+
+    /// An agent machine's network, as observed: straight to the service, or through the
+    /// gateway at `gateway` (HOST:PORT).
+    static func agentNetwork(gateway: String?) -> MachineNetwork {
+        gateway.map(Self.gatewayName).map {
+            MachineNetwork(route: .gateway, gateway: $0, rules: [NetworkRule(.outbound, port: 8080, peer: $0)])
+        } ?? MachineNetwork(route: .direct, rules: AzureEndpoints.directRules)
     }
 
     /// A gateway as the machine's record names it: its HOST:PORT, as a resource name.
@@ -234,6 +238,26 @@ extension AutomationService {
             version: String(beat.version.prefix(64)), route: beat.gateway == nil ? .direct : .gateway,
             address: address, droppedBatches: max(0, beat.droppedBatches))
         try await storeCall { try await agentStore.agentSeen(machine: agent.machine, beat: record, at: now()) }
+        try await followRoute(of: agent.machine, gateway: beat.gateway)
+    }
+
+    /// An agent restarted with another `--proxy` (or none) reports its new route in its next
+    /// heartbeat: the machine's network follows, so lists and checks show the route in use.
+    private func followRoute(of name: String, gateway: String?) async throws(ServiceError) {
+        let network = Self.agentNetwork(gateway: gateway)
+        let store = agentStore
+        try await storeCall {
+            guard var machine = try await store.machine(named: name)?.machine,
+                machine.network.route != network.route || machine.network.gateway != network.gateway
+            else { return }
+            if let gatewayName = network.gateway,
+                try await !store.gateways().contains(where: { $0.name == gatewayName })
+            {
+                try await store.saveGateway(Gateway(name: gatewayName, rules: AzureEndpoints.directRules))
+            }
+            machine.network = network
+            try await store.registerMachine(machine, replace: true, at: now())
+        }
     }
 
     public func agents() async throws(ServiceError) -> [AgentInfo] {

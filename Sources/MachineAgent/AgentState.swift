@@ -4,7 +4,8 @@ import Foundation
 
 /// What an agent keeps in its `--state` folder between runs: its credential (mode 0600), the
 /// digest of every item as last spooled (so the next collection sends only what changed), the
-/// file index (so unchanged files are not hashed again), and its counters. Each file is
+/// file index (so unchanged files are not hashed again), its counters, and the last settings
+/// received (configuration.json). Each file is
 /// written whole to a temporary name and renamed, so a kill -9 leaves the old or the new one.
 struct AgentState: Codable, Sendable {
     /// The number of the last upload spooled (uploads count from 1).
@@ -36,6 +37,12 @@ struct AgentState: Codable, Sendable {
     }
 }
 
+/// The tracking settings as last received, with their ETag.
+struct KeptConfiguration: Codable, Sendable {
+    var etag: String?
+    var configuration: AgentConfiguration
+}
+
 /// The agent's enrolment, kept once it succeeded.
 struct AgentIdentity: Codable, Sendable {
     var server: String
@@ -49,6 +56,7 @@ struct AgentFolder: Sendable {
 
     var identityPath: String { path + "/identity.json" }
     var statePath: String { path + "/state.json" }
+    var configurationPath: String { path + "/configuration.json" }
     var spoolPath: String { path + "/spool" }
 
     /// Creates the folder (mode 0700) and its spool; a path that is not a folder is an error.

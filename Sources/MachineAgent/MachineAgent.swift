@@ -44,12 +44,20 @@ public final class MachineAgent: Sendable {
         var nextAttempt = Date.distantPast
         var backoff: Double = 1
         var offline = false
+        /// The last collection's warnings: each is said once, not at every collection.
+        var warnings: Set<String> = []
     }
 
     private func loop(_ client: AgentClient) async throws {
         var run = Run(
             identity: try await identity(client),
             state: try folder.read(AgentState.self, folder.statePath) ?? AgentState())
+        // The settings of the last run: collection starts under them even while the service
+        // cannot be reached, and the first request asks whether they changed (ETag).
+        if let kept = try folder.read(KeptConfiguration.self, folder.configurationPath) {
+            run.configuration = kept.configuration
+            run.etag = kept.etag
+        }
         // A kill between writing an upload and the state: never reuse a spooled number.
         run.state.sequence = max(run.state.sequence, folder.spooled().last?.sequence ?? 0)
         say(
@@ -197,6 +205,7 @@ public final class MachineAgent: Sendable {
         }
         run.configuration = configuration
         run.etag = answer.etag
+        try folder.write(KeptConfiguration(etag: answer.etag, configuration: configuration), folder.configurationPath)
     }
 
     // MARK: collection
@@ -206,26 +215,38 @@ public final class MachineAgent: Sendable {
         (.files, "LinuxFiles"), (.software, "LinuxSoftware"), (.daemons, "LinuxDaemons"),
     ]
 
-    /// Collects when a kind is due and spools what changed; true when the state changed.
+    /// Which kinds are due at `now`, and whether the upload is a full inventory (every kind):
+    /// the first, after a settings change or a dropped upload, and every
+    /// `fullInventorySeconds`; otherwise each kind on its own frequency (`--interval` for all).
+    static func due(
+        state: AgentState, configuration: AgentConfiguration, interval: Double?, at now: Date
+    ) -> (kinds: [ConfigType], full: Bool) {
+        let full =
+            state.needsFull || state.configurationVersion != configuration.version
+            || state.lastFull.map { now.timeIntervalSince($0) >= Double(configuration.fullInventorySeconds) } ?? true
+        if full { return (kinds.map(\.0), true) }
+        let due = kinds.filter { type, key in
+            let every = interval ?? Double(configuration.settings.frequencies[key] ?? 300)
+            return state.collectedAt[type.rawValue].map { now.timeIntervalSince($0) >= every } ?? true
+        }
+        return (due.map(\.0), false)
+    }
+
+    /// Collects when a kind is due and spools what changed; true when an upload was spooled
+    /// (the state file is written then: a collection that found nothing new leaves it as it is).
     private func collectIfDue(_ run: inout Run, at now: Date) async throws -> Bool {
         guard let configuration = run.configuration, configuration.enabled else { return false }
-        let full =
-            run.state.needsFull || run.state.configurationVersion != configuration.version
-            || run.state.lastFull.map { now.timeIntervalSince($0) >= Double(configuration.fullInventorySeconds) }
-                ?? true
-        let due = Self.kinds.filter { type, key in
-            if full { return true }
-            let every =
-                settings.interval.map(seconds) ?? Double(configuration.settings.frequencies[key] ?? 300)
-            return run.state.collectedAt[type.rawValue].map { now.timeIntervalSince($0) >= every } ?? true
-        }.map(\.0)
+        let (due, full) = Self.due(
+            state: run.state, configuration: configuration, interval: settings.interval.map(seconds), at: now)
         guard !due.isEmpty else { return false }
         let collection = await MachineCollection.collect(
             root: settings.root, settings: configuration.settings, profile: configuration.profile,
             previousIndex: full ? [:] : run.state.index,
             // A file changed in the same instant as the last collection's stat is hashed again.
             racyCutoff: run.state.collectedAt[ConfigType.files.rawValue])
-        for warning in collection.warnings { say("collection: \(warning)") }
+        let warnings = Set(collection.warnings)
+        for warning in collection.warnings where !run.warnings.contains(warning) { say("collection: \(warning)") }
+        run.warnings = warnings
         guard collection.errors.isEmpty else {
             for error in collection.errors { say("collection failed: \(error)") }
             return false
@@ -233,14 +254,13 @@ public final class MachineAgent: Sendable {
         let batch = delta(collection, due: due, full: full, configuration: configuration, state: &run.state, at: now)
         run.state.index = collection.index
         for type in due { run.state.collectedAt[type.rawValue] = now }
-        if let batch {
-            try spool(batch)
-            run.state.sequence = batch.sequence
-            if full {
-                run.state.lastFull = now
-                run.state.needsFull = false
-                run.state.configurationVersion = configuration.version
-            }
+        guard let batch else { return false }
+        try spool(batch)
+        run.state.sequence = batch.sequence
+        if full {
+            run.state.lastFull = now
+            run.state.needsFull = false
+            run.state.configurationVersion = configuration.version
         }
         return true
     }

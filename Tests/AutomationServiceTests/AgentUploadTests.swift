@@ -58,4 +58,25 @@ import Testing
         let stored = try await service.agents()
         #expect(stored.first?.lastSequence == 2)
     }
+
+    /// An agent restarted with a gateway (or without) changes its machine's route with its
+    /// next heartbeat; its tracking state stays.
+    @Test func theMachinesRouteFollowsTheHeartbeat() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let service = AutomationService(store: try AutomationStore.open(folder: folder))
+        let (agent, _) = try await enrolled(service)
+        try await service.agentHeartbeat(
+            AgentHeartbeat(version: "2", gateway: "10.0.0.2:8080", droppedBatches: 0, spooled: 0), from: agent,
+            address: "10.0.0.2")
+        var machine = try #require(try await service.machine(named: "web1"))
+        #expect(machine.machine.network.route == .gateway)
+        #expect(machine.machine.network.gateway == "gateway-10-0-0-2-8080")
+        #expect(machine.solutions[.changeTracking] != nil)
+        #expect(try await service.agents().first?.version == "2")
+        try await service.agentHeartbeat(
+            AgentHeartbeat(version: "2", gateway: nil, droppedBatches: 0, spooled: 0), from: agent, address: "10.0.0.4")
+        machine = try #require(try await service.machine(named: "web1"))
+        #expect(machine.machine.network.route == .direct && machine.machine.network.gateway == nil)
+        #expect(machine.solutions[.changeTracking] != nil)
+    }
 }

@@ -30,6 +30,22 @@ import Testing
         throw CLIError(message: "timed out waiting for \(what)")
     }
 
+    /// Each command's `--json` output checked against its schema in schemas/json/.
+    static func matchSchemas(_ cli: CLI, _ commands: [(schema: String, arguments: [String])]) throws {
+        guard let checker = TestTools.path("check-jsonschema") else {
+            Issue.record(Comment(rawValue: TestTools.missing("check-jsonschema")))
+            return
+        }
+        for (schema, arguments) in commands {
+            let file = cli.store + "-\(schema).json"
+            try Data(try cli.run(arguments).stdout.utf8).write(to: URL(fileURLWithPath: file))
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let check = try TestTools.run(
+                checker, ["--schemafile", CLI.packageRoot + "/schemas/json/\(schema).schema.json", file])
+            #expect(check.status == 0, "\(arguments.joined(separator: " ")): \(check.stdout)")
+        }
+    }
+
     static func json(_ text: String) -> [[String: Any]] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] ?? []
     }
@@ -91,6 +107,17 @@ import Testing
         let mode = try FileManager.default.attributesOfItem(atPath: base + "/state/identity.json")[.posixPermissions]
         #expect((mode as? Int) == 0o600)
         #expect(try cli.run("run", "enable-tracking", "-p", "machines=web7").status == 0)
+        // The lists show the agent (its version and heartbeat), and their JSON has its schema.
+        let listed = try cli.run("machine", "list").stdout
+        #expect(listed.contains("AGENT") && listed.contains(", heartbeat 20"), "\(listed)")
+        let shown = try cli.run("machine", "show", "web7").stdout
+        #expect(shown.contains("Agent:            ") && shown.contains(", heartbeat 20"), "\(shown)")
+        try Self.matchSchemas(
+            cli,
+            [
+                ("agent", ["agent", "list", "--json"]), ("machine", ["machine", "list", "--json"]),
+                ("machine", ["machine", "show", "web7", "--json"]),
+            ])
         // The first upload is the machine's baseline; the next carries the drift.
         try Self.eventually("the baseline") {
             try cli.run("inventory", "--machine", "web7").stdout.contains("/etc/app.conf")

@@ -117,28 +117,21 @@ extension RunbookCommand {
             commandName: "list", abstract: "List the machines that report through an agent.")
 
         @Flag(help: "JSON for scripts.") var json = false
+        @OptionGroup var layout: TableLayout
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             let agents = try await store.withService(create: false) { service in try await service.agents() }
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.dateEncodingStrategy = .iso8601
-                Terminal.exact(String(decoding: try encoder.encode(agents.map(AgentRow.init)), as: UTF8.self))
-                return
-            }
-            guard !agents.isEmpty else {
-                Terminal.out("No agent machines. Enrol one: runbook agent --server URL --token TOKEN --state DIR")
-                return
-            }
-            for agent in agents {
-                let seen = agent.lastSeenAt.map { "last heartbeat \($0.formatted(.iso8601))" } ?? "never seen"
-                Terminal.out(
-                    "\(agent.machine)  \(agent.route.rawValue)  agent \(agent.version)  \(seen)  uploads \(agent.lastSequence)"
-                        + (agent.droppedBatches > 0 ? "  dropped \(agent.droppedBatches)" : "")
-                        + (agent.revokedAt != nil ? "  REVOKED" : ""))
-            }
+            try ListOutput<AgentInfo>(
+                headers: ["MACHINE", "ROUTE", "ADDRESS", "VERSION", "LAST HEARTBEAT", "UPLOADS", "DROPPED", "STATE"],
+                empty: "No agent machines. Enrol one: runbook agent --server URL --token TOKEN --state DIR"
+            ) { agent in
+                [
+                    agent.machine, agent.route.rawValue, agent.address, agent.version, Terminal.time(agent.lastSeenAt),
+                    String(agent.lastSequence), String(agent.droppedBatches),
+                    agent.revokedAt == nil ? "active" : "revoked",
+                ]
+            }.print(agents, json: json, width: layout.width, document: AgentRow.init)
         }
     }
 
@@ -154,6 +147,14 @@ extension RunbookCommand {
             try await store.withService(create: false) { service in try await service.revokeAgent(machine: name) }
             Terminal.out("The agent of '\(name)' can no longer report; it must enrol again with an agent token.")
         }
+    }
+}
+
+extension AgentInfo {
+    /// Its version and last heartbeat, for a column or a line.
+    var summary: String {
+        if revokedAt != nil { return "\(version), revoked" }
+        return "\(version), heartbeat \(lastSeenAt.map { Terminal.time($0) } ?? "never")"
     }
 }
 

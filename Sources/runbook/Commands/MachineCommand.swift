@@ -18,11 +18,14 @@ struct MachineDocument: Encodable {
     var machine: Machine
     var tracking: [String: Date]
     var registeredAt: Date
+    /// The machine's `runbook agent` (null for a folder or the local host).
+    @ExplicitNull var agent: AgentRow?
 
-    init(_ state: MachineState) {
+    init(_ state: MachineState, agent: AgentInfo?) {
         machine = state.machine
         tracking = Dictionary(uniqueKeysWithValues: state.solutions.map { ($0.key.rawValue, $0.value) })
         registeredAt = state.registeredAt
+        self.agent = agent.map(AgentRow.init)
     }
 }
 
@@ -42,16 +45,21 @@ extension RunbookCommand.MachineCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let machines = try await store.withService(create: false) { try await $0.machines() }
+            let (machines, agents) = try await store.withService(create: false) { service in
+                (try await service.machines(), try await service.agents())
+            }
+            let agentOf = Dictionary(agents.map { ($0.machine, $0) }, uniquingKeysWith: { first, _ in first })
             try ListOutput<MachineState>(
-                headers: ["NAME", "OS", "LOCATION", "ROUTE", "SOURCE", "TRACKING"], empty: "No machines registered."
+                headers: ["NAME", "OS", "LOCATION", "ROUTE", "SOURCE", "TRACKING", "AGENT"],
+                empty: "No machines registered."
             ) { state in
                 let machine = state.machine
                 let route = machine.network.gateway.map { "gateway \($0)" } ?? machine.network.route.rawValue
                 return [
                     machine.name, machine.os, machine.location.name, route, machine.source.kind, state.trackingSummary,
+                    agentOf[machine.name].map(\.summary) ?? "-",
                 ]
-            }.print(machines, json: json, width: layout.width, document: MachineDocument.init)
+            }.print(machines, json: json, width: layout.width) { MachineDocument($0, agent: agentOf[$0.machine.name]) }
         }
     }
 
@@ -64,14 +72,17 @@ extension RunbookCommand.MachineCommand {
 
         func run() async throws {
             let found = try await store.withService(create: false) { service in
-                (try await service.machine(named: name), try await service.machineNames())
+                (
+                    try await service.machine(named: name), try await service.machineNames(),
+                    try await service.agents().first { $0.machine == name }
+                )
             }
             guard let state = found.0 else {
                 Terminal.error("no machine named '\(name)'\(Suggestion.hint(for: name, among: found.1))")
                 throw ExitCode(1)
             }
             if json {
-                try JSONOutput.print(MachineDocument(state))
+                try JSONOutput.print(MachineDocument(state, agent: found.2))
                 return
             }
             let machine = state.machine
@@ -86,6 +97,7 @@ extension RunbookCommand.MachineCommand {
                 "Ops Manager:      \(machine.network.operationsManager ?? "-")",
                 "Source:           \(machine.source)",
                 "Registered:       \(Terminal.time(state.registeredAt))",
+                "Agent:            \(found.2.map(\.summary) ?? "-")",
                 "Network rules:",
             ]
             lines += machine.network.rules.map { "  \($0)" }
