@@ -19,7 +19,7 @@ extension ARMAPI {
                 let facts = try Self.decodeAgent(AgentEnrolment.self, request)
                 let enrolled = try await service.enrollAgent(
                     authorization: request.header("authorization"), facts,
-                    address: facts.addresses.first ?? "unknown")
+                    address: request.peer ?? facts.addresses.first ?? "unknown")
                 return try Self.agentJSON(enrolled, status: 201)
             },
             ARMRoute("GET", Self.agentBase + "/configuration", "Agent_Configuration", armVersioned: false) {
@@ -44,7 +44,7 @@ extension ARMAPI {
                 request throws(ServiceError) in
                 let agent = try await service.authenticateAgent(authorization: request.header("authorization"))
                 let beat = try Self.decodeAgent(AgentHeartbeat.self, request)
-                try await service.agentHeartbeat(beat, from: agent, address: beat.gateway ?? agent.address)
+                try await service.agentHeartbeat(beat, from: agent, address: request.peer ?? agent.address)
                 return .empty(204)
             },
         ]

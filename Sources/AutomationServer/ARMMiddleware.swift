@@ -15,6 +15,8 @@ struct ARMExchange: Sendable {
     /// Header names in lower case.
     var headers: [String: String]
     var requestId: String
+    /// The address the request came from (a proxy's or gateway's when there is one).
+    var peer: String?
     var token: TokenInfo?
     var body = Data()
 
@@ -22,7 +24,7 @@ struct ARMExchange: Sendable {
     var armRequest: ARMRequest {
         ARMRequest(
             method: request.method.rawValue, segments: segments, parameters: parameters, query: query,
-            headers: headers, body: body, token: token, requestId: requestId, path: rawPath)
+            headers: headers, body: body, token: token, requestId: requestId, path: rawPath, peer: peer)
     }
 }
 

@@ -15,6 +15,8 @@ public struct ARMRequest: Sendable {
     public var requestId: String
     /// The path prefix the client used (nextLink and Location URLs are relative to it).
     public var path: String
+    /// The address the request came from (a proxy's or gateway's when there is one).
+    public var peer: String?
 
     public func parameter(_ name: String) -> String { parameters[name] ?? "" }
 

@@ -9,7 +9,7 @@ import Logging
 /// and 405 here), the middleware (api-version, bearer token, bounded body), the handler,
 /// Azure's error body, and one log line.
 public struct ARMResponder: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = RunbookRequestContext
 
     let router: ARMRouter
     let middleware: [any ARMMiddleware]
@@ -31,7 +31,7 @@ public struct ARMResponder: HTTPResponder {
     public func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
         let requestId = UUID().uuidString.lowercased()
-        let (response, routeName) = await answer(request, requestId: requestId)
+        let (response, routeName) = await answer(request, requestId: requestId, peer: context.peerAddress)
         var headers = HTTPFields()
         for (name, value) in response.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
@@ -56,7 +56,7 @@ public struct ARMResponder: HTTPResponder {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
     }
 
-    private func answer(_ request: Request, requestId: String) async -> (ARMResponse, String) {
+    private func answer(_ request: Request, requestId: String, peer: String?) async -> (ARMResponse, String) {
         let target = request.head.path ?? "/"
         let (rawPath, rawQuery) = Self.split(target)
         let segments: [String]
@@ -80,7 +80,7 @@ public struct ARMResponder: HTTPResponder {
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         let exchange = ARMExchange(
             request: request, route: route, parameters: parameters, segments: segments, rawPath: rawPath,
-            query: Self.query(rawQuery), headers: headers, requestId: requestId)
+            query: Self.query(rawQuery), headers: headers, requestId: requestId, peer: peer)
         return (await Self.run(exchange, through: middleware[...]), route.operationId)
     }
 

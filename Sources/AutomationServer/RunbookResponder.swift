@@ -6,7 +6,7 @@ import Hummingbird
 /// The server's front door: `/` goes to the portal, `/portal...` to the portal's pages, and
 /// everything else to the ARM API.
 struct RunbookResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = RunbookRequestContext
 
     let arm: ARMResponder
     let portal: Portal

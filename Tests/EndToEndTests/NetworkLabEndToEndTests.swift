@@ -122,6 +122,9 @@ import Testing
         let agents = AgentEndToEndTests.json(try cli.run("agent", "list", "--json").stdout)
         #expect(agents.first { ($0["machine"] as? String) == "lab-a2" }?["route"] as? String == "gateway")
         #expect(agents.first { ($0["machine"] as? String) == "lab-a1" }?["route"] as? String == "direct")
+        // The address is the one the service saw: a1's own, and the gateway's for a2.
+        #expect(agents.first { ($0["machine"] as? String) == "lab-a1" }?["address"] as? String == "10.77.0.4")
+        #expect(agents.first { ($0["machine"] as? String) == "lab-a2" }?["address"] as? String == "10.77.0.2")
         let enable = try cli.run("run", "enable-tracking", "-p", "machines=lab-a1,lab-a2")
         #expect(enable.status == 0, "\(enable.stdout) \(enable.stderr)")
         try AgentEndToEndTests.eventually("both baselines") {
