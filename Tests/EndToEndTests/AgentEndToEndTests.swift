@@ -155,6 +155,20 @@ import Testing
             let (status, answer) = try Self.curl(batches, method: "POST", authorization: credential, body: body)
             #expect(status == 400, "\(item): \(status) \(answer)")
         }
+        // An agent cannot post for another machine: an upload names none, the credential does.
+        let (enrolStatus, enrolled) = try Self.curl(
+            server.url + "/agent/v1/enroll", method: "POST", authorization: "Bearer " + enrolment,
+            body: #"{"name":"db9","os":"Debian 12","addresses":[],"version":"1","gateway":null}"#)
+        #expect(enrolStatus == 201, "\(enrolled)")
+        let other = (Self.json("[" + enrolled + "]").first?["credential"] as? String).map { "Agent " + $0 } ?? ""
+        let inventoryBefore = try cli.run("inventory", "--machine", "web7", "--json").stdout
+        let (posing, posed) = try Self.curl(
+            batches, method: "POST", authorization: other,
+            body: #"{"machine":"web7","computer":"web7","sequence":1,"full":true,"configurationVersion":1,"#
+                + #""collectedAt":"2026-01-01T00:00:00Z","items":[{"type":"Files","key":"/etc/planted","#
+                + #""fields":{}}],"removed":[],"types":["Files"]}"#)
+        #expect(posing == 200 && posed.contains("notEnabled"), "\(posing) \(posed)")
+        #expect(try cli.run("inventory", "--machine", "web7", "--json").stdout == inventoryBefore)
         // A small gzip body that inflates past the cap is refused before it is held.
         let bomb = base + "/bomb.gz"
         let made = try TestTools.run("/bin/sh", ["-c", "head -c 100000000 /dev/zero | gzip -c > '\(bomb)'"])
