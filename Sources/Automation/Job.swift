@@ -32,6 +32,8 @@ public struct Job: Sendable, Codable, Hashable {
     /// Seconds left of the `wait` step it was suspended in the middle of; a resume waits only
     /// these (nil: it was suspended at a boundary, or in another step).
     public var waitRemaining: Double?
+    /// The Hybrid Runbook Worker group it runs on; nil: on the account's own nodes.
+    public var runOn: String?
 
     public init(
         id: String, runbookName: String, runbookDigest: String, runbookContent: String,
@@ -39,7 +41,7 @@ public struct Job: Sendable, Codable, Hashable {
         targets: [String] = [], status: JobStatus = .new, createdAt: Date, startedAt: Date? = nil,
         endedAt: Date? = nil, exception: String? = nil, logVerbose: Bool, logProgress: Bool,
         checkpointStep: Int? = nil, runbookSource: String? = nil, restarts: Int = 0,
-        restartLimit: Int = JobRestarts.defaultLimit, waitRemaining: Double? = nil
+        restartLimit: Int = JobRestarts.defaultLimit, waitRemaining: Double? = nil, runOn: String? = nil
     ) {
         self.id = id
         self.runbookName = runbookName
@@ -62,6 +64,7 @@ public struct Job: Sendable, Codable, Hashable {
         self.restarts = restarts
         self.restartLimit = restartLimit
         self.waitRemaining = waitRemaining
+        self.runOn = runOn
     }
 
     /// The step (1-based) a resume starts with, while the job is Suspended or Resuming.

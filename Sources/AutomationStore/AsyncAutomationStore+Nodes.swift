@@ -93,7 +93,7 @@ extension AsyncAutomationStore: NodeStoring {
             let ids = try String.fetchAll(
                 db,
                 sql: """
-                    SELECT id FROM job WHERE leaseNode IS NULL
+                    SELECT id FROM job WHERE leaseNode IS NULL AND runOn IS NULL
                         AND (status = 'New' OR (status = 'Resuming' AND ownerPid IS NULL))
                     ORDER BY createdAt, id LIMIT ?
                     """, arguments: [max(1, limit)])

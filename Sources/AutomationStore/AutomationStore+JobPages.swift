@@ -30,7 +30,7 @@ extension AutomationStore {
             SELECT id, runbookName, runbookDigest, '' AS runbookContent, parameters, startReason, startedBy,
                 accountName, targets, status, createdAt, startedAt, endedAt, exception, logVerbose, logProgress,
                 ownerPid, ownerHost, stopRequestedAt, suspendRequestedAt, checkpointStep, runbookSource, restarts,
-                restartLimit, waitRemaining, requestedBy
+                restartLimit, waitRemaining, requestedBy, runOn
             FROM job
             """
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }

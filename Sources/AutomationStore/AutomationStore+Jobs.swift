@@ -16,8 +16,8 @@ extension AutomationStore {
             sql: """
                 INSERT INTO job (id, runbookName, runbookDigest, runbookContent, parameters, startReason, startedBy,
                     accountName, targets, status, createdAt, startedAt, endedAt, exception, logVerbose, logProgress,
-                    ownerPid, ownerHost, checkpointStep, runbookSource, restarts, restartLimit)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ownerPid, ownerHost, checkpointStep, runbookSource, restarts, restartLimit, runOn)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             job.id, job.runbookName, job.runbookDigest, StoredText.value(job.runbookContent),
@@ -25,7 +25,7 @@ extension AutomationStore {
             try JSONColumn.encode(job.targets), job.status.rawValue, job.createdAt, job.startedAt, job.endedAt,
             StoredText.value(job.exception), job.logVerbose,
             job.logProgress, owner.pid, owner.host, job.checkpointStep, job.runbookSource, job.restarts,
-            job.restartLimit,
+            job.restartLimit, job.runOn,
         ])
         try db.cachedStatement(sql: "INSERT INTO jobStatus (jobId, seq, status, at) VALUES (?, 1, ?, ?)")
             .execute(arguments: [job.id, job.status.rawValue, job.createdAt])
@@ -234,7 +234,7 @@ extension AutomationStore {
             logProgress: job.logProgress, ownerPid: nil, ownerHost: nil, stopRequestedAt: nil,
             suspendRequestedAt: nil, checkpointStep: job.checkpointStep, runbookSource: job.runbookSource,
             restarts: job.restarts, restartLimit: job.restartLimit, waitRemaining: job.waitRemaining,
-            requestedBy: nil)
+            requestedBy: nil, runOn: job.runOn)
     }
 
     /// A record as a job; the enum and JSON columns are checked here, with the column named.
@@ -259,6 +259,6 @@ extension AutomationStore {
             createdAt: record.createdAt, startedAt: record.startedAt, endedAt: record.endedAt,
             exception: record.exception, logVerbose: record.logVerbose, logProgress: record.logProgress,
             checkpointStep: record.checkpointStep, runbookSource: record.runbookSource, restarts: record.restarts,
-            restartLimit: record.restartLimit, waitRemaining: record.waitRemaining)
+            restartLimit: record.restartLimit, waitRemaining: record.waitRemaining, runOn: record.runOn)
     }
 }

@@ -186,6 +186,19 @@ enum Migrations {
                 t.column("revokedAt", .datetime)
             }
         }
+        migrator.registerMigration("v16-hybrid-workers") { db in
+            // A job for a Hybrid Runbook Worker group waits for a worker of it; nodes skip it.
+            try db.alter(table: "job") { t in t.add(column: "runOn", .text) }
+            // Agent machines that work for a group: joined by the agent's `--group`.
+            try db.create(table: "hybridWorker") { t in
+                t.column("groupName", .text).notNull()
+                t.column("machineId", .integer).notNull().references("machine", onDelete: .cascade)
+                t.column("registeredAt", .datetime).notNull()
+                t.column("lastSeenAt", .datetime).notNull()
+                t.column("concurrency", .integer).notNull().defaults(to: 4)
+                t.primaryKey(["groupName", "machineId"])
+            }
+        }
         return migrator
     }
 

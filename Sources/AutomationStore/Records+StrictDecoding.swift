@@ -84,7 +84,7 @@ extension JobRecord {
             checkpointStep: try row.optionalInteger("checkpointStep"),
             runbookSource: try row.optionalText("runbookSource"), restarts: try row.integer("restarts"),
             restartLimit: try row.integer("restartLimit"), waitRemaining: try row.optionalDouble("waitRemaining"),
-            requestedBy: try row.optionalText("requestedBy"))
+            requestedBy: try row.optionalText("requestedBy"), runOn: try row.optionalText("runOn"))
     }
 
     /// The exception may quote a runbook's message, NUL included: it is stored as `StoredText`.
@@ -115,6 +115,7 @@ extension JobRecord {
         container["restartLimit"] = restartLimit
         container["waitRemaining"] = waitRemaining
         container["requestedBy"] = requestedBy
+        container["runOn"] = runOn
     }
 }
 

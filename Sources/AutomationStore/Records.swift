@@ -108,6 +108,7 @@ struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     var restartLimit: Int
     var waitRemaining: Double?
     var requestedBy: String?
+    var runOn: String?
 
     enum Columns {
         static let id = Column(CodingKeys.id)

@@ -18,6 +18,7 @@ enum PostgresMigrations {
         ("v4-node-stop", PostgresSchema.nodeStop),
         ("v5-job-restarts", PostgresSchema.jobRestarts),
         ("v6-agents", PostgresSchema.agents),
+        ("v7-hybrid-workers", PostgresSchema.hybridWorkers),
     ]
 
     static var names: [String] { all.map(\.name) }

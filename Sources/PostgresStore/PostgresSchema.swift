@@ -225,6 +225,23 @@ enum PostgresSchema {
         """,
     ]
 
+    /// Hybrid Runbook Worker groups: a job for a group waits for one of its workers (nodes skip
+    /// it); agent machines join groups with their agent's `--group`.
+    static let hybridWorkers = [
+        "ALTER TABLE job ADD COLUMN run_on text COLLATE \"C\"",
+        "CREATE INDEX job_waiting_for_group ON job (run_on, created_at, id) WHERE status = 'New' AND lease_node IS NULL",
+        """
+        CREATE TABLE hybrid_worker (
+            group_name text COLLATE "C" NOT NULL,
+            machine_id bigint NOT NULL REFERENCES machine (id) ON DELETE CASCADE,
+            registered_at timestamptz NOT NULL,
+            last_seen_at timestamptz NOT NULL,
+            concurrency integer NOT NULL DEFAULT 4 CHECK (concurrency > 0),
+            PRIMARY KEY (group_name, machine_id)
+        )
+        """,
+    ]
+
     static let nodes = [
         // A node: a process with an id and a heartbeat.
         """
@@ -251,6 +268,6 @@ enum PostgresSchema {
     static let tables =
         [
             "workspace", "account", "job", "job_status", "job_stream", "runbook", "schedule", "schedule_fire",
-            "scheduler_checkpoint", "token", "node",
+            "scheduler_checkpoint", "token", "node", "hybrid_worker",
         ] + changeTrackingTables
 }

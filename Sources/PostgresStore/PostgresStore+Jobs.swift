@@ -7,7 +7,7 @@ extension PostgresStore {
     static let jobListColumns = """
         id, runbook_name, runbook_digest, parameters::text AS parameters, start_reason, started_by, account_name,
         targets::text AS targets, status, created_at, started_at, ended_at, exception, log_verbose, log_progress,
-        checkpoint_step, runbook_source, owner_pid, restarts, restart_limit, wait_remaining
+        checkpoint_step, runbook_source, owner_pid, restarts, restart_limit, wait_remaining, run_on
         """
 
     /// Inserts a job with its first status row (sequence 1), owned by this process; one
@@ -32,12 +32,13 @@ extension PostgresStore {
             INSERT INTO job (id, runbook_name, runbook_digest, runbook_content, parameters, start_reason,
                 started_by, account_name, targets, status, created_at, started_at, ended_at, exception,
                 log_verbose, log_progress, owner_pid, owner_host, checkpoint_step, runbook_source, restarts,
-                restart_limit)
+                restart_limit, run_on)
             VALUES (\(job.id), \(job.runbookName), \(job.runbookDigest), \(Data(job.runbookContent.utf8)),
                 \(parameters)::jsonb, \(job.startReason.rawValue), \(job.startedBy), \(job.accountName),
                 \(targets)::jsonb, \(job.status.rawValue), \(job.createdAt), \(job.startedAt), \(job.endedAt),
                 \(job.exception.map { Data($0.utf8) }), \(job.logVerbose), \(job.logProgress), \(owner.pid),
-                \(owner.host), \(job.checkpointStep), \(job.runbookSource), \(job.restarts), \(job.restartLimit))
+                \(owner.host), \(job.checkpointStep), \(job.runbookSource), \(job.restarts), \(job.restartLimit),
+                \(job.runOn))
             """, logger: logger)
         try await connection.query(
             """
@@ -92,7 +93,8 @@ extension PostgresStore {
             exception: try row.optionalBytesText("exception"), logVerbose: try row.bool("log_verbose"),
             logProgress: try row.bool("log_progress"), checkpointStep: try row.optionalInteger("checkpoint_step"),
             runbookSource: try row.optionalText("runbook_source"), restarts: try row.integer("restarts"),
-            restartLimit: try row.integer("restart_limit"), waitRemaining: try row.optionalDouble("wait_remaining"))
+            restartLimit: try row.integer("restart_limit"), waitRemaining: try row.optionalDouble("wait_remaining"),
+            runOn: try row.optionalText("run_on"))
     }
 }
 

@@ -59,7 +59,7 @@ extension PostgresStore: NodeStoring {
                     owner_host = \(host)
                 WHERE id IN (
                     SELECT id FROM job
-                    WHERE lease_node IS NULL
+                    WHERE lease_node IS NULL AND run_on IS NULL
                         AND (status = 'New' OR (status = 'Resuming' AND owner_pid IS NULL))
                     ORDER BY created_at, id LIMIT \(max(1, limit)) FOR UPDATE SKIP LOCKED)
                 """

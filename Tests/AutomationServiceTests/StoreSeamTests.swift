@@ -251,4 +251,24 @@ final class RecordingStores: AutomationStoring {
         note()
         return try await inner.revokeAgent(machine: machine, at: now)
     }
+    func workerSeen(machine: String, groups: [String], concurrency: Int, at now: Date) async throws {
+        note()
+        try await inner.workerSeen(machine: machine, groups: groups, concurrency: concurrency, at: now)
+    }
+    func hybridWorkers() async throws -> [HybridWorkerInfo] {
+        note()
+        return try await inner.hybridWorkers()
+    }
+    func removeHybridWorker(group: String, machine: String) async throws -> Bool {
+        note()
+        return try await inner.removeHybridWorker(group: group, machine: machine)
+    }
+    func removeHybridWorkerGroup(_ group: String) async throws -> Bool {
+        note()
+        return try await inner.removeHybridWorkerGroup(group)
+    }
+    func claimGroupJobs(node id: String, groups: [String], limit: Int, lease: Duration) async throws -> [Job] {
+        note()
+        return try await inner.claimGroupJobs(node: id, groups: groups, limit: limit, lease: lease)
+    }
 }

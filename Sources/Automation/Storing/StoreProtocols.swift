@@ -123,7 +123,7 @@ public protocol AutomationFileApplying: Sendable {
 public typealias AutomationStoring = AccountStoring & AccountSettingStoring & JobStoring & JobHistoryReading
     & JobPurging & RunbookStoring
     & ScheduleStoring & TokenStoring & MachineStoring & ChangeTrackingStoring & ChangePageReading
-    & AutomationFileApplying & AgentStoring
+    & AutomationFileApplying & AgentStoring & HybridWorkerStoring
 
 /// A token with the hash its secret must match (for authentication only).
 public struct TokenCredential: Sendable, Hashable {

@@ -1,0 +1,46 @@
+import Foundation
+
+/// One machine's `runbook agent` working for a Hybrid Runbook Worker group.
+public struct HybridWorkerInfo: Sendable, Hashable {
+    public var group: String
+    public var machine: String
+    public var registeredAt: Date
+    public var lastSeenAt: Date
+    /// How many jobs it runs at once (its `--concurrency`).
+    public var concurrency: Int
+    /// The unfinished jobs it holds, by id.
+    public var jobs: [String]
+
+    public init(
+        group: String, machine: String, registeredAt: Date, lastSeenAt: Date, concurrency: Int, jobs: [String] = []
+    ) {
+        self.group = group
+        self.machine = machine
+        self.registeredAt = registeredAt
+        self.lastSeenAt = lastSeenAt
+        self.concurrency = concurrency
+        self.jobs = jobs
+    }
+
+    /// The node id a worker holds its jobs' leases under (the lease, renewal and recovery of
+    /// `NodeStoring`, as for a node).
+    public static func nodeId(machine: String) -> String { nodePrefix + machine }
+    public static let nodePrefix = "worker:"
+}
+
+/// Hybrid Runbook Worker groups: agents that run jobs created with `runOn: GROUP`.
+public protocol HybridWorkerStoring: Sendable {
+    /// Records that the machine's agent works for exactly `groups` now: it joins the new ones,
+    /// leaves the others, and is seen now in each. An unknown machine is `StoreError.notFound`.
+    func workerSeen(machine: String, groups: [String], concurrency: Int, at now: Date) async throws
+    /// Every worker of every group, by group and machine.
+    func hybridWorkers() async throws -> [HybridWorkerInfo]
+    /// Removes a machine from a group (false: it was not in it).
+    func removeHybridWorker(group: String, machine: String) async throws -> Bool
+    /// Removes a group and its workers (false: no such group). Its waiting jobs stay New.
+    func removeHybridWorkerGroup(_ group: String) async throws -> Bool
+    /// Takes up to `limit` jobs waiting in New (or Resuming, with no process) whose `runOn` is
+    /// one of `groups`, oldest first, leased to the worker's node for `lease`. Workers
+    /// claiming at once never take the same job.
+    func claimGroupJobs(node id: String, groups: [String], limit: Int, lease: Duration) async throws -> [Job]
+}

@@ -1,0 +1,96 @@
+import Automation
+import Foundation
+import GRDB
+
+/// Hybrid Runbook Worker groups on the embedded store. A worker holds its jobs' leases as a
+/// node whose id is `worker:MACHINE` (`HybridWorkerInfo.nodeId`): renewal and recovery are the
+/// nodes' own.
+extension AsyncAutomationStore: HybridWorkerStoring {
+    public func workerSeen(machine: String, groups: [String], concurrency: Int, at now: Date) async throws {
+        try await write { db in
+            guard
+                let machineId = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM machine WHERE name = ?", arguments: [machine])
+            else { throw StoreError.notFound(kind: "machine", name: machine, hint: "") }
+            let kept = Array(Set(groups)).sorted()
+            let placeholders = kept.map { _ in "?" }.joined(separator: ", ")
+            try db.execute(
+                sql: "DELETE FROM hybridWorker WHERE machineId = ?"
+                    + (kept.isEmpty ? "" : " AND groupName NOT IN (\(placeholders))"),
+                arguments: StatementArguments([machineId]) + StatementArguments(kept))
+            for group in kept {
+                try db.execute(
+                    sql: """
+                        INSERT INTO hybridWorker (groupName, machineId, registeredAt, lastSeenAt, concurrency)
+                        VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (groupName, machineId) DO UPDATE SET lastSeenAt = excluded.lastSeenAt,
+                            concurrency = excluded.concurrency
+                        """, arguments: [group, machineId, now, now, concurrency])
+            }
+        }
+    }
+
+    public func hybridWorkers() async throws -> [HybridWorkerInfo] {
+        try await read { [store] db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT w.groupName, m.name, w.registeredAt, w.lastSeenAt, w.concurrency,
+                        (SELECT group_concat(id, char(10)) FROM (SELECT id FROM job
+                            WHERE leaseNode = '\(HybridWorkerInfo.nodePrefix)' || m.name AND runOn = w.groupName
+                            AND status NOT IN \(Self.final) ORDER BY id)) AS jobs
+                    FROM hybridWorker w JOIN machine m ON m.id = w.machineId
+                    ORDER BY w.groupName, m.name
+                    """)
+            return store.readable(rows, table: "hybridWorker", key: "groupName") { row in
+                let stored = StoredRow(row)
+                return HybridWorkerInfo(
+                    group: try stored.text("groupName"), machine: try stored.text("name"),
+                    registeredAt: try stored.date("registeredAt"), lastSeenAt: try stored.date("lastSeenAt"),
+                    concurrency: try stored.integer("concurrency"),
+                    jobs: (try stored.optionalText("jobs"))?.split(separator: "\n").map(String.init) ?? [])
+            }
+        }
+    }
+
+    public func removeHybridWorker(group: String, machine: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM hybridWorker
+                    WHERE groupName = ? AND machineId = (SELECT id FROM machine WHERE name = ?)
+                    """, arguments: [group, machine])
+            return db.changesCount > 0
+        }
+    }
+
+    public func removeHybridWorkerGroup(_ group: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM hybridWorker WHERE groupName = ?", arguments: [group])
+            return db.changesCount > 0
+        }
+    }
+
+    public func claimGroupJobs(node id: String, groups: [String], limit: Int, lease: Duration) async throws -> [Job] {
+        guard !groups.isEmpty else { return [] }
+        return try await write { db in
+            let (pid, host) = try Self.node(db, id)
+            let until = Date().addingTimeInterval(lease.inSeconds)
+            let placeholders = groups.map { _ in "?" }.joined(separator: ", ")
+            let ids = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM job WHERE leaseNode IS NULL AND runOn IN (\(placeholders))
+                        AND (status = 'New' OR (status = 'Resuming' AND ownerPid IS NULL))
+                    ORDER BY createdAt, id LIMIT ?
+                    """, arguments: StatementArguments(groups) + StatementArguments([max(1, limit)]))
+            return try ids.compactMap { job in
+                try db.execute(
+                    sql: "UPDATE job SET leaseNode = ?, leaseExpiresAt = ?, ownerPid = ?, ownerHost = ? WHERE id = ?",
+                    arguments: [id, until, pid, host, job])
+                return try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [job]).map(
+                    AutomationStore.readJob)
+            }
+        }
+    }
+}

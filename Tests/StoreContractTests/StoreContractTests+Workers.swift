@@ -1,0 +1,95 @@
+import Automation
+import Foundation
+import Testing
+
+/// Hybrid Runbook Worker groups on every store: membership follows what each agent says, a
+/// job for a group is claimed once by one of its workers and never by a node, and a node's
+/// job is never claimed by a worker.
+extension StoreContractTests {
+    static func job(_ id: String, runOn: String?, at date: Date) -> Job {
+        var job = Self.job(id, at: date)
+        job.runOn = runOn
+        return job
+    }
+
+    @Test(arguments: StoreKind.available) func workersJoinGroupsAndClaimOnlyTheirJobs(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.createAccount(Self.account("ops"), workspace: Self.workspace, makeDefault: true, at: now)
+            for name in ["web1", "web2"] {
+                try await store.registerMachine(try Self.machine(name), replace: false, at: now)
+            }
+            try await store.workerSeen(machine: "web1", groups: ["g1", "g2"], concurrency: 4, at: now)
+            try await store.workerSeen(machine: "web2", groups: ["g1", "g1"], concurrency: 2, at: now)
+            var workers = try await store.hybridWorkers()
+            #expect(workers.map { "\($0.group)/\($0.machine)" } == ["g1/web1", "g1/web2", "g2/web1"])
+            #expect(workers.first { $0.machine == "web2" }?.concurrency == 2)
+            // web1 restarted without g2: it leaves it.
+            try await store.workerSeen(machine: "web1", groups: ["g1"], concurrency: 4, at: now.addingTimeInterval(30))
+            workers = try await store.hybridWorkers()
+            #expect(workers.map { "\($0.group)/\($0.machine)" } == ["g1/web1", "g1/web2"])
+            #expect(workers.first { $0.machine == "web1" }?.lastSeenAt == now.addingTimeInterval(30))
+            #expect(workers.first { $0.machine == "web1" }?.registeredAt == now)
+            await #expect(throws: StoreError.self) {
+                try await store.workerSeen(machine: "nosuch", groups: ["g1"], concurrency: 1, at: now)
+            }
+
+            for index in 0..<10 {
+                try await store.createJob(
+                    Self.job(String(format: "g1-%02d", index), runOn: "g1", at: now.addingTimeInterval(Double(index))))
+            }
+            try await store.createJob(Self.job("g3-job", runOn: "g3", at: now))
+            try await store.createJob(Self.job("node-a", runOn: nil, at: now))
+            try await store.createJob(Self.job("node-b", runOn: nil, at: now.addingTimeInterval(1)))
+            #expect(try await store.job(exactly: "g1-00")?.runOn == "g1")
+            #expect(try await store.job(exactly: "node-a")?.runOn == nil)
+
+            // A node takes only the jobs that run on nodes.
+            try await store.registerNode(id: "n0", host: "h0", pid: 100)
+            #expect(
+                try await store.claimNewJobs(node: "n0", limit: 50, lease: .seconds(600)).map(\.id) == [
+                    "node-a", "node-b",
+                ])
+
+            // Two workers claiming at once take each of g1's jobs once, oldest first, never g3's.
+            for (index, machine) in ["web1", "web2"].enumerated() {
+                try await store.registerNode(
+                    id: HybridWorkerInfo.nodeId(machine: machine), host: machine, pid: 1000 + index)
+            }
+            let claims = try await withThrowingTaskGroup(of: [String].self) { group in
+                for machine in ["web1", "web2"] {
+                    group.addTask {
+                        var mine: [String] = []
+                        while true {
+                            let claimed = try await store.claimGroupJobs(
+                                node: HybridWorkerInfo.nodeId(machine: machine), groups: ["g1"], limit: 3,
+                                lease: .seconds(600))
+                            if claimed.isEmpty { return mine }
+                            #expect(claimed.allSatisfy { $0.runOn == "g1" && !$0.runbookContent.isEmpty })
+                            mine += claimed.map(\.id)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [[String]]()) { $0.append($1) }
+            }
+            let all = claims.flatMap { $0 }
+            #expect(all.count == 10 && Set(all).count == 10 && !all.contains("g3-job"))
+            workers = try await store.hybridWorkers()
+            #expect(Set(workers.flatMap(\.jobs)) == Set(all))
+            #expect(
+                try await store.claimGroupJobs(node: "worker:web1", groups: [], limit: 4, lease: .seconds(1)).isEmpty)
+            await #expect(throws: StoreError.self) {
+                try await store.claimGroupJobs(node: "worker:nosuch", groups: ["g3"], limit: 1, lease: .seconds(1))
+            }
+
+            #expect(try await store.removeHybridWorker(group: "g1", machine: "web2"))
+            #expect(try await !store.removeHybridWorker(group: "g1", machine: "web2"))
+            #expect(try await store.removeHybridWorkerGroup("g1"))
+            #expect(try await !store.removeHybridWorkerGroup("g1"))
+            #expect(try await store.hybridWorkers().isEmpty)
+            // A machine's removal takes its memberships with it.
+            try await store.workerSeen(machine: "web2", groups: ["g9"], concurrency: 1, at: now)
+            #expect(try await store.removeMachine(named: "web2"))
+            #expect(try await store.hybridWorkers().isEmpty)
+        }
+    }
+}
