@@ -192,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AutomationServiceTests",
-            dependencies: ["Automation", "AutomationService", "AutomationStore"]
+            dependencies: ["Automation", "AutomationService", "AutomationStore", "RunbookEngine"]
         ),
         .testTarget(
             name: "ChangeTrackingTests",

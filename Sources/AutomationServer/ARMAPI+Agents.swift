@@ -47,6 +47,23 @@ extension ARMAPI {
                 try await service.agentHeartbeat(beat, from: agent, address: request.peer ?? agent.address)
                 return .empty(204)
             },
+            // A Hybrid Runbook Worker's long poll for its groups' jobs.
+            ARMRoute("POST", Self.agentBase + "/worker/poll", "Worker_Poll", writes: true, armVersioned: false) {
+                request throws(ServiceError) in
+                let agent = try await service.authenticateAgent(authorization: request.header("authorization"))
+                let poll = try Self.decodeAgent(WorkerPoll.self, request)
+                return try Self.agentJSON(try await service.workerPoll(poll, from: agent))
+            },
+            // One of the job engine's writes, from the worker that holds the job's lease.
+            ARMRoute(
+                "POST", Self.agentBase + "/worker/jobs/{jobId}/record", "Worker_Record", writes: true,
+                armVersioned: false
+            ) { request throws(ServiceError) in
+                let agent = try await service.authenticateAgent(authorization: request.header("authorization"))
+                let record = try Self.decodeAgent(WorkerRecord.self, request)
+                return try Self.agentJSON(
+                    try await service.workerRecord(job: request.parameter("jobId"), record, from: agent))
+            },
         ]
     }
 
@@ -64,10 +81,8 @@ extension ARMAPI {
             }
         }
         _ = try request.json()
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         do {
-            return try decoder.decode(Body.self, from: request.body)
+            return try AgentJSON.decoder().decode(Body.self, from: request.body)
         } catch let error as DecodingError {
             throw ARMRequest.invalid(error)
         } catch {
@@ -76,13 +91,10 @@ extension ARMAPI {
     }
 
     static func agentJSON(_ value: some Encodable, status: Int = 200) throws(ServiceError) -> ARMResponse {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
         do {
             return ARMResponse(
                 status: status, headers: [("Content-Type", "application/json; charset=utf-8")],
-                body: try encoder.encode(value))
+                body: try AgentJSON.encoder().encode(value))
         } catch {
             throw .invalid("the answer cannot be written: \(error)")
         }

@@ -89,7 +89,7 @@ enum ARMDocuments {
         return [
             ("runbook", .object([("name", .string(job.runbookName))])),
             ("startedBy", .optional(job.startedBy ?? "api")),
-            ("runOn", .string("")), ("jobId", .string(job.id)), ("creationTime", .date(job.createdAt)),
+            ("runOn", .string(job.runOn ?? "")), ("jobId", .string(job.id)), ("creationTime", .date(job.createdAt)),
             ("status", .string(job.status.rawValue)), ("statusDetails", .string(job.status.rawValue)),
             ("startTime", .date(job.startedAt)), ("endTime", .date(job.endedAt)),
             ("exception", .optional(job.exception)),

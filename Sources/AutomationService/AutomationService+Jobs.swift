@@ -15,10 +15,9 @@ extension AutomationService {
         guard UUID(uuidString: jobId) != nil else {
             throw .invalid("job name '\(jobId)' is not a GUID; Azure names jobs with GUIDs", target: "name")
         }
-        if let runOn, !runOn.isEmpty {
-            throw .invalid(
-                "runOn '\(runOn)': hybrid worker groups are not supported here; leave runOn empty (the service runs the job)",
-                target: "properties.runOn")
+        let group = runOn.flatMap { $0.isEmpty ? nil : $0 }
+        if let group, let problem = ResourceName.problem(group, kind: "hybrid worker group") {
+            throw .invalid(problem, target: "properties.runOn")
         }
         let loaded = try await publishedRunbook(named: name)
         let prepared: PreparedJob
@@ -29,8 +28,15 @@ extension AutomationService {
         }
         let id = jobId.lowercased()
         let account = try? await jobStore.defaultAccount()?.account.name
-        let job = JobRunner.newJob(
+        var job = JobRunner.newJob(
             prepared, id: id, reason: .manual, startedBy: startedBy, accountName: account, at: now())
+        job.runOn = group
+        if let group, let missing = try await missingGroup(group) {
+            // The group must exist when the job starts: the job is recorded Failed, saying why.
+            job.status = .failed
+            job.endedAt = job.createdAt
+            job.exception = missing
+        }
         do {
             if try await jobStore.job(exactly: id) != nil {
                 throw ServiceError.conflict("a job named '\(id)' already exists; job names are unique")
@@ -45,8 +51,19 @@ extension AutomationService {
             }
             throw Self.storeError(error)
         }
-        submission.submit(job, prepared)
+        // A job for a group waits in New for a worker's poll, which claims it at once.
+        if group == nil { submission.submit(job, prepared) }
         return job
+    }
+
+    /// Why a job cannot run on `group`, or nil when some agent works for it.
+    func missingGroup(_ group: String) async throws(ServiceError) -> String? {
+        let groups = Set(try await storeCall { try await workerStore.hybridWorkers() }.map(\.group))
+        guard !groups.contains(group) else { return nil }
+        let known =
+            groups.isEmpty ? "no agent has joined a group yet" : "groups: \(groups.sorted().joined(separator: ", "))"
+        return "the Hybrid Runbook Worker group '\(group)' does not exist (\(known)); an agent joins one with "
+            + "'runbook agent ... --group \(group)'"
     }
 
     public func job(id: String) async throws(ServiceError) -> Job {

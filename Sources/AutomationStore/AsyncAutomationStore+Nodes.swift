@@ -71,7 +71,7 @@ extension AsyncAutomationStore: NodeStoring {
             try db.execute(
                 sql: """
                     UPDATE job SET leaseNode = ?, leaseExpiresAt = ?
-                    WHERE ownerPid = ? AND ownerHost = ? AND leaseNode IS NULL
+                    WHERE ownerPid = ? AND ownerHost = ? AND leaseNode IS NULL AND runOn IS NULL
                         AND status IN \(Self.unfinished) AND status != 'Suspended'
                     """, arguments: [id, until, pid, host])
             // Every job still leased to it is renewed, even past its expiry (a late heartbeat, after
@@ -129,6 +129,7 @@ extension AsyncAutomationStore: NodeStoring {
         let store = self.store
         return try await write { db in
             let now = Date()
+            try Self.releaseUnstartedWorkerJobs(db, now: now)
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -156,7 +157,10 @@ extension AsyncAutomationStore: NodeStoring {
                     // job that is not ended, so a stuck process that resumed could write over the
                     // run that restarted it. A live (stuck) one's job is Failed.
                     let owner = JobOwner(pid: try stored.integer("pid"), host: try stored.text("host"))
-                    let gone = owner.host == JobOwner.current.host && !owner.isAlive
+                    // A worker's writes are fenced by its lease (`WorkerJobRecorder`): its job
+                    // may run again elsewhere, as on PostgreSQL.
+                    let worker = try stored.text("node").hasPrefix(HybridWorkerInfo.nodePrefix)
+                    let gone = worker || (owner.host == JobOwner.current.host && !owner.isAlive)
                     if let ending = try store.recoverExpired(
                         db, job: id, status: status, reason: reason, at: now, mayRestart: gone)
                     {
@@ -201,5 +205,17 @@ extension AsyncAutomationStore: NodeStoring {
         }
         let stored = StoredRow(row)
         return (try stored.integer("pid"), try stored.text("host"))
+    }
+}
+
+extension AsyncAutomationStore {
+    /// A job a worker claimed and never started (its worker went silent first) waits again for
+    /// its group, as it did before the claim.
+    static func releaseUnstartedWorkerJobs(_ db: Database, now: Date) throws {
+        try db.execute(
+            sql: """
+                UPDATE job SET leaseNode = NULL, leaseExpiresAt = NULL, ownerPid = NULL, ownerHost = NULL
+                WHERE runOn IS NOT NULL AND leaseExpiresAt < ? AND status IN ('New', 'Resuming')
+                """, arguments: [now])
     }
 }

@@ -93,4 +93,75 @@ extension AsyncAutomationStore: HybridWorkerStoring {
             }
         }
     }
+
+    public func workerRecorder(node: String) -> any JobRecording { WorkerJobRecorder(store: self, node: node) }
+}
+
+/// The embedded store as one worker sees it: every write checks, in its transaction, that the
+/// worker's node holds the job's lease.
+struct WorkerJobRecorder: JobRecording {
+    let store: AsyncAutomationStore
+    let node: String
+
+    var leaseNode: String? { node }
+
+    private static func fence(_ db: Database, job id: String, node: String) throws {
+        guard let holder = try Row.fetchOne(db, sql: "SELECT leaseNode FROM job WHERE id = ?", arguments: [id]) else {
+            throw StoreError.notFound(kind: "job", name: id, hint: "")
+        }
+        guard (holder["leaseNode"] as String?) == node else { throw StoreError.leaseLost(job: id, node: node) }
+    }
+
+    func stepBoundary(job id: String, entering: [JobStatus], step: Int, at now: Date) async throws -> JobStepRequests {
+        try await store.write { [node] db in
+            try Self.fence(db, job: id, node: node)
+            return try AutomationStore.stepBoundary(db, job: id, entering: entering, step: step, at: now)
+        }
+    }
+
+    func suspend(job id: String, atStep step: Int, at now: Date, reason: String, waitRemaining: Double?) async throws {
+        try await store.write { [node] db in
+            try Self.fence(db, job: id, node: node)
+            try AutomationStore.suspend(
+                db, job: id, atStep: step, at: now, reason: reason, waitRemaining: waitRemaining)
+        }
+    }
+
+    func transition(job id: String, to status: JobStatus, at now: Date, exception: String?) async throws {
+        try await store.write { [node] db in
+            try Self.fence(db, job: id, node: node)
+            try AutomationStore.transition(db, job: id, to: status, at: now, exception: exception)
+        }
+    }
+
+    func appendStream(job id: String, _ entries: [(StreamKind, Date, String)]) async throws -> [StreamRecord] {
+        try await store.write { [node] db in
+            try Self.fence(db, job: id, node: node)
+            return try AutomationStore.appendStream(db, job: id, entries)
+        }
+    }
+
+    func pendingRequests(job id: String) async throws -> JobStepRequests {
+        try await store.pendingRequests(job: id)
+    }
+
+    func streamUsage(job id: String) async throws -> [StreamKind: JobStreamUsage] {
+        try await store.streamUsage(job: id)
+    }
+
+    /// A worker takes Resuming jobs with its claim; here it only confirms it holds one.
+    func claimResume(job id: String) async throws -> Bool {
+        try await store.read { [node] db in
+            try Int.fetchOne(
+                db, sql: "SELECT 1 FROM job WHERE id = ? AND status = 'Resuming' AND leaseNode = ?",
+                arguments: [id, node]) != nil
+        }
+    }
+
+    func addTargets(job id: String, _ names: [String]) async throws {
+        try await store.write { [node] db in
+            try Self.fence(db, job: id, node: node)
+            try AutomationStore.addTargets(db, job: id, names)
+        }
+    }
 }

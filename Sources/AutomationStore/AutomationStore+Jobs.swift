@@ -12,6 +12,8 @@ extension AutomationStore {
     /// Inserts a job and its first status-history row (a scheduler pass inserts a thousand at
     /// once: prepared statements, no record encoding).
     static func insert(_ db: Database, _ job: Job, owner: JobOwner) throws {
+        // A job for a worker group belongs to no process until a worker of the group claims it.
+        let owner: JobOwner? = job.runOn == nil ? owner : nil
         try db.cachedStatement(
             sql: """
                 INSERT INTO job (id, runbookName, runbookDigest, runbookContent, parameters, startReason, startedBy,
@@ -24,7 +26,7 @@ extension AutomationStore {
             try JSONColumn.encode(job.parameters), job.startReason.rawValue, job.startedBy, job.accountName,
             try JSONColumn.encode(job.targets), job.status.rawValue, job.createdAt, job.startedAt, job.endedAt,
             StoredText.value(job.exception), job.logVerbose,
-            job.logProgress, owner.pid, owner.host, job.checkpointStep, job.runbookSource, job.restarts,
+            job.logProgress, owner?.pid, owner?.host, job.checkpointStep, job.runbookSource, job.restarts,
             job.restartLimit, job.runOn,
         ])
         try db.cachedStatement(sql: "INSERT INTO jobStatus (jobId, seq, status, at) VALUES (?, 1, ?, ?)")

@@ -48,7 +48,7 @@ extension AutomationStore {
                 sql: """
                     SELECT id, ownerPid, status FROM job
                     WHERE status IN \(JobStatus.unfinishedSQL) AND status != 'Suspended'
-                    AND ownerHost = ? AND ownerPid IS NOT NULL
+                    AND ownerHost = ? AND ownerPid IS NOT NULL AND runOn IS NULL
                     """, arguments: [host])
         }
         let orphans = readable(candidates, table: "job", key: "id") { row in

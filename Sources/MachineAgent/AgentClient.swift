@@ -78,17 +78,8 @@ final class AgentClient: Sendable {
             etag: response.headers.first(name: "ETag"))
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
+    static let encoder = AgentJSON.encoder()
+    static let decoder = AgentJSON.decoder()
 
     /// The service's error message of a refusal, or the status.
     static func message(_ answer: Answer) -> String {

@@ -25,6 +25,9 @@ extension PostgresStore {
     static func insert(_ job: Job, owner: ProcessOwner, _ connection: PostgresConnection, _ logger: Logger)
         async throws
     {
+        // A job for a worker group belongs to no process until a worker of the group claims it.
+        let ownerPid = job.runOn == nil ? owner.pid : nil
+        let ownerHost = job.runOn == nil ? owner.host : nil
         let parameters = try JSONText.encode(job.parameters)
         let targets = try JSONText.encode(job.targets)
         try await connection.query(
@@ -36,8 +39,8 @@ extension PostgresStore {
             VALUES (\(job.id), \(job.runbookName), \(job.runbookDigest), \(Data(job.runbookContent.utf8)),
                 \(parameters)::jsonb, \(job.startReason.rawValue), \(job.startedBy), \(job.accountName),
                 \(targets)::jsonb, \(job.status.rawValue), \(job.createdAt), \(job.startedAt), \(job.endedAt),
-                \(job.exception.map { Data($0.utf8) }), \(job.logVerbose), \(job.logProgress), \(owner.pid),
-                \(owner.host), \(job.checkpointStep), \(job.runbookSource), \(job.restarts), \(job.restartLimit),
+                \(job.exception.map { Data($0.utf8) }), \(job.logVerbose), \(job.logProgress), \(ownerPid),
+                \(ownerHost), \(job.checkpointStep), \(job.runbookSource), \(job.restarts), \(job.restartLimit),
                 \(job.runOn))
             """, logger: logger)
         try await connection.query(

@@ -94,6 +94,13 @@ extension PostgresStore: NodeStoring {
         return try await transaction { connection in
             // The database's time: the status history of a recovery, and what has expired.
             let now = try await connection.rows("SELECT now()", logger: logger).first?.decode(Date.self) ?? Date()
+            // A job a worker claimed and never started (its worker went silent first) waits
+            // again for its group, as it did before the claim.
+            try await connection.query(
+                """
+                UPDATE job SET lease_node = NULL, lease_expires_at = NULL, owner_pid = NULL, owner_host = NULL
+                WHERE run_on IS NOT NULL AND lease_expires_at < now() AND status IN ('New', 'Resuming')
+                """, logger: logger)
             var query: PostgresQuery = """
                 SELECT job.id, job.status, job.checkpoint_step, job.restarts, job.restart_limit, job.lease_expires_at,
                     node.id AS node, node.host, node.pid, node.heartbeat_at

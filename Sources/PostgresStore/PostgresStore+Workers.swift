@@ -85,4 +85,6 @@ extension PostgresStore: HybridWorkerStoring {
             return claimed.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         }
     }
+
+    public func workerRecorder(node: String) -> any JobRecording { recorder(node: node) }
 }

@@ -271,4 +271,36 @@ final class RecordingStores: AutomationStoring {
         note()
         return try await inner.claimGroupJobs(node: id, groups: groups, limit: limit, lease: lease)
     }
+    func workerRecorder(node: String) -> any JobRecording {
+        note()
+        return inner.workerRecorder(node: node)
+    }
+    func registerNode(id: String, host: String, pid: Int, lease: Duration) async throws {
+        note()
+        try await inner.registerNode(id: id, host: host, pid: pid, lease: lease)
+    }
+    func heartbeat(node id: String, lease: Duration) async throws -> [String] {
+        note()
+        return try await inner.heartbeat(node: id, lease: lease)
+    }
+    func claimNewJobs(node id: String, limit: Int, lease: Duration) async throws -> [Job] {
+        note()
+        return try await inner.claimNewJobs(node: id, limit: limit, lease: lease)
+    }
+    func releaseJobs(node id: String, _ jobs: [String]) async throws {
+        note()
+        try await inner.releaseJobs(node: id, jobs)
+    }
+    func recoverExpiredLeases() async throws -> [RecoveredJob] {
+        note()
+        return try await inner.recoverExpiredLeases()
+    }
+    func nodes() async throws -> [NodeInfo] {
+        note()
+        return try await inner.nodes()
+    }
+    func stopNode(id: String) async throws {
+        note()
+        try await inner.stopNode(id: id)
+    }
 }

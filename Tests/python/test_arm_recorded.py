@@ -421,8 +421,8 @@ def scenario(s, workspace):
          {"properties": {"runbook": {"name": "rec-hello"}, "parameters": {}}})
     send("job create: parameter not an int", "PUT", refused,
          {"properties": {"runbook": {"name": "rec-hello"}, "parameters": {"target": "x", "attempt": "many"}}})
-    send("job create: runOn", "PUT", refused,
-         {"properties": {"runbook": {"name": "rec-hello"}, "parameters": {"target": "x"}, "runOn": "hybrid"}})
+    send("job create: runOn not a group name", "PUT", refused,
+         {"properties": {"runbook": {"name": "rec-hello"}, "parameters": {"target": "x"}, "runOn": "no such/group"}})
     send("job create: name not a GUID", "PUT", f"{AA}/jobs/not-a-guid?{VERSION}",
          {"properties": {"runbook": {"name": "rec-hello"}, "parameters": {"target": "x"}}})
     send("job create: other account", "PUT", f"{GROUP}/automationAccounts/no-such-account/jobs/{JOB_REFUSED}?{VERSION}",

@@ -28,8 +28,10 @@ public struct HybridWorkerInfo: Sendable, Hashable {
     public static let nodePrefix = "worker:"
 }
 
-/// Hybrid Runbook Worker groups: agents that run jobs created with `runOn: GROUP`.
-public protocol HybridWorkerStoring: Sendable {
+/// Hybrid Runbook Worker groups: agents that run jobs created with `runOn: GROUP`. A worker is
+/// a node to the store (`HybridWorkerInfo.nodeId`): it registers, heartbeats and holds leases
+/// as one, and a silent worker's jobs are recovered as a silent node's are.
+public protocol HybridWorkerStoring: NodeStoring {
     /// Records that the machine's agent works for exactly `groups` now: it joins the new ones,
     /// leaves the others, and is seen now in each. An unknown machine is `StoreError.notFound`.
     func workerSeen(machine: String, groups: [String], concurrency: Int, at now: Date) async throws
@@ -43,4 +45,8 @@ public protocol HybridWorkerStoring: Sendable {
     /// one of `groups`, oldest first, leased to the worker's node for `lease`. Workers
     /// claiming at once never take the same job.
     func claimGroupJobs(node id: String, groups: [String], limit: Int, lease: Duration) async throws -> [Job]
+    /// The job engine's writes as a worker makes them: each checks, in its transaction, that the
+    /// worker's node still holds the job's lease (else `StoreError.leaseLost`), so a worker
+    /// whose job was recovered and retried elsewhere cannot change it any more.
+    func workerRecorder(node: String) -> any JobRecording
 }

@@ -32,7 +32,7 @@ public protocol JobRecording: Sendable {
 }
 
 /// What was asked of a job from elsewhere, as a step boundary reads it.
-public struct JobStepRequests: Sendable, Hashable {
+public struct JobStepRequests: Sendable, Hashable, Codable {
     public var stop: Bool
     public var suspend: Bool
     /// Who asked (`JobRequester.phrase`), when the request said.
@@ -46,7 +46,7 @@ public struct JobStepRequests: Sendable, Hashable {
 }
 
 /// One stream's stored size and whether it reached its cap.
-public struct JobStreamUsage: Sendable, Hashable {
+public struct JobStreamUsage: Sendable, Hashable, Codable {
     public var bytes: Int
     public var truncated: Bool
 

@@ -89,7 +89,10 @@ public enum LeaseExpiry {
         node: String, pid: Int, host: String, heartbeat: Date, expired: Date, status: JobStatus
     ) -> String {
         let time = Date.ISO8601FormatStyle()
-        let who = "node \(node) (pid \(pid) on \(host))"
+        let who =
+            node.hasPrefix(HybridWorkerInfo.nodePrefix)
+            ? "the hybrid worker \(node.dropFirst(HybridWorkerInfo.nodePrefix.count)) (its agent's pid \(pid))"
+            : "node \(node) (pid \(pid) on \(host))"
         guard heartbeat >= expired else {
             return "\(who) stopped heartbeating at \(heartbeat.formatted(time)) and its lease on this job expired at "
                 + "\(expired.formatted(time)) while it was \(status.rawValue)"

@@ -1,0 +1,125 @@
+import Automation
+import Foundation
+
+/// Hybrid Runbook Workers: `runbook agent --group NAME` polls for the jobs created with
+/// `runOn: NAME`, runs them on its machine with the job engine, and records each of the
+/// engine's writes here, fenced by its lease (docs/AGENTS.md, "Hybrid Runbook Workers").
+extension AutomationService {
+    var workerStore: any HybridWorkerStoring & AgentStoring & JobStoring { stores }
+
+    /// How long a worker's claim on a job lasts without a poll; a worker polls at least every
+    /// 30 s (a long poll's wait), so a worker silent for this long is gone: its jobs are
+    /// recovered and retried from the step's start by another worker of the group.
+    public static let workerLease: Duration = .seconds(90)
+    /// Azure's hybrid worker polls every 30 s; here a poll waits for a job at most this long.
+    public static let workerPollWait = 30
+    /// Bounds of a poll (docs/SECURITY.md).
+    static let maxWorkerGroups = 16
+    static let maxWorkerConcurrency = 64
+
+    /// A worker's poll: records its groups, renews its leases, and claims up to its free slots of
+    /// its groups' waiting jobs, waiting for one up to `waitSeconds` (at most 30) when none waits.
+    public func workerPoll(_ poll: WorkerPoll, from agent: AgentInfo) async throws(ServiceError) -> WorkerPollAnswer {
+        guard (1...Self.maxWorkerGroups).contains(poll.groups.count) else {
+            throw .invalid("a worker names 1 to \(Self.maxWorkerGroups) groups", target: "groups")
+        }
+        for group in poll.groups {
+            if let problem = ResourceName.problem(group, kind: "hybrid worker group") {
+                throw .invalid(problem, target: "groups")
+            }
+        }
+        guard (1...Self.maxWorkerConcurrency).contains(poll.concurrency) else {
+            throw .invalid("concurrency is 1 to \(Self.maxWorkerConcurrency)", target: "concurrency")
+        }
+        guard poll.running.count <= Self.maxWorkerConcurrency, poll.pid > 0 else {
+            throw .invalid(
+                "running lists at most \(Self.maxWorkerConcurrency) jobs, and pid is positive", target: "running")
+        }
+        let store = workerStore
+        let node = HybridWorkerInfo.nodeId(machine: agent.machine)
+        let lease = Self.workerLease
+        try await storeCall {
+            try await store.workerSeen(
+                machine: agent.machine, groups: poll.groups, concurrency: poll.concurrency, at: now())
+        }
+        do {
+            try await store.registerNode(id: node, host: agent.machine, pid: poll.pid, lease: lease)
+        } catch StoreError.nodeInUse {
+            // The agent restarted: its previous process's jobs are recovered once their lease
+            // passes (and run again from the step's start); until then it claims nothing.
+            return WorkerPollAnswer(jobs: [], held: [])
+        } catch {
+            throw Self.storeError(error)
+        }
+        let held = Set(try await storeCall { try await store.heartbeat(node: node, lease: lease) })
+        let running = poll.running.filter { held.contains($0) }
+        let free = poll.concurrency - running.count
+        guard free > 0 else { return WorkerPollAnswer(jobs: [], held: running) }
+        let deadline = ContinuousClock.now + .seconds(min(max(poll.waitSeconds, 0), Self.workerPollWait))
+        while true {
+            let claimed = try await storeCall {
+                try await store.claimGroupJobs(node: node, groups: poll.groups, limit: free, lease: lease)
+            }
+            if !claimed.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled {
+                return WorkerPollAnswer(jobs: claimed, held: running)
+            }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    /// One of the job engine's writes from a worker, for a job whose lease it holds.
+    public func workerRecord(job id: String, _ record: WorkerRecord, from agent: AgentInfo) async throws(ServiceError)
+        -> WorkerRecordAnswer
+    {
+        let recorder = workerStore.workerRecorder(node: HybridWorkerInfo.nodeId(machine: agent.machine))
+        func need<T>(_ value: T?, _ field: String) throws(ServiceError) -> T {
+            guard let value else { throw .invalid("\(record.operation.rawValue) needs \(field)", target: field) }
+            return value
+        }
+        switch record.operation {
+        case .stepBoundary:
+            let step = try need(record.step, "step")
+            let entering = try need(record.entering, "entering")
+            return WorkerRecordAnswer(
+                requests: try await storeCall {
+                    try await recorder.stepBoundary(job: id, entering: entering, step: step, at: record.at)
+                })
+        case .suspend:
+            let step = try need(record.step, "step")
+            let reason = try need(record.reason, "reason")
+            try await storeCall {
+                try await recorder.suspend(
+                    job: id, atStep: step, at: record.at, reason: reason, waitRemaining: record.waitRemaining)
+            }
+            return WorkerRecordAnswer()
+        case .transition:
+            let status = try need(record.status, "status")
+            try await storeCall {
+                try await recorder.transition(job: id, to: status, at: record.at, exception: record.exception)
+            }
+            return WorkerRecordAnswer()
+        case .appendStream:
+            let entries = try need(record.entries, "entries").map { ($0.kind, $0.at, $0.message) }
+            guard entries.count <= 10_000 else { throw .invalid("at most 10,000 records at once", target: "entries") }
+            return WorkerRecordAnswer(
+                records: try await storeCall { try await recorder.appendStream(job: id, entries) })
+        case .pendingRequests:
+            return WorkerRecordAnswer(requests: try await storeCall { try await recorder.pendingRequests(job: id) })
+        case .streamUsage:
+            let usage = try await storeCall { try await recorder.streamUsage(job: id) }
+            return WorkerRecordAnswer(
+                usage: Dictionary(uniqueKeysWithValues: usage.map { ($0.key.rawValue, $0.value) }))
+        case .claimResume:
+            return WorkerRecordAnswer(claimed: try await storeCall { try await recorder.claimResume(job: id) })
+        case .addTargets:
+            let names = try need(record.names, "names")
+            try await storeCall { try await recorder.addTargets(job: id, names) }
+            return WorkerRecordAnswer()
+        }
+    }
+
+    /// Every worker of every group.
+    public func hybridWorkers() async throws(ServiceError) -> [HybridWorkerInfo] {
+        try await storeCall { try await workerStore.hybridWorkers() }
+    }
+}

@@ -1,0 +1,93 @@
+import Automation
+import AutomationService
+import AutomationStore
+import Foundation
+import RunbookEngine
+import Testing
+
+/// Hybrid Runbook Workers through the application layer, over a real SQLite file: a poll
+/// joins the groups and claims a waiting job at once, a long poll is answered as soon as a job
+/// arrives, each of the engine's writes is fenced by the worker's lease, and a job for a group
+/// no agent joined is Failed saying so.
+@Suite struct WorkerServiceTests {
+    let folder = NSTemporaryDirectory() + "runbook-service-workers-" + UUID().uuidString
+    let uploads = AgentUploadTests()
+
+    func published(_ service: AutomationService) async throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = folder + "/hello.yaml"
+        try "name: hello\nsteps:\n  - name: say\n    action: log\n    with: { message: hi }\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try await service.publish(paths: [file])
+    }
+
+    @Test func aWorkerClaimsItsGroupsJobsAndRecordsUnderItsLease() async throws {
+        defer { try? FileManager.default.removeItem(atPath: uploads.folder) }
+        let service = AutomationService(store: try AutomationStore.open(folder: uploads.folder))
+        let (agent, _) = try await uploads.enrolled(service)
+        try await published(service)
+        let nowhere = NoSubmission()
+
+        // No group yet: a job for one fails at once, saying so.
+        let early = try await service.startJob(
+            runbook: "hello", parameters: [:], jobId: UUID().uuidString, runOn: "g1", startedBy: nil,
+            submission: nowhere)
+        #expect(early.status == .failed && (early.exception ?? "").contains("group 'g1' does not exist"))
+
+        let poll = WorkerPoll(groups: ["g1"], concurrency: 2, running: [], pid: 4242, waitSeconds: 0)
+        #expect(try await service.workerPoll(poll, from: agent).jobs.isEmpty)
+        #expect(try await service.hybridWorkers().map(\.group) == ["g1"])
+
+        // A long poll is answered when a job arrives, not at its end.
+        let started = ContinuousClock.now
+        async let answer = service.workerPoll(
+            WorkerPoll(groups: ["g1"], concurrency: 2, running: [], pid: 4242, waitSeconds: 30), from: agent)
+        try await Task.sleep(for: .milliseconds(300))
+        let job = try await service.startJob(
+            runbook: "hello", parameters: [:], jobId: UUID().uuidString, runOn: "g1", startedBy: nil,
+            submission: nowhere)
+        #expect(job.status == .new && job.runOn == "g1")
+        let claimed = try await answer
+        #expect(claimed.jobs.map(\.id) == [job.id])
+        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(claimed.jobs.first?.runbookContent.contains("name: hello") == true)
+
+        // The engine's writes, as the worker makes them.
+        let at = Date()
+        let boundary = try await service.workerRecord(
+            job: job.id,
+            WorkerRecord(operation: .stepBoundary, at: at, step: 0, entering: [.activating, .running]),
+            from: agent)
+        #expect(boundary.requests?.stop == false)
+        let records = try await service.workerRecord(
+            job: job.id,
+            WorkerRecord(operation: .appendStream, at: at, entries: [.init(kind: .output, at: at, message: "hi")]),
+            from: agent)
+        #expect(records.records?.count == 1)
+        _ = try await service.workerRecord(
+            job: job.id, WorkerRecord(operation: .transition, at: at, status: .completed), from: agent)
+        let ended = try await service.job(id: job.id)
+        #expect(ended.status == .completed)
+        #expect(try await service.output(job: job.id).contains("hi"))
+
+        // A job it does not hold is not its to write.
+        let other = try await service.startJob(
+            runbook: "hello", parameters: [:], jobId: UUID().uuidString, runOn: "g1", startedBy: nil,
+            submission: nowhere)
+        await #expect(throws: ServiceError.self) {
+            try await service.workerRecord(
+                job: other.id, WorkerRecord(operation: .transition, at: at, status: .completed), from: agent)
+        }
+        #expect(try await service.job(id: other.id).status == .new)
+        // The next poll reports which of its running jobs it still holds and claims the other.
+        let next = try await service.workerPoll(
+            WorkerPoll(groups: ["g1"], concurrency: 2, running: [job.id], pid: 4242, waitSeconds: 0), from: agent)
+        #expect(next.held.isEmpty && next.jobs.map(\.id) == [other.id])
+    }
+}
+
+/// Jobs handed to no executor (a worker claims them).
+struct NoSubmission: JobSubmission {
+    func submit(_ job: Job, _ prepared: PreparedJob) {}
+}
