@@ -122,7 +122,7 @@ let package = Package(
         .target(
             name: "MachineAgent",
             dependencies: [
-                "Automation", "ChangeTracking", "Gzip",
+                "Automation", "ChangeTracking", "Gzip", "RunbookEngine",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

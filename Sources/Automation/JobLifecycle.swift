@@ -13,7 +13,9 @@ public enum JobLifecycle {
 
     public static func stop(_ status: JobStatus, owned: Bool, by requester: JobRequester) -> StopDecision {
         if status.isFinal { return .alreadyFinal(status) }
-        if !owned && (status == .suspended || status == .resuming) {
+        // Nothing runs it (suspended, queued to resume, or waiting for a worker of its group):
+        // stopped at once, since no process would see the request.
+        if !owned && [.suspended, .resuming, .new, .stopping].contains(status) {
             return .stopNow(
                 exception: JobRequester.asked("Stop", by: requester.phrase)
                     + ": the job was stopped while \(status.rawValue.lowercased())")

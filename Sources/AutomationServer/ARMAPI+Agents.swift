@@ -48,15 +48,22 @@ extension ARMAPI {
                 return .empty(204)
             },
             // A Hybrid Runbook Worker's long poll for its groups' jobs.
-            ARMRoute("POST", Self.agentBase + "/worker/poll", "Worker_Poll", writes: true, armVersioned: false) {
+            ARMRoute("POST", Self.agentBase + "/worker/poll", "Agent_WorkerPoll", writes: true, armVersioned: false) {
                 request throws(ServiceError) in
                 let agent = try await service.authenticateAgent(authorization: request.header("authorization"))
                 let poll = try Self.decodeAgent(WorkerPoll.self, request)
                 return try Self.agentJSON(try await service.workerPoll(poll, from: agent))
             },
+            // A worker's clean stop: its node id is free at once for its next process.
+            ARMRoute("POST", Self.agentBase + "/worker/stop", "Agent_WorkerStop", writes: true, armVersioned: false) {
+                request throws(ServiceError) in
+                let agent = try await service.authenticateAgent(authorization: request.header("authorization"))
+                try await service.workerStopped(agent)
+                return .empty(204)
+            },
             // One of the job engine's writes, from the worker that holds the job's lease.
             ARMRoute(
-                "POST", Self.agentBase + "/worker/jobs/{jobId}/record", "Worker_Record", writes: true,
+                "POST", Self.agentBase + "/worker/jobs/{jobId}/record", "Agent_WorkerRecord", writes: true,
                 armVersioned: false
             ) { request throws(ServiceError) in
                 let agent = try await service.authenticateAgent(authorization: request.header("authorization"))

@@ -168,10 +168,23 @@ extension AutomationService {
 
     /// `runbook run NAME` where the store's nodes run jobs: records the job in New for them (the
     /// first node with a free slot takes it). The parameters were bound by the caller.
-    public func queueJob(_ prepared: PreparedJob) async throws(ServiceError) -> Job {
-        let job = JobRunner.newJob(
+    /// With `runOn`, it waits for a worker of that group instead (a group no agent joined
+    /// records it Failed, saying so).
+    public func queueJob(_ prepared: PreparedJob, runOn group: String? = nil) async throws(ServiceError) -> Job {
+        var job = JobRunner.newJob(
             prepared, id: UUID().uuidString.lowercased(), reason: .manual, startedBy: nil,
             accountName: try await storeCall { try await jobStore.defaultAccount()?.account.name }, at: now())
+        if let group {
+            if let problem = ResourceName.problem(group, kind: "hybrid worker group") {
+                throw .invalid(problem, target: "--run-on")
+            }
+            job.runOn = group
+            if let missing = try await missingGroup(group) {
+                job.status = .failed
+                job.endedAt = job.createdAt
+                job.exception = missing
+            }
+        }
         try await storeCall { try await jobStore.createJob(job) }
         return job
     }

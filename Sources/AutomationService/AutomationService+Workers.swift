@@ -42,16 +42,20 @@ extension AutomationService {
             try await store.workerSeen(
                 machine: agent.machine, groups: poll.groups, concurrency: poll.concurrency, at: now())
         }
-        do {
-            try await store.registerNode(id: node, host: agent.machine, pid: poll.pid, lease: lease)
-        } catch StoreError.nodeInUse {
-            // The agent restarted: its previous process's jobs are recovered once their lease
-            // passes (and run again from the step's start); until then it claims nothing.
-            return WorkerPollAnswer(jobs: [], held: [])
-        } catch {
-            throw Self.storeError(error)
+        // One agent per machine holds the credential: a poll from another pid is its next
+        // process (the previous one died or was replaced), which takes the node over at once.
+        // The jobs the previous one held are given up below, so they wait again or are retried.
+        try await storeCall {
+            try await store.registerNode(id: node, host: agent.machine, pid: poll.pid, lease: .zero)
         }
         let held = Set(try await storeCall { try await store.heartbeat(node: node, lease: lease) })
+        // Jobs leased to this machine's worker that it does not run (its previous process died
+        // holding them, or a claim's answer was lost): given up now, so that they wait again
+        // (not started) or are recovered and retried (started), instead of being renewed.
+        let orphaned = held.subtracting(poll.running)
+        if !orphaned.isEmpty {
+            try await storeCall { try await store.releaseJobs(node: node, orphaned.sorted()) }
+        }
         let running = poll.running.filter { held.contains($0) }
         let free = poll.concurrency - running.count
         guard free > 0 else { return WorkerPollAnswer(jobs: [], held: running) }
@@ -115,6 +119,18 @@ extension AutomationService {
             let names = try need(record.names, "names")
             try await storeCall { try await recorder.addTargets(job: id, names) }
             return WorkerRecordAnswer()
+        }
+    }
+
+    /// A worker's clean stop (SIGTERM): the jobs it claimed and had not started wait again for
+    /// their group, and its node id is free at once for the agent's next process.
+    public func workerStopped(_ agent: AgentInfo) async throws(ServiceError) {
+        let store = workerStore
+        let node = HybridWorkerInfo.nodeId(machine: agent.machine)
+        try await storeCall {
+            let held = try await store.heartbeat(node: node, lease: Self.workerLease)
+            try await store.releaseJobs(node: node, held)
+            try await store.stopNode(id: node)
         }
     }
 

@@ -18,6 +18,10 @@ public struct AgentSettings: Sendable {
     public var heartbeat: Duration
     /// How often the configuration is asked for.
     public var configurationPoll: Duration
+    /// The Hybrid Runbook Worker groups it works for (none: it only reports).
+    public var groups: [String] = []
+    /// How many jobs it runs at once, as a worker.
+    public var concurrency = 4
 
     public init(
         server: URL, token: String?, state: String, caFile: String?, proxy: URL?, name: String, root: String,

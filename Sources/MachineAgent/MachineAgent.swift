@@ -4,6 +4,7 @@ import ChangeTracking
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// `runbook agent`: enrols once, then collects its machine on Azure's schedule (or
 /// `--interval`), spools what changed on disk and uploads it in order, and sends a heartbeat
@@ -63,7 +64,25 @@ public final class MachineAgent: Sendable {
         say(
             "agent of '\(run.identity.machine)' reporting to \(settings.server.absoluteString)"
                 + (settings.proxy.map { " through the gateway \($0.absoluteString)" } ?? ""))
+        // As a worker, it polls for jobs beside collecting (a refused credential is seen by the
+        // collection's own requests too, within a minute, and ends both).
+        var worker: Task<Void, Never>?
+        let workerFailure = Mutex<AgentError?>(nil)
+        if !settings.groups.isEmpty {
+            let hybrid = HybridWorker(
+                client: client, authorization: authorization(run), groups: settings.groups,
+                concurrency: settings.concurrency, say: say)
+            worker = Task {
+                do {
+                    try await hybrid.run()
+                } catch let error as AgentError {
+                    workerFailure.withLock { $0 = error }
+                } catch {}
+            }
+        }
+        defer { worker?.cancel() }
         while !Task.isCancelled {
+            if let failure = workerFailure.withLock({ $0 }) { throw failure }
             let now = Date()
             // Collecting never waits for the network: while the service cannot be reached, what
             // changed goes to the spool under the last settings the agent has.
@@ -97,6 +116,10 @@ public final class MachineAgent: Sendable {
                 }
             }
             try? await Task.sleep(for: .milliseconds(200))
+        }
+        if let worker {
+            worker.cancel()
+            await worker.value
         }
     }
 

@@ -17,10 +17,11 @@ public enum StepResult: Sendable, Hashable {
 /// What an action may use while it runs.
 public struct ActionContext: Sendable {
     public let jobId: String
-    /// Where machines, tracking settings, snapshots and changes live (either store).
-    public let store: any TrackingStoring
-    /// Where a step's Log Analytics query (`query` input) runs.
-    let logStore: any LogQuerying
+    /// Where machines, tracking settings, snapshots and changes live (either store); nil on a
+    /// hybrid worker, which reaches no store.
+    let trackingStore: (any TrackingStoring)?
+    /// Where a step's Log Analytics query (`query` input) runs; nil on a hybrid worker.
+    let logQueries: (any LogQuerying)?
     let recorder: any JobRecording
     public let sink: JobStreamWriter
     public let now: @Sendable () -> Date
@@ -28,6 +29,21 @@ public struct ActionContext: Sendable {
     let cursor: StepCursor
     /// A `wait` resumed in its middle waits these seconds instead of its own (first step only).
     var resumedWait: Duration?
+
+    /// The account's store; an action that needs it fails on a hybrid worker, saying so.
+    public var store: any TrackingStoring {
+        get throws {
+            guard let trackingStore else { throw WorkerStepRefusal() }
+            return trackingStore
+        }
+    }
+
+    var logStore: any LogQuerying {
+        get throws {
+            guard let logQueries else { throw WorkerStepRefusal() }
+            return logQueries
+        }
+    }
 
     /// Remembers machines the job acted on, for the job's record.
     public func recordTargets(_ names: [String]) async throws {
@@ -45,5 +61,13 @@ public enum BuiltinActions {
 
     public static var byName: [String: any ActionHandler] {
         Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+/// A step that needs the account's store, run on a hybrid worker (which reaches no store).
+public struct WorkerStepRefusal: Error, CustomStringConvertible {
+    public var description: String {
+        "this step works on the account's store, which a hybrid worker does not reach: on a worker, run "
+            + "log and wait steps, and run this runbook on the service's nodes (without runOn)"
     }
 }

@@ -14,12 +14,21 @@ public struct JobRunner: Sendable {
     let store: any JobRecording
     /// Where this runner records its jobs as they run (a node's fenced view on PostgreSQL).
     public var recorder: any JobRecording { store }
-    /// Where it creates and reads jobs, and finds the default account.
-    public let jobs: any JobStoring & AccountStoring
-    /// Where change-tracking actions read and write machines, snapshots and changes.
-    let tracking: any TrackingStoring
-    /// Where a step's Log Analytics query (`query` input) runs.
-    let logStore: any LogQuerying
+    /// Where it creates and reads jobs, and finds the default account; nil on a hybrid worker.
+    let jobStore: (any JobStoring & AccountStoring)?
+    /// Where change-tracking actions read and write machines, snapshots and changes; nil on a
+    /// hybrid worker.
+    let tracking: (any TrackingStoring)?
+    /// Where a step's Log Analytics query (`query` input) runs; nil on a hybrid worker.
+    let logStore: (any LogQuerying)?
+
+    /// Where it creates and reads jobs (a node's or process's runner; a worker's has none).
+    public var jobs: any JobStoring & AccountStoring {
+        get throws {
+            guard let jobStore else { throw WorkerStepRefusal() }
+            return jobStore
+        }
+    }
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     let logger: Logger
@@ -52,7 +61,7 @@ public struct JobRunner: Sendable {
         self.streamCap = streamCap
         self.stopPoll = stopPoll
         self.store = recorder
-        self.jobs = jobs
+        self.jobStore = jobs
         self.tracking = tracking
         self.logStore = logStore
         self.clock = clock
@@ -60,6 +69,67 @@ public struct JobRunner: Sendable {
         self.logger = logger
         self.actions = actions
         self.makeID = makeID
+    }
+
+    /// A hybrid worker's runner: it records through `recorder` (the service, which checks the
+    /// worker's lease on every write) and reaches no store, so a step that needs one fails
+    /// saying so; a stop or suspend asked elsewhere is read every `stopPoll`.
+    public init(
+        worker recorder: any JobRecording, logger: Logger, actions: [String: any ActionHandler] = BuiltinActions.byName,
+        streamCap: Int = JobStreamWriter.defaultCap, stopPoll: Duration = .seconds(1)
+    ) {
+        self.interruption = "the worker stopped before the job finished"
+        self.streamCap = streamCap
+        self.stopPoll = stopPoll
+        self.store = recorder
+        self.jobStore = nil
+        self.tracking = nil
+        self.logStore = nil
+        self.clock = ContinuousClock()
+        self.now = { Date() }
+        self.logger = logger
+        self.actions = actions
+        self.makeID = { UUID().uuidString.lowercased() }
+    }
+
+    /// Runs a job a worker claimed (New, a restarted one, or Resuming) with the runbook content
+    /// and parameters it recorded, until it ends or suspends; returns how it ended.
+    public func runClaimed(_ job: Job, observer: JobStreamWriter.Observer? = nil) async throws -> JobStatus {
+        let prepared: PreparedJob
+        do {
+            let loaded = try RunbookLoader.load(content: job.runbookContent, label: "job \(job.id)")
+            prepared = try JobRunner.prepare(loaded, bound: job.parameters)
+        } catch {
+            try await store.transition(
+                job: job.id, to: .failed, at: now(), exception: "the recorded runbook does not load: \(error)")
+            return .failed
+        }
+        let resuming = job.status == .resuming
+        let sink = JobStreamWriter(
+            jobId: job.id, store: store, now: now, keepVerbose: job.logVerbose, keepProgress: job.logProgress,
+            cap: streamCap, usage: resuming || job.restarts > 0 ? try await store.streamUsage(job: job.id) : [:],
+            observer: observer, progress: nil)
+        let steps = prepared.runbook.steps.count
+        let step = min(job.checkpointStep ?? 0, steps)
+        if resuming {
+            await sink.write(.verbose, "Resumed before step \(step + 1) of \(steps)")
+            return try await drive(
+                job.id, prepared, from: step, entering: [.running], sink: sink, resumedWait: job.waitLeft
+            ).status
+        }
+        if job.restarts > 0 {
+            let label = JobRestarts.label(restart: job.restarts, of: job.restartLimit)
+            await sink.write(.verbose, "Restarted (\(label)) before step \(step + 1) of \(steps)")
+        }
+        return try await drive(job.id, prepared, from: step, entering: [.activating, .running], sink: sink).status
+    }
+
+    /// The job as a run ended it, for a runner that reads no store back.
+    static func ended(_ id: String, _ prepared: PreparedJob, _ ending: Ending) -> Job {
+        var job = newJob(prepared, id: id, reason: .manual, startedBy: nil, accountName: nil, at: Date())
+        job.status = ending.suspendedAt == nil ? ending.status : .suspended
+        job.exception = ending.exception
+        return job
     }
 
     /// Creates the job and runs it until it ends or suspends; returns the stored job.
@@ -200,7 +270,8 @@ public struct JobRunner: Sendable {
             try await store.transition(job: id, to: ending.status, at: now(), exception: ending.exception)
         }
         log.info("job ended", metadata: ["job.status": "\(ending.status.rawValue)"])
-        guard let stored = try await jobs.job(exactly: id) else {
+        guard let jobStore else { return Self.ended(id, prepared, ending) }
+        guard let stored = try await jobStore.job(exactly: id) else {
             throw StoreError.notFound(kind: "job", name: id, hint: "")
         }
         return stored
@@ -291,7 +362,8 @@ public struct JobRunner: Sendable {
     ) async -> Ending {
         let steps = prepared.runbook.steps
         var context = ActionContext(
-            jobId: jobId, store: tracking, logStore: logStore, recorder: store, sink: sink, now: now, cursor: cursor)
+            jobId: jobId, trackingStore: tracking, logQueries: logStore, recorder: store, sink: sink, now: now,
+            cursor: cursor)
         for index in steps.indices where index >= first {
             context.resumedWait = index == first ? resumedWait : nil
             let step = steps[index]

@@ -20,7 +20,7 @@ struct TrackingAction: ActionHandler {
     var name: String { enables ? "enable-tracking" : "disable-tracking" }
 
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
-        let enablement = TrackingEnablement(store: context.store, now: context.now)
+        let enablement = TrackingEnablement(store: try context.store, now: context.now)
         let request = EnablementRequest(inputs)
         let outcome =
             enables

@@ -13,15 +13,16 @@ import Testing
         let unowned = JobLifecycle.stop(status, owned: false, by: .commandLine)
         if status.isFinal {
             #expect(owned == .alreadyFinal(status))
-        } else if status == .suspended || status == .resuming {
-            // Nobody runs it: stopped at once, and says from which status.
+        } else if [.suspended, .resuming, .new, .stopping].contains(status) {
+            // Nobody runs it (a New job no process owns waits for a worker of its group):
+            // stopped at once, and says from which status.
             #expect(
                 unowned
                     == .stopNow(
                         exception:
                             "Stop requested from the command line: the job was stopped while \(status.rawValue.lowercased())"
                     ))
-            #expect(owned == .request(enterStopping: true))
+            #expect(owned == .request(enterStopping: status != .stopping))
         } else {
             #expect(owned == .request(enterStopping: status != .stopping))
             #expect(unowned == owned)

@@ -33,7 +33,9 @@ struct SuspendsItsJob: ActionHandler {
     let name: String
 
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
-        guard let embedded = context.store as? AsyncAutomationStore else { return .failed("needs the embedded store") }
+        guard let embedded = try context.store as? AsyncAutomationStore else {
+            return .failed("needs the embedded store")
+        }
         _ = try embedded.store.requestSuspend(job: context.jobId, at: Date())
         await context.sink.write(.output, "asked to suspend")
         return .succeeded

@@ -29,6 +29,12 @@ extension RunbookCommand {
                 in a spool in --state and uploads it in order; a heartbeat goes every minute. Nothing \
                 collected is lost while the service or the network is down, within --spool-max.
 
+                --group makes the agent a Hybrid Runbook Worker of that group: it asks the service for \
+                the jobs created with runOn GROUP ('runbook run NAME --run-on GROUP', or the API's \
+                properties.runOn), runs them here (at most --concurrency at once) and records their \
+                statuses and streams on the service. Steps that work on the account's store \
+                (enable-tracking, scan, ...) fail on a worker, saying so; log and wait run.
+
                 --proxy sends everything through a Log Analytics gateway ('runbook gateway'), an HTTP \
                 CONNECT tunnel: TLS stays between the agent and the service. A gateway tunnels to port \
                 443 only, as Azure's does: the service listens there ('runbook serve --port 443').
@@ -54,6 +60,13 @@ extension RunbookCommand {
         @Option(help: "Collect every DURATION instead of Azure's frequencies (at least 1s).") var interval: String?
         @Option(help: "The spool's cap, a number of bytes (at least 65536); past it the oldest upload is dropped.")
         var spoolMax = 100_000_000
+        @Option(
+            name: .customLong("group"),
+            help: ArgumentHelp(
+                "Work for this Hybrid Runbook Worker group: run the jobs created with runOn GROUP (repeatable).",
+                valueName: "group"))
+        var groups: [String] = []
+        @Option(help: "As a worker, how many jobs run at once (1 to 64).") var concurrency = 4
 
         func validate() throws {
             guard let url = URL(string: server), let scheme = url.scheme, ["https", "http"].contains(scheme),
@@ -76,6 +89,13 @@ extension RunbookCommand {
                         "--interval '\(interval)' is not a duration of at least 1s, such as 30s or 5m")
                 }
             }
+            for group in groups {
+                if let problem = ResourceName.problem(group, kind: "hybrid worker group") {
+                    throw ValidationError("--group: \(problem)")
+                }
+            }
+            guard groups.count <= 16 else { throw ValidationError("--group is given at most 16 times") }
+            guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency is 1 to 64") }
             guard spoolMax >= 65_536 else { throw ValidationError("--spool-max is at least 65536 bytes") }
             if let ca, !FileManager.default.isReadableFile(atPath: ca) {
                 throw ValidationError("--ca \(ca) cannot be read")
@@ -93,7 +113,10 @@ extension RunbookCommand {
                 // With --interval (demos, tests) the settings are asked for as often (an unchanged
                 // answer is a 304 of a few bytes); else every 3 minutes.
                 configurationPoll: every.map { min($0, .seconds(180)) } ?? .seconds(180))
-            let agent = MachineAgent(settings: settings) { line in
+            var withGroups = settings
+            withGroups.groups = groups
+            withGroups.concurrency = concurrency
+            let agent = MachineAgent(settings: withGroups) { line in
                 Terminal.out(line)
                 // A long-running process's log: each line as it happens, even into a file or a pipe.
                 fflush(nil)

@@ -55,6 +55,13 @@ extension RunbookCommand {
         @Flag(help: "Print the finished job as JSON (with its streams) instead of live lines.")
         var json = false
 
+        @Option(
+            name: .customLong("run-on"),
+            help: ArgumentHelp(
+                "Run on a worker of this Hybrid Runbook Worker group ('runbook agent --group'), not here.",
+                valueName: "group"))
+        var runOn: String?
+
         @OptionGroup var store: StoreOptions
         @OptionGroup var runbooks: RunbookFolderOptions
 
@@ -85,7 +92,7 @@ extension RunbookCommand {
                     prepared = try prepare(
                         await RunbookInput.loadPublished(name, service: service, library: runbooks.library))
                 }
-                if service.jobsRunOnNodes {
+                if service.jobsRunOnNodes || runOn != nil {
                     try await queue(prepared, on: service)
                     return
                 }
@@ -112,10 +119,17 @@ extension RunbookCommand {
         /// the first node with a free slot runs it. Prints its id.
         private func queue(_ prepared: PreparedJob, on service: AutomationService) async throws {
             let job = try await Terminal.exitOnError { () async throws(ServiceError) in
-                try await service.queueJob(prepared)
+                try await service.queueJob(prepared, runOn: runOn)
             }
             if json {
                 try JSONOutput.print(["id": job.id, "status": job.status.rawValue, "runbookName": job.runbookName])
+            } else if job.status == .failed {
+                Terminal.error("Job \(job.id) Failed: \(job.exception ?? "")")
+                throw ExitCode(1)
+            } else if let runOn {
+                Terminal.out(
+                    "Job \(job.id) queued (New) for the hybrid worker group '\(runOn)': the first of its workers "
+                        + "with a free slot runs it ('runbook jobs show \(job.id.prefix(8))' follows it).")
             } else {
                 Terminal.out(
                     "Job \(job.id) queued (New) in \(try store.location()): the first node with a free slot runs it "

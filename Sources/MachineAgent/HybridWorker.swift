@@ -1,0 +1,181 @@
+import Automation
+import Foundation
+import Logging
+import RunbookEngine
+import Synchronization
+
+/// The agent as a Hybrid Runbook Worker (`--group`): it long-polls the service for its groups'
+/// jobs, runs each with the job engine on this machine (at most `--concurrency` at once), and
+/// records every status change and stream record through the service, which checks the
+/// worker's lease on each. A job the service no longer lets it hold (recovered elsewhere after
+/// the worker was cut off, or the credential revoked) is cancelled here.
+final class HybridWorker: Sendable {
+    let client: AgentClient
+    let authorization: String
+    let groups: [String]
+    let concurrency: Int
+    let say: @Sendable (String) -> Void
+
+    /// The jobs running now, by id.
+    private let running = Mutex<[String: Task<Void, Never>]>([:])
+
+    init(
+        client: AgentClient, authorization: String, groups: [String], concurrency: Int,
+        say: @escaping @Sendable (String) -> Void
+    ) {
+        self.client = client
+        self.authorization = authorization
+        self.groups = groups
+        self.concurrency = concurrency
+        self.say = say
+    }
+
+    /// Polls until cancelled; a refused credential ends the agent (`AgentError.refused`).
+    func run() async throws {
+        say("working for the hybrid worker group(s) \(groups.joined(separator: ", ")), \(concurrency) job(s) at once")
+        var backoff = 1.0
+        while !Task.isCancelled {
+            do {
+                try await pollOnce()
+                backoff = 1
+            } catch let error as AgentError {
+                throw error
+            } catch {
+                if Task.isCancelled { break }
+                say("worker poll: \(client.describe(error).text); trying again")
+                try? await Task.sleep(for: .milliseconds(Int(backoff * 1000 * Double.random(in: 0.5...1))))
+                backoff = min(backoff * 2, 30)
+            }
+        }
+        let tasks = running.withLock { Array($0.values) }
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+        // Said to the service so that the agent's next process claims at once (a worker that
+        // dies without saying so is free only once its lease has passed).
+        _ = try? await Task.detached { [client, authorization] in
+            try await client.send(.POST, "agent/v1/worker/stop", authorization: authorization, body: Data("{}".utf8))
+        }.value
+    }
+
+    private func pollOnce() async throws {
+        let ids = running.withLock { Array($0.keys).sorted() }
+        let poll = WorkerPoll(
+            groups: groups, concurrency: concurrency, running: ids, pid: Int(ProcessInfo.processInfo.processIdentifier),
+            waitSeconds: ids.count >= concurrency ? 5 : 30)
+        let answer = try await client.send(
+            .POST, "agent/v1/worker/poll", authorization: authorization, body: try AgentClient.encoder.encode(poll))
+        switch answer.status {
+        case 200: break
+        case 401, 403:
+            throw AgentError.refused("the service refused this worker's credential: \(AgentClient.message(answer))")
+        default:
+            throw WorkerFailure(message: "poll answered \(AgentClient.message(answer))")
+        }
+        let result = try AgentClient.decoder.decode(WorkerPollAnswer.self, from: answer.body)
+        // Jobs it runs that the service no longer lets it hold: stopped here, their writes
+        // would be refused anyway.
+        for id in ids where !result.held.contains(id) {
+            say("job \(id): this worker no longer holds it (recovered elsewhere); stopping it")
+            _ = running.withLock { $0[id] }.map { $0.cancel() }
+        }
+        for job in result.jobs { start(job) }
+        // With every slot taken, the next poll waits a little (it renews the leases anyway).
+        if running.withLock({ $0.count }) >= concurrency { try await Task.sleep(for: .seconds(5)) }
+    }
+
+    private func start(_ job: Job) {
+        let recorder = RemoteJobRecorder(client: client, authorization: authorization)
+        let runner = JobRunner(worker: recorder, logger: Logger(label: "runbook.worker"))
+        let say = say
+        say("job \(job.id) (\(job.runbookName)) claimed: running it here")
+        let task = Task {
+            do {
+                let status = try await runner.runClaimed(job)
+                say("job \(job.id) (\(job.runbookName)) ended \(status.rawValue)")
+            } catch {
+                say("job \(job.id) (\(job.runbookName)) could not be recorded to its end: \(error)")
+            }
+            _ = self.running.withLock { $0.removeValue(forKey: job.id) }
+        }
+        running.withLock { $0[job.id] = task }
+    }
+}
+
+struct WorkerFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// The job engine's writes, sent to the service for a job this worker holds. A network failure
+/// is retried for up to about a minute (a lease lasts 90 s); a refusal (the lease lost) is not.
+struct RemoteJobRecorder: JobRecording {
+    let client: AgentClient
+    let authorization: String
+
+    private func send(_ id: String, _ record: WorkerRecord) async throws -> WorkerRecordAnswer {
+        let body = try AgentClient.encoder.encode(record)
+        let path = "agent/v1/worker/jobs/\(id)/record"
+        var wait = 0.5
+        for attempt in 1...8 {
+            do {
+                let answer = try await client.send(.POST, path, authorization: authorization, body: body)
+                if answer.status == 200 {
+                    return try AgentClient.decoder.decode(WorkerRecordAnswer.self, from: answer.body)
+                }
+                guard answer.status >= 500 || answer.status == 429, attempt < 8 else {
+                    throw WorkerFailure(message: "job \(id): \(AgentClient.message(answer))")
+                }
+            } catch let failure as WorkerFailure {
+                throw failure
+            } catch {
+                if Task.isCancelled || attempt == 8 { throw error }
+            }
+            try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+            wait = min(wait * 2, 15)
+        }
+        throw WorkerFailure(message: "job \(id): the service could not be reached")
+    }
+
+    func stepBoundary(job id: String, entering: [JobStatus], step: Int, at now: Date) async throws -> JobStepRequests {
+        let answer = try await send(
+            id, WorkerRecord(operation: .stepBoundary, at: now, step: step, entering: entering))
+        return answer.requests ?? JobStepRequests(stop: false, suspend: false)
+    }
+
+    func suspend(job id: String, atStep step: Int, at now: Date, reason: String, waitRemaining: Double?) async throws {
+        _ = try await send(
+            id, WorkerRecord(operation: .suspend, at: now, step: step, reason: reason, waitRemaining: waitRemaining))
+    }
+
+    func transition(job id: String, to status: JobStatus, at now: Date, exception: String?) async throws {
+        _ = try await send(id, WorkerRecord(operation: .transition, at: now, status: status, exception: exception))
+    }
+
+    func appendStream(job id: String, _ entries: [(StreamKind, Date, String)]) async throws -> [StreamRecord] {
+        let answer = try await send(
+            id,
+            WorkerRecord(
+                operation: .appendStream, at: Date(),
+                entries: entries.map { WorkerRecord.Entry(kind: $0.0, at: $0.1, message: $0.2) }))
+        return answer.records ?? []
+    }
+
+    func pendingRequests(job id: String) async throws -> JobStepRequests {
+        try await send(id, WorkerRecord(operation: .pendingRequests, at: Date())).requests
+            ?? JobStepRequests(stop: false, suspend: false)
+    }
+
+    func streamUsage(job id: String) async throws -> [StreamKind: JobStreamUsage] {
+        let usage = try await send(id, WorkerRecord(operation: .streamUsage, at: Date())).usage ?? [:]
+        return Dictionary(
+            uniqueKeysWithValues: usage.compactMap { key, value in StreamKind(rawValue: key).map { ($0, value) } })
+    }
+
+    func claimResume(job id: String) async throws -> Bool {
+        try await send(id, WorkerRecord(operation: .claimResume, at: Date())).claimed ?? false
+    }
+
+    func addTargets(job id: String, _ names: [String]) async throws {
+        _ = try await send(id, WorkerRecord(operation: .addTargets, at: Date(), names: names))
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// `runbook agent --group` as a Hybrid Runbook Worker against a real `runbook serve` (TLS on
+/// loopback): jobs queued with `--run-on` run on the worker once each, a step that needs the
+/// account's store fails saying so, a stop reaches the running step, and a worker killed with
+/// kill -9 mid-job hands the job over to its next process, which runs it again from its step.
+@Suite(.serialized) struct WorkerEndToEndTests {
+    static func jobJSON(_ cli: CLI, _ id: String) throws -> [String: Any] {
+        let text = try cli.run("jobs", "show", id, "--json").stdout
+        return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+
+    static func queued(_ result: CLI.Result) -> String? {
+        guard result.status == 0,
+            let range = result.stdout.range(of: #"Job [0-9a-f-]{36}"#, options: .regularExpression)
+        else { return nil }
+        return String(result.stdout[range].dropFirst(4))
+    }
+
+    @Test(.timeLimit(.minutes(5))) func aWorkerRunsItsGroupsJobsStopsThemAndSurvivesKill9() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run("init").status == 0)
+        let base = cli.store + "-worker"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let root = try AgentEndToEndTests.machineRoot(base)
+        let runbooks = [
+            "hello":
+                "name: hello\nsteps:\n  - name: say\n    action: log\n    with: { message: hello from the worker }\n",
+            "slow": "name: slow\nsteps:\n  - name: pause\n    action: wait\n    with: { seconds: 120 }\n",
+            "scanit": "name: scanit\nsteps:\n  - name: scan\n    action: scan\n",
+        ]
+        for (name, text) in runbooks {
+            try text.write(toFile: "\(base)/\(name).yaml", atomically: true, encoding: .utf8)
+        }
+        let server = try PortalServer.start(cli, tls: true)
+        defer { server.stop() }
+        let token = try server.token("enrol", role: "agent")
+
+        // No agent has joined the group: the job is Failed at once, saying so.
+        let missing = try cli.run("run", base + "/hello.yaml", "--run-on", "g1")
+        #expect(missing.status == 1 && missing.stderr.contains("group 'g1' does not exist"), "\(missing.stderr)")
+
+        func startWorker() throws -> Process {
+            try AgentEndToEndTests.startAgent(
+                cli, url: server.url, token: token, state: base + "/state", root: root,
+                extra: ["--group", "g1", "--concurrency", "2", "--interval", "30s"])
+        }
+        var worker = try startWorker()
+        defer { if worker.isRunning { worker.terminate() } }
+        try AgentEndToEndTests.eventually("the worker to join g1") {
+            try cli.run("run", base + "/hello.yaml", "--run-on", "g1").status == 0
+        }
+        // Several at once, two slots: each runs once, to its end, with its output.
+        var ids: [String] = []
+        for _ in 0..<5 {
+            ids += [try Self.queued(try cli.run("run", base + "/hello.yaml", "--run-on", "g1"))].compactMap { $0 }
+        }
+        #expect(ids.count == 5)
+        try AgentEndToEndTests.eventually("five jobs on the worker") {
+            try ids.allSatisfy { try Self.jobJSON(cli, $0)["status"] as? String == "Completed" }
+        }
+        for id in ids {
+            let job = try Self.jobJSON(cli, id)
+            let history = (job["statusHistory"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
+            #expect(history == ["New", "Activating", "Running", "Completed"], "\(history)")
+        }
+        let shown = try cli.run("jobs", "show", ids[0]).stdout
+        #expect(shown.contains("Output 1"), "\(shown)")
+
+        // A step that works on the account's store fails on a worker, saying so.
+        let scan = try #require(Self.queued(try cli.run("run", base + "/scanit.yaml", "--run-on", "g1")))
+        try AgentEndToEndTests.eventually("the scan step to fail") {
+            try Self.jobJSON(cli, scan)["status"] as? String == "Failed"
+        }
+        #expect((try Self.jobJSON(cli, scan)["exception"] as? String ?? "").contains("hybrid worker does not reach"))
+
+        // A stop reaches the step running on the worker.
+        let slow = try #require(Self.queued(try cli.run("run", base + "/slow.yaml", "--run-on", "g1")))
+        try AgentEndToEndTests.eventually("the slow job to run") {
+            try Self.jobJSON(cli, slow)["status"] as? String == "Running"
+        }
+        let stop = try cli.run("jobs", "stop", slow, "--wait", "20")
+        #expect(stop.status == 0 && stop.stdout.contains("Stopped"), "\(stop.stdout) \(stop.stderr)")
+
+        // kill -9 mid-job: the worker's next process takes the job over and runs its step again.
+        let again = try #require(Self.queued(try cli.run("run", base + "/slow.yaml", "--run-on", "g1")))
+        try AgentEndToEndTests.eventually("the second slow job to run") {
+            try Self.jobJSON(cli, again)["status"] as? String == "Running"
+        }
+        kill(worker.processIdentifier, SIGKILL)
+        worker.waitUntilExit()
+        worker = try startWorker()
+        try AgentEndToEndTests.eventually("the job restarted on the worker") {
+            let job = try Self.jobJSON(cli, again)
+            return job["restarts"] as? Int == 1 && job["status"] as? String == "Running"
+        }
+        let history = (try Self.jobJSON(cli, again)["statusHistory"] as? [[String: Any]] ?? []).compactMap {
+            $0["status"] as? String
+        }
+        #expect(history == ["New", "Activating", "Running", "New", "Activating", "Running"], "\(history)")
+        #expect(try cli.run("jobs", "stop", again, "--wait", "20").status == 0)
+    }
+}
