@@ -26,7 +26,9 @@ extension ARMAPI {
                 request throws(ServiceError) in
                 let agent = try await service.authenticateAgent(authorization: request.header("authorization"))
                 let configuration = try await service.agentConfiguration(for: agent)
-                let etag = "\"\(configuration.version)-\(configuration.enabled ? 1 : 0)\""
+                // The limits profile is part of what the agent collects under, so part of the tag.
+                let etag =
+                    "\"\(configuration.version)-\(configuration.enabled ? 1 : 0)-\(configuration.profile.rawValue)\""
                 if request.header("if-none-match") == etag {
                     return ARMResponse(status: 304, headers: [("ETag", etag)], body: Data())
                 }

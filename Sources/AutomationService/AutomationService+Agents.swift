@@ -30,8 +30,12 @@ extension AutomationService {
                 "os '\(Quoted.clip(facts.os))' is not a Linux distribution of the catalog (runbook machine register --help lists them)",
                 target: "os")
         }
-        guard facts.version.count <= 64, facts.addresses.count <= 64, (facts.gateway ?? "").count <= 255 else {
-            throw .invalid("version, addresses or gateway is longer than allowed", target: "body")
+        guard facts.version.count <= 64, facts.addresses.count <= 64, (facts.gateway ?? "").count <= 255,
+            Self.printable(facts.version)
+        else {
+            throw .invalid(
+                "version, addresses or gateway is longer than allowed, or the version holds a control character",
+                target: "body")
         }
         guard let account = try await defaultAccount() else {
             throw .conflict("the store holds no Automation account yet: 'runbook init' creates the default one")
@@ -60,6 +64,12 @@ extension AutomationService {
         gateway.map(Self.gatewayName).map {
             MachineNetwork(route: .gateway, gateway: $0, rules: [NetworkRule(.outbound, port: 8080, peer: $0)])
         } ?? MachineNetwork(route: .direct, rules: AzureEndpoints.directRules)
+    }
+
+    /// A version is shown in lists and lines: no control characters (a line break would forge
+    /// a line of `machine show`).
+    static func printable(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     /// A gateway as the machine's record names it: its HOST:PORT, as a resource name.
@@ -122,7 +132,7 @@ extension AutomationService {
             if batch.configurationVersion != configuration.version {
                 return AgentBatchResult(outcome: .reconfigure, changes: 0, lastSequence: last)
             }
-            let step = AgentSequenceStep(previous: last, next: batch.sequence)
+            let step = AgentSequenceStep(credentialId: agent.credentialId, previous: last, next: batch.sequence)
             switch try await commitAgentBatch(batch, agent: agent, step: step) {
             case .stored(let changes):
                 return AgentBatchResult(outcome: .stored, changes: changes, lastSequence: batch.sequence)
@@ -222,8 +232,12 @@ extension AutomationService {
             if let committed { return .stored(committed) }
             // Stale: another scan of the machine committed (diff again), or another upload of
             // this agent was stored (the caller decides again on the sequence).
-            guard let fresh = try await storeCall({ try await store.agentCredential(id: agent.credentialId) }) else {
-                throw .notFound(kind: "agent machine", name: machine, hint: "")
+            guard let fresh = try await storeCall({ try await store.agentCredential(id: agent.credentialId) }),
+                fresh.agent.revokedAt == nil
+            else {
+                throw .unauthorized(
+                    "agent credential revoked or replaced while its upload was stored: the agent of '\(machine)' "
+                        + "must enrol again")
             }
             if fresh.agent.lastSequence != step.previous { return .overtaken(fresh.agent.lastSequence) }
         }
@@ -234,11 +248,15 @@ extension AutomationService {
     public func agentHeartbeat(_ beat: AgentHeartbeat, from agent: AgentInfo, address: String)
         async throws(ServiceError)
     {
+        guard Self.printable(beat.version) else {
+            throw .invalid("version holds a control character", target: "version")
+        }
         let record = AgentBeat(
             version: String(beat.version.prefix(64)), route: beat.gateway == nil ? .direct : .gateway,
             address: address, droppedBatches: max(0, beat.droppedBatches))
-        try await storeCall { try await agentStore.agentSeen(machine: agent.machine, beat: record, at: now()) }
+        // The route first: the Heartbeat row this beat writes shows the route it came by.
         try await followRoute(of: agent.machine, gateway: beat.gateway)
+        try await storeCall { try await agentStore.agentSeen(machine: agent.machine, beat: record, at: now()) }
     }
 
     /// An agent restarted with another `--proxy` (or none) reports its new route in its next

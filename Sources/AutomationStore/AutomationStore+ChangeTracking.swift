@@ -141,8 +141,11 @@ extension AutomationStore {
                 }
                 if let step = agentSequence {
                     try db.execute(
-                        sql: "UPDATE agent SET lastSequence = ? WHERE machineId = ? AND lastSequence = ?",
-                        arguments: [step.next, machineId, step.previous])
+                        sql: """
+                            UPDATE agent SET lastSequence = ?2
+                            WHERE machineId = ?1 AND lastSequence = ?3 AND ?2 > ?3 AND credentialId = ?4
+                                AND revokedAt IS NULL
+                            """, arguments: [machineId, step.next, step.previous, step.credentialId])
                     guard db.changesCount == 1 else { return .stale }
                 }
                 // The fence: a job that ended meanwhile (recovered from a stuck process) records nothing.

@@ -55,7 +55,8 @@ public final class MachineAgent: Sendable {
             state: try folder.read(AgentState.self, folder.statePath) ?? AgentState())
         // The settings of the last run: collection starts under them even while the service
         // cannot be reached, and the first request asks whether they changed (ETag).
-        if let kept = try folder.read(KeptConfiguration.self, folder.configurationPath) {
+        // Only a cache: one that does not read (an older version's) is asked for again.
+        if let kept = try? folder.read(KeptConfiguration.self, folder.configurationPath) {
             run.configuration = kept.configuration
             run.etag = kept.etag
         }
@@ -200,7 +201,8 @@ public final class MachineAgent: Sendable {
             throw AgentError.refused(
                 "the service refused this agent's credential: \(AgentClient.message(answer)); "
                     + "remove \(folder.identityPath) and start it again with --token and an agent token")
-        case 429, 500...599:
+        // 409: other uploads of the machine kept committing first; the same upload goes again.
+        case 409, 429, 500...599:
             throw RetryLater(reason: AgentClient.message(answer), seconds: answer.retryAfter)
         default: return
         }
@@ -368,6 +370,19 @@ public final class MachineAgent: Sendable {
                 run.state.needsFull = true
                 try folder.write(run.state, folder.statePath)
                 continue
+            }
+            // The service has stored uploads numbered past what this agent has spooled (its state
+            // was removed, or restored from a backup): later numbers would all be duplicates and
+            // dropped. It continues after the service's, with everything.
+            if result.outcome != .stored && result.lastSequence > run.state.sequence {
+                say(
+                    "the service has uploads up to \(result.lastSequence), past this agent's \(run.state.sequence) "
+                        + "(its state was reset): numbering continues after it, with a full upload")
+                run.state.sequence = result.lastSequence
+                run.state.needsFull = true
+                folder.clearSpool()
+                try folder.write(run.state, folder.statePath)
+                return
             }
             switch result.outcome {
             case .stored, .duplicate:

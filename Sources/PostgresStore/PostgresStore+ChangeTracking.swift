@@ -135,7 +135,10 @@ extension PostgresStore: ChangeTrackingStoring {
                     let advanced = try await connection.rows(
                         """
                         UPDATE agent SET last_sequence = \(step.next)
-                        WHERE machine_id = \(machineId) AND last_sequence = \(step.previous) RETURNING 1
+                        WHERE machine_id = \(machineId) AND last_sequence = \(step.previous)
+                            AND \(step.next) > \(step.previous) AND credential_id = \(step.credentialId)
+                            AND revoked_at IS NULL
+                        RETURNING 1
                         """, logger: logger)
                     guard !advanced.isEmpty else { return .stale }
                 }

@@ -244,6 +244,40 @@ extension AgentEndToEndTests {
         #expect(try Self.modifications(cli) == 4)
     }
 
+    /// An agent whose state.json was removed (its number of uploads lost) is told by the service
+    /// how far its uploads came: it continues after them, so a change made then is recorded, not
+    /// dropped as a duplicate.
+    @Test(.timeLimit(.minutes(5))) func anAgentWhoseStateWasRemovedContinuesAfterTheServicesNumbers() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        #expect(try cli.run("init").status == 0)
+        #expect(try cli.run("tracking", "add", "file", "app", "--path", "/etc/app.conf").status == 0)
+        let base = cli.store + "-agent"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let root = try Self.machineRoot(base)
+        let server = try PortalServer.start(cli, tls: true)
+        defer { server.stop() }
+        let token = try server.token("enrol", role: "agent")
+        var agent = try Self.startAgent(cli, url: server.url, token: token, state: base + "/state", root: root)
+        defer { if agent.isRunning { kill(agent.processIdentifier, SIGKILL) } }
+        try Self.eventually("the enrolment") { Self.json(try cli.run("agent", "list", "--json").stdout).count == 1 }
+        #expect(try cli.run("run", "enable-tracking", "-p", "machines=web7").status == 0)
+        try Self.eventually("the baseline") {
+            try cli.run("inventory", "--machine", "web7").stdout.contains("/etc/app.conf")
+        }
+        for round in 1...3 {
+            try "a=\(round + 1)\n".write(toFile: root + "/etc/app.conf", atomically: true, encoding: .utf8)
+            try Self.eventually("change \(round)") { try Self.modifications(cli) == round }
+        }
+        kill(agent.processIdentifier, SIGKILL)
+        agent.waitUntilExit()
+        try FileManager.default.removeItem(atPath: base + "/state/state.json")
+        agent = try Self.startAgent(cli, url: server.url, token: token, state: base + "/state", root: root)
+        Thread.sleep(forTimeInterval: 3)
+        try "a=9\n".write(toFile: root + "/etc/app.conf", atomically: true, encoding: .utf8)
+        try Self.eventually("the change after the reset") { try Self.modifications(cli) == 4 }
+    }
+
     /// Past --spool-max the oldest uploads are dropped while the service is down; once it is
     /// back the agent sends everything, the inventory is the machine's as it is now, and the
     /// heartbeat says how many uploads were dropped.

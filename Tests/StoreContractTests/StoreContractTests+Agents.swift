@@ -63,19 +63,24 @@ extension StoreContractTests {
                         machine: "web1", changes: [change], recordChanges: false, fileIndex: nil, startedAt: now,
                         endedAt: now, jobId: nil, expectedScans: nil, agentSequence: step), proceed: { true })
             }
-            #expect(try await upload(AgentSequenceStep(previous: 0, next: 5), key: "a") == .committed)
-            #expect(try await upload(AgentSequenceStep(previous: 0, next: 6), key: "b") == .stale)
-            #expect(try await upload(AgentSequenceStep(previous: 5, next: 3), key: "c") == .committed)
-            #expect(try await store.snapshot(machine: "web1", files: []).map(\.key) == ["a", "c"])
-            #expect(try await store.agentCredential(id: "id2")?.agent.lastSequence == 3)
-            #expect(try await upload(AgentSequenceStep(previous: 3, next: 5), key: "d") == .committed)
+            func step(_ previous: Int64, _ next: Int64, _ credential: String = "id2") -> AgentSequenceStep {
+                AgentSequenceStep(credentialId: credential, previous: previous, next: next)
+            }
+            #expect(try await upload(step(0, 5), key: "a") == .committed)
+            #expect(try await upload(step(0, 6), key: "b") == .stale)
+            #expect(try await upload(step(5, 3), key: "c") == .stale)  // never back
+            #expect(try await upload(step(5, 6, "id1"), key: "c") == .stale)  // a replaced credential
+            #expect(try await store.agentCredential(id: "id2")?.agent.lastSequence == 5)
+            #expect(try await upload(step(5, 7), key: "d") == .committed)
+            #expect(try await store.snapshot(machine: "web1", files: []).map(\.key) == ["a", "d"])
             let seen = try #require(try await store.agents().first)
             #expect(seen.version == "1.1.0" && seen.route == .gateway && seen.droppedBatches == 2)
-            #expect(seen.lastSequence == 5)
+            #expect(seen.lastSequence == 7)
             #expect(seen.lastSeenAt == now.addingTimeInterval(60))
 
             #expect(try await store.revokeAgent(machine: "web1", at: now))
             #expect(try await store.agentCredential(id: "id2")?.agent.revokedAt == now)
+            #expect(try await upload(step(7, 8), key: "e") == .stale)  // revoked: useless at once
             #expect(try await !store.revokeAgent(machine: "db1", at: now))
             #expect(try await store.removeMachine(named: "web1"))
             #expect(try await store.agentCredential(id: "id2") == nil)

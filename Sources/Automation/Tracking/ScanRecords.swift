@@ -48,14 +48,20 @@ public struct ScanMark: Sendable, Hashable {
 }
 
 /// An agent's upload in its numbered sequence: its scan commits only while the machine's agent
-/// has `previous` as its last stored upload, and records `next` in the same transaction;
+/// has `previous` as its last stored upload (and the credential is still its own, not revoked),
+/// and records `next` in the same transaction;
 /// otherwise nothing is written (`.stale`). Two copies of one upload (a resend racing its
 /// original) can then never both be stored.
 public struct AgentSequenceStep: Sendable, Hashable {
+    /// The credential that sent the upload: one replaced by a re-enrolment, or revoked, since
+    /// it was checked stores nothing.
+    public var credentialId: String
     public var previous: Int64
+    /// Always past `previous`: the sequence never goes back.
     public var next: Int64
 
-    public init(previous: Int64, next: Int64) {
+    public init(credentialId: String, previous: Int64, next: Int64) {
+        self.credentialId = credentialId
         self.previous = previous
         self.next = next
     }
