@@ -21,7 +21,7 @@ struct RunbookCommand: AsyncParsableCommand {
             JobsCommand.self, Tracking.self, Changes.self, Inventory.self, Query.self, ScheduleCommand.self,
             SchedulerCommand.self,
             Serve.self, Gateway.self, AgentCommand.self,
-            Token.self, StoreCommand.self, NodesCommand.self,
+            Token.self, StoreCommand.self, NodesCommand.self, WorkersCommand.self,
         ]
     )
 }

@@ -66,6 +66,9 @@ import Testing
             let history = (job["statusHistory"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
             #expect(history == ["New", "Activating", "Running", "Completed"], "\(history)")
         }
+        let listed = try cli.run("workers", "list").stdout
+        #expect(listed.contains("g1") && listed.contains("web7") && listed.contains("0/2"), "\(listed)")
+        try AgentEndToEndTests.matchSchemas(cli, [("worker", ["workers", "list", "--json"])])
         let shown = try cli.run("jobs", "show", ids[0]).stdout
         #expect(shown.contains("Output 1"), "\(shown)")
 
