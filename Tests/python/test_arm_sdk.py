@@ -189,3 +189,47 @@ def test_weekly_and_minute_schedules_with_job_schedules(client):
     client.runbook.delete(RESOURCE_GROUP, ACCOUNT, name)
     with pytest.raises(ResourceNotFoundError):
         client.runbook.get(RESOURCE_GROUP, ACCOUNT, name)
+
+
+def test_a_job_created_with_run_on_runs_on_a_hybrid_worker(server, client, tmp_path):
+    """Azure's SDK creates a job with `run_on`; a real `runbook agent --group` claims it, runs it
+    on its machine and records its output; a group no agent joined fails the job saying so."""
+    import subprocess
+
+    from conftest import BINARY
+
+    name = unique("hybrid")
+    publish(client, name, HELLO.format(name=name))
+    missing = str(uuid.uuid4())
+    job = client.job.create(
+        RESOURCE_GROUP, ACCOUNT, missing,
+        JobCreateParameters(runbook=RunbookAssociationProperty(name=name), parameters={"target": "x"},
+                            run_on="nobody-here"))
+    assert job.status == "Failed" and "does not exist" in job.exception
+
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "os-release").write_text('ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12"\n')
+    agent = subprocess.Popen(
+        [BINARY, "agent", "--server", server.url, "--ca", server.certificate, "--token",
+         server.token(unique("enrol"), role="agent"), "--state", str(tmp_path / "state"), "--root", str(root),
+         "--name", "sdk-worker", "--group", "sdk-group"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while "sdk-group" not in runbook(server.store, "workers", "list").stdout:
+            assert time.time() < deadline, "the worker did not join its group"
+            time.sleep(0.2)
+        job_name = str(uuid.uuid4())
+        created = client.job.create(
+            RESOURCE_GROUP, ACCOUNT, job_name,
+            JobCreateParameters(runbook=RunbookAssociationProperty(name=name), parameters={"target": "db02"},
+                                run_on="sdk-group"))
+        assert created.run_on == "sdk-group"
+        done = wait(client, job_name, {"Completed", "Failed", "Stopped"})
+        assert done.status == "Completed", done.exception
+        assert done.run_on == "sdk-group"
+        assert client.job.get_output(RESOURCE_GROUP, ACCOUNT, job_name) == "hello db02\n"
+    finally:
+        agent.terminate()
+        agent.wait(timeout=30)
