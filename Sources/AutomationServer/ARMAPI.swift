@@ -19,7 +19,7 @@ public struct ARMAPI: Sendable {
 
     public var routes: [ARMRoute] {
         serviceRoutes + accountRoutes + runbookRoutes + jobRoutes + scheduleRoutes + jobScheduleRoutes
-            + logAnalyticsRoutes
+            + workerRoutes + logAnalyticsRoutes
     }
 
     /// The account the path names (404 with Azure's message when there is none).

@@ -46,6 +46,12 @@ struct ARMContract: Sendable {
         "JobSchedule_Get": ARMContract(success: [200]),
         "JobSchedule_ListByAutomationAccount": ARMContract(success: [200], query: ["$filter"]),
         "JobSchedule_Delete": ARMContract(success: [200], response: .none),
+        "HybridRunbookWorkerGroup_ListByAutomationAccount": ARMContract(success: [200]),
+        "HybridRunbookWorkerGroup_Get": ARMContract(success: [200]),
+        "HybridRunbookWorkerGroup_Delete": ARMContract(success: [200, 204], response: .none),
+        "HybridRunbookWorkers_ListByHybridRunbookWorkerGroup": ARMContract(success: [200]),
+        "HybridRunbookWorkers_Get": ARMContract(success: [200]),
+        "HybridRunbookWorkers_Delete": ARMContract(success: [200], response: .none),
         "Query_Execute": ARMContract(success: [200], request: .json),
         "Query_Get": ARMContract(success: [200], query: ["query", "timespan"]),
     ]

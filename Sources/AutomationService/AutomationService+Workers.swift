@@ -134,6 +134,29 @@ extension AutomationService {
         }
     }
 
+    /// A group's workers; a group no agent has joined is `.notFound`.
+    public func hybridWorkerGroup(_ name: String) async throws(ServiceError) -> [HybridWorkerInfo] {
+        let all = try await hybridWorkers()
+        let members = all.filter { $0.group == name }
+        guard !members.isEmpty else {
+            throw .notFound(
+                kind: "hybrid worker group", name: name,
+                hint: Suggestion.hint(for: name, among: Array(Set(all.map(\.group))).sorted()))
+        }
+        return members
+    }
+
+    /// Removes a group (its waiting jobs stay New until an agent joins it again); false: none.
+    public func removeHybridWorkerGroup(_ name: String) async throws(ServiceError) -> Bool {
+        try await storeCall { try await workerStore.removeHybridWorkerGroup(name) }
+    }
+
+    /// Removes one machine from a group (its agent joins again at its next poll while it keeps
+    /// `--group`); false: it was not in it.
+    public func removeHybridWorker(group: String, machine: String) async throws(ServiceError) -> Bool {
+        try await storeCall { try await workerStore.removeHybridWorker(group: group, machine: machine) }
+    }
+
     /// Every worker of every group.
     public func hybridWorkers() async throws(ServiceError) -> [HybridWorkerInfo] {
         try await storeCall { try await workerStore.hybridWorkers() }

@@ -61,8 +61,8 @@ def test_tokens(server):
     assert raw(server, "GET", AA + "?api-version=2024-10-23")[0] == 401
     status, data = raw(server, "GET", AA + "?api-version=2024-10-23", token="rbk_nosuchtoken0_" + "x" * 43)
     assert status == 401 and azure_error(data)["code"] == "AuthenticationFailed"
-    revoked = server.token(unique("revoked"))
-    name = json.loads(runbook(server.store, "token", "list", "--json").stdout)[-1]["name"]
+    name = unique("revoked")
+    revoked = server.token(name)
     runbook(server.store, "token", "revoke", name)
     with pytest.raises(ClientAuthenticationError):
         client_with(server, revoked).automation_account.get(RESOURCE_GROUP, ACCOUNT)

@@ -655,6 +655,35 @@ def scenario(s, workspace):
     send("schedule delete again", "DELETE", weekly)
     send("schedule get: deleted", "GET", weekly)
 
+    # Hybrid Runbook Worker groups: an agent joins one by polling (unrecorded: its credential
+    # is new each run); the API reads and removes them.
+    _, _, enrolled = s.send("agent enrolment", "POST", "/agent/v1/enroll",
+                            {"name": "rec-worker", "os": "Debian 12", "addresses": [], "version": "1", "gateway": None},
+                            auth="agent", record=False)
+    agent = {"Authorization": "Agent " + json.loads(enrolled)["credential"]}
+    poll = {"groups": ["rec-group"], "concurrency": 1, "running": [], "pid": 4242, "waitSeconds": 0}
+    status, _, _ = s.send("worker poll", "POST", "/agent/v1/worker/poll", poll, auth=None, headers=agent, record=False)
+    assert status == 200
+    groups = f"{AA}/hybridRunbookWorkerGroups"
+    send("worker groups", "GET", f"{groups}?{VERSION}")
+    send("worker groups: reader", "GET", f"{groups}?{VERSION}", auth="reader")
+    send("worker group get", "GET", f"{groups}/rec-group?{VERSION}")
+    send("worker group get: unknown", "GET", f"{groups}/no-such-group?{VERSION}")
+    _, _, listed = send("workers of a group", "GET", f"{groups}/rec-group/hybridRunbookWorkers?{VERSION}")
+    worker = json.loads(listed)["value"][0]["name"]
+    send("workers of a group: unknown group", "GET", f"{groups}/no-such-group/hybridRunbookWorkers?{VERSION}")
+    send("worker get", "GET", f"{groups}/rec-group/hybridRunbookWorkers/{worker}?{VERSION}")
+    send("worker get: unknown", "GET", f"{groups}/rec-group/hybridRunbookWorkers/{LINK_REFUSED}?{VERSION}")
+    send("worker delete: reader", "DELETE", f"{groups}/rec-group/hybridRunbookWorkers/{worker}?{VERSION}",
+         auth="reader")
+    send("worker delete", "DELETE", f"{groups}/rec-group/hybridRunbookWorkers/{worker}?{VERSION}")
+    send("worker group get: its last worker deleted", "GET", f"{groups}/rec-group?{VERSION}")
+    s.send("worker poll again", "POST", "/agent/v1/worker/poll", poll, auth=None, headers=agent, record=False)
+    send("worker group delete: reader", "DELETE", f"{groups}/rec-group?{VERSION}", auth="reader")
+    send("worker group delete", "DELETE", f"{groups}/rec-group?{VERSION}")
+    send("worker group delete again", "DELETE", f"{groups}/rec-group?{VERSION}")
+    send("worker groups: none", "GET", f"{groups}?{VERSION}")
+
     # Log Analytics' query API: the workspace linked to the account.
     query = f"/v1/workspaces/{workspace}/query"
     counts = ('AzureDiagnostics | where RunbookName_s == "rec-hello" '
@@ -782,6 +811,7 @@ def test_arm_responses_match_the_recording():
             "contributor": server.token("recorder"),
             "reader": server.token("recorder-reader", role="reader"),
             "revoked": server.token("recorder-revoked"),
+            "agent": server.token("recorder-agent", role="agent"),
             "garbage": "not-a-token",
             "unknown": "rbk_nosuchtoken0_" + "x" * 43,
         }

@@ -230,6 +230,16 @@ def test_a_job_created_with_run_on_runs_on_a_hybrid_worker(server, client, tmp_p
         assert done.status == "Completed", done.exception
         assert done.run_on == "sdk-group"
         assert client.job.get_output(RESOURCE_GROUP, ACCOUNT, job_name) == "hello db02\n"
+        groups = list(client.hybrid_runbook_worker_group.list_by_automation_account(RESOURCE_GROUP, ACCOUNT))
+        assert "sdk-group" in [g.name for g in groups]
+        group = client.hybrid_runbook_worker_group.get(RESOURCE_GROUP, ACCOUNT, "sdk-group")
+        assert group.properties.group_type == "User"
+        workers = list(client.hybrid_runbook_workers.list_by_hybrid_runbook_worker_group(
+            RESOURCE_GROUP, ACCOUNT, "sdk-group"))
+        assert [w.properties.worker_name for w in workers] == ["sdk-worker"]
+        assert workers[0].properties.worker_type == "HybridV2" and workers[0].properties.last_seen_date_time
+        worker = client.hybrid_runbook_workers.get(RESOURCE_GROUP, ACCOUNT, "sdk-group", workers[0].name)
+        assert worker.properties.worker_name == "sdk-worker"
     finally:
         agent.terminate()
         agent.wait(timeout=30)
