@@ -77,14 +77,16 @@ extension ARMAPI {
     }
 
     /// The agent's JSON (dates as ISO 8601), checked by the bounded reader first.
+    /// Inflated, a body other than an upload is held to the ARM limit (4 MiB), as sent plain.
     static func decodeAgent<Body: Decodable>(_ type: Body.Type, _ request: ARMRequest) throws(ServiceError) -> Body {
+        let limit = Body.self == AgentBatch.self ? Self.maxAgentBodyBytes : ARMResponder.maxBodyBytes
         var request = request
         if let encoding = request.header("content-encoding"), !encoding.isEmpty, encoding != "identity" {
             guard encoding.lowercased() == "gzip" else {
-                throw .invalid("Content-Encoding '\(Quoted.clip(encoding))' is not gzip", target: "Content-Encoding")
+                throw .invalid("Content-Encoding \(Quoted.clip(encoding)) is not gzip", target: "Content-Encoding")
             }
             do {
-                request.body = try Gzip.decompress(request.body, maxBytes: Self.maxAgentBodyBytes)
+                request.body = try Gzip.decompress(request.body, maxBytes: limit)
             } catch {
                 throw .invalid("\(error)", target: "body")
             }

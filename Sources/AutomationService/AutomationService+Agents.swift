@@ -288,5 +288,12 @@ extension AutomationService {
             let names = ((try? await agentStore.agents()) ?? []).map(\.machine)
             throw .notFound(kind: "agent machine", name: machine, hint: Suggestion.hint(for: machine, among: names))
         }
+        // A revoked agent works for no group any more: its groups' jobs are not left waiting for it.
+        let store = workerStore
+        try await storeCall {
+            for worker in try await store.hybridWorkers() where worker.machine == machine {
+                _ = try await store.removeHybridWorker(group: worker.group, machine: machine)
+            }
+        }
     }
 }

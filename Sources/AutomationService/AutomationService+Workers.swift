@@ -71,42 +71,74 @@ extension AutomationService {
         }
     }
 
-    /// One of the job engine's writes from a worker, for a job whose lease it holds.
+    /// One of the job engine's writes (or reads) from a worker, for a job whose lease it holds
+    /// and that has not ended. What it says is checked as any input: the statuses a runner
+    /// moves a job to, step numbers, sizes; the times are the service's, not the worker's clock.
     public func workerRecord(job id: String, _ record: WorkerRecord, from agent: AgentInfo) async throws(ServiceError)
         -> WorkerRecordAnswer
     {
-        let recorder = workerStore.workerRecorder(node: HybridWorkerInfo.nodeId(machine: agent.machine))
+        let node = HybridWorkerInfo.nodeId(machine: agent.machine)
+        let store = workerStore
+        guard try await storeCall({ try await store.workerHolds(node: node, job: id) }) else {
+            throw .conflict(
+                "the worker '\(agent.machine)' does not hold job '\(Quoted.clip(id))': it never claimed it, the job "
+                    + "ended, or it was recovered and given to another worker")
+        }
+        let recorder = store.workerRecorder(node: node)
+        let at = now()
         func need<T>(_ value: T?, _ field: String) throws(ServiceError) -> T {
             guard let value else { throw .invalid("\(record.operation.rawValue) needs \(field)", target: field) }
             return value
         }
+        func step() throws(ServiceError) -> Int {
+            let step = try need(record.step, "step")
+            guard (0...10_000).contains(step) else { throw .invalid("step is 0 to 10000", target: "step") }
+            return step
+        }
+        let textCap = 64 * 1024
         switch record.operation {
         case .stepBoundary:
-            let step = try need(record.step, "step")
+            let step = try step()
             let entering = try need(record.entering, "entering")
+            guard entering.allSatisfy({ [.activating, .running].contains($0) }) else {
+                throw .invalid("a step boundary enters Activating or Running only", target: "entering")
+            }
             return WorkerRecordAnswer(
                 requests: try await storeCall {
-                    try await recorder.stepBoundary(job: id, entering: entering, step: step, at: record.at)
+                    try await recorder.stepBoundary(job: id, entering: entering, step: step, at: at)
                 })
         case .suspend:
-            let step = try need(record.step, "step")
-            let reason = try need(record.reason, "reason")
+            let step = try step()
+            let reason = String(try need(record.reason, "reason").prefix(textCap))
+            let left = record.waitRemaining.map { min(max($0.isFinite ? $0 : 0, 0), 86_400) }
             try await storeCall {
-                try await recorder.suspend(
-                    job: id, atStep: step, at: record.at, reason: reason, waitRemaining: record.waitRemaining)
+                try await recorder.suspend(job: id, atStep: step, at: at, reason: reason, waitRemaining: left)
             }
             return WorkerRecordAnswer()
         case .transition:
             let status = try need(record.status, "status")
-            try await storeCall {
-                try await recorder.transition(job: id, to: status, at: record.at, exception: record.exception)
+            guard [.running, .completed, .failed, .stopped].contains(status) else {
+                throw .invalid(
+                    "a worker moves a job to Running, Completed, Failed or Stopped, not \(status.rawValue)",
+                    target: "status")
             }
+            let exception = record.exception.map { String($0.prefix(textCap)) }
+            try await storeCall { try await recorder.transition(job: id, to: status, at: at, exception: exception) }
             return WorkerRecordAnswer()
         case .appendStream:
-            let entries = try need(record.entries, "entries").map { ($0.kind, $0.at, $0.message) }
+            let entries = try need(record.entries, "entries")
             guard entries.count <= 10_000 else { throw .invalid("at most 10,000 records at once", target: "entries") }
-            return WorkerRecordAnswer(
-                records: try await storeCall { try await recorder.appendStream(job: id, entries) })
+            // A node's runner caps each stream at `streamCap`; a worker's is held to the same.
+            let usage = try await storeCall { try await recorder.streamUsage(job: id) }
+            var added: [StreamKind: Int] = [:]
+            for entry in entries { added[entry.kind, default: 0] += entry.message.utf8.count }
+            for (kind, bytes) in added where (usage[kind]?.bytes ?? 0) + bytes > Self.workerStreamCap {
+                throw .invalid(
+                    "the \(kind.rawValue) stream would pass its cap of \(Self.workerStreamCap) bytes", target: "entries"
+                )
+            }
+            let rows = entries.map { ($0.kind, at, $0.message) }
+            return WorkerRecordAnswer(records: try await storeCall { try await recorder.appendStream(job: id, rows) })
         case .pendingRequests:
             return WorkerRecordAnswer(requests: try await storeCall { try await recorder.pendingRequests(job: id) })
         case .streamUsage:
@@ -117,10 +149,20 @@ extension AutomationService {
             return WorkerRecordAnswer(claimed: try await storeCall { try await recorder.claimResume(job: id) })
         case .addTargets:
             let names = try need(record.names, "names")
+            guard names.count <= 1000 else { throw .invalid("at most 1,000 targets at once", target: "names") }
+            for name in names {
+                if let problem = ResourceName.problem(name, kind: "machine") {
+                    throw .invalid(problem, target: "names")
+                }
+            }
             try await storeCall { try await recorder.addTargets(job: id, names) }
             return WorkerRecordAnswer()
         }
     }
+
+    /// A stream's cap on a worker: a node runner's (`JobStreamWriter.defaultCap`, 1 MiB) and room
+    /// for its truncation note.
+    static let workerStreamCap = 1024 * 1024 + 4096
 
     /// A worker's clean stop (SIGTERM): the jobs it claimed and had not started wait again for
     /// their group, and its node id is free at once for the agent's next process.

@@ -75,6 +75,11 @@ extension AsyncAutomationStore: HybridWorkerStoring {
         guard !groups.isEmpty else { return [] }
         return try await write { db in
             let (pid, host) = try Self.node(db, id)
+            // A worker that stopped cleanly claims nothing, even from a poll still waiting.
+            guard
+                try Int.fetchOne(db, sql: "SELECT 1 FROM node WHERE id = ? AND stoppedAt IS NULL", arguments: [id])
+                    != nil
+            else { return [] }
             let until = Date().addingTimeInterval(lease.inSeconds)
             let placeholders = groups.map { _ in "?" }.joined(separator: ", ")
             let ids = try String.fetchAll(
@@ -95,6 +100,14 @@ extension AsyncAutomationStore: HybridWorkerStoring {
     }
 
     public func workerRecorder(node: String) -> any JobRecording { WorkerJobRecorder(store: self, node: node) }
+
+    public func workerHolds(node: String, job id: String) async throws -> Bool {
+        try await read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT 1 FROM job WHERE id = ? AND leaseNode = ? AND status NOT IN \(Self.final)",
+                arguments: [id, node]) != nil
+        }
+    }
 }
 
 /// The embedded store as one worker sees it: every write checks, in its transaction, that the

@@ -119,6 +119,12 @@ extension AutomationStore {
                 record.ownerPid = nil
                 record.ownerHost = nil
             }
+            // The lease goes too (its columns are not the record's): a worker's job is claimed
+            // again by its group only while unleased.
+            try db.execute(
+                sql:
+                    "UPDATE job SET leaseNode = NULL, leaseExpiresAt = NULL, ownerPid = NULL, ownerHost = NULL WHERE id = ?",
+                arguments: [id])
             _ = try appendStream(db, job: id, [(.warning, now, reason)])
         case .suspend(let beforeStep, let exception):
             try transition(db, job: id, to: .suspended, at: now) { record in

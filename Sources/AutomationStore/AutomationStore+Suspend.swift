@@ -119,7 +119,7 @@ extension AutomationStore {
         do {
             try db.execute(
                 sql: """
-                    UPDATE job SET ownerPid = ?, ownerHost = ? WHERE id = ? AND ownerPid IS NULL
+                    UPDATE job SET ownerPid = ?, ownerHost = ? WHERE id = ? AND ownerPid IS NULL AND runOn IS NULL
                         AND (status = 'Resuming' OR (status = 'New' AND restarts > 0))
                     """,
                 arguments: [owner.pid, owner.host, id])
@@ -138,7 +138,8 @@ extension AutomationStore {
         try String.fetchAll(
             db,
             sql: """
-                SELECT id FROM job WHERE ownerPid IS NULL AND (status = 'Resuming' OR (status = 'New' AND restarts > 0))
+                SELECT id FROM job WHERE ownerPid IS NULL AND runOn IS NULL
+                    AND (status = 'Resuming' OR (status = 'New' AND restarts > 0))
                 ORDER BY createdAt
                 """)
     }

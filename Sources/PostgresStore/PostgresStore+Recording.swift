@@ -64,7 +64,8 @@ extension PostgresStore: JobRecording {
         return try await !rows(
             """
             UPDATE job SET owner_pid = \(owner.pid), owner_host = \(owner.host)
-            WHERE id = \(id) AND status = 'Resuming' AND owner_pid IS NULL AND lease_node IS NULL RETURNING 1
+            WHERE id = \(id) AND status = 'Resuming' AND owner_pid IS NULL AND lease_node IS NULL AND run_on IS NULL
+            RETURNING 1
             """
         ).isEmpty
     }
@@ -244,7 +245,7 @@ extension PostgresStore: SchedulerStoring {
     public func queuedResumes() async throws -> [String] {
         try await rows(
             """
-            SELECT id FROM job WHERE status = 'Resuming' AND owner_pid IS NULL AND lease_node IS NULL
+            SELECT id FROM job WHERE status = 'Resuming' AND owner_pid IS NULL AND lease_node IS NULL AND run_on IS NULL
             ORDER BY created_at, id
             """
         ).map { try $0.decode(String.self) }

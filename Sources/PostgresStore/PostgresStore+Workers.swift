@@ -65,10 +65,13 @@ extension PostgresStore: HybridWorkerStoring {
         let logger = logger
         return try await transaction { connection in
             guard
-                let node = try await connection.rows("SELECT pid, host FROM node WHERE id = \(id)", logger: logger)
-                    .first
+                let node = try await connection.rows(
+                    "SELECT pid, host, stopped_at IS NOT NULL FROM node WHERE id = \(id)", logger: logger
+                ).first
             else { throw StoreError.notFound(kind: "node", name: id, hint: "") }
-            let (pid, host) = try node.decode((Int, String).self)
+            // A worker that stopped cleanly claims nothing, even from a poll still waiting.
+            guard try !node.decode((Int, String, Bool).self).2 else { return [] }
+            let (pid, host, _) = try node.decode((Int, String, Bool).self)
             var query: PostgresQuery = """
                 UPDATE job SET lease_node = \(id), lease_expires_at = now() + make_interval(secs => \(lease.inSeconds)),
                     owner_pid = \(pid), owner_host = \(host)
@@ -87,4 +90,10 @@ extension PostgresStore: HybridWorkerStoring {
     }
 
     public func workerRecorder(node: String) -> any JobRecording { recorder(node: node) }
+
+    public func workerHolds(node: String, job id: String) async throws -> Bool {
+        var query: PostgresQuery = "SELECT 1 FROM job WHERE id = \(id) AND lease_node = \(node)"
+        query.sql += " AND status NOT IN \(JobStatus.finalSQL)"
+        return try await !rows(query).isEmpty
+    }
 }

@@ -271,6 +271,10 @@ final class RecordingStores: AutomationStoring {
         note()
         return try await inner.claimGroupJobs(node: id, groups: groups, limit: limit, lease: lease)
     }
+    func workerHolds(node: String, job id: String) async throws -> Bool {
+        note()
+        return try await inner.workerHolds(node: node, job: id)
+    }
     func workerRecorder(node: String) -> any JobRecording {
         note()
         return inner.workerRecorder(node: node)

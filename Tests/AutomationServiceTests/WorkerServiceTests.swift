@@ -71,6 +71,36 @@ import Testing
         #expect(ended.status == .completed)
         #expect(try await service.output(job: job.id).contains("hi"))
 
+        // What a worker says is checked: statuses a runner moves to, names, sizes; and it reads
+        // only the jobs it holds.
+        let checked = try await service.startJob(
+            runbook: "hello", parameters: [:], jobId: UUID().uuidString, runOn: "g1", startedBy: nil,
+            submission: nowhere)
+        let held = try await service.workerPoll(
+            WorkerPoll(groups: ["g1"], concurrency: 2, running: [], pid: 4242, waitSeconds: 0), from: agent)
+        #expect(held.jobs.map(\.id) == [checked.id])
+        for bad in [
+            WorkerRecord(operation: .transition, at: at, status: .new),
+            WorkerRecord(operation: .stepBoundary, at: at, step: -5, entering: [.completed]),
+            WorkerRecord(operation: .addTargets, at: at, names: ["../../etc"]),
+            WorkerRecord(
+                operation: .appendStream, at: at,
+                entries: [.init(kind: .output, at: at, message: String(repeating: "x", count: 2 * 1024 * 1024))]),
+        ] {
+            await #expect(throws: ServiceError.self) {
+                try await service.workerRecord(job: checked.id, bad, from: agent)
+            }
+        }
+        #expect(try await service.job(id: checked.id).status == .new)
+        #expect(try await service.streams(job: checked.id).isEmpty)
+        _ = try await service.workerRecord(
+            job: checked.id, WorkerRecord(operation: .transition, at: at, status: .completed), from: agent)
+        // An ended job is not the worker's to change any more.
+        await #expect(throws: ServiceError.self) {
+            try await service.workerRecord(
+                job: checked.id, WorkerRecord(operation: .addTargets, at: at, names: ["late"]), from: agent)
+        }
+
         // A job it does not hold is not its to write.
         let other = try await service.startJob(
             runbook: "hello", parameters: [:], jobId: UUID().uuidString, runOn: "g1", startedBy: nil,
@@ -78,6 +108,10 @@ import Testing
         await #expect(throws: ServiceError.self) {
             try await service.workerRecord(
                 job: other.id, WorkerRecord(operation: .transition, at: at, status: .completed), from: agent)
+        }
+        await #expect(throws: ServiceError.self) {
+            try await service.workerRecord(
+                job: other.id, WorkerRecord(operation: .pendingRequests, at: at), from: agent)
         }
         #expect(try await service.job(id: other.id).status == .new)
         // The next poll reports which of its running jobs it still holds and claims the other.

@@ -81,6 +81,20 @@ extension StoreContractTests {
                 try await store.claimGroupJobs(node: "worker:nosuch", groups: ["g3"], limit: 1, lease: .seconds(1))
             }
 
+            // A worker that stopped cleanly claims nothing (a poll still waiting on the service);
+            // a group's restarted job is never a node's to resume.
+            try await store.stopNode(id: HybridWorkerInfo.nodeId(machine: "web1"))
+            var restarted = Self.job("g1-restarted", runOn: "g1", at: now.addingTimeInterval(100))
+            restarted.restarts = 1
+            try await store.createJob(restarted)
+            #expect(
+                try await store.claimGroupJobs(node: "worker:web1", groups: ["g1"], limit: 5, lease: .seconds(60))
+                    .isEmpty)
+            #expect(try await !store.queuedResumes().contains("g1-restarted"))
+            #expect(
+                try await store.claimGroupJobs(node: "worker:web2", groups: ["g1"], limit: 5, lease: .seconds(60)).map(
+                    \.id) == ["g1-restarted"])
+
             #expect(try await store.removeHybridWorker(group: "g1", machine: "web2"))
             #expect(try await !store.removeHybridWorker(group: "g1", machine: "web2"))
             #expect(try await store.removeHybridWorkerGroup("g1"))

@@ -49,4 +49,6 @@ public protocol HybridWorkerStoring: NodeStoring {
     /// worker's node still holds the job's lease (else `StoreError.leaseLost`), so a worker
     /// whose job was recovered and retried elsewhere cannot change it any more.
     func workerRecorder(node: String) -> any JobRecording
+    /// Whether the worker's node holds the job's lease and the job has not ended.
+    func workerHolds(node: String, job id: String) async throws -> Bool
 }

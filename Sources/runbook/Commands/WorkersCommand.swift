@@ -32,11 +32,15 @@ extension RunbookCommand {
             func run() async throws {
                 let workers = try await store.withService(create: false) { try await $0.hybridWorkers() }
                 try ListOutput<HybridWorkerInfo>(
-                    headers: ["GROUP", "WORKER", "LAST SEEN", "SLOTS", "JOBS"],
+                    headers: ["GROUP", "WORKER", "STATE", "LAST SEEN", "SLOTS", "JOBS"],
                     empty: "No hybrid worker groups: an agent joins one with 'runbook agent ... --group NAME'."
                 ) { worker in
                     [
-                        worker.group, worker.machine, Terminal.time(worker.lastSeenAt),
+                        worker.group, worker.machine,
+                        // Polls come at least every 30 s; silent past the lease, it is gone.
+                        Date().timeIntervalSince(worker.lastSeenAt) > AutomationService.workerLease.inSeconds
+                            ? "silent" : "live",
+                        Terminal.time(worker.lastSeenAt),
                         "\(worker.jobs.count)/\(worker.concurrency)",
                         worker.jobs.isEmpty ? "-" : worker.jobs.map { String($0.prefix(8)) }.joined(separator: " "),
                     ]
