@@ -103,6 +103,7 @@ extension RunbookCommand.JobsCommand {
                 "Status:      \(job.status.rawValue)",
                 "Started by:  \(job.startedBy.map { "\(job.startReason.rawValue) (\($0))" } ?? job.startReason.rawValue)",
                 "Account:     \(job.accountName ?? "-")",
+                "Runs on:     \(job.runOn.map { "hybrid worker group \($0)" } ?? "the service's nodes")",
                 "Targets:     \(job.targets.isEmpty ? "-" : job.targets.joined(separator: ", "))",
                 "Created:     \(Terminal.time(job.createdAt))",
                 "Started:     \(Terminal.time(job.startedAt))",

@@ -129,7 +129,7 @@ extension RunbookCommand {
             } else if let runOn {
                 Terminal.out(
                     "Job \(job.id) queued (New) for the hybrid worker group '\(runOn)': the first of its workers "
-                        + "with a free slot runs it ('runbook jobs show \(job.id.prefix(8))' follows it).")
+                        + "with a free slot runs it ('runbook jobs show \(job.id.prefix(8))' shows how far it came).")
             } else {
                 Terminal.out(
                     "Job \(job.id) queued (New) in \(try store.location()): the first node with a free slot runs it "
