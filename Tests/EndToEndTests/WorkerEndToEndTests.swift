@@ -65,6 +65,7 @@ import Testing
             let job = try Self.jobJSON(cli, id)
             let history = (job["statusHistory"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
             #expect(history == ["New", "Activating", "Running", "Completed"], "\(history)")
+            #expect(job["runOn"] as? String == "g1")
         }
         let listed = try cli.run("workers", "list").stdout
         #expect(listed.contains("g1") && listed.contains("web7") && listed.contains("0/2"), "\(listed)")

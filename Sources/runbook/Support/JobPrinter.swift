@@ -48,6 +48,8 @@ struct JobDocument: Encodable {
     /// How many times recovery put it back in New, and how many it may be.
     var restarts: Int
     var restartLimit: Int
+    /// The Hybrid Runbook Worker group it runs on; null: the service's own nodes.
+    @ExplicitNull var runOn: String?
     /// Every key above is written (null when unset), as schemas/json/job.schema.json says; the
     /// timeline and streams only when the command reads them (show, run).
     var statusHistory: [JobStatusChange]?
@@ -73,6 +75,7 @@ struct JobDocument: Encodable {
         targets = job.targets
         restarts = job.restarts
         restartLimit = job.restartLimit
+        runOn = job.runOn
         createdAt = job.createdAt
         startedAt = job.startedAt
         endedAt = job.endedAt
