@@ -59,7 +59,12 @@ extension AutomationService {
         let running = poll.running.filter { held.contains($0) }
         let free = poll.concurrency - running.count
         guard free > 0 else { return WorkerPollAnswer(jobs: [], held: running) }
-        let deadline = ContinuousClock.now + .seconds(min(max(poll.waitSeconds, 0), Self.workerPollWait))
+        // One waiting poll per machine: another one sent meanwhile (a misbehaving agent, or many
+        // copies of one credential) is answered at once, so waiting polls are bounded by the
+        // agents enrolled, each a read every 250 ms.
+        let waits = poll.waitSeconds > 0 && cache.startWaiting(agent.machine)
+        defer { if waits { cache.endWaiting(agent.machine) } }
+        let deadline = ContinuousClock.now + .seconds(waits ? min(poll.waitSeconds, Self.workerPollWait) : 0)
         while true {
             let claimed = try await storeCall {
                 try await store.claimGroupJobs(node: node, groups: poll.groups, limit: free, lease: lease)

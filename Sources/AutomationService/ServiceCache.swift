@@ -12,6 +12,18 @@ final class ServiceCache: Sendable {
     private struct State {
         var credentials: [String: (TokenCredential?, Date)] = [:]
         var accounts: ([AccountState], Date)?
+        /// Machines whose worker has a poll waiting here (at most one each).
+        var waitingPolls: Set<String> = []
+    }
+
+    /// Whether a poll of this machine's worker may wait (none of its polls waits already);
+    /// `endWaiting` when it is answered.
+    func startWaiting(_ machine: String) -> Bool {
+        state.withLock { $0.waitingPolls.insert(machine).inserted }
+    }
+
+    func endWaiting(_ machine: String) {
+        _ = state.withLock { $0.waitingPolls.remove(machine) }
     }
 
     private let state = Mutex(State())

@@ -73,6 +73,19 @@ extension AsyncAutomationStore: HybridWorkerStoring {
 
     public func claimGroupJobs(node id: String, groups: [String], limit: Int, lease: Duration) async throws -> [Job] {
         guard !groups.isEmpty else { return [] }
+        let placeholders = groups.map { _ in "?" }.joined(separator: ", ")
+        let waiting = """
+            SELECT id FROM job INDEXED BY jobWaitingForGroup
+            WHERE runOn IS NOT NULL AND runOn IN (\(placeholders)) AND leaseNode IS NULL
+                AND (status = 'New' OR (status = 'Resuming' AND ownerPid IS NULL))
+            ORDER BY createdAt, id LIMIT ?
+            """
+        let arguments = StatementArguments(groups) + StatementArguments([max(1, limit)])
+        // A waiting poll asks every 250 ms: a read (the group index) that finds nothing never
+        // takes the one writer from the jobs that run.
+        guard try await read({ db in try String.fetchOne(db, sql: waiting, arguments: arguments) }) != nil else {
+            return []
+        }
         return try await write { db in
             let (pid, host) = try Self.node(db, id)
             // A worker that stopped cleanly claims nothing, even from a poll still waiting.
@@ -81,14 +94,7 @@ extension AsyncAutomationStore: HybridWorkerStoring {
                     != nil
             else { return [] }
             let until = Date().addingTimeInterval(lease.inSeconds)
-            let placeholders = groups.map { _ in "?" }.joined(separator: ", ")
-            let ids = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM job WHERE leaseNode IS NULL AND runOn IN (\(placeholders))
-                        AND (status = 'New' OR (status = 'Resuming' AND ownerPid IS NULL))
-                    ORDER BY createdAt, id LIMIT ?
-                    """, arguments: StatementArguments(groups) + StatementArguments([max(1, limit)]))
+            let ids = try String.fetchAll(db, sql: waiting, arguments: arguments)
             return try ids.compactMap { job in
                 try db.execute(
                     sql: "UPDATE job SET leaseNode = ?, leaseExpiresAt = ?, ownerPid = ?, ownerHost = ? WHERE id = ?",

@@ -199,6 +199,15 @@ enum Migrations {
                 t.primaryKey(["groupName", "machineId"])
             }
         }
+        migrator.registerMigration("v17-jobs-waiting-for-a-group") { db in
+            // A waiting worker's poll looks for its groups' jobs every 250 ms: only jobs for a
+            // group are in this index, not the whole history.
+            try db.execute(
+                sql: """
+                    CREATE INDEX jobWaitingForGroup ON job (runOn, createdAt, id)
+                    WHERE runOn IS NOT NULL AND leaseNode IS NULL
+                    """)
+        }
         return migrator
     }
 
