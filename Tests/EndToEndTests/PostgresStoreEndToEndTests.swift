@@ -62,7 +62,9 @@ import Testing
         #expect(empty.status == 0, "\(empty.stderr)")
         #expect(empty.stdout.hasPrefix("No nodes have registered with "))
         let heartbeat = Date(timeIntervalSince1970: 1_800_000_000)
-        try await PostgresStore.withStore(at: try PostgresLocation(url: url)) { store in
+        // A minute per call, as the cluster's: the suite's synchronous child-process waits can hold
+        // both of the test process's cooperative threads for longer than the default 15 seconds.
+        try await PostgresStore.withStore(at: try PostgresLocation(url: url), callTimeout: .seconds(60)) { store in
             try await store.registerNode(id: "node-1", host: "host-1", pid: 4242)
             // The database's clock sets heartbeats; a fixed one keeps the JSON comparable.
             try await store.execute("UPDATE node SET heartbeat_at = '2027-01-15T08:00:00Z'")
