@@ -5,7 +5,9 @@ import Foundation
 /// either store. An upload is diffed against the stored snapshot exactly as a folder scan is,
 /// so changes, inventory, KQL and the portal see agent machines and folder machines alike.
 extension AutomationService {
-    var agentStore: any AgentStoring & MachineStoring & ChangeTrackingStoring & AccountStoring { stores }
+    var agentStore: any AgentStoring & MachineStoring & ChangeTrackingStoring & AccountStoring & HybridWorkerStoring {
+        stores
+    }
 
     /// Azure's full inventory: every 10 hours.
     public static let fullInventorySeconds = 10 * 3600
@@ -134,8 +136,8 @@ extension AutomationService {
             }
             let step = AgentSequenceStep(credentialId: agent.credentialId, previous: last, next: batch.sequence)
             switch try await commitAgentBatch(batch, agent: agent, step: step) {
-            case .stored(let changes):
-                return AgentBatchResult(outcome: .stored, changes: changes, lastSequence: batch.sequence)
+            case .stored(let changes, let job):
+                return AgentBatchResult(outcome: .stored, changes: changes, lastSequence: batch.sequence, job: job)
             case .overtaken(let stored): last = stored
             }
         }
@@ -145,6 +147,9 @@ extension AutomationService {
     /// The refusals of an upload, before anything is read or stored.
     static func check(_ batch: AgentBatch, now: Date) throws(ServiceError) {
         guard batch.sequence > 0 else { throw .invalid("sequence starts at 1", target: "sequence") }
+        if let job = batch.jobId, job.isEmpty || job.utf8.count > 128 || !printable(job) {
+            throw .invalid("jobId is 1 to 128 printable bytes", target: "jobId")
+        }
         guard batch.items.count + batch.removed.count <= maxBatchItems else {
             throw .invalid("an upload carries at most \(maxBatchItems) items", target: "items")
         }
@@ -188,8 +193,8 @@ extension AutomationService {
     }
 
     private enum AgentCommit {
-        /// Stored, with the number of changes recorded.
-        case stored(Int)
+        /// Stored, with the number of changes recorded, and what they were for a job's scan.
+        case stored(Int, JobScanResult?)
         /// Another upload of the agent was stored first: the last stored sequence now.
         case overtaken(Int64)
     }
@@ -204,8 +209,14 @@ extension AutomationService {
         let touched = Set(batch.items.map { AgentItemKey(type: $0.type, key: $0.key) } + batch.removed)
         let touchedFiles = Set(touched.filter { $0.type == .files }.map(\.key))
         let current = batch.items.sorted(by: InventoryItem.ordered)
+        // A job's scan is recorded as the job's while this machine's worker holds it (the
+        // commit's fence checks the lease again); else the changes are the machine's alone.
+        let workerNode = HybridWorkerInfo.nodeId(machine: machine)
+        var attributed = batch.jobId != nil
         for _ in 0..<8 {
-            let committed: Int? = try await storeCall {
+            let jobId = attributed ? batch.jobId : nil
+            let attempt: AgentCommitAttempt = try await storeCall {
+                if let jobId, try await !store.workerHolds(node: workerNode, job: jobId) { return .jobNotHeld }
                 let mark = try await store.lastScan(machine: machine)
                 // Only a full inventory of files needs every stored file; an upload of changes
                 // reads the files it names (a machine of 100,000 files, an upload of one: one).
@@ -222,14 +233,23 @@ extension AutomationService {
                 let started = batch.collectedAt
                 let record = ScanRecord(
                     machine: machine, changes: changes, recordChanges: mark != nil, fileIndex: nil,
-                    startedAt: started, endedAt: max(started, now()), jobId: nil, expectedScans: mark?.scans ?? 0,
-                    agentSequence: step)
+                    startedAt: started, endedAt: max(started, now()), jobId: jobId, expectedScans: mark?.scans ?? 0,
+                    leaseNode: jobId == nil ? nil : workerNode, agentSequence: step)
                 switch try await store.commitScan(record, proceed: { true }) {
-                case .committed: return mark == nil ? 0 : changes.count
-                case .stale, .stopped: return nil
+                case .committed: return .committed(mark == nil ? [] : changes)
+                case .stopped where jobId != nil: return .jobNotHeld
+                case .stale, .stopped: return .stale
                 }
             }
-            if let committed { return .stored(committed) }
+            switch attempt {
+            case .committed(let changes):
+                return .stored(
+                    changes.count, batch.jobId.map { _ in Self.jobScanResult(changes, attributed: attributed) })
+            case .jobNotHeld:
+                attributed = false
+                continue
+            case .stale: break
+            }
             // Stale: another scan of the machine committed (diff again), or another upload of
             // this agent was stored (the caller decides again on the sequence).
             guard let fresh = try await storeCall({ try await store.agentCredential(id: agent.credentialId) }),
@@ -242,6 +262,22 @@ extension AutomationService {
             if fresh.agent.lastSequence != step.previous { return .overtaken(fresh.agent.lastSequence) }
         }
         throw .conflict("other uploads of '\(machine)' kept committing first; send it again")
+    }
+
+    private enum AgentCommitAttempt {
+        case committed([ItemChange])
+        /// The upload's job is not this machine's worker's (any more): stored without it.
+        case jobNotHeld
+        /// Another scan or upload of the machine committed first.
+        case stale
+    }
+
+    /// The files a job's scan changed, for its drift gate on the worker.
+    static func jobScanResult(_ changes: [ItemChange], attributed: Bool) -> JobScanResult {
+        let files = changes.lazy.filter { $0.type == .files }.map(\.key)
+        let named = Array(files.prefix(JobScanResult.maxChangedFiles))
+        return JobScanResult(
+            attributed: attributed, changedFiles: named, truncated: files.count > JobScanResult.maxChangedFiles)
     }
 
     /// Records a heartbeat.

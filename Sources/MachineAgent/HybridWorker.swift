@@ -14,15 +14,17 @@ final class HybridWorker: Sendable {
     let authorization: String
     let groups: [String]
     let concurrency: Int
+    let ownMachine: OwnMachineScans
     let say: @Sendable (String) -> Void
 
     /// The jobs running now, by id.
     private let running = Mutex<[String: Task<Void, Never>]>([:])
 
     init(
-        client: AgentClient, authorization: String, groups: [String], concurrency: Int,
+        client: AgentClient, authorization: String, groups: [String], concurrency: Int, ownMachine: OwnMachineScans,
         say: @escaping @Sendable (String) -> Void
     ) {
+        self.ownMachine = ownMachine
         self.client = client
         self.authorization = authorization
         self.groups = groups
@@ -85,7 +87,7 @@ final class HybridWorker: Sendable {
 
     private func start(_ job: Job) {
         let recorder = RemoteJobRecorder(client: client, authorization: authorization)
-        let runner = JobRunner(worker: recorder, logger: Logger(label: "runbook.worker"))
+        let runner = JobRunner(worker: recorder, ownMachine: ownMachine, logger: Logger(label: "runbook.worker"))
         let say = say
         say("job \(job.id) (\(job.runbookName)) claimed: running it here")
         let task = Task {

@@ -4,6 +4,7 @@ import ChangeTracking
 import Foundation
 import NIOCore
 import NIOHTTP1
+import RunbookEngine
 import Synchronization
 
 /// `runbook agent`: enrols once, then collects its machine on Azure's schedule (or
@@ -41,12 +42,16 @@ public final class MachineAgent: Sendable {
         var configuration: AgentConfiguration?
         var etag: String?
         var nextConfiguration = Date.distantPast
+        /// When the service last answered for the settings (a 304 too).
+        var configurationCheckedAt = Date.distantPast
         var nextHeartbeat = Date.distantPast
         var nextAttempt = Date.distantPast
         var backoff: Double = 1
         var offline = false
         /// The last collection's warnings: each is said once, not at every collection.
         var warnings: Set<String> = []
+        /// The scans asked by jobs this agent runs as a hybrid worker (nil: not a worker).
+        var scans: OwnMachineScans?
     }
 
     private func loop(_ client: AgentClient) async throws {
@@ -70,9 +75,11 @@ public final class MachineAgent: Sendable {
         var worker: Task<Void, Never>?
         let workerFailure = Mutex<AgentError?>(nil)
         if !settings.groups.isEmpty {
+            let scans = OwnMachineScans(machine: run.identity.machine)
+            run.scans = scans
             let hybrid = HybridWorker(
                 client: client, authorization: authorization(run), groups: settings.groups,
-                concurrency: settings.concurrency, say: say)
+                concurrency: settings.concurrency, ownMachine: scans, say: say)
             worker = Task {
                 do {
                     try await hybrid.run()
@@ -89,6 +96,7 @@ public final class MachineAgent: Sendable {
             // changed goes to the spool under the last settings the agent has.
             do {
                 if try await collectIfDue(&run, at: now) { try folder.write(run.state, folder.statePath) }
+                if try await collectAsked(&run, at: now) { try folder.write(run.state, folder.statePath) }
             } catch let error as AgentError {
                 throw error
             } catch {
@@ -215,7 +223,10 @@ public final class MachineAgent: Sendable {
             .GET, "agent/v1/configuration", authorization: authorization(run), etag: run.etag)
         try check(answer)
         run.nextConfiguration = Date().addingTimeInterval(seconds(settings.configurationPoll))
-        if answer.status == 304 { return }
+        if answer.status == 304 {
+            run.configurationCheckedAt = Date()
+            return
+        }
         guard answer.status == 200,
             let configuration = try? AgentClient.decoder.decode(AgentConfiguration.self, from: answer.body)
         else { throw RetryLater(reason: "configuration: \(AgentClient.message(answer))", seconds: nil) }
@@ -229,6 +240,7 @@ public final class MachineAgent: Sendable {
             say("Change Tracking is enabled on this machine: collecting")
         }
         run.configuration = configuration
+        run.configurationCheckedAt = Date()
         run.etag = answer.etag
         try folder.write(KeptConfiguration(etag: answer.etag, configuration: configuration), folder.configurationPath)
     }
@@ -264,6 +276,56 @@ public final class MachineAgent: Sendable {
         let (due, full) = Self.due(
             state: run.state, configuration: configuration, interval: settings.interval.map(seconds), at: now)
         guard !due.isEmpty else { return false }
+        if case .spooled = try await collect(&run, configuration, due: due, full: full, jobId: nil, at: now) {
+            return true
+        }
+        return false
+    }
+
+    /// Serves the oldest scan a job asked for (a worker's `scan` step): every kind, now, in an
+    /// upload that carries the job's id; true when an upload was spooled.
+    private func collectAsked(_ run: inout Run, at now: Date) async throws -> Bool {
+        guard let scans = run.scans, let (id, job, askedAt) = scans.nextAsked() else { return false }
+        // A scan is of the settings as they are now (tracking may have been enabled a moment
+        // ago): they are asked for first, and the scan waits for the answer.
+        guard let configuration = run.configuration, run.configurationCheckedAt >= askedAt else {
+            run.nextConfiguration = .distantPast
+            return false
+        }
+        guard configuration.enabled else {
+            scans.finish(
+                id,
+                .failure(
+                    WorkerFailure(
+                        message: "Change Tracking is not enabled on machine '\(scans.machine)': run the "
+                            + "enable-tracking runbook for it on the service first")))
+            return false
+        }
+        let full = Self.due(state: run.state, configuration: configuration, interval: nil, at: now).full
+        switch try await collect(&run, configuration, due: Self.kinds.map(\.0), full: full, jobId: job, at: now) {
+        case .failed(let errors):
+            scans.finish(id, .failure(WorkerFailure(message: "collection failed: " + errors.joined(separator: "; "))))
+            return false
+        case .unchanged:
+            scans.finish(id, .success(OwnMachineScan(changes: 0, changedFiles: [], truncated: false, attributed: true)))
+            return false
+        case .spooled(let batch):
+            scans.spooled(id, as: batch.sequence)
+            return true
+        }
+    }
+
+    enum Collected {
+        case failed([String])
+        case unchanged
+        case spooled(AgentBatch)
+    }
+
+    /// Collects `due` kinds and spools what changed (everything of them when `full`).
+    private func collect(
+        _ run: inout Run, _ configuration: AgentConfiguration, due: [ConfigType], full: Bool, jobId: String?,
+        at now: Date
+    ) async throws -> Collected {
         let collection = await MachineCollection.collect(
             root: settings.root, settings: configuration.settings, profile: configuration.profile,
             previousIndex: full ? [:] : run.state.index,
@@ -274,20 +336,22 @@ public final class MachineAgent: Sendable {
         run.warnings = warnings
         guard collection.errors.isEmpty else {
             for error in collection.errors { say("collection failed: \(error)") }
-            return false
+            return .failed(collection.errors.map { "\($0)" })
         }
-        let batch = delta(collection, due: due, full: full, configuration: configuration, state: &run.state, at: now)
+        var batch = delta(collection, due: due, full: full, configuration: configuration, state: &run.state, at: now)
         run.state.index = collection.index
         for type in due { run.state.collectedAt[type.rawValue] = now }
-        guard let batch else { return false }
-        try spool(batch)
+        guard batch != nil else { return .unchanged }
+        batch?.jobId = jobId
+        guard let batch else { return .unchanged }
+        try spool(batch, scans: run.scans)
         run.state.sequence = batch.sequence
         if full {
             run.state.lastFull = now
             run.state.needsFull = false
             run.state.configurationVersion = configuration.version
         }
-        return true
+        return .spooled(batch)
     }
 
     /// The upload of what changed in the due kinds since the last spooled one (all of them when
@@ -330,7 +394,7 @@ public final class MachineAgent: Sendable {
     // MARK: spool and upload
 
     /// Writes the upload to the spool, then drops the oldest uploads past the cap.
-    private func spool(_ batch: AgentBatch) throws {
+    private func spool(_ batch: AgentBatch, scans: OwnMachineScans?) throws {
         try folder.write(data: try AgentClient.encoder.encode(batch), folder.spoolFile(batch.sequence))
         var spooled = folder.spooled()
         var total = spooled.reduce(0) { $0 + $1.bytes }
@@ -339,6 +403,7 @@ public final class MachineAgent: Sendable {
             try? FileManager.default.removeItem(atPath: oldest.path)
             total -= oldest.bytes
             droppedOne()
+            scans?.lost("the agent's spool dropped it (over its cap)", sequence: oldest.sequence)
         }
     }
 
@@ -366,6 +431,7 @@ public final class MachineAgent: Sendable {
             else {
                 // Refused as bad: it never will be stored; the next upload carries everything.
                 say("upload \(item.sequence) refused: \(AgentClient.message(answer)); the next upload is full")
+                run.scans?.lost("the service refused it: \(AgentClient.message(answer))", sequence: item.sequence)
                 try? FileManager.default.removeItem(atPath: item.path)
                 run.state.needsFull = true
                 try folder.write(run.state, folder.statePath)
@@ -381,22 +447,33 @@ public final class MachineAgent: Sendable {
                 run.state.sequence = result.lastSequence
                 run.state.needsFull = true
                 folder.clearSpool()
+                run.scans?.lost("the agent's state was reset; run the job again")
                 try folder.write(run.state, folder.statePath)
                 return
             }
             switch result.outcome {
             case .stored, .duplicate:
                 try? FileManager.default.removeItem(atPath: item.path)
+                run.scans?.stored(item.sequence, result)
                 if result.outcome == .stored {
                     say("upload \(item.sequence) stored: \(result.changes) change(s) recorded")
                 }
             case .resend, .reconfigure, .notEnabled:
                 folder.clearSpool()
+                run.scans?.lost(Self.lostReason(result.outcome))
                 run.state.needsFull = true
                 if result.outcome == .reconfigure { run.nextConfiguration = .distantPast }
                 try folder.write(run.state, folder.statePath)
                 return
             }
+        }
+    }
+
+    static func lostReason(_ outcome: AgentBatchResult.Outcome) -> String {
+        switch outcome {
+        case .reconfigure: "the tracking settings changed while it was sent; run the job again"
+        case .notEnabled: "Change Tracking is not enabled on this machine"
+        default: "the service asked for a full inventory first; run the job again"
         }
     }
 

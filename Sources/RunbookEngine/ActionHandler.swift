@@ -22,6 +22,8 @@ public struct ActionContext: Sendable {
     let trackingStore: (any TrackingStoring)?
     /// Where a step's Log Analytics query (`query` input) runs; nil on a hybrid worker.
     let logQueries: (any LogQuerying)?
+    /// On a hybrid worker, its own machine, which a `scan` step scans; nil elsewhere.
+    let ownMachine: (any OwnMachineScanning)?
     let recorder: any JobRecording
     public let sink: JobStreamWriter
     public let now: @Sendable () -> Date
@@ -68,6 +70,7 @@ public enum BuiltinActions {
 public struct WorkerStepRefusal: Error, CustomStringConvertible {
     public var description: String {
         "this step works on the account's store, which a hybrid worker does not reach: on a worker, run "
-            + "log and wait steps, and run this runbook on the service's nodes (without runOn)"
+            + "log, wait and scan steps (a scan covers the worker's own machine), and run this step on the "
+            + "service's nodes (without runOn)"
     }
 }

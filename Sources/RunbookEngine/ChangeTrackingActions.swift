@@ -53,6 +53,9 @@ struct ScanAction: ActionHandler {
     let name = "scan"
 
     func run(_ inputs: Value, context: ActionContext) async throws -> StepResult {
+        if context.trackingStore == nil, let own = context.ownMachine {
+            return try await OwnMachineScanStep.run(inputs, machine: own, context: context)
+        }
         let accountName = inputs["account"]?.nonEmptyString
         guard let account = try await context.store.account(namedOrDefault: accountName) else {
             await context.sink.write(.error, "no Automation account '\(accountName ?? "(default)")'")

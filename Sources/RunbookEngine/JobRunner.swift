@@ -21,6 +21,8 @@ public struct JobRunner: Sendable {
     let tracking: (any TrackingStoring)?
     /// Where a step's Log Analytics query (`query` input) runs; nil on a hybrid worker.
     let logStore: (any LogQuerying)?
+    /// A hybrid worker's own machine, which its `scan` steps scan; nil on a node.
+    let ownMachine: (any OwnMachineScanning)?
 
     /// Where it creates and reads jobs (a node's or process's runner; a worker's has none).
     public var jobs: any JobStoring & AccountStoring {
@@ -64,6 +66,7 @@ public struct JobRunner: Sendable {
         self.jobStore = jobs
         self.tracking = tracking
         self.logStore = logStore
+        self.ownMachine = nil
         self.clock = clock
         self.now = now
         self.logger = logger
@@ -73,11 +76,14 @@ public struct JobRunner: Sendable {
 
     /// A hybrid worker's runner: it records through `recorder` (the service, which checks the
     /// worker's lease on every write) and reaches no store, so a step that needs one fails
-    /// saying so; a stop or suspend asked elsewhere is read every `stopPoll`.
+    /// saying so; a `scan` step scans `ownMachine`; a stop or suspend asked elsewhere is read
+    /// every `stopPoll`.
     public init(
-        worker recorder: any JobRecording, logger: Logger, actions: [String: any ActionHandler] = BuiltinActions.byName,
-        streamCap: Int = JobStreamWriter.defaultCap, stopPoll: Duration = .seconds(1)
+        worker recorder: any JobRecording, ownMachine: (any OwnMachineScanning)?, logger: Logger,
+        actions: [String: any ActionHandler] = BuiltinActions.byName, streamCap: Int = JobStreamWriter.defaultCap,
+        stopPoll: Duration = .seconds(1)
     ) {
+        self.ownMachine = ownMachine
         self.interruption = "the worker stopped before the job finished"
         self.streamCap = streamCap
         self.stopPoll = stopPoll
@@ -362,8 +368,8 @@ public struct JobRunner: Sendable {
     ) async -> Ending {
         let steps = prepared.runbook.steps
         var context = ActionContext(
-            jobId: jobId, trackingStore: tracking, logQueries: logStore, recorder: store, sink: sink, now: now,
-            cursor: cursor)
+            jobId: jobId, trackingStore: tracking, logQueries: logStore, ownMachine: ownMachine, recorder: store,
+            sink: sink, now: now, cursor: cursor)
         for index in steps.indices where index >= first {
             context.resumedWait = index == first ? resumedWait : nil
             let step = steps[index]

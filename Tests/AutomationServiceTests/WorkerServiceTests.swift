@@ -118,6 +118,48 @@ import Testing
             WorkerPoll(groups: ["g1"], concurrency: 2, running: [job.id], pid: 4242, waitSeconds: 0), from: agent)
         #expect(next.held.isEmpty && next.jobs.map(\.id) == [other.id])
     }
+
+    /// A worker's `scan` step uploads its machine with the job's id: the changes are the job's
+    /// while the worker holds it (answered with the files they touched, for the step's gate),
+    /// the machine's alone for a job it does not hold, and a bad job id is refused.
+    @Test func aJobsScanUploadIsTheJobsWhileTheWorkerHoldsIt() async throws {
+        defer { try? FileManager.default.removeItem(atPath: uploads.folder) }
+        let service = AutomationService(store: try AutomationStore.open(folder: uploads.folder))
+        let (agent, configuration) = try await uploads.enrolled(service)
+        try await published(service)
+        _ = try await service.workerPoll(
+            WorkerPoll(groups: ["g1"], concurrency: 1, running: [], pid: 4242, waitSeconds: 0), from: agent)
+        let job = try await service.startJob(
+            runbook: "hello", parameters: [:], jobId: UUID().uuidString, runOn: "g1", startedBy: nil,
+            submission: NoSubmission())
+        let claimed = try await service.workerPoll(
+            WorkerPoll(groups: ["g1"], concurrency: 1, running: [], pid: 4242, waitSeconds: 0), from: agent)
+        #expect(claimed.jobs.map(\.id) == [job.id])
+        _ = try await service.workerRecord(
+            job: job.id,
+            WorkerRecord(operation: .stepBoundary, at: Date(), step: 0, entering: [.activating, .running]),
+            from: agent)
+        // Full uploads of software: each is stored after the last (`agent` is as it was read).
+        func upload(_ sequence: Int64, version: String, jobId: String?) -> AgentBatch {
+            AgentBatch(
+                sequence: sequence, full: true, configurationVersion: configuration.version, collectedAt: Date(),
+                items: [InventoryItem(type: .software, key: "curl", fields: ["version": version])], removed: [],
+                types: [.software], jobId: jobId)
+        }
+        let held = try await service.storeAgentBatch(upload(2, version: "2", jobId: job.id), from: agent)
+        #expect(held.outcome == .stored && held.changes == 1)
+        #expect(held.job == JobScanResult(attributed: true, changedFiles: [], truncated: false))
+        #expect(try await service.changes(ChangeFilter(jobId: job.id)).map(\.change.key) == ["curl"])
+
+        let notHeld = try await service.storeAgentBatch(upload(3, version: "3", jobId: "not-a-job"), from: agent)
+        #expect(notHeld.outcome == .stored && notHeld.job?.attributed == false, "\(notHeld)")
+        #expect(try await service.changes(ChangeFilter(jobId: "not-a-job")).isEmpty)
+        #expect(try await service.changes(ChangeFilter(machine: "web1")).count == 2)
+
+        await #expect(throws: ServiceError.self) {
+            try await service.storeAgentBatch(upload(4, version: "4", jobId: "bad\u{1}id"), from: agent)
+        }
+    }
 }
 
 /// Jobs handed to no executor (a worker claims them).

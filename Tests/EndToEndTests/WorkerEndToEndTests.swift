@@ -1,10 +1,14 @@
+import Automation
+import AutomationStore
 import Foundation
 import Testing
 
 /// `runbook agent --group` as a Hybrid Runbook Worker against a real `runbook serve` (TLS on
-/// loopback): jobs queued with `--run-on` run on the worker once each, a step that needs the
-/// account's store fails saying so, a stop reaches the running step, and a worker killed with
-/// kill -9 mid-job hands the job over to its next process, which runs it again from its step.
+/// loopback): jobs queued with `--run-on` run on the worker once each, a `scan` step scans the
+/// worker's own machine (its changes are the job's, and its drift gate works there), a step that
+/// needs the account's store fails saying so, a stop reaches the running step, and a worker
+/// killed with kill -9 mid-job hands the job over to its next process, which runs it again from
+/// its step.
 @Suite(.serialized) struct WorkerEndToEndTests {
     static func jobJSON(_ cli: CLI, _ id: String) throws -> [String: Any] {
         let text = try cli.run("jobs", "show", id, "--json").stdout
@@ -22,6 +26,7 @@ import Testing
         let cli = CLI()
         defer { cli.cleanUp() }
         #expect(try cli.run("init").status == 0)
+        #expect(try cli.run("tracking", "add", "file", "app", "--path", "/etc/app.conf").status == 0)
         let base = cli.store + "-worker"
         defer { try? FileManager.default.removeItem(atPath: base) }
         let root = try AgentEndToEndTests.machineRoot(base)
@@ -30,6 +35,9 @@ import Testing
                 "name: hello\nsteps:\n  - name: say\n    action: log\n    with: { message: hello from the worker }\n",
             "slow": "name: slow\nsteps:\n  - name: pause\n    action: wait\n    with: { seconds: 120 }\n",
             "scanit": "name: scanit\nsteps:\n  - name: scan\n    action: scan\n",
+            "gate":
+                "name: gate\nsteps:\n  - name: scan\n    action: scan\n    with: { failOnChangesUnder: [/etc] }\n",
+            "report": "name: report\nsteps:\n  - name: report\n    action: report-changes\n",
         ]
         for (name, text) in runbooks {
             try text.write(toFile: "\(base)/\(name).yaml", atomically: true, encoding: .utf8)
@@ -45,7 +53,8 @@ import Testing
         func startWorker() throws -> Process {
             try AgentEndToEndTests.startAgent(
                 cli, url: server.url, token: token, state: base + "/state", root: root,
-                extra: ["--group", "g1", "--concurrency", "2", "--interval", "30s"])
+                // Its own collections ten minutes apart: the drift below is found by the job's scan.
+                extra: ["--group", "g1", "--concurrency", "2", "--interval", "10m"])
         }
         var worker = try startWorker()
         defer { if worker.isRunning { worker.terminate() } }
@@ -73,12 +82,38 @@ import Testing
         let shown = try cli.run("jobs", "show", ids[0]).stdout
         #expect(shown.contains("Output 1"), "\(shown)")
 
-        // A step that works on the account's store fails on a worker, saying so.
-        let scan = try #require(Self.queued(try cli.run("run", base + "/scanit.yaml", "--run-on", "g1")))
-        try AgentEndToEndTests.eventually("the scan step to fail") {
-            try Self.jobJSON(cli, scan)["status"] as? String == "Failed"
+        // A scan on the worker scans its own machine: refused while tracking is not enabled on
+        // it, then its baseline, then the drift, recorded as the job's changes, and the gate.
+        func ended(_ runbook: String) throws -> (id: String, job: [String: Any]) {
+            let id = try #require(Self.queued(try cli.run("run", base + "/\(runbook).yaml", "--run-on", "g1")))
+            try AgentEndToEndTests.eventually("the \(runbook) job to end") {
+                ["Completed", "Failed"].contains(try Self.jobJSON(cli, id)["status"] as? String ?? "")
+            }
+            return (id, try Self.jobJSON(cli, id))
         }
-        #expect((try Self.jobJSON(cli, scan)["exception"] as? String ?? "").contains("hybrid worker does not reach"))
+        let notEnabled = try ended("scanit")
+        #expect(notEnabled.job["status"] as? String == "Failed")
+        #expect(
+            (notEnabled.job["exception"] as? String ?? "").contains("Change Tracking is not enabled on machine 'web7'"),
+            "\(notEnabled.job)")
+        #expect(try cli.run("run", "enable-tracking", "-p", "machines=web7").status == 0)
+        let baseline = try ended("scanit")
+        #expect(baseline.job["status"] as? String == "Completed", "\(baseline.job)")
+        #expect(try cli.run("jobs", "output", baseline.id).stdout.contains("Scanned 1 machine(s), 0 change(s)"))
+        try "a=2\n".write(toFile: root + "/etc/app.conf", atomically: true, encoding: .utf8)
+        let drift = try ended("gate")
+        #expect(drift.job["status"] as? String == "Failed", "\(drift.job)")
+        let driftOutput = try cli.run("jobs", "output", drift.id).stdout
+        #expect(driftOutput.contains("Scanned 1 machine(s), 1 change(s)"), "\(driftOutput)")
+        #expect(driftOutput.contains("web7: files /etc/app.conf"), "\(driftOutput)")
+        let recorded = try AutomationStore.open(folder: cli.store).changes(ChangeFilter(jobId: drift.id))
+        #expect(recorded.map(\.change.key) == ["/etc/app.conf"] && recorded.map(\.computer) == ["web7"])
+        #expect(try ended("scanit").job["status"] as? String == "Completed")
+
+        // A step that works on the account's store fails on a worker, saying so.
+        let report = try ended("report")
+        #expect(report.job["status"] as? String == "Failed")
+        #expect((report.job["exception"] as? String ?? "").contains("hybrid worker does not reach"), "\(report.job)")
 
         // A stop reaches the step running on the worker.
         let slow = try #require(Self.queued(try cli.run("run", base + "/slow.yaml", "--run-on", "g1")))

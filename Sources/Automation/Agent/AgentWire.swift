@@ -82,11 +82,15 @@ public struct AgentBatch: Sendable, Hashable, Codable {
     public var removed: [AgentItemKey]
     /// For a `full` upload, which types it covers: stored items of other types are kept.
     public var types: [ConfigType]
+    /// The job whose `scan` step, run on this machine's hybrid worker, collected it: its changes
+    /// are the job's (as a node's scan records them), while the worker holds the job.
+    public var jobId: String?
 
     public init(
         sequence: Int64, full: Bool, configurationVersion: Int, collectedAt: Date, items: [InventoryItem],
-        removed: [AgentItemKey], types: [ConfigType]
+        removed: [AgentItemKey], types: [ConfigType], jobId: String? = nil
     ) {
+        self.jobId = jobId
         self.sequence = sequence
         self.full = full
         self.configurationVersion = configurationVersion
@@ -116,11 +120,32 @@ public struct AgentBatchResult: Sendable, Hashable, Codable {
     /// The changes it recorded (0 for a machine's first upload, its baseline).
     public var changes: Int
     public var lastSequence: Int64
+    /// For an upload of a job's scan (`jobId`): whether the changes were recorded as the job's,
+    /// and the files they touched (at most `maxChangedFiles`), for the step's drift gate.
+    public var job: JobScanResult?
 
-    public init(outcome: Outcome, changes: Int, lastSequence: Int64) {
+    public init(outcome: Outcome, changes: Int, lastSequence: Int64, job: JobScanResult? = nil) {
         self.outcome = outcome
         self.changes = changes
         self.lastSequence = lastSequence
+        self.job = job
+    }
+}
+
+/// What an upload of a job's scan recorded for the job.
+public struct JobScanResult: Sendable, Hashable, Codable {
+    /// A job's scan answer names at most this many changed files.
+    public static let maxChangedFiles = 10_000
+    /// False when the worker no longer held the job: the changes were stored as the machine's alone.
+    public var attributed: Bool
+    public var changedFiles: [String]
+    /// More files changed than `changedFiles` names.
+    public var truncated: Bool
+
+    public init(attributed: Bool, changedFiles: [String], truncated: Bool) {
+        self.attributed = attributed
+        self.changedFiles = changedFiles
+        self.truncated = truncated
     }
 }
 
