@@ -73,10 +73,13 @@ public enum JobLifecycle {
     /// What recovery does with a job whose process died; `diedBecause` says which process and
     /// where, `committed` lists what the job had already stored (empty, or `; before that...`).
     /// `restarts` is how many times it was restarted already, `restartLimit` how many it may be.
+    /// A job for a hybrid worker group (`runOn`) runs again on the group's next worker, and past
+    /// its limit it is Suspended, as Azure suspends a hybrid job restarted more than three times.
     public static func recover(
         job id: String, status: JobStatus, checkpointStep: Int?, diedBecause died: String, committed: String,
-        restarts: Int, restartLimit: Int
+        restarts: Int, restartLimit: Int, runOn: String? = nil
     ) -> RecoveryDecision {
+        let next = runOn.map { "the next worker of the group '\($0)' to claim it" } ?? "the next node to claim it"
         switch status {
         case .new, .activating, .suspending, .resuming:
             let step = (checkpointStep ?? 0) + 1
@@ -91,8 +94,14 @@ public enum JobLifecycle {
             let label = JobRestarts.label(restart: restarts + 1, of: restartLimit)
             return .restart(
                 fromStep: step,
-                exception: "\(died); put back in New by recovery (\(label)): the next node to claim it runs it again "
-                    + "from step \(step)" + committed)
+                exception: "\(died); put back in New by recovery (\(label)): \(next) runs it again from step \(step)"
+                    + committed)
+        case .running where runOn != nil:
+            let step = (checkpointStep ?? 0) + 1
+            return .suspend(
+                beforeStep: step,
+                exception: "\(died); suspended by recovery after \(restarts) restart(s), its limit: a resume runs it "
+                    + "again from step \(step) on a worker of the group '\(runOn ?? "")'" + committed)
         case .running where restartLimit > 0:
             return .failed(
                 exception: "\(died); marked Failed by recovery after \(restarts) restart(s), its limit" + committed)

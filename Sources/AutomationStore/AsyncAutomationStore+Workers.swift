@@ -105,6 +105,36 @@ extension AsyncAutomationStore: HybridWorkerStoring {
         }
     }
 
+    public func suspendJobsWithoutWorkers(waitedLongerThan window: Duration) async throws -> [RecoveredJob] {
+        try await write { db in
+            let now = Date()
+            let cutoff = now.addingTimeInterval(-window.inSeconds)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT job.id, job.runOn,
+                        (SELECT MAX(w.lastSeenAt) FROM hybridWorker w WHERE w.groupName = job.runOn) AS seen
+                    FROM job INDEXED BY jobWaitingForGroup
+                    WHERE job.runOn IS NOT NULL AND job.leaseNode IS NULL
+                        AND (job.status = 'New' OR (job.status = 'Resuming' AND job.ownerPid IS NULL))
+                        AND (SELECT MAX(at) FROM jobStatus s WHERE s.jobId = job.id) < ?
+                    ORDER BY job.createdAt, job.id LIMIT 1000
+                    """, arguments: [cutoff])
+            var suspended: [RecoveredJob] = []
+            for row in rows {
+                let stored = StoredRow(row)
+                guard let id = try? stored.text("id"), let group = try? stored.text("runOn") else { continue }
+                let seen = try? stored.optionalDate("seen")
+                if let seen, seen >= cutoff { continue }
+                try AutomationStore.transition(
+                    db, job: id, to: .suspended, at: now,
+                    exception: WorkerAbsence.reason(group: group, window: window, lastSeen: seen))
+                suspended.append(RecoveredJob(id: id, status: .suspended))
+            }
+            return suspended
+        }
+    }
+
     public func workerRecorder(node: String) -> any JobRecording { WorkerJobRecorder(store: self, node: node) }
 
     public func workerHolds(node: String, job id: String) async throws -> Bool {

@@ -106,7 +106,7 @@ extension AutomationStore {
         let committed = try committedWork(db, job: id)
         let decision = JobLifecycle.recover(
             job: id, status: status, checkpointStep: record.checkpointStep, diedBecause: reason, committed: committed,
-            restarts: record.restarts, restartLimit: mayRestart ? record.restartLimit : 0)
+            restarts: record.restarts, restartLimit: mayRestart ? record.restartLimit : 0, runOn: record.runOn)
         switch decision {
         case .restart(let fromStep, let reason):
             // No process owns it until a node claims it; the claim finds it New, unleased. Why

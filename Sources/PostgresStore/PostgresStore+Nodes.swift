@@ -103,7 +103,7 @@ extension PostgresStore: NodeStoring {
                 """, logger: logger)
             var query: PostgresQuery = """
                 SELECT job.id, job.status, job.checkpoint_step, job.restarts, job.restart_limit, job.lease_expires_at,
-                    node.id AS node, node.host, node.pid, node.heartbeat_at
+                    job.run_on, node.id AS node, node.host, node.pid, node.heartbeat_at
                 FROM job JOIN node ON node.id = job.lease_node
                 WHERE job.lease_expires_at < now()
                 """
@@ -118,7 +118,7 @@ extension PostgresStore: NodeStoring {
                 let decision = JobLifecycle.recover(
                     job: expired.id, status: expired.status, checkpointStep: expired.checkpointStep,
                     diedBecause: expired.reason, committed: "", restarts: expired.restarts,
-                    restartLimit: expired.restartLimit)
+                    restartLimit: expired.restartLimit, runOn: expired.runOn)
                 switch decision {
                 case .restart(let fromStep, let reason):
                     // Back to New, unowned and unleased: the next claim runs it again from the
@@ -214,6 +214,7 @@ private struct ExpiredLease {
     var checkpointStep: Int?
     var restarts: Int
     var restartLimit: Int
+    var runOn: String?
     var reason: String
 
     init(_ row: StoredColumns) throws {
@@ -222,6 +223,7 @@ private struct ExpiredLease {
         checkpointStep = try row.optionalInteger("checkpoint_step")
         restarts = try row.integer("restarts")
         restartLimit = try row.integer("restart_limit")
+        runOn = try row.optionalText("run_on")
         reason = LeaseExpiry.reason(
             node: try row.text("node"), pid: try row.integer("pid"), host: try row.text("host"),
             heartbeat: try row.date("heartbeat_at"), expired: try row.date("lease_expires_at"), status: status)

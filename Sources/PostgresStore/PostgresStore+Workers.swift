@@ -89,6 +89,35 @@ extension PostgresStore: HybridWorkerStoring {
         }
     }
 
+    public func suspendJobsWithoutWorkers(waitedLongerThan window: Duration) async throws -> [RecoveredJob] {
+        let logger = logger
+        return try await transaction { connection in
+            let now = try await connection.rows("SELECT now()", logger: logger).first?.decode(Date.self) ?? Date()
+            let seconds = window.inSeconds
+            var query: PostgresQuery = """
+                SELECT job.id, job.run_on,
+                    (SELECT max(w.last_seen_at) FROM hybrid_worker w WHERE w.group_name = job.run_on) AS seen
+                FROM job
+                WHERE job.run_on IS NOT NULL AND job.lease_node IS NULL
+                    AND (job.status = 'New' OR (job.status = 'Resuming' AND job.owner_pid IS NULL))
+                    AND (SELECT max(s.at) FROM job_status s WHERE s.job_id = job.id)
+                        < now() - make_interval(secs => \(seconds))
+                """
+            query.sql += " ORDER BY job.created_at, job.id LIMIT 1000 FOR UPDATE OF job SKIP LOCKED"
+            var suspended: [RecoveredJob] = []
+            for row in try await connection.rows(query, logger: logger) {
+                guard let (id, group, seen) = try? row.decode((String, String, Date?).self) else { continue }
+                if let seen, now.timeIntervalSince(seen) <= seconds { continue }
+                try await Self.transition(
+                    id, to: .suspended, at: now,
+                    exception: .set(WorkerAbsence.reason(group: group, window: window, lastSeen: seen)), connection,
+                    logger)
+                suspended.append(RecoveredJob(id: id, status: .suspended))
+            }
+            return suspended
+        }
+    }
+
     public func workerRecorder(node: String) -> any JobRecording { recorder(node: node) }
 
     public func workerHolds(node: String, job id: String) async throws -> Bool {

@@ -9,13 +9,13 @@ import ServiceLifecycle
 /// Its jobs run in the scheduler's own slots (`SchedulerService`); the node that recovers a job
 /// whose lease lapsed (its process paused past the lease) logs it.
 public struct NodeHeartbeat: Service {
-    let store: any NodeStoring
+    let store: any HybridWorkerStoring
     let settings: NodeSettings
     let logger: Logger
     /// Registered before the group started (`runbook serve` checks its id before it listens).
     let registered: Bool
 
-    public init(store: any NodeStoring, settings: NodeSettings, logger: Logger, registered: Bool = false) {
+    public init(store: any HybridWorkerStoring, settings: NodeSettings, logger: Logger, registered: Bool = false) {
         self.store = store
         self.settings = settings
         self.logger = logger
@@ -36,6 +36,11 @@ public struct NodeHeartbeat: Service {
                     log.warning(
                         "recovered a job whose node stopped heartbeating",
                         metadata: ["job.id": "\(job.id)", "job.status": "\(job.status.rawValue)"])
+                }
+                for job in try await store.suspendJobsWithoutWorkers(waitedLongerThan: settings.workerWait) {
+                    log.warning(
+                        "suspended a job whose hybrid worker group has had no worker",
+                        metadata: ["job.id": "\(job.id)", "window": "\(settings.workerWait)"])
                 }
             } catch StoreError.notFound {
                 // The node's row is gone (deleted by hand): register again.

@@ -19,6 +19,9 @@ public struct NodeSettings: Sendable {
     public var concurrency: Int
     /// Whether this node runs scheduler passes (every node may: each fire is claimed once).
     public var schedules: Bool
+    /// How long a job for a hybrid worker group waits, with no worker of the group seen, before
+    /// the node's heartbeat suspends it (Azure's 30 minutes; `--worker-wait`).
+    public var workerWait: Duration = WorkerAbsence.defaultWindow
 
     public init(
         id: String, lease: Duration, heartbeat: Duration, poll: Duration, concurrency: Int, schedules: Bool = true
@@ -49,7 +52,7 @@ public struct NodeSettings: Sendable {
 /// lease (the database is unreachable), the node stops claiming and cancels its jobs: by then
 /// another node may recover them.
 public struct NodeService: Service {
-    let store: any NodeStoring
+    let store: any HybridWorkerStoring
     let tick: SchedulerTick
     let runner: JobRunner
     let settings: NodeSettings
@@ -63,7 +66,7 @@ public struct NodeService: Service {
     let registered: Bool
 
     public init(
-        store: any NodeStoring, tick: SchedulerTick, runner: JobRunner, settings: NodeSettings, logger: Logger,
+        store: any HybridWorkerStoring, tick: SchedulerTick, runner: JobRunner, settings: NodeSettings, logger: Logger,
         wakeup: NodeWakeup? = nil, timeLimit: @escaping @Sendable (Job) async -> Duration? = { _ in nil },
         now: @escaping @Sendable () -> Date = { Date() }, registered: Bool = false
     ) {
@@ -99,6 +102,8 @@ public struct NodeService: Service {
         var startedAt = Date()
         var held: [String]?
         var recovered: [RecoveredJob] = []
+        /// Jobs suspended because their hybrid worker group had no worker for too long.
+        var suspended: [RecoveredJob] = []
         var error: String?
     }
 
@@ -289,6 +294,11 @@ public struct NodeService: Service {
                 "recovered a job whose node stopped heartbeating",
                 metadata: ["job.id": "\(job.id)", "job.status": "\(job.status.rawValue)"])
         }
+        for job in round.suspended {
+            log.warning(
+                "suspended a job whose hybrid worker group has had no worker",
+                metadata: ["job.id": "\(job.id)", "window": "\(settings.workerWait)"])
+        }
         guard let held = round.held else {
             if let error = round.error { log.error("heartbeat failed", metadata: ["error": "\(error)"]) }
             if !state.cutOff && now().timeIntervalSince(state.lastHeartbeat) >= settings.lease.inSeconds {
@@ -336,6 +346,7 @@ public struct NodeService: Service {
             return round
         }
         round.recovered = (try? await store.recoverExpiredLeases()) ?? []
+        round.suspended = (try? await store.suspendJobsWithoutWorkers(waitedLongerThan: settings.workerWait)) ?? []
         return round
     }
 

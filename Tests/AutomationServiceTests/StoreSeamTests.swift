@@ -275,6 +275,10 @@ final class RecordingStores: AutomationStoring {
         note()
         return try await inner.workerHolds(node: node, job: id)
     }
+    func suspendJobsWithoutWorkers(waitedLongerThan window: Duration) async throws -> [RecoveredJob] {
+        note()
+        return try await inner.suspendJobsWithoutWorkers(waitedLongerThan: window)
+    }
     func workerRecorder(node: String) -> any JobRecording {
         note()
         return inner.workerRecorder(node: node)

@@ -80,6 +80,26 @@ import Testing
             job: "j1", status: .running, checkpointStep: 2, diedBecause: "node a died", committed: "",
             restarts: 3, restartLimit: 3)
         #expect(last == .failed(exception: "node a died; marked Failed by recovery after 3 restart(s), its limit"))
+        // A job for a hybrid worker group runs again on the group's next worker, and past its
+        // limit it is Suspended (Azure's rule for hybrid jobs), resumable from its step.
+        let onWorker = JobLifecycle.recover(
+            job: "j1", status: .running, checkpointStep: 2, diedBecause: "the worker w died", committed: "",
+            restarts: 0, restartLimit: 3, runOn: "g1")
+        #expect(
+            onWorker
+                == .restart(
+                    fromStep: 3,
+                    exception: "the worker w died; put back in New by recovery (restart 1 of 3): the next worker of "
+                        + "the group 'g1' to claim it runs it again from step 3"))
+        let workerLast = JobLifecycle.recover(
+            job: "j1", status: .running, checkpointStep: 2, diedBecause: "the worker w died", committed: "",
+            restarts: 3, restartLimit: 3, runOn: "g1")
+        #expect(
+            workerLast
+                == .suspend(
+                    beforeStep: 3,
+                    exception: "the worker w died; suspended by recovery after 3 restart(s), its limit: a resume "
+                        + "runs it again from step 3 on a worker of the group 'g1'"))
         // Restarts never change what happens to a job being stopped or not yet in a step.
         for status in [JobStatus.stopping, .new, .activating, .suspending, .resuming] {
             let withRestarts = JobLifecycle.recover(

@@ -106,4 +106,59 @@ extension StoreContractTests {
             #expect(try await store.hybridWorkers().isEmpty)
         }
     }
+
+    /// Azure's failure rules for a group's jobs: past the window, the jobs of a group none of
+    /// whose workers was seen within it are Suspended saying why (a fresh job, a live group's
+    /// and a node's wait on); a running job restarted up to its limit is Suspended, not Failed.
+    @Test(arguments: StoreKind.available) func groupJobsWithoutALiveWorkerOrRestartsLeftAreSuspended(
+        kind: StoreKind
+    ) async throws {
+        try await kind.withStore { store async throws in
+            let hourAgo = Date().addingTimeInterval(-3600)
+            try await store.createAccount(Self.account("ops"), workspace: Self.workspace, makeDefault: true, at: now)
+            for name in ["web1", "web2"] {
+                try await store.registerMachine(try Self.machine(name), replace: false, at: now)
+            }
+            try await store.workerSeen(machine: "web1", groups: ["live"], concurrency: 4, at: Date())
+            try await store.workerSeen(machine: "web2", groups: ["gone"], concurrency: 4, at: hourAgo)
+            try await store.createJob(Self.job("live-job", runOn: "live", at: hourAgo))
+            try await store.createJob(Self.job("gone-job", runOn: "gone", at: hourAgo))
+            try await store.createJob(Self.job("never-job", runOn: "never", at: hourAgo))
+            try await store.createJob(Self.job("fresh-job", runOn: "never", at: Date()))
+            try await store.createJob(Self.job("node-job", runOn: nil, at: hourAgo))
+            let suspended = try await store.suspendJobsWithoutWorkers(waitedLongerThan: .seconds(1800))
+            #expect(suspended.map(\.id).sorted() == ["gone-job", "never-job"])
+            let gone = try #require(try await store.job(exactly: "gone-job"))
+            #expect(gone.status == .suspended)
+            #expect(
+                (gone.exception ?? "").contains("no worker of the hybrid worker group 'gone' has been seen since"),
+                "\(gone.exception ?? "")")
+            #expect((try await store.job(exactly: "never-job")?.exception ?? "").contains("seen ever (no worker"))
+            for waiting in ["live-job", "fresh-job", "node-job"] {
+                #expect(try await store.job(exactly: waiting)?.status == .new, "\(waiting)")
+            }
+            #expect(try await store.suspendJobsWithoutWorkers(waitedLongerThan: .seconds(1800)).isEmpty)
+
+            // The live group's worker claims its job and dies in its step, with no restart left.
+            let node = HybridWorkerInfo.nodeId(machine: "web1")
+            try await store.registerNode(id: node, host: "web1", pid: 4242)
+            var last = Self.job("last-chance", runOn: "live", at: hourAgo)
+            last.restartLimit = 2
+            last.restarts = 2
+            try await store.createJob(last)
+            let claimed = try await store.claimGroupJobs(node: node, groups: ["live"], limit: 5, lease: .zero)
+            #expect(claimed.map(\.id) == ["last-chance", "live-job"])
+            _ = try await store.workerRecorder(node: node).stepBoundary(
+                job: "last-chance", entering: [.activating, .running], step: 0, at: Date())
+            try await Task.sleep(for: .milliseconds(20))
+            let recovered = try await store.recoverExpiredLeases()
+            #expect(recovered.contains(RecoveredJob(id: "last-chance", status: .suspended)), "\(recovered)")
+            let ending = try #require(try await store.job(exactly: "last-chance"))
+            #expect(ending.status == .suspended)
+            #expect(
+                (ending.exception ?? "").contains("the hybrid worker web1")
+                    && (ending.exception ?? "").contains("suspended by recovery after 2 restart(s), its limit"),
+                "\(ending.exception ?? "")")
+        }
+    }
 }

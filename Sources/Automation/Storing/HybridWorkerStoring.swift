@@ -51,4 +51,23 @@ public protocol HybridWorkerStoring: NodeStoring {
     func workerRecorder(node: String) -> any JobRecording
     /// Whether the worker's node holds the job's lease and the job has not ended.
     func workerHolds(node: String, job id: String) async throws -> Bool
+    /// Suspends the jobs that have waited for their group (unclaimed, New or Resuming) longer
+    /// than `window` since their last status change while no worker of the group was seen within
+    /// it, as Azure suspends a group's jobs when none of its workers has been seen for 30
+    /// minutes; the exception says why and how to go on (`WorkerAbsence.reason`).
+    func suspendJobsWithoutWorkers(waitedLongerThan window: Duration) async throws -> [RecoveredJob]
+}
+
+/// Why a job for a group without a live worker was Suspended, the same on every store.
+public enum WorkerAbsence {
+    /// Azure's: a group none of whose workers has been seen for 30 minutes.
+    public static let defaultWindow: Duration = .seconds(30 * 60)
+
+    public static func reason(group: String, window: Duration, lastSeen: Date?) -> String {
+        let waited = DurationText.format(window)
+        let seen =
+            lastSeen.map { "since \($0.formatted(Date.ISO8601FormatStyle()))" } ?? "ever (no worker has joined it)"
+        return "no worker of the hybrid worker group '\(group)' has been seen \(seen): suspended after waiting "
+            + "\(waited) for one; start 'runbook agent ... --group \(group)' on a machine, then resume the job"
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Automation
 import Foundation
 import Scheduler
 
@@ -7,6 +8,13 @@ import Scheduler
 struct NodeOptions: ParsableArguments {
     @Option(help: "Seconds a job's lease lasts without a heartbeat, 3 to 3600.") var lease = 30.0
     @Option(help: "This node's id (default: host name and a random suffix).") var node: String?
+    @Option(
+        help: ArgumentHelp(
+            "How long a job for a hybrid worker group waits with no worker of the group seen before it is "
+                + "Suspended (Azure's 30m; 1s to 7d).", valueName: "duration"))
+    var workerWait = "30m"
+
+    static let workerWaitRange: ClosedRange<Duration> = .seconds(1) ... .seconds(7 * 24 * 3600)
 
     static let leaseRange = 3.0...3600.0
 
@@ -25,13 +33,18 @@ struct NodeOptions: ParsableArguments {
         {
             throw ValidationError("--node must be 1 to 100 letters, digits, '.', '_' or '-'")
         }
+        guard let wait = DurationText.parse(workerWait), Self.workerWaitRange.contains(wait) else {
+            throw ValidationError("--worker-wait '\(workerWait)' is not a duration from 1s to 7d, such as 30m")
+        }
     }
 
     /// The node's settings: a heartbeat every third of the lease.
     func settings(poll: Double, concurrency: Int) -> NodeSettings {
-        NodeSettings(
+        var settings = NodeSettings(
             id: node ?? NodeSettings.newID(), lease: .milliseconds(Int(lease * 1000)),
             heartbeat: .milliseconds(Int(lease * 1000 / 3)), poll: .milliseconds(Int(poll * 1000)),
             concurrency: concurrency)
+        settings.workerWait = DurationText.parse(workerWait) ?? WorkerAbsence.defaultWindow
+        return settings
     }
 }
