@@ -59,8 +59,7 @@ extension ARMAPI {
                 let body = try request.decode(JobScheduleBody.self)
                 let link = try await service.createJobSchedule(
                     id: request.parameter("jobScheduleId"), schedule: body.schedule, runbook: body.runbook,
-                    parameters: body.parameters
-                )
+                    parameters: body.parameters, runOn: body.runOn)
                 return .json(ARMDocuments.jobSchedule(link, account: path), status: 201)
             },
             ARMRoute("GET", Self.jobSchedule, "JobSchedule_Get") { request throws(ServiceError) in

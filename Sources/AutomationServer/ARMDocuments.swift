@@ -178,7 +178,8 @@ enum ARMDocuments {
                 "properties",
                 .object([
                     ("jobScheduleId", .string(link.id)), ("schedule", .object([("name", .string(link.schedule))])),
-                    ("runbook", .object([("name", .string(link.runbook))])), ("runOn", .null),
+                    ("runbook", .object([("name", .string(link.runbook))])),
+                    ("runOn", link.runOn.map(JSONValue.string) ?? .null),
                     (
                         "parameters",
                         .object(link.parameters.keys.sorted().map { ($0, .string(link.parameters[$0] ?? "")) })

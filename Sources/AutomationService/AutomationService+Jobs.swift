@@ -59,11 +59,7 @@ extension AutomationService {
     /// Why a job cannot run on `group`, or nil when some agent works for it.
     func missingGroup(_ group: String) async throws(ServiceError) -> String? {
         let groups = Set(try await storeCall { try await workerStore.hybridWorkers() }.map(\.group))
-        guard !groups.contains(group) else { return nil }
-        let known =
-            groups.isEmpty ? "no agent has joined a group yet" : "groups: \(groups.sorted().joined(separator: ", "))"
-        return "the Hybrid Runbook Worker group '\(group)' does not exist (\(known)); an agent joins one with "
-            + "'runbook agent ... --group \(group)'"
+        return WorkerAbsence.missingGroup(group, among: groups)
     }
 
     public func job(id: String) async throws(ServiceError) -> Job {

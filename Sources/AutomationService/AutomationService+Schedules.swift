@@ -151,6 +151,8 @@ extension AutomationService {
         public var schedule: String
         public var runbook: String
         public var parameters: [String: String]
+        /// The hybrid worker group its jobs run on; nil: the service's nodes.
+        public var runOn: String?
     }
 
     public func jobSchedules() async throws(ServiceError) -> [JobScheduleLink] {
@@ -158,7 +160,7 @@ extension AutomationService {
             schedule.links.map { link in
                 JobScheduleLink(
                     id: Self.jobScheduleId(link, schedule: schedule.name), schedule: schedule.name,
-                    runbook: link.runbook, parameters: link.parameters)
+                    runbook: link.runbook, parameters: link.parameters, runOn: link.runOn)
             }
         }
     }
@@ -171,14 +173,17 @@ extension AutomationService {
     }
 
     public func createJobSchedule(
-        id: String, schedule name: String, runbook: String, parameters: [String: String]
+        id: String, schedule name: String, runbook: String, parameters: [String: String], runOn: String? = nil
     ) async throws(ServiceError) -> JobScheduleLink {
         guard UUID(uuidString: id) != nil else {
             throw .invalid("job schedule id '\(id)' is not a GUID", target: "jobScheduleId")
         }
         var schedule = try await schedule(named: name)
         let loaded = try await publishedRunbook(named: runbook)
-        let link = ScheduleLink(runbook: runbook, parameters: parameters, jobScheduleId: id.lowercased())
+        if let runOn, let problem = ResourceName.problem(runOn, kind: "hybrid worker group") {
+            throw .invalid(problem, target: "properties.runOn")
+        }
+        let link = ScheduleLink(runbook: runbook, parameters: parameters, jobScheduleId: id.lowercased(), runOn: runOn)
         let problems = ScheduleLinks.problems(link, runbook: loaded.runbook)
         guard problems.isEmpty else {
             throw .invalid(problems.joined(separator: "; "), target: "properties.parameters")
@@ -191,7 +196,8 @@ extension AutomationService {
         }
         schedule.links.append(link)
         try await replace(schedule)
-        return JobScheduleLink(id: id.lowercased(), schedule: name, runbook: runbook, parameters: parameters)
+        return JobScheduleLink(
+            id: id.lowercased(), schedule: name, runbook: runbook, parameters: parameters, runOn: runOn)
     }
 
     public func deleteJobSchedule(id: String) async throws(ServiceError) {

@@ -104,6 +104,8 @@ public struct SchedulerTick: Sendable {
         var runbooks = RunbookCache(store: store, library: library)
         var plans: [FirePlan] = []
         var prepared: [String: PreparedJob] = [:]
+        // Read once per pass, and only when a link runs on a group.
+        var groups: Set<String>?
         var valid: [ScheduleState] = []
         for state in states {
             let problems = state.schedule.problems()
@@ -125,9 +127,21 @@ public struct SchedulerTick: Sendable {
                     do {
                         var job = try await runbooks.prepare(link)
                         if let seconds = state.schedule.timeoutSeconds { job.timeLimit = .seconds(seconds) }
-                        let record = runner.makeJob(
+                        var record = runner.makeJob(
                             job, reason: .schedule, startedBy: state.schedule.name, accountName: account)
-                        prepared[record.id] = job
+                        if let group = link.runOn {
+                            // It waits in New for a worker of the group, which claims it; a group no
+                            // agent works for fails it at once, saying so (as a job created by hand).
+                            record.runOn = group
+                            if groups == nil { groups = Set(try await store.hybridWorkers().map(\.group)) }
+                            if let missing = WorkerAbsence.missingGroup(group, among: groups ?? []) {
+                                record.status = .failed
+                                record.endedAt = record.createdAt
+                                record.exception = missing
+                            }
+                        } else {
+                            prepared[record.id] = job
+                        }
                         start.jobs.append(record)
                     } catch {
                         // A runbook that was deleted or no longer validates: the fire fails, the

@@ -67,6 +67,39 @@ import Testing
         #expect(fires.first?.jobId == job.id)
     }
 
+    /// A link with `runOn` leaves its job to the group's workers: recorded Failed, saying so,
+    /// while no agent works for the group; else recorded New for a worker to claim, never run here.
+    @Test func aLinkThatRunsOnAGroupLeavesItsJobToTheGroupsWorkers() async throws {
+        defer { cleanUp() }
+        let store = try AutomationStore.open(folder: folder)
+        var schedule = daily()
+        schedule.links = [ScheduleLink(runbook: "hello", parameters: ["who": "ops"], runOn: "g1")]
+        try store.saveSchedule(schedule, at: Self.date("2026-11-24T12:00:00Z"))
+        let tick = makeTick(store)
+        let first = try await tick.tick(now: Self.date("2026-11-25T02:00:05Z"))
+        #expect(first.started.isEmpty)
+        let failed = try #require(try store.jobs(JobFilter()).first)
+        #expect(failed.status == .failed && failed.runOn == "g1")
+        #expect((failed.exception ?? "").contains("group 'g1' does not exist"), "\(failed.exception ?? "")")
+
+        let machines = AsyncAutomationStore(store)
+        try await machines.registerMachine(
+            Machine(
+                name: "web1", os: try #require(OperatingSystem("Ubuntu 22.04")), subscription: "s",
+                resourceGroup: "g", location: try #require(Region("eastus2")), tags: [:],
+                network: MachineNetwork(route: .direct, gateway: nil), source: .linuxRoot("/srv/web1")),
+            replace: false, at: Date())
+        try await machines.workerSeen(machine: "web1", groups: ["g1"], concurrency: 1, at: Date())
+        let second = try await tick.tick(now: Self.date("2026-11-26T02:00:05Z"))
+        #expect(second.started.isEmpty)
+        let waiting = try #require(try store.jobs(JobFilter()).first { $0.id != failed.id })
+        #expect(waiting.status == .new && waiting.runOn == "g1" && waiting.startedBy == "daily")
+        let node = HybridWorkerInfo.nodeId(machine: "web1")
+        try await machines.registerNode(id: node, host: "web1", pid: 4242)
+        let claimed = try await machines.claimGroupJobs(node: node, groups: ["g1"], limit: 4, lease: .seconds(60))
+        #expect(claimed.map(\.id) == [waiting.id])
+    }
+
     @Test func twoSchedulersOnOneStoreNeverDoubleAFire() async throws {
         defer { cleanUp() }
         let setup = try AutomationStore.open(folder: folder)

@@ -240,6 +240,35 @@ def test_a_job_created_with_run_on_runs_on_a_hybrid_worker(server, client, tmp_p
         assert workers[0].properties.worker_type == "HybridV2" and workers[0].properties.last_seen_date_time
         worker = client.hybrid_runbook_workers.get(RESOURCE_GROUP, ACCOUNT, "sdk-group", workers[0].name)
         assert worker.properties.worker_name == "sdk-worker"
+
+        # A job schedule with run_on: its fire's job runs on the group's worker.
+        minute = unique("minute")
+        client.schedule.create_or_update(
+            RESOURCE_GROUP, ACCOUNT, minute,
+            ScheduleCreateOrUpdateParameters(
+                name=minute, frequency="Minute", interval=1,
+                start_time=datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=3)))
+        link_id = str(uuid.uuid4())
+        link = client.job_schedule.create(
+            RESOURCE_GROUP, ACCOUNT, link_id,
+            JobScheduleCreateParameters(
+                schedule=ScheduleAssociationProperty(name=minute), runbook=RunbookAssociationProperty(name=name),
+                parameters={"target": "fired"}, run_on="sdk-group"))
+        assert link.run_on == "sdk-group"
+        assert client.job_schedule.get(RESOURCE_GROUP, ACCOUNT, link_id).run_on == "sdk-group"
+        deadline = time.time() + 90
+        fired = []
+        while time.time() < deadline and not fired:
+            fired = [j for j in client.job.list_by_automation_account(
+                RESOURCE_GROUP, ACCOUNT, filter=f"properties/runbook/name eq '{name}'")
+                if j.name not in (job_name, missing)]
+            time.sleep(0.5)
+        assert fired, "the schedule's fire did not create its job"
+        done = wait(client, fired[0].name, {"Completed", "Failed", "Stopped"})
+        assert done.status == "Completed" and done.run_on == "sdk-group", done.exception
+        assert client.job.get_output(RESOURCE_GROUP, ACCOUNT, done.name) == "hello fired\n"
+        client.job_schedule.delete(RESOURCE_GROUP, ACCOUNT, link_id)
+        client.schedule.delete(RESOURCE_GROUP, ACCOUNT, minute)
     finally:
         agent.terminate()
         agent.wait(timeout=30)

@@ -7,7 +7,7 @@ struct ScheduleDecoder {
         "name", "description", "frequency", "interval", "start", "expiry", "timeZone", "weekDays", "monthDays",
         "occurrences", "cron", "misfire", "overlap", "timeout", "enabled", "runbooks",
     ]
-    static let linkKeys = ["name", "parameters"]
+    static let linkKeys = ["name", "parameters", "runOn"]
 
     var sink: DiagnosticSink
 
@@ -116,7 +116,8 @@ struct ScheduleDecoder {
                 case let other: parameters[key] = other.description
                 }
             }
-            return ScheduleLink(runbook: name, parameters: parameters)
+            let runOn = item["runOn"].flatMap { sink.string($0, "'runOn' of a runbook link") }
+            return ScheduleLink(runbook: name, parameters: parameters, runOn: runOn?.isEmpty == true ? nil : runOn)
         }
     }
 }

@@ -29,10 +29,15 @@ public struct ScheduleLink: Sendable, Hashable, Codable {
     /// Azure's job schedule id (a GUID the API's caller picks); links made elsewhere get one
     /// derived from their schedule and runbook.
     @ExplicitNull public var jobScheduleId: String?
+    /// The Hybrid Runbook Worker group its jobs run on (Azure's job schedule `runOn`); nil: the
+    /// service's nodes.
+    @ExplicitNull public var runOn: String?
 
     public init(
-        runbook: String, parameters: [String: String] = [:], folder: String? = nil, jobScheduleId: String? = nil
+        runbook: String, parameters: [String: String] = [:], folder: String? = nil, jobScheduleId: String? = nil,
+        runOn: String? = nil
     ) {
+        self.runOn = runOn
         self.runbook = runbook
         self.parameters = parameters
         self.folder = folder
@@ -87,9 +92,13 @@ public struct Schedule: Sendable, Hashable, Codable {
 /// Checks a link's parameter values against the runbook, as `runbook run` would bind them.
 public enum ScheduleLinks {
     public static func problems(_ link: ScheduleLink, runbook: Runbook) -> [String] {
-        switch ParameterValues.bind(link.parameters, to: runbook) {
-        case .success: return []
-        case .failure(let error): return error.problems.map { "link to \(Quoted.clip(link.runbook)): \($0)" }
+        var problems: [String] = []
+        if case .failure(let error) = ParameterValues.bind(link.parameters, to: runbook) {
+            problems += error.problems.map { "link to \(Quoted.clip(link.runbook)): \($0)" }
         }
+        if let group = link.runOn, let problem = ResourceName.problem(group, kind: "hybrid worker group") {
+            problems.append("link to \(Quoted.clip(link.runbook)): runOn: \(problem)")
+        }
+        return problems
     }
 }

@@ -63,6 +63,16 @@ public enum WorkerAbsence {
     /// Azure's: a group none of whose workers has been seen for 30 minutes.
     public static let defaultWindow: Duration = .seconds(30 * 60)
 
+    /// Why a job cannot run on `group` (no agent works for it), or nil when one does: the group
+    /// must exist when the job starts, else the job is recorded Failed with this.
+    public static func missingGroup(_ group: String, among groups: Set<String>) -> String? {
+        guard !groups.contains(group) else { return nil }
+        let known =
+            groups.isEmpty ? "no agent has joined a group yet" : "groups: \(groups.sorted().joined(separator: ", "))"
+        return "the Hybrid Runbook Worker group '\(group)' does not exist (\(known)); an agent joins one with "
+            + "'runbook agent ... --group \(group)'"
+    }
+
     public static func reason(group: String, window: Duration, lastSeen: Date?) -> String {
         let waited = DurationText.format(window)
         let seen =

@@ -84,4 +84,7 @@ public struct FirePlan: Sendable {
 public protocol SchedulerStoring: SchedulerPassStoring, RunbookStoring, JobRecording, JobStoring, AccountStoring {
     /// Jobs queued to resume (Resuming, held by no process or node), oldest first.
     func queuedResumes() async throws -> [String]
+    /// The Hybrid Runbook Worker groups' workers: a fire's job for a group no agent works for
+    /// is recorded Failed (`HybridWorkerStoring`).
+    func hybridWorkers() async throws -> [HybridWorkerInfo]
 }

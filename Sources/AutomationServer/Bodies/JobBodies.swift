@@ -29,6 +29,8 @@ struct JobScheduleBody: Decodable {
     var schedule: String
     var runbook: String
     var parameters: [String: String]
+    /// The hybrid worker group its jobs run on; nil: the service's nodes.
+    var runOn: String?
 
     init(from decoder: any Decoder) throws {
         let body = try decoder.container(keyedBy: BodyKey.self)
@@ -41,11 +43,7 @@ struct JobScheduleBody: Decodable {
         }
         schedule = try properties?.object("schedule")?.text("name") ?? ""
         runbook = try properties?.object("runbook")?.text("name") ?? ""
-        if let runOn = try properties?.text("runOn"), !runOn.isEmpty {
-            throw BodyFieldError(
-                message: "runOn \(Quoted.clip(runOn)): hybrid worker groups are not supported",
-                target: "properties.runOn")
-        }
+        runOn = try properties?.text("runOn").flatMap { $0.isEmpty ? nil : $0 }
         parameters =
             try properties?.parameters(
                 "parameters", stringsOnly: true, notAnObject: "properties.parameters must be an object of strings"

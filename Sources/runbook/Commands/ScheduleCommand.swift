@@ -119,6 +119,7 @@ extension RunbookCommand.ScheduleCommand {
                 let parameters = link.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 lines.append(
                     "  \(link.runbook)\(parameters.isEmpty ? "" : " " + parameters.joined(separator: " "))"
+                        + (link.runOn.map { "  (runs on the hybrid worker group \($0))" } ?? "")
                         + (link.folder.map { "  (from \($0))" } ?? ""))
             }
             if schedule.links.isEmpty { lines.append("  (none: the schedule starts nothing)") }

@@ -58,6 +58,11 @@ extension RunbookCommand.ScheduleCommand {
         @Option(help: "Time limit of each job it starts (45m, 2h); default: the runbook's, else 3h as Azure.")
         var timeout: String?
         @Option(help: "Description.") var description = ""
+        @Option(
+            help: ArgumentHelp(
+                "Run its jobs on this Hybrid Runbook Worker group's agents (runbook agent --group), not on the "
+                    + "service's nodes.", valueName: "group"))
+        var runOn: String?
         @Flag(help: "Replace a schedule of the same name.") var replace = false
         @Flag(help: "Create it disabled.") var disabled = false
         @OptionGroup var store: StoreOptions
@@ -134,7 +139,9 @@ extension RunbookCommand.ScheduleCommand {
                 frequency: frequency, interval: interval, startTime: startTime, expiryTime: expiryTime,
                 timeZone: timeZone, weekDays: days, monthDays: dates, occurrences: rules, cron: cron)
             let values = try KeyValueArguments.parse(parameters, what: "parameter")
-            let links = runbook.map { ScheduleLink(runbook: $0, parameters: runbook.count == 1 ? values : [:]) }
+            let links = runbook.map {
+                ScheduleLink(runbook: $0, parameters: runbook.count == 1 ? values : [:], runOn: runOn)
+            }
             let schedule = Schedule(
                 name: name, description: description, recurrence: recurrence, enabled: !disabled, misfire: misfire,
                 overlap: overlap,
