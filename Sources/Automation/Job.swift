@@ -34,6 +34,9 @@ public struct Job: Sendable, Codable, Hashable {
     public var waitRemaining: Double?
     /// The Hybrid Runbook Worker group it runs on; nil: on the account's own nodes.
     public var runOn: String?
+    /// For a group's job: the machine whose worker claimed it last (nil until one does, and after
+    /// recovery put it back to wait). Read from the store, never written through the job.
+    public var worker: String?
 
     public init(
         id: String, runbookName: String, runbookDigest: String, runbookContent: String,

@@ -13,6 +13,9 @@ extension AutomationService {
     public static let workerLease: Duration = .seconds(90)
     /// Azure's hybrid worker polls every 30 s; here a poll waits for a job at most this long.
     public static let workerPollWait = 30
+    /// How often a waiting poll records that its worker is still there (`--worker-wait` is at
+    /// least twice this).
+    static let workerSeenEvery: Duration = .seconds(5)
     /// Bounds of a poll (docs/SECURITY.md).
     static let maxWorkerGroups = 16
     static let maxWorkerConcurrency = 64
@@ -65,12 +68,22 @@ extension AutomationService {
         let waits = poll.waitSeconds > 0 && cache.startWaiting(agent.machine)
         defer { if waits { cache.endWaiting(agent.machine) } }
         let deadline = ContinuousClock.now + .seconds(waits ? min(poll.waitSeconds, Self.workerPollWait) : 0)
+        var seen = ContinuousClock.now
         while true {
             let claimed = try await storeCall {
                 try await store.claimGroupJobs(node: node, groups: poll.groups, limit: free, lease: lease)
             }
             if !claimed.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled {
                 return WorkerPollAnswer(jobs: claimed, held: running)
+            }
+            // A worker waiting in a poll is there: it is seen every few seconds, so that its
+            // group's jobs are never suspended for want of a worker while it waits.
+            if ContinuousClock.now - seen >= Self.workerSeenEvery {
+                seen = ContinuousClock.now
+                try await storeCall {
+                    try await store.workerSeen(
+                        machine: agent.machine, groups: poll.groups, concurrency: poll.concurrency, at: now())
+                }
             }
             try? await Task.sleep(for: .milliseconds(250))
         }

@@ -254,7 +254,7 @@ extension AutomationStore {
         guard let targets = try? JSONColumn.decode([String].self, record.targets) else {
             throw RowProblem(column: "targets", message: "is not a JSON list of machine names")
         }
-        return Job(
+        var job = Job(
             id: record.id, runbookName: record.runbookName, runbookDigest: record.runbookDigest,
             runbookContent: record.runbookContent, parameters: parameters, startReason: reason,
             startedBy: record.startedBy, accountName: record.accountName, targets: targets, status: status,
@@ -262,5 +262,8 @@ extension AutomationStore {
             exception: record.exception, logVerbose: record.logVerbose, logProgress: record.logProgress,
             checkpointStep: record.checkpointStep, runbookSource: record.runbookSource, restarts: record.restarts,
             restartLimit: record.restartLimit, waitRemaining: record.waitRemaining, runOn: record.runOn)
+        // A worker claims under its machine's name as the owner's host.
+        job.worker = record.runOn == nil ? nil : record.ownerHost
+        return job
     }
 }

@@ -7,7 +7,7 @@ extension PostgresStore {
     static let jobListColumns = """
         id, runbook_name, runbook_digest, parameters::text AS parameters, start_reason, started_by, account_name,
         targets::text AS targets, status, created_at, started_at, ended_at, exception, log_verbose, log_progress,
-        checkpoint_step, runbook_source, owner_pid, restarts, restart_limit, wait_remaining, run_on
+        checkpoint_step, runbook_source, owner_pid, owner_host, restarts, restart_limit, wait_remaining, run_on
         """
 
     /// Inserts a job with its first status row (sequence 1), owned by this process; one
@@ -83,7 +83,7 @@ extension PostgresStore {
 
     /// A row as a job; the enum and JSON columns are checked here, with the column named.
     static func job(_ row: StoredColumns, content: Bool) throws -> Job {
-        Job(
+        var job = Job(
             id: try row.text("id"), runbookName: try row.text("runbook_name"),
             runbookDigest: try row.text("runbook_digest"),
             runbookContent: content ? try row.bytesText("runbook_content") : "",
@@ -98,6 +98,9 @@ extension PostgresStore {
             runbookSource: try row.optionalText("runbook_source"), restarts: try row.integer("restarts"),
             restartLimit: try row.integer("restart_limit"), waitRemaining: try row.optionalDouble("wait_remaining"),
             runOn: try row.optionalText("run_on"))
+        // A worker claims under its machine's name as the owner's host.
+        if job.runOn != nil { job.worker = try row.optionalText("owner_host") }
+        return job
     }
 }
 

@@ -19,9 +19,9 @@ import Testing
         return root
     }
 
-    /// Waits up to a minute for `condition`, asking every 200 ms.
-    static func eventually(_ what: String, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(60)
+    /// Waits up to `seconds` (a minute) for `condition`, asking every 200 ms.
+    static func eventually(_ what: String, seconds: Double = 60, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return }
             Thread.sleep(forTimeInterval: 0.2)

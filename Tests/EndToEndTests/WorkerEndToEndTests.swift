@@ -74,13 +74,13 @@ import Testing
             let job = try Self.jobJSON(cli, id)
             let history = (job["statusHistory"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
             #expect(history == ["New", "Activating", "Running", "Completed"], "\(history)")
-            #expect(job["runOn"] as? String == "g1")
+            #expect(job["runOn"] as? String == "g1" && job["worker"] as? String == "web7", "\(job)")
         }
         let listed = try cli.run("workers", "list").stdout
         #expect(listed.contains("g1") && listed.contains("web7") && listed.contains("0/2"), "\(listed)")
         try AgentEndToEndTests.matchSchemas(cli, [("worker", ["workers", "list", "--json"])])
         let shown = try cli.run("jobs", "show", ids[0]).stdout
-        #expect(shown.contains("Output 1"), "\(shown)")
+        #expect(shown.contains("Output 1") && shown.contains("hybrid worker group g1 (worker web7)"), "\(shown)")
 
         // A scan on the worker scans its own machine: refused while tracking is not enabled on
         // it, then its baseline, then the drift, recorded as the job's changes, and the gate.

@@ -103,7 +103,8 @@ extension RunbookCommand.JobsCommand {
                 "Status:      \(job.status.rawValue)",
                 "Started by:  \(job.startedBy.map { "\(job.startReason.rawValue) (\($0))" } ?? job.startReason.rawValue)",
                 "Account:     \(job.accountName ?? "-")",
-                "Runs on:     \(job.runOn.map { "hybrid worker group \($0)" } ?? "the service's nodes")",
+                "Runs on:     \(job.runOn.map { "hybrid worker group \($0)" } ?? "the service's nodes")"
+                    + (job.worker.map { " (worker \($0))" } ?? ""),
                 "Targets:     \(job.targets.isEmpty ? "-" : job.targets.joined(separator: ", "))",
                 "Created:     \(Terminal.time(job.createdAt))",
                 "Started:     \(Terminal.time(job.startedAt))",

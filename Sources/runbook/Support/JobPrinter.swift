@@ -50,6 +50,8 @@ struct JobDocument: Encodable {
     var restartLimit: Int
     /// The Hybrid Runbook Worker group it runs on; null: the service's own nodes.
     @ExplicitNull var runOn: String?
+    /// For a group's job, the machine whose worker claimed it last.
+    @ExplicitNull var worker: String?
     /// Every key above is written (null when unset), as schemas/json/job.schema.json says; the
     /// timeline and streams only when the command reads them (show, run).
     var statusHistory: [JobStatusChange]?
@@ -76,6 +78,7 @@ struct JobDocument: Encodable {
         restarts = job.restarts
         restartLimit = job.restartLimit
         runOn = job.runOn
+        worker = job.worker
         createdAt = job.createdAt
         startedAt = job.startedAt
         endedAt = job.endedAt

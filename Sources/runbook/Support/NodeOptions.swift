@@ -11,10 +11,11 @@ struct NodeOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "How long a job for a hybrid worker group waits with no worker of the group seen before it is "
-                + "Suspended (Azure's 30m; 1s to 7d).", valueName: "duration"))
+                + "Suspended (Azure's 30m; 10s to 7d).", valueName: "duration"))
     var workerWait = "30m"
 
-    static let workerWaitRange: ClosedRange<Duration> = .seconds(1) ... .seconds(7 * 24 * 3600)
+    /// At least 10 s: a worker waiting in a poll is recorded as seen every 5 s.
+    static let workerWaitRange: ClosedRange<Duration> = .seconds(10) ... .seconds(7 * 24 * 3600)
 
     static let leaseRange = 3.0...3600.0
 
@@ -34,7 +35,7 @@ struct NodeOptions: ParsableArguments {
             throw ValidationError("--node must be 1 to 100 letters, digits, '.', '_' or '-'")
         }
         guard let wait = DurationText.parse(workerWait), Self.workerWaitRange.contains(wait) else {
-            throw ValidationError("--worker-wait '\(workerWait)' is not a duration from 1s to 7d, such as 30m")
+            throw ValidationError("--worker-wait '\(workerWait)' is not a duration from 10s to 7d, such as 30m")
         }
     }
 
