@@ -191,6 +191,9 @@ extension AutomationService {
             let held = try await store.heartbeat(node: node, lease: Self.workerLease)
             try await store.releaseJobs(node: node, held)
             try await store.stopNode(id: node)
+            // Its started jobs are recovered now, not at a node's next heartbeat: each runs
+            // again from its step on a worker of the group (a restart counted).
+            if !held.isEmpty { _ = try await store.recoverExpiredLeases() }
         }
     }
 

@@ -134,7 +134,7 @@ extension AsyncAutomationStore: NodeStoring {
                 db,
                 sql: """
                     SELECT job.id, job.status, job.leaseExpiresAt, node.id AS node, node.host, node.pid,
-                        node.heartbeatAt
+                        node.heartbeatAt, node.stoppedAt
                     FROM job JOIN node ON node.id = job.leaseNode
                     WHERE job.leaseExpiresAt < ? AND job.status IN \(Self.unfinished) AND job.status != 'Suspended'
                     ORDER BY job.leaseExpiresAt, job.id LIMIT 1000
@@ -148,7 +148,7 @@ extension AsyncAutomationStore: NodeStoring {
                     let reason = LeaseExpiry.reason(
                         node: try stored.text("node"), pid: try stored.integer("pid"), host: try stored.text("host"),
                         heartbeat: try stored.date("heartbeatAt"), expired: try stored.date("leaseExpiresAt"),
-                        status: status)
+                        status: status, stopped: try stored.optionalDate("stoppedAt"))
                     // Only what the stuck node was running is ended. A job it had not started (or
                     // was suspending) would be Suspended, and a resumed process could start it again
                     // (nothing fences a Suspended job): it waits until its process resumes or dies.

@@ -19,6 +19,9 @@ final class HybridWorker: Sendable {
 
     /// The jobs running now, by id.
     private let running = Mutex<[String: Task<Void, Never>]>([:])
+    /// Set when the agent stops (SIGTERM, SIGINT): its jobs' runners record nothing more, and
+    /// the service, told so, runs them again from their step on a worker of the group.
+    private let stopping = OnceFlag()
 
     init(
         client: AgentClient, authorization: String, groups: [String], concurrency: Int, ownMachine: OwnMachineScans,
@@ -49,10 +52,12 @@ final class HybridWorker: Sendable {
                 backoff = min(backoff * 2, 30)
             }
         }
+        stopping.set()
         let tasks = running.withLock { Array($0.values) }
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
-        // Said to the service so that the agent's next process claims at once (a worker that
+        // Said to the service, which gives its jobs up at once (they run again from their step,
+        // a restart counted) and lets the agent's next process claim at once (a worker that
         // dies without saying so is free only once its lease has passed).
         _ = try? await Task.detached { [client, authorization] in
             try await client.send(.POST, "agent/v1/worker/stop", authorization: authorization, body: Data("{}".utf8))
@@ -86,14 +91,17 @@ final class HybridWorker: Sendable {
     }
 
     private func start(_ job: Job) {
-        let recorder = RemoteJobRecorder(client: client, authorization: authorization)
+        let recorder = RemoteJobRecorder(client: client, authorization: authorization, stopping: stopping)
         let runner = JobRunner(worker: recorder, ownMachine: ownMachine, logger: Logger(label: "runbook.worker"))
         let say = say
+        let stopping = stopping
         say("job \(job.id) (\(job.runbookName)) claimed: running it here")
         let task = Task {
             do {
                 let status = try await runner.runClaimed(job)
                 say("job \(job.id) (\(job.runbookName)) ended \(status.rawValue)")
+            } catch  where stopping.isSet {
+                say("job \(job.id) (\(job.runbookName)) interrupted: the service runs it again from its step")
             } catch {
                 say("job \(job.id) (\(job.runbookName)) could not be recorded to its end: \(error)")
             }
@@ -113,8 +121,12 @@ struct WorkerFailure: Error, CustomStringConvertible {
 struct RemoteJobRecorder: JobRecording {
     let client: AgentClient
     let authorization: String
+    let stopping: OnceFlag
 
     private func send(_ id: String, _ record: WorkerRecord) async throws -> WorkerRecordAnswer {
+        // A stopping worker records no ending of its own: the job is not Stopped, it is given
+        // back to the service (`agent/v1/worker/stop`) to run again.
+        guard !stopping.isSet else { throw WorkerFailure(message: "job \(id): the worker is stopping") }
         let body = try AgentClient.encoder.encode(record)
         let path = "agent/v1/worker/jobs/\(id)/record"
         var wait = 0.5

@@ -103,7 +103,7 @@ extension PostgresStore: NodeStoring {
                 """, logger: logger)
             var query: PostgresQuery = """
                 SELECT job.id, job.status, job.checkpoint_step, job.restarts, job.restart_limit, job.lease_expires_at,
-                    job.run_on, node.id AS node, node.host, node.pid, node.heartbeat_at
+                    job.run_on, node.id AS node, node.host, node.pid, node.heartbeat_at, node.stopped_at
                 FROM job JOIN node ON node.id = job.lease_node
                 WHERE job.lease_expires_at < now()
                 """
@@ -226,6 +226,7 @@ private struct ExpiredLease {
         runOn = try row.optionalText("run_on")
         reason = LeaseExpiry.reason(
             node: try row.text("node"), pid: try row.integer("pid"), host: try row.text("host"),
-            heartbeat: try row.date("heartbeat_at"), expired: try row.date("lease_expires_at"), status: status)
+            heartbeat: try row.date("heartbeat_at"), expired: try row.date("lease_expires_at"), status: status,
+            stopped: try row.optionalDate("stopped_at"))
     }
 }

@@ -139,6 +139,21 @@ import Testing
             $0["status"] as? String
         }
         #expect(history == ["New", "Activating", "Running", "New", "Activating", "Running"], "\(history)")
+
+        // A clean stop (SIGTERM) gives the job back at once: not Stopped, but put back to run
+        // again from its step (a restart counted), which the worker's next process does.
+        worker.terminate()
+        worker.waitUntilExit()
+        let handedBack = try Self.jobJSON(cli, again)
+        #expect(handedBack["status"] as? String == "New" && handedBack["restarts"] as? Int == 2, "\(handedBack)")
+        #expect(
+            try cli.run("jobs", "output", again).stdout.contains("the hybrid worker web7")
+                && (try cli.run("jobs", "output", again).stdout.contains("(a clean stop)")))
+        worker = try startWorker()
+        try AgentEndToEndTests.eventually("the job running again after the clean stop") {
+            let job = try Self.jobJSON(cli, again)
+            return job["restarts"] as? Int == 2 && job["status"] as? String == "Running"
+        }
         #expect(try cli.run("jobs", "stop", again, "--wait", "20").status == 0)
     }
 }

@@ -86,13 +86,17 @@ public struct NodeInfo: Sendable, Hashable {
 /// Why recovery ended or suspended a job whose lease expired, the same on every store.
 public enum LeaseExpiry {
     public static func reason(
-        node: String, pid: Int, host: String, heartbeat: Date, expired: Date, status: JobStatus
+        node: String, pid: Int, host: String, heartbeat: Date, expired: Date, status: JobStatus, stopped: Date? = nil
     ) -> String {
         let time = Date.ISO8601FormatStyle()
         let who =
             node.hasPrefix(HybridWorkerInfo.nodePrefix)
             ? "the hybrid worker \(node.dropFirst(HybridWorkerInfo.nodePrefix.count)) (its agent's pid \(pid))"
             : "node \(node) (pid \(pid) on \(host))"
+        // A worker that stopped cleanly (SIGTERM) gave its jobs back at once.
+        if let stopped {
+            return "\(who) stopped at \(stopped.formatted(time)) (a clean stop) while this job was \(status.rawValue)"
+        }
         guard heartbeat >= expired else {
             return "\(who) stopped heartbeating at \(heartbeat.formatted(time)) and its lease on this job expired at "
                 + "\(expired.formatted(time)) while it was \(status.rawValue)"
