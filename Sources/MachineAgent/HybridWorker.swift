@@ -86,8 +86,12 @@ final class HybridWorker: Sendable {
             _ = running.withLock { $0[id] }.map { $0.cancel() }
         }
         for job in result.jobs { start(job) }
-        // With every slot taken, the next poll waits a little (it renews the leases anyway).
-        if running.withLock({ $0.count }) >= concurrency { try await Task.sleep(for: .seconds(5)) }
+        // With every slot taken, the next poll waits for one to free (a job that ended), looking
+        // every 20 ms, and at most 5 s: that poll renews the leases of the jobs still running.
+        let renewal = ContinuousClock.now + .seconds(5)
+        while running.withLock({ $0.count }) >= concurrency && ContinuousClock.now < renewal {
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     private func start(_ job: Job) {
