@@ -38,6 +38,11 @@ public struct Runbook: Sendable {
     public func parameter(named name: String) -> ParameterSpec? {
         parameters.first { $0.name == name }
     }
+
+    /// Whether its steps say where they run (`runOn` on a step): then each step runs where it
+    /// says (a step without `runOn` on the service's nodes), and a job is handed over between
+    /// steps; such a runbook's job is not started with a `runOn` of its own.
+    public var placesSteps: Bool { steps.contains { $0.runOn != nil } }
 }
 
 public enum ParameterType: String, Sendable, Hashable, CaseIterable {
@@ -78,6 +83,8 @@ public struct Step: Sendable {
     public var onError: StepFailurePolicy
     public var timeout: Duration?
     public var retry: RetryPolicy?
+    /// The Hybrid Runbook Worker group this step runs on; nil: where the job runs.
+    public var runOn: String?
     public var mark: Mark
 
     public init(
@@ -87,8 +94,10 @@ public struct Step: Sendable {
         onError: StepFailurePolicy = .fail,
         timeout: Duration? = nil,
         retry: RetryPolicy? = nil,
+        runOn: String? = nil,
         mark: Mark = Mark(line: 1, column: 1)
     ) {
+        self.runOn = runOn
         self.name = name
         self.action = action
         self.inputs = inputs

@@ -6,7 +6,7 @@ struct RunbookDecoder {
         "name", "description", "parameters", "steps", "logVerbose", "logProgress", "timeout", "restarts",
     ]
     static let parameterKeys = ["type", "default", "required", "allowed", "description"]
-    static let stepKeys = ["name", "action", "with", "continueOnError", "onError", "timeout", "retry"]
+    static let stepKeys = ["name", "action", "with", "continueOnError", "onError", "timeout", "retry", "runOn"]
     static let retryKeys = ["attempts", "delay"]
 
     var sink: DiagnosticSink
@@ -164,10 +164,18 @@ struct RunbookDecoder {
         let onError = failurePolicy(node, what)
         let timeout = node["timeout"].flatMap { sink.duration($0, "'timeout' of \(what)") }
         let retry = node["retry"].flatMap { decodeRetry($0, what) }
+        var runOn: String?
+        if let groupNode = node["runOn"], let group = sink.string(groupNode, "'runOn' of \(what)") {
+            if let problem = ResourceName.problem(group, kind: "hybrid worker group") {
+                sink.error("'runOn' of \(what): \(problem)", at: groupNode.mark)
+            } else {
+                runOn = group
+            }
+        }
         guard let name, let action = signature?.name else { return nil }
         return Step(
             name: name, action: action, inputs: inputs, onError: onError, timeout: timeout,
-            retry: retry, mark: node.mark)
+            retry: retry, runOn: runOn, mark: node.mark)
     }
 
     /// `onError: fail | continue | suspend`, or the older `continueOnError: true`; both at once

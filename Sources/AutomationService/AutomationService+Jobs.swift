@@ -15,11 +15,9 @@ extension AutomationService {
         guard UUID(uuidString: jobId) != nil else {
             throw .invalid("job name '\(jobId)' is not a GUID; Azure names jobs with GUIDs", target: "name")
         }
-        let group = runOn.flatMap { $0.isEmpty ? nil : $0 }
-        if let group, let problem = ResourceName.problem(group, kind: "hybrid worker group") {
-            throw .invalid(problem, target: "properties.runOn")
-        }
         let loaded = try await publishedRunbook(named: name)
+        let (group, missing) = try await placement(
+            of: loaded.runbook, runOn: runOn.flatMap { $0.isEmpty ? nil : $0 }, field: "properties.runOn")
         let prepared: PreparedJob
         do {
             prepared = try JobRunner.prepare(loaded, parameters: parameters)
@@ -31,7 +29,7 @@ extension AutomationService {
         var job = JobRunner.newJob(
             prepared, id: id, reason: .manual, startedBy: startedBy, accountName: account, at: now())
         job.runOn = group
-        if let group, let missing = try await missingGroup(group) {
+        if let missing {
             // The group must exist when the job starts: the job is recorded Failed, saying why.
             job.status = .failed
             job.endedAt = job.createdAt
@@ -52,8 +50,33 @@ extension AutomationService {
             throw Self.storeError(error)
         }
         // A job for a group waits in New for a worker's poll, which claims it at once.
-        if group == nil { submission.submit(job, prepared) }
+        if group == nil && missing == nil { submission.submit(job, prepared) }
         return job
+    }
+
+    /// Where a new job of `runbook` starts, asked to run on `group`: that group, or for a
+    /// runbook that places its steps (`runOn` on a step) where its first step runs, which may
+    /// not be combined with a group of the job's own. `missing` says why it cannot start: a
+    /// group it names that no agent works for.
+    public func placement(of runbook: Runbook, runOn group: String?, field: String) async throws(ServiceError)
+        -> (runOn: String?, missing: String?)
+    {
+        if let group, let problem = ResourceName.problem(group, kind: "hybrid worker group") {
+            throw .invalid(problem, target: field)
+        }
+        guard runbook.placesSteps else {
+            guard let group else { return (nil, nil) }
+            return (group, try await missingGroup(group))
+        }
+        if let group {
+            throw .invalid(
+                "runbook '\(runbook.name)' says where its steps run (runOn on its steps), so its job takes no "
+                    + "runOn of its own (asked: '\(group)'); start it without one", target: field)
+        }
+        for named in Set(runbook.steps.compactMap(\.runOn)).sorted() {
+            if let missing = try await missingGroup(named) { return (runbook.steps.first?.runOn, missing) }
+        }
+        return (runbook.steps.first?.runOn, nil)
     }
 
     /// Why a job cannot run on `group`, or nil when some agent works for it.

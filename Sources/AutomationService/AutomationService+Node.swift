@@ -174,16 +174,12 @@ extension AutomationService {
         var job = JobRunner.newJob(
             prepared, id: UUID().uuidString.lowercased(), reason: .manual, startedBy: nil,
             accountName: try await storeCall { try await jobStore.defaultAccount()?.account.name }, at: now())
-        if let group {
-            if let problem = ResourceName.problem(group, kind: "hybrid worker group") {
-                throw .invalid(problem, target: "--run-on")
-            }
-            job.runOn = group
-            if let missing = try await missingGroup(group) {
-                job.status = .failed
-                job.endedAt = job.createdAt
-                job.exception = missing
-            }
+        let (runOn, missing) = try await placement(of: prepared.runbook, runOn: group, field: "--run-on")
+        job.runOn = runOn
+        if let missing {
+            job.status = .failed
+            job.endedAt = job.createdAt
+            job.exception = missing
         }
         try await storeCall { try await jobStore.createJob(job) }
         return job

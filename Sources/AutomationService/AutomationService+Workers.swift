@@ -175,6 +175,20 @@ extension AutomationService {
             }
             try await storeCall { try await recorder.addTargets(job: id, names) }
             return WorkerRecordAnswer()
+        case .handOver:
+            let step = try step()
+            let names = try need(record.names, "names")
+            guard names.count <= 1 else { throw .invalid("a job is handed over to one group", target: "names") }
+            // Only where the job's own runbook says its next step runs.
+            let job = try await self.job(id: id)
+            let steps = (try? RunbookLoader.load(content: job.runbookContent, label: "job \(id)"))?.runbook.steps ?? []
+            guard steps.indices.contains(step), steps[step].runOn == names.first else {
+                throw .invalid(
+                    "step \(step + 1) of job '\(id)' does not run on \(names.first.map { "'\($0)'" } ?? "the nodes")",
+                    target: "names")
+            }
+            try await storeCall { try await recorder.handOver(job: id, beforeStep: step, to: names.first, at: at) }
+            return WorkerRecordAnswer()
         }
     }
 

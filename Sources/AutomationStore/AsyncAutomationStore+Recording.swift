@@ -20,6 +20,10 @@ extension AsyncAutomationStore: JobRecording {
         }
     }
 
+    public func handOver(job id: String, beforeStep step: Int, to group: String?, at now: Date) async throws {
+        try await write { db in try AutomationStore.handOver(db, job: id, beforeStep: step, to: group, at: now) }
+    }
+
     public func transition(job id: String, to status: JobStatus, at now: Date, exception: String?) async throws {
         try await write { db in
             try AutomationStore.transition(db, job: id, to: status, at: now, exception: exception)

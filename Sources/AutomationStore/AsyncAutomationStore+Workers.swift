@@ -176,6 +176,13 @@ struct WorkerJobRecorder: JobRecording {
         }
     }
 
+    func handOver(job id: String, beforeStep step: Int, to group: String?, at now: Date) async throws {
+        try await store.write { [node] db in
+            try Self.fence(db, job: id, node: node)
+            try AutomationStore.handOver(db, job: id, beforeStep: step, to: group, at: now)
+        }
+    }
+
     func transition(job id: String, to status: JobStatus, at now: Date, exception: String?) async throws {
         try await store.write { [node] db in
             try Self.fence(db, job: id, node: node)

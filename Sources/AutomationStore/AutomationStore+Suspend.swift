@@ -95,6 +95,21 @@ extension AutomationStore {
         }
     }
 
+    /// Running -> Resuming on another executor (`JobRecording.handOver`): unowned, unleased.
+    static func handOver(_ db: Database, job id: String, beforeStep step: Int, to group: String?, at now: Date)
+        throws
+    {
+        try Self.transition(db, job: id, to: .resuming, at: now) { record in
+            record.checkpointStep = step
+            record.waitRemaining = nil
+            record.runOn = group
+            record.suspendRequestedAt = nil
+            record.ownerPid = nil
+            record.ownerHost = nil
+        }
+        try releaseLease(db, job: id)
+    }
+
     /// Suspended -> Resuming: the job waits for a process (`runbook jobs resume` or a scheduler)
     /// to claim it. One transaction.
     public func queueResume(job id: String, at now: Date) throws -> ResumeOutcome {

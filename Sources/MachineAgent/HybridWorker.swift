@@ -193,6 +193,12 @@ struct RemoteJobRecorder: JobRecording {
         try await send(id, WorkerRecord(operation: .claimResume, at: Date())).claimed ?? false
     }
 
+    func handOver(job id: String, beforeStep step: Int, to group: String?, at now: Date) async throws {
+        // The group travels in `names` (none: the service's nodes).
+        _ = try await send(
+            id, WorkerRecord(operation: .handOver, at: now, step: step, names: group.map { [$0] } ?? []))
+    }
+
     func addTargets(job id: String, _ names: [String]) async throws {
         _ = try await send(id, WorkerRecord(operation: .addTargets, at: Date(), names: names))
     }

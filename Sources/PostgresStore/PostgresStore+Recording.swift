@@ -24,6 +24,10 @@ extension PostgresStore: JobRecording {
         try await Self.transition(self, job: id, to: status, at: now, exception: exception, fence: nil)
     }
 
+    public func handOver(job id: String, beforeStep step: Int, to group: String?, at now: Date) async throws {
+        try await Self.handOver(self, job: id, beforeStep: step, to: group, at: now, fence: nil)
+    }
+
     public func appendStream(job id: String, _ entries: [(StreamKind, Date, String)]) async throws
         -> [StreamRecord]
     {
@@ -137,6 +141,24 @@ extension PostgresStore {
         }
     }
 
+    static func handOver(
+        _ store: PostgresStore, job id: String, beforeStep step: Int, to group: String?, at now: Date, fence: String?
+    ) async throws {
+        let logger = store.logger
+        try await store.transaction { connection in
+            _ = try await lockForWrite(id, fence: fence, connection, logger)
+            try await transition(id, to: .resuming, at: now, exception: .keep, connection, logger)
+            // Held by no process and no node until the group's worker (or a node) claims it.
+            try await connection.query(
+                """
+                UPDATE job SET checkpoint_step = \(step), wait_remaining = NULL, run_on = \(group),
+                    suspend_requested_at = NULL, owner_pid = NULL, owner_host = NULL, lease_node = NULL,
+                    lease_expires_at = NULL
+                WHERE id = \(id)
+                """, logger: logger)
+        }
+    }
+
     static func transition(
         _ store: PostgresStore, job id: String, to status: JobStatus, at now: Date, exception: String?,
         fence: String?
@@ -213,6 +235,10 @@ public struct NodeJobRecorder: JobRecording {
 
     public func transition(job id: String, to status: JobStatus, at now: Date, exception: String?) async throws {
         try await PostgresStore.transition(store, job: id, to: status, at: now, exception: exception, fence: node)
+    }
+
+    public func handOver(job id: String, beforeStep step: Int, to group: String?, at now: Date) async throws {
+        try await PostgresStore.handOver(store, job: id, beforeStep: step, to: group, at: now, fence: node)
     }
 
     public func appendStream(job id: String, _ entries: [(StreamKind, Date, String)]) async throws

@@ -120,14 +120,17 @@ public struct JobRunner: Sendable {
         if resuming {
             await sink.write(.verbose, "Resumed before step \(step + 1) of \(steps)")
             return try await drive(
-                job.id, prepared, from: step, entering: [.running], sink: sink, resumedWait: job.waitLeft
+                job.id, prepared, from: step, entering: [.running], sink: sink, resumedWait: job.waitLeft,
+                placement: job.runOn
             ).status
         }
         if job.restarts > 0 {
             let label = JobRestarts.label(restart: job.restarts, of: job.restartLimit)
             await sink.write(.verbose, "Restarted (\(label)) before step \(step + 1) of \(steps)")
         }
-        return try await drive(job.id, prepared, from: step, entering: [.activating, .running], sink: sink).status
+        return try await drive(
+            job.id, prepared, from: step, entering: [.activating, .running], sink: sink, placement: job.runOn
+        ).status
     }
 
     /// The job as a run ended it, for a runner that reads no store back.
@@ -253,7 +256,7 @@ public struct JobRunner: Sendable {
     /// or Suspended.
     private func drive(
         _ id: String, _ prepared: PreparedJob, from first: Int, entering: [JobStatus], sink: JobStreamWriter,
-        resumedWait: Duration? = nil
+        resumedWait: Duration? = nil, placement: String? = nil
     ) async throws -> Job {
         var log = logger
         log[metadataKey: "job.id"] = "\(id)"
@@ -263,12 +266,15 @@ public struct JobRunner: Sendable {
         // asked to stop while it waited is not moved to Running; its first boundary ends it.
         let asked = try await store.stepBoundary(job: id, entering: entering, step: first, at: now())
         var ending = await execute(
-            prepared, jobId: id, from: first, firstBoundary: asked, sink: sink, resumedWait: resumedWait)
+            prepared, jobId: id, from: first, firstBoundary: asked, sink: sink, resumedWait: resumedWait,
+            placement: placement)
         let failures = await sink.storageFailures()
         if !failures.isEmpty {
             ending = Ending(status: .failed, exception: "stream records could not be stored: \(failures[0])")
         }
-        if let step = ending.suspendedAt {
+        if let handOver = ending.handedOver {
+            try await store.handOver(job: id, beforeStep: handOver.step, to: handOver.group, at: now())
+        } else if let step = ending.suspendedAt {
             try await store.suspend(
                 job: id, atStep: step, at: now(), reason: ending.exception ?? "suspended",
                 waitRemaining: ending.waitRemaining)
@@ -290,6 +296,8 @@ public struct JobRunner: Sendable {
         var suspendedAt: Int?
         /// Seconds left of the wait it was suspended in the middle of.
         var waitRemaining: Double?
+        /// Handed over before `step` to where that step runs (a group, or the nodes: nil).
+        var handedOver: (step: Int, group: String?)?
 
         static func suspended(before step: Int, _ reason: String) -> Ending {
             Ending(status: .suspended, exception: reason, suspendedAt: step)
@@ -299,7 +307,7 @@ public struct JobRunner: Sendable {
     /// Runs the steps within the job's time limit; returns how the job ends.
     private func execute(
         _ prepared: PreparedJob, jobId: String, from first: Int, firstBoundary: JobStepRequests,
-        sink: JobStreamWriter, resumedWait: Duration?
+        sink: JobStreamWriter, resumedWait: Duration?, placement: String?
     ) async -> Ending {
         let limit = prepared.timeLimit ?? prepared.runbook.timeout ?? Self.defaultJobTimeout
         let cursor = StepCursor()
@@ -307,7 +315,7 @@ public struct JobRunner: Sendable {
             await TimeLimit.run(limit, clock: self.clock) {
                 await self.runSteps(
                     prepared, jobId: jobId, from: first, firstBoundary: firstBoundary, sink: sink, cursor: cursor,
-                    resumedWait: resumedWait)
+                    resumedWait: resumedWait, placement: placement)
             }
         }
         let result: TimeLimit.Outcome<Ending>
@@ -362,9 +370,11 @@ public struct JobRunner: Sendable {
     }
 
     /// `firstBoundary`: what was asked before the first step (read when the job entered Running).
+    /// `placement`: where this runner runs the job (a worker's group; nil on a node); a runbook
+    /// that places its steps (`runOn` on a step) is handed over where a step runs elsewhere.
     private func runSteps(
         _ prepared: PreparedJob, jobId: String, from first: Int, firstBoundary: JobStepRequests,
-        sink: JobStreamWriter, cursor: StepCursor, resumedWait: Duration?
+        sink: JobStreamWriter, cursor: StepCursor, resumedWait: Duration?, placement: String?
     ) async -> Ending {
         let steps = prepared.runbook.steps
         var context = ActionContext(
@@ -395,6 +405,13 @@ public struct JobRunner: Sendable {
                     + ": suspended before step \(index + 1) '\(step.name)'"
                 await sink.write(.warning, reason)
                 return .suspended(before: index, reason)
+            }
+            if prepared.runbook.placesSteps && step.runOn != placement {
+                let destination = step.runOn.map { "a worker of the hybrid worker group '\($0)'" } ?? "the service's nodes"
+                await sink.write(.verbose, "Step \(index + 1) '\(step.name)' runs on \(destination): handed over")
+                var ending = Ending(status: .resuming)
+                ending.handedOver = (index, step.runOn)
+                return ending
             }
             cursor.enter(index, step.name)
             await sink.write(.progress, "Step \(index + 1) of \(steps.count): \(step.name)")

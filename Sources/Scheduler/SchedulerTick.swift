@@ -129,17 +129,21 @@ public struct SchedulerTick: Sendable {
                         if let seconds = state.schedule.timeoutSeconds { job.timeLimit = .seconds(seconds) }
                         var record = runner.makeJob(
                             job, reason: .schedule, startedBy: state.schedule.name, accountName: account)
-                        if let group = link.runOn {
-                            // It waits in New for a worker of the group, which claims it; a group no
-                            // agent works for fails it at once, saying so (as a job created by hand).
-                            record.runOn = group
-                            if groups == nil { groups = Set(try await store.hybridWorkers().map(\.group)) }
-                            if let missing = WorkerAbsence.missingGroup(group, among: groups ?? []) {
-                                record.status = .failed
-                                record.endedAt = record.createdAt
-                                record.exception = missing
-                            }
-                        } else {
+                        // A job for a group (the link's, or where a runbook that places its
+                        // steps runs its first) waits in New for a worker of it; a group no agent
+                        // works for fails it at once, saying so (as a job created by hand).
+                        let runbook = job.runbook
+                        let named =
+                            runbook.placesSteps ? runbook.steps.compactMap(\.runOn) : [link.runOn].compactMap { $0 }
+                        record.runOn = runbook.placesSteps ? runbook.steps.first?.runOn : link.runOn
+                        if !named.isEmpty, groups == nil { groups = Set(try await store.hybridWorkers().map(\.group)) }
+                        if let missing = Set(named).sorted().lazy.compactMap({
+                            WorkerAbsence.missingGroup($0, among: groups ?? [])
+                        }).first {
+                            record.status = .failed
+                            record.endedAt = record.createdAt
+                            record.exception = missing
+                        } else if record.runOn == nil {
                             prepared[record.id] = job
                         }
                         start.jobs.append(record)

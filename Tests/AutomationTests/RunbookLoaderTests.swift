@@ -92,6 +92,25 @@ import Testing
         #expect(conflict?.diagnostics.first?.message.contains("disagree") == true)
     }
 
+    /// `runOn` on a step: a group name, checked where it is written; the runbook then places
+    /// its steps (a step without it runs on the service's nodes).
+    @Test func aStepsRunOnNamesAGroup() throws {
+        func load(_ step: String) throws -> Runbook {
+            try RunbookLoader.load(
+                content: "name: r\nsteps:\n  - name: s\n    action: log\n    with: { message: hi }\n\(step)",
+                label: "r.yaml"
+            ).runbook
+        }
+        let placed = try load("    runOn: linux-workers")
+        #expect(placed.steps[0].runOn == "linux-workers" && placed.placesSteps)
+        #expect(try !load("").placesSteps)
+        let bad = #expect(throws: DiagnosticError.self) { try load("    runOn: no such/group") }
+        #expect(bad?.diagnostics.first?.mark == .init(line: 6, column: 12))
+        #expect(bad?.description.contains("contains a path separator") == true, "\(bad?.description ?? "")")
+        let notText = #expect(throws: DiagnosticError.self) { try load("    runOn: [a, b]") }
+        #expect(notText?.diagnostics.first?.mark == .init(line: 6, column: 12))
+    }
+
     @Test func tenThousandLevelNestingIsRefused() throws {
         let folder = try TemporaryFolder()
         let depth = 10_000

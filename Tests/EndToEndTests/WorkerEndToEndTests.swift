@@ -38,6 +38,20 @@ import Testing
             "gate":
                 "name: gate\nsteps:\n  - name: scan\n    action: scan\n    with: { failOnChangesUnder: [/etc] }\n",
             "report": "name: report\nsteps:\n  - name: report\n    action: report-changes\n",
+            "mixed": """
+            name: mixed
+            steps:
+              - name: here
+                action: log
+                with: { message: on a node }
+              - name: there
+                action: log
+                runOn: g1
+                with: { message: on the worker }
+              - name: back
+                action: log
+                with: { message: back on a node }
+            """,
         ]
         for (name, text) in runbooks {
             try text.write(toFile: "\(base)/\(name).yaml", atomically: true, encoding: .utf8)
@@ -109,6 +123,30 @@ import Testing
         let recorded = try AutomationStore.open(folder: cli.store).changes(ChangeFilter(jobId: drift.id))
         #expect(recorded.map(\.change.key) == ["/etc/app.conf"] && recorded.map(\.computer) == ["web7"])
         #expect(try ended("scanit").job["status"] as? String == "Completed")
+
+        // A runbook that places a step on the group: its first step runs here, the job is handed
+        // to the worker for the second, and back to the service's node for the third.
+        let mixed = try cli.run("run", base + "/mixed.yaml")
+        #expect(mixed.status == 0 && mixed.stdout.contains("handed over before step 2"), "\(mixed.stdout)")
+        let mixedId = try #require(Self.queued(mixed))
+        try AgentEndToEndTests.eventually("the mixed job to complete") {
+            try Self.jobJSON(cli, mixedId)["status"] as? String == "Completed"
+        }
+        let mixedHistory = (try Self.jobJSON(cli, mixedId)["statusHistory"] as? [[String: Any]] ?? []).compactMap {
+            $0["status"] as? String
+        }
+        #expect(
+            mixedHistory == [
+                "New", "Activating", "Running", "Resuming", "Running", "Resuming", "Running", "Completed",
+            ],
+            "\(mixedHistory)")
+        let mixedOutput = try cli.run("jobs", "output", mixedId).stdout
+        #expect(
+            mixedOutput.components(separatedBy: "\n").compactMap { $0.components(separatedBy: "Output  ").last }
+                .filter { !$0.isEmpty } == ["on a node", "on the worker", "back on a node"], "\(mixedOutput)")
+        // --run-on and a runbook that places its steps do not go together.
+        let both = try cli.run("run", base + "/mixed.yaml", "--run-on", "g1")
+        #expect(both.status != 0 && both.stderr.contains("takes no runOn of its own"), "\(both.stderr)")
 
         // A step that works on the account's store fails on a worker, saying so.
         let report = try ended("report")

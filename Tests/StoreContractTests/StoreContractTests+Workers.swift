@@ -161,4 +161,40 @@ extension StoreContractTests {
                 "\(ending.exception ?? "")")
         }
     }
+
+    /// A job handed over between steps (`runOn` on a step) waits Resuming for where its next
+    /// step runs: a worker of the group claims it, and handed back it is a node's again.
+    @Test(arguments: StoreKind.available) func aJobHandedOverBetweenStepsIsClaimedWhereItsStepRuns(
+        kind: StoreKind
+    ) async throws {
+        try await kind.withStore { store async throws in
+            try await store.createAccount(Self.account("ops"), workspace: Self.workspace, makeDefault: true, at: now)
+            try await store.registerMachine(try Self.machine("web1"), replace: false, at: now)
+            try await store.workerSeen(machine: "web1", groups: ["g1"], concurrency: 4, at: now)
+            try await store.registerNode(id: "n1", host: "h1", pid: 100)
+            let worker = HybridWorkerInfo.nodeId(machine: "web1")
+            try await store.registerNode(id: worker, host: "web1", pid: 200)
+            try await store.createJob(Self.job("mixed", runOn: nil, at: now))
+            #expect(try await store.claimNewJobs(node: "n1", limit: 5, lease: .seconds(60)).map(\.id) == ["mixed"])
+            _ = try await store.stepBoundary(job: "mixed", entering: [.activating, .running], step: 0, at: now)
+            try await store.handOver(job: "mixed", beforeStep: 1, to: "g1", at: now.addingTimeInterval(1))
+            var job = try #require(try await store.job(exactly: "mixed"))
+            #expect(job.status == .resuming && job.runOn == "g1" && job.checkpointStep == 1)
+            #expect(try await store.claimNewJobs(node: "n1", limit: 5, lease: .seconds(60)).isEmpty)
+            #expect(
+                try await store.claimGroupJobs(node: worker, groups: ["g1"], limit: 5, lease: .seconds(60)).map(\.id)
+                    == ["mixed"])
+            let recorder = store.workerRecorder(node: worker)
+            _ = try await recorder.stepBoundary(job: "mixed", entering: [.running], step: 1, at: now)
+            try await recorder.handOver(job: "mixed", beforeStep: 2, to: nil, at: now.addingTimeInterval(2))
+            job = try #require(try await store.job(exactly: "mixed"))
+            #expect(job.status == .resuming && job.runOn == nil && job.checkpointStep == 2)
+            // The worker holds it no more: its writes are refused.
+            await #expect(throws: StoreError.self) {
+                try await recorder.transition(job: "mixed", to: .completed, at: now, exception: nil)
+            }
+            let history = try await store.statusHistory(job: "mixed").map(\.status)
+            #expect(history == [.new, .activating, .running, .resuming, .running, .resuming])
+        }
+    }
 }

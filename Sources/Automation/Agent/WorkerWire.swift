@@ -40,7 +40,8 @@ public struct WorkerPollAnswer: Sendable, Hashable, Codable {
 /// operations, one per request).
 public struct WorkerRecord: Sendable, Hashable, Codable {
     public enum Operation: String, Sendable, Hashable, Codable {
-        case stepBoundary, suspend, transition, appendStream, pendingRequests, streamUsage, claimResume, addTargets
+        case stepBoundary, suspend, transition, appendStream, pendingRequests, streamUsage, claimResume, addTargets,
+            handOver
     }
 
     public struct Entry: Sendable, Hashable, Codable {

@@ -99,6 +99,11 @@ public enum ScheduleLinks {
         if let group = link.runOn, let problem = ResourceName.problem(group, kind: "hybrid worker group") {
             problems.append("link to \(Quoted.clip(link.runbook)): runOn: \(problem)")
         }
+        if link.runOn != nil && runbook.placesSteps {
+            problems.append(
+                "link to \(Quoted.clip(link.runbook)): runOn: the runbook says where its steps run (runOn on its "
+                    + "steps), so its jobs take no runOn of their own")
+        }
         return problems
     }
 }

@@ -26,6 +26,11 @@ public protocol JobRecording: Sendable {
     func claimResume(job id: String) async throws -> Bool
     /// Adds machine names to the job's targets (sorted, without repeats).
     func addTargets(job id: String, _ names: [String]) async throws
+    /// Hands the job over, between steps, to where step `step` (0-based) runs: a Hybrid Runbook
+    /// Worker group, or the service's nodes (nil). It waits Resuming, held by no process or
+    /// node, with `step` as its checkpoint, until a worker of the group (or a node) claims it
+    /// and runs on from there; one transaction.
+    func handOver(job id: String, beforeStep step: Int, to group: String?, at now: Date) async throws
     /// The node whose lease this view's writes check (a PostgreSQL node's fenced view); nil
     /// for a store's own view.
     var leaseNode: String? { get }

@@ -92,9 +92,22 @@ extension RunbookCommand {
                     prepared = try prepare(
                         await RunbookInput.loadPublished(name, service: service, library: runbooks.library))
                 }
-                if service.jobsRunOnNodes || runOn != nil {
+                // A job that starts on a worker group (--run-on, or a first step's runOn) waits for
+                // the group's workers; a runbook that places its steps is checked here before its
+                // first steps run in this process (a step placed elsewhere is handed over).
+                let steps = prepared.runbook
+                if service.jobsRunOnNodes || runOn != nil || steps.steps.first?.runOn != nil {
                     try await queue(prepared, on: service)
                     return
+                }
+                if steps.placesSteps {
+                    let (_, missing) = try await Terminal.exitOnError { () async throws(ServiceError) in
+                        try await service.placement(of: steps, runOn: nil, field: "runOn")
+                    }
+                    if let missing {
+                        Terminal.error(missing)
+                        throw ExitCode(1)
+                    }
                 }
                 let logger = Logger(label: "runbook.engine")
                 try await LiveJob.run(json: json, service: service) { observer, progress in
@@ -126,7 +139,7 @@ extension RunbookCommand {
             } else if job.status == .failed {
                 Terminal.error("Job \(job.id) Failed: \(job.exception ?? "")")
                 throw ExitCode(1)
-            } else if let runOn {
+            } else if let runOn = job.runOn {
                 Terminal.out(
                     "Job \(job.id) queued (New) for the hybrid worker group '\(runOn)': the first of its workers "
                         + "with a free slot runs it ('runbook jobs show \(job.id.prefix(8))' shows how far it came).")

@@ -12,7 +12,8 @@ enum JobExit {
 
     static func code(for status: JobStatus) -> ExitCode {
         switch status {
-        case .completed: return .success
+        // Resuming: handed over to where its next step runs (`runOn` on a step); it goes on there.
+        case .completed, .resuming: return .success
         case .suspended: return ExitCode(suspended)
         default: return ExitCode(1)
         }

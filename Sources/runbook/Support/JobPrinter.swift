@@ -15,6 +15,13 @@ enum JobPrinter {
     }
 
     static func finished(_ job: Job) {
+        if job.status == .resuming, let step = job.resumesBeforeStep {
+            let there = job.runOn.map { "a worker of the hybrid worker group '\($0)'" } ?? "the service's nodes"
+            Terminal.out(
+                "Job \(job.id) (\(job.runbookName)) handed over before step \(step) to \(there), where that step "
+                    + "runs; it goes on there ('runbook jobs show \(job.id.prefix(8))' follows it)")
+            return
+        }
         var line = "Job \(job.id) (\(job.runbookName)) \(job.status.rawValue)"
         if let duration = job.duration(now: Date()) { line += " in \(Terminal.seconds(duration))" }
         Terminal.out(line)
