@@ -407,7 +407,8 @@ public struct JobRunner: Sendable {
                 return .suspended(before: index, reason)
             }
             if prepared.runbook.placesSteps && step.runOn != placement {
-                let destination = step.runOn.map { "a worker of the hybrid worker group '\($0)'" } ?? "the service's nodes"
+                let destination =
+                    step.runOn.map { "a worker of the hybrid worker group '\($0)'" } ?? "the service's nodes"
                 await sink.write(.verbose, "Step \(index + 1) '\(step.name)' runs on \(destination): handed over")
                 var ending = Ending(status: .resuming)
                 ending.handedOver = (index, step.runOn)
