@@ -21,6 +21,15 @@ public enum JobRequester: Sendable, Hashable {
     public static func asked(_ what: String, by phrase: String?) -> String {
         phrase.map { "\(what) requested \($0)" } ?? "\(what) requested"
     }
+
+    /// A stop or suspend asked while a job was being handed over between steps takes effect
+    /// there, as at a step boundary: the exception of a job stopped or suspended before `step`
+    /// (1-based).
+    public static func atHandOver(stop: Bool, by phrase: String?, beforeStep step: Int) -> String {
+        stop
+            ? asked("Stop", by: phrase) + ": the job was stopped before step \(step)"
+            : asked("Suspend", by: phrase) + ": suspended before step \(step)"
+    }
 }
 
 /// What asking a job to stop did.

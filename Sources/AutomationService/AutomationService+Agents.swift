@@ -123,7 +123,11 @@ extension AutomationService {
         // Each round decides on the last stored upload it knows; the commit stores the upload
         // only if that is still the last one (see `AgentSequenceStep`), else it reads it again.
         for _ in 0..<8 {
-            if batch.sequence <= last { return AgentBatchResult(outcome: .duplicate, changes: 0, lastSequence: last) }
+            if batch.sequence <= last {
+                let stored = try await storedJobScan(batch, machine: agent.machine)
+                return AgentBatchResult(
+                    outcome: .duplicate, changes: stored?.changes ?? 0, lastSequence: last, job: stored?.result)
+            }
             if batch.sequence != last + 1 && !batch.full {
                 return AgentBatchResult(outcome: .resend, changes: 0, lastSequence: last)
             }
@@ -142,6 +146,30 @@ extension AutomationService {
             }
         }
         throw .conflict("other uploads of '\(agent.machine)' kept committing first; send it again")
+    }
+
+    /// For a resent upload of a job's scan (its answer was lost): what the job's changes on the
+    /// machine are, as stored, so that the step's gate sees them (attributed when some were
+    /// recorded as the job's, or the worker still holds it).
+    private func storedJobScan(_ batch: AgentBatch, machine: String) async throws(ServiceError)
+        -> (changes: Int, result: JobScanResult)?
+    {
+        guard let jobId = batch.jobId else { return nil }
+        let store = agentStore
+        let rows = try await storeCall {
+            try await store.changes(
+                ChangeFilter(machine: machine, jobId: jobId, limit: JobScanResult.maxChangedFiles + 1))
+        }
+        let files = rows.filter { $0.change.type == .files }.map(\.change.key)
+        let holds = try await storeCall {
+            try await store.workerHolds(node: HybridWorkerInfo.nodeId(machine: machine), job: jobId)
+        }
+        return (
+            rows.count,
+            JobScanResult(
+                attributed: !rows.isEmpty || holds, changedFiles: Array(files.prefix(JobScanResult.maxChangedFiles)),
+                truncated: rows.count > JobScanResult.maxChangedFiles)
+        )
     }
 
     /// The refusals of an upload, before anything is read or stored.

@@ -155,7 +155,9 @@ extension AutomationService {
                     "the \(kind.rawValue) stream would pass its cap of \(Self.workerStreamCap) bytes", target: "entries"
                 )
             }
-            let rows = entries.map { ($0.kind, at, $0.message) }
+            // A worker sends its records in batches (about a second apart): each keeps the time
+            // the worker gave it, held within the last minute of the service's clock.
+            let rows = entries.map { ($0.kind, min(at, max($0.at, at.addingTimeInterval(-60))), $0.message) }
             return WorkerRecordAnswer(records: try await storeCall { try await recorder.appendStream(job: id, rows) })
         case .pendingRequests:
             return WorkerRecordAnswer(requests: try await storeCall { try await recorder.pendingRequests(job: id) })
@@ -179,10 +181,21 @@ extension AutomationService {
             let step = try step()
             let names = try need(record.names, "names")
             guard names.count <= 1 else { throw .invalid("a job is handed over to one group", target: "names") }
-            // Only where the job's own runbook says its next step runs.
+            // Only a running job of a runbook that places its steps, at the step it has reached,
+            // and only to where that step says it runs (not where the job runs now).
             let job = try await self.job(id: id)
-            let steps = (try? RunbookLoader.load(content: job.runbookContent, label: "job \(id)"))?.runbook.steps ?? []
-            guard steps.indices.contains(step), steps[step].runOn == names.first else {
+            guard let runbook = try? RunbookLoader.load(content: job.runbookContent, label: "job \(id)").runbook,
+                runbook.placesSteps
+            else {
+                throw .invalid("job '\(id)' does not place its steps (no runOn on a step)", target: "operation")
+            }
+            guard job.status == .running, job.checkpointStep == step else {
+                throw .invalid(
+                    "job '\(id)' is \(job.status.rawValue) at step \((job.checkpointStep ?? 0) + 1), not running before "
+                        + "step \(step + 1)", target: "step")
+            }
+            let steps = runbook.steps
+            guard steps.indices.contains(step), steps[step].runOn == names.first, names.first != job.runOn else {
                 throw .invalid(
                     "step \(step + 1) of job '\(id)' does not run on \(names.first.map { "'\($0)'" } ?? "the nodes")",
                     target: "names")

@@ -83,7 +83,8 @@ extension AsyncAutomationStore: ChangeTrackingStoring {
         try store.commitScan(
             machine: record.machine, changes: record.changes, recordChanges: record.recordChanges,
             fileIndex: record.fileIndex, startedAt: record.startedAt, endedAt: record.endedAt, jobId: record.jobId,
-            expectedScans: record.expectedScans, agentSequence: record.agentSequence, proceed: proceed)
+            expectedScans: record.expectedScans, agentSequence: record.agentSequence, leaseNode: record.leaseNode,
+            proceed: proceed)
     }
 
     public func changes(_ filter: ChangeFilter) async throws -> [ChangeRow] { try store.changes(filter) }

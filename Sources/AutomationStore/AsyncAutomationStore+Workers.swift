@@ -117,7 +117,9 @@ extension AsyncAutomationStore: HybridWorkerStoring {
                     FROM job INDEXED BY jobWaitingForGroup
                     WHERE job.runOn IS NOT NULL AND job.leaseNode IS NULL
                         AND (job.status = 'New' OR (job.status = 'Resuming' AND job.ownerPid IS NULL))
-                        AND (SELECT MAX(at) FROM jobStatus s WHERE s.jobId = job.id) < ?
+                        AND (SELECT MAX(at) FROM jobStatus s WHERE s.jobId = job.id) < ?1
+                        AND NOT EXISTS (
+                            SELECT 1 FROM hybridWorker w WHERE w.groupName = job.runOn AND w.lastSeenAt >= ?1)
                     ORDER BY job.createdAt, job.id LIMIT 1000
                     """, arguments: [cutoff])
             var suspended: [RecoveredJob] = []

@@ -128,7 +128,8 @@ extension AutomationStore {
     public func commitScan(
         machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: [String: FileIndexEntry]?,
         startedAt: Date, endedAt: Date, jobId: String?, expectedScans: Int? = nil,
-        agentSequence: AgentSequenceStep? = nil, proceed: @escaping @Sendable () -> Bool = { true }
+        agentSequence: AgentSequenceStep? = nil, leaseNode: String? = nil,
+        proceed: @escaping @Sendable () -> Bool = { true }
     ) throws -> ScanCommit {
         do {
             return try writer.write { db in
@@ -148,13 +149,17 @@ extension AutomationStore {
                             """, arguments: [machineId, step.next, step.previous, step.credentialId])
                     guard db.changesCount == 1 else { return .stale }
                 }
-                // The fence: a job that ended meanwhile (recovered from a stuck process) records nothing.
+                // The fence: a job that ended meanwhile (recovered from a stuck process), or that
+                // another node or worker holds now, records nothing.
                 if let jobId,
-                    let status = try String.fetchOne(
-                        db, sql: "SELECT status FROM job WHERE id = ?", arguments: [jobId]),
-                    !JobStatus.scanMayCommit(status)
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT status, leaseNode FROM job WHERE id = ?", arguments: [jobId])
                 {
-                    throw ScanStopped()
+                    let status: String = row["status"]
+                    let holder: String? = row["leaseNode"]
+                    if !JobStatus.scanMayCommit(status) || (leaseNode != nil && holder != leaseNode) {
+                        throw ScanStopped()
+                    }
                 }
                 guard proceed() else { throw ScanStopped() }
                 try Self.writeScan(

@@ -99,6 +99,22 @@ extension AutomationStore {
     static func handOver(_ db: Database, job id: String, beforeStep step: Int, to group: String?, at now: Date)
         throws
     {
+        // A stop or suspend asked since the step boundary takes effect here instead.
+        guard let current = try JobRecord.fetchOne(db, key: id) else {
+            throw StoreError.notFound(kind: "job", name: id, hint: "")
+        }
+        if current.stopRequestedAt != nil || current.suspendRequestedAt != nil {
+            let stop = current.stopRequestedAt != nil
+            let reason = JobRequester.atHandOver(stop: stop, by: current.requestedBy, beforeStep: step + 1)
+            _ = try appendStream(db, job: id, [(.warning, now, reason)])
+            if stop {
+                try Self.transition(db, job: id, to: .stopped, at: now, exception: reason)
+                try releaseLease(db, job: id)
+            } else {
+                try suspend(db, job: id, atStep: step, at: now, reason: reason, waitRemaining: nil)
+            }
+            return
+        }
         try Self.transition(db, job: id, to: .resuming, at: now) { record in
             record.checkpointStep = step
             record.waitRemaining = nil

@@ -64,7 +64,8 @@ final class OwnMachineScans: OwnMachineScanning {
         state.withLock { $0.waiting.removeValue(forKey: id) }?.continuation.resume(with: result)
     }
 
-    /// The service stored (or had stored) the upload `sequence`.
+    /// The service stored (or had stored) the upload `sequence`; a resend's answer counts the
+    /// job's changes as stored.
     func stored(_ sequence: Int64, _ result: AgentBatchResult) {
         let scan = OwnMachineScan(
             changes: result.changes, changedFiles: result.job?.changedFiles ?? [],

@@ -18,9 +18,11 @@ struct RemoteJobRecorder: JobRecording {
         self.stopping = stopping
     }
 
-    /// Sends the held stream records (after any batch sent before them).
-    private func flush(_ id: String) async throws {
-        try await streams.flush { entries in
+    /// Sends the held stream records (after any batch sent before them); the failure to store
+    /// some, if one happened (this time or before).
+    @discardableResult
+    private func flush(_ id: String) async -> String? {
+        await streams.flush { entries in
             _ = try await send(id, WorkerRecord(operation: .appendStream, at: Date(), entries: entries), flushed: true)
         }
     }
@@ -29,7 +31,7 @@ struct RemoteJobRecorder: JobRecording {
         -> WorkerRecordAnswer
     {
         // Every other write comes after the stream records written before it.
-        if !flushed { try await flush(id) }
+        if !flushed { await flush(id) }
         // A stopping worker records no ending of its own: the job is not Stopped, it is given
         // back to the service (`agent/v1/worker/stop`) to run again.
         guard !stopping.isSet else { throw WorkerFailure(message: "job \(id): the worker is stopping") }
@@ -68,13 +70,20 @@ struct RemoteJobRecorder: JobRecording {
     }
 
     func transition(job id: String, to status: JobStatus, at now: Date, exception: String?) async throws {
+        // Records that could not be stored: the job does not end as if they were.
+        if let failure = await flush(id), status == .completed {
+            let reason = "stream records could not be stored: \(failure)"
+            _ = try await send(id, WorkerRecord(operation: .transition, at: now, status: .failed, exception: reason))
+            return
+        }
         _ = try await send(id, WorkerRecord(operation: .transition, at: now, status: status, exception: exception))
     }
 
     func appendStream(job id: String, _ entries: [(StreamKind, Date, String)]) async throws -> [StreamRecord] {
+        if let failure = await streams.failure { throw WorkerFailure(message: failure) }
         // A worker's runner has no observer of the stored records: none are returned.
         let full = await streams.add(entries.map { WorkerRecord.Entry(kind: $0.0, at: $0.1, message: $0.2) })
-        if full { try await flush(id) }
+        if full, let failure = await flush(id) { throw WorkerFailure(message: failure) }
         return []
     }
 
@@ -104,15 +113,17 @@ struct RemoteJobRecorder: JobRecording {
     }
 }
 
-/// Stream records held for one job, sent in order: each flush waits for the one before it, and a
-/// failed send fails every later flush (the job must not pretend its records were stored).
+/// Stream records held for one job, sent in order: each flush waits for the one before it. The
+/// first failure to store some is kept: later records are refused with it, and the job's ending
+/// says so (its other writes still go through).
 actor StreamBatch {
     static let maxRecords = 1000
     static let maxBytes = 256 * 1024
 
     private var held: [WorkerRecord.Entry] = []
     private var bytes = 0
-    private var last: Task<Void, any Error>?
+    private var last: Task<Void, Never>?
+    private(set) var failure: String?
 
     /// Holds the records; true when the batch is full and should be sent.
     func add(_ entries: [WorkerRecord.Entry]) -> Bool {
@@ -121,17 +132,32 @@ actor StreamBatch {
         return held.count >= Self.maxRecords || bytes >= Self.maxBytes
     }
 
-    func flush(_ send: @escaping @Sendable ([WorkerRecord.Entry]) async throws -> Void) async throws {
+    /// Sends what is held after the batches before it; the failure, if storing any failed. A
+    /// cancelled caller (the job stopped, the worker stopping) cancels the send.
+    func flush(_ send: @escaping @Sendable ([WorkerRecord.Entry]) async throws -> Void) async -> String? {
         let batch = held
         held = []
         bytes = 0
-        guard !batch.isEmpty || last != nil else { return }
         let previous = last
         let task = Task {
-            try await previous?.value
-            if !batch.isEmpty { try await send(batch) }
+            await previous?.value
+            guard !batch.isEmpty, self.failure == nil else { return }
+            do {
+                try await send(batch)
+            } catch {
+                self.fail("\(error)")
+            }
         }
         last = task
-        try await task.value
+        await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
+        return failure
+    }
+
+    private func fail(_ text: String) {
+        if failure == nil { failure = text }
     }
 }

@@ -146,7 +146,29 @@ extension PostgresStore {
     ) async throws {
         let logger = store.logger
         try await store.transaction { connection in
-            _ = try await lockForWrite(id, fence: fence, connection, logger)
+            let row = try await lockForWrite(id, fence: fence, connection, logger)
+            // A stop or suspend asked since the step boundary takes effect here instead.
+            let stop = try row.bool("stop")
+            let suspend = try row.bool("suspend")
+            if stop || suspend {
+                let reason = JobRequester.atHandOver(
+                    stop: stop, by: try row.optionalText("requested_by"), beforeStep: step + 1)
+                try await connection.query(
+                    """
+                    WITH seq AS (UPDATE job SET stream_seq = stream_seq + 1 WHERE id = \(id) RETURNING stream_seq)
+                    INSERT INTO job_stream (job_id, seq, stream, at, message)
+                    SELECT \(id), stream_seq, 'Warning', \(now), \(Data(reason.utf8)) FROM seq
+                    """, logger: logger)
+                try await transition(
+                    id, to: stop ? .stopped : .suspended, at: now, exception: .set(reason), connection, logger)
+                try await connection.query(
+                    """
+                    UPDATE job SET checkpoint_step = \(step), suspend_requested_at = NULL, owner_pid = NULL,
+                        owner_host = NULL, lease_node = NULL, lease_expires_at = NULL
+                    WHERE id = \(id)
+                    """, logger: logger)
+                return
+            }
             try await transition(id, to: .resuming, at: now, exception: .keep, connection, logger)
             // Held by no process and no node until the group's worker (or a node) claims it.
             try await connection.query(

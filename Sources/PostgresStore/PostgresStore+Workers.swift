@@ -102,6 +102,9 @@ extension PostgresStore: HybridWorkerStoring {
                     AND (job.status = 'New' OR (job.status = 'Resuming' AND job.owner_pid IS NULL))
                     AND (SELECT max(s.at) FROM job_status s WHERE s.job_id = job.id)
                         < now() - make_interval(secs => \(seconds))
+                    AND NOT EXISTS (
+                        SELECT 1 FROM hybrid_worker w WHERE w.group_name = job.run_on
+                            AND w.last_seen_at >= now() - make_interval(secs => \(seconds)))
                 """
             query.sql += " ORDER BY job.created_at, job.id LIMIT 1000 FOR UPDATE OF job SKIP LOCKED"
             var suspended: [RecoveredJob] = []

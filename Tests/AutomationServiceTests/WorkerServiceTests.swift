@@ -159,6 +159,17 @@ import Testing
         await #expect(throws: ServiceError.self) {
             try await service.storeAgentBatch(upload(4, version: "4", jobId: "bad\u{1}id"), from: agent)
         }
+        // The first upload again (its answer was lost): answered with the job's stored changes.
+        let resent = try await service.storeAgentBatch(upload(2, version: "2", jobId: job.id), from: agent)
+        #expect(resent.outcome == .duplicate && resent.changes == 1 && resent.job?.attributed == true, "\(resent)")
+
+        // A worker hands over only a running job of a runbook that places its steps, at the step
+        // it reached, to where that step runs: this one places none.
+        await #expect(throws: ServiceError.self) {
+            try await service.workerRecord(
+                job: job.id, WorkerRecord(operation: .handOver, at: Date(), step: 0, names: []), from: agent)
+        }
+        #expect(try await service.job(id: job.id).status == .running)
     }
 }
 

@@ -195,6 +195,22 @@ extension StoreContractTests {
             }
             let history = try await store.statusHistory(job: "mixed").map(\.status)
             #expect(history == [.new, .activating, .running, .resuming, .running, .resuming])
+
+            // A suspend or stop asked since the step boundary takes effect at the hand-over.
+            for (id, stop) in [("asked-suspend", false), ("asked-stop", true)] {
+                try await store.createJob(Self.job(id, runOn: nil, at: now))
+                _ = try await store.claimNewJobs(node: "n1", limit: 5, lease: .seconds(60))
+                _ = try await store.stepBoundary(job: id, entering: [.activating, .running], step: 0, at: now)
+                if stop {
+                    _ = try await store.requestStop(job: id, at: now, by: .commandLine)
+                } else {
+                    _ = try await store.requestSuspend(job: id, at: now, by: .commandLine)
+                }
+                try await store.handOver(job: id, beforeStep: 1, to: "g1", at: now.addingTimeInterval(1))
+                let asked = try #require(try await store.job(exactly: id))
+                #expect(asked.status == (stop ? .stopped : .suspended) && asked.runOn == nil, "\(asked)")
+                #expect((asked.exception ?? "").contains(stop ? "stopped before step 2" : "suspended before step 2"))
+            }
         }
     }
 }
