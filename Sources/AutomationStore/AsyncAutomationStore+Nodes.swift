@@ -152,7 +152,11 @@ extension AsyncAutomationStore: NodeStoring {
                     // Only what the stuck node was running is ended. A job it had not started (or
                     // was suspending) would be Suspended, and a resumed process could start it again
                     // (nothing fences a Suspended job): it waits until its process resumes or dies.
-                    guard [.running, .stopping].contains(status) else { continue }
+                    // A worker's writes are fenced by its lease, so its Suspending job is Suspended.
+                    let fenced = try stored.text("node").hasPrefix(HybridWorkerInfo.nodePrefix)
+                    guard [.running, .stopping].contains(status) || (fenced && status == .suspending) else {
+                        continue
+                    }
                     // A restart is safe only when the node's process is gone: nothing here fences a
                     // job that is not ended, so a stuck process that resumed could write over the
                     // run that restarted it. A live (stuck) one's job is Failed.

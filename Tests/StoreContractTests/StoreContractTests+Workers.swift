@@ -159,6 +159,21 @@ extension StoreContractTests {
                 (ending.exception ?? "").contains("the hybrid worker web1")
                     && (ending.exception ?? "").contains("suspended by recovery after 2 restart(s), its limit"),
                 "\(ending.exception ?? "")")
+
+            // A worker that went silent while its job was Suspending: the job is Suspended (a
+            // worker's writes are fenced, so nothing it sends later can change it).
+            try await store.createJob(Self.job("suspending", runOn: "live", at: hourAgo))
+            // (live-job, claimed above and never started, waits again and is claimed with it)
+            #expect(
+                try await store.claimGroupJobs(node: node, groups: ["live"], limit: 5, lease: .zero).map(\.id)
+                    .contains("suspending"))
+            _ = try await store.workerRecorder(node: node).stepBoundary(
+                job: "suspending", entering: [.activating, .running], step: 0, at: Date())
+            _ = try await store.requestSuspend(job: "suspending", at: Date(), by: .commandLine)
+            #expect(try await store.job(exactly: "suspending")?.status == .suspending)
+            try await Task.sleep(for: .milliseconds(20))
+            _ = try await store.recoverExpiredLeases()
+            #expect(try await store.job(exactly: "suspending")?.status == .suspended)
         }
     }
 
