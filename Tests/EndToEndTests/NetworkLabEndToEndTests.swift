@@ -32,23 +32,13 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(5))) func agentsReportDirectlyAndThroughTheGatewayAcrossNamespaces() throws {
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/nft") else {
+        guard LabHosts.usable else {
             Issue.record("this test needs root and nftables (.ci/run installs them)")
             return
         }
-        let lab = "rb" + String(UInt32.random(in: 0..<1_000_000))
-        let script = CLI.packageRoot + "/scripts/netns-lab.sh"
-        _ = try? TestTools.run(script, ["down", lab])
-        let up = try TestTools.run(script, ["up", lab])
-        #expect(up.status == 0, "\(up.stderr)")
-        var processes: [Process] = []
-        defer {
-            for process in processes where process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
-            _ = try? TestTools.run(script, ["down", lab])
-        }
+        let hosts = try LabHosts(prefix: "rb")
+        defer { hosts.close() }
+        let lab = hosts.name
         let cli = CLI()
         defer { cli.cleanUp() }
         let base = cli.store + "-lab"
@@ -59,15 +49,13 @@ import Testing
         let token = try Self.token(cli)
         let environment = ["RUNBOOK_STORE": cli.store]
 
-        processes.append(
-            try Self.start(
-                "\(lab)-svc",
-                [CLI.binary, "serve", "--address", "10.77.0.3", "--port", "443", "--tls-self-signed", "--poll", "0.2"],
-                log: base + "/serve.log", environment: environment))
-        processes.append(
-            try Self.start(
-                "\(lab)-gw", [CLI.binary, "gateway", "--listen", "10.77.0.2:8080", "--allow", "10.77.0.3"],
-                log: base + "/gateway.log"))
+        hosts.processes["serve"] = try Self.start(
+            "\(lab)-svc",
+            [CLI.binary, "serve", "--address", "10.77.0.3", "--port", "443", "--tls-self-signed", "--poll", "0.2"],
+            log: base + "/serve.log", environment: environment)
+        hosts.processes["gateway"] = try Self.start(
+            "\(lab)-gw", [CLI.binary, "gateway", "--listen", "10.77.0.2:8080", "--allow", "10.77.0.3"],
+            log: base + "/gateway.log")
         try AgentEndToEndTests.eventually("the service") {
             try FileManager.default.fileExists(atPath: cli.store + "/tls.crt")
                 && (Self.exec(
@@ -107,14 +95,13 @@ import Testing
         for (host, options) in [("a1", [String]()), ("a2", ["--proxy", "http://10.77.0.2:8080"])] {
             let root = try AgentEndToEndTests.machineRoot(base + "/" + host)
             roots[host] = root
-            processes.append(
-                try Self.start(
-                    "\(lab)-\(host)",
-                    [
-                        CLI.binary, "agent", "--server", "https://10.77.0.3", "--ca", cli.store + "/tls.crt", "--token",
-                        token, "--state", base + "/\(host)-state", "--root", root, "--name", "lab-\(host)",
-                        "--interval", "1s",
-                    ] + options, log: base + "/\(host).log"))
+            hosts.processes[host] = try Self.start(
+                "\(lab)-\(host)",
+                [
+                    CLI.binary, "agent", "--server", "https://10.77.0.3", "--ca", cli.store + "/tls.crt", "--token",
+                    token, "--state", base + "/\(host)-state", "--root", root, "--name", "lab-\(host)",
+                    "--interval", "1s",
+                ] + options, log: base + "/\(host).log")
         }
         try AgentEndToEndTests.eventually("both enrolments") {
             AgentEndToEndTests.json(try cli.run("agent", "list", "--json").stdout).count == 2
@@ -149,22 +136,13 @@ import Testing
     /// job recovered (naming it) and run again on the other; a stop from the API reaches a step
     /// running behind the gateway; a group with no worker has its job Suspended after the window.
     @Test(.timeLimit(.minutes(6))) func workersDirectAndBehindTheGatewayShareAGroupsJobs() throws {
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/nft") else {
+        guard LabHosts.usable else {
             Issue.record("this test needs root and nftables (.ci/run installs them)")
             return
         }
-        let lab = "rw" + String(UInt32.random(in: 0..<1_000_000))
-        let script = CLI.packageRoot + "/scripts/netns-lab.sh"
-        _ = try? TestTools.run(script, ["down", lab])
-        #expect(try TestTools.run(script, ["up", lab]).status == 0)
-        var processes: [String: Process] = [:]
-        defer {
-            for process in processes.values where process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
-            _ = try? TestTools.run(script, ["down", lab])
-        }
+        let hosts = try LabHosts(prefix: "rw")
+        defer { hosts.close() }
+        let lab = hosts.name
         let cli = CLI()
         defer { cli.cleanUp() }
         let base = cli.store + "-lab"
@@ -179,14 +157,14 @@ import Testing
             try text.write(toFile: "\(base)/\(name).yaml", atomically: true, encoding: .utf8)
         }
         let token = try Self.token(cli)
-        processes["serve"] = try Self.start(
+        hosts.processes["serve"] = try Self.start(
             "\(lab)-svc",
             [
                 CLI.binary, "serve", "--address", "10.77.0.3", "--port", "443", "--tls-self-signed", "--poll", "0.2",
                 "--lease", "3", "--worker-wait", "10s",
             ],
             log: base + "/serve.log", environment: ["RUNBOOK_STORE": cli.store])
-        processes["gateway"] = try Self.start(
+        hosts.processes["gateway"] = try Self.start(
             "\(lab)-gw", [CLI.binary, "gateway", "--listen", "10.77.0.2:8080", "--allow", "10.77.0.3"],
             log: base + "/gateway.log")
         try AgentEndToEndTests.eventually("the service") {
@@ -203,7 +181,7 @@ import Testing
                     "10m", "--group", "lab", "--concurrency", "4",
                 ] + options, log: base + "/\(host).log")
         }
-        for host in ["a1", "a2"] { processes[host] = try worker(host) }
+        for host in ["a1", "a2"] { hosts.processes[host] = try worker(host) }
         try AgentEndToEndTests.eventually("both workers in the group") {
             AgentEndToEndTests.json(try cli.run("workers", "list", "--json").stdout).count == 2
         }
@@ -238,7 +216,7 @@ import Testing
         let first = try #require(try WorkerEndToEndTests.jobJSON(cli, slow)["worker"] as? String)
         let victim = first == "lab-a1" ? "a1" : "a2"
         let survivor = first == "lab-a1" ? "lab-a2" : "lab-a1"
-        let killed = try #require(processes[victim])
+        let killed = try #require(hosts.processes[victim])
         kill(killed.processIdentifier, SIGKILL)
         killed.waitUntilExit()
         // A worker's lease lasts 90 s (it polls at least every 30 s): then the job is recovered.
@@ -273,8 +251,8 @@ import Testing
 
         // A group no worker serves any more: its job is Suspended once the window (10 s) passed
         // with no worker of it seen, saying why.
-        processes[survivor == "lab-a1" ? "a1" : "a2"].map { kill($0.processIdentifier, SIGTERM) }
-        processes[survivor == "lab-a1" ? "a1" : "a2"]?.waitUntilExit()
+        hosts.processes[survivor == "lab-a1" ? "a1" : "a2"].map { kill($0.processIdentifier, SIGTERM) }
+        hosts.processes[survivor == "lab-a1" ? "a1" : "a2"]?.waitUntilExit()
         let orphan = try #require(
             WorkerEndToEndTests.queued(try cli.run("run", base + "/quick.yaml", "--run-on", "lab")))
         try AgentEndToEndTests.eventually("the job without a worker to be Suspended") {
@@ -291,5 +269,30 @@ import Testing
             let token = object["token"] as? String
         else { throw CLIError(message: "token create failed: \(result.stderr)") }
         return token
+    }
+}
+
+/// The namespaces of one test (scripts/netns-lab.sh) and the processes it started in them:
+/// `close` kills those and deletes the namespaces.
+final class LabHosts {
+    static var usable: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/nft") }
+
+    let name: String
+    var processes: [String: Process] = [:]
+    private let script = CLI.packageRoot + "/scripts/netns-lab.sh"
+
+    init(prefix: String) throws {
+        name = prefix + String(UInt32.random(in: 0..<1_000_000))
+        _ = try? TestTools.run(script, ["down", name])
+        let up = try TestTools.run(script, ["up", name])
+        guard up.status == 0 else { throw CLIError(message: "netns-lab.sh up \(name) failed: \(up.stderr)") }
+    }
+
+    func close() {
+        for process in processes.values where process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        _ = try? TestTools.run(script, ["down", name])
     }
 }
