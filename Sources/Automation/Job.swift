@@ -38,6 +38,12 @@ public struct Job: Sendable, Codable, Hashable {
     /// recovery put it back to wait). Read from the store, never written through the job.
     public var worker: String?
 
+    /// Who started it, as every front end says it: `manual`, or `schedule (nightly)`,
+    /// `manual (portal:ops)`.
+    public var startedByText: String {
+        startedBy.map { "\(startReason.rawValue) (\($0))" } ?? startReason.rawValue
+    }
+
     public init(
         id: String, runbookName: String, runbookDigest: String, runbookContent: String,
         parameters: [String: Value], startReason: StartReason, startedBy: String? = nil, accountName: String?,

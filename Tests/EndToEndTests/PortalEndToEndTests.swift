@@ -55,6 +55,8 @@ import Testing
         for name in ["contoso-web01", "contoso-sql01", "contoso-lnx01"] { #expect(machines.body.contains(name)) }
         let jobs = try server.request("/portal/jobs", cookie: session)
         #expect(jobs.body.contains("Completed"))
+        // A job started from the command line says so, as `runbook jobs show` does.
+        #expect(jobs.body.contains("<td>manual</td>"), "\(jobs.body.prefix(3000))")
         #expect(try server.request("/portal/nothing-here", cookie: session).status == 404)
         #expect(try server.request("/portal/changes/999999", cookie: session).status == 404)
         // The ARM API is where it was.

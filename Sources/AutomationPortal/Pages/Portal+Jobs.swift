@@ -19,7 +19,7 @@ extension Portal {
                 [
                     "id": job.id, "href": PortalFormat.path(job.id), "runbook": job.runbookName,
                     "status": job.status.rawValue, "created": PortalFormat.time(job.createdAt) as Any,
-                    "ended": PortalFormat.time(job.endedAt) as Any, "startedBy": job.startedBy ?? "",
+                    "ended": PortalFormat.time(job.endedAt) as Any, "startedBy": job.startedByText,
                 ]
             }
             return render(
@@ -52,7 +52,7 @@ extension Portal {
                     "status": job.status.rawValue, "exception": job.exception as Any, "parameters": parameters,
                     "created": PortalFormat.time(job.createdAt) as Any,
                     "started": PortalFormat.time(job.startedAt) as Any,
-                    "ended": PortalFormat.time(job.endedAt) as Any, "startedBy": job.startedBy ?? "",
+                    "ended": PortalFormat.time(job.endedAt) as Any, "startedBy": job.startedByText,
                     "history": history.map { ["status": $0.status.rawValue, "at": PortalFormat.time($0.at) as Any] },
                     "streams": streams.map(Self.streamValues), "hasStreams": !streams.isEmpty,
                     "earlier": all.count > streams.count

@@ -101,7 +101,7 @@ extension RunbookCommand.JobsCommand {
                 "Job:         \(job.id)",
                 "Runbook:     \(job.runbookName) (sha256 \(job.runbookDigest.prefix(12)), \(job.runbookSource ?? "source not recorded"))",
                 "Status:      \(job.status.rawValue)",
-                "Started by:  \(job.startedBy.map { "\(job.startReason.rawValue) (\($0))" } ?? job.startReason.rawValue)",
+                "Started by:  \(job.startedByText)",
                 "Account:     \(job.accountName ?? "-")",
                 "Runs on:     \(job.runOn.map { "hybrid worker group \($0)" } ?? "the service's nodes")"
                     + (job.worker.map { " (worker \($0))" } ?? ""),
