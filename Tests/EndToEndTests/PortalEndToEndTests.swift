@@ -179,6 +179,35 @@ import Testing
         #expect(done.body.contains("contoso-web01"))
     }
 
+    /// A job being stopped offers neither Stop nor Suspend again; a suspending one no Suspend.
+    @Test func aStopOnItsWayDisablesStopAndSuspend() throws {
+        let cli = CLI()
+        defer { cli.cleanUp() }
+        let run = try cli.run("run", "enable-tracking", "--json")
+        let id = try #require(
+            (try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["id"] as? String)
+        let server = try PortalServer.start(cli)
+        defer { server.stop() }
+        let (cookie, _) = try server.signIn(try server.token("ops"))
+        func buttons(as status: String) throws -> (stop: Bool, suspend: Bool) {
+            let sql = Process()
+            sql.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            sql.arguments = [
+                cli.store + "/automation.sqlite", "UPDATE job SET status = '\(status)' WHERE id = '\(id)'",
+            ]
+            try sql.run()
+            sql.waitUntilExit()
+            let page = try server.request("/portal/jobs/\(id)", cookie: cookie).body
+            func enabled(_ button: String) -> Bool {
+                page.range(of: "id=\"\(button)\"[^>]*disabled", options: .regularExpression) == nil
+            }
+            return (enabled("stop"), enabled("suspend"))
+        }
+        #expect(try buttons(as: "Running") == (true, true))
+        #expect(try buttons(as: "Stopping") == (false, false))
+        #expect(try buttons(as: "Suspending") == (true, false))
+    }
+
     @Test func readOnlyTokensSeeDisabledButtonsAndAreRefused() throws {
         let cli = CLI()
         defer { cli.cleanUp() }

@@ -58,7 +58,9 @@ extension Portal {
                     "earlier": all.count > streams.count
                         ? "Showing the last \(streams.count) of \(all.count) records." : nil as String? as Any,
                     "lastSeq": streams.last?.seq ?? 0, "live": unfinished,
-                    "canStop": unfinished, "canSuspend": unfinished && job.status != .suspended,
+                    // A stop or suspend already on its way disables both (a stop wins over a suspend).
+                    "canStop": unfinished && job.status != .stopping,
+                    "canSuspend": unfinished && ![.suspended, .suspending, .stopping].contains(job.status),
                     "canResume": job.status == .suspended,
                     "notice": request.parameter("done").map { "Requested: \($0)." } as Any,
                 ])
