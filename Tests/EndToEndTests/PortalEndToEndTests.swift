@@ -256,6 +256,9 @@ import Testing
         _ = try cli.contosoBaseline()
         let created = try cli.run("schedule", "create", "hourly", "--frequency", "Hour", "--runbook", "scan")
         #expect(created.status == 0, "\(created.stderr)")
+        let weekly = try cli.run(
+            "schedule", "create", "mondays", "--frequency", "Week", "--week-days", "Mon", "--runbook", "scan")
+        #expect(weekly.status == 0, "\(weekly.stderr)")
         let server = try PortalServer.start(cli)
         defer { server.stop() }
         let (cookie, csrf) = try server.signIn(try server.token("portal"))
@@ -286,6 +289,8 @@ import Testing
 
         let schedules = try server.request("/portal/schedules", cookie: cookie)
         #expect(schedules.body.contains("hourly") && schedules.body.contains("<time datetime="))
+        // Said as the command line says it.
+        #expect(schedules.body.contains("weekly on Mon") && !schedules.body.contains("every 1 Week"))
         let disabled = try server.request(
             "/portal/schedules/hourly/disable", form: [("csrf", csrf)], cookie: cookie)
         #expect(disabled.status == 303)

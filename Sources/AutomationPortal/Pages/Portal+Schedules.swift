@@ -14,7 +14,7 @@ extension Portal {
                 let fires = (try? await service.fires(schedule: schedule.name, limit: 5)) ?? []
                 rows.append([
                     "name": schedule.name, "href": PortalFormat.path(schedule.name), "enabled": schedule.enabled,
-                    "frequency": "every \(schedule.recurrence.interval) \(schedule.recurrence.frequency.rawValue)",
+                    "frequency": schedule.recurrence.summary,
                     "zone": schedule.recurrence.timeZone,
                     "runbooks": schedule.links.map(\.runbook).joined(separator: ", "),
                     "next": next.map { PortalFormat.time($0) as Any }, "problems": problems,

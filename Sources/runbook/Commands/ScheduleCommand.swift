@@ -72,7 +72,7 @@ extension RunbookCommand.ScheduleCommand {
                     !problems.isEmpty
                     ? "invalid" : !schedule.enabled ? "- (disabled)" : next.map(Self.minute) ?? "none"
                 table.rows.append([
-                    schedule.name, ScheduleText.frequency(schedule.recurrence), schedule.recurrence.timeZone,
+                    schedule.name, schedule.recurrence.summary, schedule.recurrence.timeZone,
                     schedule.enabled ? "yes" : "no", nextText,
                     try await service.fires(schedule: schedule.name, limit: 1).first.map(ScheduleText.outcome) ?? "-",
                     schedule.links.map(\.runbook).joined(separator: ", "),
@@ -105,7 +105,7 @@ extension RunbookCommand.ScheduleCommand {
             let recurrence = schedule.recurrence
             var lines = [
                 "Schedule:    \(schedule.name)\(schedule.enabled ? "" : " (disabled)")",
-                "Frequency:   \(ScheduleText.frequency(recurrence))",
+                "Frequency:   \(recurrence.summary)",
                 "Time zone:   \(recurrence.timeZone)",
                 "Start:       \(ScheduleTime.local(recurrence.startTime, timeZone: recurrence.timeZone)) "
                     + "(\(recurrence.startTime.formatted(.iso8601)))",
@@ -266,24 +266,5 @@ enum ScheduleText {
     static func invalid(_ name: String, _ problems: [String]) -> String {
         "schedule '\(name)' is invalid and is not run: \(problems.joined(separator: "; ")); "
             + "fix it with 'runbook schedule create \(name) --replace ...' or delete it"
-    }
-
-    static func frequency(_ recurrence: Recurrence) -> String {
-        let every = recurrence.interval == 1 ? "" : "every \(recurrence.interval) "
-        switch recurrence.frequency {
-        case .oneTime: return "once"
-        case .minute: return recurrence.interval == 1 ? "every minute" : "\(every)minutes"
-        case .hour: return recurrence.interval == 1 ? "hourly" : "\(every)hours"
-        case .day: return recurrence.interval == 1 ? "daily" : "\(every)days"
-        case .week:
-            let days = recurrence.weekDays.map { String($0.rawValue.prefix(3)) }.joined(separator: ",")
-            return (recurrence.interval == 1 ? "weekly" : "\(every)weeks") + (days.isEmpty ? "" : " on \(days)")
-        case .month:
-            let days =
-                recurrence.monthDays.map { $0 == -1 ? "the last day" : "day \($0)" }
-                + recurrence.occurrences.map(\.description)
-            return (recurrence.interval == 1 ? "monthly" : "\(every)months") + " on " + days.joined(separator: ", ")
-        case .cron: return "cron '\(recurrence.cron ?? "")'"
-        }
     }
 }

@@ -160,7 +160,7 @@ extension RunbookCommand.ScheduleCommand {
                         + "; the fires before now are not run")
             }
             Terminal.out(
-                "Schedule '\(name)' \(replace ? "saved" : "created"): \(ScheduleText.frequency(recurrence)) in \(timeZone); "
+                "Schedule '\(name)' \(replace ? "saved" : "created"): \(recurrence.summary) in \(timeZone); "
                     + "next fire \(next.map { ScheduleTime.local($0, timeZone: timeZone) + " (" + $0.formatted(.iso8601) + ")" } ?? "none")."
             )
         }
