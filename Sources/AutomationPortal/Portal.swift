@@ -127,7 +127,10 @@ public struct Portal: Sendable {
         case ("GET", 2, "changes"): return await changePage(request, id: s[1])
         case ("GET", 1, "inventory"): return await inventoryPage(request)
         case ("GET", 1, "tracking"):
-            return await trackingPage(request, errors: [], notice: request.parameter("saved") == nil ? nil : "Saved.")
+            let notice =
+                request.parameter("removed").map { "Removed '\($0)'." }
+                ?? request.parameter("saved").map { $0 == "1" ? "Saved." : "Saved '\($0)'." }
+            return await trackingPage(request, errors: [], notice: notice)
         case ("POST", 2, "tracking") where s[1] == "save": return await saveTracked(request)
         case ("POST", 2, "tracking") where s[1] == "remove": return await removeTracked(request)
         case ("GET", 1, "runbooks"): return await runbooksPage(request)

@@ -282,9 +282,26 @@ import Testing
         #expect(shown.stdout.contains("/etc/app.conf"), "the command line sees the portal's change")
         let edit = try server.request("/portal/tracking?edit=app", cookie: cookie)
         #expect(edit.body.contains(#"value="/etc/app.conf" required"#))
+        #expect(edit.body.contains(#"name="original" value="app""#))
+        // Saved under a new name, the item is renamed: one item, not two.
+        let renamed = try server.request(
+            "/portal/tracking/save",
+            form: [
+                ("csrf", csrf), ("kind", "file"), ("original", "app"), ("name", "app-config"), ("os", "linux"),
+                ("path", "/etc/app.conf"), ("enabled", "on"), ("group", "Apps"),
+            ], cookie: cookie)
+        #expect(renamed.status == 303)
+        let files = try cli.run("tracking", "show", "--json").stdout
+        let names =
+            ((try JSONSerialization.jsonObject(with: Data(files.utf8)) as? [String: Any])?["files"] as? [[String: Any]]
+            ?? []).compactMap { $0["name"] as? String }
+        #expect(names.contains("app-config") && !names.contains("app"), "\(names)")
+        let page = try server.request("/portal/tracking?saved=app-config", cookie: cookie).body
+        #expect(page.contains("<td>Apps</td>"))
+        #expect(page.contains("Saved &#39;app-config&#39;.") || page.contains("Saved 'app-config'."))
         let removed = try server.request(
-            "/portal/tracking/remove", form: [("csrf", csrf), ("name", "app")], cookie: cookie)
-        #expect(removed.status == 303)
+            "/portal/tracking/remove", form: [("csrf", csrf), ("name", "app-config")], cookie: cookie)
+        #expect(removed.status == 303 && removed.header("location")?.contains("removed=app-config") == true)
         #expect(!(try server.request("/portal/tracking", cookie: cookie).body.contains("/etc/app.conf")))
 
         let schedules = try server.request("/portal/schedules", cookie: cookie)

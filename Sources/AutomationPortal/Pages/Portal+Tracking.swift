@@ -31,12 +31,14 @@ extension Portal {
                 ]
             }
             let form: [String: Any] = [
+                "original": file?.name ?? request.value("original") ?? "",
                 "name": file?.name ?? request.value("name") ?? "", "path": file?.path ?? request.value("path") ?? "",
                 "windows": (file?.os ?? OSFamily(rawValue: request.value("os") ?? "")) == .windows,
                 "folder": file?.pathType == .folder, "recurse": file?.recurse ?? false,
                 "enabled": file?.enabled ?? true, "group": file?.group ?? "Custom",
             ]
             let registryForm: [String: Any] = [
+                "original": key?.name ?? "",
                 "name": key?.name ?? "", "key": key?.key ?? "", "value": key?.value ?? "",
                 "enabled": key?.enabled ?? true,
                 "group": key?.group ?? "Custom",
@@ -54,12 +56,16 @@ extension Portal {
         }
     }
 
-    /// Adds or changes one file or registry item (an existing name is changed).
+    /// Adds or changes one file or registry item (an existing name is changed); an item edited
+    /// under a new name is renamed (the old name removed in the same save).
     func saveTracked(_ request: PortalRequest) async -> PortalResponse {
         let name = (request.value("name") ?? "").trimmingCharacters(in: .whitespaces)
         let enabled = request.value("enabled") == "on"
         let group = request.value("group").flatMap { $0.isEmpty ? nil : $0 } ?? "Custom"
         var configuration = ConfigurationRequest()
+        if let original = request.value("original"), !original.isEmpty, original != name {
+            configuration.remove = [original]
+        }
         if request.value("kind") == "registry" {
             let value = request.value("value") ?? ""
             configuration.registry = [
@@ -76,14 +82,16 @@ extension Portal {
                     recurse: request.value("recurse") == "on")
             ]
         }
-        return await configure(request, configuration, done: "Saved '\(name)'.")
+        return await configure(request, configuration, done: "saved=" + PortalFormat.query(name))
     }
 
     func removeTracked(_ request: PortalRequest) async -> PortalResponse {
         let name = request.value("name") ?? ""
-        return await configure(request, ConfigurationRequest(remove: [name]), done: "Removed '\(name)'.")
+        return await configure(
+            request, ConfigurationRequest(remove: [name]), done: "removed=" + PortalFormat.query(name))
     }
 
+    /// `done`: the query the page is shown with afterwards, which says what was done.
     private func configure(_ request: PortalRequest, _ configuration: ConfigurationRequest, done: String) async
         -> PortalResponse
     {
@@ -91,7 +99,7 @@ extension Portal {
         do {
             let applied = try await service.configureTracking(configuration, sink: sink)
             let records = await sink.records
-            if applied { return .redirect(Self.root + "/tracking?saved=1") }
+            if applied { return .redirect(Self.root + "/tracking?" + done) }
             let errors = records.filter { $0.kind == .error }.map(\.message)
             return await trackingPage(
                 request, errors: errors.isEmpty ? records.map(\.message) : errors, notice: nil, status: 400)
