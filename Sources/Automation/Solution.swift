@@ -2,6 +2,14 @@
 public enum Solution: String, Sendable, Hashable, CaseIterable, Codable {
     case changeTracking = "ChangeTracking"
     case inventory = "Inventory"
+
+    /// As Azure's portal titles it: "Change Tracking", "Inventory".
+    public var displayName: String {
+        switch self {
+        case .changeTracking: "Change Tracking"
+        case .inventory: "Inventory"
+        }
+    }
 }
 
 /// Azure's three enablement scopes.

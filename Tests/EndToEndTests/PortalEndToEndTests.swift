@@ -176,7 +176,7 @@ import Testing
 
         let done = try server.request("/portal/machines/enable", form: form + [("csrf", csrf)], cookie: cookie)
         #expect(done.status == 200, "\(done.body)")
-        #expect(done.body.contains("contoso-web01"))
+        #expect(done.body.contains("contoso-web01") && done.body.contains("Enable Inventory"))
     }
 
     /// A job being stopped offers neither Stop nor Suspend again; a suspending one no Suspend.

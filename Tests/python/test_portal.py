@@ -147,6 +147,7 @@ def test_tick_two_machines_and_enable_change_tracking(portal, browser):
     browser.find_element(By.CSS_SELECTOR, "input[name=solution][value=ChangeTracking]").click()
     browser.find_element(By.ID, "enable").click()
     wait_for(browser, expected_conditions.url_contains("/portal/machines/enable"))
+    assert "Enable Change Tracking" in browser.title, browser.title
     enabled = browser.find_element(By.CSS_SELECTOR, 'li[data-machine="contoso-lnx01"]')
     assert "enabled" in enabled.text and "ok" in enabled.get_attribute("class")
     refused = browser.find_element(By.CSS_SELECTOR, 'li[data-machine="rules-missing"]')

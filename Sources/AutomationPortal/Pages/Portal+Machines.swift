@@ -64,7 +64,7 @@ extension Portal {
             return render(
                 "enabled", request,
                 [
-                    "title": "Enable \(solution.rawValue)",
+                    "title": "Enable \(solution.displayName)",
                     "general": ["No machine was ticked: tick one or more machines first."],
                 ],
                 status: 400)
@@ -79,7 +79,7 @@ extension Portal {
             return render(
                 "enabled", request,
                 [
-                    "title": "Enable \(solution.rawValue)", "results": rows, "general": result.general,
+                    "title": "Enable \(solution.displayName)", "results": rows, "general": result.general,
                     "aborted": result.aborted as Any, "solution": solution.rawValue,
                 ], status: failed > 0 || result.aborted != nil ? 422 : 200)
         } catch {
