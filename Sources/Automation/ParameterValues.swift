@@ -21,9 +21,10 @@ public enum ParameterValues {
             let hint =
                 Suggestion.closest(to: element.description, among: allowed.map(\.description))
                 .map { " (did you mean '\($0)'?)" } ?? ""
+            // One problem in one clause: front ends list problems split at "; ".
             return
-                "parameter \(Quoted.clip(name)): \(Quoted.clip(element.description)) is not allowed\(hint); allowed: "
-                + allowed.map(\.description).joined(separator: ", ")
+                "parameter \(Quoted.clip(name)): \(Quoted.clip(element.description)) is not one of "
+                + allowed.map(\.description).joined(separator: ", ") + hint
         }
         return nil
     }

@@ -40,7 +40,7 @@ import Testing
             problems == [
                 "runbook 'p' has no parameter 'solutons' (did you mean 'solutions'?)",
                 "parameter 'count' must be of type int, found 'many'",
-                "parameter 'solutions': 'Patches' is not allowed; allowed: ChangeTracking, Inventory",
+                "parameter 'solutions': 'Patches' is not one of ChangeTracking, Inventory",
             ])
     }
 

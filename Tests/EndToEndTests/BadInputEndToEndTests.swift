@@ -84,7 +84,7 @@ import Testing
         #expect(wrongValue.status == 65)
         #expect(
             wrongValue.stderr
-                == "error: parameter 'solutions': 'Patching' is not allowed; allowed: ChangeTracking, Inventory\n")
+                == "error: parameter 'solutions': 'Patching' is not one of ChangeTracking, Inventory\n")
         let unknown = try cli.run("run", "enable-tracking", "-p", "machnes=a")
         #expect(unknown.status == 65)
         #expect(unknown.stderr.contains("has no parameter 'machnes' (did you mean 'machines'?)"))

@@ -147,6 +147,13 @@ import Testing
         #expect(refused.body.contains("&quot;&gt;&lt;img src=x&gt;"))
         #expect(!refused.body.contains("<img src=x>") && !refused.body.contains("<u>green"))
 
+        // A value outside the allowed ones is said once, at its field: no stray banner.
+        let outside = try server.request(
+            "/portal/runbooks/quoted/start", form: [("csrf", csrf), ("p.colour", "blue")], cookie: cookie)
+        #expect(outside.status == 400)
+        #expect(outside.body.contains("is not one of"), "\(outside.body)")
+        #expect(!outside.body.contains(#"<p class="error" role="alert">allowed"#), "\(outside.body)")
+
         let started = try server.request(
             "/portal/runbooks/quoted/start", form: [("csrf", csrf), ("p.colour", "red")], cookie: cookie)
         #expect(started.status == 303)
