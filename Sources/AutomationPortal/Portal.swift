@@ -218,10 +218,17 @@ public struct Portal: Sendable {
         self.error(error.httpStatus, "Could not do that", error.description)
     }
 
+    /// The tab's icon (a page names it, so no browser asks for a missing `/favicon.ico`).
+    static let favicon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0063b1"/>\
+        <path d="M4 4h8M4 8h8M4 12h5" stroke="#fff" stroke-width="2" stroke-linecap="round"/></svg>
+        """
+
     private func asset(_ name: String) -> PortalResponse {
         switch name {
         case "portal.css": .asset(Stylesheet.text, type: "text/css; charset=utf-8")
         case "portal.js": .asset(Script.text, type: "text/javascript; charset=utf-8")
+        case "favicon.svg": .asset(Self.favicon, type: "image/svg+xml")
         default: notFound("No such asset.")
         }
     }

@@ -45,7 +45,7 @@ import Testing
             "/portal/machines", "/portal/machines?all=1", "/portal/changes", "/portal/changes?range=24h&type=Files",
             "/portal/inventory", "/portal/inventory?type=Files", "/portal/tracking", "/portal/runbooks",
             "/portal/runbooks/scan", "/portal/jobs", "/portal/jobs?status=Completed", "/portal/schedules",
-            "/portal/assets/portal.css", "/portal/assets/portal.js",
+            "/portal/assets/portal.css", "/portal/assets/portal.js", "/portal/assets/favicon.svg",
         ] {
             let page = try server.request(path, cookie: session)
             #expect(page.status == 200, "\(path): \(page.status) \(page.body.prefix(300))")
@@ -53,6 +53,10 @@ import Testing
         }
         let machines = try server.request("/portal/machines", cookie: session)
         for name in ["contoso-web01", "contoso-sql01", "contoso-lnx01"] { #expect(machines.body.contains(name)) }
+        // Pages name their icon, so no browser asks for a missing /favicon.ico.
+        #expect(machines.body.contains(#"<link rel="icon" href="/portal/assets/favicon.svg""#))
+        let icon = try server.request("/portal/assets/favicon.svg", cookie: session)
+        #expect(icon.header("content-type") == "image/svg+xml" && icon.body.hasPrefix("<svg"))
         let jobs = try server.request("/portal/jobs", cookie: session)
         #expect(jobs.body.contains("Completed"))
         // A job started from the command line says so, as `runbook jobs show` does.

@@ -7,6 +7,7 @@ enum LayoutTemplate {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} · runbook portal</title>
+        <link rel="icon" href="/portal/assets/favicon.svg" type="image/svg+xml">
         <link rel="stylesheet" href="/portal/assets/portal.css">
         <script src="/portal/assets/portal.js" defer></script>
         </head>
