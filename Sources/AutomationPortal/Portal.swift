@@ -157,7 +157,7 @@ public struct Portal: Sendable {
         var response = PortalResponse.html(
             templates.render(
                 "signin",
-                ["title": "Sign in", "error": error as Any, "signedOut": true, "signinToken": token]),
+                ["title": "Sign in", "error": error as Any, "signedOut": true, "signIn": true, "signinToken": token]),
             status: status)
         if clearCookie { response.headers.append(("Set-Cookie", clearedCookie)) }
         response.headers.append(("Set-Cookie", SignInGuard.cookie(token, secure: secure)))
@@ -205,6 +205,7 @@ public struct Portal: Sendable {
         return .html(templates.render(template, context), status: status)
     }
 
+    /// An error page: the sections stay in reach (a page without a session leads to sign-in).
     func error(_ status: Int, _ title: String, _ message: String) -> PortalResponse {
         .html(
             templates.render("error", ["title": title, "message": message, "status": status, "signedOut": true]),

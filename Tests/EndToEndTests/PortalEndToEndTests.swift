@@ -61,7 +61,10 @@ import Testing
         #expect(jobs.body.contains("Completed"))
         // A job started from the command line says so, as `runbook jobs show` does.
         #expect(jobs.body.contains("<td>manual</td>"), "\(jobs.body.prefix(3000))")
-        #expect(try server.request("/portal/nothing-here", cookie: session).status == 404)
+        let missing = try server.request("/portal/nothing-here", cookie: session)
+        #expect(missing.status == 404)
+        // An error page keeps the sections' navigation.
+        #expect(missing.body.contains(#"<nav aria-label="Sections">"#), "\(missing.body)")
         #expect(try server.request("/portal/changes/999999", cookie: session).status == 404)
         // The ARM API is where it was.
         #expect(try server.request("/healthz").status == 200)

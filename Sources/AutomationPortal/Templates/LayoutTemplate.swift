@@ -15,7 +15,7 @@ enum LayoutTemplate {
         <a class="skip" href="#main">Skip to content</a>
         <header class="top">
           <a class="brand" href="/portal/machines">runbook</a>
-          {{^signedOut}}
+          {{^signIn}}
           <nav aria-label="Sections">
             <a href="/portal/machines"{{#nav_machines}} aria-current="page"{{/nav_machines}}>Virtual machines</a>
             <a href="/portal/changes"{{#nav_changes}} aria-current="page"{{/nav_changes}}>Change tracking</a>
@@ -26,6 +26,8 @@ enum LayoutTemplate {
             <a href="/portal/schedules"{{#nav_schedules}} aria-current="page"{{/nav_schedules}}>Schedules</a>
             <a href="/portal/logs"{{#nav_logs}} aria-current="page"{{/nav_logs}}>Logs</a>
           </nav>
+          {{/signIn}}
+          {{^signedOut}}
           <form class="who" method="post" action="/portal/signout">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <span>{{user}}{{#readOnly}} <span class="badge">read-only</span>{{/readOnly}}</span>
