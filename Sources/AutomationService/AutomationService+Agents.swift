@@ -160,16 +160,14 @@ extension AutomationService {
             try await store.changes(
                 ChangeFilter(machine: machine, jobId: jobId, limit: JobScanResult.maxChangedFiles + 1))
         }
-        let files = rows.filter { $0.change.type == .files }.map(\.change.key)
         let holds = try await storeCall {
             try await store.workerHolds(node: HybridWorkerInfo.nodeId(machine: machine), job: jobId)
         }
-        return (
-            rows.count,
-            JobScanResult(
-                attributed: !rows.isEmpty || holds, changedFiles: Array(files.prefix(JobScanResult.maxChangedFiles)),
-                truncated: rows.count > JobScanResult.maxChangedFiles)
-        )
+        var result = JobScanResult(
+            attributed: !rows.isEmpty || holds, files: rows.lazy.filter { $0.change.type == .files }.map(\.change.key))
+        // The rows read stop one past the cap: more changes than that, more than it names.
+        if rows.count > JobScanResult.maxChangedFiles { result.truncated = true }
+        return (rows.count, result)
     }
 
     /// The refusals of an upload, before anything is read or stored.
@@ -302,10 +300,7 @@ extension AutomationService {
 
     /// The files a job's scan changed, for its drift gate on the worker.
     static func jobScanResult(_ changes: [ItemChange], attributed: Bool) -> JobScanResult {
-        let files = changes.lazy.filter { $0.type == .files }.map(\.key)
-        let named = Array(files.prefix(JobScanResult.maxChangedFiles))
-        return JobScanResult(
-            attributed: attributed, changedFiles: named, truncated: files.count > JobScanResult.maxChangedFiles)
+        JobScanResult(attributed: attributed, files: changes.lazy.filter { $0.type == .files }.map(\.key))
     }
 
     /// Records a heartbeat.

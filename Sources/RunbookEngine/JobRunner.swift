@@ -110,27 +110,33 @@ public struct JobRunner: Sendable {
                 job: job.id, to: .failed, at: now(), exception: "the recorded runbook does not load: \(error)")
             return .failed
         }
-        let resuming = job.status == .resuming
         let sink = JobStreamWriter(
             jobId: job.id, store: store, now: now, keepVerbose: job.logVerbose, keepProgress: job.logProgress,
-            cap: streamCap, usage: resuming || job.restarts > 0 ? try await store.streamUsage(job: job.id) : [:],
+            cap: streamCap,
+            usage: job.status == .resuming || job.restarts > 0 ? try await store.streamUsage(job: job.id) : [:],
             observer: observer, progress: nil)
+        return try await proceed(job, prepared, sink: sink, placement: job.runOn).status
+    }
+
+    /// Runs a recorded job on from its checkpoint: a Resuming one goes on Running, any other
+    /// (New, or restarted by recovery) enters Activating; each says so in its Verbose stream.
+    private func proceed(_ job: Job, _ prepared: PreparedJob, sink: JobStreamWriter, placement: String?)
+        async throws -> Job
+    {
         let steps = prepared.runbook.steps.count
         let step = min(job.checkpointStep ?? 0, steps)
-        if resuming {
+        if job.status == .resuming {
             await sink.write(.verbose, "Resumed before step \(step + 1) of \(steps)")
             return try await drive(
                 job.id, prepared, from: step, entering: [.running], sink: sink, resumedWait: job.waitLeft,
-                placement: job.runOn
-            ).status
+                placement: placement)
         }
         if job.restarts > 0 {
             let label = JobRestarts.label(restart: job.restarts, of: job.restartLimit)
             await sink.write(.verbose, "Restarted (\(label)) before step \(step + 1) of \(steps)")
         }
         return try await drive(
-            job.id, prepared, from: step, entering: [.activating, .running], sink: sink, placement: job.runOn
-        ).status
+            job.id, prepared, from: step, entering: [.activating, .running], sink: sink, placement: placement)
     }
 
     /// The job as a run ended it, for a runner that reads no store back.
@@ -240,16 +246,10 @@ public struct JobRunner: Sendable {
         let sink = JobStreamWriter(
             jobId: job.id, store: store, now: now, keepVerbose: job.logVerbose, keepProgress: job.logProgress,
             cap: streamCap, usage: try await store.streamUsage(job: job.id), observer: observer, progress: progress)
-        let step = min(job.checkpointStep ?? 0, prepared.runbook.steps.count)
-        let steps = prepared.runbook.steps.count
-        if job.status == .new {
-            let label = JobRestarts.label(restart: job.restarts, of: job.restartLimit)
-            await sink.write(.verbose, "Restarted (\(label)) before step \(step + 1) of \(steps)")
-            return try await drive(job.id, prepared, from: step, entering: [.activating, .running], sink: sink)
-        }
-        await sink.write(.verbose, "Resumed before step \(step + 1) of \(steps)")
-        return try await drive(
-            job.id, prepared, from: step, entering: [.running], sink: sink, resumedWait: job.waitLeft)
+        // A restart by recovery is New again; anything else is Resuming now, claimed here.
+        var claimedJob = job
+        if claimedJob.status != .new { claimedJob.status = .resuming }
+        return try await proceed(claimedJob, prepared, sink: sink, placement: nil)
     }
 
     /// Running (through `entering`), the steps from `first`, then the ending: a final status

@@ -173,6 +173,21 @@ import Testing
     }
 }
 
+/// A job's scan answer stays within what an agent reads (8 MiB): at most 10,000 files and
+/// 1 MiB of names, saying when it left some out.
+@Test func aJobScanAnswerIsBoundedInFilesAndBytes() {
+    let long = (0..<1000).map { "/" + String(repeating: "a", count: 4000) + "\($0)" }
+    let byBytes = JobScanResult(attributed: true, files: long)
+    let named = byBytes.changedFiles.reduce(0) { $0 + $1.utf8.count }
+    #expect(byBytes.truncated && named <= 1024 * 1024)
+    // It stops only where the next name would not fit.
+    #expect(named + long[byBytes.changedFiles.count].utf8.count > 1024 * 1024)
+    let many = JobScanResult(attributed: true, files: (0...10_000).map { "/f\($0)" })
+    #expect(many.truncated && many.changedFiles.count == 10_000)
+    let few = JobScanResult(attributed: false, files: ["/etc/a", "/etc/b"])
+    #expect(!few.truncated && few.changedFiles == ["/etc/a", "/etc/b"])
+}
+
 /// Jobs handed to no executor (a worker claims them).
 struct NoSubmission: JobSubmission {
     func submit(_ job: Job, _ prepared: PreparedJob) {}

@@ -134,8 +134,11 @@ public struct AgentBatchResult: Sendable, Hashable, Codable {
 
 /// What an upload of a job's scan recorded for the job.
 public struct JobScanResult: Sendable, Hashable, Codable {
-    /// A job's scan answer names at most this many changed files.
+    /// A job's scan answer names at most this many changed files, of at most this many bytes
+    /// together: the agent reads an answer of at most 8 MiB, and an answer it cannot read
+    /// would leave the upload in its spool, sent again and again.
     public static let maxChangedFiles = 10_000
+    public static let maxChangedFileBytes = 1024 * 1024
     /// False when the worker no longer held the job: the changes were stored as the machine's alone.
     public var attributed: Bool
     public var changedFiles: [String]
@@ -146,6 +149,22 @@ public struct JobScanResult: Sendable, Hashable, Codable {
         self.attributed = attributed
         self.changedFiles = changedFiles
         self.truncated = truncated
+    }
+
+    /// The answer naming the first of `files` within both caps; `truncated` when some are left out.
+    public init(attributed: Bool, files: some Sequence<String>) {
+        var named: [String] = []
+        var bytes = 0
+        var truncated = false
+        for file in files {
+            bytes += file.utf8.count
+            guard named.count < Self.maxChangedFiles, bytes <= Self.maxChangedFileBytes else {
+                truncated = true
+                break
+            }
+            named.append(file)
+        }
+        self.init(attributed: attributed, changedFiles: named, truncated: truncated)
     }
 }
 
