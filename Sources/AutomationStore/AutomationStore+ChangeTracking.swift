@@ -180,32 +180,38 @@ extension AutomationStore {
         _ db: Database, machineId: Int64, machine: String, changes: [ItemChange], recordChanges: Bool,
         fileIndex: [String: FileIndexEntry]?, startedAt: Date, endedAt: Date, jobId: String?
     ) throws {
-        let upsertItem = try db.makeStatement(
-            sql:
-                "INSERT OR REPLACE INTO configurationData (machineId, configDataType, itemKey, fields, timeGenerated) "
+        // A baseline writes tens of megabytes: with SQLite's 2 MB page cache the transaction
+        // spills pages to the WAL and writes them again; with room for them, each is written once.
+        try db.execute(sql: "PRAGMA cache_size = -65536")
+        defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
+        let upsertItem = try BoundStatement(
+            db,
+            sql: "INSERT OR REPLACE INTO configurationData (machineId, configDataType, itemKey, fields, timeGenerated) "
                 + "VALUES (?, ?, ?, ?, ?)")
-        let deleteItem = try db.makeStatement(
-            sql: "DELETE FROM configurationData WHERE machineId = ? AND configDataType = ? AND itemKey = ?")
+        let deleteItem = try BoundStatement(
+            db, sql: "DELETE FROM configurationData WHERE machineId = ? AND configDataType = ? AND itemKey = ?")
+        let ended = BoundValue.date(endedAt)
         for change in changes {
             if change.category == .removed {
-                try deleteItem.execute(arguments: [machineId, change.type.rawValue, change.key])
+                try deleteItem.execute(.integer(machineId), .text(change.type.rawValue), .text(change.key))
             } else {
-                try upsertItem.execute(arguments: [
-                    machineId, change.type.rawValue, change.key, try FieldsCodec.encode(change.current), endedAt,
-                ])
+                try upsertItem.execute(
+                    .integer(machineId), .text(change.type.rawValue), .text(change.key),
+                    .text(try FieldsCodec.encode(change.current)), ended)
             }
         }
         if recordChanges {
-            let insertChange = try db.makeStatement(
+            let insertChange = try BoundStatement(
+                db,
                 sql: "INSERT INTO configurationChange (computer, timeGenerated, configChangeType, changeCategory, "
                     + "itemKey, fieldsChanged, current, previous, svcChangeType, jobId) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             for change in changes {
-                try insertChange.execute(arguments: [
-                    machine, endedAt, change.type.rawValue, change.category.rawValue, change.key,
-                    change.fieldsChanged.joined(separator: ", "), try FieldsCodec.encode(change.current),
-                    try FieldsCodec.encode(change.previous), change.svcChangeType, jobId,
-                ])
+                try insertChange.execute(
+                    .text(machine), ended, .text(change.type.rawValue), .text(change.category.rawValue),
+                    .text(change.key), .text(change.fieldsChanged.joined(separator: ", ")),
+                    .text(try FieldsCodec.encode(change.current)), .text(try FieldsCodec.encode(change.previous)),
+                    .optional(change.svcChangeType), .optional(jobId))
             }
         }
         if let fileIndex {

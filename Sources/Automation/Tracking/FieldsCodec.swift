@@ -10,19 +10,28 @@ public enum FieldsCodec {
     private static let record: UInt8 = 0x1E
 
     public static func encode(_ fields: [String: String]) throws -> String {
-        func special(_ byte: UInt8) -> Bool { byte == unit || byte == record || byte == 0x1B || byte == 0 }
-        let needsJSON = fields.contains { key, value in
-            key.utf8.contains(where: special) || key.hasPrefix("{") || value.utf8.contains(where: special)
-        }
-        if needsJSON || fields.isEmpty { return try json(fields) }
+        guard !fields.isEmpty else { return try json(fields) }
+        // One pass over the bytes: append, and fall back to JSON at the first special byte.
         var bytes: [UInt8] = []
-        for (index, key) in fields.keys.sorted().enumerated() {
+        bytes.reserveCapacity(256)
+        for (index, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { bytes.append(record) }
-            bytes += key.utf8
+            if field.key.utf8.first == UInt8(ascii: "{") { return try json(fields) }
+            for byte in field.key.utf8 {
+                if special(byte) { return try json(fields) }
+                bytes.append(byte)
+            }
             bytes.append(unit)
-            bytes += (fields[key] ?? "").utf8
+            for byte in field.value.utf8 {
+                if special(byte) { return try json(fields) }
+                bytes.append(byte)
+            }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func special(_ byte: UInt8) -> Bool {
+        byte == unit || byte == record || byte == 0x1B || byte == 0
     }
 
     public static func decode(_ text: String) throws -> [String: String] {

@@ -33,7 +33,7 @@ struct FileCollection {
             var walker = FileWalker(root: root, windows: windows, cancelled: cancelled)
             walker.progress = progress
             for (item, path) in tracked { walker.collect(item, path: path) }
-            return (walker.observations.sorted { $0.key < $1.key }, walker.warnings)
+            return (walker.observations.sorted { $0.key < $1.key }, walker.warnings, walker.folders)
         }
         var result = Result()
         result.warnings = walked.1
@@ -81,7 +81,8 @@ struct FileCollection {
         await beforeHashing?()
         progress?.startHashing(
             files: toHash.count, bytes: toHash.reduce(Int64(0)) { $0 + observations[$1].stat.size })
-        let outcomes = await Self.hashAll(toHash.map { observations[$0] }, root: root, progress: progress)
+        let outcomes = await Self.hashAll(
+            toHash.map { observations[$0] }, root: root, folders: walked.2, progress: progress)
         var contents = [Data?](repeating: nil, count: observations.count)
         for (offset, position) in toHash.enumerated() {
             let outcome = outcomes[offset]
@@ -135,27 +136,36 @@ struct FileCollection {
     /// Content kept for `uploadContent` items, per file; larger files keep none, with a warning.
     static let maxUploadBytes = 64 * 1024
 
-    /// Hashes on every core: one thread per core (off the cooperative pool), each taking every
-    /// n-th file.
+    /// Hashes on every core: one thread per core (off the cooperative pool), each taking the
+    /// next run of files in path order, so a thread's files mostly share a folder and the cores
+    /// stay busy to the end whatever the sizes.
     static func hashAll(
-        _ observations: [FileObservation], root: MachineRoot, progress: ScanProgressReporter? = nil
+        _ observations: [FileObservation], root: MachineRoot, folders: [MachineDirectory] = [],
+        progress: ScanProgressReporter? = nil
     ) async -> [FileHasher.Outcome] {
         guard !observations.isEmpty else { return [] }
         let workers = min(max(1, ProcessInfo.processInfo.activeProcessorCount), observations.count)
+        let next = NextRun(count: observations.count)
         return await withTaskGroup(of: [(Int, FileHasher.Outcome)].self) { group in
-            for worker in 0..<workers {
+            for _ in 0..<workers {
                 group.addTask {
                     await OffPool.run { cancelled in
-                        // An interrupted scan stops hashing; its results are never committed.
-                        stride(from: worker, to: observations.count, by: workers).map { index in
-                            guard !cancelled.isSet else {
-                                return (index, FileHasher.Outcome(sha256: nil, warning: nil, stable: false))
+                        var hasher = FileHasher(root: root, folders: folders)
+                        var done: [(Int, FileHasher.Outcome)] = []
+                        while let run = next.claim() {
+                            for index in run {
+                                // An interrupted scan stops hashing; its results are never committed.
+                                guard !cancelled.isSet else { return done }
+                                done.append(
+                                    (
+                                        index,
+                                        hasher.hash(
+                                            observations[index], contentLimit: maxUploadBytes, progress: progress)
+                                    ))
+                                progress?.hashedFile()
                             }
-                            let outcome = FileHasher.hash(
-                                observations[index], root: root, contentLimit: maxUploadBytes, progress: progress)
-                            progress?.hashedFile()
-                            return (index, outcome)
                         }
+                        return done
                     }
                 }
             }

@@ -5,6 +5,9 @@ import Foundation
 struct FileObservation: Sendable {
     /// The path as the item names it, shown the machine's way.
     var key: String
+    /// The folder holding `real` in the walk's `folders` (kept open for the hashers), or -1:
+    /// the hasher opens the folder again from the root.
+    var folder: Int32 = -1
     /// Where it is below the machine's root, every link resolved: the hasher opens this path
     /// through the root, refusing any link found there now (one swapped in after the walk).
     var real: MachinePath
@@ -24,6 +27,16 @@ struct FileWalker {
     let windows: Bool
     /// In walk order; two items may select the same file (FileCollection removes repeats).
     private(set) var observations: [FileObservation] = []
+    /// Folders the walk listed, kept open so the hashers open each file by name in them (no
+    /// walk from the root per file); at most `maxKeptFolders`, after which files are opened
+    /// through their folder's path again.
+    private(set) var folders: [MachineDirectory] = []
+    /// A quarter of the descriptors this process may open, at most 4,096.
+    static let maxKeptFolders: Int = {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 64 }
+        return Int(min(4096, limit.rlim_cur / 4))
+    }()
     private(set) var warnings: [String] = []
     private var ignoredLinks: [String] = []
     /// Set when the scan is stopped or interrupted: the walk ends; what it found is never committed.
@@ -97,7 +110,7 @@ struct FileWalker {
     /// `display`: the path as keys show it; `real`: the same entry with every link resolved.
     private mutating func visit(
         _ display: MachinePath, real: MachinePath, item: TrackedFile, depth: Int, parentDevice: Int64?,
-        info given: stat? = nil
+        info given: stat? = nil, folder: Int32 = -1
     ) {
         guard !cancelled.isSet else { return }
         let shown = display.display(windows: windows)
@@ -135,7 +148,8 @@ struct FileWalker {
         case S_IFREG:
             observations.append(
                 FileObservation(
-                    key: shown, real: current, stat: observed, linkTarget: nil, uploadContent: item.uploadContent))
+                    key: shown, folder: current == real ? folder : -1, real: current, stat: observed, linkTarget: nil,
+                    uploadContent: item.uploadContent))
             progress?.walkedFile()
         case S_IFDIR:
             guard depth == 0 || item.recurse else { return }
@@ -169,13 +183,18 @@ struct FileWalker {
             warnings.append("\(shown): deeper than 64 folders; not descended")
             return
         }
+        var kept: Int32 = -1
+        if folders.count < Self.maxKeptFolders {
+            kept = Int32(folders.count)
+            folders.append(folder)
+        }
         for name in names(of: folder.list(), shown: display) {
             guard !cancelled.isSet else { return }
             switch folder.lstat(name) {
             case .success(let info):
                 visit(
                     display.appending(name), real: real.appending(name), item: item, depth: depth + 1,
-                    parentDevice: observed.device, info: info)
+                    parentDevice: observed.device, info: info, folder: kept)
             case .failure(.missing): continue
             case .failure(let problem):
                 warnings.append("\(display.appending(name).display(windows: windows)): cannot read: \(problem)")

@@ -83,6 +83,23 @@ final class MachineDirectory: Sendable {
         return .success(opened)
     }
 
+    /// A file the walk found regular, opened by name for reading (the caller closes it), with no
+    /// stat: O_NOFOLLOW refuses a link swapped in since, O_NONBLOCK keeps a FIFO from blocking,
+    /// and the reader bounds its reads by the walk's size (see `FileHasher`).
+    func openWalkedFile(_ name: String) -> Result<Int32, FileProblem> {
+        guard Self.isName(name) else { return .failure(.badName(name)) }
+        let opened = openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        guard opened >= 0 else {
+            let code = errno
+            switch code {
+            case ELOOP: return .failure(.throughLink(MachinePath(segments: [name])))
+            case ENXIO: return .failure(.notRegular("a socket"))
+            default: return .failure(.from(code))
+            }
+        }
+        return .success(opened)
+    }
+
     /// Entry names as bytes (a name need not be UTF-8), without `.` and `..`, unsorted.
     func list() -> Result<[[UInt8]], FileProblem> {
         // fdopendir takes ownership of its descriptor: give it a copy, rewound.
