@@ -69,7 +69,7 @@ extension AsyncAutomationStore: ChangeTrackingStoring {
 
     public func lastScan(machine: String) async throws -> ScanMark? { try store.lastScan(machine: machine) }
 
-    public func fileIndex(machine: String) async throws -> [String: FileIndexEntry] {
+    public func fileIndex(machine: String) async throws -> FileIndex {
         try store.fileIndex(machine: machine)
     }
 

@@ -69,7 +69,7 @@ extension AutomationStore {
         }
     }
 
-    public func fileIndex(machine: String) throws -> [String: FileIndexEntry] {
+    public func fileIndex(machine: String) throws -> FileIndex {
         try writer.read { db in
             let machineId = try Self.machineId(machine, db: db)
             guard
@@ -126,7 +126,7 @@ extension AutomationStore {
     /// before and after the writes: false (the scan was stopped) rolls everything back.
     @discardableResult
     public func commitScan(
-        machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: [String: FileIndexEntry]?,
+        machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: FileIndex?,
         startedAt: Date, endedAt: Date, jobId: String?, expectedScans: Int? = nil,
         agentSequence: AgentSequenceStep? = nil, leaseNode: String? = nil,
         proceed: @escaping @Sendable () -> Bool = { true }
@@ -178,7 +178,7 @@ extension AutomationStore {
 
     private static func writeScan(
         _ db: Database, machineId: Int64, machine: String, changes: [ItemChange], recordChanges: Bool,
-        fileIndex: [String: FileIndexEntry]?, startedAt: Date, endedAt: Date, jobId: String?
+        fileIndex: FileIndex?, startedAt: Date, endedAt: Date, jobId: String?
     ) throws {
         // A baseline writes tens of megabytes: with SQLite's 2 MB page cache the transaction
         // spills pages to the WAL and writes them again; with room for them, each is written once.

@@ -6,7 +6,7 @@ import Foundation
 public struct MachineCollection: Sendable {
     public var items: [InventoryItem]
     /// The file index to pass to the next collection (files whose stat did not change are not hashed again).
-    public var index: [String: FileIndexEntry]
+    public var index: FileIndex
     /// Files whose stat matched `previousIndex`: left out of `items`, they are as last collected.
     public var unchangedFiles: Set<String>
     public var warnings: [String]
@@ -16,7 +16,7 @@ public struct MachineCollection: Sendable {
     /// Collects the machine whose `/` is `root` under these settings.
     public static func collect(
         root path: String, settings: TrackingSettings, profile: LimitsProfile,
-        previousIndex: [String: FileIndexEntry], racyCutoff: Date?
+        previousIndex: FileIndex, racyCutoff: Date?
     ) async -> MachineCollection {
         let root: MachineRoot
         do {

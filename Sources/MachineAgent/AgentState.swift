@@ -12,7 +12,7 @@ struct AgentState: Codable, Sendable {
     var sequence: Int64 = 0
     /// Item digests by "Type\u{0}key", as of the last spooled upload.
     var digests: [String: String] = [:]
-    var index: [String: FileIndexEntry] = [:]
+    var index: FileIndex = [:]
     /// When each type was last collected and when the last full inventory was spooled.
     var collectedAt: [String: Date] = [:]
     var lastFull: Date?

@@ -73,7 +73,7 @@ extension PostgresStore: ChangeTrackingStoring {
         }
     }
 
-    public func fileIndex(machine: String) async throws -> [String: FileIndexEntry] {
+    public func fileIndex(machine: String) async throws -> FileIndex {
         let rows = try await rows(
             "SELECT f.entries FROM file_index f JOIN machine m ON m.id = f.machine_id WHERE m.name = \(machine)")
         try await requireMachine(machine, found: !rows.isEmpty)

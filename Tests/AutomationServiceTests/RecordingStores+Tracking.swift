@@ -36,7 +36,7 @@ extension RecordingStores {
         try await inner.saveTrackingSettings(settings, account: account, basedOn: version, jobId: jobId, at: now)
     }
     func lastScan(machine: String) async throws -> ScanMark? { try await inner.lastScan(machine: machine) }
-    func fileIndex(machine: String) async throws -> [String: FileIndexEntry] {
+    func fileIndex(machine: String) async throws -> FileIndex {
         try await inner.fileIndex(machine: machine)
     }
     func fileKeys(machine: String) async throws -> Set<String> { try await inner.fileKeys(machine: machine) }

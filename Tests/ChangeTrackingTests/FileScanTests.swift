@@ -9,7 +9,7 @@ import Testing
 @Suite struct FileScanTests {
     func scan(
         _ tree: TestTree, _ items: [TrackedFile], profile: LimitsProfile = .extended,
-        index: [String: FileIndexEntry] = [:], cutoff: Int64? = nil
+        index: FileIndex = [:], cutoff: Int64? = nil
     ) async throws -> FileCollection.Result {
         let collection = FileCollection(
             root: try MachineRoot(path: tree.root), windows: false, profile: profile, previousIndex: index,
@@ -132,6 +132,29 @@ import Testing
         }
         #expect(!outcome.stable)
         #expect(outcome.warning?.hasPrefix("/big: changed while being hashed") == true)
+    }
+
+    /// The hashers open a file by name in the folder the walk held, with no stat of their own:
+    /// a FIFO or a larger file swapped in since the walk neither blocks nor enters the index.
+    @Test func aFIFOOrABiggerFileSwappedInAfterTheWalkIsNotHashed() async throws {
+        let tree = try TestTree()
+        try tree.write("data/a", "first\n")
+        try tree.write("data/b", "second\n")
+        let root = try MachineRoot(path: tree.root)
+        var walker = FileWalker(root: root, windows: false)
+        walker.collect(folder("/data"), path: "/data")
+        let observations = walker.observations.sorted { $0.key < $1.key }
+        #expect(observations.map(\.folder) == [0, 0])
+        try FileManager.default.removeItem(atPath: tree.path("data/a"))
+        #expect(mkfifo(tree.path("data/a"), 0o644) == 0)
+        try tree.write("data/b", String(repeating: "x", count: 3 * FileHasher.chunk))
+        let outcomes = await FileCollection.hashAll(observations, root: root, folders: walker.folders)
+        #expect(outcomes.map(\.stable) == [false, false])
+        #expect(
+            outcomes[0].warning
+                == "/data/a: changed while being hashed (size 6 -> 0); the checksum may not match any one version and it will be hashed again next scan"
+        )
+        #expect(outcomes[1].warning?.hasPrefix("/data/b: changed while being hashed (size 7 -> more than 7)") == true)
     }
 
     @Test func namesWithNewlinesAndInvalidUTF8() async throws {

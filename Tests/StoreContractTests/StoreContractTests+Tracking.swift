@@ -119,7 +119,7 @@ extension StoreContractTests {
                 ItemChange(
                     type: $0.type, key: $0.key, category: .added, fieldsChanged: [], current: $0.fields, previous: [:])
             }
-            let index = [
+            let index: FileIndex = [
                 "/etc/hosts": FileIndexEntry(
                     device: 1, inode: 2, size: 12, mtimeNs: 3, ctimeNs: 4, mode: 0o644, uid: 0, gid: 0,
                     sha256: String(repeating: "ab", count: 32))

@@ -41,7 +41,7 @@ public protocol ChangeTrackingStoring: Sendable {
         _ settings: TrackingSettings, account: String, basedOn version: Int?, jobId: String?, at now: Date
     ) async throws -> Int?
     func lastScan(machine: String) async throws -> ScanMark?
-    func fileIndex(machine: String) async throws -> [String: FileIndexEntry]
+    func fileIndex(machine: String) async throws -> FileIndex
     /// Keys of a machine's stored file items, without their fields.
     func fileKeys(machine: String) async throws -> Set<String>
     /// Stored items except files, plus the file items named in `files`, sorted by (type, key). A
@@ -130,7 +130,7 @@ public struct ScanRecord: Sendable {
     public var changes: [ItemChange]
     /// False for a machine's first scan (its baseline): inventory only, no change records.
     public var recordChanges: Bool
-    public var fileIndex: [String: FileIndexEntry]?
+    public var fileIndex: FileIndex?
     public var startedAt: Date
     public var endedAt: Date
     public var jobId: String?
@@ -142,7 +142,7 @@ public struct ScanRecord: Sendable {
     public var agentSequence: AgentSequenceStep?
 
     public init(
-        machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: [String: FileIndexEntry]?,
+        machine: String, changes: [ItemChange], recordChanges: Bool, fileIndex: FileIndex?,
         startedAt: Date, endedAt: Date, jobId: String?, expectedScans: Int?, leaseNode: String? = nil,
         agentSequence: AgentSequenceStep? = nil
     ) {

@@ -1,72 +1,58 @@
 import Foundation
 
-/// The packed form of a machine's file index: per entry, the path (UInt32 length + UTF-8),
-/// eight little-endian Int64 stat fields and the 32-byte SHA-256.
+/// The stored form of a machine's file index, one value per machine read and written whole (as
+/// git keeps one index file). The current form is the index's own arrays after a header:
+///
+///     magic "\xFF\xFF\xFF\xFFRBI2", count (UInt32), path bytes (UInt32),
+///     count path ends (UInt32), count x 8 stat fields (Int64), count x 32 digest bytes, the paths
+///
+/// all little-endian, paths sorted. The first form (per entry: UInt32 path length, the path,
+/// eight Int64 stat fields, the digest; in no order) is still read: its first four bytes are a
+/// path's length, never 0xFFFFFFFF.
 public enum FileIndexCodec {
-    public static func encode(_ index: [String: FileIndexEntry]) -> Data {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(index.count * 160)
-        func append(_ value: Int64) {
-            withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
-        }
-        for (path, entry) in index {
-            let utf8 = Array(path.utf8)
-            withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { bytes += $0 }
-            bytes += utf8
-            for value in [
-                entry.device, entry.inode, entry.size, entry.mtimeNs, entry.ctimeNs, entry.mode, entry.uid, entry.gid,
-            ] {
-                append(value)
-            }
-            bytes += hexToBytes(entry.sha256)
-        }
-        return Data(bytes)
+    static let magic: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF, 0x52, 0x42, 0x49, 0x32]
+
+    public static func encode(_ index: FileIndex) -> Data {
+        index.encoded()
     }
 
-    public static func decode(_ data: Data) throws -> [String: FileIndexEntry] {
-        var index: [String: FileIndexEntry] = [:]
+    public static func decode(_ data: Data) throws -> FileIndex {
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var offset = 0
-            func take(_ count: Int) throws -> UnsafeRawBufferPointer {
-                guard offset + count <= raw.count else {
-                    throw StoreError.invalid("the stored file index is truncated")
-                }
-                defer { offset += count }
-                return UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)])
+            if raw.count >= magic.count, raw.prefix(magic.count).elementsEqual(magic) {
+                return try FileIndex(packed: raw)
             }
-            func int64() throws -> Int64 { Int64(littleEndian: try take(8).loadUnaligned(as: Int64.self)) }
-            while offset < raw.count {
-                let length = Int(UInt32(littleEndian: try take(4).loadUnaligned(as: UInt32.self)))
-                let path = String(decoding: try take(length), as: UTF8.self)
-                let device = try int64()
-                let inode = try int64()
-                let size = try int64()
-                let mtime = try int64()
-                let ctime = try int64()
-                let mode = try int64()
-                let uid = try int64()
-                let gid = try int64()
-                let sha = bytesToHex(try take(32))
-                index[path] = FileIndexEntry(
-                    device: device, inode: inode, size: size, mtimeNs: mtime, ctimeNs: ctime, mode: mode, uid: uid,
-                    gid: gid, sha256: sha)
-            }
+            return try decodeFirstForm(raw)
         }
-        return index
+    }
+
+    private static func decodeFirstForm(_ raw: UnsafeRawBufferPointer) throws -> FileIndex {
+        var builder = FileIndex.Builder()
+        var reader = ByteReader(raw)
+        while !reader.atEnd {
+            let length = Int(try reader.uint32())
+            let path = String(decoding: try reader.take(length), as: UTF8.self)
+            var fields: [Int64] = []
+            for _ in 0..<FileStat.fieldCount { fields.append(try reader.int64()) }
+            let stat = fields.withUnsafeBufferPointer { FileStat(fields: $0, at: 0) }
+            builder.append(path: path, stat: stat, digest: try reader.take(32))
+        }
+        return builder.index()
     }
 
     private static let digits = Array("0123456789abcdef".utf8)
 
     static func bytesToHex(_ bytes: UnsafeRawBufferPointer) -> String {
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in bytes {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
+        String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+            for (offset, byte) in bytes.enumerated() {
+                text[offset * 2] = digits[Int(byte >> 4)]
+                text[offset * 2 + 1] = digits[Int(byte & 0x0F)]
+            }
+            return bytes.count * 2
         }
-        return String(decoding: hex, as: UTF8.self)
     }
 
+    /// 32 bytes from 64 hex digits; anything else (a missing checksum) is zeros, so entries stay
+    /// fixed-size.
     static func hexToBytes(_ hex: String) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
@@ -85,7 +71,27 @@ public enum FileIndexCodec {
                 high = value
             }
         }
-        // Always 32 bytes, so entries stay fixed-size after the path.
         return Array((bytes + [UInt8](repeating: 0, count: 32)).prefix(32))
     }
+}
+
+/// Reads little-endian values from a stored blob, refusing to read past its end.
+struct ByteReader {
+    let raw: UnsafeRawBufferPointer
+    var offset = 0
+
+    init(_ raw: UnsafeRawBufferPointer) { self.raw = raw }
+
+    var atEnd: Bool { offset >= raw.count }
+
+    mutating func take(_ count: Int) throws -> UnsafeRawBufferPointer {
+        guard count >= 0, count <= raw.count - offset else {
+            throw StoreError.invalid("the stored file index is truncated")
+        }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + count)])
+    }
+
+    mutating func uint32() throws -> UInt32 { UInt32(littleEndian: try take(4).loadUnaligned(as: UInt32.self)) }
+    mutating func int64() throws -> Int64 { Int64(littleEndian: try take(8).loadUnaligned(as: Int64.self)) }
 }

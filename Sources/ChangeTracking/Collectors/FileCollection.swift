@@ -6,7 +6,7 @@ import Foundation
 struct FileCollection {
     struct Result: Sendable {
         var items: [InventoryItem] = []
-        var index: [String: FileIndexEntry] = [:]
+        var index = FileIndex()
         var warnings: [String] = []
         var hashed = 0
         var reused = 0
@@ -17,7 +17,7 @@ struct FileCollection {
     let root: MachineRoot
     let windows: Bool
     let profile: LimitsProfile
-    let previousIndex: [String: FileIndexEntry]
+    let previousIndex: FileIndex
     /// Files modified at or after the previous scan's start are "racily clean": their stat may
     /// not show a change made in the same tick, so they are hashed again (as git does).
     let racyCutoffNs: Int64?
@@ -60,6 +60,9 @@ struct FileCollection {
         var toHash: [Int] = []
         var checksums = [String?](repeating: nil, count: observations.count)
         var stable = [Bool](repeating: true, count: observations.count)
+        // Where an unchanged file's entry is in the previous index (its digest is copied from there).
+        var reusedFrom = [Int](repeating: -1, count: observations.count)
+        var hint = 0
         for (position, observation) in observations.enumerated() where observation.linkTarget == nil {
             if profile == .azure && observation.stat.size > Int64(AzureDefaults.maxFileBytes) {
                 result.warnings.append(
@@ -67,11 +70,11 @@ struct FileCollection {
                         + "tracked by size and time only, not hashed")
                 continue
             }
-            let entry = Self.entry(observation.stat, sha256: "")
-            if let known = previousIndex[observation.key], known.matchesStat(of: entry),
+            if let found = previousIndex.position(of: observation.key, hint: &hint),
+                previousIndex.stat(at: found) == Self.fileStat(observation.stat),
                 racyCutoffNs.map({ observation.stat.mtimeNs < $0 && observation.stat.ctimeNs < $0 }) ?? false
             {
-                checksums[position] = known.sha256
+                reusedFrom[position] = found
                 result.reused += 1
                 result.unchanged.insert(observation.key)
             } else {
@@ -84,11 +87,13 @@ struct FileCollection {
         let outcomes = await Self.hashAll(
             toHash.map { observations[$0] }, root: root, folders: walked.2, progress: progress)
         var contents = [Data?](repeating: nil, count: observations.count)
+        var digests = [[UInt8]?](repeating: nil, count: observations.count)
         for (offset, position) in toHash.enumerated() {
             let outcome = outcomes[offset]
             checksums[position] = outcome.sha256
             stable[position] = outcome.stable
             contents[position] = outcome.content
+            digests[position] = outcome.digest
             if let warning = outcome.warning { result.warnings.append(warning) }
         }
         result.hashed = toHash.count
@@ -98,16 +103,20 @@ struct FileCollection {
                 "\(observation.key): content not kept (uploadContent): \(observation.stat.size) bytes, over \(Self.maxUploadBytes)"
             )
         }
-        result.index.reserveCapacity(observations.count)
+        var index = FileIndex.Builder(capacity: observations.count)
         for (position, observation) in observations.enumerated() {
-            // A file whose stat matched the index is the stored item unchanged: no need to build it.
-            if !result.unchanged.contains(observation.key) {
-                result.items.append(item(observation, checksum: checksums[position], content: contents[position]))
+            let found = reusedFrom[position]
+            if found >= 0 {
+                // A file whose stat matched the index is the stored item unchanged: no need to build it.
+                index.append(from: previousIndex, at: found, stat: Self.fileStat(observation.stat))
+                continue
             }
-            if let checksum = checksums[position], stable[position], observation.linkTarget == nil {
-                result.index[observation.key] = Self.entry(observation.stat, sha256: checksum)
+            result.items.append(item(observation, checksum: checksums[position], content: contents[position]))
+            if let digest = digests[position], stable[position], observation.linkTarget == nil {
+                index.append(path: observation.key, stat: Self.fileStat(observation.stat), digest: digest)
             }
         }
+        result.index = index.index()
         return result
     }
 
@@ -178,10 +187,10 @@ struct FileCollection {
         }
     }
 
-    static func entry(_ stat: StatInfo, sha256: String) -> FileIndexEntry {
-        FileIndexEntry(
+    static func fileStat(_ stat: StatInfo) -> FileStat {
+        FileStat(
             device: stat.device, inode: stat.inode, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs,
-            mode: Int64(stat.mode), uid: stat.uid, gid: stat.gid, sha256: sha256)
+            mode: Int64(stat.mode), uid: stat.uid, gid: stat.gid)
     }
 
     /// `2026-11-24T22:57:35Z`, built by hand: a formatter per file costs more than the hash of

@@ -110,21 +110,18 @@ struct FileHasher {
     /// The file, opened by name in the folder the walk kept, or in its folder opened again
     /// component by component from the machine's root.
     private mutating func open(_ observation: FileObservation) -> Result<Int32, FileProblem> {
-        guard let name = observation.real.segments.last else { return .failure(.notRegular("a folder")) }
+        let name = observation.name
         let folder: MachineDirectory
         if observation.folder >= 0, Int(observation.folder) < folders.count {
             folder = folders[Int(observation.folder)]
-        } else if let opened, opened.path.segments.count + 1 == observation.real.segments.count,
-            opened.path.segments.elementsEqual(observation.real.segments.dropLast())
-        {
+        } else if let opened, opened.path == observation.parent {
             folder = opened.folder
         } else {
-            let parent = observation.real.parent
-            switch root.directory(parent) {
+            switch root.directory(observation.parent) {
             case .success(let found):
                 folder = found
-                opened = (parent, found)
-            case .failure(.throughLink): return .failure(.throughLink(observation.real))
+                opened = (observation.parent, found)
+            // A link found on the way is named where it is.
             case .failure(let problem): return .failure(problem)
             }
         }

@@ -5,17 +5,38 @@ import Foundation
 struct FileObservation: Sendable {
     /// The path as the item names it, shown the machine's way.
     var key: String
-    /// The folder holding `real` in the walk's `folders` (kept open for the hashers), or -1:
+    /// The folder holding the file in the walk's `folders` (kept open for the hashers), or -1:
     /// the hasher opens the folder again from the root.
     var folder: Int32 = -1
-    /// Where it is below the machine's root, every link resolved: the hasher opens this path
-    /// through the root, refusing any link found there now (one swapped in after the walk).
-    var real: MachinePath
+    /// Where the file's folder is below the machine's root, every link resolved (shared by the
+    /// folder's files), and the file's name in it: the hasher opens that name in that folder,
+    /// refusing any link found there now (one swapped in after the walk).
+    var parent: MachinePath
+    var name: String
     var stat: StatInfo
     /// For `links: manage`: the link's own target, and nothing is hashed.
     var linkTarget: String?
     /// The item asks for the content to be kept with the inventory.
     var uploadContent = false
+
+    init(
+        key: String, folder: Int32 = -1, parent: MachinePath, name: String, stat: StatInfo, linkTarget: String?,
+        uploadContent: Bool = false
+    ) {
+        (self.key, self.folder, self.parent, self.name, self.stat) = (key, folder, parent, name, stat)
+        (self.linkTarget, self.uploadContent) = (linkTarget, uploadContent)
+    }
+
+    init(
+        key: String, folder: Int32 = -1, real: MachinePath, stat: StatInfo, linkTarget: String?,
+        uploadContent: Bool = false
+    ) {
+        self.init(
+            key: key, folder: folder, parent: real.parent, name: real.segments.last ?? "", stat: stat,
+            linkTarget: linkTarget, uploadContent: uploadContent)
+    }
+
+    var real: MachinePath { parent.appending(name) }
 }
 
 /// Walks the files a tracked item selects, below a machine's root, without ever leaving it:
@@ -191,6 +212,15 @@ struct FileWalker {
         for name in names(of: folder.list(), shown: display) {
             guard !cancelled.isSet else { return }
             switch folder.lstat(name) {
+            case .success(let info) where info.st_mode & S_IFMT == S_IFREG:
+                // Most entries: a file, recorded here with its key built from the folder's and
+                // its folder's path shared, not rebuilt per file.
+                let key = childKey(shown, display, name)
+                observations.append(
+                    FileObservation(
+                        key: key, folder: kept, parent: real, name: name, stat: statInfo(info, key), linkTarget: nil,
+                        uploadContent: item.uploadContent))
+                progress?.walkedFile()
             case .success(let info):
                 visit(
                     display.appending(name), real: real.appending(name), item: item, depth: depth + 1,
@@ -199,6 +229,16 @@ struct FileWalker {
             case .failure(let problem):
                 warnings.append("\(display.appending(name).display(windows: windows)): cannot read: \(problem)")
             }
+        }
+    }
+
+    /// How `display.appending(name)` shows, from how `display` shows.
+    private func childKey(_ shown: String, _ display: MachinePath, _ name: String) -> String {
+        guard windows else { return display.segments.isEmpty ? "/" + name : shown + "/" + name }
+        switch display.segments.count {
+        case 0: return display.appending(name).display(windows: true)
+        case 1: return shown + name
+        default: return shown + "\\" + name
         }
     }
 

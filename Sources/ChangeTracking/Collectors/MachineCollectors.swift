@@ -4,7 +4,7 @@ import Foundation
 /// Everything one scan of one machine collected.
 struct Collected: Sendable {
     var items: [InventoryItem] = []
-    var index: [String: FileIndexEntry] = [:]
+    var index: FileIndex = [:]
     var warnings: [String] = []
     /// Problems that stop this machine's scan (nothing is committed for it).
     var errors: [String] = []
@@ -41,7 +41,7 @@ struct Collected: Sendable {
 struct ScanContext: Sendable {
     var settings: TrackingSettings
     var profile: LimitsProfile
-    var previousIndex: [String: FileIndexEntry]
+    var previousIndex: FileIndex
     var racyCutoffNs: Int64?
     /// Runs between the walk and the hashing (tests stop a scan or swap a file there).
     var beforeHashing: (@Sendable () async -> Void)? = nil
