@@ -75,6 +75,8 @@ extension AsyncAutomationStore: ChangeTrackingStoring {
 
     public func fileKeys(machine: String) async throws -> Set<String> { try store.fileKeys(machine: machine) }
 
+    public func fileCount(machine: String) async throws -> Int { try store.fileCount(machine: machine) }
+
     public func snapshot(machine: String, files: Set<String>) async throws -> [InventoryItem] {
         try store.snapshot(machine: machine, files: files)
     }

@@ -91,6 +91,15 @@ extension AutomationStore {
         }
     }
 
+    public func fileCount(machine: String) throws -> Int {
+        try writer.read { db in
+            let machineId = try Self.machineId(machine, db: db)
+            return try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM configurationData WHERE machineId = ? AND configDataType = 'Files'",
+                arguments: [machineId]) ?? 0
+        }
+    }
+
     /// Stored items except files, plus the file items named in `files`, sorted by (type, key).
     public func snapshot(machine: String, files: Set<String>) throws -> [InventoryItem] {
         try writer.read { db in

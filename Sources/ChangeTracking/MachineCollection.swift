@@ -8,7 +8,7 @@ public struct MachineCollection: Sendable {
     /// The file index to pass to the next collection (files whose stat did not change are not hashed again).
     public var index: FileIndex
     /// Files whose stat matched `previousIndex`: left out of `items`, they are as last collected.
-    public var unchangedFiles: Set<String>
+    public var unchangedFiles: [String]
     public var warnings: [String]
     /// Problems that make this collection unusable (nothing should be sent from it).
     public var errors: [String]

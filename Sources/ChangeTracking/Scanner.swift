@@ -174,14 +174,22 @@ public struct Scanner: Sendable {
     /// The changes since the stored snapshot. Files whose stat matched the index are the same
     /// item by construction (their fields come from that stat and the reused checksum), so only
     /// the other items are read back and merged: a rescan of an unchanged tree decodes almost nothing.
-    private func diff(machine: String, current: [InventoryItem], unchangedFiles: Set<String>) async throws
+    private func diff(machine: String, current: [InventoryItem], unchangedFiles: [String]) async throws
         -> [ItemChange]
     {
+        // Each unchanged file is a stored file item: the index it matched was committed with
+        // the items. When they are as many as the stored file items, they are all of them, so
+        // no stored file was removed and no stored key needs reading.
+        if try await store.fileCount(machine: machine) == unchangedFiles.count {
+            return SnapshotDiff.changes(
+                previous: try await store.snapshot(machine: machine, files: []), current: current)
+        }
+        let unchanged = Set(unchangedFiles)
         let storedFiles = try await store.fileKeys(machine: machine)
-        let previous = try await store.snapshot(machine: machine, files: storedFiles.subtracting(unchangedFiles))
+        let previous = try await store.snapshot(machine: machine, files: storedFiles.subtracting(unchanged))
         // An unchanged file missing from the store (never expected) is compared, so it shows as Added.
         let comparable = current.filter {
-            $0.type != .files || !unchangedFiles.contains($0.key) || !storedFiles.contains($0.key)
+            $0.type != .files || !unchanged.contains($0.key) || !storedFiles.contains($0.key)
         }
         return SnapshotDiff.changes(previous: previous, current: comparable)
     }

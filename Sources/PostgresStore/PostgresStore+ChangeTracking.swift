@@ -91,6 +91,17 @@ extension PostgresStore: ChangeTrackingStoring {
         return Set(try rows.map { try $0.decode(String.self) })
     }
 
+    public func fileCount(machine: String) async throws -> Int {
+        let rows = try await rows(
+            """
+            SELECT count(d.item_key) FROM machine m
+            LEFT JOIN configuration_data d ON d.machine_id = m.id AND d.config_data_type = 'Files'
+            WHERE m.name = \(machine) GROUP BY m.id
+            """)
+        try await requireMachine(machine, found: !rows.isEmpty)
+        return Int(try rows.first?.decode(Int64.self) ?? 0)
+    }
+
     public func snapshot(machine: String, files: Set<String>) async throws -> [InventoryItem] {
         let fileList = Array(files)
         let rows = try await rows(

@@ -40,6 +40,7 @@ extension RecordingStores {
         try await inner.fileIndex(machine: machine)
     }
     func fileKeys(machine: String) async throws -> Set<String> { try await inner.fileKeys(machine: machine) }
+    func fileCount(machine: String) async throws -> Int { try await inner.fileCount(machine: machine) }
     func snapshot(machine: String, files: Set<String>) async throws -> [InventoryItem] {
         try await inner.snapshot(machine: machine, files: files)
     }

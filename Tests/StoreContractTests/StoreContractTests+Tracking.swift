@@ -133,6 +133,7 @@ extension StoreContractTests {
                     == ScanMark(startedAt: now, endedAt: now.addingTimeInterval(2), scans: 1))
             #expect(try await store.fileIndex(machine: "web1") == index)
             #expect(try await store.fileKeys(machine: "web1") == ["/etc/hosts", "/etc/odd"])
+            #expect(try await store.fileCount(machine: "web1") == 2)
             #expect(try await store.snapshot(machine: "web1", files: ["/etc/odd"]) == [odd, nginx])
             #expect(
                 try await store.snapshot(machine: "web1", files: ["/etc/hosts", "/etc/odd"]) == [hosts, odd, nginx])

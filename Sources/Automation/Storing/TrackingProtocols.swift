@@ -44,6 +44,8 @@ public protocol ChangeTrackingStoring: Sendable {
     func fileIndex(machine: String) async throws -> FileIndex
     /// Keys of a machine's stored file items, without their fields.
     func fileKeys(machine: String) async throws -> Set<String>
+    /// How many file items a machine has stored.
+    func fileCount(machine: String) async throws -> Int
     /// Stored items except files, plus the file items named in `files`, sorted by (type, key). A
     /// row that cannot be read throws (naming it): skipping it would record its item as Added.
     func snapshot(machine: String, files: Set<String>) async throws -> [InventoryItem]

@@ -11,7 +11,7 @@ struct FileCollection {
         var hashed = 0
         var reused = 0
         /// Keys of files whose checksum came from the index (stat unchanged); `items` leaves them out.
-        var unchanged: Set<String> = []
+        var unchanged: [String] = []
     }
 
     let root: MachineRoot
@@ -76,7 +76,7 @@ struct FileCollection {
             {
                 reusedFrom[position] = found
                 result.reused += 1
-                result.unchanged.insert(observation.key)
+                result.unchanged.append(observation.key)
             } else {
                 toHash.append(position)
             }

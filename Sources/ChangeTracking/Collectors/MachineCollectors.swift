@@ -11,7 +11,7 @@ struct Collected: Sendable {
     var hashed = 0
     var reused = 0
     /// Files whose stat matched the index: their items equal the stored ones.
-    var unchangedFiles: Set<String> = []
+    var unchangedFiles: [String] = []
     /// A Windows machine's file items with `%VAR%` expanded, before the files are collected.
     var tracked: [(TrackedFile, String)] = []
 
