@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 work=${BENCH_DIR:-/tmp/runbook-scan-bench}
 runs=${RUNS:-5}
 before=${BEFORE:-}
-swift build -c release >/dev/null
+swift build -c release --product runbook >/dev/null && swift build -c release --product runbook-bench >/dev/null
 bin=$(swift build -c release --show-bin-path)
 runbook="$bin/runbook"
 subscription=00000000-0000-0000-0000-000000000001
